@@ -1,0 +1,1 @@
+"""Who changed what, when: one change record per save or delete of an audited model."""

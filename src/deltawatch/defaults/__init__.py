@@ -1,0 +1,1 @@
+"""The embedded Yangtze River Delta default dataset and its loader."""

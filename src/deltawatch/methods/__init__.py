@@ -1,0 +1,1 @@
+"""Pure computation over pandas/NumPy. Nothing in this package imports Django."""

@@ -1,0 +1,82 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .choices import Status
+
+
+class ImportBatch(models.Model):
+    """One import of one file: who, when, what file (hash), and what it changed."""
+
+    file_name = models.CharField(_("文件名"), max_length=255)
+    sha256 = models.CharField(_("文件校验值"), max_length=64, db_index=True)
+    layout = models.CharField(_("表格格式"), max_length=20)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("导入人")
+    )
+    created_at = models.DateTimeField(_("导入时间"), auto_now_add=True)
+    rows_read = models.PositiveIntegerField(_("读取行数"), default=0)
+    rows_created = models.PositiveIntegerField(_("新增"), default=0)
+    rows_revised = models.PositiveIntegerField(_("修订"), default=0)
+    rows_unchanged = models.PositiveIntegerField(_("未变"), default=0)
+
+    class Meta:
+        verbose_name = _("导入批次")
+        verbose_name_plural = _("导入批次")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.file_name} @ {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class Observation(models.Model):
+    """One revision of the value of an indicator for a region and year.
+
+    A corrected value never overwrites: it is a new row with the next ``revision`` number,
+    and the previous row stops being current. So the whole history of a value is kept,
+    each revision with its source, who recorded it and when. At most one row per
+    (region, indicator, year) is current.
+    """
+
+    # Indexes: the two unique constraints and (indicator, year) cover every lookup; the
+    # per-column foreign-key indexes Django would add only slow down million-row imports.
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="observations", verbose_name=_("区域"), db_index=False
+    )
+    indicator = models.ForeignKey(
+        "indicators.Indicator", on_delete=models.PROTECT, related_name="observations", verbose_name=_("指标"),
+        db_index=False,
+    )
+    year = models.PositiveSmallIntegerField(_("年份"))
+    value = models.FloatField(_("数值"), help_text=_("以指标的计量单位表示"))
+    revision = models.PositiveIntegerField(_("修订号"), default=1)
+    is_current = models.BooleanField(_("现行值"), default=True)
+    value_supplied = models.CharField(_("原始数值"), max_length=64, blank=True)
+    unit_supplied = models.CharField(_("原始单位"), max_length=30, blank=True)
+    source = models.CharField(_("来源"), max_length=300, blank=True)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.SUBMITTED)
+    batch = models.ForeignKey(
+        ImportBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="observations",
+        verbose_name=_("导入批次"), db_index=False,
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("录入人"),
+        related_name="+", db_index=False,
+    )
+    recorded_at = models.DateTimeField(_("录入时间"))
+
+    class Meta:
+        verbose_name = _("观测值")
+        verbose_name_plural = _("观测值")
+        ordering = ["indicator_id", "region_id", "year", "-revision"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "indicator", "year", "revision"], name="observation_revision_unique"),
+            models.UniqueConstraint(
+                fields=["region", "indicator", "year"], condition=Q(is_current=True), name="observation_one_current"
+            ),
+        ]
+        indexes = [models.Index(fields=["indicator", "year"], name="observation_indicator_year")]
+
+    def __str__(self):
+        return f"{self.region.name_zh} · {self.indicator.code} · {self.year} = {self.value:g} (r{self.revision})"

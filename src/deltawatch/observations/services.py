@@ -1,0 +1,261 @@
+"""Write statistics to the database: imports with revisions, derived values, exports.
+
+Data flow: a file → ``reader.read_observations`` (pure: parse, resolve, convert,
+validate) → here: compare with the current values, write what is new or changed as
+revisions in one transaction, then recompute the derived indicators that depend on what
+changed. Any problem in the file → nothing is written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from django.db import connection, transaction
+from django.utils import timezone
+
+from deltawatch.core.bulk import insert_rows
+from deltawatch.indicators.models import Indicator
+from deltawatch.methods.formula import compute_derived, parse_formula
+from deltawatch.regions.models import Region
+from deltawatch.regions.resolver import RegionRecord, RegionResolver
+
+from .choices import Status
+from .messages import format_report
+from .models import ImportBatch, Observation
+from .reader import IndicatorInfo, ReadResult, read_observations
+
+KEY = ["region_code", "indicator", "year"]
+# Two values closer than this (relative) are the same value: a file re-read after unit
+# conversion must not create a revision out of floating-point noise.
+SAME_VALUE_RTOL = 1e-12
+
+
+class ImportFailed(Exception):
+    """The file has problems; nothing was written. ``report(lang)`` says which and where."""
+
+    def __init__(self, result: ReadResult):
+        self.result = result
+        super().__init__(self.report("en"))
+
+    def report(self, lang: str = "zh") -> str:
+        return format_report(self.result.problems, lang, total=self.result.problem_count)
+
+
+@dataclass
+class ImportOutcome:
+    file_name: str
+    layout: str
+    rows_read: int
+    created: int = 0
+    revised: int = 0
+    unchanged: int = 0
+    derived_created: int = 0
+    derived_revised: int = 0
+    dry_run: bool = False
+    batch: ImportBatch | None = None
+    skipped_blank: int = 0
+    extra: dict = field(default_factory=dict)
+
+    def summary(self, lang: str = "zh") -> str:
+        if lang == "en":
+            head = "Dry run (nothing written)" if self.dry_run else "Imported"
+            return (f"{head}: {self.file_name} ({self.layout}), {self.rows_read} values read: "
+                    f"{self.created} new, {self.revised} revised, {self.unchanged} unchanged; "
+                    f"derived {self.derived_created} new, {self.derived_revised} revised; "
+                    f"{self.skipped_blank} blank cells skipped.")
+        head = "试导入 (未写入任何数据)" if self.dry_run else "导入完成"
+        return (f"{head}：{self.file_name}（{self.layout}），读取 {self.rows_read} 个数值："
+                f"新增 {self.created}，修订 {self.revised}，未变 {self.unchanged}；"
+                f"派生指标新增 {self.derived_created}，修订 {self.derived_revised}；跳过空白单元格 {self.skipped_blank} 个。")
+
+
+def region_resolver() -> RegionResolver:
+    """A resolver over every region in the database, ended ones included."""
+    rows = Region.objects.values_list("code", "level", "name_zh", "parent__code", "valid_from", "valid_to")
+    return RegionResolver(RegionRecord(*row) for row in rows)
+
+
+def indicator_infos() -> dict[str, IndicatorInfo]:
+    return {
+        code: IndicatorInfo(code, name_zh, name_en, unit, bool(formula), lower, upper)
+        for code, name_zh, name_en, unit, formula, lower, upper in Indicator.objects.values_list(
+            "code", "name_zh", "name_en", "unit", "formula", "lower_bound", "upper_bound"
+        )
+    }
+
+
+def file_sha256(path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def current_values(indicators, region_codes=None, years=None) -> pd.DataFrame:
+    """Current observations as a DataFrame (region_code, indicator, year, value, revision, id), in one query."""
+    query = Observation.objects.filter(is_current=True, indicator__code__in=list(indicators))
+    if region_codes is not None:
+        query = query.filter(region__code__in=list(region_codes))
+    if years is not None:
+        query = query.filter(year__gte=min(years), year__lte=max(years))
+    rows = list(query.values_list("region__code", "indicator__code", "year", "value", "revision", "id"))
+    frame = pd.DataFrame(rows, columns=[*KEY, "value", "revision", "id"])
+    return frame.astype({"region_code": str, "indicator": str, "year": "int64", "value": float,
+                         "revision": "int64", "id": "int64"})
+
+
+def _split_changes(incoming: pd.DataFrame, existing: pd.DataFrame):
+    """Rows of ``incoming`` that are new, that revise a current value, and the count unchanged."""
+    merged = incoming.merge(existing.rename(columns={"value": "old_value"}), on=KEY, how="left")
+    is_new = merged["id"].isna()
+    same = ~is_new & np.isclose(merged["value"], merged["old_value"], rtol=SAME_VALUE_RTOL, atol=0.0)
+    revised = merged[~is_new & ~same]
+    return merged[is_new], revised, int(same.sum())
+
+
+def _write(rows: pd.DataFrame, revised: pd.DataFrame, *, batch, user, status, now) -> None:
+    """Insert new rows (revision 1) and revisions (old revision + 1), retiring the old ones."""
+    old_ids = revised["id"].astype("int64").tolist()
+    for start in range(0, len(old_ids), 900):  # SQLite's variable limit
+        Observation.objects.filter(id__in=old_ids[start:start + 900]).update(is_current=False)
+    frame = pd.concat([rows.assign(revision=1), revised.assign(revision=revised["revision"].astype("int64") + 1)])
+    if frame.empty:
+        return
+    region_ids = dict(Region.objects.filter(code__in=frame["region_code"].unique().tolist()).values_list("code", "id"))
+    indicator_ids = dict(Indicator.objects.filter(code__in=frame["indicator"].unique().tolist()).values_list("code", "id"))
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    count = len(frame)
+    columns = {
+        "region_id": frame["region_code"].map(region_ids).astype("int64").tolist(),
+        "indicator_id": frame["indicator"].map(indicator_ids).astype("int64").tolist(),
+        "year": frame["year"].astype("int64").tolist(),
+        "value": frame["value"].astype(float).tolist(),
+        "revision": frame["revision"].astype("int64").tolist(),
+        "is_current": [True] * count,
+        "value_supplied": frame["value_supplied"].fillna("").astype(str).str.slice(0, 64).tolist(),
+        "unit_supplied": frame["unit_supplied"].fillna("").astype(str).str.slice(0, 30).tolist(),
+        "source": frame["source"].fillna("").astype(str).str.slice(0, 300).tolist(),
+        "status": [status] * count,
+        "batch_id": [batch.id if batch else None] * count,
+        "recorded_by_id": [user.id if user else None] * count,
+        "recorded_at": [stamp] * count,
+    }
+    # Plain Python values (tolist), so that both database drivers take them as they are.
+    insert_rows(Observation._meta.db_table, list(columns), zip(*columns.values()))
+
+
+def _derived_for(changed: pd.DataFrame) -> pd.DataFrame:
+    """Derived values for the region-years touched by ``changed``, from current data."""
+    formulas = dict(Indicator.objects.exclude(formula="").values_list("code", "formula"))
+    if not formulas or changed.empty:
+        return compute_derived(changed.iloc[0:0], {})
+    inputs = set()
+    for formula in formulas.values():
+        inputs |= set(parse_formula(formula))
+    touched = changed[["region_code", "year"]].drop_duplicates()
+    data = current_values(inputs | set(formulas), touched["region_code"].unique(), touched["year"].unique())
+    data = data.merge(touched, on=["region_code", "year"])
+    data = data[~data["indicator"].isin(formulas)]
+    derived = compute_derived(data[[*KEY, "value"]], formulas)
+    return derived.merge(touched, on=["region_code", "year"])
+
+
+def import_observations(path, *, user=None, dry_run: bool = False, status: str = Status.SUBMITTED, **read_options):
+    """Import one file; all or nothing.
+
+    Parameters
+    ----------
+    path : str or Path
+        A CSV or XLSX file in the long or a wide yearbook layout (see ``reader``).
+    user : User or None
+        To whom the values are attributed.
+    dry_run : bool
+        Validate and count what would change; write nothing.
+    status : str
+        Status of the written values (draft / submitted / approved).
+    read_options
+        Passed to ``read_observations`` (layout, indicator, year, unit, source, sheet).
+
+    Returns ImportOutcome; raises ImportFailed (nothing written) when the file has problems.
+    """
+    path = Path(path)
+    result = read_observations(path, resolver=region_resolver(), indicators=indicator_infos(), **read_options)
+    if not result.ok:
+        raise ImportFailed(result)
+    incoming = result.frame
+    outcome = ImportOutcome(path.name, result.layout, len(incoming), dry_run=dry_run, skipped_blank=result.skipped_blank)
+    with transaction.atomic():
+        existing = current_values(incoming["indicator"].unique(), incoming["region_code"].unique(),
+                                  incoming["year"].unique()) if len(incoming) else current_values([])
+        new, revised, outcome.unchanged = _split_changes(incoming, existing)
+        outcome.created, outcome.revised = len(new), len(revised)
+        if dry_run or (new.empty and revised.empty):
+            return outcome
+        now = timezone.now()
+        batch = ImportBatch.objects.create(
+            file_name=path.name, sha256=file_sha256(path), layout=result.layout, user=user,
+            rows_read=len(incoming), rows_created=len(new), rows_revised=len(revised), rows_unchanged=outcome.unchanged,
+        )
+        _write(new, revised, batch=batch, user=user, status=status, now=now)
+        outcome.batch = batch
+        outcome.derived_created, outcome.derived_revised = refresh_derived(
+            pd.concat([new[KEY], revised[KEY]]), batch=batch, user=user, status=status, now=now
+        )
+    return outcome
+
+
+def refresh_derived(changed: pd.DataFrame, *, batch=None, user=None, status=Status.SUBMITTED, now=None):
+    """Recompute derived indicators where ``changed`` (region_code, indicator, year) touched inputs."""
+    derived = _derived_for(changed)
+    if derived.empty:
+        return 0, 0
+    existing = current_values(derived["indicator"].unique(), derived["region_code"].unique(), derived["year"].unique())
+    formulas = dict(Indicator.objects.exclude(formula="").values_list("code", "formula"))
+    derived = derived.assign(
+        value_supplied="", unit_supplied="",
+        source=derived["indicator"].map(lambda code: f"派生 (derived): {formulas[code]}"),
+    )
+    new, revised, _ = _split_changes(derived, existing)
+    _write(new, revised, batch=batch, user=user, status=status, now=now or timezone.now())
+    return len(new), len(revised)
+
+
+EXPORT_COLUMNS = ["region_code", "region_name", "indicator", "year", "value", "unit", "source"]
+
+
+def export_frame(*, indicators=None, regions=None, years=None, group=None, lang: str = "zh") -> pd.DataFrame:
+    """Current observations of a selection, in the export columns, sorted.
+
+    ``regions`` are region codes, ``group`` a region group code, ``years`` an iterable of years.
+    """
+    query = Observation.objects.filter(is_current=True)
+    if indicators:
+        query = query.filter(indicator__code__in=list(indicators))
+    if regions:
+        query = query.filter(region__code__in=list(regions))
+    if group:
+        query = query.filter(region__groups__code=group)
+    if years:
+        query = query.filter(year__in=list(years))
+    name_field = "region__name_en" if lang == "en" else "region__name_zh"
+    rows = query.values_list("region__code", name_field, "indicator__code", "year", "value", "indicator__unit", "source")
+    frame = pd.DataFrame(list(rows), columns=EXPORT_COLUMNS)
+    return frame.sort_values(["indicator", "region_code", "year"], kind="stable").reset_index(drop=True)
+
+
+def write_export(frame: pd.DataFrame, fmt: str, target) -> None:
+    """Write an export frame as csv (UTF-8 with BOM, so Excel opens Chinese correctly), xlsx or json."""
+    if fmt == "csv":
+        frame.to_csv(target, index=False, encoding="utf-8-sig")
+    elif fmt == "xlsx":
+        frame.to_excel(target, index=False, sheet_name="observations")
+    elif fmt == "json":
+        frame.to_json(target, orient="records", force_ascii=False, indent=1)
+    else:
+        raise ValueError(f"format must be csv, xlsx or json, got {fmt!r}")
+

@@ -1,0 +1,1 @@
+"""Regions (GB/T 2260), their hierarchy and validity over time, and region groups."""

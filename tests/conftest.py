@@ -1,0 +1,40 @@
+"""Shared fixtures. Tests that touch the database are marked ``db`` automatically, so
+``pytest -m db`` re-runs exactly them on PostgreSQL."""
+
+import pytest
+
+DB_FIXTURES = {"db", "transactional_db", "client", "admin_client", "django_user_model", "admin_user"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if item.get_closest_marker("django_db") or DB_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.db)
+
+
+def pytest_report_header(config):
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    return f"database: {db['ENGINE'].rsplit('.', 1)[-1]} {db['NAME']}"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Every database test starts from the embedded YRD default, loaded once per run."""
+    with django_db_blocker.unblock():
+        from deltawatch.defaults.loader import load_default
+
+        load_default(None, progress=lambda *args: None)
+
+
+@pytest.fixture
+def write_csv(tmp_path):
+    """Write text to a CSV file (UTF-8 unless told) and return its path."""
+
+    def write(text: str, name: str = "data.csv", encoding: str = "utf-8"):
+        path = tmp_path / name
+        path.write_bytes(text.encode(encoding))
+        return path
+
+    return write

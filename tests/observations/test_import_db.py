@@ -1,0 +1,90 @@
+"""Imports into the database: revisions, all-or-nothing, derived values, idempotence."""
+
+import pytest
+
+from deltawatch.audit.context import acting_as
+from deltawatch.observations.models import ImportBatch, Observation
+from deltawatch.observations.services import ImportFailed, import_observations
+
+pytestmark = pytest.mark.django_db
+
+
+def current(region, indicator, year):
+    return Observation.objects.get(region__code=region, indicator__code=indicator, year=year, is_current=True)
+
+
+def snapshot():
+    return Observation.objects.count(), ImportBatch.objects.count()
+
+
+def test_new_values_then_same_file_changes_nothing(write_csv, django_user_model):
+    user = django_user_model.objects.create(username="nj_stats")
+    path = write_csv("region,indicator,year,value,unit,source\n南京,gdp,2030,2000000,万元,test\n苏州市,gdp,2030,300,亿元,test\n")
+    outcome = import_observations(path, user=user)
+    assert (outcome.created, outcome.revised, outcome.unchanged) == (2, 0, 0)
+    nanjing = current("320100", "gdp", 2030)
+    assert nanjing.value == pytest.approx(200.0, rel=1e-12)  # 2,000,000 万元 = 200 亿元
+    assert (nanjing.value_supplied, nanjing.unit_supplied, nanjing.recorded_by) == ("2000000", "万元", user)
+    before = snapshot()
+    again = import_observations(path, user=user)
+    assert (again.created, again.revised, again.unchanged) == (0, 0, 2)
+    assert snapshot() == before
+
+
+def test_changed_value_becomes_a_revision_and_keeps_the_old(write_csv):
+    import_observations(write_csv("region,indicator,year,value\n310000,gdp,2031,100\n"))
+    outcome = import_observations(write_csv("region,indicator,year,value\n上海市,gdp,2031,101.5\n", "v2.csv"))
+    assert outcome.revised == 1
+    rows = list(Observation.objects.filter(region__code="310000", indicator__code="gdp", year=2031).order_by("revision"))
+    assert [(r.revision, r.value, r.is_current) for r in rows] == [(1, 100.0, False), (2, 101.5, True)]
+    assert rows[0].batch != rows[1].batch
+
+
+def test_any_error_writes_nothing_and_names_row_and_column(write_csv):
+    before = snapshot()
+    path = write_csv("region,indicator,year,value\n上海,gdp,2032,1\n南京,gdp,2032,abc\n")
+    with pytest.raises(ImportFailed) as caught:
+        import_observations(path)
+    assert snapshot() == before
+    zh, en = caught.value.report("zh"), caught.value.report("en")
+    assert "第3行" in zh and "abc" in zh and "未写入" in zh
+    assert "row 3" in en and "abc" in en
+
+
+def test_dry_run_counts_but_writes_nothing(write_csv):
+    before = snapshot()
+    outcome = import_observations(write_csv("region,indicator,year,value\n上海,gdp,2033,1\n"), dry_run=True)
+    assert outcome.created == 1 and outcome.dry_run
+    assert snapshot() == before
+
+
+def test_derived_indicator_follows_its_inputs(write_csv):
+    import_observations(write_csv(
+        "region,indicator,year,value,unit\n上海,population_urban,2035,2000,万人\n上海,population_resident,2035,2500,万人\n"
+    ))
+    assert current("310000", "urbanization_rate", 2035).value == pytest.approx(80.0, rel=1e-12)
+    import_observations(write_csv("region,indicator,year,value,unit\n上海,population_urban,2035,2250,万人\n", "b.csv"))
+    rate = current("310000", "urbanization_rate", 2035)
+    assert rate.value == pytest.approx(90.0, rel=1e-12) and rate.revision == 2
+    assert rate.source.startswith("派生")
+
+
+def test_derived_indicator_cannot_be_imported(write_csv):
+    with pytest.raises(ImportFailed) as caught:
+        import_observations(write_csv("region,indicator,year,value\n上海,urbanization_rate,2034,80\n"))
+    assert [p.code for p in caught.value.result.problems] == ["derived_indicator"]
+
+
+def test_change_records_name_the_user_and_the_old_value(django_user_model):
+    from deltawatch.audit.models import ChangeRecord
+    from deltawatch.indicators.models import Indicator
+
+    user = django_user_model.objects.create(username="catalogue_editor")
+    indicator = Indicator.objects.get(code="gdp")
+    old_name = indicator.name_en
+    with acting_as(user):
+        indicator.name_en = "Gross regional product"
+        indicator.save()
+    record = ChangeRecord.objects.filter(object_id=str(indicator.pk), content_type__model="indicator").first()
+    assert record.user == user and record.action == "update"
+    assert record.changes == {"name_en": [old_name, "Gross regional product"]}
