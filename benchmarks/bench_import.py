@@ -43,8 +43,7 @@ def run(args, env) -> tuple[float, float]:
 
 def generate(path: Path, rows: int, env) -> int:
     """A long CSV over the real YRD regions and every non-derived indicator of the catalogue."""
-    sys.path.insert(0, str(ROOT / "src"))
-    from deltawatch.defaults.loader import data_dir
+    from deltawatch.defaults import data_dir
 
     regions = pd.read_csv(data_dir() / "regions.csv", dtype=str)
     regions = regions[regions["valid_to"].isna()]["code"].to_numpy()

@@ -29,8 +29,12 @@ def _database_from_environment() -> dict:
             "Use sqlite:////absolute/path.db or postgres://user@host:5432/dbname."
         ) from exc
     if config["ENGINE"] == "django.db.backends.sqlite3":
-        # Imports are one long transaction; wait for a concurrent writer instead of failing.
-        config["OPTIONS"] = {"timeout": 30}
+        # Imports are one long transaction: readers keep reading (WAL) and a second writer
+        # waits instead of failing; a larger page cache keeps million-row index updates in memory.
+        config["OPTIONS"] = {
+            "timeout": 30,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-131072;",
+        }
         config["TEST"] = {"NAME": os.environ.get("DELTAWATCH_TEST_SQLITE") or None}
     return config
 

@@ -8,22 +8,18 @@ change audited); the statistics go through the same importer users use
 from __future__ import annotations
 
 import datetime
-from importlib import resources
 from pathlib import Path
 
 import pandas as pd
 from django.db import transaction
 
+from deltawatch.defaults import data_dir
 from deltawatch.indicators.models import Dimension, Indicator, Target
 from deltawatch.observations.choices import Status
 from deltawatch.observations.services import import_observations
 from deltawatch.regions.models import Region, RegionGroup
 
 LEVEL_ORDER = {"province": 0, "prefecture": 1, "county": 2}
-
-
-def data_dir() -> Path:
-    return Path(str(resources.files("deltawatch.defaults") / "data"))
 
 
 def _read(name: str) -> pd.DataFrame:

@@ -128,25 +128,24 @@ def _write(rows: pd.DataFrame, revised: pd.DataFrame, *, batch, user, status, no
         return
     region_ids = dict(Region.objects.filter(code__in=frame["region_code"].unique().tolist()).values_list("code", "id"))
     indicator_ids = dict(Indicator.objects.filter(code__in=frame["indicator"].unique().tolist()).values_list("code", "id"))
-    stamp = connection.ops.adapt_datetimefield_value(now)
-    count = len(frame)
-    columns = {
-        "region_id": frame["region_code"].map(region_ids).astype("int64").tolist(),
-        "indicator_id": frame["indicator"].map(indicator_ids).astype("int64").tolist(),
-        "year": frame["year"].astype("int64").tolist(),
-        "value": frame["value"].astype(float).tolist(),
-        "revision": frame["revision"].astype("int64").tolist(),
-        "is_current": [True] * count,
-        "value_supplied": frame["value_supplied"].fillna("").astype(str).str.slice(0, 64).tolist(),
-        "unit_supplied": frame["unit_supplied"].fillna("").astype(str).str.slice(0, 30).tolist(),
-        "source": frame["source"].fillna("").astype(str).str.slice(0, 300).tolist(),
-        "status": [status] * count,
-        "batch_id": [batch.id if batch else None] * count,
-        "recorded_by_id": [user.id if user else None] * count,
-        "recorded_at": [stamp] * count,
-    }
-    # Plain Python values (tolist), so that both database drivers take them as they are.
-    insert_rows(Observation._meta.db_table, list(columns), zip(*columns.values()))
+    table = pd.DataFrame({
+        "region_id": frame["region_code"].map(region_ids).astype("int64"),
+        "indicator_id": frame["indicator"].map(indicator_ids).astype("int64"),
+        "year": frame["year"].astype("int64"),
+        "value": frame["value"].astype(float),
+        "revision": frame["revision"].astype("int64"),
+        "is_current": True,
+        "value_supplied": frame["value_supplied"].fillna("").astype(str).str.slice(0, 64),
+        "unit_supplied": frame["unit_supplied"].fillna("").astype(str).str.slice(0, 30),
+        "source": frame["source"].fillna("").astype(str).str.slice(0, 300),
+        "status": status,
+        "batch_id": batch.id if batch else None,
+        "recorded_by_id": user.id if user else None,
+        "recorded_at": connection.ops.adapt_datetimefield_value(now),
+    })
+    # In index order, so that the database appends to its B-trees instead of jumping around.
+    table = table.sort_values(["indicator_id", "region_id", "year"], kind="stable")
+    insert_rows(Observation._meta.db_table, table, not_null_text=("value_supplied", "unit_supplied", "source"))
 
 
 def _derived_for(changed: pd.DataFrame) -> pd.DataFrame:
