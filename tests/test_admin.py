@@ -41,3 +41,10 @@ def test_observations_cannot_be_deleted(admin_client):
     obs = Observation.objects.filter(is_current=True).first()
     response = admin_client.get(reverse("admin:observations_observation_delete", args=[obs.pk]))
     assert response.status_code == 403
+
+
+def test_english_is_available(admin_client):
+    admin_client.cookies["django_language"] = "en"
+    page = admin_client.get(reverse("admin:indicators_indicator_add")).content.decode()
+    assert "Yangtze River Delta" in page and "unit" in page.lower()
+    assert "计量单位" not in page

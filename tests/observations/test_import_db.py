@@ -88,3 +88,61 @@ def test_change_records_name_the_user_and_the_old_value(django_user_model):
     record = ChangeRecord.objects.filter(object_id=str(indicator.pk), content_type__model="indicator").first()
     assert record.user == user and record.action == "update"
     assert record.changes == {"name_en": [old_name, "Gross regional product"]}
+
+
+BAD_FILES = {
+    "unknown_region": "region,indicator,year,value\n上海,gdp,2030,1\n火星市,gdp,2030,2\n",
+    "unknown_indicator": "region,indicator,year,value\n上海,gdp,2030,1\n上海,gpd,2031,2\n",
+    "blank_value": "region,indicator,year,value\n上海,gdp,2030,1\n南京,gdp,2030,\n",
+    "not_a_number": "region,indicator,year,value\n上海,gdp,2030,1\n南京,gdp,2030,约100\n",
+    "duplicate_key": "region,indicator,year,value\n上海,gdp,2030,1\n310000,gdp,2030,2\n",
+    "incompatible_unit": "region,indicator,year,value,unit\n上海,gdp,2030,1,亿元\n南京,gdp,2030,2,万人\n",
+    "year_out_of_range": "region,indicator,year,value\n上海,gdp,2030,1\n南京,gdp,2300,2\n",
+    "empty_file": "",
+    "region_not_valid": "region,indicator,year,value\n上海,gdp,2030,1\n341400,gdp,2030,2\n",
+}
+
+
+@pytest.mark.parametrize("expected", sorted(BAD_FILES))
+def test_bad_csv_writes_nothing(write_csv, expected):
+    before = snapshot()
+    with pytest.raises(ImportFailed) as caught:
+        import_observations(write_csv(BAD_FILES[expected]))
+    assert expected in {p.code for p in caught.value.result.problems}
+    assert snapshot() == before
+
+
+def test_bad_gbk_file_writes_nothing_and_reports_in_chinese(write_csv):
+    before = snapshot()
+    path = write_csv("地区,指标,年份,数值\n上海市,地区生产总值,2030,\"３８，１５５．３２\"\n南京市,地区生产总值,2030,缺失\n",
+                     encoding="gbk")
+    with pytest.raises(ImportFailed) as caught:
+        import_observations(path)
+    assert [(p.code, p.row, p.column) for p in caught.value.result.problems] == [("not_a_number", 3, "数值")]
+    assert snapshot() == before
+
+
+def test_merged_header_xlsx_with_one_bad_cell_writes_nothing(tmp_path):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["地区", "地区生产总值(亿元)", None])
+    sheet.append([None, "2030", "2031"])
+    sheet.append(["苏州市", "30000", "31000"])
+    sheet.append(["无锡市", "15000", "一万六"])
+    sheet.merge_cells("A1:A2")
+    sheet.merge_cells("B1:C1")
+    path = tmp_path / "yearbook.xlsx"
+    book.save(path)
+    before = snapshot()
+    with pytest.raises(ImportFailed) as caught:
+        import_observations(path)
+    assert [(p.code, p.row, p.column, p.value) for p in caught.value.result.problems] == [
+        ("not_a_number", 4, "2031", "一万六")]
+    assert snapshot() == before
+    sheet["C4"] = "16000"
+    book.save(path)
+    outcome = import_observations(path)
+    assert (outcome.layout, outcome.created) == ("wide_years", 4)
+    assert current("320200", "gdp", 2031).value == 16000.0
