@@ -3,13 +3,17 @@
 
 import pytest
 
-DB_FIXTURES = {"db", "transactional_db", "client", "admin_client", "django_user_model", "admin_user"}
+DB_FIXTURES = {"db", "transactional_db", "client", "admin_client", "django_user_model", "admin_user", "live_server"}
 
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.get_closest_marker("django_db") or DB_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.db)
+    # Tests with committed transactions (the live server of browser tests) empty the
+    # database when they end, the embedded default included: they run last.
+    items.sort(key=lambda item: bool(item.get_closest_marker("django_db")
+                                     and item.get_closest_marker("django_db").kwargs.get("transaction")))
 
 
 def pytest_report_header(config):
