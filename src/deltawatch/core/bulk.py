@@ -14,7 +14,9 @@ import io
 import pandas as pd
 from django.db import connection
 
-COPY_CHUNK_ROWS = 200_000
+# Rows converted to text (COPY) or Python tuples (SQLite) at a time: bounds the memory a
+# million-row import needs on top of its DataFrame.
+CHUNK_ROWS = 200_000
 
 
 def insert_rows(table: str, frame: pd.DataFrame, *, not_null_text: tuple[str, ...] = ()) -> None:
@@ -33,12 +35,17 @@ def insert_rows(table: str, frame: pd.DataFrame, *, not_null_text: tuple[str, ..
             if not_null_text:
                 options += ", FORCE_NOT_NULL (" + ", ".join(quote(c) for c in not_null_text) + ")"
             with cursor.cursor.copy(f"COPY {quote(table)} ({columns}) FROM STDIN WITH ({options})") as copy:
-                for start in range(0, len(frame), COPY_CHUNK_ROWS):
+                for chunk in _chunks(frame):
                     buffer = io.StringIO()
-                    frame.iloc[start:start + COPY_CHUNK_ROWS].to_csv(buffer, index=False, header=False)
+                    chunk.to_csv(buffer, index=False, header=False)
                     copy.write(buffer.getvalue())
         else:
-            placeholders = ", ".join(["%s"] * len(frame.columns))
-            # tolist() gives plain Python values, which sqlite3 binds as they are.
-            rows = zip(*(frame[c].tolist() for c in frame.columns))
-            cursor.executemany(f"INSERT INTO {quote(table)} ({columns}) VALUES ({placeholders})", rows)
+            sql = f"INSERT INTO {quote(table)} ({columns}) VALUES ({', '.join(['%s'] * len(frame.columns))})"
+            for chunk in _chunks(frame):
+                # tolist() gives plain Python values, which sqlite3 binds as they are.
+                cursor.executemany(sql, list(zip(*(chunk[c].tolist() for c in chunk.columns))))
+
+
+def _chunks(frame: pd.DataFrame):
+    for start in range(0, len(frame), CHUNK_ROWS):
+        yield frame.iloc[start:start + CHUNK_ROWS]

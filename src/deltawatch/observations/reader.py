@@ -856,191 +856,211 @@ def _distinct(series) -> tuple[np.ndarray, np.ndarray]:
     return codes, np.asarray(uniques, dtype=object)
 
 
-def _validate(ctx: _Ctx, cells: pd.DataFrame) -> pd.DataFrame:
-    out, cn = ctx.out, ctx.colnames
-    n = len(cells)
-    rows = cells["row"].to_numpy(dtype="int64")
-    value_col = cells["value_col"].to_numpy(dtype=object) if n else np.array([], dtype=object)
-    col_of = lambda role: cn.get(role) if cn.get(role) else value_col  # noqa: E731
-    bad = np.zeros(n, dtype=bool)
+@dataclass
+class _Resolved:
+    """Per-row results of one check: the value found, and the problem code (or None)."""
 
-    # --- indicator, per distinct text
-    icodes, iuniq = _distinct(cells["ind"])
-    ind_code = np.empty(len(iuniq), dtype=object)
-    ind_err = np.full(len(iuniq), None, dtype=object)
-    for k, text in enumerate(iuniq):
+    value: np.ndarray
+    error: np.ndarray
+    codes: np.ndarray          # row → index of its distinct text
+    distinct: np.ndarray       # the distinct texts' resolved values
+
+
+def _report(out: _Collector, resolved_error, codes, rows, columns, texts, params=None, order=0) -> np.ndarray:
+    """Add a problem per row whose error is one of ``codes``; return the rows in error."""
+    bad = np.zeros(len(rows), dtype=bool)
+    for code in codes:
+        mask = resolved_error == code
+        out.add_rows(mask, code, rows, columns, texts, params=params(code) if callable(params) else params,
+                     order=order)
+        bad |= mask
+    return bad
+
+
+def _resolve_indicators(ctx: _Ctx, texts) -> _Resolved:
+    codes, distinct = _distinct(texts)
+    found = np.empty(len(distinct), dtype=object)
+    error = np.full(len(distinct), None, dtype=object)
+    for k, text in enumerate(distinct):
         text = "" if text is None else str(text)
+        code = _resolve_indicator(ctx, text) if text.strip() else None
         if not text.strip():
-            ind_err[k] = "blank_value"
-            continue
-        code = _resolve_indicator(ctx, text)
-        if code is None:
-            ind_err[k] = "unknown_indicator"
+            error[k] = "blank_value"
+        elif code is None:
+            error[k] = "unknown_indicator"
         elif ctx.indicators[code].derived:
-            ind_err[k] = "derived_indicator"
+            error[k] = "derived_indicator"
         else:
-            ind_code[k] = code
-    row_ind_err = ind_err[icodes]
-    ind_texts = cells["ind"].to_numpy(dtype=object)
-    for code in ("blank_value", "unknown_indicator", "derived_indicator"):
-        mask = row_ind_err == code
-        out.add_rows(mask, code, rows, col_of("indicator"), ind_texts, order=2)
-        bad |= mask
-    row_ind = ind_code[icodes]
+            found[k] = code
+    return _Resolved(found[codes], error[codes], codes, found)
 
-    # --- year, per distinct text
-    ycodes, yuniq = _distinct(cells["year"])
+
+def _resolve_years(ctx: _Ctx, texts) -> _Resolved:
+    codes, distinct = _distinct(texts)
     lo, hi = ctx.year_range
-    year_val = np.full(len(yuniq), -1, dtype="int64")
-    year_err = np.full(len(yuniq), None, dtype=object)
-    for k, text in enumerate(yuniq):
+    found = np.full(len(distinct), -1, dtype="int64")
+    error = np.full(len(distinct), None, dtype=object)
+    for k, text in enumerate(distinct):
         folded = _fold("" if text is None else text)
-        if not folded:
-            year_err[k] = "blank_value"
-            continue
         m = re.fullmatch(r"(\d+)(?:\.0+)?(?:年度|年)?", folded)
-        if not m:
-            year_err[k] = "bad_year"
+        if not folded:
+            error[k] = "blank_value"
+        elif not m:
+            error[k] = "bad_year"
         elif not lo <= int(m.group(1)) <= hi:
-            year_err[k] = "year_out_of_range"
+            error[k] = "year_out_of_range"
         else:
-            year_val[k] = int(m.group(1))
-    row_year_err = year_err[ycodes]
-    year_texts = cells["year"].to_numpy(dtype=object)
-    for code in ("blank_value", "bad_year", "year_out_of_range"):
-        mask = row_year_err == code
-        params = {"min": lo, "max": hi} if code == "year_out_of_range" else None
-        out.add_rows(mask, code, rows, col_of("year"), year_texts,
-                     params=np.full(n, params, dtype=object) if params else None, order=1)
-        bad |= mask
-    row_year = year_val[ycodes]
+            found[k] = int(m.group(1))
+    return _Resolved(found[codes], error[codes], codes, found)
 
-    # --- region, per distinct (text, year)
-    rcodes, runiq = _distinct(cells["region"])
-    key = rcodes.astype("int64") * (len(yuniq) + 1) + ycodes
-    kcodes, kuniq = pd.factorize(key)
-    reg_code = np.full(len(kuniq), "", dtype=object)
-    reg_err = np.full(len(kuniq), None, dtype=object)
-    reg_params = np.full(len(kuniq), None, dtype=object)
-    ny = len(yuniq) + 1
-    for k, kk in enumerate(kuniq):
-        text = runiq[kk // ny]
-        yv = int(year_val[kk % ny])
+
+def _resolve_regions(ctx: _Ctx, texts, years: _Resolved) -> tuple[_Resolved, np.ndarray]:
+    """Regions per distinct (text, year): a name can mean another region in another year."""
+    text_codes, texts_distinct = _distinct(texts)
+    stride = len(years.distinct) + 1
+    codes, pairs = pd.factorize(text_codes.astype("int64") * stride + years.codes)
+    found = np.full(len(pairs), "", dtype=object)
+    error = np.full(len(pairs), None, dtype=object)
+    params = np.full(len(pairs), None, dtype=object)
+    for k, pair in enumerate(pairs):
+        text = texts_distinct[pair // stride]
+        year = int(years.distinct[pair % stride])
         text = "" if text is None else str(text)
         if not text.strip():
-            reg_err[k] = "blank_value"
+            error[k] = "blank_value"
             continue
         try:
-            reg_code[k] = ctx.resolver.resolve(text.strip(), yv if yv >= 0 else None)
+            found[k] = ctx.resolver.resolve(text.strip(), year if year >= 0 else None)
         except RegionNotFound as exc:
-            reg_err[k] = exc.code
+            error[k] = exc.code
             if exc.candidates:
-                reg_params[k] = {"candidates": list(exc.candidates)}
+                params[k] = {"candidates": list(exc.candidates)}
             if exc.code == "region_not_valid":
-                reg_params[k] = {"candidates": list(exc.candidates), "year": yv}
-    row_reg_err = reg_err[kcodes]
-    reg_texts = cells["region"].to_numpy(dtype=object)
-    for code in ("blank_value", "unknown_region", "ambiguous_region", "region_not_valid"):
-        mask = row_reg_err == code
-        out.add_rows(mask, code, rows, col_of("region"), reg_texts,
-                     params=reg_params[kcodes], order=0)
-        bad |= mask
-    row_reg = reg_code[kcodes]
+                params[k] = {"candidates": list(exc.candidates), "year": year}
+    return _Resolved(found[codes], error[codes], codes, found), params[codes]
 
-    # --- unit, per distinct (unit text, indicator)
-    unit_texts = cells["unit"].astype(object).to_numpy(dtype=object)
-    ind_units = np.array([ctx.indicators[c].unit if c else "" for c in ind_code], dtype=object)
-    unit_eff = np.where(_is_blank(unit_texts), ind_units[icodes], unit_texts)
-    ucodes, uuniq = _distinct(unit_eff)
-    ukey = ucodes.astype("int64") * (len(iuniq) + 1) + icodes
-    uk, ukuniq = pd.factorize(ukey)
-    ni = len(iuniq) + 1
-    factor = np.full(len(ukuniq), np.nan)
-    unit_err = np.full(len(ukuniq), None, dtype=object)
-    unit_params = np.full(len(ukuniq), None, dtype=object)
-    is_pct = np.zeros(len(ukuniq), dtype=bool)
-    for k, kk in enumerate(ukuniq):
-        utext = str(uuniq[kk // ni]).strip()
-        code = ind_code[kk % ni]
+
+def _conversion_factors(ctx: _Ctx, unit_texts, indicators: _Resolved):
+    """Factor into the indicator's unit per row, per distinct (unit, indicator).
+
+    Returns (unit actually meant per row, factor, is-% per row, error per row, params per row).
+    """
+    catalogue_units = np.array([ctx.indicators[c].unit if c else "" for c in indicators.distinct], dtype=object)
+    meant = np.where(_is_blank(unit_texts), catalogue_units[indicators.codes], unit_texts)
+    unit_codes, units_distinct = _distinct(meant)
+    stride = len(indicators.distinct) + 1
+    codes, pairs = pd.factorize(unit_codes.astype("int64") * stride + indicators.codes)
+    factor = np.full(len(pairs), np.nan)
+    error = np.full(len(pairs), None, dtype=object)
+    params = np.full(len(pairs), None, dtype=object)
+    is_percent = np.zeros(len(pairs), dtype=bool)
+    for k, pair in enumerate(pairs):
+        unit = str(units_distinct[pair // stride]).strip()
+        code = indicators.distinct[pair % stride]
         if code is None:
             continue
         target = ctx.indicators[code].unit
         try:
-            factor[k] = conversion_factor(utext, target)
-            is_pct[k] = parse_unit(utext).symbol == "%"
+            factor[k] = conversion_factor(unit, target)
+            is_percent[k] = parse_unit(unit).symbol == "%"
         except UnitError as exc:
-            unit_err[k] = exc.code
-            unit_params[k] = {"unit": utext, "expected": target}
-    row_unit_err = unit_err[uk]
+            error[k], params[k] = exc.code, {"unit": unit, "expected": target}
+    return meant, factor[codes], is_percent[codes], error[codes], params[codes]
+
+
+def _out_of_bounds(ctx: _Ctx, converted, indicators: _Resolved):
+    """Rows outside their indicator's natural bounds (after conversion), with message params."""
+    def bound(name, default):
+        return np.array([getattr(ctx.indicators[c], name) if c and getattr(ctx.indicators[c], name) is not None
+                         else default for c in indicators.distinct], dtype=float)[indicators.codes]
+
+    oob = np.isfinite(converted) & ((converted < bound("lower_bound", -np.inf)) | (converted > bound("upper_bound", np.inf)))
+    params = np.full(len(converted), None, dtype=object)
+    for i in np.flatnonzero(oob):
+        info = ctx.indicators[indicators.value[i]]
+        params[i] = {"converted": float(converted[i]), "unit": info.unit,
+                     "lower": "-∞" if info.lower_bound is None else info.lower_bound,
+                     "upper": "∞" if info.upper_bound is None else info.upper_bound}
+    return oob, params
+
+
+def _duplicates(rows, valid_key, regions: _Resolved, indicators: _Resolved, years: _Resolved):
+    """Rows repeating an earlier row's (region, indicator, year), with that row in params.
+
+    Compared after resolution: 上海 and 310000 are the same region.
+    """
+    n = len(rows)
+    duplicate = np.zeros(n, dtype=bool)
+    params = np.full(n, None, dtype=object)
+    if not valid_key.any():
+        return duplicate, params
+    idx = np.flatnonzero(valid_key)
+    keys = pd.DataFrame({"r": pd.factorize(regions.value[idx])[0], "i": indicators.codes[idx], "y": years.value[idx]})
+    repeated = keys.duplicated(keep="first").to_numpy()
+    if repeated.any():
+        first_row = pd.Series(rows[idx]).groupby([keys["r"], keys["i"], keys["y"]]).transform("first").to_numpy()
+        duplicate[idx[repeated]] = True
+        for i, other in zip(idx[repeated], first_row[repeated]):
+            params[i] = {"other_row": int(other)}
+    return duplicate, params
+
+
+def _validate(ctx: _Ctx, cells: pd.DataFrame) -> pd.DataFrame:
+    """Resolve and check every cell; problems go to ``ctx.out``; return the rows without one."""
+    out, names = ctx.out, ctx.colnames
+    n = len(cells)
+    rows = cells["row"].to_numpy(dtype="int64")
+    value_col = cells["value_col"].to_numpy(dtype=object) if n else np.array([], dtype=object)
+
+    def column_of(role):  # the role's own column in the long layout, else the value's column
+        return names.get(role) or value_col
+
+    indicators = _resolve_indicators(ctx, cells["ind"])
+    bad = _report(out, indicators.error, ("blank_value", "unknown_indicator", "derived_indicator"), rows,
+                  column_of("indicator"), cells["ind"].to_numpy(dtype=object), order=2)
+    years = _resolve_years(ctx, cells["year"])
+    lo, hi = ctx.year_range
+    bad |= _report(out, years.error, ("blank_value", "bad_year", "year_out_of_range"), rows,
+                   column_of("year"), cells["year"].to_numpy(dtype=object), order=1,
+                   params=lambda code: np.full(n, {"min": lo, "max": hi}, dtype=object)
+                   if code == "year_out_of_range" else None)
+    regions, region_params = _resolve_regions(ctx, cells["region"], years)
+    bad |= _report(out, regions.error, ("blank_value", "unknown_region", "ambiguous_region", "region_not_valid"),
+                   rows, column_of("region"), cells["region"].to_numpy(dtype=object), params=region_params, order=0)
+
+    unit_texts = cells["unit"].astype(object).to_numpy(dtype=object)
+    unit_meant, factor, is_percent, unit_error, unit_params = _conversion_factors(ctx, unit_texts, indicators)
     from_cell = cells["unit_from_cell"].to_numpy(dtype=bool)
-    unit_col = np.where(from_cell, cn.get("unit") or "", value_col) if cn.get("unit") \
-        else value_col
-    for code in ("unknown_unit", "incompatible_unit"):
-        mask = row_unit_err == code
-        out.add_rows(mask, code, rows, unit_col, unit_eff, params=unit_params[uk], order=4)
-        bad |= mask
+    unit_column = np.where(from_cell, names["unit"], value_col) if names.get("unit") else value_col
+    bad |= _report(out, unit_error, ("unknown_unit", "incompatible_unit"), rows, unit_column, unit_meant,
+                   params=unit_params, order=4)
 
-    # --- values
-    value_texts = cells["value"]
-    values, status = parse_values(value_texts, percent_ok=is_pct[uk])
-    vt = value_texts.to_numpy(dtype=object)
-    mask = status == BLANK
-    out.add_rows(mask, "blank_value", rows, value_col, vt, order=3)
-    bad |= mask
-    mask = (status == NOT_A_NUMBER) | (status == PERCENT_NOT_ALLOWED)
-    out.add_rows(mask, "not_a_number", rows, value_col, vt, order=3)
-    bad |= mask
-    converted = values * factor[uk]
+    texts = cells["value"].to_numpy(dtype=object)
+    values, status = parse_values(cells["value"], percent_ok=is_percent)
+    value_error = np.select([status == BLANK, (status == NOT_A_NUMBER) | (status == PERCENT_NOT_ALLOWED)],
+                            ["blank_value", "not_a_number"], default=None).astype(object)
+    bad |= _report(out, value_error, ("blank_value", "not_a_number"), rows, value_col, texts, order=3)
+    converted = values * factor
+    oob, oob_params = _out_of_bounds(ctx, converted, indicators)
+    out.add_rows(oob, "out_of_bounds", rows, value_col, texts, params=oob_params, order=5)
+    bad |= oob
 
-    # --- bounds, after conversion
-    lower = np.array([ctx.indicators[c].lower_bound if c and ctx.indicators[c].lower_bound
-                      is not None else -np.inf for c in ind_code], dtype=float)[icodes]
-    upper = np.array([ctx.indicators[c].upper_bound if c and ctx.indicators[c].upper_bound
-                      is not None else np.inf for c in ind_code], dtype=float)[icodes]
-    oob = np.isfinite(converted) & ((converted < lower) | (converted > upper))
-    if oob.any():
-        idx = np.flatnonzero(oob)
-        params = np.full(n, None, dtype=object)
-        for i in idx:
-            c = row_ind[i]
-            info = ctx.indicators[c]
-            params[i] = {"converted": float(converted[i]), "unit": info.unit,
-                         "lower": "-∞" if info.lower_bound is None else info.lower_bound,
-                         "upper": "∞" if info.upper_bound is None else info.upper_bound}
-        out.add_rows(oob, "out_of_bounds", rows, value_col, vt, params=params, order=5)
-        bad |= oob
-
-    # --- duplicate keys among rows whose key is valid
-    key_ok = (row_reg_err == None) & (row_ind_err == None) & (row_year_err == None)  # noqa: E711
-    if key_ok.any():
-        kidx = np.flatnonzero(key_ok)
-        # the resolved code, not the text: 上海 and 310000 are the same region
-        reg_id = pd.factorize(reg_code)[0]
-        keys = pd.DataFrame({"r": reg_id[kcodes[kidx]], "i": icodes[kidx], "y": row_year[kidx]})
-        dup = keys.duplicated(keep="first").to_numpy()
-        if dup.any():
-            first_row = pd.Series(rows[kidx]).groupby([keys["r"], keys["i"], keys["y"]]) \
-                .transform("first").to_numpy()
-            mask = np.zeros(n, dtype=bool)
-            mask[kidx[dup]] = True
-            params = np.full(n, None, dtype=object)
-            for i, other in zip(kidx[dup], first_row[dup]):
-                params[i] = {"other_row": int(other)}
-            out.add_rows(mask, "duplicate_key", rows, value_col, vt, params=params, order=6)
-            bad |= mask
+    valid_key = (regions.error == None) & (indicators.error == None) & (years.error == None)  # noqa: E711
+    duplicate, duplicate_params = _duplicates(rows, valid_key, regions, indicators, years)
+    out.add_rows(duplicate, "duplicate_key", rows, value_col, texts, params=duplicate_params, order=6)
+    bad |= duplicate
 
     good = ~bad
-    src = cells["source"]
-    src = np.full(n, src, dtype=object) if isinstance(src, str) else src.to_numpy(dtype=object)
-    frame = pd.DataFrame({
-        "region_code": _str_column(row_reg[good]),
-        "indicator": _str_column(row_ind[good]),
-        "year": row_year[good].astype("int64"),
+    source = cells["source"]
+    source = np.full(n, source, dtype=object) if isinstance(source, str) else source.to_numpy(dtype=object)
+    return pd.DataFrame({
+        "region_code": _str_column(regions.value[good]),
+        "indicator": _str_column(indicators.value[good]),
+        "year": years.value[good].astype("int64"),
         "value": converted[good].astype("float64"),
-        "value_supplied": pd.array(vt[good], dtype="str"),
-        "unit_supplied": _str_column(np.asarray(unit_eff, dtype=object)[good]),
-        "source": _str_column(src[good]),
+        "value_supplied": pd.array(texts[good], dtype="str"),
+        "unit_supplied": _str_column(np.asarray(unit_meant, dtype=object)[good]),
+        "source": _str_column(source[good]),
         "row": rows[good].astype("int64"),
         "column": _str_column(np.asarray(value_col, dtype=object)[good]),
     })
-    return frame
