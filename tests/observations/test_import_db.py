@@ -146,3 +146,11 @@ def test_merged_header_xlsx_with_one_bad_cell_writes_nothing(tmp_path):
     outcome = import_observations(path)
     assert (outcome.layout, outcome.created) == ("wide_years", 4)
     assert current("320200", "gdp", 2031).value == 16000.0
+
+
+def test_same_key_written_two_ways_is_a_duplicate(write_csv):
+    path = write_csv("地区,指标,年份,数值\n上海,地区生产总值,2030,1\n310000,gdp,2030,3\n")
+    with pytest.raises(ImportFailed) as caught:
+        import_observations(path)
+    [problem] = caught.value.result.problems
+    assert (problem.code, problem.row, problem.params["other_row"]) == ("duplicate_key", 3, 2)

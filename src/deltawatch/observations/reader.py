@@ -987,7 +987,8 @@ def _out_of_bounds(ctx: _Ctx, converted, indicators: _Resolved):
 def _duplicates(rows, valid_key, regions: _Resolved, indicators: _Resolved, years: _Resolved):
     """Rows repeating an earlier row's (region, indicator, year), with that row in params.
 
-    Compared after resolution: 上海 and 310000 are the same region.
+    Compared after resolution: 上海 and 310000 are the same region, 地区生产总值 and gdp the
+    same indicator.
     """
     n = len(rows)
     duplicate = np.zeros(n, dtype=bool)
@@ -995,7 +996,8 @@ def _duplicates(rows, valid_key, regions: _Resolved, indicators: _Resolved, year
     if not valid_key.any():
         return duplicate, params
     idx = np.flatnonzero(valid_key)
-    keys = pd.DataFrame({"r": pd.factorize(regions.value[idx])[0], "i": indicators.codes[idx], "y": years.value[idx]})
+    keys = pd.DataFrame({"r": pd.factorize(regions.value[idx])[0], "i": pd.factorize(indicators.value[idx])[0],
+                         "y": years.value[idx]})
     repeated = keys.duplicated(keep="first").to_numpy()
     if repeated.any():
         first_row = pd.Series(rows[idx]).groupby([keys["r"], keys["i"], keys["y"]]).transform("first").to_numpy()
