@@ -9,7 +9,7 @@ changed. Any problem in the file → nothing is written.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -58,7 +58,6 @@ class ImportOutcome:
     dry_run: bool = False
     batch: ImportBatch | None = None
     skipped_blank: int = 0
-    extra: dict = field(default_factory=dict)
 
     def summary(self, lang: str = "zh") -> str:
         if lang == "en":
@@ -148,9 +147,8 @@ def _write(rows: pd.DataFrame, revised: pd.DataFrame, *, batch, user, status, no
     insert_rows(Observation._meta.db_table, table, not_null_text=("value_supplied", "unit_supplied", "source"))
 
 
-def _derived_for(changed: pd.DataFrame) -> pd.DataFrame:
+def _derived_for(changed: pd.DataFrame, formulas: dict[str, str]) -> pd.DataFrame:
     """Derived values for the region-years touched by ``changed``, from current data."""
-    formulas = dict(Indicator.objects.exclude(formula="").values_list("code", "formula"))
     if not formulas or changed.empty:
         return compute_derived(changed.iloc[0:0], {})
     inputs = set()
@@ -210,11 +208,11 @@ def import_observations(path, *, user=None, dry_run: bool = False, status: str =
 
 def refresh_derived(changed: pd.DataFrame, *, batch=None, user=None, status=Status.SUBMITTED, now=None):
     """Recompute derived indicators where ``changed`` (region_code, indicator, year) touched inputs."""
-    derived = _derived_for(changed)
+    formulas = dict(Indicator.objects.exclude(formula="").values_list("code", "formula"))
+    derived = _derived_for(changed, formulas)
     if derived.empty:
         return 0, 0
     existing = current_values(derived["indicator"].unique(), derived["region_code"].unique(), derived["year"].unique())
-    formulas = dict(Indicator.objects.exclude(formula="").values_list("code", "formula"))
     derived = derived.assign(
         value_supplied="", unit_supplied="",
         source=derived["indicator"].map(lambda code: f"派生 (derived): {formulas[code]}"),
