@@ -476,3 +476,34 @@ def test_assess_frame_reads_flags_written_as_text():
     assert "is_rate" in out.loc[2, "note"]
     # pm25 45 → 38 as a rate: slope −7/5 = −1.4, required (35 − 45)/10 = −1, R = −(−1.4)/1 = 1.4
     assert close(out.loc[2, "ratio"], 1.4)
+
+
+# ---- roll-ups -------------------------------------------------------------------------------
+
+def test_rollup_mean_score_band_and_counts():
+    from deltawatch.methods.progress import rollup
+
+    frame = pd.DataFrame({
+        "region": ["js", "js", "js", "js", "zj"],
+        "dimension": ["eco", "eco", "eco", "inno", "eco"],
+        "status": ["achieved", "limited_progress", "insufficient_data", "on_track", "deteriorating"],
+        "score": [5.0, -1.0, None, 3.0, -5.0],
+    })
+    out = rollup(frame, ["region", "dimension"]).set_index(["region", "dimension"])
+    js_eco = out.loc[("js", "eco")]
+    assert js_eco["assessed"] == 3 and js_eco["scored"] == 2
+    assert js_eco["mean_score"] == 2.0  # (5 − 1) / 2: insufficient data carries no score
+    assert js_eco["band"] == "acceleration_needed"
+    assert (js_eco["achieved"], js_eco["limited_progress"], js_eco["insufficient_data"]) == (1, 1, 1)
+    assert out.loc[("js", "inno"), "band"] == "on_track"
+    assert out.loc[("zj", "eco"), "band"] == "deteriorating"
+    whole = rollup(frame, [])
+    assert len(whole) == 1 and whole["mean_score"].item() == pytest.approx(0.5)
+
+
+def test_rollup_without_scores_is_insufficient_data():
+    from deltawatch.methods.progress import rollup
+
+    frame = pd.DataFrame({"dimension": ["eco"], "status": ["not_assessable"], "score": [None]})
+    out = rollup(frame, "dimension")
+    assert out["band"].item() == "insufficient_data" and out["not_assessable"].item() == 1

@@ -25,17 +25,14 @@ Nothing here imports Django: ``deltawatch.methods`` is a plain library.
 
 from __future__ import annotations
 
-import gc
 import math
-from bisect import bisect_left
 from dataclasses import dataclass
-from operator import itemgetter
 
 import numpy as np
 import pandas as pd
 
 __all__ = [
-    "STATUSES", "Thresholds", "TargetSpec", "Assessment", "assess", "score", "band", "assess_frame",
+    "STATUSES", "Thresholds", "TargetSpec", "Assessment", "assess", "score", "band", "assess_frame", "rollup",
 ]
 
 STATUSES = (
@@ -45,15 +42,6 @@ STATUSES = (
 COMPARATORS = ("ge", "le", "approx", "range", "gt", "lt", "eq")
 CHANGE_TYPES = ("level", "increase", "decrease", "annual_growth")
 METHODS = ("opensdg", "unsd", "escap")
-
-# A decrease target states the comparator on the size of the fall ("下降10%以上" = fall ≥ 10%),
-# which on the level of the indicator is the opposite comparison.
-_FLIP = {"ge": "le", "gt": "lt", "le": "ge", "lt": "gt", "eq": "eq", "approx": "approx", "range": "range"}
-
-_NOTE_NONPOS = "CAGR undefined for non-positive values: linear form"
-_NOTE_RATE = "rate indicator (is_rate): linear form"
-_NOTE_BOUND = "bounded [0, 100] indicator within {m:g} of a bound: linear form"
-
 
 @dataclass(frozen=True)
 class Thresholds:
@@ -173,32 +161,65 @@ def _check_method(method) -> str:
 
 
 # --------------------------------------------------------------------------------------------
+# coded choices: the engine works on small integers, one array per field
+
+GE, LE, GT, LT, APPROX, RANGE, EQ, NO_TARGET = 0, 1, 2, 3, 4, 5, 6, -1
+_CMP_CODE = {"ge": GE, "le": LE, "gt": GT, "lt": LT, "approx": APPROX, "range": RANGE, "eq": EQ}
+# A decrease target states the comparator on the size of the fall ("下降10%以上" = fall ≥ 10%),
+# which on the level of the indicator is the opposite comparison.
+_FLIP = np.array([LE, GE, LT, GT, APPROX, RANGE, EQ])
+LEVEL, INCREASE, DECREASE, ANNUAL_GROWTH = range(4)
+_CTYPE_CODE = {c: k for k, c in enumerate(CHANGE_TYPES)}
+_STATUS = {s: k for k, s in enumerate(STATUSES)}
+ACHIEVED, ON_TRACK, ACCELERATION, LIMITED, DETERIORATING, INSUFFICIENT, NOT_ASSESSABLE = range(7)
+UNDECIDED = -1
+_RULES = np.array([None, "target", "no_target"], dtype=object)
+_FORMS = np.array([None, "cagr", "linear"], dtype=object)
+
+# Notes are bit flags while computing, turned into text once per distinct combination.
+_NOTES = (
+    "non-numeric target: not assessable",
+    "numeric target without a value: not assessable",
+    "no value from the base year on",
+    "fewer than two values from the base year on",
+    "no value for the baseline year of a relative target: {baseline_year}",
+    "relative target without baseline year: relative to the base year",
+    "target of 0 or 100 on a [0, 100] indicator met within {margin:g}",
+    "CAGR undefined for non-positive values: annual growth target not assessable",
+    "annual growth target: observed CAGR against the required rate (Open SDG thresholds)",
+    "rate indicator (is_rate): linear form",
+    "CAGR undefined for non-positive values: linear form",
+    "bounded [0, 100] indicator within {margin:g} of a bound: linear form",
+    "no target: v = d·growth with the no-target thresholds",
+    "v = d·slope/|base value|",
+    "base value 0: relative growth undefined",
+    "target year not after the base year",
+    "base value equals the target (CAGR_req = 0): no-target rule",
+    "latest year not before the target year: anticipated progress = current status",
+)
+(N_NON_NUMERIC, N_NO_VALUE, N_NO_DATA, N_ONE_VALUE, N_NO_BASELINE_VALUE, N_REL_BASE, N_MET_WITHIN,
+ N_GROWTH_NONPOS, N_GROWTH, N_RATE, N_NONPOS, N_BOUND, N_NO_TARGET, N_SLOPE, N_BASE_ZERO, N_LATE_TARGET,
+ N_EQUAL, N_ESCAP_LATE) = (1 << k for k in range(len(_NOTES)))
+
+
+# --------------------------------------------------------------------------------------------
 # scoring
 
 
-def _score(status, rule, ratio, th: Thresholds):
-    if status == "achieved":
-        return 5.0
-    if status in ("insufficient_data", "not_assessable") or ratio is None:
-        return None
-    if rule == "no_target":
-        # Open SDG figure 1: piecewise linear through (−max, −5), (0, −2.5), (acc, 0),
-        # (on_track, 2.5), (max, 5).
-        v, acc, ont, top = ratio, th.no_target_acceleration, th.no_target_on_track, th.no_target_score_max
-        if v >= top:
-            return 5.0
-        if v >= ont:
-            return 2.5 + 2.5 * (v - ont) / (top - ont)
-        if v >= acc:
-            return 2.5 * (v - acc) / (ont - acc)
-        if v >= 0:
-            return -2.5 + 2.5 * v / acc
-        return max(-2.5 + 2.5 * v / top, -5.0)
-    # Open SDG figure 2: through (−0.6, −5), (0.6, 0), (1.3, 5). The published coefficients
-    # 7.1429 / 4.2857 / 4.1667 are these fractions rounded: 50/7, 30/7, 25/6.
-    if ratio > 0.6:
-        return min(50.0 / 7.0 * ratio - 30.0 / 7.0, 5.0)
-    return max(25.0 / 6.0 * ratio - 2.5, -5.0)
+def _scores(status, rule, ratio, th: Thresholds) -> np.ndarray:
+    """Open SDG scores of coded statuses; NaN where there is none."""
+    with np.errstate(invalid="ignore"):
+        # figure 2: through (−0.6, −5), (0.6, 0), (1.3, 5); the published coefficients
+        # 7.1429 / 4.2857 / 4.1667 are these fractions rounded: 50/7, 30/7, 25/6.
+        target = np.where(ratio > 0.6, np.minimum(50.0 / 7.0 * ratio - 30.0 / 7.0, 5.0),
+                          np.maximum(25.0 / 6.0 * ratio - 2.5, -5.0))
+        # figure 1: piecewise linear through (−max, −5), (0, −2.5), (acc, 0), (on_track, 2.5), (max, 5)
+        top = th.no_target_score_max
+        no_target = np.interp(ratio, [-top, 0.0, th.no_target_acceleration, th.no_target_on_track, top],
+                              [-5.0, -2.5, 0.0, 2.5, 5.0])
+    out = np.where(rule == 2, no_target, target)
+    out = np.where((status == INSUFFICIENT) | (status == NOT_ASSESSABLE) | np.isnan(ratio), np.nan, out)
+    return np.where(status == ACHIEVED, 5.0, out)
 
 
 def score(assessment: Assessment, thresholds: Thresholds = Thresholds()) -> float | None:
@@ -214,7 +235,10 @@ def score(assessment: Assessment, thresholds: Thresholds = Thresholds()) -> floa
     ----------
     Open SDG, *Progress Measurement Methodology*, "Aggregated progress status".
     """
-    return _score(assessment.status, assessment.rule, assessment.ratio, thresholds)
+    ratio = np.nan if assessment.ratio is None else float(assessment.ratio)
+    rule = {"target": 1, "no_target": 2}.get(assessment.rule, 0)
+    out = _scores(np.array([_STATUS[assessment.status]]), np.array([rule]), np.array([ratio]), thresholds)[0]
+    return None if np.isnan(out) else float(out)
 
 
 def band(mean_score) -> str:
@@ -232,286 +256,338 @@ def band(mean_score) -> str:
 
 
 # --------------------------------------------------------------------------------------------
-# the computation, on sorted Python lists (cheap per target)
+# the engine: every target at once, on arrays
 
 
-def _sign(x) -> int:
-    return (x > 0) - (x < 0)
+@dataclass(frozen=True)
+class _Series:
+    """Observations sorted by (series, year). Series ``g`` holds the rows whose ``key`` lies in
+    [g·span, (g + 1)·span); ``key = g·span + (year − year_min)``."""
+
+    years: np.ndarray
+    values: np.ndarray
+    key: np.ndarray
+    span: int
+    year_min: int
+    nonpositive_before: np.ndarray  # nonpositive_before[k] = number of values ≤ 0 in rows < k
+    year_at: np.ndarray   # years as floats and values, each with a NaN at index −1 / n, so that
+    value_at: np.ndarray  # "no such row" (index n or −1) reads as missing
+
+    @classmethod
+    def build(cls, series, years, values):
+        years = np.asarray(years, dtype=np.int64)
+        values = np.asarray(values, dtype=float)
+        year_min = int(years.min()) if years.size else 0
+        span = int(years.max()) - year_min + 1 if years.size else 1
+        key = np.asarray(series, dtype=np.int64) * span + (years - year_min)
+        if not (key[1:] >= key[:-1]).all():
+            order = np.argsort(key, kind="stable")
+            key, years, values = key[order], years[order], values[order]
+        nonpos = np.zeros(values.size + 1, dtype=np.int64)
+        np.cumsum(values <= 0, out=nonpos[1:])
+        return cls(years, values, key, span, year_min, nonpos,
+                   np.append(years.astype(float), np.nan), np.append(values, np.nan))
+
+    def locate(self, series, year, lo, hi):
+        """First row of ``series`` with a year ≥ ``year`` (NaN: the first row), within [lo, hi]."""
+        offset = np.clip(np.nan_to_num(np.asarray(year, dtype=float) - self.year_min, nan=0.0), 0, self.span)
+        pos = np.searchsorted(self.key, series * self.span + offset.astype(np.int64))
+        return np.clip(pos, lo, hi)
+
+
+@dataclass(frozen=True)
+class _Targets:
+    """One entry per target, as arrays: where its series lies, its target and its indicator."""
+
+    first: np.ndarray        # series rows are [first, end)
+    end: np.ndarray
+    series: np.ndarray       # series number (for Series.locate)
+    comparator: np.ndarray   # coded; NO_TARGET for the no-target rule
+    value: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+    tolerance: np.ndarray
+    target_year: np.ndarray
+    change_type: np.ndarray  # coded
+    baseline_year: np.ndarray  # float, NaN when none
+    is_numeric: np.ndarray
+    direction: np.ndarray
+    is_rate: np.ndarray
+    lower_bound: np.ndarray
+    upper_bound: np.ndarray
+    base_year: np.ndarray    # the requested base year (NaN: baseline year, else the first year)
+
+
+class _Result:
+    """The engine's output arrays (coded status, rule and form; NaN for missing numbers)."""
+
+    FIELDS = ("base_year", "base_value", "latest_year", "latest_value", "target_value", "projected_value",
+              "ratio", "cagr_observed", "cagr_required", "current_status")
+
+    def __init__(self, m):
+        self.status = np.full(m, UNDECIDED, dtype=np.int64)
+        self.rule = np.zeros(m, dtype=np.int64)
+        self.form = np.zeros(m, dtype=np.int64)
+        self.flags = np.zeros(m, dtype=np.int64)
+        for name in self.FIELDS:
+            setattr(self, name, np.full(m, np.nan))
+
+    def decide(self, mask, status, flag=0, **fields):
+        """Set the status (and flag and fields) of the undecided rows in ``mask``; returns them."""
+        rows = mask & (self.status == UNDECIDED)
+        self.status[rows] = status
+        self.flags[rows] |= flag[rows] if np.ndim(flag) else flag
+        for name, values in fields.items():
+            current = getattr(self, name)
+            current[rows] = values[rows] if np.ndim(values) else values
+        return rows
 
 
 def _met(v, cmp, tv, lo, hi, tol):
-    if cmp == "ge":
-        return v >= tv
-    if cmp == "le":
-        return v <= tv
-    if cmp == "gt":
-        return v > tv
-    if cmp == "lt":
-        return v < tv
-    if cmp == "approx":
-        return abs(v - tv) <= tol
-    return lo <= v <= hi  # range
+    with np.errstate(invalid="ignore"):
+        return np.select(
+            [cmp == GE, cmp == LE, cmp == GT, cmp == LT, cmp == APPROX, cmp == RANGE],
+            [v >= tv, v <= tv, v > tv, v < tv, np.abs(v - tv) <= tol, (lo <= v) & (v <= hi)], False)
 
 
 def _towards(cmp, d, tv, lo, hi, p):
-    """Target value and effective direction for an ≈ / range target, seen from value p."""
-    if cmp == "range":
-        tv = lo if p < lo else hi if p > hi else (hi if d > 0 else lo)
-    return tv, (_sign(tv - p) or d)
-
-
-def _no_target(v, th):
-    if v >= th.no_target_on_track:
-        return "on_track"
-    if v >= th.no_target_acceleration:
-        return "acceleration_needed"
-    if v >= 0:
-        return "limited_progress"
-    return "deteriorating"
+    """Target and effective direction of ≈ / range targets seen from value p: a range not yet
+    reached is approached at its near bound; once inside, the bound in the desired direction."""
+    inside = np.where(d > 0, hi, lo)
+    tv = np.where(cmp == RANGE, np.where(p < lo, lo, np.where(p > hi, hi, inside)), tv)
+    de = np.sign(tv - p)
+    moving = (cmp == APPROX) | (cmp == RANGE)
+    return tv, np.where(moving & (de != 0), de, d)
 
 
 def _ratio_status(r, th):
-    if r >= th.on_track:
-        return "on_track"
-    if r >= th.acceleration:
-        return "acceleration_needed"
-    if r >= th.limited:
-        return "limited_progress"
-    return "deteriorating"
+    return np.select([r >= th.on_track, r >= th.acceleration, r >= th.limited], [ON_TRACK, ACCELERATION, LIMITED],
+                     DETERIORATING)
 
 
-def _short(status, method, note, t0=None, y0=None, t=None, y=None, tv=None):
-    return (status, method, t0, y0, t, y, tv, None, None, None, None, None, None, note, None, None)
+def _no_target_status(v, th):
+    return np.select([v >= th.no_target_on_track, v >= th.no_target_acceleration, v >= 0],
+                     [ON_TRACK, ACCELERATION, LIMITED], DETERIORATING)
 
 
-def _core(ys, vs, a, n, tgt, d, method, base_year, is_rate, lb, ub, th):
-    """Assessment fields as a tuple. The series is ``ys[a:n]``/``vs[a:n]``: sorted, unique years
-    and finite values (slices of long lists, so that a frame is never copied per target).
-    ``tgt``: None or (comparator, value, low, high, tolerance, T, change_type, baseline_year,
-    is_numeric)."""
-    byear = None
-    if tgt is not None:
-        cmp, value, low, high, tol, T, ctype, byear, numeric = tgt
-        if not numeric:
-            return _short("not_assessable", method, "non-numeric target: not assessable")
-        if cmp not in _FLIP:
-            raise ValueError(f"comparator must be one of {COMPARATORS}, got {cmp!r}")
-        if ctype not in CHANGE_TYPES:
-            raise ValueError(f"change_type must be one of {CHANGE_TYPES}, got {ctype!r}")
-        if (low is None or high is None) if cmp == "range" else value is None:
-            return _short("not_assessable", method, "numeric target without a value: not assessable")
-    start = base_year if base_year is not None else byear
-    i0 = bisect_left(ys, start, a, n) if start is not None else a
-    if n - i0 < 2:
-        if n - i0 == 1:
-            return _short("insufficient_data", method, "fewer than two values from the base year on",
-                          ys[i0], vs[i0], ys[i0], vs[i0])
-        return _short("insufficient_data", method, "no value from the base year on",
-                      t=ys[n - 1] if n > a else None, y=vs[n - 1] if n > a else None)
-    t0, y0, t, y = ys[i0], vs[i0], ys[n - 1], vs[n - 1]
-    notes = []
-    if tgt is None:
-        return _core_no_target(ys, vs, i0, n, t0, y0, t, y, d, method, is_rate, lb, ub, th, notes)
-    if ctype == "annual_growth":
-        return _core_growth(tgt, t0, y0, t, y, d, method, th, notes)
-
-    # ---- resolve the absolute target
-    lo = hi = tv = None
-    if ctype == "level":
-        tv, lo, hi, tol_abs = value, low, high, tol
-    else:
-        if byear is None:
-            ref = y0
-            notes.append(f"relative target without baseline year: relative to the base year {t0}")
-        else:
-            j = bisect_left(ys, byear, a, n)
-            if j == n or ys[j] != byear:
-                return _short("insufficient_data", method, f"no value for the baseline year {byear} of a relative target",
-                              t0, y0, t, y)
-            ref = vs[j]
-        s = 1.0 if ctype == "increase" else -1.0
-        if cmp == "range":
-            r1, r2 = ref * (1 + s * low / 100), ref * (1 + s * high / 100)
-            lo, hi = (r1, r2) if r1 <= r2 else (r2, r1)
-        else:
-            tv = ref * (1 + s * value / 100)
-        if ctype == "decrease":
-            cmp = _FLIP[cmp]
-        tol_abs = abs(ref) * tol / 100 if tol is not None else None
-    if cmp == "eq":
-        cmp = "ge" if d > 0 else "le"
-    tolv = None
-    if cmp == "approx":
-        tolv = tol_abs if tol_abs is not None else th.approx_tolerance * abs(tv)
-
-    m = th.bounded_margin
-    bounded = lb == 0 and ub == 100
-    achieved = _met(y, cmp, tv, lo, hi, tolv)
-    if cmp == "approx" or cmp == "range":
-        base_met = _met(y0, cmp, tv, lo, hi, tolv)
-        tv, de = _towards(cmp, d, tv, lo, hi, y if base_met else y0)
-    else:
-        de = d
-    if not achieved and bounded and (tv == 0 or tv == 100) and cmp != "range" and abs(y - tv) <= m:
-        achieved = True
-        notes.append(f"target {tv:g} of a [0, 100] indicator met within {m:g}")
-
-    # ---- growth form
-    window = vs[i0:n]
-    linear = False
-    if is_rate:
-        linear = True
-        notes.append(_NOTE_RATE)
-    if min(window) <= 0 or tv <= 0:
-        linear = True
-        notes.append(_NOTE_NONPOS)
-    if bounded and (tv <= m or tv >= 100 - m or y <= m or y >= 100 - m):
-        linear = True
-        notes.append(_NOTE_BOUND.format(m=m))
+def _growth(linear, y0, y, t0, t):
+    """Observed growth: slope (y − y0)/(t − t0) in the linear form, else CAGR."""
     dt = t - t0
-    if linear:
-        obs = (y - y0) / dt
-        proj = y + obs * (T - t)
-    else:
-        obs = (y / y0) ** (1.0 / dt) - 1.0
-        proj = y * (1.0 + obs) ** (T - t)
-    form = "linear" if linear else "cagr"
-    if T <= t0:
-        note = "; ".join(notes + [f"target year {T} not after the base year {t0}"])
-        if achieved:
-            return ("achieved", method, t0, y0, t, y, tv, None, None, obs, None, form, 5.0, note, None, "target")
-        return _short("not_assessable", method, note, t0, y0, t, y, tv)
-    req = (tv - y0) / (T - t0) if linear else (tv / y0) ** (1.0 / (T - t0)) - 1.0
-
-    # ---- ratio and status
-    rule = "target"
-    cs = None
-    ratio = None
-    if req == 0 or tv == y0:
-        rule = "no_target"
-        notes.append("base value equals the target (CAGR_req = 0): no-target rule")
-        if linear:
-            ratio = de * obs / abs(y0) if y0 != 0 else None
-        else:
-            ratio = de * obs
-        if ratio is None and not achieved:
-            return _short("not_assessable", method, "; ".join(notes + ["base value 0: relative growth undefined"]),
-                          t0, y0, t, y, tv)
-        status = _no_target(ratio, th) if ratio is not None else None
-    elif method == "opensdg":
-        ratio = de * obs / abs(req)
-        status = _ratio_status(ratio, th)
-    elif method == "unsd":
-        ratio = de * (proj - y0) / abs(tv - y0)
-        status = ("on_track" if ratio >= th.unsd_on_track else "acceleration_needed" if ratio >= th.unsd_acceleration
-                  else "limited_progress" if ratio >= 0 else "deteriorating")
-    else:  # escap
-        gap = abs(tv - y0)
-        cs = min(de * (y - y0) / gap, 1.0)
-        if t >= T:
-            proj = y
-            notes.append("latest year not before the target year: anticipated progress = current status")
-        else:
-            proj = _weighted_prediction(ys, vs, i0, n, T)
-        ratio = min(de * (proj - y0) / gap, 1.0)
-        status = "on_track" if ratio > th.escap_maintain else "deteriorating" if ratio <= 0 else "acceleration_needed"
-    if achieved:
-        status = "achieved"
-    return (status, method, t0, y0, t, y, tv, proj, ratio, obs, req, form,
-            _score(status, rule, ratio, th), "; ".join(notes), cs, rule)
+    with np.errstate(all="ignore"):
+        return np.where(linear, (y - y0) / dt, (y / y0) ** (1.0 / dt) - 1.0)
 
 
-def _weighted_prediction(ys, vs, i0, n, T):
-    """ESCAP anticipated value at T: least squares of y on t with weights
+def _projection(linear, y, rate, t, T):
+    with np.errstate(all="ignore"):
+        return np.where(linear, y + rate * (T - t), y * (1.0 + rate) ** (T - t))
+
+
+def _weighted_prediction(s: _Series, rows, i0, end, t0, T):
+    """ESCAP anticipated values at T: least squares of y on t with weights
     w_i = (T − t_min)/(T − t_i), t_min the base year (all t_i < T). With u = t − t_min:
     slope b = (Σw·Σwuy − Σwu·Σwy)/(Σw·Σwu² − (Σwu)²), intercept a = (Σwy − b·Σwu)/Σw,
-    prediction a + b·(T − t_min)."""
-    t_min = ys[i0]
-    span = T - t_min
-    sw = swu = swuu = swy = swuy = 0.0
-    for k in range(i0, n):
-        u = ys[k] - t_min
-        w = span / (span - u)
-        wu = w * u
-        sw += w
-        swu += wu
-        swuu += wu * u
-        swy += w * vs[k]
-        swuy += wu * vs[k]
-    b = (sw * swuy - swu * swy) / (sw * swuu - swu * swu)
-    return (swy - b * swu) / sw + b * span
+    prediction a + b·(T − t_min). Every window is expanded into one flat array, summed with
+    ``bincount``."""
+    idx = np.flatnonzero(rows)
+    out = np.full(rows.size, np.nan)
+    if not idx.size:
+        return out
+    counts = end[idx] - i0[idx]
+    owner = np.repeat(np.arange(idx.size), counts)
+    starts = np.cumsum(counts) - counts
+    pos = i0[idx][owner] + (np.arange(owner.size) - starts[owner])
+    span = (T[idx] - t0[idx]).astype(float)
+    u = s.years[pos] - t0[idx][owner]
+    w = span[owner] / (span[owner] - u)
+    y = s.values[pos]
+    n = idx.size
+    sw, swu = np.bincount(owner, w, n), np.bincount(owner, w * u, n)
+    swuu, swy, swuy = np.bincount(owner, w * u * u, n), np.bincount(owner, w * y, n), np.bincount(owner, w * u * y, n)
+    with np.errstate(all="ignore"):
+        b = (sw * swuy - swu * swy) / (sw * swuu - swu * swu)
+        out[idx] = (swy - b * swu) / sw + b * span
+    return out
 
 
-def _core_no_target(ys, vs, i0, n, t0, y0, t, y, d, method, is_rate, lb, ub, th, notes):
-    m = th.bounded_margin
-    linear = False
-    if is_rate:
-        linear = True
-        notes.append(_NOTE_RATE)
-    if min(vs[i0:n]) <= 0:
-        linear = True
-        notes.append(_NOTE_NONPOS)
-    if lb == 0 and ub == 100 and (y <= m or y >= 100 - m):
-        linear = True
-        notes.append(_NOTE_BOUND.format(m=m))
-    dt = t - t0
-    notes.append("no target: v = d·growth with the no-target thresholds")
-    if linear:
-        obs = (y - y0) / dt
-        if y0 == 0:
-            return _short("not_assessable", method, "; ".join(notes + ["base value 0: relative growth undefined"]),
-                          t0, y0, t, y)
-        notes.append("v = d·slope/|base value|")
-        v = d * obs / abs(y0)
-    else:
-        obs = (y / y0) ** (1.0 / dt) - 1.0
-        v = d * obs
-    status = _no_target(v, th)
-    return (status, method, t0, y0, t, y, None, None, v, obs, None, "linear" if linear else "cagr",
-            _score(status, "no_target", v, th), "; ".join(notes), None, "no_target")
+def _evaluate(s: _Series, tg: _Targets, method: str, th: Thresholds) -> _Result:
+    m = tg.first.size
+    res = _Result(m)
+    has_target = tg.comparator != NO_TARGET
+    res.decide(has_target & ~tg.is_numeric, NOT_ASSESSABLE, N_NON_NUMERIC)
+    without_value = np.where(tg.comparator == RANGE, np.isnan(tg.low) | np.isnan(tg.high), np.isnan(tg.value))
+    res.decide(has_target & without_value, NOT_ASSESSABLE, N_NO_VALUE)
+
+    # ---- base and latest values
+    start = np.where(np.isnan(tg.base_year), tg.baseline_year, tg.base_year)
+    i0 = s.locate(tg.series, start, tg.first, tg.end)
+    count = tg.end - i0
+    series_exists = tg.end > tg.first
+    last = np.where(series_exists, tg.end - 1, -1)
+    t0, y0 = s.year_at[i0], s.value_at[i0]
+    t, y = s.year_at[last], s.value_at[last]
+    res.decide(count == 1, INSUFFICIENT, N_ONE_VALUE, base_year=t0, base_value=y0, latest_year=t0, latest_value=y0)
+    res.decide(count <= 0, INSUFFICIENT, N_NO_DATA, latest_year=np.where(series_exists, t, np.nan),
+               latest_value=np.where(series_exists, y, np.nan))
+    live = res.status == UNDECIDED
+    for name, v in (("base_year", t0), ("base_value", y0), ("latest_year", t), ("latest_value", y)):
+        getattr(res, name)[live] = v[live]
+
+    d = tg.direction
+    m_ = th.bounded_margin
+    bounded = (tg.lower_bound == 0) & (tg.upper_bound == 100)
+    nonpos_window = (s.nonpositive_before[tg.end] - s.nonpositive_before[np.minimum(i0, tg.end)]) > 0
+    near_bound_y = bounded & ((y <= m_) | (y >= 100 - m_))
+    T = tg.target_year.astype(float)
+
+    _evaluate_no_target(res, live & ~has_target, d, y0, y, t0, t, tg.is_rate, nonpos_window, near_bound_y, th)
+    _evaluate_growth_target(res, live & has_target & (tg.change_type == ANNUAL_GROWTH), tg, d, y0, y, t0, t, T, th)
+    _evaluate_level_target(res, live & has_target & (tg.change_type != ANNUAL_GROWTH), s, tg, i0, d, y0, y, t0, t, T,
+                           bounded, nonpos_window, method, th)
+    return res
 
 
-def _core_growth(tgt, t0, y0, t, y, d, method, th, notes):
-    cmp, value, low, high, tol, T, _, _, _ = tgt
-    if y0 <= 0 or y <= 0:
-        return _short("not_assessable", method, "CAGR undefined for non-positive values: annual growth target "
-                      "not assessable", t0, y0, t, y)
-    obs = (y / y0) ** (1.0 / (t - t0)) - 1.0
-    if cmp == "eq":
-        cmp = "ge" if d > 0 else "le"
-    r = value / 100 if value is not None else None
-    lo = low / 100 if low is not None else None
-    hi = high / 100 if high is not None else None
-    tolv = (tol / 100 if tol is not None else th.approx_tolerance * abs(r)) if cmp == "approx" else None
-    achieved = _met(obs, cmp, r, lo, hi, tolv)
-    if cmp == "approx" or cmp == "range":
-        r, de = _towards(cmp, d, r, lo, hi, obs)
-    else:
-        de = d
-    notes.append("annual growth target: observed CAGR against the required rate (Open SDG thresholds)")
-    if r == 0:
-        rule, ratio = "no_target", de * obs
-        status = _no_target(ratio, th)
-    else:
+def _evaluate_no_target(res, rows, d, y0, y, t0, t, is_rate, nonpos, near_bound, th):
+    linear = is_rate | nonpos | near_bound
+    flags = (N_RATE * is_rate) | (N_NONPOS * nonpos) | (N_BOUND * near_bound) | N_NO_TARGET
+    rate = _growth(linear, y0, y, t0, t)
+    res.flags[rows] |= flags[rows]
+    res.decide(rows & linear & (y0 == 0), NOT_ASSESSABLE, N_BASE_ZERO)
+    with np.errstate(all="ignore"):
+        v = np.where(linear, d * rate / np.abs(y0), d * rate)
+    done = res.decide(rows, UNDECIDED, N_SLOPE * linear, ratio=v, cagr_observed=rate)
+    res.status[done] = _no_target_status(v, th)[done]
+    res.rule[done] = 2
+    res.form[done] = np.where(linear, 2, 1)[done]
+
+
+def _evaluate_growth_target(res, rows, tg, d, y0, y, t0, t, T, th):
+    res.decide(rows & ((y0 <= 0) | (y <= 0)), NOT_ASSESSABLE, N_GROWTH_NONPOS)
+    rows = rows & (res.status == UNDECIDED)
+    rate = _growth(np.zeros(rows.size, dtype=bool), y0, y, t0, t)
+    cmp = np.where(tg.comparator == EQ, np.where(d > 0, GE, LE), tg.comparator)
+    r, lo, hi = tg.value / 100, tg.low / 100, tg.high / 100
+    tol = np.where(cmp == APPROX, np.where(np.isnan(tg.tolerance), th.approx_tolerance * np.abs(r), tg.tolerance / 100),
+                   np.nan)
+    achieved = _met(rate, cmp, r, lo, hi, tol)
+    r, de = _towards(cmp, d, r, lo, hi, rate)
+    zero = r == 0
+    with np.errstate(all="ignore"):
         # = observed/required whenever the required rate has the desired sign
-        rule, ratio = "target", 1.0 + de * (obs - r) / abs(r)
-        status = _ratio_status(ratio, th)
-    if achieved:
-        status = "achieved"
-    proj = y * (1.0 + obs) ** (T - t)
-    return (status, method, t0, y0, t, y, r, proj, ratio, obs, r, "cagr",
-            _score(status, rule, ratio, th), "; ".join(notes), None, rule)
+        ratio = np.where(zero, de * rate, 1.0 + de * (rate - r) / np.abs(r))
+    status = np.where(zero, _no_target_status(ratio, th), _ratio_status(ratio, th))
+    status = np.where(achieved, ACHIEVED, status)
+    res.decide(rows, UNDECIDED, N_GROWTH, target_value=r, projected_value=_projection(False, y, rate, t, T),
+               ratio=ratio, cagr_observed=rate, cagr_required=r)
+    res.status[rows] = status[rows]
+    res.rule[rows] = np.where(zero, 2, 1)[rows]
+    res.form[rows] = 1
+
+
+def _resolve_relative(res, rows, s, tg, y0):
+    """Absolute target, interval and tolerance of relative targets ("较2017年下降10%" → y_2017 × 0.9)."""
+    relative = rows & ((tg.change_type == INCREASE) | (tg.change_type == DECREASE))
+    no_baseline = relative & np.isnan(tg.baseline_year)
+    at = s.locate(tg.series, tg.baseline_year, tg.first, tg.end)
+    found = (at < tg.end) & (s.year_at[at] == tg.baseline_year)
+    res.decide(relative & ~no_baseline & ~found, INSUFFICIENT, N_NO_BASELINE_VALUE)
+    res.flags[no_baseline] |= N_REL_BASE
+    ref = np.where(no_baseline, y0, s.value_at[at])
+    sign = np.where(tg.change_type == INCREASE, 1.0, -1.0)
+    r1, r2 = ref * (1 + sign * tg.low / 100), ref * (1 + sign * tg.high / 100)
+    tv = np.where(relative, ref * (1 + sign * tg.value / 100), tg.value)
+    lo = np.where(relative, np.fmin(r1, r2), tg.low)
+    hi = np.where(relative, np.fmax(r1, r2), tg.high)
+    tol = np.where(relative, np.abs(ref) * tg.tolerance / 100, tg.tolerance)
+    cmp = np.where(tg.change_type == DECREASE, _FLIP[np.maximum(tg.comparator, 0)], tg.comparator)
+    return cmp, tv, lo, hi, tol
+
+
+def _evaluate_level_target(res, rows, s, tg, i0, d, y0, y, t0, t, T, bounded, nonpos, method, th):
+    cmp, tv, lo, hi, tol = _resolve_relative(res, rows, s, tg, y0)
+    rows = rows & (res.status == UNDECIDED)
+    cmp = np.where(cmp == EQ, np.where(d > 0, GE, LE), cmp)
+    tol = np.where(cmp == APPROX, np.where(np.isnan(tol), th.approx_tolerance * np.abs(tv), tol), np.nan)
+    achieved = _met(y, cmp, tv, lo, hi, tol)
+    base_met = _met(y0, cmp, tv, lo, hi, tol)
+    tv, de = _towards(cmp, d, tv, lo, hi, np.where(base_met, y, y0))
+    m_ = th.bounded_margin
+    with np.errstate(invalid="ignore"):
+        met_within = ~achieved & bounded & ((tv == 0) | (tv == 100)) & (cmp != RANGE) & (np.abs(y - tv) <= m_)
+        achieved |= met_within
+        nonpos = nonpos | (tv <= 0)
+        near_bound = bounded & ((tv <= m_) | (tv >= 100 - m_) | (y <= m_) | (y >= 100 - m_))
+    linear = tg.is_rate | nonpos | near_bound
+    res.flags[rows] |= ((N_MET_WITHIN * met_within) | (N_RATE * tg.is_rate) | (N_NONPOS * nonpos)
+                        | (N_BOUND * near_bound))[rows]
+    res.form[rows] = np.where(linear, 2, 1)[rows]
+    res.target_value[rows] = tv[rows]
+    rate = _growth(linear, y0, y, t0, t)
+    proj = _projection(linear, y, rate, t, T)
+
+    late = rows & (T <= t0)
+    res.rule[res.decide(late & achieved, ACHIEVED, N_LATE_TARGET, cagr_observed=rate)] = 1
+    res.form[res.decide(late, NOT_ASSESSABLE, N_LATE_TARGET)] = 0
+    rows = rows & ~late
+    with np.errstate(all="ignore"):
+        req = np.where(linear, (tv - y0) / (T - t0), (tv / y0) ** (1.0 / (T - t0)) - 1.0)
+        equal = rows & ((req == 0) | (tv == y0))
+        ratio_equal = np.where(linear, np.where(y0 != 0, de * rate / np.abs(y0), np.nan), de * rate)
+    res.flags[equal] |= N_EQUAL
+    undefined = res.decide(equal & np.isnan(ratio_equal) & ~achieved, NOT_ASSESSABLE, N_BASE_ZERO)
+    res.form[undefined] = 0
+    rows = rows & ~undefined
+    trend = rows & ~equal
+    res.rule[rows] = np.where(equal, 2, 1)[rows]
+    status = np.where(np.isnan(ratio_equal), UNDECIDED, _no_target_status(ratio_equal, th))
+    ratio = ratio_equal
+    current_status = np.full(rows.size, np.nan)
+    with np.errstate(all="ignore"):
+        gap = np.abs(tv - y0)
+        if method == "opensdg":
+            ratio = np.where(trend, de * rate / np.abs(req), ratio)
+            status = np.where(trend, _ratio_status(ratio, th), status)
+        elif method == "unsd":
+            ratio = np.where(trend, de * (proj - y0) / gap, ratio)
+            status = np.where(trend, np.select([ratio >= th.unsd_on_track, ratio >= th.unsd_acceleration, ratio >= 0],
+                                               [ON_TRACK, ACCELERATION, LIMITED], DETERIORATING), status)
+        else:  # escap
+            current_status = np.minimum(de * (y - y0) / gap, 1.0)
+            escap_late = trend & (t >= T)
+            res.flags[escap_late] |= N_ESCAP_LATE
+            predicted = _weighted_prediction(s, trend & ~escap_late, i0, tg.end, t0, T)
+            proj = np.where(trend, np.where(escap_late, y, predicted), proj)
+            ratio = np.where(trend, np.minimum(de * (proj - y0) / gap, 1.0), ratio)
+            status = np.where(trend, np.select([ratio > th.escap_maintain, ratio <= 0],
+                                               [ON_TRACK, DETERIORATING], ACCELERATION), status)
+    status = np.where(achieved, ACHIEVED, status)
+    done = res.decide(rows, UNDECIDED, projected_value=proj, ratio=ratio, cagr_observed=rate,
+                      cagr_required=req, current_status=np.where(trend, current_status, np.nan))
+    res.status[done] = status[done]
+
+
+def _notes(flags, baseline_year, th) -> np.ndarray:
+    """Note text of each row: one join per distinct combination of flags."""
+    uniques, inverse = np.unique(flags, return_inverse=True)
+    texts = ["; ".join(_NOTES[k] for k in range(len(_NOTES)) if f >> k & 1) for f in uniques.tolist()]
+    texts = np.array([t.format(margin=th.bounded_margin, baseline_year="{baseline_year}") for t in texts], dtype=object)
+    notes = texts[inverse]
+    for k in np.flatnonzero(flags & N_NO_BASELINE_VALUE):
+        notes[k] = notes[k].format(baseline_year=int(baseline_year[k]))
+    return notes
 
 
 # --------------------------------------------------------------------------------------------
 # public API
 
+OUTPUT_COLUMNS = [
+    "region_code", "indicator", "target_year", "comparator", "target_value", "base_year", "base_value",
+    "latest_year", "latest_value", "projected_value", "ratio", "status", "method", "score",
+    "cagr_observed", "cagr_required", "note", "target_id",
+]
 
-def _opt_float(x):
-    if x is None:
-        return None
-    x = float(x)
-    return None if math.isnan(x) else x
+
+def _optional(x) -> float:
+    return np.nan if x is None else float(x)
 
 
 def assess(years, values, target: TargetSpec | None, *, direction: int, method: str = "opensdg",
@@ -566,69 +642,145 @@ def assess(years, values, target: TargetSpec | None, *, direction: int, method: 
         raise ValueError("years and values must have the same length")
     keep = np.isfinite(v) & np.isfinite(y)
     y, v = y[keep], v[keep]
-    order = np.argsort(y, kind="stable")
-    y, v = y[order], v[order]
-    if y.size > 1 and np.any(np.diff(y) == 0):
+    if np.unique(y).size != y.size:
         raise ValueError("years must be unique")
-    tgt = None
-    if target is not None:
-        tgt = (target.comparator, _opt_float(target.value), _opt_float(target.low), _opt_float(target.high),
-               _opt_float(target.tolerance), int(target.target_year), target.change_type,
-               None if target.baseline_year is None else int(target.baseline_year), bool(target.is_numeric))
-    out = _core([int(a) for a in y], v.tolist(), 0, y.size, tgt, d, method,
-                None if base_year is None else int(base_year), bool(is_rate),
-                _opt_float(lower_bound), _opt_float(upper_bound), thresholds)
-    return Assessment(*out)
+    target = target or TargetSpec(comparator=None, target_year=0)
+    series = _Series.build(np.zeros(y.size, dtype=np.int64), y.astype(np.int64), v)
+
+    def one(x, dtype=float):
+        return np.array([x], dtype=dtype)
+
+    targets = _Targets(
+        first=one(0, np.int64), end=one(y.size, np.int64), series=one(0, np.int64),
+        comparator=one(_comparator_code(target.comparator), np.int64),
+        value=one(_optional(target.value)), low=one(_optional(target.low)), high=one(_optional(target.high)),
+        tolerance=one(_optional(target.tolerance)), target_year=one(target.target_year, np.int64),
+        change_type=one(_change_type_code(target.change_type), np.int64),
+        baseline_year=one(_optional(target.baseline_year)), is_numeric=one(bool(target.is_numeric), bool),
+        direction=one(d, np.int64), is_rate=one(bool(is_rate), bool), lower_bound=one(_optional(lower_bound)),
+        upper_bound=one(_optional(upper_bound)), base_year=one(_optional(base_year)))
+    row = _frame(_evaluate(series, targets, method, thresholds), targets, method, thresholds).iloc[0]
+    fields = {}
+    for name in Assessment.__dataclass_fields__:
+        x = row[name]
+        fields[name] = None if x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x)) \
+            else int(x) if name in ("base_year", "latest_year") else float(x) if isinstance(x, np.floating) else x
+    return Assessment(**fields)
 
 
-OUTPUT_COLUMNS = [
-    "region_code", "indicator", "target_year", "comparator", "target_value", "base_year", "base_value",
-    "latest_year", "latest_value", "projected_value", "ratio", "status", "method", "score",
-    "cagr_observed", "cagr_required", "note", "target_id",
-]
+def _comparator_code(comparator) -> int:
+    if comparator is None or comparator is pd.NA or (isinstance(comparator, float) and math.isnan(comparator)):
+        return NO_TARGET
+    if comparator not in _CMP_CODE:
+        raise ValueError(f"comparator must be one of {COMPARATORS}, got {comparator!r}")
+    return _CMP_CODE[comparator]
 
 
-def _norm_key(x):
-    if x is None or x is pd.NA or (isinstance(x, (float, np.floating)) and math.isnan(x)):
-        return None
-    if isinstance(x, (float, np.floating)) and float(x).is_integer():
-        return str(int(x))
-    if isinstance(x, (int, np.integer)) and not isinstance(x, bool):
-        return str(int(x))
-    return str(x)
+def _change_type_code(change_type) -> int:
+    if change_type is None or (isinstance(change_type, float) and math.isnan(change_type)):
+        return LEVEL
+    if change_type not in _CTYPE_CODE:
+        raise ValueError(f"change_type must be one of {CHANGE_TYPES}, got {change_type!r}")
+    return _CTYPE_CODE[change_type]
 
 
-def _codes(values, uniques=None):
+def _frame(res: _Result, tg: _Targets, method: str, th: Thresholds) -> pd.DataFrame:
+    """The engine's arrays as the columns of an assessment table (without the key columns)."""
+    status = np.array(STATUSES, dtype=object)[res.status]
+    out = {name: getattr(res, name) for name in _Result.FIELDS}
+    for name in ("base_year", "latest_year"):
+        values = out[name]
+        out[name] = pd.arrays.IntegerArray(np.nan_to_num(values).astype(np.int64), np.isnan(values))
+    out.update(status=status, method=method, score=_scores(res.status, res.rule, res.ratio, th),
+               note=_notes(res.flags, tg.baseline_year, th), growth_form=_FORMS[res.form], rule=_RULES[res.rule])
+    return pd.DataFrame(out)
+
+
+def _key_codes(values, keys: pd.Index | None = None):
     """Integer codes of region or indicator keys, normalised to strings so that 320000,
-    320000.0 and "320000" are one key; −1 for missing. With ``uniques``, codes into them
-    (−1 where absent); without, the codes and the uniques found."""
-    raw, raw_uniq = pd.factorize(np.asarray(values, dtype=object))
-    norm = [_norm_key(u) for u in raw_uniq]
-    if uniques is None:
-        ncodes, uniques = pd.factorize(np.array(norm + [None], dtype=object)[:-1] if norm else np.array([], dtype=object))
-        ncodes = np.asarray(ncodes, dtype=np.int64)
-    else:
-        ncodes = pd.Index(uniques).get_indexer(pd.Index(norm, dtype=object)) if norm else np.array([], dtype=np.int64)
-        ncodes = np.where(np.array([x is None for x in norm], dtype=bool), -1, ncodes) if norm else ncodes
-    ncodes = np.append(np.asarray(ncodes, dtype=np.int64), -1)  # raw code −1 (missing) → −1
-    return ncodes[raw], uniques
+    320000.0 and "320000" are one key; −1 for missing. Codes index ``keys`` (−1 where absent);
+    without ``keys``, the keys found are returned with the codes. Only distinct values are
+    normalised: a frame holds few regions and many rows."""
+    codes, uniques = pd.factorize(values)
+    norm = [str(int(u)) if isinstance(u, (float, np.floating)) and float(u).is_integer() else str(u)
+            for u in uniques]
+    if keys is None:
+        keys = pd.Index(pd.unique(np.array(norm, dtype=object)))
+    lookup = np.append(keys.get_indexer(pd.Index(norm, dtype=object)).astype(np.int64), -1)
+    return lookup[codes], keys
 
 
-def _float_or_none(df, name, m):
-    if name not in df.columns:
-        return [None] * m
-    a = pd.to_numeric(df[name], errors="coerce").to_numpy(dtype=float)
-    out = a.astype(object)
-    out[np.isnan(a)] = None
-    return out.tolist()
+def _series_codes(observations, targets):
+    """Integer codes (region × indicator) of the observations' series and of the targets', the
+    targets' indicator codes as strings, and a function naming a series."""
+    obs_region, regions = _key_codes(observations["region_code"])
+    obs_ind, indicators = _key_codes(observations["indicator"])
+    tgt_region, _ = _key_codes(targets["region_code"], regions)
+    tgt_ind, _ = _key_codes(targets["indicator"], indicators)
+    n_ind = max(len(indicators), 1)
+
+    def code(region, indicator):
+        return np.where((region >= 0) & (indicator >= 0), region * n_ind + indicator, -1)
+
+    def name(series_id):
+        return regions[series_id // n_ind], indicators[series_id % n_ind]
+
+    tgt_names = targets["indicator"].astype(str).to_numpy()
+    return code(obs_region, obs_ind), code(tgt_region, tgt_ind), tgt_names, name
 
 
-def _truthy(x):
+def _coded(column: pd.Series, to_code) -> np.ndarray:
+    """``to_code`` applied to each distinct value of a column (missing → ``to_code(None)``)."""
+    codes, uniques = pd.factorize(column)
+    return np.append(np.array([to_code(u) for u in uniques], dtype=np.int64), to_code(None))[codes]
+
+
+def _column(frame, name, default=np.nan) -> np.ndarray:
+    if name not in frame.columns:
+        return np.full(len(frame), default, dtype=float)
+    return pd.to_numeric(frame[name], errors="coerce").to_numpy(dtype=float)
+
+
+def _truthy(x) -> bool:
+    """Stored booleans as they come from CSV or a database: true/false, 1/0, yes/no."""
     if x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x)):
-        return True
+        return False
     if isinstance(x, str):
-        return x.strip().lower() not in ("false", "0", "no", "f", "")
+        return x.strip().lower() in ("true", "1", "yes", "t", "y")
     return bool(x)
+
+
+def _indicator_fields(codes: np.ndarray, indicators: pd.DataFrame, targets: pd.DataFrame):
+    """Direction, is_rate and bounds per target, each indicator checked once."""
+    meta = indicators.assign(code=indicators["code"].astype(str)).drop_duplicates("code").set_index("code")
+    used, inverse = np.unique(codes.astype(str), return_inverse=True)
+    missing = [c for c in used if c not in meta.index]
+    if missing:
+        first = targets["target_id"].iloc[int(np.flatnonzero(codes.astype(str) == missing[0])[0])] \
+            if "target_id" in targets.columns else None
+        raise ValueError(f"indicator {missing[0]!r} of target {first!r} is not in indicators")
+    rows = meta.loc[used]
+    directions = []
+    for code, direction in zip(used, rows["direction"].tolist()):
+        try:
+            directions.append(_check_direction(direction))
+        except ValueError as exc:
+            raise ValueError(f"indicator {code!r}: {exc}") from None
+    is_rate = [_truthy(x) for x in rows["is_rate"].tolist()] if "is_rate" in rows.columns else [False] * len(used)
+    lower, upper = _column(rows, "lower_bound"), _column(rows, "upper_bound")
+    return (np.array(directions, dtype=np.int64)[inverse], np.array(is_rate, dtype=bool)[inverse],
+            lower[inverse], upper[inverse])
+
+
+def _numeric_flags(targets: pd.DataFrame) -> np.ndarray:
+    """``is_numeric`` per target; a missing column or cell means numeric."""
+    if "is_numeric" not in targets.columns:
+        return np.ones(len(targets), dtype=bool)
+    column = targets["is_numeric"]
+    if column.dtype == bool:
+        return column.to_numpy()
+    return np.array([x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x)) or _truthy(x)
+                     for x in column.tolist()], dtype=bool)
 
 
 def assess_frame(observations: pd.DataFrame, targets: pd.DataFrame, indicators: pd.DataFrame, *,
@@ -642,9 +794,11 @@ def assess_frame(observations: pd.DataFrame, targets: pd.DataFrame, indicators: 
         missing values are ignored, duplicates raise ``ValueError``).
     targets : DataFrame
         ``target_id, indicator, region_code, comparator, value, low, high, tolerance,
-        target_year, change_type, baseline_year, is_numeric``. Group targets carry the group's
-        code in ``region_code``; aggregating the group's values is the caller's job. Region
-        codes match whether stored as numbers or strings.
+        target_year, change_type, baseline_year, is_numeric``. A row whose ``comparator`` is
+        missing asks for the no-target rule on its series. Group targets carry the group's code
+        in ``region_code``; the group's values come from
+        :func:`deltawatch.methods.aggregate.aggregate_groups`. Region codes match whether
+        stored as numbers or strings.
     indicators : DataFrame
         ``code, direction, is_rate, lower_bound, upper_bound``. A target whose indicator is
         missing or has no valid direction raises ``ValueError``.
@@ -659,135 +813,87 @@ def assess_frame(observations: pd.DataFrame, targets: pd.DataFrame, indicators: 
 
     Notes
     -----
-    The observations are sorted once and kept as two long lists; each target gets the bounds
-    of its series in them (found with one vectorised search), so the per-target work is the
-    scalar arithmetic of :func:`assess` only.
+    Vectorised over targets: the observations are sorted once by (series, year); each target
+    finds its series and its base year with ``searchsorted``; every rule is then an array
+    operation, and ESCAP's weighted regressions are summed with ``bincount`` over the expanded
+    windows. No Python loop runs per target, so 300,000 targets take about as long as sorting
+    their observations. :func:`assess` is this function on one target.
     """
     _check_method(method)
-    # Millions of small objects (the series as lists, ~15 per target), none cyclic: the cyclic
-    # garbage collector would only rescan them again and again (a third of the run time at
-    # 300,000 targets), so it is paused for the call.
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return _assess_frame(observations, targets, indicators, method, thresholds)
-    finally:
-        if gc_was_enabled:
-            gc.enable()
+    value = pd.to_numeric(observations["value"], errors="coerce").to_numpy(dtype=float)
+    year = pd.to_numeric(observations["year"], errors="coerce").to_numpy(dtype=float)
+    obs_series, tgt_series, tgt_ind, series_name = _series_codes(observations, targets)
+    keep = np.isfinite(value) & np.isfinite(year) & (obs_series >= 0)
+    series = _Series.build(obs_series[keep], year[keep].astype(np.int64), value[keep])
+    duplicate = np.flatnonzero(series.key[1:] == series.key[:-1])
+    if duplicate.size:
+        k = int(duplicate[0]) + 1
+        region, indicator = series_name(int(series.key[k] // series.span))
+        raise ValueError(f"duplicate observation: region {region}, indicator {indicator}, year {int(series.years[k])}")
+    series_ids = series.key // series.span
+    first = np.searchsorted(series_ids, tgt_series, side="left")
+    end = np.searchsorted(series_ids, tgt_series, side="right")
+    absent = tgt_series < 0
+    first[absent] = end[absent] = 0
 
-
-def _assess_frame(observations, targets, indicators, method, thresholds):
-    # ---- series: sort once; group g is yl[starts[g]:ends[g]]
-    val = pd.to_numeric(observations["value"], errors="coerce").to_numpy(dtype=float)
-    yr = pd.to_numeric(observations["year"], errors="coerce").to_numpy(dtype=float)
-    rc, reg_uniq = _codes(observations["region_code"])
-    ic, ind_uniq = _codes(observations["indicator"])
-    keep = np.isfinite(val) & np.isfinite(yr) & (rc >= 0) & (ic >= 0)
-    val, yr, rc, ic = val[keep], yr[keep], rc[keep], ic[keep]
-    n = len(val)
-    n_ind = max(len(ind_uniq), 1)
-    gkey = rc * n_ind + ic
-    yi = yr.astype(np.int64)
-    if n:
-        # one int64 sort key (series, year); skipped when the frame is already in that order
-        y_min = int(yi.min())
-        key = gkey * (int(yi.max()) - y_min + 1) + (yi - y_min)
-        if not (key[1:] >= key[:-1]).all():
-            order = np.argsort(key)  # keys are unique (duplicates raise below)
-            val, yr, yi, gkey = val[order], yr[order], yi[order], gkey[order]
-            rc, ic = rc[order], ic[order]
-    new = np.ones(n, dtype=bool)
-    new[1:] = gkey[1:] != gkey[:-1]
-    dup = ~new[1:] & (yr[1:] == yr[:-1])
-    if dup.any():
-        k = int(np.flatnonzero(dup)[0]) + 1
-        raise ValueError(f"duplicate observation: region {reg_uniq[rc[k]]}, indicator {ind_uniq[ic[k]]}, "
-                         f"year {int(yr[k])}")
-    starts = np.flatnonzero(new)
-    ends = np.append(starts[1:], n)
-    gkeys = gkey[starts]
-    yl = yi.tolist()
-    vl = val.tolist()
-
-    # ---- targets → bounds of their series
     m = len(targets)
-    trc, _ = _codes(targets["region_code"], reg_uniq)
-    tic, _ = _codes(targets["indicator"], ind_uniq)
-    tkey = trc * n_ind + tic
-    pos = np.searchsorted(gkeys, tkey)
-    pos_c = np.minimum(pos, max(len(gkeys) - 1, 0))
-    found = (trc >= 0) & (tic >= 0) & (pos < len(gkeys))
-    if len(gkeys):
-        found &= gkeys[pos_c] == tkey
-    ta = np.where(found, starts[pos_c] if len(gkeys) else 0, 0).tolist()
-    tb = np.where(found, ends[pos_c] if len(gkeys) else 0, 0).tolist()
+    direction, is_rate, lower, upper = _indicator_fields(tgt_ind, indicators, targets)
+    comparator = _coded(targets["comparator"], _comparator_code)
+    change_type = (_coded(targets["change_type"], _change_type_code) if "change_type" in targets.columns
+                   else np.full(m, LEVEL, dtype=np.int64))
+    numeric = _numeric_flags(targets)
+    tg = _Targets(
+        first=first.astype(np.int64), end=end.astype(np.int64), series=np.maximum(tgt_series, 0),
+        comparator=comparator, value=_column(targets, "value"), low=_column(targets, "low"),
+        high=_column(targets, "high"), tolerance=_column(targets, "tolerance"),
+        target_year=np.nan_to_num(_column(targets, "target_year", 0)).astype(np.int64), change_type=change_type,
+        baseline_year=_column(targets, "baseline_year"), is_numeric=numeric, direction=direction,
+        is_rate=is_rate, lower_bound=lower, upper_bound=upper, base_year=np.full(m, np.nan))
+    result = _frame(_evaluate(series, tg, method, thresholds), tg, method, thresholds)
+    result.index = targets.index
+    result["region_code"] = targets["region_code"].to_numpy()
+    result["indicator"] = tgt_ind
+    result["target_year"] = tg.target_year
+    result["comparator"] = targets["comparator"].to_numpy()
+    result["target_id"] = targets["target_id"].to_numpy() if "target_id" in targets.columns else np.arange(m)
+    return result[OUTPUT_COLUMNS]
 
-    # ---- indicators, checked once per code used
-    t_ind = targets["indicator"].astype(str)
-    tcodes, used = pd.factorize(t_ind)
-    meta = {}
-    icode = indicators["code"].astype(str).tolist()
-    for k, code in enumerate(icode):
-        row = indicators.iloc[k]
-        meta[code] = row
-    per_code = []
-    for code in used:
-        if code not in meta:
-            first = targets["target_id"].iloc[int(np.flatnonzero(t_ind.to_numpy() == code)[0])] \
-                if "target_id" in targets.columns else None
-            raise ValueError(f"indicator {code!r} of target {first!r} is not in indicators")
-        row = meta[code]
-        try:
-            d = _check_direction(row.get("direction"))
-        except ValueError as exc:
-            raise ValueError(f"indicator {code!r}: {exc}") from None
-        is_rate = row.get("is_rate", False)
-        is_rate = False if is_rate is None or is_rate is pd.NA or (isinstance(is_rate, float) and math.isnan(is_rate)) \
-            else _truthy(is_rate)
-        lb, ub = _opt_float(row.get("lower_bound")), _opt_float(row.get("upper_bound"))
-        per_code.append((d, is_rate, lb, ub))
-    t_meta = [per_code[c] for c in tcodes.tolist()]
 
-    # ---- target fields as Python lists (None for missing)
-    cmp = targets["comparator"].tolist()
-    value, low, high, tol = (_float_or_none(targets, c, m) for c in ("value", "low", "high", "tolerance"))
-    tyear = pd.to_numeric(targets["target_year"]).astype(np.int64).tolist()
-    ctype = (targets["change_type"].fillna("level").tolist() if "change_type" in targets.columns
-             else ["level"] * m)
-    by = _float_or_none(targets, "baseline_year", m)
-    by = [None if x is None else int(x) for x in by]
-    if "is_numeric" in targets.columns:
-        isn = targets["is_numeric"]
-        numeric = (isn.tolist() if isn.dtype == bool else [_truthy(x) for x in isn.tolist()])
-    else:
-        numeric = [True] * m
+def rollup(assessments: pd.DataFrame, by) -> pd.DataFrame:
+    """Open SDG roll-up: mean score and its band per group of assessments.
 
-    th = thresholds
-    rows = [
-        _core(yl, vl, a, b, (c, v, lo, hi, tl, ty, ct, bb, nm), md[0], method, None, md[1], md[2], md[3], th)
-        for a, b, c, v, lo, hi, tl, ty, ct, bb, nm, md in zip(
-            ta, tb, cmp, value, low, high, tol, tyear, ctype, by, numeric, t_meta)
-    ]
-    field = {f: k for k, f in enumerate(Assessment.__dataclass_fields__)}
+    Parameters
+    ----------
+    assessments : DataFrame
+        Rows of :func:`assess_frame` (``status`` and ``score`` at least) with the columns named
+        in ``by`` added by the caller (dimension, region, group…).
+    by : str or list of str
+        Columns to group by; ``[]`` rolls everything into one row.
 
-    def column(name):
-        return list(map(itemgetter(field[name]), rows))
+    Returns
+    -------
+    DataFrame
+        ``by`` columns, ``assessed`` (rows), ``scored`` (rows with a score), ``mean_score``
+        (NaN when none is scored), ``band`` (see :func:`band`) and one count column per status
+        in ``STATUSES``. Insufficient-data and not-assessable rows are counted but carry no
+        score, so they never pull a mean towards either end.
 
-    out = {
-        "region_code": targets["region_code"].to_numpy(),
-        "indicator": t_ind.to_numpy(),
-        "target_year": tyear,
-        "comparator": cmp,
-    }
-    for c in ("target_value", "base_value", "latest_value", "projected_value", "ratio", "score",
-              "cagr_observed", "cagr_required"):
-        out[c] = np.array(column(c), dtype=float)
-    for c in ("base_year", "latest_year"):
-        f = np.array(column(c), dtype=float)
-        missing = np.isnan(f)
-        out[c] = pd.arrays.IntegerArray(np.where(missing, 0, f).astype(np.int64), missing)
-    for c in ("status", "method", "note"):
-        out[c] = column(c)
-    del rows
-    out["target_id"] = targets["target_id"].to_numpy() if "target_id" in targets.columns else np.arange(m)
-    return pd.DataFrame(out, index=targets.index)[OUTPUT_COLUMNS]
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"dimension": ["eco", "eco"], "status": ["achieved", "deteriorating"],
+    ...                       "score": [5.0, -5.0]})
+    >>> rollup(frame, "dimension")[["dimension", "mean_score", "band"]].to_dict("records")
+    [{'dimension': 'eco', 'mean_score': 0.0, 'band': 'acceleration_needed'}]
+    """
+    keys = [by] if isinstance(by, str) else list(by)
+    statuses = pd.get_dummies(assessments["status"]).reindex(columns=list(STATUSES), fill_value=0).astype("int64")
+    frame = pd.concat([assessments[keys], statuses], axis=1)
+    frame["scored"] = assessments["score"].notna().astype("int64")
+    frame["score"] = pd.to_numeric(assessments["score"], errors="coerce")
+    frame["assessed"] = 1
+    grouped = frame.groupby(keys or (lambda _: 0), sort=True, dropna=False)
+    out = grouped[["assessed", "scored", *STATUSES]].sum()
+    out["mean_score"] = grouped["score"].mean()
+    out["band"] = [band(x) for x in out["mean_score"]]
+    out = out.reset_index(drop=not keys)
+    return out[keys + ["assessed", "scored", "mean_score", "band", *STATUSES]]
