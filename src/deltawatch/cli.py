@@ -4,6 +4,7 @@
     deltawatch serve [--port 8000]       run the application (admin at /admin/)
     deltawatch import FILE [--dry-run]   import statistics (CSV/XLSX, long or yearbook layouts)
     deltawatch export [--indicator …]    export statistics as CSV, XLSX or JSON
+    deltawatch progress [--region …]     assess progress towards every target, store it, show it
     deltawatch manage ARGS…              any Django management command (createsuperuser, …)
 
 ``DATABASE_URL`` selects the database for every command; without it, a SQLite file in the
@@ -33,6 +34,9 @@ MESSAGES = {
     "database": {"zh": "数据库：{db}", "en": "Database: {db}"},
     "serving": {"zh": "DeltaWatch 已启动：http://{host}:{port}/ （管理后台 /admin/，按 Ctrl+C 停止）",
                 "en": "DeltaWatch is running at http://{host}:{port}/ (admin at /admin/; Ctrl+C stops it)"},
+    "progress_run": {"zh": "评估完成（{method}）：{n} 项，状态变化 {changes} 项，数据版本 #{vintage}{saved}",
+                     "en": "Assessed ({method}): {n} subjects, {changes} status changes, data vintage #{vintage}{saved}"},
+    "not_saved": {"zh": "（未保存）", "en": " (not saved)"},
     "not_initialised": {"zh": "数据库尚未初始化，请先运行 deltawatch init", "en": "The database is empty: run deltawatch init first"},
 }
 
@@ -169,6 +173,53 @@ def cmd_export(args) -> int:
     return 0
 
 
+def _resolve_group(text: str | None):
+    from django.db.models import Q
+
+    from deltawatch.regions.models import RegionGroup
+
+    if not text:
+        return None
+    return RegionGroup.objects.filter(Q(code=text) | Q(name_zh=text) | Q(name_en__iexact=text)).first()
+
+
+def cmd_progress(args) -> int:
+    from django.utils import translation
+
+    from deltawatch.evaluation import report
+    from deltawatch.evaluation.services import run_progress
+    from deltawatch.observations.services import region_resolver
+    from deltawatch.regions.resolver import RegionNotFound
+
+    translation.activate("en" if args.lang == "en" else "zh-hans")
+    region = None
+    if args.region:
+        try:
+            region = region_resolver().resolve(args.region)
+        except RegionNotFound as exc:
+            print(say("unknown_region", args.lang, text=exc.text), file=sys.stderr)
+            return 2
+    group = _resolve_group(args.group)
+    if args.group and group is None:
+        print(say("unknown_group", args.lang, code=args.group), file=sys.stderr)
+        return 2
+    outcome = run_progress(method=args.method, base_year=args.base_year, user=_acting_user(args.user),
+                           save=not args.no_save)
+    frame = report.select(outcome.assessments, region=region, group=group.code if group else None,
+                          target_year=args.target_year, untargeted=args.untargeted)
+    vintage = outcome.assessments["data_revision"].max()
+    print(say("progress_run", args.lang, method=args.method, n=len(outcome.assessments), changes=len(outcome.changes),
+              vintage="-" if vintage != vintage else int(vintage), saved="" if not args.no_save else say("not_saved", args.lang)),
+          file=sys.stderr)
+    text = report.render(frame, fmt=args.format, lang=args.lang, by=args.by)
+    if args.output:
+        with open(args.output, "w", encoding="utf-8-sig" if args.format == "csv" else "utf-8", newline="") as out:
+            out.write(text)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
 def cmd_manage(args) -> int:
     from django.core.management import execute_from_command_line
 
@@ -213,6 +264,22 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--format", choices=["csv", "xlsx", "json"], help="默认按输出文件扩展名, 否则 csv")
     exp.add_argument("--output", "-o", help="输出文件 (默认标准输出)")
     exp.set_defaults(handler=cmd_export)
+
+    prog = commands.add_parser("progress", help="目标进展评估 / assess progress towards the targets")
+    prog.add_argument("--region", help="区域代码或名称, 如 320000 或 江苏省")
+    prog.add_argument("--group", help="区域组代码或名称, 如 yrd 或 长三角中心区")
+    prog.add_argument("--target-year", type=int, help="只显示该目标年份的目标, 如 2025")
+    prog.add_argument("--method", choices=["opensdg", "unsd", "escap"], default="opensdg",
+                      help="评估方法 (默认 opensdg 固定比率法)")
+    prog.add_argument("--base-year", type=int, help="评估基期: 进展自该年起算 (默认: 相对目标的基年, 否则序列首年)")
+    prog.add_argument("--by", choices=["dimension", "region", "indicator", "target_year"],
+                      help="按领域/区域/指标/目标年份汇总 (Open SDG 平均得分)")
+    prog.add_argument("--untargeted", action="store_true", help="同时显示无目标指标 (按无目标规则评估)")
+    prog.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    prog.add_argument("--output", "-o", help="输出文件 (默认标准输出)")
+    prog.add_argument("--no-save", action="store_true", help="只计算和显示, 不保存评估结果")
+    prog.add_argument("--user", help="运行人账号 (默认: 当前系统用户)")
+    prog.set_defaults(handler=cmd_progress)
 
     manage = commands.add_parser("manage", help="Django 管理命令 / a Django management command")
     manage.add_argument("arguments", nargs=argparse.REMAINDER)

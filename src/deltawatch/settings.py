@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "deltawatch.regions",
     "deltawatch.indicators",
     "deltawatch.observations",
+    "deltawatch.evaluation",
 ]
 
 MIDDLEWARE = [

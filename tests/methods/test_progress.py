@@ -507,3 +507,13 @@ def test_rollup_without_scores_is_insufficient_data():
     frame = pd.DataFrame({"dimension": ["eco"], "status": ["not_assessable"], "score": [None]})
     out = rollup(frame, "dimension")
     assert out["band"].item() == "insufficient_data" and out["not_assessable"].item() == 1
+
+
+def test_frame_base_year_column_moves_the_base():
+    obs = pd.DataFrame({"region_code": "r", "indicator": "x", "year": [2010, 2015, 2020], "value": [10.0, 20.0, 40.0]})
+    targets = pd.DataFrame({"target_id": [1, 2], "region_code": "r", "indicator": "x", "comparator": "ge",
+                            "value": 100.0, "target_year": 2030, "base_year": [None, 2013]})
+    indicators = pd.DataFrame({"code": ["x"], "direction": [1]})
+    out = assess_frame(obs, targets, indicators)
+    assert list(out["base_year"]) == [2010, 2015]  # 2013 → first year with data on or after it
+    assert close(out["cagr_observed"].iloc[1], 2 ** (1 / 5) - 1)

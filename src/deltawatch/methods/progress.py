@@ -417,6 +417,9 @@ def _evaluate(s: _Series, tg: _Targets, method: str, th: Thresholds) -> _Result:
     without_value = np.where(tg.comparator == RANGE, np.isnan(tg.low) | np.isnan(tg.high), np.isnan(tg.value))
     res.decide(has_target & without_value, NOT_ASSESSABLE, N_NO_VALUE)
 
+    # A level target's value is known before any data (relative ones are resolved below).
+    res.target_value[:] = np.where(has_target & (tg.change_type == LEVEL), tg.value, np.nan)
+
     # ---- base and latest values
     start = np.where(np.isnan(tg.base_year), tg.baseline_year, tg.base_year)
     i0 = s.locate(tg.series, start, tg.first, tg.end)
@@ -582,7 +585,7 @@ def _notes(flags, baseline_year, th) -> np.ndarray:
 OUTPUT_COLUMNS = [
     "region_code", "indicator", "target_year", "comparator", "target_value", "base_year", "base_value",
     "latest_year", "latest_value", "projected_value", "ratio", "status", "method", "score",
-    "cagr_observed", "cagr_required", "note", "target_id",
+    "cagr_observed", "cagr_required", "current_status", "growth_form", "rule", "note", "target_id",
 ]
 
 
@@ -794,7 +797,9 @@ def assess_frame(observations: pd.DataFrame, targets: pd.DataFrame, indicators: 
         missing values are ignored, duplicates raise ``ValueError``).
     targets : DataFrame
         ``target_id, indicator, region_code, comparator, value, low, high, tolerance,
-        target_year, change_type, baseline_year, is_numeric``. A row whose ``comparator`` is
+        target_year, change_type, baseline_year, is_numeric`` and optionally ``base_year`` (the
+        year from which progress is measured, e.g. the plan's base year; by default the
+        baseline year, else the first year with data). A row whose ``comparator`` is
         missing asks for the no-target rule on its series. Group targets carry the group's code
         in ``region_code``; the group's values come from
         :func:`deltawatch.methods.aggregate.aggregate_groups`. Region codes match whether
@@ -848,7 +853,7 @@ def assess_frame(observations: pd.DataFrame, targets: pd.DataFrame, indicators: 
         high=_column(targets, "high"), tolerance=_column(targets, "tolerance"),
         target_year=np.nan_to_num(_column(targets, "target_year", 0)).astype(np.int64), change_type=change_type,
         baseline_year=_column(targets, "baseline_year"), is_numeric=numeric, direction=direction,
-        is_rate=is_rate, lower_bound=lower, upper_bound=upper, base_year=np.full(m, np.nan))
+        is_rate=is_rate, lower_bound=lower, upper_bound=upper, base_year=_column(targets, "base_year"))
     result = _frame(_evaluate(series, tg, method, thresholds), tg, method, thresholds)
     result.index = targets.index
     result["region_code"] = targets["region_code"].to_numpy()

@@ -1,0 +1,42 @@
+from django.contrib import admin
+
+from .models import ProgressAssessment, ProgressRun, StatusChange
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Assessments are computed (``deltawatch progress``), never typed in or edited."""
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ProgressRun)
+class ProgressRunAdmin(ReadOnlyAdmin):
+    list_display = ["started_at", "method", "base_year", "run_by", "data_vintage", "assessed", "changed"]
+    list_filter = ["method"]
+
+
+@admin.register(ProgressAssessment)
+class ProgressAssessmentAdmin(ReadOnlyAdmin):
+    list_display = ["indicator", "region", "group", "target_year", "comparator", "target_value", "base_year",
+                    "latest_year", "latest_value", "projected_value", "ratio", "status", "method"]
+    list_filter = ["method", "status", "rule", "indicator__dimension", "target_year", "group"]
+    search_fields = ["indicator__code", "indicator__name_zh", "region__name_zh", "region__code", "group__name_zh"]
+    list_select_related = ["indicator", "region", "group"]
+
+
+@admin.register(StatusChange)
+class StatusChangeAdmin(ReadOnlyAdmin):
+    list_display = ["changed_at", "indicator", "region", "group", "old_status", "new_status", "method",
+                    "batch"]
+    list_filter = ["method", "new_status", "old_status"]
+    list_select_related = ["indicator", "region", "group", "batch"]

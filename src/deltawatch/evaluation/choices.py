@@ -1,0 +1,25 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ProgressStatus(models.TextChoices):
+    """The statuses of ``deltawatch.methods.progress`` (METHODS.md §1), in order."""
+
+    ACHIEVED = "achieved", _("已实现目标")
+    ON_TRACK = "on_track", _("按进度推进")
+    ACCELERATION_NEEDED = "acceleration_needed", _("需适度加快")
+    LIMITED_PROGRESS = "limited_progress", _("进展有限")
+    DETERIORATING = "deteriorating", _("出现倒退")
+    INSUFFICIENT_DATA = "insufficient_data", _("数据不足")
+    NOT_ASSESSABLE = "not_assessable", _("无法量化评估")
+
+
+class ProgressMethod(models.TextChoices):
+    OPENSDG = "opensdg", _("固定比率法 (Open SDG)")
+    UNSD = "unsd", _("趋势预测法 (UNSD)")
+    ESCAP = "escap", _("现状与预期进展法 (ESCAP)")
+
+
+class Rule(models.TextChoices):
+    TARGET = "target", _("对照目标")
+    NO_TARGET = "no_target", _("无目标规则")

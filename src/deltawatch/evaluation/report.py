@@ -1,0 +1,132 @@
+"""Progress assessments as a table for people (Chinese by default), CSV or JSON.
+
+Used by ``deltawatch progress``; the web views will render the same selections.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+from django.utils.translation import gettext as _
+
+from deltawatch.methods.progress import STATUSES, rollup
+
+from .choices import ProgressStatus
+
+CSV_COLUMNS = ["region_code", "indicator", "target_year", "comparator", "target_value", "base_year", "base_value",
+               "latest_year", "latest_value", "projected_value", "ratio", "status", "method"]
+JSON_EXTRA = ["region_name", "indicator_name", "unit", "dimension", "score", "note"]
+COMPARATOR_SIGNS = {"ge": "≥", "le": "≤", "gt": ">", "lt": "<", "eq": "=", "approx": "≈", "range": "∈"}
+BY_COLUMNS = {"dimension": ["dimension"], "region": ["scope", "region_code"], "indicator": ["indicator"],
+              "target_year": ["target_year"]}
+
+HEADERS = {
+    "region": ("区域", "Region"), "indicator": ("指标", "Indicator"), "target_year": ("目标年", "Target year"),
+    "target": ("目标", "Target"), "base": ("基期", "Base"), "latest": ("最新", "Latest"),
+    "projected": ("目标年预测", "Projected"), "ratio": ("进展比率", "Ratio"), "status": ("状态", "Status"),
+    "dimension": ("领域", "Dimension"), "assessed": ("评估项", "Assessed"), "scored": ("计分项", "Scored"),
+    "mean_score": ("平均得分", "Mean score"), "band": ("综合判断", "Overall"), "region_code": ("代码", "Code"),
+}
+
+
+def select(frame: pd.DataFrame, *, region=None, group=None, target_year=None, untargeted=False) -> pd.DataFrame:
+    """Rows about one region or group, one target year, with or without untargeted series."""
+    keep = frame["target_id"].notna() | bool(untargeted)
+    if region is not None:
+        keep &= (frame["scope"] == "region") & (frame["region_code"] == str(region))
+    if group is not None:
+        keep &= (frame["scope"] == "group") & (frame["region_code"] == str(group))
+    if target_year is not None:
+        keep &= frame["target_year"] == int(target_year)
+    out = frame[keep]
+    return out.sort_values(["dimension_order", "indicator", "scope", "region_code"], kind="stable")
+
+
+def _number(x, digits=6) -> str:
+    if x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x)):
+        return "—"
+    return f"{x:.{digits}g}"
+
+
+def _target_text(row, lang) -> str:
+    """The plan's own wording ("3%以上") in Chinese; the comparison in English or without wording."""
+    if not isinstance(row.comparator, str) or not row.comparator:
+        return "—"
+    wording = row.value_text if isinstance(row.value_text, str) else ""
+    if wording and (lang != "en" or pd.isna(row.target_value)):
+        return wording
+    return f"{COMPARATOR_SIGNS.get(row.comparator, row.comparator)} {_number(row.target_value)}"
+
+
+def _status_label(code) -> str:
+    return str(ProgressStatus(code).label) if code in STATUSES else str(code)
+
+
+def _header(key, lang) -> str:
+    return HEADERS[key][1 if lang == "en" else 0]
+
+
+def _table(frame: pd.DataFrame) -> str:
+    if frame.empty:
+        return _("（无结果）") + "\n"
+    with pd.option_context("display.unicode.east_asian_width", True, "display.width", 10_000,
+                           "display.max_rows", None, "display.max_columns", None, "display.max_colwidth", 40):
+        return frame.to_string(index=False) + "\n"
+
+
+def _names(frame: pd.DataFrame, lang: str) -> tuple[pd.Series, pd.Series]:
+    suffix = "en" if lang == "en" else "zh"
+    region = frame[f"region_{suffix}"].fillna(frame["region_code"])
+    indicator = frame["name_en" if lang == "en" else "name_zh"].fillna(frame["indicator"])
+    return region, indicator
+
+
+def render(frame: pd.DataFrame, *, fmt: str = "table", lang: str = "zh", by: str | None = None) -> str:
+    if by:
+        return _render_rollup(frame, fmt=fmt, lang=lang, by=by)
+    if fmt == "csv":
+        return frame[CSV_COLUMNS].to_csv(index=False)
+    region, indicator = _names(frame, lang)
+    if fmt == "json":
+        out = frame[CSV_COLUMNS + ["dimension", "unit", "score", "note"]].assign(region_name=region.to_numpy(),
+                                                                                 indicator_name=indicator.to_numpy())
+        return out[CSV_COLUMNS + JSON_EXTRA].to_json(orient="records", force_ascii=False, indent=1) + "\n"
+    rows = list(frame.itertuples(index=False))
+    table = pd.DataFrame({
+        _header("region", lang): region.to_numpy(),
+        _header("indicator", lang): [f"{name}（{r.unit}）" if lang != "en" else f"{name} ({r.unit})"
+                                     for name, r in zip(indicator, rows)],
+        _header("target_year", lang): [_number(r.target_year) for r in rows],
+        _header("target", lang): [_target_text(r, lang) for r in rows],
+        _header("base", lang): [f"{_number(r.base_value)} ({_number(r.base_year)})" for r in rows],
+        _header("latest", lang): [f"{_number(r.latest_value)} ({_number(r.latest_year)})" for r in rows],
+        _header("projected", lang): [_number(r.projected_value) for r in rows],
+        _header("ratio", lang): [_number(r.ratio, 3) for r in rows],
+        _header("status", lang): [_status_label(r.status) for r in rows],
+    })
+    return _table(table)
+
+
+def _render_rollup(frame: pd.DataFrame, *, fmt: str, lang: str, by: str) -> str:
+    keys = BY_COLUMNS[by]
+    out = rollup(frame, keys)
+    if by == "dimension":
+        names = frame.drop_duplicates("dimension").set_index("dimension")["dimension_en" if lang == "en" else "dimension_zh"]
+        out.insert(1, "dimension_name", out["dimension"].map(names))
+    elif by == "region":
+        names = frame.drop_duplicates("region_code").set_index("region_code")["region_en" if lang == "en" else "region_zh"]
+        out.insert(2, "region_name", out["region_code"].map(names))
+    if fmt == "csv":
+        return out.to_csv(index=False)
+    if fmt == "json":
+        return out.to_json(orient="records", force_ascii=False, indent=1) + "\n"
+    shown = out.drop(columns=[c for c in ("scope", "dimension") if c in out.columns])
+    shown["mean_score"] = [_number(x, 3) for x in shown["mean_score"]]
+    shown["band"] = [_status_label(x) for x in shown["band"]]
+    rename = {k: _header(k, lang) for k in ("assessed", "scored", "mean_score", "band") if k in shown.columns}
+    rename.update({s: _status_label(s) for s in STATUSES})
+    rename.update({"dimension_name": _header("dimension", lang), "region_name": _header("region", lang),
+                   "indicator": _header("indicator", lang), "target_year": _header("target_year", lang),
+                   "region_code": _header("region_code", lang)})
+    return _table(shown.rename(columns=rename))
