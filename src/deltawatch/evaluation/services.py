@@ -139,23 +139,24 @@ def _subject_ids(frame: pd.DataFrame) -> dict[str, list]:
     codes = frame["region_code"].astype(str)
     return {
         "indicator_id": frame["indicator_id"].astype("int64").tolist(),
-        "region_id": _nullable(codes.map(region_ids).where(is_region)),
-        "group_id": _nullable(codes.map(group_ids).where(~is_region)),
-        "target_id": _nullable(frame["target_id"]),
-        "data_revision_id": _nullable(frame["data_revision"]),
+        "region_id": _nullable(codes.map(region_ids).where(is_region).astype("Int64")),
+        "group_id": _nullable(codes.map(group_ids).where(~is_region).astype("Int64")),
+        "target_id": _nullable(frame["target_id"].astype("Int64")),
+        "data_revision_id": _nullable(frame["data_revision"].astype("Int64")),
     }
 
 
 def _assessment_rows(run: ProgressRun, frame: pd.DataFrame) -> pd.DataFrame:
-    rows = pd.DataFrame({"run_id": run.id, "method": run.method, "key": frame["key"].to_numpy(),
-                         **_subject_ids(frame)})
+    # object columns: a list of ints with None would otherwise become floats ("3.0" for COPY)
+    columns = {"run_id": run.id, "method": run.method, "key": frame["key"].to_numpy(),
+               **{name: pd.Series(ids, dtype=object) for name, ids in _subject_ids(frame).items()}}
     for field in STORED_FIELDS:
         column = frame[field]
         if field in ("comparator", "growth_form", "rule", "note"):
-            rows[field] = column.fillna("").astype(str).to_numpy()
+            columns[field] = column.fillna("").astype(str).to_numpy()
         else:
-            rows[field] = _nullable(column)
-    return rows
+            columns[field] = pd.Series(_nullable(column), dtype=object)
+    return pd.DataFrame(columns)
 
 
 def _store_changes(run: ProgressRun, changes: pd.DataFrame, now) -> None:
