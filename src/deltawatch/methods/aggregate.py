@@ -47,11 +47,15 @@ def _check_rules(rules: pd.DataFrame) -> None:
 
 
 def _member_values(observations: pd.DataFrame, memberships: pd.DataFrame) -> pd.DataFrame:
-    """Observations of group members, one row per (group, member, indicator, year)."""
-    obs = observations.assign(region_code=observations["region_code"].astype(str))
+    """Observations of group members, one row per (group, member, indicator, year). Region
+    codes are matched as text (320000 = "320000"), converting only the distinct codes."""
+    codes, uniques = pd.factorize(observations["region_code"])
+    known = pd.Index([str(u) for u in uniques])
     links = memberships.assign(group_code=memberships["group_code"].astype(str),
                                region_code=memberships["region_code"].astype(str)).drop_duplicates()
-    return obs.merge(links, on="region_code", how="inner")
+    links = links.assign(_region=known.get_indexer(links["region_code"])).query("_region >= 0")
+    members = observations.assign(_region=codes).merge(links[["group_code", "_region"]], on="_region")
+    return members.assign(region_code=known[members["_region"].to_numpy()]).drop(columns="_region")
 
 
 def _with_vintage(frame: pd.DataFrame, grouped, out: pd.DataFrame) -> pd.DataFrame:
@@ -120,7 +124,7 @@ def aggregate_groups(observations: pd.DataFrame, memberships: pd.DataFrame, indi
 
 
 def _sums(frame: pd.DataFrame, size: pd.Series) -> pd.DataFrame:
-    grouped = frame.groupby(["group_code", "indicator", "year"], sort=False)
+    grouped = frame.groupby(["group_code", "indicator", "year"], sort=False, observed=True)
     out = grouped["value"].agg(["sum", "count"]).reset_index()
     out = _with_vintage(frame, grouped, out)
     out = out[out["count"].to_numpy() == out["group_code"].map(size).to_numpy()]
@@ -128,27 +132,43 @@ def _sums(frame: pd.DataFrame, size: pd.Series) -> pd.DataFrame:
 
 
 def _means(frame: pd.DataFrame, size: pd.Series, min_coverage: float) -> pd.DataFrame:
-    grouped = frame.groupby(["group_code", "indicator", "year"], sort=False)
+    grouped = frame.groupby(["group_code", "indicator", "year"], sort=False, observed=True)
     out = grouped["value"].agg(["mean", "count"]).reset_index()
     out = _with_vintage(frame, grouped, out)
     out = out[out["count"].to_numpy() >= min_coverage * out["group_code"].map(size).to_numpy() - 1e-9]
     return out.rename(columns={"group_code": "region_code", "mean": "value", "count": "members"})
 
 
+def _cell_keys(region, indicator, year):
+    """One int64 per (region, indicator, year) cell, from integer codes."""
+    span = int(year.max()) - int(year.min()) + 1
+    return (region * (int(indicator.max()) + 1) + indicator) * span + (year - int(year.min()))
+
+
 def _weighted_means(members: pd.DataFrame, kind: pd.Series, rules: pd.DataFrame, size: pd.Series,
                     min_coverage: float) -> pd.DataFrame:
-    frame = members[kind == "weighted_mean"]
-    if frame.empty:
-        return frame
-    frame = frame.assign(weight_code=frame["indicator"].astype(str).map(rules["weight"]))
-    weights = members[["group_code", "region_code", "indicator", "year", "value"]
-                      + (["vintage"] if "vintage" in members.columns else [])]
-    weights = weights.rename(columns={"indicator": "weight_code", "value": "w", "vintage": "w_vintage"})
-    frame = frame.merge(weights, on=["group_code", "region_code", "weight_code", "year"], how="inner")
-    frame = frame.assign(wy=frame["w"] * frame["value"])
+    """Σ w·y / Σ w. Each member value finds its weight (same region and year, the weight
+    indicator) through integer cell keys and a sorted search, not a merge on text columns."""
+    rows = (kind == "weighted_mean").to_numpy()
+    if not rows.any():
+        return members.iloc[0:0]
+    region, _ = pd.factorize(members["region_code"])
+    indicator, names = pd.factorize(members["indicator"])
+    names = pd.Index([str(n) for n in names])
+    year = members["year"].to_numpy(dtype=np.int64)
+    keys = _cell_keys(region, indicator, year)
+    unique_keys, first = np.unique(keys, return_index=True)
+    weight_code = names.get_indexer(pd.Index(rules["weight"].reindex(names).astype(str)))  # per indicator
+    wanted = _cell_keys(region, np.where(weight_code[indicator] >= 0, weight_code[indicator], 0), year)
+    pos = np.minimum(np.searchsorted(unique_keys, wanted), len(unique_keys) - 1)
+    found = rows & (weight_code[indicator] >= 0) & (unique_keys[pos] == wanted)
+    source = first[pos[found]]
+    values = members["value"].to_numpy()
+    frame = members[found].assign(w=values[source])
+    frame["wy"] = frame["w"] * frame["value"]
     if "vintage" in frame.columns:
-        frame["vintage"] = np.maximum(frame["vintage"], frame["w_vintage"])
-    grouped = frame.groupby(["group_code", "indicator", "year"], sort=False)
+        frame["vintage"] = np.maximum(frame["vintage"].to_numpy(), members["vintage"].to_numpy()[source])
+    grouped = frame.groupby(["group_code", "indicator", "year"], sort=False, observed=True)
     out = grouped[["wy", "w"]].sum()
     out["members"] = grouped.size()
     out = out.reset_index()

@@ -18,7 +18,11 @@ code when the base value is already beyond the target), the no-target thresholds
 score transformation. UNSD, *SDG Progress Chart Technical Note*: projection
 ŷ_T = y_t(1 + CAGR_obs)^(T − t) and ratio (ŷ_T − y_t0)/(TV − y_t0). ESCAP, *Asia and the
 Pacific SDG Progress Report*, technical note: current status and anticipated progress with a
-time-weighted regression.
+time-weighted regression. The regional commissions' notes that apply it (UNECE, *SDG progress
+report* technical notes 2022–2026, citing ESCAP's Annex 1) describe the anticipated value as a
+time-weighted *linear* regression on the data, favouring recent years — on levels, as here —
+and report the anticipated gap relative to the progress required, so AP = 1 means the target
+is reached; CS and AP are capped at 1.
 
 Nothing here imports Django: ``deltawatch.methods`` is a plain library.
 """
