@@ -14,6 +14,7 @@ user's data directory. Messages are in Chinese; ``--lang en`` gives English.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import getpass
 import os
 import re
@@ -37,6 +38,8 @@ MESSAGES = {
     "progress_run": {"zh": "评估完成（{method}）：{n} 项，状态变化 {changes} 项，数据版本 #{vintage}{saved}",
                      "en": "Assessed ({method}): {n} subjects, {changes} status changes, data vintage #{vintage}{saved}"},
     "not_saved": {"zh": "（未保存）", "en": " (not saved)"},
+    "bad_threshold": {"zh": "阈值应写作 名称=数值，名称为 {names} 之一：{text}",
+                      "en": "Thresholds are written NAME=VALUE, NAME one of {names}: {text}"},
     "not_initialised": {"zh": "数据库尚未初始化，请先运行 deltawatch init", "en": "The database is empty: run deltawatch init first"},
 }
 
@@ -173,6 +176,23 @@ def cmd_export(args) -> int:
     return 0
 
 
+def parse_thresholds(items: list[str] | None):
+    """['on_track=0.9', …] → Thresholds with those values (the published defaults otherwise)."""
+    from deltawatch.methods.progress import Thresholds
+
+    values = {}
+    names = {f.name for f in dataclasses.fields(Thresholds)}
+    for item in items or []:
+        name, _, number = item.partition("=")
+        try:
+            if name.strip() not in names:
+                raise ValueError
+            values[name.strip()] = float(number)
+        except ValueError:
+            raise ValueError(item) from None
+    return Thresholds(**values)
+
+
 def _resolve_group(text: str | None):
     from django.db.models import Q
 
@@ -188,6 +208,7 @@ def cmd_progress(args) -> int:
 
     from deltawatch.evaluation import report
     from deltawatch.evaluation.services import run_progress
+    from deltawatch.methods.progress import Thresholds
     from deltawatch.observations.services import region_resolver
     from deltawatch.regions.resolver import RegionNotFound
 
@@ -203,8 +224,14 @@ def cmd_progress(args) -> int:
     if args.group and group is None:
         print(say("unknown_group", args.lang, code=args.group), file=sys.stderr)
         return 2
-    outcome = run_progress(method=args.method, base_year=args.base_year, user=_acting_user(args.user),
-                           save=not args.no_save)
+    try:
+        thresholds = parse_thresholds(args.threshold)
+    except ValueError as exc:
+        names = ", ".join(f.name for f in dataclasses.fields(Thresholds))
+        print(say("bad_threshold", args.lang, names=names, text=exc), file=sys.stderr)
+        return 2
+    outcome = run_progress(method=args.method, thresholds=thresholds, base_year=args.base_year,
+                           user=_acting_user(args.user), save=not args.no_save)
     frame = report.select(outcome.assessments, region=region, group=group.code if group else None,
                           target_year=args.target_year, untargeted=args.untargeted)
     vintage = outcome.assessments["data_revision"].max()
@@ -272,6 +299,8 @@ def build_parser() -> argparse.ArgumentParser:
     prog.add_argument("--method", choices=["opensdg", "unsd", "escap"], default="opensdg",
                       help="评估方法 (默认 opensdg 固定比率法)")
     prog.add_argument("--base-year", type=int, help="评估基期: 进展自该年起算 (默认: 相对目标的基年, 否则序列首年)")
+    prog.add_argument("--threshold", action="append", metavar="NAME=VALUE",
+                      help="状态阈值, 可多个, 如 on_track=0.9 (默认为 Open SDG 公布值)")
     prog.add_argument("--by", choices=["dimension", "region", "indicator", "target_year"],
                       help="按领域/区域/指标/目标年份汇总 (Open SDG 平均得分)")
     prog.add_argument("--untargeted", action="store_true", help="同时显示无目标指标 (按无目标规则评估)")

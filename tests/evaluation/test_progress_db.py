@@ -155,3 +155,13 @@ def test_progress_json_rollup_and_bad_selection(capsys):
                                            .values_list("indicator__dimension__code", flat=True))
     assert main(["progress", "--region", "火星"]) == 2
     assert "未知的区域" in capsys.readouterr().err
+
+
+def test_thresholds_are_configuration(capsys):
+    # Jiangsu's urbanisation ratio is ≈ 1.21: on track by default, needs acceleration at 1.5
+    assert main(["progress", "--region", "320000", "--format", "csv", "--threshold", "on_track=1.5"]) == 0
+    frame = pd.read_csv(io.StringIO(capsys.readouterr().out), dtype={"region_code": str})
+    assert frame.set_index("indicator").loc["urbanization_rate", "status"] == "acceleration_needed"
+    assert ProgressRun.objects.latest("id").thresholds["on_track"] == 1.5
+    assert main(["progress", "--threshold", "ontrack=0.9"]) == 2
+    assert "on_track" in capsys.readouterr().err
