@@ -1,22 +1,8 @@
 from django.contrib import admin
 
+from deltawatch.core.admin import ReadOnlyAdmin
+
 from .models import ProgressAssessment, ProgressRun, StatusChange
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Assessments are computed (``deltawatch progress``), never typed in or edited."""
-
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ProgressRun)

@@ -24,12 +24,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .formula import dependency_order, evaluate_formula, parse_formula
+from .formula import compute_derived, dependency_order, parse_formula
 
 __all__ = ["AGGREGATIONS", "aggregate_groups"]
 
 AGGREGATIONS = ("sum", "mean", "weighted_mean", "formula", "none")
 COLUMNS = ["region_code", "indicator", "year", "value", "members"]
+_SPAN = {"members": "min", "vintage": "max"}  # a derived value: fewest members, newest input
 
 
 def _check_rules(rules: pd.DataFrame) -> None:
@@ -180,34 +181,23 @@ def _weighted_means(members: pd.DataFrame, kind: pd.Series, rules: pd.DataFrame,
 
 
 def _formulas(direct: pd.DataFrame, rules: pd.DataFrame) -> pd.DataFrame:
-    """Formula indicators on the group values, in dependency order (a formula may use another)."""
+    """Formula indicators on the group values (``formula.compute_derived``, which also handles a
+    formula over another formula); each derived value counts the fewest members and carries the
+    newest vintage of its inputs."""
     formulas = {code: str(f) for code, f in rules.loc[rules["aggregation"] == "formula", "formula"].items()}
     if not formulas or direct.empty:
         return direct.iloc[0:0]
-    wide = direct.pivot_table(index=["region_code", "year"], columns="indicator", values="value", aggfunc="first")
-    has_vintage = "vintage" in direct.columns
-    if has_vintage:
-        vintages = direct.pivot_table(index=["region_code", "year"], columns="indicator", values="vintage",
-                                      aggfunc="first")
-    counts = direct.pivot_table(index=["region_code", "year"], columns="indicator", values="members", aggfunc="first")
-    results = []
+    derived = compute_derived(direct[["region_code", "indicator", "year", "value"]], formulas)
+    derived = derived[np.isfinite(derived["value"])]
+    extra = [c for c in ("members", "vintage") if c in direct.columns]
+    known, parts = direct, []
     for code in dependency_order(formulas):
-        names = parse_formula(formulas[code])
-        if not set(names) <= set(wide.columns):
+        rows = derived[derived["indicator"] == code]
+        if rows.empty:
             continue
-        rows = wide[names].notna().all(axis=1)
-        if not rows.any():
-            continue
-        values = evaluate_formula(formulas[code], {n: wide.loc[rows, n] for n in names})
-        wide.loc[rows, code] = values
-        counts.loc[rows, code] = counts.loc[rows, names].min(axis=1)
-        part = pd.DataFrame({"value": values, "members": counts.loc[rows, code]})
-        if has_vintage:
-            vintages.loc[rows, code] = vintages.loc[rows, names].max(axis=1)
-            part["vintage"] = vintages.loc[rows, code]
-        part = part[np.isfinite(part["value"])].reset_index()
-        part["indicator"] = code
-        results.append(part)
-    if not results:
-        return direct.iloc[0:0]
-    return pd.concat(results, ignore_index=True)
+        inputs = known[known["indicator"].isin(parse_formula(formulas[code]))]
+        spans = inputs.groupby(["region_code", "year"])[extra].agg({c: _SPAN[c] for c in extra})
+        rows = rows.join(spans, on=["region_code", "year"])
+        parts.append(rows)
+        known = pd.concat([known, rows], ignore_index=True)
+    return pd.concat(parts, ignore_index=True) if parts else direct.iloc[0:0]

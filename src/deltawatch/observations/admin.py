@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.db import transaction
 from django.utils import timezone
 
+from deltawatch.core.admin import ReadOnlyAdmin
+
 from .models import ImportBatch, Observation
 
 
@@ -43,18 +45,6 @@ class ObservationAdmin(admin.ModelAdmin):
 
 
 @admin.register(ImportBatch)
-class ImportBatchAdmin(admin.ModelAdmin):
+class ImportBatchAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "file_name", "layout", "user", "rows_read", "rows_created", "rows_revised", "rows_unchanged"]
-    readonly_fields = [f.name for f in ImportBatch._meta.fields]
     search_fields = ["file_name", "sha256"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
