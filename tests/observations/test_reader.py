@@ -50,7 +50,7 @@ def resolver():
 
 @pytest.fixture
 def write(tmp_path):
-    def write(text: str, name: str = "data.csv", encoding: str = "utf-8") -> Path:
+    def write(text: str, name: str = "data.csv", encoding: str = "utf-8"):
         path = tmp_path / name
         path.write_bytes(text.encode(encoding))
         return path

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -439,21 +440,35 @@ def _evaluate(s: _Series, tg: _Targets, method: str, th: Thresholds) -> _Result:
     for name, v in (("base_year", t0), ("base_value", y0), ("latest_year", t), ("latest_value", y)):
         getattr(res, name)[live] = v[live]
 
-    d = tg.direction
-    m_ = th.bounded_margin
-    bounded = (tg.lower_bound == 0) & (tg.upper_bound == 100)
-    nonpos_window = (s.nonpositive_before[tg.end] - s.nonpositive_before[np.minimum(i0, tg.end)]) > 0
-    near_bound_y = bounded & ((y <= m_) | (y >= 100 - m_))
-    T = tg.target_year.astype(float)
-
-    _evaluate_no_target(res, live & ~has_target, d, y0, y, t0, t, tg.is_rate, nonpos_window, near_bound_y, th)
-    _evaluate_growth_target(res, live & has_target & (tg.change_type == ANNUAL_GROWTH), tg, d, y0, y, t0, t, T, th)
-    _evaluate_level_target(res, live & has_target & (tg.change_type != ANNUAL_GROWTH), s, tg, i0, d, y0, y, t0, t, T,
-                           bounded, nonpos_window, method, th)
+    ends = _Ends(i0, t0, y0, t, y, T=tg.target_year.astype(float),
+                 nonpositive=(s.nonpositive_before[tg.end] - s.nonpositive_before[np.minimum(i0, tg.end)]) > 0)
+    _evaluate_no_target(res, live & ~has_target, tg, ends, th)
+    _evaluate_growth_target(res, live & has_target & (tg.change_type == ANNUAL_GROWTH), tg, ends, th)
+    _evaluate_level_target(res, live & has_target & (tg.change_type != ANNUAL_GROWTH), s, tg, ends, method, th)
     return res
 
 
-def _evaluate_no_target(res, rows, d, y0, y, t0, t, is_rate, nonpos, near_bound, th):
+class _Ends(NamedTuple):
+    """Per target: first row of the window, base year and value, latest year and value, target
+    year, and whether the window holds a value ≤ 0."""
+
+    i0: np.ndarray
+    t0: np.ndarray
+    y0: np.ndarray
+    t: np.ndarray
+    y: np.ndarray
+    T: np.ndarray
+    nonpositive: np.ndarray
+
+
+def _bounded(tg: _Targets) -> np.ndarray:
+    return (tg.lower_bound == 0) & (tg.upper_bound == 100)
+
+
+def _evaluate_no_target(res, rows, tg: _Targets, ends: _Ends, th):
+    i0, t0, y0, t, y, T, nonpos = ends
+    d, is_rate, m_ = tg.direction, tg.is_rate, th.bounded_margin
+    near_bound = _bounded(tg) & ((y <= m_) | (y >= 100 - m_))
     linear = is_rate | nonpos | near_bound
     flags = (N_RATE * is_rate) | (N_NONPOS * nonpos) | (N_BOUND * near_bound) | N_NO_TARGET
     rate = _growth(linear, y0, y, t0, t)
@@ -467,7 +482,9 @@ def _evaluate_no_target(res, rows, d, y0, y, t0, t, is_rate, nonpos, near_bound,
     res.form[done] = np.where(linear, 2, 1)[done]
 
 
-def _evaluate_growth_target(res, rows, tg, d, y0, y, t0, t, T, th):
+def _evaluate_growth_target(res, rows, tg: _Targets, ends: _Ends, th):
+    i0, t0, y0, t, y, T, _ = ends
+    d = tg.direction
     res.decide(rows & ((y0 <= 0) | (y <= 0)), NOT_ASSESSABLE, N_GROWTH_NONPOS)
     rows = rows & (res.status == UNDECIDED)
     rate = _growth(np.zeros(rows.size, dtype=bool), y0, y, t0, t)
@@ -509,7 +526,9 @@ def _resolve_relative(res, rows, s, tg, y0):
     return cmp, tv, lo, hi, tol
 
 
-def _evaluate_level_target(res, rows, s, tg, i0, d, y0, y, t0, t, T, bounded, nonpos, method, th):
+def _evaluate_level_target(res, rows, s: _Series, tg: _Targets, ends: _Ends, method: str, th):
+    i0, t0, y0, t, y, T, nonpos = ends
+    d, bounded = tg.direction, _bounded(tg)
     cmp, tv, lo, hi, tol = _resolve_relative(res, rows, s, tg, y0)
     rows = rows & (res.status == UNDECIDED)
     cmp = np.where(cmp == EQ, np.where(d > 0, GE, LE), cmp)

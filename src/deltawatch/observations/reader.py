@@ -697,7 +697,6 @@ def _wide_melt(ctx: _Ctx, specs) -> pd.DataFrame | None:
     cols = [s[0] for s in specs]
     values = data[cols] if cols else data.iloc[:, :0]
     blank_vals = (values.astype(str).apply(lambda s: s.str.strip()) == "") if cols else values
-    region_blank = (region.astype(str).str.strip() == "").to_numpy(dtype=bool)
     if cols:
         all_blank_row = blank_vals.to_numpy(dtype=bool).all(axis=1)
     else:
