@@ -165,3 +165,13 @@ def test_thresholds_are_configuration(capsys):
     assert ProgressRun.objects.latest("id").thresholds["on_track"] == 1.5
     assert main(["progress", "--threshold", "ontrack=0.9"]) == 2
     assert "on_track" in capsys.readouterr().err
+
+
+def test_group_per_capita_value_is_population_weighted():
+    from deltawatch.evaluation.services import series_values
+
+    values = series_values().set_index(["region_code", "indicator", "year"])["value"]
+    provinces = ["310000", "320000", "330000", "340000"]
+    weights = [value(p, "population_resident", 2019) for p in provinces]
+    expected = sum(w * value(p, "gdp_per_capita", 2019) for p, w in zip(provinces, weights)) / sum(weights)
+    assert values[("yrd", "gdp_per_capita", 2019)] == pytest.approx(expected, rel=REL)

@@ -94,3 +94,16 @@ def test_empty_input_gives_empty_typed_frame():
     out = aggregate_groups(frame([]), LINKS, RULES)
     assert out.empty and list(out.columns) == ["region_code", "indicator", "year", "value", "members"]
     assert np.issubdtype(out["value"].dtype, np.floating)
+
+
+def test_weighted_mean_among_many_indicators_and_groups():
+    # other indicators and overlapping groups around the weighted one (a regression: cell keys
+    # of values and of weights must be built on one scale)
+    obs = frame([("a", "gdp_pc", 2020, 100.0), ("b", "gdp_pc", 2020, 50.0), ("a", "pop", 2020, 1.0),
+                 ("b", "pop", 2020, 3.0), ("a", "pm25", 2020, 30.0), ("b", "pm25", 2020, 50.0),
+                 ("a", "urban", 2020, 0.5), ("b", "urban", 2020, 2.7), ("b", "gdp_pc", 2021, 60.0),
+                 ("b", "pop", 2021, 3.1)])
+    out = aggregate_groups(obs, LINKS, RULES)
+    assert value(out, "g", "gdp_pc", 2020) == pytest.approx(62.5, rel=1e-15)
+    assert value(out, "h", "gdp_pc", 2020) == 50.0 and value(out, "h", "gdp_pc", 2021) == 60.0
+    assert value(out, "g", "gdp_pc", 2021) is None

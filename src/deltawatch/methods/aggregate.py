@@ -140,12 +140,6 @@ def _means(frame: pd.DataFrame, size: pd.Series, min_coverage: float) -> pd.Data
     return out.rename(columns={"group_code": "region_code", "mean": "value", "count": "members"})
 
 
-def _cell_keys(region, indicator, year):
-    """One int64 per (region, indicator, year) cell, from integer codes."""
-    span = int(year.max()) - int(year.min()) + 1
-    return (region * (int(indicator.max()) + 1) + indicator) * span + (year - int(year.min()))
-
-
 def _weighted_means(members: pd.DataFrame, kind: pd.Series, rules: pd.DataFrame, size: pd.Series,
                     min_coverage: float) -> pd.DataFrame:
     """Σ w·y / Σ w. Each member value finds its weight (same region and year, the weight
@@ -157,10 +151,15 @@ def _weighted_means(members: pd.DataFrame, kind: pd.Series, rules: pd.DataFrame,
     indicator, names = pd.factorize(members["indicator"])
     names = pd.Index([str(n) for n in names])
     year = members["year"].to_numpy(dtype=np.int64)
-    keys = _cell_keys(region, indicator, year)
-    unique_keys, first = np.unique(keys, return_index=True)
+    year = year - year.min()
+    span = int(year.max()) + 1
+
+    def cell_keys(indicator_codes):  # one int64 per (region, indicator, year)
+        return (region * len(names) + indicator_codes) * span + year
+
+    unique_keys, first = np.unique(cell_keys(indicator), return_index=True)
     weight_code = names.get_indexer(pd.Index(rules["weight"].reindex(names).astype(str)))  # per indicator
-    wanted = _cell_keys(region, np.where(weight_code[indicator] >= 0, weight_code[indicator], 0), year)
+    wanted = cell_keys(np.where(weight_code[indicator] >= 0, weight_code[indicator], 0))
     pos = np.minimum(np.searchsorted(unique_keys, wanted), len(unique_keys) - 1)
     found = rows & (weight_code[indicator] >= 0) & (unique_keys[pos] == wanted)
     source = first[pos[found]]
