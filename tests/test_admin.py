@@ -9,7 +9,8 @@ pytestmark = pytest.mark.django_db
 
 MODELS = ["regions/region", "regions/regiongroup", "indicators/indicator", "indicators/target",
           "indicators/dimension", "observations/observation", "observations/importbatch", "audit/changerecord",
-          "evaluation/progressrun", "evaluation/progressassessment", "evaluation/statuschange"]
+          "evaluation/progressrun", "evaluation/progressassessment", "evaluation/statuschange",
+          "evaluation/indexrun", "evaluation/indexscore", "evaluation/indexrankinterval", "evaluation/indexsensitivity"]
 
 
 @pytest.mark.parametrize("model", MODELS)

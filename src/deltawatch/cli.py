@@ -5,6 +5,7 @@
     deltawatch import FILE [--dry-run]   import statistics (CSV/XLSX, long or yearbook layouts)
     deltawatch export [--indicator …]    export statistics as CSV, XLSX or JSON
     deltawatch progress [--region …]     assess progress towards every target, store it, show it
+    deltawatch index build|uncertainty|sensitivity|from-coinr …   composite indices
     deltawatch manage ARGS…              any Django management command (createsuperuser, …)
 
 ``DATABASE_URL`` selects the database for every command; without it, a SQLite file in the
@@ -19,6 +20,7 @@ import getpass
 import os
 import re
 import secrets
+import signal
 import sys
 
 MESSAGES = {
@@ -310,6 +312,10 @@ def build_parser() -> argparse.ArgumentParser:
     prog.add_argument("--user", help="运行人账号 (默认: 当前系统用户)")
     prog.set_defaults(handler=cmd_progress)
 
+    from deltawatch.evaluation import index_cli
+
+    index_cli.add_parser(commands)
+
     manage = commands.add_parser("manage", help="Django 管理命令 / a Django management command")
     manage.add_argument("arguments", nargs=argparse.REMAINDER)
     manage.set_defaults(handler=cmd_manage)
@@ -321,6 +327,8 @@ def main(argv: list[str] | None = None) -> int:
     from django.db import OperationalError
 
     args = build_parser().parse_args(argv)
+    if hasattr(signal, "SIGPIPE"):  # `deltawatch … | head` ends quietly, as other commands do
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     try:
         _setup_django()
         return args.handler(args)

@@ -2,7 +2,8 @@ from django.contrib import admin
 
 from deltawatch.core.admin import ReadOnlyAdmin
 
-from .models import ProgressAssessment, ProgressRun, StatusChange
+from .models import (IndexRankInterval, IndexRun, IndexScore, IndexSensitivity, ProgressAssessment, ProgressRun,
+                     StatusChange)
 
 
 @admin.register(ProgressRun)
@@ -26,3 +27,31 @@ class StatusChangeAdmin(ReadOnlyAdmin):
                     "batch"]
     list_filter = ["method", "new_status", "old_status"]
     list_select_related = ["indicator", "region", "group", "batch"]
+
+
+@admin.register(IndexRun)
+class IndexRunAdmin(ReadOnlyAdmin):
+    list_display = ["started_at", "kind", "name", "data_source", "years", "target", "runs", "run_by", "data_hash"]
+    list_filter = ["kind", "name"]
+
+
+@admin.register(IndexScore)
+class IndexScoreAdmin(ReadOnlyAdmin):
+    list_display = ["run", "unit_code", "region", "year", "node", "level", "score", "rank"]
+    list_filter = ["run", "level", "node", "year"]
+    search_fields = ["unit_code", "region__name_zh", "node"]
+    list_select_related = ["run", "region"]
+
+
+@admin.register(IndexRankInterval)
+class IndexRankIntervalAdmin(ReadOnlyAdmin):
+    list_display = ["run", "unit_code", "region", "nominal_rank", "mean_rank", "median_rank", "q05_rank", "q95_rank"]
+    list_filter = ["run"]
+    search_fields = ["unit_code", "region__name_zh"]
+    list_select_related = ["run", "region"]
+
+
+@admin.register(IndexSensitivity)
+class IndexSensitivityAdmin(ReadOnlyAdmin):
+    list_display = ["run", "factor", "s1", "s1_conf", "st", "st_conf"]
+    list_filter = ["run"]

@@ -23,3 +23,9 @@ class ProgressMethod(models.TextChoices):
 class Rule(models.TextChoices):
     TARGET = "target", _("对照目标")
     NO_TARGET = "no_target", _("无目标规则")
+
+
+class IndexRunKind(models.TextChoices):
+    BUILD = "build", _("指数构建")
+    UNCERTAINTY = "uncertainty", _("不确定性分析")
+    SENSITIVITY = "sensitivity", _("敏感性分析")

@@ -1,0 +1,314 @@
+"""``deltawatch index …``: build a composite index, analyse its uncertainty and sensitivity.
+
+    deltawatch index build SPEC [--data FILE] [--year Y|Y1-Y2] [--out FILE] [--audit FILE.xlsx] [--save]
+    deltawatch index uncertainty SPEC [--data FILE] [--year Y] --runs N --seed S [--out FILE] [--save]
+    deltawatch index sensitivity SPEC [--data FILE] [--year Y] --n N --seed S [--out FILE] [--save]
+    deltawatch index from-coinr IMETA.csv [--out SPEC.yaml]
+
+Without ``--data`` the indicators are read from the database (the members of the spec's
+``data.group``, default the 41 YRD cities). The engine is ``deltawatch.methods.index``; this
+module reads files, calls it and writes its results.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+
+MESSAGES = {
+    "no_file": {"zh": "文件不存在：{path}", "en": "No such file: {path}"},
+    "built": {"zh": "已构建“{name}”：{units} 个单元 × {indicators} 个指标，{nodes} 个节点，用时 {seconds:.3f} 秒",
+              "en": "Built “{name}”: {units} units × {indicators} indicators, {nodes} nodes, in {seconds:.3f} s"},
+    "top": {"zh": "{node} 排名前列：{units}", "en": "{node}, top ranks: {units}"},
+    "excluded": {"zh": "数据不足被筛除的单元：{units}", "en": "Units screened out for lack of data: {units}"},
+    "imputed": {"zh": "插补 {imputed} 个单元格，处理异常值 {treated} 个", "en": "{imputed} cells imputed, {treated} points treated"},
+    "warning": {"zh": "注意：{text}", "en": "Note: {text}"},
+    "written": {"zh": "已写入 {path}（{rows} 行）", "en": "Wrote {path} ({rows} rows)"},
+    "audit": {"zh": "审计工作簿已写入 {path}", "en": "Audit workbook written to {path}"},
+    "saved": {"zh": "已保存为指数运行 #{id}（管理后台 → 监测评估 → 指数运行）",
+              "en": "Saved as index run #{id} (admin → evaluation → index runs)"},
+    "uncertainty": {"zh": "不确定性分析：{runs} 次模拟（因素：{factors}），{failed} 次无法计算，用时 {seconds:.2f} 秒",
+                    "en": "Uncertainty analysis: {runs} runs (factors: {factors}), {failed} could not be computed, "
+                          "{seconds:.2f} s"},
+    "failed": {"zh": "无法计算的模拟（示例）：{reason}", "en": "A run that could not be computed: {reason}"},
+    "sensitivity": {"zh": "敏感性分析：N = {n}，共 {runs} 次模拟，用时 {seconds:.2f} 秒",
+                    "en": "Sensitivity analysis: N = {n}, {runs} runs, {seconds:.2f} s"},
+    "bad_years": {"zh": "年份应写作 2019、2010-2020 或 2015,2020：{text}",
+                  "en": "Years are written 2019, 2010-2020 or 2015,2020: {text}"},
+    "one_year": {"zh": "该命令只接受一个年份：{text}", "en": "This command takes one year: {text}"},
+    "spec_written": {"zh": "已生成指数定义 {path}：{indicators} 个指标，{aggregates} 个汇总节点",
+                     "en": "Wrote the spec {path}: {indicators} indicators, {aggregates} aggregates"},
+    "unreadable": {"zh": "无法读取数据文件 {path}：{reason}", "en": "Cannot read the data file {path}: {reason}"},
+}
+
+
+def say(key: str, lang: str, **params) -> str:
+    return MESSAGES[key]["en" if lang == "en" else "zh"].format(**params)
+
+
+PACKAGED = Path(__file__).resolve().parents[1] / "defaults" / "data" / "indices"
+
+
+def packaged_specs() -> list[str]:
+    """Names of the specs shipped with the package (``deltawatch index build yrd_hqd``)."""
+    return sorted(p.stem for p in PACKAGED.glob("*.yaml"))
+
+
+def load(spec: str):
+    """A spec from a file, or one shipped with the package by its name."""
+    from deltawatch.methods.index import load_spec
+
+    if not os.path.exists(spec) and (PACKAGED / f"{spec}.yaml").is_file():
+        return load_spec(PACKAGED / f"{spec}.yaml")
+    return load_spec(spec)
+
+
+def read_data(path: str, spec) -> pd.DataFrame:
+    """A data file (CSV in UTF-8 or GBK, or XLSX) with unit codes kept as text."""
+    dtype = {spec.data["unit"]: str}
+    if Path(path).suffix.lower() in (".xlsx", ".xlsm"):
+        return pd.read_excel(path, dtype=dtype)
+    try:
+        return pd.read_csv(path, dtype=dtype, encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        return pd.read_csv(path, dtype=dtype, encoding="gb18030")
+
+
+def _years(text: str | None, lang: str):
+    from deltawatch.cli import parse_years
+
+    try:
+        return parse_years(text)
+    except ValueError:
+        raise _Stop(say("bad_years", lang, text=text)) from None
+
+
+class _Stop(Exception):
+    """A user error already worded: print it, exit 2."""
+
+
+def _input(args, spec, one_year: bool):
+    """(data, year for the engine, source label, data vintage)."""
+    years = _years(args.year, args.lang)
+    if one_year and years and len(years) > 1:
+        raise _Stop(say("one_year", args.lang, text=args.year))
+    if args.data:
+        if not os.path.isfile(args.data):
+            raise _Stop(say("no_file", args.lang, path=args.data))
+        try:
+            data = read_data(args.data, spec)
+        except (OSError, ValueError) as exc:
+            raise _Stop(say("unreadable", args.lang, path=args.data, reason=exc)) from None
+        year_column = spec.data.get("year")
+        if years and year_column and year_column in data.columns:
+            data = data[data[year_column].isin(years)]
+        return data, None, os.path.basename(args.data), None
+    from .index_services import frame_from_database
+
+    data, vintage = frame_from_database(spec, years=years, group=args.group)
+    year = years[0] if years and len(years) == 1 else None
+    if year is not None and not spec.data.get("year"):
+        data = data.drop(columns="year", errors="ignore")
+    return data, year, "database", vintage
+
+
+def _write(frame: pd.DataFrame, path: str | None, lang: str) -> None:
+    if not path:
+        frame.to_csv(sys.stdout, index=False)
+        return
+    suffix = Path(path).suffix.lower()
+    if suffix == ".xlsx":
+        frame.to_excel(path, index=False)
+    elif suffix == ".json":
+        frame.to_json(path, orient="records", force_ascii=False, indent=1)
+    else:
+        frame.to_csv(path, index=False, encoding="utf-8-sig")
+    print(say("written", lang, path=path, rows=len(frame)), file=sys.stderr)
+
+
+def write_audit(result, path: str) -> None:
+    """Every dataset and record of a build in one workbook, for a reviewer."""
+    from deltawatch.methods.index.diagnostics import correlations, cronbach_alpha
+
+    spec = result.spec
+    about = pd.DataFrame({"项目 item": ["指数 index", "定义摘要 spec SHA-256", "数据摘要 data SHA-256", "流程 pipeline"],
+                          "值 value": [spec.name or spec.name_en, spec.digest(), result.data_hash,
+                                      " → ".join(f"{s.kind}:{s.method}" for s in spec.pipeline)]})
+    sheets = {"说明 about": about, **{f"数据 {name}": result.datasets[name].reset_index() for name in result.datasets},
+              "插补 imputed": result.imputed, "异常值 treatment": result.treatment, "处理点 treated": result.treated,
+              "筛选 screening": result.screening, "权重 weights": result.weights,
+              "排名 ranks": result.ranks.reset_index(), "相关 correlations": correlations(result),
+              "信度 alpha": cronbach_alpha(result)}
+    with pd.ExcelWriter(path) as writer:
+        for name, frame in sheets.items():
+            frame.to_excel(writer, sheet_name=name[:31], index=False)
+
+
+def _top(result, data: pd.DataFrame, lang: str, n: int = 5) -> str:
+    """The first ``n`` units of the root (in the last year of a panel), by name when the data
+    have a name column."""
+    spec = result.spec
+    ranks = result.ranks[spec.root]
+    if isinstance(ranks.index, pd.MultiIndex):
+        ranks = ranks.xs(ranks.index.get_level_values("year").max(), level="year")
+    names = {}
+    name_column = spec.data.get("unit_name")
+    if name_column and name_column in data.columns:
+        names = dict(zip(data[spec.data["unit"]].astype(str), data[name_column]))
+    best = ranks.sort_values().head(n)
+    return say("top", lang, node=spec.root, units=", ".join(f"{int(r)}. {names.get(str(u), u)}" for u, r in best.items()))
+
+
+def cmd_build(args) -> int:
+    from deltawatch.methods.index import build
+
+    spec = load(args.spec)
+    data, year, source, vintage = _input(args, spec, one_year=False)
+    start = time.perf_counter()
+    result = build(spec, data, year=year)
+    seconds = time.perf_counter() - start
+    lang = args.lang
+    print(say("built", lang, name=spec.name or spec.name_en, units=len(result.scores), indicators=len(spec.indicators),
+              nodes=len(spec.nodes), seconds=seconds), file=sys.stderr)
+    print(_top(result, data, lang), file=sys.stderr)
+    print(say("imputed", lang, imputed=len(result.imputed), treated=len(result.treated)), file=sys.stderr)
+    if result.excluded:
+        print(say("excluded", lang, units=", ".join(map(str, result.excluded))), file=sys.stderr)
+    for text in result.warnings:
+        print(say("warning", lang, text=text), file=sys.stderr)
+    _write(result.long(), args.out, lang)
+    if args.audit:
+        write_audit(result, args.audit)
+        print(say("audit", lang, path=args.audit), file=sys.stderr)
+    if args.save:
+        from deltawatch.cli import _acting_user
+
+        from .index_services import save_build
+
+        run = save_build(result, source=source, vintage=vintage, user=_acting_user(args.user))
+        print(say("saved", lang, id=run.pk), file=sys.stderr)
+    return 0
+
+
+def cmd_uncertainty(args) -> int:
+    from deltawatch.methods.index.uncertainty import uncertainty
+
+    spec = load(args.spec)
+    data, year, source, vintage = _input(args, spec, one_year=True)
+    start = time.perf_counter()
+    result = uncertainty(spec, data, runs=args.runs, seed=args.seed, target=args.target, year=year)
+    seconds = time.perf_counter() - start
+    print(say("uncertainty", args.lang, runs=args.runs, factors=", ".join(f.name for f in result.factors),
+              failed=len(result.failures), seconds=seconds), file=sys.stderr)
+    if len(result.failures):
+        print(say("failed", args.lang, reason=result.failures["reason"].iloc[0]), file=sys.stderr)
+    columns = ["unit_code", "nominal_rank", "mean_rank", "median_rank", "q05_rank", "q95_rank"]
+    _write(result.rank_stats[columns], args.out, args.lang)
+    if args.save:
+        from deltawatch.cli import _acting_user
+
+        from .index_services import save_uncertainty
+
+        run = save_uncertainty(result, spec, data, year=year, runs=args.runs, source=source, vintage=vintage,
+                               user=_acting_user(args.user))
+        print(say("saved", args.lang, id=run.pk), file=sys.stderr)
+    return 0
+
+
+def cmd_sensitivity(args) -> int:
+    from deltawatch.methods.index.uncertainty import sensitivity
+
+    spec = load(args.spec)
+    data, year, source, vintage = _input(args, spec, one_year=True)
+    start = time.perf_counter()
+    result = sensitivity(spec, data, n=args.n, seed=args.seed, target=args.target, year=year,
+                         bootstrap=args.bootstrap)
+    seconds = time.perf_counter() - start
+    print(say("sensitivity", args.lang, n=args.n, runs=len(result.output), seconds=seconds), file=sys.stderr)
+    _write(result.indices, args.out, args.lang)
+    if args.save:
+        from deltawatch.cli import _acting_user
+
+        from .index_services import save_sensitivity
+
+        run = save_sensitivity(result, spec, data, year=year, runs=len(result.output), source=source,
+                               vintage=vintage, user=_acting_user(args.user))
+        print(say("saved", args.lang, id=run.pk), file=sys.stderr)
+    return 0
+
+
+def cmd_from_coinr(args) -> int:
+    from deltawatch.methods.index.coinr import spec_from_coinr
+
+    if not os.path.isfile(args.imeta):
+        raise _Stop(say("no_file", args.lang, path=args.imeta))
+    spec = spec_from_coinr(args.imeta, name=args.name or "", name_en=args.name or "")
+    out = args.out or "-"
+    if out == "-":
+        import yaml
+
+        sys.stdout.write(yaml.safe_dump(spec.to_dict(), allow_unicode=True, sort_keys=False, default_flow_style=None))
+    else:
+        spec.dump(out)
+        print(say("spec_written", args.lang, path=out, indicators=len(spec.indicators),
+                  aggregates=len(spec.aggregates)), file=sys.stderr)
+    return 0
+
+
+def run(args) -> int:
+    """Dispatch an ``index`` sub-command; user errors are printed in the user's language."""
+    from deltawatch.methods.index import IndexSpecError
+
+    try:
+        return args.index_handler(args)
+    except IndexSpecError as exc:
+        print(exc.message(args.lang), file=sys.stderr)
+        return 2
+    except _Stop as exc:
+        print(exc, file=sys.stderr)
+        return 2
+
+
+def add_parser(commands) -> None:
+    index = commands.add_parser("index", help="综合指数：构建、不确定性与敏感性分析 / composite indices")
+    sub = index.add_subparsers(dest="index_command", required=True)
+    index.set_defaults(handler=run)
+
+    def common(parser, years_help: str):
+        parser.add_argument("spec", help=f"指数定义文件 (YAML/JSON), 或内置定义名: {', '.join(packaged_specs())}")
+        parser.add_argument("--data", help="数据文件 (CSV/XLSX, 单元×指标宽表); 缺省时读取系统数据库")
+        parser.add_argument("--year", help=years_help)
+        parser.add_argument("--group", help="读取数据库时的单元范围 (区域组代码, 默认 yrd41)")
+        parser.add_argument("--out", "-o", help="输出文件 (.csv/.xlsx/.json; 默认标准输出 CSV)")
+        parser.add_argument("--save", action="store_true", help="把结果保存到数据库 (指数运行)")
+        parser.add_argument("--user", help="运行人账号 (默认: 当前系统用户)")
+
+    build = sub.add_parser("build", help="构建指数: 各级得分与排名 / build: scores and ranks of every node")
+    common(build, "年份: 2019, 或面板 2010-2020")
+    build.add_argument("--audit", help="审计工作簿 (.xlsx): 每一步的数据、插补、异常值处理、权重、相关性")
+    build.set_defaults(index_handler=cmd_build)
+
+    unc = sub.add_parser("uncertainty", help="不确定性分析: 排名区间 / uncertainty analysis: rank intervals")
+    common(unc, "年份 (一个)")
+    unc.add_argument("--runs", type=int, default=1000, help="模拟次数 (默认 1000)")
+    unc.add_argument("--seed", type=int, default=0, help="随机种子 (默认 0; 相同种子结果相同)")
+    unc.add_argument("--target", help="分析的节点 (默认: 总指数)")
+    unc.set_defaults(index_handler=cmd_uncertainty)
+
+    sens = sub.add_parser("sensitivity", help="敏感性分析: Sobol 指数 / sensitivity analysis: Sobol indices")
+    common(sens, "年份 (一个)")
+    sens.add_argument("--n", "-N", type=int, default=100, help="Saltelli 样本数 N (共 N(d+2) 次模拟; 默认 100)")
+    sens.add_argument("--seed", type=int, default=0, help="随机种子 (默认 0)")
+    sens.add_argument("--bootstrap", type=int, default=100, help="置信区间的自助抽样次数 (默认 100)")
+    sens.add_argument("--target", help="分析的节点 (默认: 总指数)")
+    sens.set_defaults(index_handler=cmd_sensitivity)
+
+    coinr = sub.add_parser("from-coinr", help="由 COINr 的 iMeta 表生成指数定义 / a spec from a COINr iMeta table")
+    coinr.add_argument("imeta", help="iMeta CSV")
+    coinr.add_argument("--out", "-o", help="输出的指数定义 (.yaml/.json; 默认标准输出 YAML)")
+    coinr.add_argument("--name", help="指数名称")
+    coinr.set_defaults(index_handler=cmd_from_coinr)
