@@ -29,6 +29,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from timing import best_of
+
 from deltawatch.methods.index import build, load_spec
 from deltawatch.methods.index.uncertainty import sensitivity, uncertainty
 
@@ -48,16 +50,6 @@ def synthetic_spec(pipeline):
             node["direction"] = int(row.Direction)
         nodes.append(node)
     return load_spec({"data": {"unit": "uCode"}, "nodes": nodes, "pipeline": pipeline})
-
-
-def best_of(repeat: int, function) -> float:
-    function()
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def peak_mib(function) -> float:

@@ -31,6 +31,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from timing import best_of
+
 from deltawatch.methods.aggregate import aggregate_groups
 from deltawatch.methods.progress import assess_frame
 
@@ -78,16 +80,6 @@ def synthetic(regions: int, indicators: int, years: int, seed: int = 0):
                               "aggregation": np.where(np.arange(indicators) % 2 == 0, "sum", "weighted_mean"),
                               "weight": codes[0], "formula": None})
     return observations, targets, catalogue
-
-
-def best_of(repeat: int, function) -> float:
-    function()  # warm-up
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def peak_mib() -> float:

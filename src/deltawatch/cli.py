@@ -46,8 +46,9 @@ MESSAGES = {
 }
 
 
-def say(key: str, lang: str, **params) -> str:
-    return MESSAGES[key]["en" if lang == "en" else "zh"].format(**params)
+def say(key: str, lang: str, catalogue: dict | None = None, **params) -> str:
+    """A message in the user's language, from ``catalogue`` (default: this module's)."""
+    return (catalogue or MESSAGES)[key]["en" if lang == "en" else "zh"].format(**params)
 
 
 def _setup_django():

@@ -19,8 +19,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from deltawatch import cli
+
 MESSAGES = {
-    "no_file": {"zh": "文件不存在：{path}", "en": "No such file: {path}"},
     "built": {"zh": "已构建“{name}”：{units} 个单元 × {indicators} 个指标，{nodes} 个节点，用时 {seconds:.3f} 秒",
               "en": "Built “{name}”: {units} units × {indicators} indicators, {nodes} nodes, in {seconds:.3f} s"},
     "top": {"zh": "{node} 排名前列：{units}", "en": "{node}, top ranks: {units}"},
@@ -37,8 +38,6 @@ MESSAGES = {
     "failed": {"zh": "无法计算的模拟（示例）：{reason}", "en": "A run that could not be computed: {reason}"},
     "sensitivity": {"zh": "敏感性分析：N = {n}，共 {runs} 次模拟，用时 {seconds:.2f} 秒",
                     "en": "Sensitivity analysis: N = {n}, {runs} runs, {seconds:.2f} s"},
-    "bad_years": {"zh": "年份应写作 2019、2010-2020 或 2015,2020：{text}",
-                  "en": "Years are written 2019, 2010-2020 or 2015,2020: {text}"},
     "one_year": {"zh": "该命令只接受一个年份：{text}", "en": "This command takes one year: {text}"},
     "spec_written": {"zh": "已生成指数定义 {path}：{indicators} 个指标，{aggregates} 个汇总节点",
                      "en": "Wrote the spec {path}: {indicators} indicators, {aggregates} aggregates"},
@@ -47,7 +46,8 @@ MESSAGES = {
 
 
 def say(key: str, lang: str, **params) -> str:
-    return MESSAGES[key]["en" if lang == "en" else "zh"].format(**params)
+    """A message of this module, or of the ``deltawatch`` command (``no_file``, ``bad_years``)."""
+    return cli.say(key, lang, catalogue=MESSAGES if key in MESSAGES else cli.MESSAGES, **params)
 
 
 PACKAGED = Path(__file__).resolve().parents[1] / "defaults" / "data" / "indices"
@@ -79,10 +79,8 @@ def read_data(path: str, spec) -> pd.DataFrame:
 
 
 def _years(text: str | None, lang: str):
-    from deltawatch.cli import parse_years
-
     try:
-        return parse_years(text)
+        return cli.parse_years(text)
     except ValueError:
         raise _Stop(say("bad_years", lang, text=text)) from None
 
@@ -185,11 +183,9 @@ def cmd_build(args) -> int:
         write_audit(result, args.audit)
         print(say("audit", lang, path=args.audit), file=sys.stderr)
     if args.save:
-        from deltawatch.cli import _acting_user
-
         from .index_services import save_build
 
-        run = save_build(result, source=source, vintage=vintage, user=_acting_user(args.user))
+        run = save_build(result, source=source, vintage=vintage, user=cli._acting_user(args.user))
         print(say("saved", lang, id=run.pk), file=sys.stderr)
     return 0
 
@@ -209,12 +205,10 @@ def cmd_uncertainty(args) -> int:
     columns = ["unit_code", "nominal_rank", "mean_rank", "median_rank", "q05_rank", "q95_rank"]
     _write(result.rank_stats[columns], args.out, args.lang)
     if args.save:
-        from deltawatch.cli import _acting_user
-
         from .index_services import save_uncertainty
 
         run = save_uncertainty(result, spec, data, year=year, runs=args.runs, source=source, vintage=vintage,
-                               user=_acting_user(args.user))
+                               user=cli._acting_user(args.user))
         print(say("saved", args.lang, id=run.pk), file=sys.stderr)
     return 0
 
@@ -231,12 +225,10 @@ def cmd_sensitivity(args) -> int:
     print(say("sensitivity", args.lang, n=args.n, runs=len(result.output), seconds=seconds), file=sys.stderr)
     _write(result.indices, args.out, args.lang)
     if args.save:
-        from deltawatch.cli import _acting_user
-
         from .index_services import save_sensitivity
 
         run = save_sensitivity(result, spec, data, year=year, runs=len(result.output), source=source,
-                               vintage=vintage, user=_acting_user(args.user))
+                               vintage=vintage, user=cli._acting_user(args.user))
         print(say("saved", args.lang, id=run.pk), file=sys.stderr)
     return 0
 

@@ -31,7 +31,8 @@ def test_correlation_flags():
     pairs = table[table["relation"] == "siblings"].set_index(["node_a", "node_b"])
     assert pairs.loc[("x", "y"), "flag"] == "collinear" and pairs.loc[("x", "y"), "r"] > 0.99
     assert pairs.loc[("x", "z"), "flag"] == "negative"
-    assert set(table["relation"]) == {"siblings", "parent"}
+    assert set(table["relation"]) == {"siblings", "parent", "index"}
+    assert table[table["relation"] == "index"]["node_a"].tolist() == ["x", "y", "z"]
 
 
 def test_drop_one_by_hand():

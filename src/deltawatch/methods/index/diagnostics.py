@@ -1,9 +1,10 @@
 """Diagnostics of a built index: correlations, flags, Cronbach's alpha, drop-one audit.
 
-* :func:`correlations` — Pearson or Spearman correlation between nodes, within a level and
-  between each node and its parent, with the JRC flags: siblings correlated above
-  ``high`` (0.75 — redundant: one may be measuring the other) or below 0 (pulling against each
-  other), and a node weakly or negatively correlated with its own parent (below ``weak``, 0.2).
+* :func:`correlations` — Pearson or Spearman correlation between nodes: siblings, each node
+  and its parent, and every node and the index (across levels), with the JRC flags: siblings
+  correlated above ``high`` (0.75 — redundant: one may be measuring the other) or below 0
+  (pulling against each other), a node weakly or negatively correlated with its own parent
+  (below ``weak``, 0.2), and a node moving against the index.
 * :func:`cronbach_alpha` — internal consistency of each aggregate's children,
   α = k/(k − 1)·(1 − Σ var_i / var(Σ x_i)) over units with every child (variances with n − 1).
 * :func:`drop_one` — rebuild with each node of a level left out in turn (its siblings share its
@@ -32,13 +33,15 @@ def correlations(result, method: str = "pearson", high: float = 0.75, weak: floa
     Returns
     -------
     DataFrame
-        node_a, node_b, relation ('siblings' or 'parent'), parent, r, flag
-        ('collinear', 'negative', 'weak' or '').
+        node_a, node_b, relation ('siblings', 'parent' or 'index': every node against the
+        root, across all levels), parent, r, flag ('collinear', 'negative', 'weak' or '').
     """
     spec = result.spec
     scores = result.scores
     corr = scores.corr(method=method)
-    rows = []
+    rows = [(code, spec.root, "index", spec.node(code).parent, corr.loc[code, spec.root],
+             "negative" if corr.loc[code, spec.root] < 0 else "")
+            for code in scores.columns if code != spec.root]
     for parent, children in spec.children.items():
         for i, a in enumerate(children):
             r_parent = corr.loc[a, parent]
