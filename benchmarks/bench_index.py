@@ -113,7 +113,7 @@ def main() -> None:
         speed = f"{coinr / seconds:,.0f}×" if coinr else ""
         within = "" if goal is None else ("yes" if seconds <= goal else "**no**")
         lines.append(f"| {what} | {size} | {seconds:.4f} | {coinr if coinr else ''} | {speed} | "
-                     f"{goal if goal else ''} | {within} | {mib:.0f} | {note} |")
+                     f"{goal if goal else ''} | {within} | {mib:.1f} | {note} |")
     text = "\n".join(lines) + "\n"
     print(text)
     Path(args.output).write_text(text, encoding="utf-8")

@@ -4,7 +4,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pytest
 
 from deltawatch.cli import main
 from deltawatch.methods.index import build, load_spec

@@ -180,3 +180,15 @@ def test_two_indicators_may_read_one_column():
     result = build(spec, data)
     assert result.scores.loc["x", ["gdp_pc", "gdp_pw", "I"]].tolist() == [25.0, 50.0, 37.5]
     assert np.isclose(result.weights.set_index("node").loc["gdp_pc", "effective"], 0.5)
+
+
+def test_node_values_and_the_uncertainty_section_are_checked_on_loading():
+    bad = [{"code": "I"}, {"code": "a", "parent": "I", "direction": 1, "goalposts": [0]}]
+    assert error_of({"nodes": bad, "pipeline": PIPELINE}).message("en") == \
+        "The goalposts of node 'a' must be [lower, upper], got [0] instead"
+    bad[1] = {"code": "a", "parent": "I", "direction": 1, "target": "high"}
+    assert error_of({"nodes": bad, "pipeline": PIPELINE}).code == "bad_node_value"
+    error = error_of({"nodes": NODES, "pipeline": PIPELINE,
+                      "uncertainty": {"factors": [{"name": "w", "step": "treat", "param": "winmax", "values": [1]}]}})
+    assert error.code == "factor" and "treat" in error.message("en")
+    assert error_of({"nodes": NODES, "pipeline": PIPELINE, "uncertainty": {"target": "Z"}}).code == "factor"

@@ -7,8 +7,14 @@ import pytest
 from deltawatch.methods.index import IndexSpecError, build, load_spec
 from deltawatch.methods.index.aggregate import Tree
 from deltawatch.methods.index.table import read_table
-from deltawatch.methods.index.uncertainty import (_noise_sets, _plan, _variant, parse_factors, sensitivity,
-                                                  uncertainty)
+from deltawatch.methods.index.uncertainty import (
+    _noise_sets,
+    _plan,
+    _variant,
+    parse_factors,
+    sensitivity,
+    uncertainty,
+)
 
 FACTORS = [
     {"name": "winmax", "step": "treat", "param": "winmax", "values": [1, 2, 3, 4, 5]},
@@ -95,9 +101,13 @@ def test_weight_noise_stays_within_its_share_at_its_levels(asem_spec):
 
 
 def test_default_factors_are_coinrs_and_fit_the_spec(asem_spec):
-    names = [f.name for f in parse_factors(asem_spec.replace_step("treat", method="none"), [])] or \
-        [f.name for f in parse_factors(asem_spec)]
-    assert names == ["winmax", "normalisation", "weights", "aggregation"]
+    raw = asem_spec.to_dict()
+    del raw["uncertainty"]
+    spec = load_spec(raw)
+    assert [f.name for f in parse_factors(spec)] == ["winmax", "normalisation", "weights", "aggregation"]
+    assert parse_factors(spec)[2].noise == {2: 0.25, 3: 0.25}  # every level but the indicators' and the root's
+    raw["pipeline"][3] = {"step": "treat", "method": "none"}
+    assert [f.name for f in parse_factors(load_spec(raw))] == ["normalisation", "weights", "aggregation"]
     spec = load_spec({"nodes": [{"code": "I"}, {"code": "x", "parent": "I", "direction": 1}],
                       "pipeline": [{"step": "normalise"}, {"step": "aggregate"}]})
     assert [f.name for f in parse_factors(spec)] == ["normalisation", "weights", "aggregation"]
@@ -143,3 +153,18 @@ def test_uncertainty_takes_one_year():
     assert caught.value.code == "one_year"
     assert len(uncertainty(spec, data, runs=5, year=2016).rank_stats) == 2
     assert read_table(spec, data, 2016).n_rows == 2
+
+
+def test_imputation_can_be_an_uncertain_choice(asem_spec, asem_data):
+    factors = [{"name": "imputation", "step": "impute", "alternatives": [
+                   {"method": "mean_group", "params": {"group": "EurAsia_group"}},
+                   {"method": "median_group", "params": {"group": "EurAsia_group"}}, {"method": "mean"}]},
+               {"name": "aggregation", "step": "aggregate", "alternatives": ["arithmetic"]}]
+    result = uncertainty(asem_spec, asem_data, runs=30, seed=6, factors=factors)
+    assert set(result.choices["imputation"]) == {"mean_group(group=EurAsia_group)", "median_group(group=EurAsia_group)",
+                                                 "mean"}
+    by_choice = result.scores.T.groupby(result.choices["imputation"].to_numpy())
+    assert (by_choice.nunique() <= 1).all().all()  # a run is decided by its imputation alone
+    expected = build(asem_spec.replace_step("impute", method="mean"), asem_data).scores["Index"]
+    run = result.choices.index[result.choices["imputation"] == "mean"][0]
+    np.testing.assert_allclose(result.scores[run].loc[expected.index], expected, rtol=1e-12)

@@ -10,7 +10,15 @@ from pymcdm.methods import TOPSIS
 
 from deltawatch.methods.index import IndexSpecError, build, load_spec
 from deltawatch.methods.index import aggregate as agg
-from deltawatch.methods.index.weights import RANDOM_INDEX, ahp_weights, critic, cv, effective_weights, entropy, pca
+from deltawatch.methods.index.weights import (
+    RANDOM_INDEX,
+    ahp_weights,
+    critic,
+    cv,
+    effective_weights,
+    entropy,
+    pca,
+)
 
 RNG = np.random.default_rng(11)
 MATRIX = RNG.uniform(1, 10, (12, 4))

@@ -53,6 +53,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The direction of indicator '{code}' must be 1 (higher is better) or -1 (lower is better), "
               "got {got} instead; it is never defaulted",
     },
+    "bad_node_value": {
+        "zh": "节点 '{code}' 的 {key} 应为{expected}，收到 {got}",
+        "en": "The {key} of node '{code}' must be {expected_en}, got {got} instead",
+    },
     "bad_weight": {
         "zh": "节点 '{code}' 的权重应为非负数，收到 {got}",
         "en": "The weight of node '{code}' must be a non-negative number, got {got} instead",

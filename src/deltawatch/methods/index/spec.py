@@ -142,6 +142,10 @@ def _setting(kind: str, raw: Mapping | str | None, default_method: str) -> Setti
     return Setting(name, resolve(kind, methods[name], raw.get("params")))
 
 
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value == value
+
+
 def _node(raw: Any, index: int) -> Node:
     where = f"nodes[{index}]"
     if not isinstance(raw, Mapping):
@@ -156,7 +160,13 @@ def _node(raw: Any, index: int) -> Node:
         raise IndexSpecError("bad_weight", code=code, got=repr(weight))
     goalposts = raw.get("goalposts")
     if goalposts is not None:
+        if not isinstance(goalposts, (list, tuple)) or len(goalposts) != 2 or not all(map(_is_number, goalposts)):
+            raise IndexSpecError("bad_node_value", code=code, key="goalposts", expected="[下限, 上限]",
+                                 expected_en="[lower, upper]", got=repr(goalposts))
         goalposts = tuple(float(v) for v in goalposts)
+    if raw.get("target") is not None and not _is_number(raw["target"]):
+        raise IndexSpecError("bad_node_value", code=code, key="target", expected="数值", expected_en="a number",
+                             got=repr(raw["target"]))
     return Node(
         code=code, parent=str(raw["parent"]) if raw.get("parent") not in (None, "") else None,
         weight=None if weight is None else float(weight), direction=raw.get("direction", 0),
@@ -260,6 +270,18 @@ class IndexSpec:
             if given and sum(self.node(c).weight for c in children) == 0:
                 raise IndexSpecError("weights_zero", parent=parent)
         self._check_pipeline()
+        if self.uncertainty is not None:
+            self._check_uncertainty()
+
+    def _check_uncertainty(self) -> None:
+        """The uncertainty section is checked now, not when an analysis first runs."""
+        from .uncertainty import _target, parse_factors
+
+        if not isinstance(self.uncertainty, Mapping):
+            raise IndexSpecError("bad_spec", got=f"uncertainty = {self.uncertainty!r}")
+        _check_keys("uncertainty", self.uncertainty, {"target", "factors"})
+        _target(self, None)
+        parse_factors(self)
 
     def _check_cycles(self) -> None:
         parent = {n.code: n.parent for n in self.nodes}

@@ -86,6 +86,11 @@ def _numeric(frame: pd.DataFrame, code: str) -> np.ndarray:
     return converted.to_numpy(dtype=float)
 
 
+def _labels(column: pd.Series) -> np.ndarray:
+    """Group labels as text, missing ones as None."""
+    return np.array([None if v is None or v != v else str(v) for v in column.to_numpy(dtype=object)], dtype=object)
+
+
 def read_table(spec, data: pd.DataFrame, year: int | None = None) -> Table:
     """The spec's indicators, groups and denominators out of a wide DataFrame.
 
@@ -114,15 +119,18 @@ def read_table(spec, data: pd.DataFrame, year: int | None = None) -> Table:
     years = None
     if year_column and year_column in frame.columns:
         years = frame[year_column].to_numpy(dtype=np.int64)
-    keys = pd.Series(list(zip(units, years)) if years is not None else units)
-    if keys.duplicated().any():
-        raise IndexSpecError("duplicate_units", units=sorted(map(str, keys[keys.duplicated()].unique()))[:10])
+    keys = list(zip(units, years.tolist())) if years is not None else list(units)
+    if len(set(keys)) != len(keys):
+        seen, repeated = set(), set()
+        for key in keys:
+            (repeated if key in seen else seen).add(key)
+        raise IndexSpecError("duplicate_units", units=sorted(map(str, repeated))[:10])
     block = frame[sources]
     if all(pd.api.types.is_float_dtype(t) or pd.api.types.is_integer_dtype(t) for t in block.dtypes):
         values = block.to_numpy(dtype=float, na_value=np.nan)
     else:
         values = np.column_stack([_numeric(frame, c) for c in sources] or [np.empty(len(frame))])
-    side = {g: frame[g].astype(str).where(frame[g].notna(), None).to_numpy(dtype=object) for g in columns["groups"]}
+    side = {g: _labels(frame[g]) for g in columns["groups"]}
     side.update({d: _numeric(frame, d) for d in columns["denominators"]})
     return Table(values, tuple(spec.indicators), units, years, side)
 

@@ -58,7 +58,7 @@ import pandas as pd
 from .aggregate import Tree, label
 from .errors import IndexSpecError
 from .params import resolve
-from .pipeline import base_weights, run_prefix, score_runs, step_key
+from .pipeline import base_weights, run_prefix, score_runs
 from .spec import STEP_METHODS, IndexSpec, Setting
 from .table import Table, rank_desc, read_table
 
