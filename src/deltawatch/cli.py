@@ -6,6 +6,7 @@
     deltawatch export [--indicator …]    export statistics as CSV, XLSX or JSON
     deltawatch progress [--region …]     assess progress towards every target, store it, show it
     deltawatch index build|uncertainty|sensitivity|from-coinr …   composite indices
+    deltawatch disparity | convergence | coordination | moran …     is the Delta integrating?
     deltawatch manage ARGS…              any Django management command (createsuperuser, …)
 
 ``DATABASE_URL`` selects the database for every command; without it, a SQLite file in the
@@ -313,9 +314,10 @@ def build_parser() -> argparse.ArgumentParser:
     prog.add_argument("--user", help="运行人账号 (默认: 当前系统用户)")
     prog.set_defaults(handler=cmd_progress)
 
-    from deltawatch.evaluation import index_cli
+    from deltawatch.evaluation import index_cli, regional_cli
 
     index_cli.add_parser(commands)
+    regional_cli.add_parsers(commands)
 
     manage = commands.add_parser("manage", help="Django 管理命令 / a Django management command")
     manage.add_argument("arguments", nargs=argparse.REMAINDER)

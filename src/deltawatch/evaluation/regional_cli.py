@@ -1,0 +1,377 @@
+"""``deltawatch disparity | convergence | coordination | moran``: is the Delta integrating?
+
+    deltawatch disparity --indicator gdp_per_capita --by province --weight population --from 1990 --to 2021
+    deltawatch convergence --indicator gdp_per_capita --from 2000 --to 2019
+    deltawatch coordination --subsystems "经济=gdp_per_capita+share_tertiary_gdp,生态=co2_per_gdp" --year 2017
+    deltawatch moran --indicator gdp_per_capita --year 2019 [--local]
+
+Units default to the 41 prefecture-level cities (Shanghai one of them); ``--level county |
+province`` or ``--group CODE`` choose others. The computing is ``deltawatch.methods``
+(disparity, convergence, coordination, spatial); this module reads the panels, calls it and
+prints the results — a table in the user's language, or CSV / JSON in long form.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import numpy as np
+import pandas as pd
+
+from deltawatch import cli
+
+MESSAGES = {
+    "unknown": {"zh": "未知的{kind}：{text}", "en": "Unknown {kind_en}: {text}"},
+    "no_data": {"zh": "所选范围内没有 {indicator} 的数据", "en": "No data for {indicator} in the selection"},
+    "panel": {"zh": "{indicator}：{units} 个单元，{first}–{last} 年，{values} 个数值{weight}",
+              "en": "{indicator}: {units} units, {first}–{last}, {values} values{weight}"},
+    "weighted_by": {"zh": "，按 {code} 加权", "en": ", weighted by {code}"},
+    "dropped": {"zh": "数据不全而未纳入的单元：{units}", "en": "Units left out for incomplete data: {units}"},
+    "bad_subsystem": {"zh": "子系统应写作 指标代码 或 名称=指标+指标，收到：{text}",
+                      "en": "A subsystem is written CODE or NAME=CODE+CODE, got: {text}"},
+    "spec_scores": {"zh": "指数 {name} 的得分不在 0–100 之间，不能作为子系统得分", "en": "The scores of {name} are not on 0–100"},
+    "missing_units": {"zh": "{year} 年缺少数据的单元：{units}", "en": "Units without data in {year}: {units}"},
+    "written": {"zh": "已写入 {path}（{rows} 行）", "en": "Wrote {path} ({rows} rows)"},
+}
+KINDS = {"indicator": ("指标", "indicator"), "group": ("区域组", "region group"), "level": ("层级", "level")}
+
+
+def say(key: str, lang: str, **params) -> str:
+    return cli.say(key, lang, catalogue=MESSAGES, **params)
+
+
+class _Stop(Exception):
+    """A user error already worded: printed, exit 2."""
+
+
+def _unknown(kind: str, text: str, lang: str) -> _Stop:
+    zh, en = KINDS[kind]
+    return _Stop(say("unknown", lang, kind=zh, kind_en=en, text=text))
+
+
+def _years(args) -> list[int] | None:
+    first, last = getattr(args, "first", None), getattr(args, "last", None)
+    if getattr(args, "year", None):
+        return [args.year]
+    if first or last:
+        return list(range(first or 1949, (last or 2100) + 1))
+    return None
+
+
+def _units(args):
+    from .regional import UnknownSelection, units
+
+    try:
+        return units(level=args.level, group=args.group)
+    except UnknownSelection as exc:
+        raise _unknown("group" if args.group else "level", str(exc), args.lang) from None
+
+
+def _panel(indicator: str, table: pd.DataFrame, years, lang: str) -> pd.DataFrame:
+    from .regional import UnknownSelection, indicator_panel
+
+    try:
+        panel = indicator_panel(indicator, table["code"], years)
+    except UnknownSelection:
+        raise _unknown("indicator", indicator, lang) from None
+    if panel.empty:
+        raise _Stop(say("no_data", lang, indicator=indicator))
+    return panel
+
+
+def _describe(panel: pd.DataFrame, indicator: str, lang: str, weight: str | None = None) -> None:
+    extra = say("weighted_by", lang, code=weight) if weight else ""
+    print(say("panel", lang, indicator=indicator, units=panel["unit"].nunique(), first=int(panel["year"].min()),
+              last=int(panel["year"].max()), values=len(panel), weight=extra), file=sys.stderr)
+
+
+def _emit(frame: pd.DataFrame, args, table: pd.DataFrame | None = None) -> None:
+    """CSV or JSON of the long result, or the people's table (Chinese unless --lang en)."""
+    fmt = args.format
+    if fmt == "table":
+        text = (table if table is not None else frame).to_string(index=False, float_format=lambda v: f"{v:.4f}")
+        text += "\n"
+    elif fmt == "json":
+        text = frame.to_json(orient="records", force_ascii=False, indent=1)
+    else:
+        text = frame.to_csv(index=False)
+    if args.output:
+        with open(args.output, "w", encoding="utf-8-sig" if fmt == "csv" else "utf-8", newline="") as out:
+            out.write(text)
+        print(say("written", args.lang, path=args.output, rows=len(frame)), file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+
+
+# ---- disparity --------------------------------------------------------------------------------------
+DISPARITY_HEADERS = {
+    "n": ("单元数", "units"), "cv": ("变异系数", "CV"), "cv_w": ("加权变异系数", "CV (pop.)"),
+    "theil_t": ("泰尔T", "Theil T"), "theil_t_w": ("加权泰尔T", "Theil T (pop.)"),
+    "theil_l": ("泰尔L", "Theil L"), "theil_l_w": ("加权泰尔L", "Theil L (pop.)"),
+    "gini": ("基尼系数", "Gini"), "gini_w": ("加权基尼", "Gini (pop.)"), "dagum": ("Dagum基尼", "Dagum Gini"),
+    "between_share": ("组间占比", "between share"), "dagum_within": ("组内贡献", "within"),
+    "dagum_net_between": ("组间净贡献", "net between"), "dagum_transvariation": ("超变密度贡献", "transvariation"),
+}
+
+
+def _weights_panel(args, table, years, panel):
+    from .regional import population_indicator
+
+    if not args.weight:
+        return panel, None
+    code = population_indicator(table["code"], years or sorted(panel["year"].unique())) \
+        if args.weight == "population" else args.weight
+    weights = _panel(code, table, years, args.lang).rename(columns={"value": "weight"})
+    return panel.merge(weights, on=["unit", "year"], how="left"), code
+
+
+def disparity_table(result: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Years × the totals of each statistic, with the between-province share of Theil T and the
+    Dagum contributions."""
+    totals = result[result["component"] == "total"].pivot(index="year", columns="statistic", values="value")
+    n = result[result["component"] == "n"].groupby("year")["value"].max()
+    table = pd.DataFrame({"n": n}).join(totals)
+    theil = "theil_t_w" if "theil_t_w" in totals else "theil_t"
+    between = result[(result["statistic"] == theil) & (result["component"] == "between")]
+    if len(between):
+        table["between_share"] = between.set_index("year")["value"] / totals[theil]
+    for part in ("within", "net_between", "transvariation"):
+        rows = result[(result["statistic"] == "dagum") & (result["component"] == part)]
+        if len(rows):
+            table[f"dagum_{part}"] = rows.set_index("year")["value"] / totals["dagum"]
+    column = 0 if lang != "en" else 1
+    table = table.reset_index().rename(columns={"year": "年份" if lang != "en" else "year"})
+    return table.rename(columns={k: v[column] for k, v in DISPARITY_HEADERS.items()})
+
+
+def cmd_disparity(args) -> int:
+    from deltawatch.methods.disparity import disparity_panel
+
+    from .regional import UnknownSelection, grouping
+
+    table = _units(args)
+    years = _years(args)
+    panel = _panel(args.indicator, table, years, args.lang)
+    panel, weight_code = _weights_panel(args, table, years, panel)
+    try:
+        groups = grouping(table, args.by)
+    except UnknownSelection as exc:
+        raise _unknown("group", str(exc), args.lang) from None
+    if groups is not None:
+        panel["group"] = panel["unit"].map(groups)
+    _describe(panel, args.indicator, args.lang, weight_code)
+    result = disparity_panel(panel, value="value", unit="unit", year="year",
+                             weight="weight" if weight_code else None, group="group" if groups is not None else None)
+    _emit(result, args, disparity_table(result, args.lang))
+    return 0
+
+
+# ---- convergence -----------------------------------------------------------------------------------
+def _complete(panel: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The units with a positive value in every year of the panel (β and club tests need them)."""
+    wide = panel.pivot(index="unit", columns="year", values="value")
+    keep = wide.notna().all(axis=1) & (wide > 0).all(axis=1)
+    if (~keep).any():
+        print(say("dropped", lang, units=", ".join(wide.index[~keep])), file=sys.stderr)
+    return panel[panel["unit"].isin(wide.index[keep])]
+
+
+def convergence_rows(panel: pd.DataFrame, tests: list[str]) -> pd.DataFrame:
+    """Long result: test, key (year, unit or club), statistic, value."""
+    from deltawatch.methods import convergence
+
+    rows = []
+    if "sigma" in tests:
+        sigma = convergence.sigma_convergence(panel, unit="unit", year="year", value="value")
+        rows += [("sigma", int(r.year), "sigma", r.sigma) for r in sigma.series.itertuples()]
+        rows += [("sigma_trend", "", name, getattr(sigma, name)) for name in ("slope", "se", "t", "p")]
+    complete = panel
+    if {"beta", "panel", "club"} & set(tests):
+        wide = panel.pivot(index="unit", columns="year", values="value")
+        complete = panel[panel["unit"].isin(wide.index[wide.notna().all(axis=1) & (wide > 0).all(axis=1)])]
+    if "beta" in tests:
+        start, end = int(complete["year"].min()), int(complete["year"].max())
+        beta = convergence.beta_convergence(complete, start, end, unit="unit", year="year", value="value")
+        rows += [("beta", f"{start}-{end}", name, getattr(beta, name))
+                 for name in ("alpha", "beta", "se", "t", "p", "r2", "n", "speed", "half_life")]
+    if "panel" in tests:
+        beta = convergence.panel_beta_convergence(complete, unit="unit", year="year", value="value")
+        rows += [("panel_beta", "", name, getattr(beta, name))
+                 for name in ("beta", "se", "t", "p", "n", "speed", "half_life")]
+    if "club" in tests:
+        clubs = convergence.club_convergence(complete, unit="unit", year="year", value="value")
+        for number, members in enumerate(clubs.clubs, start=1):
+            rows += [("club", str(unit), "club", number) for unit in members]
+        rows += [("club", str(unit), "club", 0) for unit in clubs.divergent]
+        rows += [("club_test", str(r.club), name, getattr(r, name)) for r in clubs.tests.itertuples()
+                 for name in ("n", "b", "se", "t")]
+    return pd.DataFrame(rows, columns=["test", "key", "statistic", "value"])
+
+
+def cmd_convergence(args) -> int:
+    table = _units(args)
+    panel = _panel(args.indicator, table, _years(args), args.lang)
+    panel = panel[panel["value"] > 0]  # logs of non-positive values are undefined
+    _describe(panel, args.indicator, args.lang)
+    tests = [t.strip() for t in args.tests.split(",") if t.strip()]
+    result = convergence_rows(panel, tests)
+    names = dict(zip(table["code"], table["name_zh" if args.lang != "en" else "name_en"]))
+    people = result.assign(name=[names.get(k, "") for k in result["key"]])
+    _emit(result, args, people)
+    return 0
+
+
+# ---- coordination ----------------------------------------------------------------------------------
+def parse_subsystems(text: str, lang: str) -> dict[str, list[str]]:
+    """'经济=gdp_per_capita+share_tertiary_gdp,co2_per_gdp' → {'经济': [...], 'co2_per_gdp': [...]}."""
+    out: dict[str, list[str]] = {}
+    for item in [t.strip() for t in text.replace("，", ",").split(",") if t.strip()]:
+        name, _, codes = item.partition("=")
+        codes = codes or name
+        parts = [c.strip() for c in codes.split("+") if c.strip()]
+        if not parts:
+            raise _Stop(say("bad_subsystem", lang, text=item))
+        out[name.strip()] = parts
+    if len(out) < 2:
+        raise _Stop(say("bad_subsystem", lang, text=text))
+    return out
+
+
+def subsystem_scores(subsystems: dict[str, list[str]], table, years, lang: str) -> pd.DataFrame:
+    """Each subsystem's score in [0, 1]: the mean of its indicators, each min-max normalised over
+    all units and years in the indicator's own direction. Index (unit, year)."""
+    from deltawatch.indicators.models import Indicator
+
+    directions = dict(Indicator.objects.values_list("code", "direction"))
+    columns = {}
+    for name, codes in subsystems.items():
+        parts = []
+        for code in codes:
+            if code not in directions:
+                raise _unknown("indicator", code, lang)
+            values = _panel(code, table, years, lang).set_index(["unit", "year"])["value"]
+            span = values.max() - values.min()
+            scaled = (values - values.min()) / span if span > 0 else values * 0 + 1.0
+            parts.append(scaled if directions[code] > 0 else 1 - scaled)
+        columns[name] = pd.concat(parts, axis=1).mean(axis=1, skipna=False)
+    return pd.DataFrame(columns).dropna()
+
+
+def cmd_coordination(args) -> int:
+    from deltawatch.methods.coordination import coupling_coordination
+
+    table = _units(args)
+    years = _years(args)
+    scores = subsystem_scores(parse_subsystems(args.subsystems, args.lang), table, years, args.lang)
+    weights = [float(w) for w in args.weights.split(",")] if args.weights else None
+    result = coupling_coordination(scores, weights=weights, model=args.model, closed=args.closed)
+    names = dict(zip(table["code"], table["name_zh" if args.lang != "en" else "name_en"]))
+    full = scores.join(result).reset_index()
+    full.insert(1, "name", full["unit"].map(names))
+    _emit(full, args, full.drop(columns=["grade_en" if args.lang != "en" else "grade_zh"]))
+    return 0
+
+
+# ---- moran -------------------------------------------------------------------------------------------
+def _spatial_weights(spec: str, codes):
+    from .regional import city_weights
+
+    if spec.startswith("knn:"):
+        return city_weights(codes, k=int(spec.split(":", 1)[1]))
+    return city_weights(codes, contiguity=spec)
+
+
+def cmd_moran(args) -> int:
+    from deltawatch.methods.spatial import local_moran, moran
+
+    table = _units(args)
+    panel = _panel(args.indicator, table, [args.year], args.lang)
+    values = panel.set_index("unit")["value"]
+    missing = sorted(set(table["code"]) - set(values.index))
+    if missing:
+        print(say("missing_units", args.lang, year=args.year, units=", ".join(missing)), file=sys.stderr)
+    if args.log:
+        values = np.log(values[values > 0])
+    w = _spatial_weights(args.weights, values.index)
+    result = moran(values, w, permutations=args.permutations, seed=args.seed)
+    row = pd.DataFrame([{"year": args.year, "indicator": args.indicator, "n": result.n, "I": result.I,
+                         "EI": result.EI, "z_norm": result.z_norm, "p_norm": result.p_norm,
+                         "z_sim": result.z_sim, "p_sim": result.p_sim, "permutations": result.permutations,
+                         "weights": args.weights}])
+    if not args.local:
+        _emit(row, args)
+        return 0
+    print(row.to_string(index=False), file=sys.stderr)
+    local = local_moran(values, w, permutations=args.permutations, seed=args.seed).reset_index()
+    names = dict(zip(table["code"], table["name_zh" if args.lang != "en" else "name_en"]))
+    local.insert(1, "name", local["unit"].map(names))
+    local = local.drop(columns=["cluster_en" if args.lang != "en" else "cluster_zh"])
+    _emit(local, args)
+    return 0
+
+
+# ---- parsers ---------------------------------------------------------------------------------------
+def run(args) -> int:
+    try:
+        return args.regional_handler(args)
+    except _Stop as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    except ValueError as exc:  # the methods' own checks, worded for the user
+        print(exc, file=sys.stderr)
+        return 2
+
+
+def _selection(parser) -> None:
+    chosen = parser.add_mutually_exclusive_group()
+    chosen.add_argument("--level", choices=["prefecture", "county", "province"],
+                        help="单元层级 (默认 prefecture: 41 城, 上海为其一)")
+    chosen.add_argument("--group", help="区域组代码或名称, 如 central27")
+    parser.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    parser.add_argument("--output", "-o", help="输出文件 (默认标准输出)")
+
+
+def add_parsers(commands) -> None:
+    disparity = commands.add_parser("disparity", help="区域差距: 变异系数、泰尔指数、基尼系数、Dagum 分解")
+    disparity.add_argument("--indicator", required=True, help="指标代码, 如 gdp_per_capita")
+    disparity.add_argument("--by", help="分解: province (按省) 或区域组代码列表, 如 sunan,suzhong,subei")
+    disparity.add_argument("--weight", help="population (人口加权) 或作为权重的指标代码")
+    disparity.add_argument("--from", dest="first", type=int, help="起始年份")
+    disparity.add_argument("--to", dest="last", type=int, help="截止年份")
+    _selection(disparity)
+    disparity.set_defaults(handler=run, regional_handler=cmd_disparity)
+
+    convergence = commands.add_parser("convergence", help="收敛检验: σ 收敛、β 收敛、面板 β 收敛、俱乐部收敛")
+    convergence.add_argument("--indicator", required=True)
+    convergence.add_argument("--from", dest="first", type=int)
+    convergence.add_argument("--to", dest="last", type=int)
+    convergence.add_argument("--tests", default="sigma,beta,panel,club",
+                             help="检验, 逗号分隔: sigma, beta, panel, club (默认全部)")
+    _selection(convergence)
+    convergence.set_defaults(handler=run, regional_handler=cmd_convergence)
+
+    coordination = commands.add_parser("coordination", help="耦合协调度 / coupling coordination degree")
+    coordination.add_argument("--subsystems", required=True,
+                              help="子系统: 指标代码, 或 名称=指标+指标, 逗号分隔 (至少两个)")
+    coordination.add_argument("--year", type=int)
+    coordination.add_argument("--from", dest="first", type=int)
+    coordination.add_argument("--to", dest="last", type=int)
+    coordination.add_argument("--model", choices=["traditional", "wang2021"], default="traditional",
+                              help="traditional (传统模型) 或 wang2021 (王淑佳等 2021 修正模型)")
+    coordination.add_argument("--weights", help="各子系统权重, 逗号分隔, 和为 1 (默认等权)")
+    coordination.add_argument("--closed", choices=["left", "right"], default="left",
+                              help="等级区间闭合: left [0.1,0.2) 或 right (0.1,0.2]")
+    _selection(coordination)
+    coordination.set_defaults(handler=run, regional_handler=cmd_coordination)
+
+    moran = commands.add_parser("moran", help="空间自相关: 全局 Moran's I 与局部 LISA")
+    moran.add_argument("--indicator", required=True)
+    moran.add_argument("--year", type=int, required=True)
+    moran.add_argument("--weights", default="queen", help="queen, rook 或 knn:K (默认 queen 邻接)")
+    moran.add_argument("--permutations", type=int, default=999)
+    moran.add_argument("--seed", type=int, default=0)
+    moran.add_argument("--log", action="store_true", help="对数值计算")
+    moran.add_argument("--local", action="store_true", help="输出各城市的局部 Moran (LISA)")
+    _selection(moran)
+    moran.set_defaults(handler=run, regional_handler=cmd_moran)
