@@ -37,7 +37,7 @@ def find_group(text: str) -> RegionGroup | None:
 
 def units(level: str | None = None, group: str | None = None) -> pd.DataFrame:
     """The units of an analysis: code, name_zh, name_en, province (Chinese name of the
-    provincial unit), province_code; one row each, ordered by code."""
+    provincial unit), province_en, province_code; one row each, ordered by code."""
     regions = pd.DataFrame(list(Region.objects.values_list("code", "name_zh", "name_en", "level", "parent__code",
                                                            "valid_to")),
                            columns=["code", "name_zh", "name_en", "level", "parent", "valid_to"])
@@ -57,6 +57,7 @@ def units(level: str | None = None, group: str | None = None) -> pd.DataFrame:
         raise UnknownSelection(level)
     parent = dict(zip(regions["code"], regions["parent"]))
     names = dict(zip(regions["code"], regions["name_zh"]))
+    names_en = dict(zip(regions["code"], regions["name_en"]))
 
     def province_of(code: str) -> str:
         while code not in PROVINCES and parent.get(code):
@@ -66,6 +67,7 @@ def units(level: str | None = None, group: str | None = None) -> pd.DataFrame:
     out = chosen[["code", "name_zh", "name_en"]].copy()
     out["province_code"] = out["code"].map(province_of)
     out["province"] = out["province_code"].map(names)
+    out["province_en"] = out["province_code"].map(names_en)
     return out.sort_values("code").reset_index(drop=True)
 
 
@@ -88,20 +90,23 @@ def population_indicator(codes, years) -> str:
     return "population_resident" if len(resident) >= 0.9 * wanted else "population_registered"
 
 
-def grouping(table: pd.DataFrame, by: str | None) -> pd.Series | None:
+def grouping(table: pd.DataFrame, by: str | None, lang: str = "zh") -> pd.Series | None:
     """Each unit's group for decompositions: its province (``by='province'``) or the region
-    group among a comma-separated list that contains it (others: 其他)."""
+    group among a comma-separated list that contains it (others: 其他 / other), named in the
+    user's language."""
     if not by:
         return None
+    english = lang == "en"
     if by == "province":
-        return pd.Series(table["province"].to_numpy(), index=table["code"])
-    labels = pd.Series("其他", index=table["code"], dtype=object)
+        return pd.Series(table["province_en" if english else "province"].to_numpy(), index=table["code"])
+    other = "other" if english else "其他"
+    labels = pd.Series(other, index=table["code"], dtype=object)
     for text in [t.strip() for t in by.replace("，", ",").split(",") if t.strip()]:
         found = find_group(text)
         if found is None:
             raise UnknownSelection(text)
         members = set(found.members.values_list("code", flat=True))
-        labels[labels.index.isin(members) & (labels == "其他")] = found.name_zh
+        labels[labels.index.isin(members) & (labels == other)] = found.name_en if english else found.name_zh
     return labels
 
 

@@ -110,7 +110,7 @@ DISPARITY_HEADERS = {
     "theil_t": ("泰尔T", "Theil T"), "theil_t_w": ("加权泰尔T", "Theil T (pop.)"),
     "theil_l": ("泰尔L", "Theil L"), "theil_l_w": ("加权泰尔L", "Theil L (pop.)"),
     "gini": ("基尼系数", "Gini"), "gini_w": ("加权基尼", "Gini (pop.)"), "dagum": ("Dagum基尼", "Dagum Gini"),
-    "between_share": ("组间占比", "between share"), "dagum_within": ("组内贡献", "within"),
+    "between_share": ("泰尔T组间占比", "Theil T between share"), "dagum_within": ("Dagum组内贡献", "Dagum within"),
     "dagum_net_between": ("组间净贡献", "net between"), "dagum_transvariation": ("超变密度贡献", "transvariation"),
 }
 
@@ -129,8 +129,11 @@ def _weights_panel(args, table, years, panel):
 def disparity_table(result: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Years × the totals of each statistic, with the between-province share of Theil T and the
     Dagum contributions."""
+    from deltawatch.methods.disparity import STATISTICS
+
     totals = result[result["component"] == "total"].pivot(index="year", columns="statistic", values="value")
-    n = result[result["component"] == "n"].groupby("year")["value"].max()
+    totals = totals[[s for s in STATISTICS if s in totals.columns]]
+    n = result[result["component"] == "n"].groupby("year")["value"].max().astype(int)
     table = pd.DataFrame({"n": n}).join(totals)
     theil = "theil_t_w" if "theil_t_w" in totals else "theil_t"
     between = result[(result["statistic"] == theil) & (result["component"] == "between")]
@@ -154,8 +157,10 @@ def cmd_disparity(args) -> int:
     years = _years(args)
     panel = _panel(args.indicator, table, years, args.lang)
     panel, weight_code = _weights_panel(args, table, years, panel)
+    if args.balanced:
+        panel = _balanced(panel.dropna(subset=["value", *(["weight"] if weight_code else [])]), args.lang)
     try:
-        groups = grouping(table, args.by)
+        groups = grouping(table, args.by, args.lang)
     except UnknownSelection as exc:
         raise _unknown("group", str(exc), args.lang) from None
     if groups is not None:
@@ -167,14 +172,18 @@ def cmd_disparity(args) -> int:
     return 0
 
 
+def _balanced(panel: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The units with a value in every year of the panel: a disparity series over a changing
+    set of units mixes the change of the gaps with the change of the sample."""
+    counts = panel.groupby("unit")["year"].nunique()
+    keep = counts.index[counts == panel["year"].nunique()]
+    dropped = sorted(set(counts.index) - set(keep))
+    if dropped:
+        print(say("dropped", lang, units=", ".join(dropped)), file=sys.stderr)
+    return panel[panel["unit"].isin(keep)]
+
+
 # ---- convergence -----------------------------------------------------------------------------------
-def _complete(panel: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The units with a positive value in every year of the panel (β and club tests need them)."""
-    wide = panel.pivot(index="unit", columns="year", values="value")
-    keep = wide.notna().all(axis=1) & (wide > 0).all(axis=1)
-    if (~keep).any():
-        print(say("dropped", lang, units=", ".join(wide.index[~keep])), file=sys.stderr)
-    return panel[panel["unit"].isin(wide.index[keep])]
 
 
 def convergence_rows(panel: pd.DataFrame, tests: list[str]) -> pd.DataFrame:
@@ -339,6 +348,7 @@ def add_parsers(commands) -> None:
     disparity.add_argument("--weight", help="population (人口加权) 或作为权重的指标代码")
     disparity.add_argument("--from", dest="first", type=int, help="起始年份")
     disparity.add_argument("--to", dest="last", type=int, help="截止年份")
+    disparity.add_argument("--balanced", action="store_true", help="只用每年都有数据的单元 (平衡面板)")
     _selection(disparity)
     disparity.set_defaults(handler=run, regional_handler=cmd_disparity)
 

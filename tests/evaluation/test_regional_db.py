@@ -1,0 +1,113 @@
+"""`deltawatch disparity | coordination | moran` on the embedded default: the commands give
+what the methods give on the same panel, in the documented formats."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from deltawatch.cli import main
+from deltawatch.evaluation.regional import grouping, indicator_panel, units
+from deltawatch.methods.coordination import coupling_coordination
+from deltawatch.methods.disparity import disparity_panel, theil
+from deltawatch.methods.spatial import moran, polygon_weights
+from deltawatch.evaluation.regional import GEOJSON
+
+pytestmark = pytest.mark.django_db
+
+
+def test_units_by_level_and_group():
+    cities = units()
+    assert len(cities) == 41 and cities.set_index("code").loc["310000", "province"] == "上海市"
+    assert cities.set_index("code").loc["341500", "province"] == "安徽省"
+    assert list(units(level="province")["code"]) == ["310000", "320000", "330000", "340000"]
+    assert len(units(group="central27")) == 27 and len(units(group="长三角中心区")) == 27
+    counties = units(level="county")
+    assert len(counties) > 300 and counties["province_code"].isin(["310000", "320000", "330000", "340000"]).all()
+    labels = grouping(cities, "sunan,subei")
+    assert labels["320500"] == "苏南" and labels["320300"] == "苏北" and labels["330100"] == "其他"
+
+
+def test_disparity_csv_equals_the_method_on_the_same_panel(tmp_path):
+    out = tmp_path / "d.csv"
+    assert main(["disparity", "--indicator", "gdp_per_capita", "--by", "province", "--weight", "population",
+                 "--from", "2015", "--to", "2019", "--format", "csv", "-o", str(out)]) == 0
+    got = pd.read_csv(out, encoding="utf-8-sig")
+    assert list(got.columns) == ["year", "statistic", "component", "value"]
+    assert {"cv", "cv_w", "theil_t", "theil_t_w", "theil_l", "theil_l_w", "gini", "gini_w", "dagum"} == \
+        set(got["statistic"])
+    cities = units()
+    panel = indicator_panel("gdp_per_capita", cities["code"], [2019]).set_index("unit")["value"]
+    weights = indicator_panel("population_registered", cities["code"], [2019]).set_index("unit")["value"]
+    provinces = cities.set_index("code")["province"]
+    expected = theil(panel.to_numpy(), weights=weights.loc[panel.index].to_numpy(),
+                     groups=provinces.loc[panel.index].to_numpy())
+    row = got[(got["year"] == 2019) & (got["statistic"] == "theil_t_w")].set_index("component")["value"]
+    assert row["total"] == pytest.approx(expected.total, rel=1e-12)
+    assert row["between"] == pytest.approx(expected.between, rel=1e-12)
+    assert row["between"] + row["within"] == pytest.approx(row["total"], rel=1e-12)
+    assert set(row.index) >= {"上海市", "江苏省", "浙江省", "安徽省"}
+
+
+def test_disparity_table_and_a_balanced_panel(capsys):
+    assert main(["disparity", "--indicator", "gdp_per_capita", "--by", "province", "--from", "1995", "--to", "2000",
+                 "--balanced"]) == 0
+    captured = capsys.readouterr()
+    assert "变异系数" in captured.out and "泰尔T组间占比" in captured.out
+    assert "数据不全而未纳入的单元" in captured.err
+    counts = [int(line.split()[1]) for line in captured.out.splitlines()[1:]]
+    assert len(set(counts)) == 1  # the same units every year
+
+
+def test_disparity_refuses_unknown_names(capsys):
+    assert main(["disparity", "--indicator", "gdp_pc"]) == 2
+    assert "未知的指标：gdp_pc" in capsys.readouterr().err
+    assert main(["--lang", "en", "disparity", "--indicator", "gdp_per_capita", "--group", "atlantis"]) == 2
+    assert "Unknown region group: atlantis" in capsys.readouterr().err
+
+
+def test_coordination_by_hand_for_one_city(tmp_path):
+    out = tmp_path / "c.csv"
+    assert main(["coordination", "--subsystems", "经济=gdp_per_capita,生态=co2_per_gdp", "--year", "2017",
+                 "--format", "csv", "-o", str(out)]) == 0
+    got = pd.read_csv(out, encoding="utf-8-sig", dtype={"unit": str}).set_index("unit")
+    cities = units()
+    gdp = indicator_panel("gdp_per_capita", cities["code"], [2017]).set_index("unit")["value"]
+    co2 = indicator_panel("co2_per_gdp", cities["code"], [2017]).set_index("unit")["value"]
+    u1 = (gdp - gdp.min()) / (gdp.max() - gdp.min())
+    u2 = 1 - (co2 - co2.min()) / (co2.max() - co2.min())  # lower is better
+    c = 2 * np.sqrt(u1 * u2) / (u1 + u2)
+    d = np.sqrt(c * (u1 + u2) / 2)
+    assert got.loc["320500", "D"] == pytest.approx(d["320500"], rel=1e-12)
+    assert got.loc["320500", "经济"] == pytest.approx(u1["320500"], rel=1e-12)
+    assert set(got.columns) >= {"name", "year", "C", "T", "D", "band", "grade_zh", "grade_en"}
+    expected = coupling_coordination(pd.DataFrame({"a": u1, "b": u2}), model="wang2021")
+    assert main(["coordination", "--subsystems", "gdp_per_capita,co2_per_gdp", "--year", "2017", "--model",
+                 "wang2021", "--format", "csv", "-o", str(out)]) == 0
+    got = pd.read_csv(out, encoding="utf-8-sig", dtype={"unit": str}).set_index("unit")
+    np.testing.assert_allclose(got["C"], expected.loc[got.index, "C"], rtol=1e-12)
+
+
+def test_coordination_errors(capsys):
+    assert main(["coordination", "--subsystems", "gdp_per_capita", "--year", "2017"]) == 2
+    assert "子系统应写作" in capsys.readouterr().err
+    assert main(["coordination", "--subsystems", "gdp_per_capita,nothing", "--year", "2017"]) == 2
+    assert "未知的指标：nothing" in capsys.readouterr().err
+    assert main(["coordination", "--subsystems", "gdp_per_capita,co2_per_gdp", "--year", "2017",
+                 "--weights", "0.7,0.7"]) == 2
+    assert "sum to 1" in capsys.readouterr().err
+
+
+def test_moran_equals_the_method_and_lisa_has_every_city(tmp_path, capsys):
+    out = tmp_path / "m.csv"
+    assert main(["moran", "--indicator", "gdp_per_capita", "--year", "2019", "--format", "csv", "-o", str(out)]) == 0
+    got = pd.read_csv(out, encoding="utf-8-sig").iloc[0]
+    values = indicator_panel("gdp_per_capita", units()["code"], [2019]).set_index("unit")["value"]
+    expected = moran(values, polygon_weights(GEOJSON, ids=values.index), permutations=999, seed=0)
+    assert got["I"] == pytest.approx(expected.I, rel=1e-12) and got["n"] == 41
+    assert got["I"] > 0.3 and got["p_sim"] < 0.01  # rich cities cluster around Shanghai and south Jiangsu
+    assert main(["moran", "--indicator", "gdp_per_capita", "--year", "2019", "--local", "--format", "csv",
+                 "-o", str(out)]) == 0
+    local = pd.read_csv(out, encoding="utf-8-sig", dtype={"unit": str}).set_index("unit")
+    assert len(local) == 41 and local.loc["310000", "quadrant"] == "HH" and "cluster_zh" in local
+    assert main(["moran", "--indicator", "gdp_per_capita", "--year", "2019", "--weights", "knn:4"]) == 0
+    assert "knn:4" in capsys.readouterr().out
