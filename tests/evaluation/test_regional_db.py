@@ -111,3 +111,25 @@ def test_moran_equals_the_method_and_lisa_has_every_city(tmp_path, capsys):
     assert len(local) == 41 and local.loc["310000", "quadrant"] == "HH" and "cluster_zh" in local
     assert main(["moran", "--indicator", "gdp_per_capita", "--year", "2019", "--weights", "knn:4"]) == 0
     assert "knn:4" in capsys.readouterr().out
+
+
+def test_convergence_long_output_equals_the_methods(tmp_path, capsys):
+    from deltawatch.methods.convergence import beta_convergence, sigma_convergence
+
+    out = tmp_path / "conv.csv"
+    assert main(["convergence", "--indicator", "gdp_per_capita", "--from", "2005", "--to", "2019", "--tests",
+                 "sigma,beta,club", "--format", "csv", "-o", str(out)]) == 0
+    got = pd.read_csv(out, encoding="utf-8-sig", dtype={"key": str})
+    assert list(got.columns) == ["test", "key", "statistic", "value"]
+    panel = indicator_panel("gdp_per_capita", units()["code"], list(range(2005, 2020)))
+    sigma = sigma_convergence(panel)
+    trend = got[got["test"] == "sigma_trend"].set_index("statistic")["value"]
+    assert trend["slope"] == pytest.approx(sigma.slope, rel=1e-12) and trend["slope"] < 0
+    beta = beta_convergence(panel, 2005, 2019)
+    row = got[got["test"] == "beta"].set_index("statistic")["value"]
+    assert row["beta"] == pytest.approx(beta.beta, rel=1e-12) and row["half_life"] == pytest.approx(beta.half_life)
+    clubs = got[got["test"] == "club"]
+    assert len(clubs) == 41 and clubs["key"].is_unique
+    assert main(["convergence", "--indicator", "gdp_per_capita", "--from", "2005", "--to", "2019"]) == 0
+    report = capsys.readouterr().out
+    assert "【绝对 β 收敛（横截面）】" in report and "上海市" in report

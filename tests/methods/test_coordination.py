@@ -5,7 +5,6 @@ D = √(C·T). Traditional C = n [Π U_i / (Σ U_i)^n]^{1/n}; Wang et al. (2021)
 C = √{[1 − Σ_{i>j}|U_i − U_j| / Σ_{m=1}^{n−1} m] · [Π_i (U_i / max U)]^{1/(n−1)}}.
 """
 
-import doctest
 import math
 
 import numpy as np
@@ -20,10 +19,6 @@ from deltawatch.methods.coordination import BANDS, OUTPUT_COLUMNS, Grade, coupli
 
 REL = 1e-12
 
-
-def test_docstring_examples():
-    result = doctest.testmod(coordination)
-    assert result.attempted > 0 and result.failed == 0
 
 
 def row(U, **kwargs):

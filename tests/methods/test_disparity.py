@@ -5,7 +5,6 @@ Tolerances: 1e-12 absolute for every comparison of computed indices (all are O(1
 computed in a handful of floating-point operations per unit), unless a line says otherwise.
 """
 
-import doctest
 import math
 
 import numpy as np
@@ -17,7 +16,6 @@ from inequality.gini import Gini, Gini_Spatial
 from inequality.theil import Theil, TheilD
 from libpysal.weights import W
 
-from deltawatch.methods import disparity
 from deltawatch.methods.disparity import STATISTICS, cv, dagum, disparity_panel, gini, spatial_gini, theil
 
 TOL = 1e-12
@@ -521,7 +519,3 @@ def test_scale_invariance(sample, c):
 
 # --------------------------------------------------------------------------------------------
 
-
-def test_docstring_examples():
-    result = doctest.testmod(disparity)
-    assert result.attempted > 0 and result.failed == 0

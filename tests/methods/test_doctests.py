@@ -4,12 +4,12 @@ import doctest
 
 import pytest
 
-from deltawatch.methods import aggregate, formula, progress
+from deltawatch.methods import aggregate, convergence, coordination, disparity, formula, market, progress, spatial
 from deltawatch.methods import index as index_package
 from deltawatch.methods.index import aggregate as index_aggregate
 from deltawatch.methods.index import denominate, screen, spec, table, treat, weights
 
-MODULES = [aggregate, formula, progress, index_package, index_aggregate, denominate, screen, spec, table, treat,
+MODULES = [aggregate, formula, progress, disparity, convergence, coordination, market, spatial, index_package, index_aggregate, denominate, screen, spec, table, treat,
            weights]
 
 

@@ -6,21 +6,15 @@ I = 100·e^q so that the arithmetic can be done on q. ΔQ_ij = q_i − q_j; the 
 deviations over the categories (ddof = 1: with two categories, Var = (a − b)²/2).
 """
 
-import doctest
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from deltawatch.methods import market
 from deltawatch.methods.market import CITY_COLUMNS, PAIR_COLUMNS, MarketIntegration, relative_price_integration
 
 REL = 1e-9
 
-
-def test_docstring_examples():
-    result = doctest.testmod(market)
-    assert result.attempted > 0 and result.failed == 0
 
 
 def frame_from_q(q: dict) -> pd.DataFrame:

@@ -96,10 +96,14 @@ def _emit(frame: pd.DataFrame, args, table: pd.DataFrame | None = None) -> None:
         text = frame.to_json(orient="records", force_ascii=False, indent=1)
     else:
         text = frame.to_csv(index=False)
+    _write_text(text, args, len(frame))
+
+
+def _write_text(text: str, args, rows: int) -> None:
     if args.output:
-        with open(args.output, "w", encoding="utf-8-sig" if fmt == "csv" else "utf-8", newline="") as out:
+        with open(args.output, "w", encoding="utf-8-sig" if args.format == "csv" else "utf-8", newline="") as out:
             out.write(text)
-        print(say("written", args.lang, path=args.output, rows=len(frame)), file=sys.stderr)
+        print(say("written", args.lang, path=args.output, rows=rows), file=sys.stderr)
     else:
         sys.stdout.write(text)
 
@@ -218,6 +222,44 @@ def convergence_rows(panel: pd.DataFrame, tests: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["test", "key", "statistic", "value"])
 
 
+REPORT = {
+    "sigma": ("σ 收敛（对数标准差）", "σ-convergence (sd of logs)"),
+    "sigma_trend": ("σ 的时间趋势（HAC 标准误）", "trend of σ (HAC standard errors)"),
+    "beta": ("绝对 β 收敛（横截面）", "absolute β-convergence (cross-section)"),
+    "panel_beta": ("面板 β 收敛（城市与年份固定效应）", "panel β-convergence (city and year fixed effects)"),
+    "club": ("俱乐部收敛（Phillips–Sul）", "club convergence (Phillips–Sul)"),
+    "club_test": ("各俱乐部的 log t 检验", "log t test of each club"),
+    "divergent": ("发散单元", "divergent units"),
+    "converging": ("收敛", "converging"), "not_converging": ("未见收敛", "no convergence"),
+}
+
+
+def convergence_report(result: pd.DataFrame, names: dict, lang: str) -> str:
+    """The convergence results as text for people: each test with its verdict, clubs by name."""
+    column = 1 if lang == "en" else 0
+    lines = []
+    for test, rows in result.groupby("test", sort=False):
+        lines.append(f"【{REPORT[test][column]}】")
+        if test == "sigma":
+            lines.append("  " + "  ".join(f"{k}: {v:.4f}" for k, v in zip(rows["key"], rows["value"])))
+        elif test == "club":
+            for club, members in rows.groupby("value", sort=True):
+                label = REPORT["divergent"][column] if club == 0 else f"{'Club' if lang == 'en' else '俱乐部'} {int(club)}"
+                lines.append(f"  {label} ({len(members)}): " + "、".join(names.get(k, k) for k in members["key"]))
+        else:
+            for key, group in rows.groupby("key", sort=False):
+                values = dict(zip(group["statistic"], group["value"]))
+                text = "  ".join(f"{k} = {v:.4g}" for k, v in values.items())
+                verdict = ""
+                if "p" in values and ("slope" in values or "beta" in values):
+                    sign = values.get("slope", values.get("beta"))
+                    verdict = REPORT["converging" if sign < 0 and values["p"] < 0.05 else "not_converging"][column]
+                elif "t" in values:
+                    verdict = REPORT["converging" if values["t"] > -1.65 else "not_converging"][column]
+                lines.append(f"  {key + ': ' if key else ''}{text}  → {verdict}")
+    return "\n".join(lines) + "\n"
+
+
 def cmd_convergence(args) -> int:
     table = _units(args)
     panel = _panel(args.indicator, table, _years(args), args.lang)
@@ -225,9 +267,11 @@ def cmd_convergence(args) -> int:
     _describe(panel, args.indicator, args.lang)
     tests = [t.strip() for t in args.tests.split(",") if t.strip()]
     result = convergence_rows(panel, tests)
-    names = dict(zip(table["code"], table["name_zh" if args.lang != "en" else "name_en"]))
-    people = result.assign(name=[names.get(k, "") for k in result["key"]])
-    _emit(result, args, people)
+    if args.format == "table":
+        names = dict(zip(table["code"], table["name_zh" if args.lang != "en" else "name_en"]))
+        _write_text(convergence_report(result, names, args.lang), args, len(result))
+    else:
+        _emit(result, args)
     return 0
 
 
