@@ -8,7 +8,7 @@ import pytest
 from deltawatch.cli import main
 from deltawatch.evaluation.regional import grouping, indicator_panel, units
 from deltawatch.methods.coordination import coupling_coordination
-from deltawatch.methods.disparity import disparity_panel, theil
+from deltawatch.methods.disparity import theil
 from deltawatch.methods.spatial import moran, polygon_weights
 from deltawatch.evaluation.regional import GEOJSON
 
@@ -132,4 +132,19 @@ def test_convergence_long_output_equals_the_methods(tmp_path, capsys):
     assert len(clubs) == 41 and clubs["key"].is_unique
     assert main(["convergence", "--indicator", "gdp_per_capita", "--from", "2005", "--to", "2019"]) == 0
     report = capsys.readouterr().out
-    assert "【绝对 β 收敛（横截面）】" in report and "上海市" in report
+    assert "【β 收敛（横截面；有控制变量时为条件收敛）】" in report and "上海市" in report
+
+
+def test_conditional_convergence_with_a_control(tmp_path):
+    from deltawatch.methods.convergence import beta_convergence
+
+    out = tmp_path / "cond.csv"
+    assert main(["convergence", "--indicator", "gdp_per_capita", "--from", "2005", "--to", "2019", "--tests", "beta",
+                 "--controls", "share_tertiary_gdp", "--format", "csv", "-o", str(out)]) == 0
+    got = pd.read_csv(out, encoding="utf-8-sig").set_index("statistic")["value"]
+    cities = units()["code"]
+    panel = indicator_panel("gdp_per_capita", cities, list(range(2005, 2020)))
+    control = indicator_panel("share_tertiary_gdp", cities, [2005]).set_index("unit")[["value"]]
+    expected = beta_convergence(panel, 2005, 2019, controls=control.rename(columns={"value": "share_tertiary_gdp"}))
+    assert got["beta"] == pytest.approx(expected.beta, rel=1e-12) and got["n"] == expected.n
+    assert got["beta"] != pytest.approx(beta_convergence(panel, 2005, 2019).beta, rel=1e-3)  # the control enters

@@ -13,7 +13,6 @@ prints the results — a table in the user's language, or CSV / JSON in long for
 
 from __future__ import annotations
 
-import json
 import sys
 
 import numpy as np
@@ -190,8 +189,10 @@ def _balanced(panel: pd.DataFrame, lang: str) -> pd.DataFrame:
 # ---- convergence -----------------------------------------------------------------------------------
 
 
-def convergence_rows(panel: pd.DataFrame, tests: list[str]) -> pd.DataFrame:
-    """Long result: test, key (year, unit or club), statistic, value."""
+def convergence_rows(panel: pd.DataFrame, tests: list[str], controls: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Long result: test, key (year, unit or club), statistic, value. ``controls`` (index
+    unit, year; one column per control) make the β tests conditional: the cross-section takes
+    their values in the first year, the panel their values at the start of each interval."""
     from deltawatch.methods import convergence
 
     rows = []
@@ -205,11 +206,14 @@ def convergence_rows(panel: pd.DataFrame, tests: list[str]) -> pd.DataFrame:
         complete = panel[panel["unit"].isin(wide.index[wide.notna().all(axis=1) & (wide > 0).all(axis=1)])]
     if "beta" in tests:
         start, end = int(complete["year"].min()), int(complete["year"].max())
-        beta = convergence.beta_convergence(complete, start, end, unit="unit", year="year", value="value")
+        initial = None if controls is None else controls.xs(start, level="year")
+        beta = convergence.beta_convergence(complete, start, end, controls=initial, unit="unit", year="year",
+                                            value="value")
         rows += [("beta", f"{start}-{end}", name, getattr(beta, name))
                  for name in ("alpha", "beta", "se", "t", "p", "r2", "n", "speed", "half_life")]
     if "panel" in tests:
-        beta = convergence.panel_beta_convergence(complete, unit="unit", year="year", value="value")
+        beta = convergence.panel_beta_convergence(complete, controls=controls, unit="unit", year="year",
+                                                  value="value")
         rows += [("panel_beta", "", name, getattr(beta, name))
                  for name in ("beta", "se", "t", "p", "n", "speed", "half_life")]
     if "club" in tests:
@@ -225,7 +229,7 @@ def convergence_rows(panel: pd.DataFrame, tests: list[str]) -> pd.DataFrame:
 REPORT = {
     "sigma": ("σ 收敛（对数标准差）", "σ-convergence (sd of logs)"),
     "sigma_trend": ("σ 的时间趋势（HAC 标准误）", "trend of σ (HAC standard errors)"),
-    "beta": ("绝对 β 收敛（横截面）", "absolute β-convergence (cross-section)"),
+    "beta": ("β 收敛（横截面；有控制变量时为条件收敛）", "β-convergence (cross-section; conditional with controls)"),
     "panel_beta": ("面板 β 收敛（城市与年份固定效应）", "panel β-convergence (city and year fixed effects)"),
     "club": ("俱乐部收敛（Phillips–Sul）", "club convergence (Phillips–Sul)"),
     "club_test": ("各俱乐部的 log t 检验", "log t test of each club"),
@@ -243,7 +247,8 @@ def convergence_report(result: pd.DataFrame, names: dict, lang: str) -> str:
         if test == "sigma":
             lines.append("  " + "  ".join(f"{k}: {v:.4f}" for k, v in zip(rows["key"], rows["value"])))
         elif test == "club":
-            for club, members in rows.groupby("value", sort=True):
+            clubs = sorted(rows.groupby("value"), key=lambda item: (item[0] == 0, item[0]))  # divergent last
+            for club, members in clubs:
                 label = REPORT["divergent"][column] if club == 0 else f"{'Club' if lang == 'en' else '俱乐部'} {int(club)}"
                 lines.append(f"  {label} ({len(members)}): " + "、".join(names.get(k, k) for k in members["key"]))
         else:
@@ -266,7 +271,13 @@ def cmd_convergence(args) -> int:
     panel = panel[panel["value"] > 0]  # logs of non-positive values are undefined
     _describe(panel, args.indicator, args.lang)
     tests = [t.strip() for t in args.tests.split(",") if t.strip()]
-    result = convergence_rows(panel, tests)
+    controls = None
+    if args.controls:
+        codes = [c.strip() for c in args.controls.split(",") if c.strip()]
+        frames = [_panel(code, table, _years(args), args.lang).set_index(["unit", "year"])["value"].rename(code)
+                  for code in codes]
+        controls = pd.concat(frames, axis=1).dropna()
+    result = convergence_rows(panel, tests, controls)
     if args.format == "table":
         names = dict(zip(table["code"], table["name_zh" if args.lang != "en" else "name_en"]))
         _write_text(convergence_report(result, names, args.lang), args, len(result))
@@ -402,6 +413,7 @@ def add_parsers(commands) -> None:
     convergence.add_argument("--to", dest="last", type=int)
     convergence.add_argument("--tests", default="sigma,beta,panel,club",
                              help="检验, 逗号分隔: sigma, beta, panel, club (默认全部)")
+    convergence.add_argument("--controls", help="条件 β 收敛的控制变量 (指标代码, 逗号分隔), 如 share_tertiary_gdp")
     _selection(convergence)
     convergence.set_defaults(handler=run, regional_handler=cmd_convergence)
 

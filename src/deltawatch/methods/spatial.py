@@ -31,7 +31,6 @@ import contextlib
 import copy
 import io
 import json
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
