@@ -24,13 +24,12 @@ import argparse
 import os
 import platform
 import time
-import tracemalloc
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from timing import best_of
+from timing import best_of, peak_mib
 
 from deltawatch.methods.disparity import STATISTICS, dagum, disparity_panel, gini, spatial_gini, theil
 
@@ -63,14 +62,6 @@ def synthetic(units: int = 2900, years: int = 30, groups: int = 31, seed: int = 
         "gdp_per_head": value.ravel(),
         "population": population.ravel(),
     })
-
-
-def peak_mib(function) -> float:
-    tracemalloc.start()
-    function()
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return peak / 2 ** 20
 
 
 def main() -> None:

@@ -24,12 +24,11 @@ import argparse
 import os
 import platform
 import time
-import tracemalloc
 from pathlib import Path
 
 import pandas as pd
 
-from timing import best_of
+from timing import best_of, peak_mib
 
 from deltawatch.methods.index import build, load_spec
 from deltawatch.methods.index.uncertainty import sensitivity, uncertainty
@@ -50,14 +49,6 @@ def synthetic_spec(pipeline):
             node["direction"] = int(row.Direction)
         nodes.append(node)
     return load_spec({"data": {"unit": "uCode"}, "nodes": nodes, "pipeline": pipeline})
-
-
-def peak_mib(function) -> float:
-    tracemalloc.start()
-    function()
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return peak / 2 ** 20
 
 
 def main() -> None:
