@@ -65,11 +65,17 @@ def test_disparity_refuses_unknown_names(capsys):
     assert "Unknown region group: atlantis" in capsys.readouterr().err
 
 
-def test_coordination_by_hand_for_one_city(tmp_path):
+def coordination_frame(path):
+    long = pd.read_csv(path, encoding="utf-8-sig", dtype={"component": str})
+    assert list(long.columns) == ["year", "statistic", "component", "value"]
+    return long.pivot(index="component", columns="statistic", values="value")
+
+
+def test_coordination_by_hand_for_one_city(tmp_path, capsys):
     out = tmp_path / "c.csv"
     assert main(["coordination", "--subsystems", "经济=gdp_per_capita,生态=co2_per_gdp", "--year", "2017",
                  "--format", "csv", "-o", str(out)]) == 0
-    got = pd.read_csv(out, encoding="utf-8-sig", dtype={"unit": str}).set_index("unit")
+    got = coordination_frame(out)
     cities = units()
     gdp = indicator_panel("gdp_per_capita", cities["code"], [2017]).set_index("unit")["value"]
     co2 = indicator_panel("co2_per_gdp", cities["code"], [2017]).set_index("unit")["value"]
@@ -79,12 +85,16 @@ def test_coordination_by_hand_for_one_city(tmp_path):
     d = np.sqrt(c * (u1 + u2) / 2)
     assert got.loc["320500", "D"] == pytest.approx(d["320500"], rel=1e-12)
     assert got.loc["320500", "经济"] == pytest.approx(u1["320500"], rel=1e-12)
-    assert set(got.columns) >= {"name", "year", "C", "T", "D", "band", "grade_zh", "grade_en"}
+    assert set(got.columns) == {"经济", "生态", "C", "T", "D", "band"}
     expected = coupling_coordination(pd.DataFrame({"a": u1, "b": u2}), model="wang2021")
     assert main(["coordination", "--subsystems", "gdp_per_capita,co2_per_gdp", "--year", "2017", "--model",
                  "wang2021", "--format", "csv", "-o", str(out)]) == 0
-    got = pd.read_csv(out, encoding="utf-8-sig", dtype={"unit": str}).set_index("unit")
+    got = coordination_frame(out)
     np.testing.assert_allclose(got["C"], expected.loc[got.index, "C"], rtol=1e-12)
+    capsys.readouterr()
+    assert main(["coordination", "--subsystems", "gdp_per_capita,co2_per_gdp", "--year", "2017"]) == 0
+    table = capsys.readouterr().out
+    assert "苏州市" in table and "grade_zh" in table and "grade_en" not in table
 
 
 def test_coordination_errors(capsys):
@@ -100,17 +110,22 @@ def test_coordination_errors(capsys):
 def test_moran_equals_the_method_and_lisa_has_every_city(tmp_path, capsys):
     out = tmp_path / "m.csv"
     assert main(["moran", "--indicator", "gdp_per_capita", "--year", "2019", "--format", "csv", "-o", str(out)]) == 0
-    got = pd.read_csv(out, encoding="utf-8-sig").iloc[0]
+    long = pd.read_csv(out, encoding="utf-8-sig")
+    assert list(long.columns) == ["year", "statistic", "component", "value"]
+    got = long.set_index("component")["value"]
     values = indicator_panel("gdp_per_capita", units()["code"], [2019]).set_index("unit")["value"]
     expected = moran(values, polygon_weights(GEOJSON, ids=values.index), permutations=999, seed=0)
     assert got["I"] == pytest.approx(expected.I, rel=1e-12) and got["n"] == 41
     assert got["I"] > 0.3 and got["p_sim"] < 0.01  # rich cities cluster around Shanghai and south Jiangsu
     assert main(["moran", "--indicator", "gdp_per_capita", "--year", "2019", "--local", "--format", "csv",
                  "-o", str(out)]) == 0
-    local = pd.read_csv(out, encoding="utf-8-sig", dtype={"unit": str}).set_index("unit")
-    assert len(local) == 41 and local.loc["310000", "quadrant"] == "HH" and "cluster_zh" in local
+    long = pd.read_csv(out, encoding="utf-8-sig", dtype={"component": str})
+    quadrants = long[long["statistic"] == "lisa_quadrant"].set_index("component")["value"]
+    assert len(quadrants) == 41 and quadrants["310000"] == "HH"
     assert main(["moran", "--indicator", "gdp_per_capita", "--year", "2019", "--weights", "knn:4"]) == 0
     assert "knn:4" in capsys.readouterr().out
+    assert main(["moran", "--indicator", "gdp_per_capita", "--year", "2019", "--local"]) == 0
+    assert "高-高集聚" in capsys.readouterr().out
 
 
 def test_convergence_long_output_equals_the_methods(tmp_path, capsys):
@@ -119,17 +134,20 @@ def test_convergence_long_output_equals_the_methods(tmp_path, capsys):
     out = tmp_path / "conv.csv"
     assert main(["convergence", "--indicator", "gdp_per_capita", "--from", "2005", "--to", "2019", "--tests",
                  "sigma,beta,club", "--format", "csv", "-o", str(out)]) == 0
-    got = pd.read_csv(out, encoding="utf-8-sig", dtype={"key": str})
-    assert list(got.columns) == ["test", "key", "statistic", "value"]
+    got = pd.read_csv(out, encoding="utf-8-sig", dtype={"year": str, "component": str})
+    assert list(got.columns) == ["year", "statistic", "component", "value"]
     panel = indicator_panel("gdp_per_capita", units()["code"], list(range(2005, 2020)))
     sigma = sigma_convergence(panel)
-    trend = got[got["test"] == "sigma_trend"].set_index("statistic")["value"]
+    assert got[got["statistic"] == "sigma"].set_index("year").loc["2019", "value"] == pytest.approx(
+        sigma.series.set_index("year").loc[2019, "sigma"], rel=1e-12)
+    trend = got[got["statistic"] == "sigma_trend"].set_index("component")["value"]
     assert trend["slope"] == pytest.approx(sigma.slope, rel=1e-12) and trend["slope"] < 0
     beta = beta_convergence(panel, 2005, 2019)
-    row = got[got["test"] == "beta"].set_index("statistic")["value"]
+    row = got[got["statistic"] == "beta"].set_index("component")["value"]
     assert row["beta"] == pytest.approx(beta.beta, rel=1e-12) and row["half_life"] == pytest.approx(beta.half_life)
-    clubs = got[got["test"] == "club"]
-    assert len(clubs) == 41 and clubs["key"].is_unique
+    assert set(got.loc[got["statistic"] == "beta", "year"]) == {"2005-2019"}
+    clubs = got[got["statistic"] == "club"]
+    assert len(clubs) == 41 and clubs["component"].is_unique
     assert main(["convergence", "--indicator", "gdp_per_capita", "--from", "2005", "--to", "2019"]) == 0
     report = capsys.readouterr().out
     assert "【β 收敛（横截面；有控制变量时为条件收敛）】" in report and "上海市" in report
@@ -141,7 +159,8 @@ def test_conditional_convergence_with_a_control(tmp_path):
     out = tmp_path / "cond.csv"
     assert main(["convergence", "--indicator", "gdp_per_capita", "--from", "2005", "--to", "2019", "--tests", "beta",
                  "--controls", "share_tertiary_gdp", "--format", "csv", "-o", str(out)]) == 0
-    got = pd.read_csv(out, encoding="utf-8-sig").set_index("statistic")["value"]
+    long = pd.read_csv(out, encoding="utf-8-sig")
+    got = long[long["statistic"] == "beta"].set_index("component")["value"]
     cities = units()["code"]
     panel = indicator_panel("gdp_per_capita", cities, list(range(2005, 2020)))
     control = indicator_panel("share_tertiary_gdp", cities, [2005]).set_index("unit")[["value"]]

@@ -189,17 +189,25 @@ def _balanced(panel: pd.DataFrame, lang: str) -> pd.DataFrame:
 # ---- convergence -----------------------------------------------------------------------------------
 
 
+LONG = ["year", "statistic", "component", "value"]
+
+
 def convergence_rows(panel: pd.DataFrame, tests: list[str], controls: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Long result: test, key (year, unit or club), statistic, value. ``controls`` (index
-    unit, year; one column per control) make the β tests conditional: the cross-section takes
-    their values in the first year, the panel their values at the start of each interval."""
+    """Long result ``year, statistic, component, value``: σ by year (component ``total``), then
+    for the whole period (year ``2001-2021``) the σ trend, β and panel β estimates (component =
+    the estimate's name), club membership (component = unit, value = club, 0 = divergent) and
+    each club's log t test (statistic ``club_test``, component ``<club>:<b|se|t|n>``).
+    ``controls`` (index unit, year; one column per control) make the β tests conditional: the
+    cross-section takes their values in the first year, the panel their values at the start of
+    each interval."""
     from deltawatch.methods import convergence
 
+    period = f"{int(panel['year'].min())}-{int(panel['year'].max())}"
     rows = []
     if "sigma" in tests:
         sigma = convergence.sigma_convergence(panel, unit="unit", year="year", value="value")
-        rows += [("sigma", int(r.year), "sigma", r.sigma) for r in sigma.series.itertuples()]
-        rows += [("sigma_trend", "", name, getattr(sigma, name)) for name in ("slope", "se", "t", "p")]
+        rows += [(str(int(r.year)), "sigma", "total", r.sigma) for r in sigma.series.itertuples()]
+        rows += [(period, "sigma_trend", name, getattr(sigma, name)) for name in ("slope", "se", "t", "p")]
     complete = panel
     if {"beta", "panel", "club"} & set(tests):
         wide = panel.pivot(index="unit", columns="year", values="value")
@@ -209,21 +217,21 @@ def convergence_rows(panel: pd.DataFrame, tests: list[str], controls: pd.DataFra
         initial = None if controls is None else controls.xs(start, level="year")
         beta = convergence.beta_convergence(complete, start, end, controls=initial, unit="unit", year="year",
                                             value="value")
-        rows += [("beta", f"{start}-{end}", name, getattr(beta, name))
+        rows += [(f"{start}-{end}", "beta", name, getattr(beta, name))
                  for name in ("alpha", "beta", "se", "t", "p", "r2", "n", "speed", "half_life")]
     if "panel" in tests:
         beta = convergence.panel_beta_convergence(complete, controls=controls, unit="unit", year="year",
                                                   value="value")
-        rows += [("panel_beta", "", name, getattr(beta, name))
+        rows += [(period, "panel_beta", name, getattr(beta, name))
                  for name in ("beta", "se", "t", "p", "n", "speed", "half_life")]
     if "club" in tests:
         clubs = convergence.club_convergence(complete, unit="unit", year="year", value="value")
         for number, members in enumerate(clubs.clubs, start=1):
-            rows += [("club", str(unit), "club", number) for unit in members]
-        rows += [("club", str(unit), "club", 0) for unit in clubs.divergent]
-        rows += [("club_test", str(r.club), name, getattr(r, name)) for r in clubs.tests.itertuples()
+            rows += [(period, "club", str(unit), number) for unit in members]
+        rows += [(period, "club", str(unit), 0) for unit in clubs.divergent]
+        rows += [(period, "club_test", f"{r.club}:{name}", getattr(r, name)) for r in clubs.tests.itertuples()
                  for name in ("n", "b", "se", "t")]
-    return pd.DataFrame(rows, columns=["test", "key", "statistic", "value"])
+    return pd.DataFrame(rows, columns=LONG)
 
 
 REPORT = {
@@ -238,30 +246,36 @@ REPORT = {
 }
 
 
+def _verdict(values: dict, column: int) -> str:
+    if "p" in values and ("slope" in values or "beta" in values):
+        sign = values.get("slope", values.get("beta"))
+        return REPORT["converging" if sign < 0 and values["p"] < 0.05 else "not_converging"][column]
+    return REPORT["converging" if values.get("t", -np.inf) > -1.65 else "not_converging"][column]
+
+
 def convergence_report(result: pd.DataFrame, names: dict, lang: str) -> str:
     """The convergence results as text for people: each test with its verdict, clubs by name."""
     column = 1 if lang == "en" else 0
     lines = []
-    for test, rows in result.groupby("test", sort=False):
-        lines.append(f"【{REPORT[test][column]}】")
-        if test == "sigma":
-            lines.append("  " + "  ".join(f"{k}: {v:.4f}" for k, v in zip(rows["key"], rows["value"])))
-        elif test == "club":
+    for statistic, rows in result.groupby("statistic", sort=False):
+        lines.append(f"【{REPORT[statistic][column]}】")
+        if statistic == "sigma":
+            lines.append("  " + "  ".join(f"{y}: {v:.4f}" for y, v in zip(rows["year"], rows["value"])))
+        elif statistic == "club":
             clubs = sorted(rows.groupby("value"), key=lambda item: (item[0] == 0, item[0]))  # divergent last
             for club, members in clubs:
                 label = REPORT["divergent"][column] if club == 0 else f"{'Club' if lang == 'en' else '俱乐部'} {int(club)}"
-                lines.append(f"  {label} ({len(members)}): " + "、".join(names.get(k, k) for k in members["key"]))
-        else:
-            for key, group in rows.groupby("key", sort=False):
-                values = dict(zip(group["statistic"], group["value"]))
+                lines.append(f"  {label} ({len(members)}): " + "、".join(names.get(k, k) for k in members["component"]))
+        elif statistic == "club_test":
+            parts = rows["component"].str.split(":", expand=True)
+            for club, group in rows.assign(club=parts[0], name=parts[1]).groupby("club", sort=False):
+                values = dict(zip(group["name"], group["value"]))
                 text = "  ".join(f"{k} = {v:.4g}" for k, v in values.items())
-                verdict = ""
-                if "p" in values and ("slope" in values or "beta" in values):
-                    sign = values.get("slope", values.get("beta"))
-                    verdict = REPORT["converging" if sign < 0 and values["p"] < 0.05 else "not_converging"][column]
-                elif "t" in values:
-                    verdict = REPORT["converging" if values["t"] > -1.65 else "not_converging"][column]
-                lines.append(f"  {key + ': ' if key else ''}{text}  → {verdict}")
+                lines.append(f"  {club}: {text}  → {_verdict(values, column)}")
+        else:
+            values = dict(zip(rows["component"], rows["value"]))
+            text = "  ".join(f"{k} = {v:.4g}" for k, v in values.items())
+            lines.append(f"  {rows['year'].iloc[0]}: {text}  → {_verdict(values, column)}")
     return "\n".join(lines) + "\n"
 
 
@@ -332,8 +346,10 @@ def cmd_coordination(args) -> int:
     result = coupling_coordination(scores, weights=weights, model=args.model, closed=args.closed)
     names = dict(zip(table["code"], table["name_zh" if args.lang != "en" else "name_en"]))
     full = scores.join(result).reset_index()
+    long = full.melt(id_vars=["unit", "year"], value_vars=[*scores.columns, "C", "T", "D", "band"],
+                     var_name="statistic", value_name="value").rename(columns={"unit": "component"})
     full.insert(1, "name", full["unit"].map(names))
-    _emit(full, args, full.drop(columns=["grade_en" if args.lang != "en" else "grade_zh"]))
+    _emit(long[LONG], args, full.drop(columns=["grade_en" if args.lang != "en" else "grade_zh"]))
     return 0
 
 
@@ -359,19 +375,21 @@ def cmd_moran(args) -> int:
         values = np.log(values[values > 0])
     w = _spatial_weights(args.weights, values.index)
     result = moran(values, w, permutations=args.permutations, seed=args.seed)
-    row = pd.DataFrame([{"year": args.year, "indicator": args.indicator, "n": result.n, "I": result.I,
-                         "EI": result.EI, "z_norm": result.z_norm, "p_norm": result.p_norm,
-                         "z_sim": result.z_sim, "p_sim": result.p_sim, "permutations": result.permutations,
-                         "weights": args.weights}])
-    if not args.local:
-        _emit(row, args)
-        return 0
-    print(row.to_string(index=False), file=sys.stderr)
-    local = local_moran(values, w, permutations=args.permutations, seed=args.seed).reset_index()
-    names = dict(zip(table["code"], table["name_zh" if args.lang != "en" else "name_en"]))
-    local.insert(1, "name", local["unit"].map(names))
-    local = local.drop(columns=["cluster_en" if args.lang != "en" else "cluster_zh"])
-    _emit(local, args)
+    stats = {"I": result.I, "EI": result.EI, "z_norm": result.z_norm, "p_norm": result.p_norm,
+             "z_sim": result.z_sim, "p_sim": result.p_sim, "n": result.n}
+    long = pd.DataFrame([(args.year, "moran", name, value) for name, value in stats.items()], columns=LONG)
+    people = pd.DataFrame([{"year": args.year, "indicator": args.indicator, **stats, "weights": args.weights}])
+    if args.local:
+        print(people.to_string(index=False), file=sys.stderr)
+        local = local_moran(values, w, permutations=args.permutations, seed=args.seed)
+        long = pd.concat([long, pd.DataFrame(
+            [(args.year, f"lisa_{name}", unit, value) for name in ("Ii", "z_sim", "p_sim", "quadrant")
+             for unit, value in local[name].items()], columns=LONG)], ignore_index=True)
+        names = dict(zip(table["code"], table["name_zh" if args.lang != "en" else "name_en"]))
+        people = local.reset_index()
+        people.insert(1, "name", people["unit"].map(names))
+        people = people.drop(columns=["cluster_en" if args.lang != "en" else "cluster_zh"])
+    _emit(long, args, people)
     return 0
 
 
