@@ -22,10 +22,11 @@ import pandas as pd
 from deltawatch import cli
 
 MESSAGES = {
-    "built": {"zh": "已构建“{name}”：{units} 个单元 × {indicators} 个指标，{nodes} 个节点，用时 {seconds:.3f} 秒",
-              "en": "Built “{name}”: {units} units × {indicators} indicators, {nodes} nodes, in {seconds:.3f} s"},
+    "built": {"zh": "已构建“{name}”：{units} 个单元{years} × {indicators} 个指标，{nodes} 个节点，用时 {seconds:.3f} 秒",
+              "en": "Built “{name}”: {units} units{years} × {indicators} indicators, {nodes} nodes, in {seconds:.3f} s"},
+    "years": {"zh": " × {n} 年", "en": " × {n} years"},
     "top": {"zh": "{node} 排名前列：{units}", "en": "{node}, top ranks: {units}"},
-    "excluded": {"zh": "数据不足被筛除的单元：{units}", "en": "Units screened out for lack of data: {units}"},
+    "excluded": {"zh": "数据不足被筛除的单元：{n} 个（{units}{more}）", "en": "Screened out for lack of data: {n} ({units}{more})"},
     "imputed": {"zh": "插补 {imputed} 个单元格，处理异常值 {treated} 个", "en": "{imputed} cells imputed, {treated} points treated"},
     "warning": {"zh": "注意：{text}", "en": "Note: {text}"},
     "written": {"zh": "已写入 {path}（{rows} 行）", "en": "Wrote {path} ({rows} rows)"},
@@ -170,12 +171,18 @@ def cmd_build(args) -> int:
     result = build(spec, data, year=year)
     seconds = time.perf_counter() - start
     lang = args.lang
-    print(say("built", lang, name=spec.name or spec.name_en, units=len(result.scores), indicators=len(spec.indicators),
+    index = result.scores.index
+    panel = isinstance(index, pd.MultiIndex)
+    units = index.get_level_values("unit_code").nunique() if panel else len(index)
+    years = say("years", lang, n=index.get_level_values("year").nunique()) if panel else ""
+    print(say("built", lang, name=spec.name or spec.name_en, units=units, years=years, indicators=len(spec.indicators),
               nodes=len(spec.nodes), seconds=seconds), file=sys.stderr)
     print(_top(result, data, lang), file=sys.stderr)
     print(say("imputed", lang, imputed=len(result.imputed), treated=len(result.treated)), file=sys.stderr)
     if result.excluded:
-        print(say("excluded", lang, units=", ".join(map(str, result.excluded))), file=sys.stderr)
+        shown = ", ".join("/".join(map(str, u)) if isinstance(u, tuple) else str(u) for u in result.excluded[:10])
+        print(say("excluded", lang, n=len(result.excluded), units=shown, more=" …" if len(result.excluded) > 10 else ""),
+              file=sys.stderr)
     for text in result.warnings:
         print(say("warning", lang, text=text), file=sys.stderr)
     _write(result.long(), args.out, lang)

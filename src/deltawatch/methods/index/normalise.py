@@ -35,6 +35,8 @@ methodology (SDSN bounds).
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 from scipy.stats import rankdata
@@ -237,7 +239,9 @@ def normalise_block(values: np.ndarray, setting, spec, table: Table, columns) ->
         if setting.method in _NEEDS_META:
             params["meta"] = _meta(spec, table, columns, rows)
             _check_meta(setting.method, params["meta"])
-        out[rows] = method.function(oriented[rows], **params)
+        with warnings.catch_warnings():  # an indicator without any value in a year stays missing, said
+            warnings.simplefilter("ignore", RuntimeWarning)  # once by the build's warnings, not by NumPy
+            out[rows] = method.function(oriented[rows], **params)
     return out
 
 
