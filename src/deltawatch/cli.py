@@ -47,6 +47,10 @@ MESSAGES = {
 }
 
 
+class UserError(Exception):
+    """A mistake of the user's, already worded in their language: printed, exit status 2."""
+
+
 def say(key: str, lang: str, catalogue: dict | None = None, **params) -> str:
     """A message in the user's language, from ``catalogue`` (default: this module's)."""
     return (catalogue or MESSAGES)[key]["en" if lang == "en" else "zh"].format(**params)
@@ -335,6 +339,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         _setup_django()
         return args.handler(args)
+    except UserError as exc:
+        print(exc, file=sys.stderr)
+        return 2
     except (ImproperlyConfigured, OperationalError) as exc:
         # Configuration and connection problems are the user's to fix: say how, without a traceback.
         print(f"deltawatch: {exc}", file=sys.stderr)

@@ -83,25 +83,21 @@ def _years(text: str | None, lang: str):
     try:
         return cli.parse_years(text)
     except ValueError:
-        raise _Stop(say("bad_years", lang, text=text)) from None
-
-
-class _Stop(Exception):
-    """A user error already worded: print it, exit 2."""
+        raise cli.UserError(say("bad_years", lang, text=text)) from None
 
 
 def _input(args, spec, one_year: bool):
     """(data, year for the engine, source label, data vintage)."""
     years = _years(args.year, args.lang)
     if one_year and years and len(years) > 1:
-        raise _Stop(say("one_year", args.lang, text=args.year))
+        raise cli.UserError(say("one_year", args.lang, text=args.year))
     if args.data:
         if not os.path.isfile(args.data):
-            raise _Stop(say("no_file", args.lang, path=args.data))
+            raise cli.UserError(say("no_file", args.lang, path=args.data))
         try:
             data = read_data(args.data, spec)
         except (OSError, ValueError) as exc:
-            raise _Stop(say("unreadable", args.lang, path=args.data, reason=exc)) from None
+            raise cli.UserError(say("unreadable", args.lang, path=args.data, reason=exc)) from None
         year_column = spec.data.get("year")
         if years and year_column and year_column in data.columns:
             data = data[data[year_column].isin(years)]
@@ -244,7 +240,7 @@ def cmd_from_coinr(args) -> int:
     from deltawatch.methods.index.coinr import spec_from_coinr
 
     if not os.path.isfile(args.imeta):
-        raise _Stop(say("no_file", args.lang, path=args.imeta))
+        raise cli.UserError(say("no_file", args.lang, path=args.imeta))
     spec = spec_from_coinr(args.imeta, name=args.name or "", name_en=args.name or "")
     out = args.out or "-"
     if out == "-":
@@ -266,9 +262,6 @@ def run(args) -> int:
         return args.index_handler(args)
     except IndexSpecError as exc:
         print(exc.message(args.lang), file=sys.stderr)
-        return 2
-    except _Stop as exc:
-        print(exc, file=sys.stderr)
         return 2
 
 

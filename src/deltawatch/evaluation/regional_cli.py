@@ -40,13 +40,9 @@ def say(key: str, lang: str, **params) -> str:
     return cli.say(key, lang, catalogue=MESSAGES, **params)
 
 
-class _Stop(Exception):
-    """A user error already worded: printed, exit 2."""
-
-
-def _unknown(kind: str, text: str, lang: str) -> _Stop:
+def _unknown(kind: str, text: str, lang: str) -> cli.UserError:
     zh, en = KINDS[kind]
-    return _Stop(say("unknown", lang, kind=zh, kind_en=en, text=text))
+    return cli.UserError(say("unknown", lang, kind=zh, kind_en=en, text=text))
 
 
 def _years(args) -> list[int] | None:
@@ -75,7 +71,7 @@ def _panel(indicator: str, table: pd.DataFrame, years, lang: str) -> pd.DataFram
     except UnknownSelection:
         raise _unknown("indicator", indicator, lang) from None
     if panel.empty:
-        raise _Stop(say("no_data", lang, indicator=indicator))
+        raise cli.UserError(say("no_data", lang, indicator=indicator))
     return panel
 
 
@@ -309,10 +305,10 @@ def parse_subsystems(text: str, lang: str) -> dict[str, list[str]]:
         codes = codes or name
         parts = [c.strip() for c in codes.split("+") if c.strip()]
         if not parts:
-            raise _Stop(say("bad_subsystem", lang, text=item))
+            raise cli.UserError(say("bad_subsystem", lang, text=item))
         out[name.strip()] = parts
     if len(out) < 2:
-        raise _Stop(say("bad_subsystem", lang, text=text))
+        raise cli.UserError(say("bad_subsystem", lang, text=text))
     return out
 
 
@@ -397,9 +393,6 @@ def cmd_moran(args) -> int:
 def run(args) -> int:
     try:
         return args.regional_handler(args)
-    except _Stop as exc:
-        print(exc, file=sys.stderr)
-        return 2
     except ValueError as exc:  # the methods' own checks, worded for the user
         print(exc, file=sys.stderr)
         return 2
