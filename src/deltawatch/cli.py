@@ -28,6 +28,7 @@ MESSAGES = {
     "import_failed": {"zh": "导入失败，未写入任何数据。", "en": "Import failed; nothing was written."},
     "no_file": {"zh": "文件不存在：{path}", "en": "No such file: {path}"},
     "exported": {"zh": "已导出 {n} 行到 {path}", "en": "Exported {n} rows to {path}"},
+    "written": {"zh": "已写入 {path}（{rows} 行）", "en": "Wrote {path} ({rows} rows)"},
     "bad_years": {"zh": "年份应写作 2019、2010-2020 或 2015,2020：{text}",
                   "en": "Years are written 2019, 2010-2020 or 2015,2020: {text}"},
     "unknown_group": {"zh": "未知的区域组：{code}", "en": "Unknown region group: {code}"},
@@ -52,8 +53,10 @@ class UserError(Exception):
 
 
 def say(key: str, lang: str, catalogue: dict | None = None, **params) -> str:
-    """A message in the user's language, from ``catalogue`` (default: this module's)."""
-    return (catalogue or MESSAGES)[key]["en" if lang == "en" else "zh"].format(**params)
+    """A message in the user's language, from ``catalogue`` when it has the key, else from this
+    module's (messages every command shares: no_file, written, bad_years …)."""
+    source = catalogue if catalogue and key in catalogue else MESSAGES
+    return source[key]["en" if lang == "en" else "zh"].format(**params)
 
 
 def _setup_django():

@@ -29,7 +29,6 @@ MESSAGES = {
     "excluded": {"zh": "数据不足被筛除的单元：{n} 个（{units}{more}）", "en": "Screened out for lack of data: {n} ({units}{more})"},
     "imputed": {"zh": "插补 {imputed} 个单元格，处理异常值 {treated} 个", "en": "{imputed} cells imputed, {treated} points treated"},
     "warning": {"zh": "注意：{text}", "en": "Note: {text}"},
-    "written": {"zh": "已写入 {path}（{rows} 行）", "en": "Wrote {path} ({rows} rows)"},
     "audit": {"zh": "审计工作簿已写入 {path}", "en": "Audit workbook written to {path}"},
     "saved": {"zh": "已保存为指数运行 #{id}（管理后台 → 监测评估 → 指数运行）",
               "en": "Saved as index run #{id} (admin → evaluation → index runs)"},
@@ -47,8 +46,8 @@ MESSAGES = {
 
 
 def say(key: str, lang: str, **params) -> str:
-    """A message of this module, or of the ``deltawatch`` command (``no_file``, ``bad_years``)."""
-    return cli.say(key, lang, catalogue=MESSAGES if key in MESSAGES else cli.MESSAGES, **params)
+    """A message of this module, or one the ``deltawatch`` command shares (``no_file`` …)."""
+    return cli.say(key, lang, catalogue=MESSAGES, **params)
 
 
 PACKAGED = Path(__file__).resolve().parents[1] / "defaults" / "data" / "indices"

@@ -31,7 +31,6 @@ MESSAGES = {
                       "en": "A subsystem is written CODE or NAME=CODE+CODE, got: {text}"},
     "spec_scores": {"zh": "指数 {name} 的得分不在 0–100 之间，不能作为子系统得分", "en": "The scores of {name} are not on 0–100"},
     "missing_units": {"zh": "{year} 年缺少数据的单元：{units}", "en": "Units without data in {year}: {units}"},
-    "written": {"zh": "已写入 {path}（{rows} 行）", "en": "Wrote {path} ({rows} rows)"},
 }
 KINDS = {"indicator": ("指标", "indicator"), "group": ("区域组", "region group"), "level": ("层级", "level")}
 
