@@ -167,3 +167,19 @@ def test_conditional_convergence_with_a_control(tmp_path):
     expected = beta_convergence(panel, 2005, 2019, controls=control.rename(columns={"value": "share_tertiary_gdp"}))
     assert got["beta"] == pytest.approx(expected.beta, rel=1e-12) and got["n"] == expected.n
     assert got["beta"] != pytest.approx(beta_convergence(panel, 2005, 2019).beta, rel=1e-3)  # the control enters
+
+
+def test_coordination_of_the_dimensions_of_an_index(tmp_path):
+    from deltawatch.evaluation.index_cli import load
+    from deltawatch.evaluation.index_services import frame_from_database
+    from deltawatch.methods.index import build
+
+    out = tmp_path / "hqd.csv"
+    assert main(["coordination", "--spec", "yrd_hqd", "--year", "2017", "--format", "csv", "-o", str(out)]) == 0
+    got = coordination_frame(out)
+    spec = load("yrd_hqd")
+    scores = build(spec, frame_from_database(spec, years=[2017])[0]).scores.xs(2017, level="year")
+    dimensions = ["innovation", "coordination", "green", "openness", "sharing"]
+    np.testing.assert_allclose(got.loc[scores.index, dimensions], scores[dimensions] / 100, rtol=1e-12)
+    expected = coupling_coordination(scores[dimensions] / 100)
+    np.testing.assert_allclose(got.loc[scores.index, "D"], expected["D"], rtol=1e-12)

@@ -3,6 +3,7 @@
     deltawatch disparity --indicator gdp_per_capita --by province --weight population --from 1990 --to 2021
     deltawatch convergence --indicator gdp_per_capita --from 2000 --to 2019
     deltawatch coordination --subsystems "经济=gdp_per_capita+share_tertiary_gdp,生态=co2_per_gdp" --year 2017
+    deltawatch coordination --spec yrd_hqd --year 2017          # the five HQD dimensions as subsystems
     deltawatch moran --indicator gdp_per_capita --year 2019 [--local]
 
 Units default to the 41 prefecture-level cities (Shanghai one of them); ``--level county |
@@ -331,12 +332,41 @@ def subsystem_scores(subsystems: dict[str, list[str]], table, years, lang: str) 
     return pd.DataFrame(columns).dropna()
 
 
+def index_subsystem_scores(spec_name: str, nodes: str | None, table, years, lang: str) -> pd.DataFrame:
+    """Subsystem scores from a composite index: the scores of the chosen nodes (default: the
+    root's children, e.g. the five HQD dimensions) over the spec's normalisation range, so in
+    [0, 1]. Index (unit, year)."""
+    from deltawatch.methods.index import build
+
+    from .index_cli import load
+    from .index_services import frame_from_database
+
+    spec = load(spec_name)
+    chosen = [n.strip() for n in nodes.split(",")] if nodes else spec.children[spec.root]
+    unknown = [n for n in chosen if n not in spec.levels]
+    if unknown:
+        raise cli.UserError(say("bad_subsystem", lang, text=", ".join(unknown)))
+    normalise = spec.step("normalise")
+    low, high = (normalise.params["low"], normalise.params["high"]) if normalise.method == "minmax" else (0.0, 100.0)
+    data, _ = frame_from_database(spec, years=years, group=None)
+    scores = build(spec, data).scores[chosen]
+    scores = (scores - low) / (high - low)
+    scores.index = scores.index.set_names(["unit", "year"])
+    return scores.dropna()
+
+
 def cmd_coordination(args) -> int:
     from deltawatch.methods.coordination import coupling_coordination
 
     table = _units(args)
     years = _years(args)
-    scores = subsystem_scores(parse_subsystems(args.subsystems, args.lang), table, years, args.lang)
+    if args.spec:
+        scores = index_subsystem_scores(args.spec, args.subsystems, table, years, args.lang)
+        scores = scores[scores.index.get_level_values("unit").isin(table["code"])]
+    elif args.subsystems:
+        scores = subsystem_scores(parse_subsystems(args.subsystems, args.lang), table, years, args.lang)
+    else:
+        raise cli.UserError(say("bad_subsystem", args.lang, text=""))
     weights = [float(w) for w in args.weights.split(",")] if args.weights else None
     result = coupling_coordination(scores, weights=weights, model=args.model, closed=args.closed)
     names = dict(zip(table["code"], table["name_zh" if args.lang != "en" else "name_en"]))
@@ -428,8 +458,9 @@ def add_parsers(commands) -> None:
     convergence.set_defaults(handler=run, regional_handler=cmd_convergence)
 
     coordination = commands.add_parser("coordination", help="耦合协调度 / coupling coordination degree")
-    coordination.add_argument("--subsystems", required=True,
-                              help="子系统: 指标代码, 或 名称=指标+指标, 逗号分隔 (至少两个)")
+    coordination.add_argument("--subsystems",
+                              help="子系统: 指标代码, 或 名称=指标+指标, 逗号分隔 (至少两个); 与 --spec 同用时为指数节点")
+    coordination.add_argument("--spec", help="以综合指数的节点为子系统 (如 yrd_hqd: 五个维度得分), 得分按标准化区间换算到 0–1")
     coordination.add_argument("--year", type=int)
     coordination.add_argument("--from", dest="first", type=int)
     coordination.add_argument("--to", dest="last", type=int)
