@@ -11,6 +11,8 @@ A value that cannot be imputed (a whole group missing, no earlier year) stays mi
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 
@@ -29,6 +31,11 @@ def _group_codes(keys: list[np.ndarray], n: int) -> np.ndarray:
 
 def _fill_by_keys(values: np.ndarray, keys: list[np.ndarray], how: str) -> np.ndarray:
     """Missing cells ← the mean or median of their column over the rows sharing the keys."""
+    if not keys:  # a cross-section: one group, NumPy's own NaN-aware column statistics
+        with warnings.catch_warnings():  # a column without any value stays missing
+            warnings.simplefilter("ignore", RuntimeWarning)
+            fill = np.nanmedian(values, axis=0) if how == "median" else np.nanmean(values, axis=0)
+        return np.where(np.isnan(values), fill, values)
     codes = _group_codes(keys, len(values))
     if how == "median":
         filled = pd.DataFrame(values).groupby(codes, sort=False).transform("median").to_numpy(dtype=float)

@@ -51,8 +51,12 @@ __all__ = ["METHODS", "apply", "lowest_value"]
 # ---- cross-sectional methods: x is oriented (× direction), one year or the pooled panel --------
 def minmax(x, low: float = 0.0, high: float = 100.0, **_):
     lo, hi = np.nanmin(x, axis=0), np.nanmax(x, axis=0)
+    y = x - lo  # in place from here: one temporary for a whole table
     with np.errstate(invalid="ignore", divide="ignore"):
-        return (x - lo) / (hi - lo) * (high - low) + low
+        y /= hi - lo  # divide first: (high − low)/(hi − lo) overflows for a tiny range
+    y *= high - low
+    y += low
+    return y
 
 
 def zscore(x, mean: float = 0.0, sd: float = 1.0, **_):
@@ -234,8 +238,15 @@ def normalise_block(values: np.ndarray, setting, spec, table: Table, columns) ->
         return method.function(values, table=table, direction=nodes_direction, **setting.params)
     params = {k: v for k, v in setting.params.items() if k != "pooled"}
     oriented = values * nodes_direction
+    slices = table.year_slices(pooled=setting.params.get("pooled", False))
+    if len(slices) == 1 and setting.method not in _NEEDS_META:  # a cross-section: the table at once
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            return method.function(oriented, **params)
     out = np.full_like(values, np.nan)
-    for rows in table.year_slices(pooled=setting.params.get("pooled", False)):
+    for rows in slices:
+        if len(rows) == len(values):  # one slice of every row: plain slicing, no gather and scatter copies
+            rows = slice(None)
         if setting.method in _NEEDS_META:
             params["meta"] = _meta(spec, table, columns, rows)
             _check_meta(setting.method, params["meta"])

@@ -45,6 +45,8 @@ def _moments(x: np.ndarray, axis: int = 0):
             mean = np.where(mask, x, 0.0).sum(axis=axis, keepdims=True) / np.expand_dims(n, axis)
             d = np.where(mask, x - mean, 0.0)
     d2 = d * d
+    if x.ndim == 2 and axis == 0:  # einsum sums the products without building them
+        return n, d2.sum(axis=0), np.einsum("ij,ij->j", d2, d), np.einsum("ij,ij->j", d2, d2)
     return n, d2.sum(axis=axis), (d2 * d).sum(axis=axis), (d2 * d2).sum(axis=axis)
 
 
@@ -94,7 +96,7 @@ def _passes(skew, kurt, skew_limit: float, kurt_limit: float):
     return np.isnan(skew) | np.isnan(kurt) | (np.abs(skew) < skew_limit) | (kurt < kurt_limit)
 
 
-def winsorise_columns(X: np.ndarray, winmax: int | None = 5, skew: float = 2.0, kurt: float = 3.5):
+def winsorise_columns(X: np.ndarray, winmax: int | None = 5, skew: float = 2.0, kurt: float = 3.5, start=None):
     """COINr's ``winsorise`` applied to every column of X at once.
 
     The failing columns advance in lockstep, one round per loop: each round replaces, in each
@@ -102,14 +104,15 @@ def winsorise_columns(X: np.ndarray, winmax: int | None = 5, skew: float = 2.0, 
     next value, then re-checks all of them with one vectorised skew/kurtosis. Returns the
     treated matrix, points winsorised per column (the latest high plus the latest low set, as
     COINr counts them), boolean masks of the latest high and low sets, and the skew, kurtosis
-    and pass flag of each column after treatment.
+    and pass flag of each column after treatment. ``start`` = (skew, kurtosis) of X when the
+    caller has them already.
     """
     X = np.array(X, dtype=float)
     k = X.shape[1]
     high = np.zeros(X.shape, dtype=bool)
     low = np.zeros(X.shape, dtype=bool)
     n_win = np.zeros(k, dtype=int)
-    s, ku = _skew_kurt(X)
+    s, ku = (np.array(a, dtype=float) for a in start) if start is not None else _skew_kurt(X)
     passing = _passes(s, ku, skew, kurt)
     stuck = np.zeros(k, dtype=bool)
     limit = np.inf if winmax is None else winmax
@@ -174,7 +177,8 @@ def _treat_block(block: np.ndarray, method: str, winmax, skew: float, kurtosis_l
     logged = np.full(block.shape[1], method == "log")
     failing = np.flatnonzero(~pass0) if method != "log" else np.array([], dtype=int)
     if len(failing):
-        treated, n_win, high, low, s1, k1, pass1 = winsorise_columns(block[:, failing], winmax, skew, kurtosis_limit)
+        treated, n_win, high, low, s1, k1, pass1 = winsorise_columns(
+            block[:, failing], winmax, skew, kurtosis_limit, start=(skew0[failing], kurt0[failing]))
         keep = pass1 | (method == "winsorise")
         out[:, failing[keep]] = treated[:, keep]
         marks[:, failing[keep]] = np.where(high[:, keep], 1, np.where(low[:, keep], 2, 0))
