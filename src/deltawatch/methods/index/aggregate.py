@@ -86,7 +86,7 @@ def label(setting, lang: str) -> str:
 
 
 # ---- the means: one transform, one weighted mean, one inverse -----------------------------------
-def _weighted_mean(X, W, G, transform, inverse, min_availability: float, total: bool = False):
+def _weighted_mean(X, W, G, transform, inverse, min_availability: float):
     """Per parent (columns of the membership matrix G): inverse(Σ w f(x) / Σ w) over the
     available children of each row, for every run. X (R, n, k), W (R, k), G (k, p)."""
     mask = ~np.isnan(X)
@@ -100,8 +100,6 @@ def _weighted_mean(X, W, G, transform, inverse, min_availability: float, total: 
             numerator = (T * W[:, None, :]) @ G
             denominator = (mask * W[:, None, :]) @ G
         out = inverse(numerator / denominator)
-        if total:
-            out = numerator / denominator * (W @ G)[:, None, :]
     if complete:
         out[np.broadcast_to(denominator == 0, out.shape)] = np.nan
         return out
@@ -137,7 +135,8 @@ def generalised(X, W, G, p: float = 1.0, min_availability=0.0, **_):
 
 
 def weighted_sum(X, W, G, min_availability=0.0, **_):
-    return _weighted_mean(X, W, G, lambda x: x, lambda m: m, min_availability, total=True)
+    # the weighted mean times the total weight: a missing child scales the sum by Σw / Σw_available
+    return arithmetic(X, W, G, min_availability) * (W @ G)[:, None, :]
 
 
 # ---- methods that compare units: one parent at a time, within one year -----------------------

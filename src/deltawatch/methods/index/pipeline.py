@@ -21,7 +21,7 @@ from .errors import IndexSpecError
 from .result import IndexResult, LazyFrames, StepRecord
 from .table import Table, data_hash, rank_desc, read_table
 
-__all__ = ["build", "run_prefix", "score_runs", "base_weights", "ranks_by_year", "Prefix"]
+__all__ = ["build", "run_prefix", "score_runs", "base_weights", "ranks_by_year", "failure", "Prefix"]
 
 MODULES = {"denominate": denominate, "screen": screen, "impute": impute, "treat": treat, "normalise": normalise}
 DATASETS = {"denominate": "Denominated", "screen": "Screened", "impute": "Imputed", "treat": "Treated",
@@ -128,7 +128,9 @@ def score_runs(spec, table: Table, tree: Tree, weights: np.ndarray, noise=None):
     return scores, failures, used
 
 
-def _failure_error(spec, tree: Tree, table: Table, detail) -> IndexSpecError:
+def failure(spec, tree: Tree, table: Table, detail) -> IndexSpecError:
+    """The error of a mean that met a value ≤ 0 (a failure reported by ``aggregate_tree``),
+    naming the node, the method, the unit, the child and the value."""
     level, parent, row, child, value = detail
     setting = spec.step("aggregate").setting_for(level)
     unit = table.row_keys()[row]
@@ -182,7 +184,7 @@ def build(spec, data: pd.DataFrame | Table, year: int | None = None) -> IndexRes
     base = base_weights(spec, tree)
     scores, failures, used = score_runs(spec, table, tree, base[None])
     if failures:
-        raise _failure_error(spec, tree, table, failures[0])
+        raise failure(spec, tree, table, failures[0])
     scores = scores[0]
     prefix.datasets["Aggregated"] = lambda: table.frame(scores, tree.codes)
     aggregate_step = spec.step("aggregate")

@@ -18,7 +18,7 @@ import copy
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -215,8 +215,7 @@ class IndexSpec:
             raise IndexSpecError("no_nodes")
         parents = {n.parent for n in nodes if n.parent}
         # Aggregates point in no direction of their own: only indicators need one.
-        nodes = tuple(n if n.code not in parents or n.direction else Node(**{**n.__dict__, "direction": 1})
-                      for n in nodes)
+        nodes = tuple(n if n.code not in parents or n.direction else replace(n, direction=1) for n in nodes)
         steps = tuple(cls._step(item, k) for k, item in enumerate(raw.get("pipeline") or []))
         spec = cls(name=str(raw.get("name") or ""), name_en=str(raw.get("name_en") or ""),
                    description=str(raw.get("description") or ""), nodes=nodes, pipeline=steps, data=data,

@@ -55,10 +55,10 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from .aggregate import Tree, label
+from .aggregate import Tree
 from .errors import IndexSpecError
 from .params import resolve
-from .pipeline import base_weights, run_prefix, score_runs
+from .pipeline import base_weights, failure, run_prefix, score_runs
 from .spec import STEP_METHODS, IndexSpec, Setting
 from .table import Table, rank_desc, read_table
 
@@ -73,7 +73,6 @@ DEFAULT_FACTORS = [
     {"name": "weights", "noise": 0.25},
     {"name": "aggregation", "step": "aggregate", "alternatives": [{"method": "arithmetic"}, {"method": "geometric"}]},
 ]
-_PREFIX_STEPS = {"denominate", "screen", "impute", "treat", "normalise"}
 
 
 @dataclass(frozen=True)
@@ -257,13 +256,10 @@ def _run(spec: IndexSpec, table: Table, factors: list[Factor], U: np.ndarray, ta
     rng = np.random.default_rng(seed)
     noise_factor = next((f for f in factors if f.noise), None)
     noise = None
-    groups: dict[str, list[int]] = {}
-    for r, settings in enumerate(plan.settings):
-        prefix_key = json.dumps({k: v.to_dict() for k, v in sorted(settings.items()) if k in _PREFIX_STEPS},
-                                sort_keys=True, default=str)
-        post_key = json.dumps({k: v.to_dict() for k, v in sorted(settings.items()) if k not in _PREFIX_STEPS},
-                              sort_keys=True, default=str)
-        groups.setdefault(prefix_key + "|" + post_key, []).append(r)
+    groups: dict[str, list[int]] = {}  # runs with the same settings; run_prefix's cache shares the steps
+    for r, settings in enumerate(plan.settings):  # before aggregation between groups that differ only after
+        key = json.dumps({k: v.to_dict() for k, v in settings.items()}, sort_keys=True, default=str)
+        groups.setdefault(key, []).append(r)
     for members in groups.values():
         variant = _variant(spec, plan.settings[members[0]])
         prefix = run_prefix(variant, table, cache, keep=False)
@@ -282,10 +278,8 @@ def _run(spec: IndexSpec, table: Table, factors: list[Factor], U: np.ndarray, ta
             scores[np.ix_(batch, columns)] = result[:, :, target_column]
             for local, detail in failed.items():
                 run = int(batch[local])
-                level, parent, row, child, value = detail
-                setting = variant.step("aggregate").setting_for(level)
-                failures[run] = (f"{label(setting, 'en')} at {tree.codes[parent]}: "
-                                 f"{prefix.table.units[row]} · {tree.codes[child]} = {value:g}")
+                error = failure(variant, tree, prefix.table, detail)
+                failures[run] = f"{error.params['method_en']} at {error.params['where']}: {error.params['detail']}"
                 scores[run] = np.nan
     return units, scores, failures, plan.labels
 
