@@ -11,17 +11,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 from django.db.models import Q
 
 from deltawatch.indicators.models import Indicator
-from deltawatch.observations.models import Observation
+from deltawatch.observations.services import export_frame
 from deltawatch.regions.models import Region, RegionGroup
 
-__all__ = ["LEVELS", "units", "indicator_panel", "population_indicator", "grouping", "city_weights", "GEOJSON"]
+__all__ = ["units", "indicator_panel", "population_indicator", "grouping", "city_weights", "balanced",
+           "GEOJSON"]
 
-LEVELS = ("prefecture", "county", "province")
 DEFAULT_GROUP = "yrd41"
 GEOJSON = Path(__file__).resolve().parents[1] / "defaults" / "data" / "geo" / "yrd41_cities.geojson"
 PROVINCES = ("310000", "320000", "330000", "340000")
@@ -75,11 +74,8 @@ def indicator_panel(indicator: str, codes, years=None) -> pd.DataFrame:
     """Current values of one indicator: long frame unit, year, value."""
     if not Indicator.objects.filter(code=indicator).exists():
         raise UnknownSelection(indicator)
-    query = Observation.objects.filter(is_current=True, indicator__code=indicator, region__code__in=list(codes))
-    if years:
-        query = query.filter(year__in=list(years))
-    rows = list(query.values_list("region__code", "year", "value"))
-    return pd.DataFrame(rows, columns=["unit", "year", "value"]).sort_values(["unit", "year"]).reset_index(drop=True)
+    frame = export_frame(indicators=[indicator], regions=list(codes), years=years)
+    return frame[["region_code", "year", "value"]].rename(columns={"region_code": "unit"})
 
 
 def population_indicator(codes, years) -> str:
@@ -128,16 +124,12 @@ def city_weights(codes, contiguity: str = "queen", k: int | None = None):
     return polygon_weights(GEOJSON, ids=codes, contiguity=contiguity)
 
 
-def wide(panel: pd.DataFrame) -> pd.DataFrame:
-    """Units × years from a long panel."""
-    return panel.pivot(index="unit", columns="year", values="value").sort_index(axis=1)
-
-
-def complete_years(panel: pd.DataFrame, units_count: int) -> list[int]:
-    """Years in which every unit has a value."""
-    counts = panel.dropna(subset=["value"]).groupby("year")["unit"].nunique()
-    return sorted(int(y) for y in counts.index[counts.to_numpy() == units_count])
-
-
-def log_ok(values: np.ndarray) -> bool:
-    return bool(np.all(values[~np.isnan(values)] > 0))
+def balanced(panel: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """The rows of the units with a value in every year of a long panel (unit, year, value),
+    and the units left out: a series over a changing set of units mixes the change of the gaps
+    with the change of the sample, and β and club tests need complete series."""
+    present = panel.dropna(subset=["value"])
+    counts = present.groupby("unit")["year"].nunique()
+    keep = counts.index[counts == panel["year"].nunique()]
+    dropped = sorted(set(panel["unit"]) - set(keep))
+    return present[present["unit"].isin(keep)], dropped

@@ -172,14 +172,13 @@ def cmd_disparity(args) -> int:
 
 
 def _balanced(panel: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The units with a value in every year of the panel: a disparity series over a changing
-    set of units mixes the change of the gaps with the change of the sample."""
-    counts = panel.groupby("unit")["year"].nunique()
-    keep = counts.index[counts == panel["year"].nunique()]
-    dropped = sorted(set(counts.index) - set(keep))
+    """:func:`regional.balanced`, saying which units were left out."""
+    from .regional import balanced
+
+    kept, dropped = balanced(panel)
     if dropped:
         print(say("dropped", lang, units=", ".join(dropped)), file=sys.stderr)
-    return panel[panel["unit"].isin(keep)]
+    return kept
 
 
 # ---- convergence -----------------------------------------------------------------------------------
@@ -198,16 +197,15 @@ def convergence_rows(panel: pd.DataFrame, tests: list[str], controls: pd.DataFra
     each interval."""
     from deltawatch.methods import convergence
 
+    from .regional import balanced
+
     period = f"{int(panel['year'].min())}-{int(panel['year'].max())}"
     rows = []
     if "sigma" in tests:
         sigma = convergence.sigma_convergence(panel, unit="unit", year="year", value="value")
         rows += [(str(int(r.year)), "sigma", "total", r.sigma) for r in sigma.series.itertuples()]
         rows += [(period, "sigma_trend", name, getattr(sigma, name)) for name in ("slope", "se", "t", "p")]
-    complete = panel
-    if {"beta", "panel", "club"} & set(tests):
-        wide = panel.pivot(index="unit", columns="year", values="value")
-        complete = panel[panel["unit"].isin(wide.index[wide.notna().all(axis=1) & (wide > 0).all(axis=1)])]
+    complete = balanced(panel[panel["value"] > 0])[0]  # logs need positive values in every year
     if "beta" in tests:
         start, end = int(complete["year"].min()), int(complete["year"].max())
         initial = None if controls is None else controls.xs(start, level="year")
@@ -281,6 +279,8 @@ def cmd_convergence(args) -> int:
     panel = panel[panel["value"] > 0]  # logs of non-positive values are undefined
     _describe(panel, args.indicator, args.lang)
     tests = [t.strip() for t in args.tests.split(",") if t.strip()]
+    if {"beta", "panel", "club"} & set(tests):
+        _balanced(panel, args.lang)  # say which units the β and club tests leave out
     controls = None
     if args.controls:
         codes = [c.strip() for c in args.controls.split(",") if c.strip()]
