@@ -71,3 +71,25 @@ def test_errors_are_worded_for_the_user(tmp_path, capsys):
     assert "文件不存在" in capsys.readouterr().err
     assert main(["index", "uncertainty", SPEC, "--data", DATA, "--year", "2018-2019"]) == 2
     assert "只接受一个年份" in capsys.readouterr().err
+
+
+def test_a_gbk_file_with_yearbook_numbers_reads_as_the_importer_reads_it(tmp_path, capsys):
+    data = pd.read_csv(DATA, dtype={"uCode": str})
+    ugly = data.astype({"Goods": object, "Research": object, "CO2": object})
+    full_width = str.maketrans("0123456789.", "０１２３４５６７８９．")
+    ugly.loc[0, "Goods"] = str(float(data.loc[0, "Goods"])).translate(full_width)  # as typed in Chinese
+    ugly.loc[1, "Research"] = f"{data.loc[1, 'Research']:,.0f}"  # a thousands separator: 20,176
+    assert ugly.loc[1, "Research"] == "20,176"
+    ugly.insert(1, "地区", "亚欧")  # a Chinese column, so that the file is really GBK
+    path = tmp_path / "gbk.csv"
+    ugly.to_csv(path, index=False, encoding="gbk")
+    out, expected = tmp_path / "gbk_scores.csv", tmp_path / "scores.csv"
+    assert main(["index", "build", SPEC, "--data", str(path), "--out", str(out)]) == 0
+    assert main(["index", "build", SPEC, "--data", DATA, "--out", str(expected)]) == 0
+    pd.testing.assert_frame_equal(pd.read_csv(out), pd.read_csv(expected))
+    ugly.loc[2, "CO2"] = "约6.9吨"
+    ugly.to_csv(path, index=False, encoding="gbk")
+    capsys.readouterr()
+    assert main(["index", "build", SPEC, "--data", str(path), "--out", str(tmp_path / "none.csv")]) == 2
+    assert "指标 'CO2' 第 4 行的值 '约6.9吨' 不是数字" in capsys.readouterr().err
+    assert not (tmp_path / "none.csv").exists()

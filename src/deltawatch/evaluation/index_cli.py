@@ -12,6 +12,7 @@ module reads files, calls it and writes its results.
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 import time
@@ -68,14 +69,27 @@ def load(spec: str):
 
 
 def read_data(path: str, spec) -> pd.DataFrame:
-    """A data file (CSV in UTF-8 or GBK, or XLSX) with unit codes kept as text."""
-    dtype = {spec.data["unit"]: str}
+    """A data file (CSV or XLSX) decoded and its numbers read as the statistics importer reads
+    them: UTF-8, GBK or another detected encoding; full-width digits and thousands separators
+    (``３８，１５５．３２``). Unit codes, names and group labels stay text (leading zeros kept).
+    A column with a cell that is not a number is left as text, so that the engine names that
+    cell (row and value) in its error."""
+    from deltawatch.observations.reader import NOT_A_NUMBER, decode_text, parse_values
+
     if Path(path).suffix.lower() in (".xlsx", ".xlsm"):
-        return pd.read_excel(path, dtype=dtype)
-    try:
-        return pd.read_csv(path, dtype=dtype, encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        return pd.read_csv(path, dtype=dtype, encoding="gb18030")
+        frame = pd.read_excel(path, dtype=object)
+    else:
+        text, _ = decode_text(Path(path).read_bytes())
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    labels = {spec.data["unit"], spec.data.get("unit_name"), *spec.data["groups"]}
+    for column in frame.columns:
+        if column in labels:
+            frame[column] = frame[column].where(frame[column] != "", None)
+            continue
+        values, status = parse_values(frame[column])
+        if not (status >= NOT_A_NUMBER).any():
+            frame[column] = values
+    return frame
 
 
 def _years(text: str | None, lang: str):

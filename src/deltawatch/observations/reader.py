@@ -42,7 +42,7 @@ from deltawatch.observations.units import UnitError, conversion_factor, parse_un
 from deltawatch.regions.resolver import RegionNotFound
 
 __all__ = [
-    "IndicatorInfo", "Problem", "ReadResult", "read_observations", "parse_values",
+    "IndicatorInfo", "Problem", "ReadResult", "read_observations", "parse_values", "decode_text",
     "MAX_PROBLEMS", "LAYOUTS",
 ]
 
@@ -103,7 +103,7 @@ class ReadResult:
         return not self.problems and self.problem_count == 0
 
 
-class _Unreadable(Exception):
+class _Unreadable(ValueError):
     pass
 
 
@@ -138,7 +138,9 @@ def _header_year(header: str) -> int | None:
 # ---------------------------------------------------------------------------
 # loading a file into a grid of strings
 
-def _decode(raw: bytes) -> tuple[str, str]:
+def decode_text(raw: bytes) -> tuple[str, str]:
+    """The text of a statistics file and its encoding: BOM, UTF-8, then GBK/GB18030 (as Excel on
+    Chinese Windows saves CSV), then charset-normalizer's guess."""
     if raw.startswith(codecs.BOM_UTF8):
         return raw[len(codecs.BOM_UTF8):].decode("utf-8", errors="strict"), "utf-8-sig"
     for bom, enc in ((codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
@@ -200,7 +202,7 @@ def _sniff_delimiter(text: str, suffix: str) -> str:
 
 
 def _read_text_grid(raw: bytes, suffix: str) -> tuple[pd.DataFrame, str]:
-    text, encoding = _decode(raw)
+    text, encoding = decode_text(raw)
     sep = _sniff_delimiter(text, suffix)
     head = list(csv.reader(io.StringIO(text[:200_000]), delimiter=sep))[:200]
     width = max((len(r) for r in head), default=1) or 1
