@@ -92,3 +92,13 @@ def test_bad_database_url_says_how_to_fix_it():
     env = {**os.environ, "DATABASE_URL": "mysqlx://nowhere"}
     done = subprocess.run([sys.executable, "-m", "deltawatch.cli", "export"], env=env, capture_output=True, text=True)
     assert done.returncode != 0 and "sqlite:////absolute/path.db" in done.stderr
+
+
+def test_building_the_command_line_imports_no_heavy_module():
+    """Every `deltawatch` start builds the parser: it must not import pandas or the methods (a
+    third of a second) nor touch Django's models (they are not ready before setup)."""
+    code = ("import sys; from deltawatch.cli import build_parser; build_parser(); "
+            "print(sorted(m for m in ('pandas', 'numpy', 'deltawatch.methods.index', 'django.db.models') "
+            "if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

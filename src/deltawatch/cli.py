@@ -321,10 +321,10 @@ def build_parser() -> argparse.ArgumentParser:
     prog.add_argument("--user", help="运行人账号 (默认: 当前系统用户)")
     prog.set_defaults(handler=cmd_progress)
 
-    from deltawatch.evaluation import index_cli, regional_cli
+    from deltawatch.evaluation.parsers import add_index_parser, add_regional_parsers
 
-    index_cli.add_parser(commands)
-    regional_cli.add_parsers(commands)
+    add_index_parser(commands)
+    add_regional_parsers(commands)
 
     manage = commands.add_parser("manage", help="Django 管理命令 / a Django management command")
     manage.add_argument("arguments", nargs=argparse.REMAINDER)

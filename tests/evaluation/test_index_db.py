@@ -5,7 +5,8 @@ import pandas as pd
 import pytest
 
 from deltawatch.cli import main
-from deltawatch.evaluation.index_cli import load, packaged_specs
+from deltawatch.evaluation.index_cli import load
+from deltawatch.evaluation.parsers import packaged_specs
 from deltawatch.evaluation.index_services import frame_from_database, save_build
 from deltawatch.evaluation.models import IndexRankInterval, IndexRun, IndexScore, IndexSensitivity
 from deltawatch.methods.index import build

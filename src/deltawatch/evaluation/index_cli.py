@@ -22,6 +22,8 @@ import pandas as pd
 
 from deltawatch import cli
 
+from .parsers import PACKAGED
+
 MESSAGES = {
     "built": {"zh": "已构建“{name}”：{units} 个单元{years} × {indicators} 个指标，{nodes} 个节点，用时 {seconds:.3f} 秒",
               "en": "Built “{name}”: {units} units{years} × {indicators} indicators, {nodes} nodes, in {seconds:.3f} s"},
@@ -49,14 +51,6 @@ MESSAGES = {
 def say(key: str, lang: str, **params) -> str:
     """A message of this module, or one the ``deltawatch`` command shares (``no_file`` …)."""
     return cli.say(key, lang, catalogue=MESSAGES, **params)
-
-
-PACKAGED = Path(__file__).resolve().parents[1] / "defaults" / "data" / "indices"
-
-
-def packaged_specs() -> list[str]:
-    """Names of the specs shipped with the package (``deltawatch index build yrd_hqd``)."""
-    return sorted(p.stem for p in PACKAGED.glob("*.yaml"))
 
 
 def load(spec: str):
@@ -272,48 +266,7 @@ def run(args) -> int:
     from deltawatch.methods.index import IndexSpecError
 
     try:
-        return args.index_handler(args)
+        return globals()[args.index_handler](args)
     except IndexSpecError as exc:
         print(exc.message(args.lang), file=sys.stderr)
         return 2
-
-
-def add_parser(commands) -> None:
-    index = commands.add_parser("index", help="综合指数：构建、不确定性与敏感性分析 / composite indices")
-    sub = index.add_subparsers(dest="index_command", required=True)
-    index.set_defaults(handler=run)
-
-    def common(parser, years_help: str):
-        parser.add_argument("spec", help=f"指数定义文件 (YAML/JSON), 或内置定义名: {', '.join(packaged_specs())}")
-        parser.add_argument("--data", help="数据文件 (CSV/XLSX, 单元×指标宽表); 缺省时读取系统数据库")
-        parser.add_argument("--year", help=years_help)
-        parser.add_argument("--group", help="读取数据库时的单元范围 (区域组代码, 默认 yrd41)")
-        parser.add_argument("--out", "-o", help="输出文件 (.csv/.xlsx/.json; 默认标准输出 CSV)")
-        parser.add_argument("--save", action="store_true", help="把结果保存到数据库 (指数运行)")
-        parser.add_argument("--user", help="运行人账号 (默认: 当前系统用户)")
-
-    build = sub.add_parser("build", help="构建指数: 各级得分与排名 / build: scores and ranks of every node")
-    common(build, "年份: 2019, 或面板 2010-2020")
-    build.add_argument("--audit", help="审计工作簿 (.xlsx): 每一步的数据、插补、异常值处理、权重、相关性")
-    build.set_defaults(index_handler=cmd_build)
-
-    unc = sub.add_parser("uncertainty", help="不确定性分析: 排名区间 / uncertainty analysis: rank intervals")
-    common(unc, "年份 (一个)")
-    unc.add_argument("--runs", type=int, default=1000, help="模拟次数 (默认 1000)")
-    unc.add_argument("--seed", type=int, default=0, help="随机种子 (默认 0; 相同种子结果相同)")
-    unc.add_argument("--target", help="分析的节点 (默认: 总指数)")
-    unc.set_defaults(index_handler=cmd_uncertainty)
-
-    sens = sub.add_parser("sensitivity", help="敏感性分析: Sobol 指数 / sensitivity analysis: Sobol indices")
-    common(sens, "年份 (一个)")
-    sens.add_argument("--n", "-N", type=int, default=100, help="Saltelli 样本数 N (共 N(d+2) 次模拟; 默认 100)")
-    sens.add_argument("--seed", type=int, default=0, help="随机种子 (默认 0)")
-    sens.add_argument("--bootstrap", type=int, default=100, help="置信区间的自助抽样次数 (默认 100)")
-    sens.add_argument("--target", help="分析的节点 (默认: 总指数)")
-    sens.set_defaults(index_handler=cmd_sensitivity)
-
-    coinr = sub.add_parser("from-coinr", help="由 COINr 的 iMeta 表生成指数定义 / a spec from a COINr iMeta table")
-    coinr.add_argument("imeta", help="iMeta CSV")
-    coinr.add_argument("--out", "-o", help="输出的指数定义 (.yaml/.json; 默认标准输出 YAML)")
-    coinr.add_argument("--name", help="指数名称")
-    coinr.set_defaults(index_handler=cmd_from_coinr)

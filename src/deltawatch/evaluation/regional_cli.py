@@ -421,64 +421,7 @@ def cmd_moran(args) -> int:
 # ---- parsers ---------------------------------------------------------------------------------------
 def run(args) -> int:
     try:
-        return args.regional_handler(args)
+        return globals()[args.regional_handler](args)
     except ValueError as exc:  # the methods' own checks, worded for the user
         print(exc, file=sys.stderr)
         return 2
-
-
-def _selection(parser) -> None:
-    chosen = parser.add_mutually_exclusive_group()
-    chosen.add_argument("--level", choices=["prefecture", "county", "province"],
-                        help="单元层级 (默认 prefecture: 41 城, 上海为其一)")
-    chosen.add_argument("--group", help="区域组代码或名称, 如 central27")
-    parser.add_argument("--format", choices=["table", "csv", "json"], default="table")
-    parser.add_argument("--output", "-o", help="输出文件 (默认标准输出)")
-
-
-def add_parsers(commands) -> None:
-    disparity = commands.add_parser("disparity", help="区域差距: 变异系数、泰尔指数、基尼系数、Dagum 分解")
-    disparity.add_argument("--indicator", required=True, help="指标代码, 如 gdp_per_capita")
-    disparity.add_argument("--by", help="分解: province (按省) 或区域组代码列表, 如 sunan,suzhong,subei")
-    disparity.add_argument("--weight", help="population (人口加权) 或作为权重的指标代码")
-    disparity.add_argument("--from", dest="first", type=int, help="起始年份")
-    disparity.add_argument("--to", dest="last", type=int, help="截止年份")
-    disparity.add_argument("--balanced", action="store_true", help="只用每年都有数据的单元 (平衡面板)")
-    _selection(disparity)
-    disparity.set_defaults(handler=run, regional_handler=cmd_disparity)
-
-    convergence = commands.add_parser("convergence", help="收敛检验: σ 收敛、β 收敛、面板 β 收敛、俱乐部收敛")
-    convergence.add_argument("--indicator", required=True)
-    convergence.add_argument("--from", dest="first", type=int)
-    convergence.add_argument("--to", dest="last", type=int)
-    convergence.add_argument("--tests", default="sigma,beta,panel,club",
-                             help="检验, 逗号分隔: sigma, beta, panel, club (默认全部)")
-    convergence.add_argument("--controls", help="条件 β 收敛的控制变量 (指标代码, 逗号分隔), 如 share_tertiary_gdp")
-    _selection(convergence)
-    convergence.set_defaults(handler=run, regional_handler=cmd_convergence)
-
-    coordination = commands.add_parser("coordination", help="耦合协调度 / coupling coordination degree")
-    coordination.add_argument("--subsystems",
-                              help="子系统: 指标代码, 或 名称=指标+指标, 逗号分隔 (至少两个); 与 --spec 同用时为指数节点")
-    coordination.add_argument("--spec", help="以综合指数的节点为子系统 (如 yrd_hqd: 五个维度得分), 得分按标准化区间换算到 0–1")
-    coordination.add_argument("--year", type=int)
-    coordination.add_argument("--from", dest="first", type=int)
-    coordination.add_argument("--to", dest="last", type=int)
-    coordination.add_argument("--model", choices=["traditional", "wang2021"], default="traditional",
-                              help="traditional (传统模型) 或 wang2021 (王淑佳等 2021 修正模型)")
-    coordination.add_argument("--weights", help="各子系统权重, 逗号分隔, 和为 1 (默认等权)")
-    coordination.add_argument("--closed", choices=["left", "right"], default="left",
-                              help="等级区间闭合: left [0.1,0.2) 或 right (0.1,0.2]")
-    _selection(coordination)
-    coordination.set_defaults(handler=run, regional_handler=cmd_coordination)
-
-    moran = commands.add_parser("moran", help="空间自相关: 全局 Moran's I 与局部 LISA")
-    moran.add_argument("--indicator", required=True)
-    moran.add_argument("--year", type=int, required=True)
-    moran.add_argument("--weights", default="queen", help="queen, rook 或 knn:K (默认 queen 邻接)")
-    moran.add_argument("--permutations", type=int, default=999)
-    moran.add_argument("--seed", type=int, default=0)
-    moran.add_argument("--log", action="store_true", help="对数值计算")
-    moran.add_argument("--local", action="store_true", help="输出各城市的局部 Moran (LISA)")
-    _selection(moran)
-    moran.set_defaults(handler=run, regional_handler=cmd_moran)
