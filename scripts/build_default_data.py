@@ -274,6 +274,11 @@ INDICATORS = [
         "件/万人", 1, "innovation", 0, "", "weighted_mean", "每万常住人口拥有的有效发明专利数。",
         "Valid invention patents per 10,000 resident population.", "国家知识产权局; 各省知识产权局",
         weight=POP),
+    ind("high_value_invention_patents_per_10k", "每万人口高价值发明专利拥有量",
+        "High-value invention patents in force per 10,000 persons", "件/万人", 1, "innovation", 0, "",
+        "weighted_mean", "每万常住人口拥有的高价值发明专利数 (国家知识产权局口径, 窄于全部有效发明专利)。",
+        "High-value invention patents (CNIPA definition, a subset of all valid invention patents) per 10,000 "
+        "resident population.", "国家知识产权局; 各省知识产权局", weight=POP),
     # --- industry
     ind("va_primary", "第一产业增加值", "Value added of the primary sector", "亿元", 1, "industry", 0, "", "sum",
         "按当年价格计算的第一产业增加值。", "Value added of agriculture, forestry, animal husbandry and fishery at current prices.",
@@ -316,6 +321,12 @@ INDICATORS = [
         0, 100, "weighted_mean", "高新技术产业产值占规模以上工业总产值的比重 (江苏省等省级口径, 范围宽于国家高技术产业)。",
         "Output of high- and new-technology industries (provincial definition, wider than NBS high-tech) as a share of output of industry above designated size.",
         "江苏省统计局; 江苏省科技厅", weight="industrial_output"),
+    ind("high_new_tech_va_share", "高新技术产业增加值占规模以上工业增加值比重",
+        "High- and new-technology industry value added share of industry above designated size", "%", 1,
+        "industry", 0, 100, "none", "高新技术产业增加值占规模以上工业增加值的比重 (浙江、安徽等省级口径; 增加值, 不同于产值比重)。",
+        "Value added of high- and new-technology industries (provincial definition) as a share of value added of "
+        "industry above designated size; a value-added share, not comparable with the output share.",
+        "浙江省科技厅、统计局; 安徽省统计局"),
     ind("manufacturing_va_share", "制造业增加值占GDP比重", "Manufacturing value added share of GDP", "%", 1,
         "industry", 0, 100, "weighted_mean", "制造业增加值占地区生产总值的比重。",
         "Manufacturing value added as a share of GDP.", NBS_YB, weight="gdp"),
@@ -336,6 +347,9 @@ INDICATORS = [
     ind("coverage_5g", "5G网络覆盖率", "5G network coverage", "%", 1, "infrastructure", 0, 100, "weighted_mean",
         "5G网络信号覆盖的人口(或区域)占比。", "Share of population (or area) covered by 5G networks.",
         "工业和信息化部; 各省通信管理局", weight=POP),
+    ind("base_stations_5g", "5G基站数", "5G base stations", "个", 1, "infrastructure", 0, "", "sum",
+        "累计建成开通的5G基站数 (时点数)。", "Cumulative number of 5G base stations built and in service (a stock at a date).",
+        "工业和信息化部; 各省通信管理局"),
     # --- openness
     ind("trade_total", "进出口总额", "Total imports and exports", "万美元", 1, "openness", 0, "", "sum",
         "按经营单位所在地分的货物进出口总额。", "Total value of goods imports and exports by location of the trading unit.",
@@ -364,6 +378,10 @@ INDICATORS = [
         "ecology", 0, "", "weighted_mean", "能源消费总量除以地区生产总值 (可比价)。",
         "Total energy consumption divided by GDP at constant prices.", NBS_YB + "《能源统计年鉴》",
         weight="gdp"),
+    ind("energy_per_gdp_change", "单位地区生产总值能耗比上年增减", "Change in energy consumption per unit of GDP",
+        "%", -1, "ecology", "", "", "none", "单位地区生产总值能耗比上年增减的百分比 (可比价; 负数为下降)。",
+        "Year-on-year change in energy consumption per unit of GDP at constant prices (negative = a fall).",
+        "各省统计公报; 各省工业和信息化厅", is_rate=True),
     ind("co2_emissions", "二氧化碳排放量", "CO2 emissions", "百万吨", -1, "ecology", 0, "", "sum",
         "能源消费等产生的二氧化碳排放量 (CEADs县级核算汇总)。",
         "Carbon dioxide emissions, summed from CEADs county-level estimates.", CEADS),
@@ -528,6 +546,7 @@ CENSUS_SRC = {2010: "第六次全国人口普查 (2010) via leiii/census@0ba0f1e
               2020: "第七次全国人口普查 (2020) via leiii/census@0ba0f1e"}
 CO2_SRC = ("CEADs 县级CO2排放 1997–2017 (Chen et al. 2020, Sci Data 7:391), 按2011年前城市归属汇总: co2_Mt")
 OBS_COLUMNS = ["region", "indicator", "year", "value", "unit", "source"]
+PUBLISHED_COLUMNS = OBS_COLUMNS + ["qualifier", "note"]
 
 
 # ---------------------------------------------------------------- helpers
@@ -640,8 +659,8 @@ def build_targets(shared: Path, catalogue):
     return df
 
 
-def obs_frame(df):
-    df = df[OBS_COLUMNS].copy()
+def obs_frame(df, columns=None):
+    df = df[columns or OBS_COLUMNS].copy()
     df["year"] = df.year.astype(int)
     df = df.sort_values(["indicator", "region", "year"]).reset_index(drop=True)
     df["value"] = df.value.map(fmt)
@@ -709,6 +728,87 @@ def build_co2(shared: Path):
     return obs_frame(c)
 
 
+# The published figures (shared/data/stats/published_figures): their indicator names → the
+# catalogue's codes, and what each note means for the value (qualifier) and for a reader.
+PUBLISHED_MAP = {
+    "5g_base_stations": "base_stations_5g", "energy_intensity_change": "energy_per_gdp_change",
+    "expressway_length": "expressway_length", "good_air_days_ratio": "good_air_days_ratio",
+    "high_value_invention_patents_per_10k": "high_value_invention_patents_per_10k",
+    # Jiangsu's figures are 高新技术产业产值占规上工业比重 (its provincial, wider definition; the
+    # quotes say 高新技术), the indicator of Jiangsu's own 48% target — not NBS 高技术 (18%).
+    "hightech_output_share": "high_new_tech_output_share", "hightech_va_share": "high_new_tech_va_share",
+    "invention_patents_per_10k": "invention_patents_per_10k", "land_area": "land_area",
+    "life_expectancy": "life_expectancy", "manufacturing_share": "manufacturing_va_share",
+    "pm25": "pm25_concentration", "railway_length": "railway_length", "rd_intensity": "rd_intensity",
+    "resident_population": "population_resident", "rural_income": "income_rural_per_capita",
+    "tech_progress_contribution": "tech_progress_contribution", "urban_income": "income_urban_per_capita",
+}
+PUBLISHED_NOTES = {  # note word → (qualifier, note text shown with the value)
+    "approximate": ("approx", "原文为约数（“左右”） / approximate in the source"),
+    "左右": ("approx", None),
+    "lower bound": ("lower_bound", "原文为下限（“以上”），实际值不低于此数 / a lower bound in the source"),
+    "preliminary": ("preliminary", "初步数 / preliminary"),
+    "rounded": ("approx", "原文为整数或万元取整 / rounded in the source"),
+    "point-in-time": (None, "时点数（截至当年4–5月），非年末数 / a stock at April–May, not at year end"),
+    "cumulative": (None, "累计数 / cumulative"),
+    "high-value": (None, "高价值发明专利，窄于全部有效发明专利 / high-value patents only"),
+    "户籍": (None, "户籍人口口径，非常住人口 / registered residents only"),
+    "excludes": (None, "设区市平均，原文称扣除沙尘等异常超标天 / average of cities, excluding "
+                       "exceptional days as stated"),
+    "value-added": (None, "增加值比重，非产值比重 / value-added share, not output share"),
+    "low-authority page; verify": (None, "摘自转载或非官方页面，待与原始公报核对 / read on a low-authority "
+                                         "page; verify against the original"),
+}
+# Land area is published without a year (it barely changes); it is entered for the years in
+# which railway and expressway lengths exist so that the plan's network densities can be
+# derived, and every such value says so.
+LAND_AREA_YEARS = range(2015, 2023)
+LAND_AREA_NOTE = ("原文未注明年份；行政区域面积按2015—2022年不变载入，用于计算路网密度 / year not stated "
+                  "in the source; taken as constant over 2015–2022 to derive network densities")
+
+
+def _published_note(note, quote) -> tuple[str, str]:
+    """The qualifier and the note of one published figure (its caveats, then its quote)."""
+    qualifier, texts = "", []
+    words = [w.strip() for w in str(note).split(";")] if isinstance(note, str) else []
+    if "low-authority page; verify" in str(note):
+        words = [w for w in words if w not in ("low-authority page", "verify")] + ["low-authority page; verify"]
+    for word in words:
+        q, text = PUBLISHED_NOTES[word]
+        qualifier = qualifier or (q or "")
+        if text:
+            texts.append(text)
+    texts.append(f"原文：{quote}")
+    return qualifier, "；".join(texts)
+
+
+def build_published(shared: Path):
+    """Figures read from government reports, communiqués and releases, with their sentences.
+
+    Two rows with the same key and value (one figure found in two reports) become one row
+    citing both sources; two rows with the same key and different values would be an error.
+    """
+    p = pd.read_csv(shared / "stats/published_figures/yrd_published_figures.csv", dtype={"region_code": str})
+    p["indicator"] = p.indicator.map(PUBLISHED_MAP)
+    assert p.indicator.notna().all()
+    p["region"] = p.region_code
+    p["source"] = [f"{s} {u}".strip() if isinstance(u, str) else s for s, u in zip(p.source, p.url)]
+    p[["qualifier", "note"]] = [_published_note(n, q) for n, q in zip(p.note, p.quote)]
+    land = p[p.indicator == "land_area"]
+    p = p[p.indicator != "land_area"].copy()
+    p["year"] = p.year.astype(int)
+    years = pd.DataFrame({"year": list(LAND_AREA_YEARS)})
+    land = land.drop(columns="year").merge(years, how="cross")
+    land["note"] = LAND_AREA_NOTE + "；" + land.note
+    p = pd.concat([p, land], ignore_index=True)
+    keys = ["region", "indicator", "year"]
+    assert p.duplicated(keys).sum() == p.duplicated(keys + ["value"]).sum(), "same key, different values"
+    p = p.groupby(keys, as_index=False, sort=False).agg(
+        {"value": "first", "unit": "first", "source": "；".join, "qualifier": "first", "note": "first"})
+    df = obs_frame(p.assign(year=p.year.astype(int)), PUBLISHED_COLUMNS)
+    return df
+
+
 def valid_in_year(regions):
     ends = {r.code: int(r.valid_to[:4]) for r in regions.itertuples() if r.valid_to}
     starts = {r.code: int(r.valid_from[:4]) for r in regions.itertuples() if r.valid_from}
@@ -758,6 +858,7 @@ hand: change the script and run it again. Every observation row carries its own 
 | `targets.csv` | 长江三角洲区域一体化发展规划纲要 (2019) 第二章第二节; 江苏实施方案 一(三) and 三(一) (seed 001, via `corpus/labels/seed001_targets.csv`) | official documents, quoted |
 | `observations/city_panel.csv` | 中国城市统计年鉴 (全市 scope) as compiled by CSMAR 中国区域经济数据库, republished in github.com/eileenCHEN-9/PhD_2022_2025 @f20bcc5 and github.com/DuHe1123/Master_thesis @a684254 | none stated upstream: sample of official statistics, cite the source |
 | `observations/province_panel.csv` | CSMAR 中国区域经济数据库 provincial series via github.com/DuHe1123/Master_thesis @a684254 | none stated upstream: sample of official statistics, cite the source |
+| `observations/published_figures.csv` | figures for the plan's target indicators read by hand from government work reports, statistical and environmental communiqués and official releases (as quoted in news reports), `shared/data/stats/published_figures`; each row's `source` names the document (and the page read, where official or mainstream), its `note` quotes the sentence, `qualifier` marks approximate values (约/左右), lower bounds (以上) and preliminary figures. Land area has no year in its sources: entered for 2015–2022 as a constant, said on each value | official statistics, facts without copyright: cite the original publisher |
 | `observations/census.csv` | 第六、七次全国人口普查, city tables of github.com/leiii/census @0ba0f1e | MIT (`licenses/LICENSE_MIT_leiii_census.txt`) |
 | `observations/co2.csv` | CEADs: Chen J. et al. (2020) "County-level CO2 emissions and sequestration in China during 1997–2017", *Scientific Data* 7:391, summed from counties to cities | CC BY 4.0 — cite the paper (`licenses/CC-BY-4.0_CEADs_NOTICE.txt`) |
 
@@ -848,10 +949,13 @@ def main(argv=None):
                "tolerance", "value_text", "is_numeric", "binding", "change_type", "baseline_year", "document",
                "location", "sentence"])
 
-    # Priority when two files give the same (region, indicator, year): the census count first
-    # (an enumeration; only Shanghai's census-year population overlaps the province panel),
-    # then the province panel (provincial units), then the city panel, then CO2.
-    files = [("census", build_census(shared)), ("province_panel", build_province_panel(shared)),
+    # Priority when two files give the same (region, indicator, year): the figures published by
+    # the governments first (the official statement of the value, e.g. Shanghai's 2015 resident
+    # population 2415.27 where the panel has 2415), then the census count (an enumeration; only
+    # Shanghai's census-year population overlaps the province panel), then the province panel
+    # (provincial units), then the city panel, then CO2.
+    files = [("published_figures", build_published(shared)),
+             ("census", build_census(shared)), ("province_panel", build_province_panel(shared)),
              ("city_panel", build_city_panel(shared)), ("co2", build_co2(shared))]
     unknown = set().union(*(set(df.region) for _, df in files)) - set(regions.code)
     assert not unknown, f"region codes in statistics but not in regions.csv: {sorted(unknown)}"
@@ -860,7 +964,8 @@ def main(argv=None):
         assert not (set(df.indicator) & derived), (name, set(df.indicator) & derived)
     kept, report = dedupe(files, regions)
     for name, df in kept.items():
-        write_csv(OUT / "observations" / f"{name}.csv", df, OBS_COLUMNS)
+        write_csv(OUT / "observations" / f"{name}.csv", df,
+                  PUBLISHED_COLUMNS if name == "published_figures" else OBS_COLUMNS)
     for line in report:
         print("  " + line)
 

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 DATA = Path(__file__).parents[1] / "src/deltawatch/defaults/data"
-OBS_FILES = ["city_panel", "province_panel", "census", "co2"]
+OBS_FILES = ["city_panel", "province_panel", "census", "co2", "published_figures"]
 REQUIRED_CODES = {"gdp", "gdp_per_capita", "urbanization_rate", "population_resident", "rd_intensity"}
 
 
@@ -201,14 +201,16 @@ def test_indicator_catalogue(indicators):
 
 
 def test_units_are_known():
-    units = pytest.importorskip("deltawatch.observations.units")
+    from deltawatch.observations import units
+
     for name in ["indicators.csv"] + [f"observations/{f}.csv" for f in OBS_FILES]:
         for unit in set(read(name).unit):
             units.parse_unit(unit)
 
 
 def test_observation_units_convert_to_catalogue_units(obs, indicators):
-    units = pytest.importorskip("deltawatch.observations.units")
+    from deltawatch.observations import units
+
     catalogue = indicators.set_index("code").unit
     for (indicator, unit) in obs[["indicator", "unit"]].drop_duplicates().itertuples(index=False):
         units.conversion_factor(unit, catalogue[indicator])
@@ -274,3 +276,26 @@ def test_observation_files_scope(obs):
     assert set(co2.indicator) == {"co2_emissions"} and co2.year.between(1997, 2017).all()
     city = obs[obs.file == "city_panel"]
     assert "population_registered" in set(city.indicator) and "population_resident" not in set(city.indicator)
+
+
+def test_published_figures_shipped_with_their_sentences(obs):
+    """The hand-read government figures (shared/data/stats/published_figures): every row keeps
+    its source and the sentence it was read from; approximate values and bounds are marked."""
+    pub = read("observations/published_figures.csv").set_index(["region", "indicator", "year"])
+    assert pub.note.str.contains("原文：").all() and pub.source.ne("").all()
+    # "全社會研發投入強度3.2%左右" (Jiangsu 2023) is approximate; "达37%以上" (2022) a lower bound.
+    assert tuple(pub.loc[("320000", "rd_intensity", "2023"), ["value", "qualifier"]]) == ("3.2", "approx")
+    assert tuple(pub.loc[("320000", "manufacturing_va_share", "2022"), ["value", "qualifier"]]) == ("37", "lower_bound")
+    assert pub.loc[("320000", "rd_intensity", "2022"), "qualifier"] == ""
+    # Jiangsu's 2020 PM2.5 was read in two reports: one row citing both.
+    assert pub.loc[("320000", "pm25_concentration", "2020"), "source"].count("；") == 1
+    # Jiangsu's 高新技术 output share is its own indicator, not NBS 高技术 (the national 18 % target).
+    assert ("320000", "high_new_tech_output_share", "2024") in pub.index
+    assert not pub.index.get_level_values("indicator").isin(["hightech_output_share"]).any()
+    # Land area has no year in its sources: the constant is entered for 2015–2022 and says so.
+    land = pub.xs(("320000", "land_area"), level=("region", "indicator"))
+    assert sorted(land.index) == [str(y) for y in range(2015, 2023)] and (land.value == "107200").all()
+    assert land.note.str.contains("原文未注明年份").all()
+    # The published figure wins over the panel's rounded one: the panel row is not shipped.
+    assert value(obs, "published_figures", "310000", "population_resident", 2015).value == 2415.27
+    assert obs[(obs.region == "310000") & (obs.indicator == "population_resident") & (obs.year == 2015)].shape[0] == 1

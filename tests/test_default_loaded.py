@@ -59,3 +59,18 @@ def test_loading_twice_changes_nothing():
     counts = load_default(None, progress=lambda *args: None)
     assert set(counts.values()) == {0}
     assert (Observation.objects.count(), ChangeRecord.objects.count(), Region.objects.count()) == before
+
+
+def test_published_figures_loaded_and_derived():
+    """Published figures arrive through the importer with their qualifiers, and the derived
+    indicators follow (hand computations from the quoted figures)."""
+    rd = Observation.objects.get(region__code="310000", indicator__code="rd_intensity", year=2023, is_current=True)
+    assert (rd.value, rd.qualifier) == (4.4, "approx") and "4.4%左右" in rd.note
+    # "城镇居民人均可支配收入达60178元" / "农村居民人均可支配收入达28486元", Jiangsu 2022; the
+    # source quotes 2.11:1.
+    assert value("320000", "urban_rural_income_ratio", 2022) == pytest.approx(60178 / 28486, rel=1e-12)
+    assert round(60178 / 28486, 2) == 2.11
+    # railway 4276.9 km, land 107,200 km² → 4276.9 × 10,000 / 107,200 km per 10,000 km²
+    assert value("320000", "railway_density", 2022) == pytest.approx(398.9645522, rel=1e-9)
+    # expressway 5087 km → 5087 × 100 / 107,200 km per 100 km²
+    assert value("320000", "expressway_density", 2022) == pytest.approx(4.7453358, rel=1e-7)

@@ -154,3 +154,32 @@ def test_same_key_written_two_ways_is_a_duplicate(write_csv):
         import_observations(path)
     [problem] = caught.value.result.problems
     assert (problem.code, problem.row, problem.params["other_row"]) == ("duplicate_key", 3, 2)
+
+
+def test_qualifier_and_note_are_stored_and_a_changed_qualifier_is_a_revision(write_csv):
+    header = "地区,指标,年份,数值,单位,数值性质,备注\n"
+    import_observations(write_csv(header + "江苏,rd_intensity,2040,3.2,%,左右,原文：3.2%左右\n"))
+    first = current("320000", "rd_intensity", 2040)
+    assert (first.value, first.qualifier, first.note) == (3.2, "approx", "原文：3.2%左右")
+    # the final figure: same number, now exact — a new revision, the approximate one kept
+    outcome = import_observations(write_csv(header + "江苏,rd_intensity,2040,3.2,%,,统计公报\n", "final.csv"))
+    assert outcome.revised == 1
+    rows = Observation.objects.filter(region__code="320000", indicator__code="rd_intensity", year=2040)
+    assert sorted(rows.values_list("revision", "qualifier", "is_current")) == [(1, "approx", False), (2, "", True)]
+
+
+def test_a_file_without_a_note_column_keeps_the_notes(write_csv):
+    import_observations(write_csv("region,indicator,year,value,note\n上海,gdp,2041,5,初步核算\n"))
+    outcome = import_observations(write_csv("region,indicator,year,value\n上海,gdp,2041,5\n", "plain.csv"))
+    assert (outcome.revised, outcome.unchanged) == (0, 1)
+    assert current("310000", "gdp", 2041).note == "初步核算"
+
+
+def test_an_unknown_qualifier_is_refused_with_its_row(write_csv):
+    before = snapshot()
+    path = write_csv("region,indicator,year,value,qualifier\n上海,gdp,2042,5,约\n上海,gdp,2043,6,大概吧\n")
+    with pytest.raises(ImportFailed) as caught:
+        import_observations(path)
+    assert snapshot() == before
+    report = caught.value.report("zh")
+    assert "第3行" in report and "大概吧" in report and "数值性质" in report

@@ -88,7 +88,7 @@ def test_long_happy_path_region_spellings(read, write):
     assert result.layout == "long"
     f = result.frame
     assert list(f.columns) == ["region_code", "indicator", "year", "value", "value_supplied",
-                               "unit_supplied", "source", "row", "column"]
+                               "unit_supplied", "source", "qualifier", "note", "row", "column"]
     assert list(f.region_code) == ["310000"] * 4 + ["320500"]
     assert list(f.row) == [2, 3, 4, 5, 6]
     assert str(f.year.dtype) == "int64" and str(f.value.dtype) == "float64"

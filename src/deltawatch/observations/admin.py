@@ -11,7 +11,7 @@ from .models import ImportBatch, Observation
 class ObservationAdmin(admin.ModelAdmin):
     """Editing a value never overwrites it: saving writes the next revision and keeps the old one."""
 
-    list_display = ["region", "indicator", "year", "value", "revision", "is_current", "status", "source", "recorded_at"]
+    list_display = ["region", "indicator", "year", "value", "qualifier", "revision", "is_current", "status", "source", "recorded_at"]
     list_filter = ["is_current", "status", "indicator__dimension", "indicator"]
     search_fields = ["region__name_zh", "region__code", "indicator__code", "indicator__name_zh"]
     autocomplete_fields = ["region", "indicator"]

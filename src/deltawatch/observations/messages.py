@@ -69,6 +69,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "与第{other_row}行重复（地区、指标、年份均相同）",
         "en": "duplicates row {other_row} (same region, indicator and year)",
     },
+    "unknown_qualifier": {
+        "zh": "无法识别的数值性质；可用：约（左右）、以上、以下、初步，准确值留空",
+        "en": "unknown qualifier; use approx (约, 左右), lower_bound (以上), upper_bound (以下), "
+              "preliminary (初步), or leave blank for an exact value",
+    },
     "empty_file": {
         "zh": "文件为空或只有表头，没有数据",
         "en": "the file is empty or has only a header, no data",

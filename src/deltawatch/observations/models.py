@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .choices import Status
+from .choices import Qualifier, Status
 
 
 class ImportBatch(models.Model):
@@ -60,6 +60,10 @@ class Observation(models.Model):
     value_supplied = models.CharField(_("原始数值"), max_length=64, blank=True)
     unit_supplied = models.CharField(_("原始单位"), max_length=30, blank=True)
     source = models.CharField(_("来源"), max_length=300, blank=True)
+    qualifier = models.CharField(_("数值性质"), max_length=12, choices=Qualifier.choices, blank=True, default="",
+                                 help_text=_("约数、下限、上限或初步数；准确值留空"))
+    note = models.TextField(_("备注"), blank=True, default="",
+                            help_text=_("口径说明、原文摘录等"))
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.SUBMITTED)
     batch = models.ForeignKey(
         ImportBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="observations",

@@ -80,8 +80,8 @@ class Problem:
 
 FRAME_COLUMNS = {
     "region_code": "str", "indicator": "str", "year": "int64", "value": "float64",
-    "value_supplied": "str", "unit_supplied": "str", "source": "str", "row": "int64",
-    "column": "str",
+    "value_supplied": "str", "unit_supplied": "str", "source": "str", "qualifier": "str",
+    "note": "str", "row": "int64", "column": "str",
 }
 
 
@@ -97,6 +97,9 @@ class ReadResult:
     encoding: str | None
     skipped_blank: int = 0
     problem_count: int = 0       # every problem found; ``problems`` holds the first MAX_PROBLEMS
+    # "qualifier" and/or "note" when the file has those columns: only then do they replace
+    # what the database holds (a file without a note column must not erase notes).
+    metadata_columns: frozenset = frozenset()
 
     @property
     def ok(self) -> bool:
@@ -363,6 +366,8 @@ _ROLE_SYNONYMS = {
     "value": ("value", "数值", "值", "数据"),
     "unit": ("unit", "单位", "计量单位"),
     "source": ("source", "来源", "数据来源"),
+    "qualifier": ("qualifier", "flag", "数值性质", "数据标注", "标注"),
+    "note": ("note", "notes", "备注", "说明", "注释"),
 }
 _ROLE_LOOKUP = {_fold(s): role for role, syns in _ROLE_SYNONYMS.items() for s in syns}
 
@@ -506,9 +511,9 @@ def read_observations(path, *, resolver, indicators: dict[str, IndicatorInfo], l
     if layout is not None and layout not in LAYOUTS:
         raise ValueError(f"layout must be one of {LAYOUTS}, not {layout!r}")
 
-    def result(frame=None, lay=None, enc=None, skipped=0):
+    def result(frame=None, lay=None, enc=None, skipped=0, metadata=frozenset()):
         return ReadResult(frame if frame is not None else _empty_frame(), out.problems(),
-                          lay or layout or "", enc, skipped, out.count)
+                          lay or layout or "", enc, skipped, out.count, metadata)
 
     suffix = path.suffix.lower()
     encoding = None
@@ -570,7 +575,8 @@ def read_observations(path, *, resolver, indicators: dict[str, IndicatorInfo], l
     if cells is None:
         return result(lay=layout, enc=encoding, skipped=ctx.skipped)
     frame = _validate(ctx, cells)
-    return result(frame, layout, encoding, ctx.skipped)
+    metadata = frozenset(roles.keys() & {"qualifier", "note"}) if layout == "long" else frozenset()
+    return result(frame, layout, encoding, ctx.skipped, metadata)
 
 
 @dataclass
@@ -633,11 +639,11 @@ def _title_unit(candidates: list[str]) -> str | None:
 
 
 def _cells_frame(rows, value_col, region, ind, year, value, unit, unit_from_cell, source,
-                 col_pos) -> pd.DataFrame:
+                 col_pos, qualifier="", note="") -> pd.DataFrame:
     return pd.DataFrame({
         "row": rows, "value_col": value_col, "region": region, "ind": ind, "year": year,
         "value": value, "unit": unit, "unit_from_cell": unit_from_cell, "source": source,
-        "col_pos": col_pos,
+        "col_pos": col_pos, "qualifier": qualifier, "note": note,
     })
 
 
@@ -673,7 +679,7 @@ def _long_cells(ctx: _Ctx, roles, role_units, indicator_arg, year_arg):
         return pd.Series(np.full(n, "" if default is None else str(default), dtype=object))
 
     ctx.colnames = {r: (names[roles[r]] if r in roles else None)
-                    for r in ("region", "indicator", "year", "unit")}
+                    for r in ("region", "indicator", "year", "unit", "qualifier")}
     value_col = names[roles["value"]]
     if "unit" in roles:
         unit_s = data[roles["unit"]].reset_index(drop=True)
@@ -689,7 +695,7 @@ def _long_cells(ctx: _Ctx, roles, role_units, indicator_arg, year_arg):
     return _cells_frame(ctx.rows, value_col, column("region", None),
                         column("indicator", indicator_arg), column("year", year_arg),
                         data[roles["value"]].reset_index(drop=True), unit_s, from_cell, src,
-                        roles["value"])
+                        roles["value"], column("qualifier", ""), column("note", ""))
 
 
 def _wide_melt(ctx: _Ctx, specs) -> pd.DataFrame | None:
@@ -1008,6 +1014,34 @@ def _duplicates(rows, valid_key, regions: _Resolved, indicators: _Resolved, year
     return duplicate, params
 
 
+# Words a file may use for each value qualifier (``choices.Qualifier``), compared folded.
+QUALIFIER_WORDS = {
+    "": ("", "exact", "准确值", "准确"),
+    "approx": ("approx", "approximate", "about", "约", "约数", "左右", "约数（约、左右）"),
+    "lower_bound": ("lower_bound", "lower bound", "at least", "以上", "超过", "不低于", "下限",
+                    "下限（以上、超过）"),
+    "upper_bound": ("upper_bound", "upper bound", "at most", "以下", "以内", "不超过", "上限",
+                    "上限（以下、以内）"),
+    "preliminary": ("preliminary", "provisional", "初步", "初步数", "快报", "初步数（快报）"),
+}
+
+
+def _as_array(column, n: int) -> np.ndarray:
+    """A cells column that may be one string for every row, as an object array."""
+    if isinstance(column, str):
+        return np.full(n, column, dtype=object)
+    return column.fillna("").astype(str).str.strip().to_numpy(dtype=object)
+
+
+def _resolve_qualifiers(texts) -> tuple[np.ndarray, np.ndarray]:
+    """Qualifier words (约, 以上, lower_bound …) to their codes; an unknown word is an error."""
+    lookup = {_fold(word): str(code) for code, words in QUALIFIER_WORDS.items() for word in words}
+    raw = _as_array(texts, len(texts))
+    codes = np.array([lookup.get(_fold(t)) for t in raw], dtype=object)
+    error = np.where(pd.isna(codes), "unknown_qualifier", None).astype(object)
+    return np.where(pd.isna(codes), "", codes).astype(object), error
+
+
 def _validate(ctx: _Ctx, cells: pd.DataFrame) -> pd.DataFrame:
     """Resolve and check every cell; problems go to ``ctx.out``; return the rows without one."""
     out, names = ctx.out, ctx.colnames
@@ -1053,6 +1087,10 @@ def _validate(ctx: _Ctx, cells: pd.DataFrame) -> pd.DataFrame:
     out.add_rows(duplicate, "duplicate_key", rows, value_col, texts, params=duplicate_params, order=6)
     bad |= duplicate
 
+    qualifiers, qualifier_error = _resolve_qualifiers(cells["qualifier"])
+    bad |= _report(out, qualifier_error, ("unknown_qualifier",), rows, column_of("qualifier"),
+                   cells["qualifier"].to_numpy(dtype=object), order=7)
+
     good = ~bad
     source = cells["source"]
     source = np.full(n, source, dtype=object) if isinstance(source, str) else source.to_numpy(dtype=object)
@@ -1064,6 +1102,8 @@ def _validate(ctx: _Ctx, cells: pd.DataFrame) -> pd.DataFrame:
         "value_supplied": pd.array(texts[good], dtype="str"),
         "unit_supplied": _str_column(np.asarray(unit_meant, dtype=object)[good]),
         "source": _str_column(source[good]),
+        "qualifier": _str_column(qualifiers[good]),
+        "note": _str_column(_as_array(cells["note"], n)[good]),
         "row": rows[good].astype("int64"),
         "column": _str_column(np.asarray(value_col, dtype=object)[good]),
     })

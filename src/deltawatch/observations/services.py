@@ -29,6 +29,7 @@ from .models import ImportBatch, Observation
 from .reader import IndicatorInfo, ReadResult, read_observations
 
 KEY = ["region_code", "indicator", "year"]
+METADATA = ("qualifier", "note")
 # Two values closer than this (relative) are the same value: a file re-read after unit
 # conversion must not create a revision out of floating-point noise.
 SAME_VALUE_RTOL = 1e-12
@@ -96,23 +97,31 @@ def file_sha256(path) -> str:
 
 
 def current_values(indicators, region_codes=None, years=None) -> pd.DataFrame:
-    """Current observations as a DataFrame (region_code, indicator, year, value, revision, id), in one query."""
+    """Current observations as a DataFrame (region_code, indicator, year, value, revision, id,
+    qualifier, note), in one query."""
     query = Observation.objects.filter(is_current=True, indicator__code__in=list(indicators))
     if region_codes is not None:
         query = query.filter(region__code__in=list(region_codes))
     if years is not None:
         query = query.filter(year__gte=min(years), year__lte=max(years))
-    rows = list(query.values_list("region__code", "indicator__code", "year", "value", "revision", "id"))
-    frame = pd.DataFrame(rows, columns=[*KEY, "value", "revision", "id"])
+    rows = list(query.values_list("region__code", "indicator__code", "year", "value", "revision", "id", *METADATA))
+    frame = pd.DataFrame(rows, columns=[*KEY, "value", "revision", "id", *METADATA])
     return frame.astype({"region_code": str, "indicator": str, "year": "int64", "value": float,
-                         "revision": "int64", "id": "int64"})
+                         "revision": "int64", "id": "int64", "qualifier": str, "note": str})
 
 
-def _split_changes(incoming: pd.DataFrame, existing: pd.DataFrame):
-    """Rows of ``incoming`` that are new, that revise a current value, and the count unchanged."""
-    merged = incoming.merge(existing.rename(columns={"value": "old_value"}), on=KEY, how="left")
+def _split_changes(incoming: pd.DataFrame, existing: pd.DataFrame, metadata_columns=()):
+    """Rows of ``incoming`` that are new, that revise a current value, and the count unchanged.
+
+    A value revises when its number differs, or when one of ``metadata_columns`` (qualifier,
+    note — those the file supplied) differs: "约4.4" and "4.4" are not the same statement.
+    """
+    renamed = existing.rename(columns={c: f"old_{c}" for c in ("value", *METADATA)})
+    merged = incoming.merge(renamed, on=KEY, how="left")
     is_new = merged["id"].isna()
     same = ~is_new & np.isclose(merged["value"], merged["old_value"], rtol=SAME_VALUE_RTOL, atol=0.0)
+    for column in metadata_columns:
+        same &= merged[column].fillna("").astype(str) == merged[f"old_{column}"].fillna("").astype(str)
     revised = merged[~is_new & ~same]
     return merged[is_new], revised, int(same.sum())
 
@@ -137,6 +146,8 @@ def _write(rows: pd.DataFrame, revised: pd.DataFrame, *, batch, user, status, no
         "value_supplied": frame["value_supplied"].fillna("").astype(str).str.slice(0, 64),
         "unit_supplied": frame["unit_supplied"].fillna("").astype(str).str.slice(0, 30),
         "source": frame["source"].fillna("").astype(str).str.slice(0, 300),
+        "qualifier": _text_column(frame, "qualifier"),
+        "note": _text_column(frame, "note"),
         "status": status,
         "batch_id": batch.id if batch else None,
         "recorded_by_id": user.id if user else None,
@@ -144,7 +155,15 @@ def _write(rows: pd.DataFrame, revised: pd.DataFrame, *, batch, user, status, no
     })
     # In index order, so that the database appends to its B-trees instead of jumping around.
     table = table.sort_values(["indicator_id", "region_id", "year"], kind="stable")
-    insert_rows(Observation._meta.db_table, table, not_null_text=("value_supplied", "unit_supplied", "source"))
+    insert_rows(Observation._meta.db_table, table,
+                not_null_text=("value_supplied", "unit_supplied", "source", "qualifier", "note"))
+
+
+def _text_column(frame: pd.DataFrame, column: str) -> pd.Series:
+    """A text column of ``frame`` with blanks as "", or "" everywhere when it has none."""
+    if column not in frame:
+        return pd.Series("", index=frame.index)
+    return frame[column].fillna("").astype(str)
 
 
 def _derived_for(changed: pd.DataFrame, formulas: dict[str, str]) -> pd.DataFrame:
@@ -189,7 +208,7 @@ def import_observations(path, *, user=None, dry_run: bool = False, status: str =
     with transaction.atomic():
         existing = current_values(incoming["indicator"].unique(), incoming["region_code"].unique(),
                                   incoming["year"].unique()) if len(incoming) else current_values([])
-        new, revised, outcome.unchanged = _split_changes(incoming, existing)
+        new, revised, outcome.unchanged = _split_changes(incoming, existing, result.metadata_columns)
         outcome.created, outcome.revised = len(new), len(revised)
         if dry_run or (new.empty and revised.empty):
             return outcome
@@ -222,7 +241,7 @@ def refresh_derived(changed: pd.DataFrame, *, batch=None, user=None, status=Stat
     return len(new), len(revised)
 
 
-EXPORT_COLUMNS = ["region_code", "region_name", "indicator", "year", "value", "unit", "source"]
+EXPORT_COLUMNS = ["region_code", "region_name", "indicator", "year", "value", "unit", "source", "qualifier", "note"]
 
 
 def export_frame(*, indicators=None, regions=None, years=None, group=None, lang: str = "zh") -> pd.DataFrame:
@@ -240,7 +259,8 @@ def export_frame(*, indicators=None, regions=None, years=None, group=None, lang:
     if years:
         query = query.filter(year__in=list(years))
     name_field = "region__name_en" if lang == "en" else "region__name_zh"
-    rows = query.values_list("region__code", name_field, "indicator__code", "year", "value", "indicator__unit", "source")
+    rows = query.values_list("region__code", name_field, "indicator__code", "year", "value", "indicator__unit",
+                             "source", "qualifier", "note")
     frame = pd.DataFrame(list(rows), columns=EXPORT_COLUMNS)
     return frame.sort_values(["indicator", "region_code", "year"], kind="stable").reset_index(drop=True)
 
