@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from deltawatch.cli import main, parse_years
-from deltawatch.observations.services import EXPORT_COLUMNS
+from deltawatch.observations.exports import EXPORT_COLUMNS
 
 
 def test_parse_years():

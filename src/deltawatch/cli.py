@@ -152,9 +152,10 @@ def cmd_import(args) -> int:
 
 def cmd_export(args) -> int:
     from deltawatch.indicators.models import Indicator
-    from deltawatch.observations.services import export_frame, region_resolver, write_export
+    from deltawatch.observations.exports import export_rows, write_export
     from deltawatch.regions.models import RegionGroup
     from deltawatch.regions.resolver import RegionNotFound
+    from deltawatch.regions.services import region_resolver
 
     try:
         years = parse_years(args.year)
@@ -175,15 +176,15 @@ def cmd_export(args) -> int:
     except RegionNotFound as exc:
         print(say("unknown_region", args.lang, text=exc.text), file=sys.stderr)
         return 2
-    frame = export_frame(indicators=indicators, regions=regions, years=years, group=args.group, lang=args.lang)
+    rows = export_rows(indicators=indicators, regions=regions, years=years, group=args.group, lang=args.lang)
     fmt = args.format or (os.path.splitext(args.output)[1].lstrip(".").lower() if args.output else "csv")
     if args.output:
-        write_export(frame, fmt, args.output)
-        print(say("exported", args.lang, n=len(frame), path=args.output), file=sys.stderr)
+        write_export(rows, fmt, args.output)
+        print(say("exported", args.lang, n=len(rows), path=args.output), file=sys.stderr)
     elif fmt == "xlsx":
-        write_export(frame, fmt, sys.stdout.buffer)
+        write_export(rows, fmt, sys.stdout.buffer)
     else:
-        write_export(frame, fmt, sys.stdout)
+        write_export(rows, fmt, sys.stdout)
     return 0
 
 
@@ -220,7 +221,7 @@ def cmd_progress(args) -> int:
     from deltawatch.evaluation import report
     from deltawatch.evaluation.services import run_progress
     from deltawatch.methods.progress import Thresholds
-    from deltawatch.observations.services import region_resolver
+    from deltawatch.regions.services import region_resolver
     from deltawatch.regions.resolver import RegionNotFound
 
     translation.activate("en" if args.lang == "en" else "zh-hans")
@@ -242,6 +243,7 @@ def cmd_progress(args) -> int:
         print(say("bad_threshold", args.lang, names=names, text=exc), file=sys.stderr)
         return 2
     outcome = run_progress(method=args.method, thresholds=thresholds, base_year=args.base_year,
+                           default_base_year=args.default_base_year, fit_start=args.fit_start,
                            user=_acting_user(args.user), save=not args.no_save)
     frame = report.select(outcome.assessments, region=region, group=group.code if group else None,
                           target_year=args.target_year, untargeted=args.untargeted)
@@ -309,7 +311,12 @@ def build_parser() -> argparse.ArgumentParser:
     prog.add_argument("--target-year", type=int, help="只显示该目标年份的目标, 如 2025")
     prog.add_argument("--method", choices=["opensdg", "unsd", "escap"], default="opensdg",
                       help="评估方法 (默认 opensdg 固定比率法)")
-    prog.add_argument("--base-year", type=int, help="评估基期: 进展自该年起算 (默认: 相对目标的基年, 否则序列首年)")
+    prog.add_argument("--base-year", type=int,
+                      help="评估基期: 所有项均自该年起算 (默认: 目标或其来源文件所注的规划基期, 否则 --default-base-year)")
+    prog.add_argument("--default-base-year", type=int, default=2015,
+                      help="目标及其来源文件均未注明基期时的基期 (默认 2015, Open SDG)")
+    prog.add_argument("--fit-start", type=int, default=2000,
+                      help="ESCAP 预期进展: 时间加权回归自该年起的全部数据 (默认 2000)")
     prog.add_argument("--threshold", action="append", metavar="NAME=VALUE",
                       help="状态阈值, 可多个, 如 on_track=0.9 (默认为 Open SDG 公布值)")
     prog.add_argument("--by", choices=["dimension", "region", "indicator", "target_year"],

@@ -21,7 +21,7 @@ from deltawatch.core.bulk import insert_rows
 from deltawatch.indicators.models import Indicator
 from deltawatch.methods.formula import compute_derived, parse_formula
 from deltawatch.regions.models import Region
-from deltawatch.regions.resolver import RegionRecord, RegionResolver
+from deltawatch.regions.services import region_resolver
 
 from .choices import Status
 from .messages import format_report
@@ -71,12 +71,6 @@ class ImportOutcome:
         return (f"{head}：{self.file_name}（{self.layout}），读取 {self.rows_read} 个数值："
                 f"新增 {self.created}，修订 {self.revised}，未变 {self.unchanged}；"
                 f"派生指标新增 {self.derived_created}，修订 {self.derived_revised}；跳过空白单元格 {self.skipped_blank} 个。")
-
-
-def region_resolver() -> RegionResolver:
-    """A resolver over every region in the database, ended ones included."""
-    rows = Region.objects.values_list("code", "level", "name_zh", "parent__code", "valid_from", "valid_to")
-    return RegionResolver(RegionRecord(*row) for row in rows)
 
 
 def indicator_infos() -> dict[str, IndicatorInfo]:
@@ -239,40 +233,3 @@ def refresh_derived(changed: pd.DataFrame, *, batch=None, user=None, status=Stat
     new, revised, _ = _split_changes(derived, existing)
     _write(new, revised, batch=batch, user=user, status=status, now=now or timezone.now())
     return len(new), len(revised)
-
-
-EXPORT_COLUMNS = ["region_code", "region_name", "indicator", "year", "value", "unit", "source", "qualifier", "note"]
-
-
-def export_frame(*, indicators=None, regions=None, years=None, group=None, lang: str = "zh") -> pd.DataFrame:
-    """Current observations of a selection, in the export columns, sorted.
-
-    ``regions`` are region codes, ``group`` a region group code, ``years`` an iterable of years.
-    """
-    query = Observation.objects.filter(is_current=True)
-    if indicators:
-        query = query.filter(indicator__code__in=list(indicators))
-    if regions:
-        query = query.filter(region__code__in=list(regions))
-    if group:
-        query = query.filter(region__groups__code=group)
-    if years:
-        query = query.filter(year__in=list(years))
-    name_field = "region__name_en" if lang == "en" else "region__name_zh"
-    rows = query.values_list("region__code", name_field, "indicator__code", "year", "value", "indicator__unit",
-                             "source", "qualifier", "note")
-    frame = pd.DataFrame(list(rows), columns=EXPORT_COLUMNS)
-    return frame.sort_values(["indicator", "region_code", "year"], kind="stable").reset_index(drop=True)
-
-
-def write_export(frame: pd.DataFrame, fmt: str, target) -> None:
-    """Write an export frame as csv (UTF-8 with BOM, so Excel opens Chinese correctly), xlsx or json."""
-    if fmt == "csv":
-        frame.to_csv(target, index=False, encoding="utf-8-sig")
-    elif fmt == "xlsx":
-        frame.to_excel(target, index=False, sheet_name="observations")
-    elif fmt == "json":
-        frame.to_json(target, orient="records", force_ascii=False, indent=1)
-    else:
-        raise ValueError(f"format must be csv, xlsx or json, got {fmt!r}")
-

@@ -1,0 +1,85 @@
+"""Exports of current statistics: one query, written as CSV, XLSX or JSON.
+
+Written with the standard library and openpyxl rather than pandas: an export of a few values
+should not pay pandas' import (a fifth of a second) on every command, and the writers are a
+few lines each. ``export_frame`` gives the same rows as a DataFrame for the analyses.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from .models import Observation
+
+EXPORT_COLUMNS = ["region_code", "region_name", "indicator", "year", "value", "unit", "source", "qualifier", "note"]
+FORMATS = ("csv", "xlsx", "json")
+
+
+def export_rows(*, indicators=None, regions=None, years=None, group=None, lang: str = "zh") -> list[tuple]:
+    """Current observations of a selection as tuples in ``EXPORT_COLUMNS`` order, sorted by
+    indicator, region and year.
+
+    ``regions`` are region codes, ``group`` a region group code, ``years`` an iterable of years.
+    """
+    query = Observation.objects.filter(is_current=True)
+    if indicators:
+        query = query.filter(indicator__code__in=list(indicators))
+    if regions:
+        query = query.filter(region__code__in=list(regions))
+    if group:
+        query = query.filter(region__groups__code=group)
+    if years:
+        query = query.filter(year__in=list(years))
+    name_field = "region__name_en" if lang == "en" else "region__name_zh"
+    rows = query.values_list("region__code", name_field, "indicator__code", "year", "value", "indicator__unit",
+                             "source", "qualifier", "note")
+    return sorted(rows, key=lambda row: (row[2], row[0], row[3]))
+
+
+def export_frame(**selection):
+    """``export_rows`` as a DataFrame with the export columns."""
+    import pandas as pd
+
+    return pd.DataFrame(export_rows(**selection), columns=EXPORT_COLUMNS)
+
+
+def write_export(rows: list[tuple], fmt: str, target) -> None:
+    """Write export rows as csv (UTF-8 with BOM, so Excel opens Chinese correctly), xlsx or
+    json to a path or an open file (binary for xlsx)."""
+    writer = {"csv": _write_csv, "xlsx": _write_xlsx, "json": _write_json}.get(fmt)
+    if writer is None:
+        raise ValueError(f"format must be one of {FORMATS}, got {fmt!r}")
+    writer(rows, target)
+
+
+def _write_csv(rows, target) -> None:
+    if isinstance(target, (str, bytes)) or hasattr(target, "__fspath__"):
+        with open(target, "w", encoding="utf-8-sig", newline="") as handle:
+            _write_csv(rows, handle)
+        return
+    writer = csv.writer(target, lineterminator="\n")
+    writer.writerow(EXPORT_COLUMNS)
+    writer.writerows(rows)
+
+
+def _write_json(rows, target) -> None:
+    records = [dict(zip(EXPORT_COLUMNS, row)) for row in rows]
+    text = json.dumps(records, ensure_ascii=False, indent=1)
+    if isinstance(target, io.TextIOBase) or hasattr(target, "write"):
+        target.write(text)
+    else:
+        with open(target, "w", encoding="utf-8") as handle:
+            handle.write(text)
+
+
+def _write_xlsx(rows, target) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("observations")
+    sheet.append(EXPORT_COLUMNS)
+    for row in rows:
+        sheet.append(list(row))
+    book.save(target)
