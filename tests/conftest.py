@@ -6,6 +6,20 @@ import pytest
 DB_FIXTURES = {"db", "transactional_db", "client", "admin_client", "django_user_model", "admin_user", "live_server"}
 
 
+_importorskip = pytest.importorskip
+
+
+def _importorskip_others_only(modname, *args, **kwargs):
+    """``pytest.importorskip`` for third-party modules only: a module of this project that
+    fails to import is a bug to report, never a reason to skip its tests."""
+    if modname == "deltawatch" or modname.startswith("deltawatch."):
+        raise AssertionError(f"importorskip({modname!r}): import the project's own modules directly")
+    return _importorskip(modname, *args, **kwargs)
+
+
+pytest.importorskip = _importorskip_others_only
+
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.get_closest_marker("django_db") or DB_FIXTURES & set(getattr(item, "fixturenames", ())):
