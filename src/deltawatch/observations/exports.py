@@ -13,6 +13,10 @@ import json
 
 from .models import Observation
 
+# OWASP's CSV-injection rule: a text cell that begins with one of these is read by a
+# spreadsheet as a formula (or the start of one). Numbers are never touched: -3.5 stays a number.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
 EXPORT_COLUMNS = ["region_code", "region_name", "indicator", "year", "value", "unit", "source", "qualifier", "note"]
 FORMATS = ("csv", "xlsx", "json")
 
@@ -54,14 +58,22 @@ def write_export(rows: list[tuple], fmt: str, target) -> None:
     writer(rows, target)
 
 
+def neutralise(value):
+    """A text that a spreadsheet would run as a formula, made inert by a leading apostrophe
+    (OWASP, "CSV Injection"); any other value unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def _write_csv(rows, target) -> None:
     if isinstance(target, (str, bytes)) or hasattr(target, "__fspath__"):
         with open(target, "w", encoding="utf-8-sig", newline="") as handle:
             _write_csv(rows, handle)
         return
-    writer = csv.writer(target, lineterminator="\n")
+    writer = csv.writer(target)  # RFC 4180: CRLF, and a field with \r or \n is quoted
     writer.writerow(EXPORT_COLUMNS)
-    writer.writerows(rows)
+    writer.writerows([neutralise(value) for value in row] for row in rows)
 
 
 def _write_json(rows, target) -> None:
@@ -75,11 +87,21 @@ def _write_json(rows, target) -> None:
 
 
 def _write_xlsx(rows, target) -> None:
+    """Text cells are written as text cells: openpyxl would otherwise store a text that begins
+    with "=" as a live formula. The text itself is kept as it is (Excel does not evaluate a
+    text cell), so a round trip through the importer gives back the same source."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("observations")
     sheet.append(EXPORT_COLUMNS)
     for row in rows:
-        sheet.append(list(row))
+        sheet.append([_text_cell(sheet, value, WriteOnlyCell) if isinstance(value, str) else value for value in row])
     book.save(target)
+
+
+def _text_cell(sheet, text: str, cell_class):
+    cell = cell_class(sheet, value=text)
+    cell.data_type = "s"
+    return cell
