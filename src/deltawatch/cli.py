@@ -133,7 +133,7 @@ def cmd_serve(args) -> int:
 
 def cmd_import(args) -> int:
     from deltawatch.audit.context import acting_as
-    from deltawatch.observations.services import ImportFailed, import_observations
+    from deltawatch.observations.services import DatabaseBusy, ImportFailed, import_observations
 
     if not os.path.isfile(args.file):
         print(say("no_file", args.lang, path=args.file), file=sys.stderr)
@@ -143,7 +143,7 @@ def cmd_import(args) -> int:
     try:
         with acting_as(user):
             outcome = import_observations(args.file, user=user, dry_run=args.dry_run, status=args.status, **options)
-    except ImportFailed as failure:
+    except (ImportFailed, DatabaseBusy) as failure:
         print(failure.report(args.lang), file=sys.stderr)
         return 1
     print(outcome.summary(args.lang))

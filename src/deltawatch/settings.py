@@ -13,6 +13,9 @@ import platformdirs
 from django.core.exceptions import ImproperlyConfigured
 
 PACKAGE_DIR = Path(__file__).resolve().parent
+# How long a writer (an import, an edit) waits for another one to finish before giving up with
+# a worded message; nothing is written when it gives up.
+WRITE_WAIT_SECONDS = int(os.environ.get("DELTAWATCH_WRITE_WAIT", "60"))
 DATA_DIR = Path(os.environ.get("DELTAWATCH_HOME") or platformdirs.user_data_dir("deltawatch"))
 
 
@@ -30,9 +33,13 @@ def _database_from_environment() -> dict:
         ) from exc
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # Imports are one long transaction: readers keep reading (WAL) and a second writer
-        # waits instead of failing; a larger page cache keeps million-row index updates in memory.
+        # waits instead of failing — IMMEDIATE takes the write lock when a transaction starts,
+        # so two writers queue on the busy timeout instead of deadlocking on a read lock that
+        # cannot be upgraded (SQLite then fails at once); a larger page cache keeps million-row
+        # index updates in memory.
         config["OPTIONS"] = {
-            "timeout": 30,
+            "timeout": WRITE_WAIT_SECONDS,
+            "transaction_mode": "IMMEDIATE",
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-131072;",
         }
         config["TEST"] = {"NAME": os.environ.get("DELTAWATCH_TEST_SQLITE") or None}

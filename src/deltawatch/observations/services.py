@@ -14,7 +14,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from django.db import connection, transaction
+from django.conf import settings
+from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
 from deltawatch.core.bulk import insert_rows
@@ -44,6 +45,40 @@ class ImportFailed(Exception):
 
     def report(self, lang: str = "zh") -> str:
         return format_report(self.result.problems, lang, total=self.result.problem_count)
+
+
+class DatabaseBusy(Exception):
+    """Another writer held the database longer than a writer may wait; nothing was written."""
+
+    def __init__(self, seconds: int):
+        self.seconds = seconds
+        super().__init__(self.report("en"))
+
+    def report(self, lang: str = "zh") -> str:
+        if lang == "en":
+            return (f"The database was busy with another import or edit for {self.seconds} s; nothing was "
+                    "written. Try again when it has finished (DELTAWATCH_WRITE_WAIT sets the wait).")
+        return (f"数据库正被另一个导入或修改占用，等待 {self.seconds} 秒后仍未释放；未写入任何数据。"
+                "请在其完成后重试（等待时间由 DELTAWATCH_WRITE_WAIT 设置）。")
+
+
+# One import at a time on PostgreSQL: a transaction-scoped advisory lock taken before the
+# current values are read, so that two imports of the same new keys queue instead of both
+# inserting them (the second would die on the unique constraint). SQLite gets the same order
+# from its IMMEDIATE transactions (settings).
+IMPORT_LOCK_KEY = 0x44570001
+
+
+def _wait_for_other_writers() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL lock_timeout = '{int(settings.WRITE_WAIT_SECONDS)}s'")
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK_KEY])
+
+
+def _is_lock_timeout(error: OperationalError) -> bool:
+    text = str(error).lower()
+    return "database is locked" in text or "lock timeout" in text
 
 
 @dataclass
@@ -191,7 +226,8 @@ def import_observations(path, *, user=None, dry_run: bool = False, status: str =
     read_options
         Passed to ``read_observations`` (layout, indicator, year, unit, source, sheet).
 
-    Returns ImportOutcome; raises ImportFailed (nothing written) when the file has problems.
+    Returns ImportOutcome; raises ImportFailed (nothing written) when the file has problems,
+    DatabaseBusy (nothing written) when another writer held the database too long.
     """
     path = Path(path)
     result = read_observations(path, resolver=region_resolver(), indicators=indicator_infos(), **read_options)
@@ -199,7 +235,20 @@ def import_observations(path, *, user=None, dry_run: bool = False, status: str =
         raise ImportFailed(result)
     incoming = result.frame
     outcome = ImportOutcome(path.name, result.layout, len(incoming), dry_run=dry_run, skipped_blank=result.skipped_blank)
+    try:
+        return _write_import(path, result, outcome, user=user, dry_run=dry_run, status=status)
+    except OperationalError as error:
+        if _is_lock_timeout(error):
+            raise DatabaseBusy(settings.WRITE_WAIT_SECONDS) from error
+        raise
+
+
+def _write_import(path: Path, result: ReadResult, outcome: ImportOutcome, *, user, dry_run, status) -> ImportOutcome:
+    """Compare with the current values and write what changed, in one transaction."""
+    incoming = result.frame
     with transaction.atomic():
+        if not dry_run:
+            _wait_for_other_writers()
         existing = current_values(incoming["indicator"].unique(), incoming["region_code"].unique(),
                                   incoming["year"].unique()) if len(incoming) else current_values([])
         new, revised, outcome.unchanged = _split_changes(incoming, existing, result.metadata_columns)
