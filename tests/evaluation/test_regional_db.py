@@ -27,17 +27,28 @@ def test_units_by_level_and_group():
     assert labels["320500"] == "苏南" and labels["320300"] == "苏北" and labels["330100"] == "其他"
 
 
+def hand_population_weights(cities, year):
+    """The population weights of GDP per capita written out from the DB values: the resident
+    population where the DB has it, else GDP [亿元] × 10⁸ / GDP per capita [元] = persons, in 万人."""
+    codes = cities["code"]
+    resident = indicator_panel("population_resident", codes, [year]).set_index("unit")["value"]
+    gdp = indicator_panel("gdp", codes, [year]).set_index("unit")["value"]
+    per_capita = indicator_panel("gdp_per_capita", codes, [year]).set_index("unit")["value"]
+    implied = gdp * 1e8 / per_capita / 1e4
+    return resident.combine_first(implied), set(resident.index)
+
+
 def test_disparity_csv_equals_the_method_on_the_same_panel(tmp_path):
     out = tmp_path / "d.csv"
     assert main(["disparity", "--indicator", "gdp_per_capita", "--by", "province", "--weight", "population",
                  "--from", "2015", "--to", "2019", "--format", "csv", "-o", str(out)]) == 0
     got = pd.read_csv(out, encoding="utf-8-sig")
     assert list(got.columns) == ["year", "statistic", "component", "value"]
-    assert {"cv", "cv_w", "theil_t", "theil_t_w", "theil_l", "theil_l_w", "gini", "gini_w", "dagum"} == \
-        set(got["statistic"])
+    assert {"cv", "cv_w", "theil_t", "theil_t_w", "theil_l", "theil_l_w", "gini", "gini_w", "dagum",
+            "weight_source"} == set(got["statistic"])
     cities = units()
     panel = indicator_panel("gdp_per_capita", cities["code"], [2019]).set_index("unit")["value"]
-    weights = indicator_panel("population_registered", cities["code"], [2019]).set_index("unit")["value"]
+    weights, resident = hand_population_weights(cities, 2019)
     provinces = cities.set_index("code")["province"]
     expected = theil(panel.to_numpy(), weights=weights.loc[panel.index].to_numpy(),
                      groups=provinces.loc[panel.index].to_numpy())
@@ -46,6 +57,41 @@ def test_disparity_csv_equals_the_method_on_the_same_panel(tmp_path):
     assert row["between"] == pytest.approx(expected.between, rel=1e-12)
     assert row["between"] + row["within"] == pytest.approx(row["total"], rel=1e-12)
     assert set(row.index) >= {"上海市", "江苏省", "浙江省", "安徽省"}
+    # the output names where the weights of each year come from, with the number of cities
+    sources = got[(got["year"] == 2019) & (got["statistic"] == "weight_source")].set_index("component")["value"]
+    assert sources.to_dict() == {"gdp/gdp_per_capita": 41 - len(resident), "population_resident": len(resident)}
+
+
+def test_population_weights_are_resident_else_implied_by_gdp(capsys):
+    from deltawatch.evaluation.regional import population_weights
+
+    cities = units()
+    weights = population_weights("gdp_per_capita", cities["code"], [2019, 2020]).set_index(["unit", "year"])
+    # Suzhou 2019: no resident population in the DB, so GDP × 10⁸ / GDP per capita (persons) / 10⁴
+    gdp = indicator_panel("gdp", ["320500"], [2019])["value"].item()
+    per_capita = indicator_panel("gdp_per_capita", ["320500"], [2019])["value"].item()
+    assert indicator_panel("population_resident", ["320500"], [2019]).empty
+    assert weights.loc[("320500", 2019), "weight"] == pytest.approx(gdp * 1e8 / per_capita / 1e4, rel=1e-12)
+    assert weights.loc[("320500", 2019), "source"] == "gdp/gdp_per_capita"
+    # not the registered population (the yearbook's 户籍 figure), which is 40 % smaller there
+    registered = indicator_panel("population_registered", ["320500"], [2019])["value"].item()
+    assert weights.loc[("320500", 2019), "weight"] > 1.3 * registered
+    # 2020 (census) and Shanghai every year: the resident population itself
+    for key in (("320500", 2020), ("310000", 2019)):
+        resident = indicator_panel("population_resident", [key[0]], [key[1]])["value"].item()
+        assert weights.loc[key, "weight"] == resident and weights.loc[key, "source"] == "population_resident"
+    assert len(weights) == 82
+    # an indicator that is not per capita of a known total falls back to the registered population
+    other = population_weights("share_tertiary_gdp", ["320500"], [2019])
+    assert other["source"].tolist() == ["population_registered"] and other["weight"].item() == registered
+    # the command says which populations it used
+    assert main(["disparity", "--indicator", "gdp_per_capita", "--weight", "population", "--from", "2019",
+                 "--to", "2020"]) == 0
+    assert "按人口加权：population_resident 42 个单元年、gdp ÷ gdp_per_capita 推算 40 个单元年" in capsys.readouterr().err
+    assert main(["--lang", "en", "disparity", "--indicator", "gdp_per_capita", "--weight", "population",
+                 "--from", "2019", "--to", "2019"]) == 0
+    assert "weighted by population: population_resident for 1 unit-years; implied by gdp ÷ gdp_per_capita " \
+           "for 40 unit-years" in capsys.readouterr().err
 
 
 def test_disparity_table_and_a_balanced_panel(capsys):
@@ -151,6 +197,45 @@ def test_convergence_long_output_equals_the_methods(tmp_path, capsys):
     assert main(["convergence", "--indicator", "gdp_per_capita", "--from", "2005", "--to", "2019"]) == 0
     report = capsys.readouterr().out
     assert "【β 收敛（横截面；有控制变量时为条件收敛）】" in report and "上海市" in report
+
+
+def whole_panel_log_t(panel):
+    """Phillips–Sul log t statistic of all units together, written out with statsmodels: HP trend
+    (λ = 400) of ln y, H_t = mean (h − 1)², ln(H_1/H_t) − 2 ln ln t on (1, ln t) for t = ⌊T/3⌋ … T,
+    Newey–West HAC with lag floor(4 (n/100)^(2/9))."""
+    import math
+
+    from statsmodels.regression.linear_model import OLS
+    from statsmodels.tsa.filters.hp_filter import hpfilter
+
+    wide = panel.pivot(index="unit", columns="year", values="value").sort_index(axis=1)
+    X = np.vstack([np.asarray(hpfilter(np.log(row), lamb=400.0)[1]) for row in wide.to_numpy(dtype=float)])
+    H = ((X / X.mean(axis=0) - 1) ** 2).mean(axis=0)
+    t = np.arange(X.shape[1] // 3, X.shape[1] + 1)
+    y = np.log(H[0] / H[t - 1]) - 2 * np.log(np.log(t))
+    lags = math.floor(4 * (len(t) / 100) ** (2 / 9))
+    fit = OLS(y, np.column_stack([np.ones(len(t)), np.log(t)])).fit(cov_type="HAC", cov_kwds={"maxlags": lags})
+    return fit.tvalues[1]
+
+
+def test_gdp_per_capita_2001_2021_is_one_convergence_club(tmp_path, capsys):
+    # the 41 cities pass the log t test together (t ≈ 1.84 > −1.65): one club, no divergent city
+    panel = indicator_panel("gdp_per_capita", units()["code"], list(range(2001, 2022)))
+    assert panel.groupby("unit")["year"].nunique().eq(21).all() and panel["unit"].nunique() == 41
+    t = whole_panel_log_t(panel)
+    assert t == pytest.approx(1.84, abs=0.01)
+    out = tmp_path / "clubs.csv"
+    assert main(["convergence", "--indicator", "gdp_per_capita", "--from", "2001", "--to", "2021", "--tests", "club",
+                 "--format", "csv", "-o", str(out)]) == 0
+    got = pd.read_csv(out, encoding="utf-8-sig", dtype={"component": str})
+    clubs = got[got["statistic"] == "club"].set_index("component")["value"]
+    assert len(clubs) == 41 and (clubs == 1).all()
+    tests = got[got["statistic"] == "club_test"].set_index("component")["value"]
+    assert tests["1:n"] == 41 and tests["1:t"] == pytest.approx(t, rel=1e-9)
+    assert main(["convergence", "--indicator", "gdp_per_capita", "--from", "2001", "--to", "2021", "--tests",
+                 "club"]) == 0
+    report = capsys.readouterr().out
+    assert "俱乐部 1 (41)" in report and "发散单元" not in report
 
 
 def test_conditional_convergence_with_a_control(tmp_path):

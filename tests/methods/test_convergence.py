@@ -242,29 +242,91 @@ def test_panel_recovers_planted_beta():
     assert five.speed == pytest.approx(-math.log(0.95), abs=0.003)
 
 
-def test_panel_equals_linearmodels_and_uses_controls_at_the_interval_start():
-    from linearmodels.panel import PanelOLS
+def interval_rows(wide, controls, starts, interval=2):
+    """The regression data of panel_beta_convergence written out: one row per unit and interval."""
+    rows = []
+    for start in starts:
+        for unit in wide.index:
+            rows.append({"unit": unit, "year": start + interval, "const": 1.0,
+                         "growth": math.log(wide.loc[unit, start + interval] / wide.loc[unit, start]) / interval,
+                         "lag": math.log(wide.loc[unit, start]), "z": controls.loc[(unit, start), "z"]})
+    return pd.DataFrame(rows)
 
+
+def panel_with_control():
     wide = planted_panel(seed=2, n=15, years=8)
     rng = np.random.default_rng(4)
     controls = pd.DataFrame({"z": rng.normal(0, 1, 15 * 8)},
                             index=pd.MultiIndex.from_product([wide.index, wide.columns]))
+    return wide, controls
+
+
+def test_panel_equals_linearmodels_and_uses_controls_at_the_interval_start():
+    from linearmodels.panel import PanelOLS
+
+    wide, controls = panel_with_control()
     result = panel_beta_convergence(wide, interval=2, controls=controls)
-    rows = []
-    for start in (2000, 2002, 2004):  # 2006–08 is incomplete (the last year is 2007)
-        for unit in wide.index:
-            rows.append({"unit": unit, "year": start + 2, "const": 1.0,
-                         "growth": math.log(wide.loc[unit, start + 2] / wide.loc[unit, start]) / 2,
-                         "lag": math.log(wide.loc[unit, start]), "z": controls.loc[(unit, start), "z"]})
-    data = pd.DataFrame(rows).set_index(["unit", "year"])
+    # 2006–08 is incomplete (the last year is 2007)
+    data = interval_rows(wide, controls, (2000, 2002, 2004)).set_index(["unit", "year"])
     direct = PanelOLS(data["growth"], data[["const", "lag", "z"]], entity_effects=True, time_effects=True).fit(
-        cov_type="clustered", cluster_entity=True)
+        cov_type="clustered", cluster_entity=True, group_debias=True)
     assert result.n == 45
     assert result.beta == pytest.approx(direct.params["lag"], rel=REL)
     assert result.params["z"] == pytest.approx(direct.params["z"], rel=REL)
     assert result.se == pytest.approx(direct.std_errors["lag"], rel=REL)
     assert result.p == pytest.approx(direct.pvalues["lag"], rel=REL)
-    assert result.cov_type == "clustered by unit"
+    assert result.cov_type == "clustered by unit, G/(G−1)·(N−1)/(N−K)"
+
+
+def test_panel_clustered_se_equals_statsmodels_dummies_and_the_formula():
+    # Reference: statsmodels OLS on unit and year dummies, cov_type="cluster" (groups = units),
+    # whose default correction is G/(G − 1)·(N − 1)/(N − K) — Stata's regress …, vce(cluster).
+    # Here G = 15 units, N = 45 (3 intervals), K = const + lag + z + 14 unit + 2 year dummies = 19.
+    wide, controls = panel_with_control()
+    result = panel_beta_convergence(wide, interval=2, controls=controls)
+    data = interval_rows(wide, controls, (2000, 2002, 2004))
+    dummies = pd.get_dummies(data[["unit", "year"]].astype(str), drop_first=True, dtype=float)
+    X = pd.concat([data[["const", "lag", "z"]], dummies], axis=1)
+    assert X.shape == (45, 19)
+    groups = pd.factorize(data["unit"])[0]
+    lsdv = OLS(data["growth"], X).fit(cov_type="cluster", cov_kwds={"groups": groups})
+    assert result.beta == pytest.approx(lsdv.params["lag"], rel=1e-9)
+    assert result.se == pytest.approx(lsdv.bse["lag"], rel=1e-9)
+    # the same by hand: V = c (X'X)⁻¹ (Σ_g X_g'u_g u_g'X_g) (X'X)⁻¹, c = 15/14 · 44/26
+    x = X.to_numpy()
+    u = lsdv.resid.to_numpy()
+    bread = np.linalg.inv(x.T @ x)
+    meat = sum(np.outer(x[groups == g].T @ u[groups == g], x[groups == g].T @ u[groups == g]) for g in range(15))
+    V = (15 / 14) * (44 / 26) * bread @ meat @ bread
+    assert result.se == pytest.approx(math.sqrt(V[1, 1]), rel=1e-9)
+    # without the G/(G − 1)(N − 1)/N part (linearmodels' default) the se would be smaller by
+    # sqrt(15/14 · 44/45) = 1.0235: the correction is applied
+    assert result.se / math.sqrt(V[1, 1] * 14 / 15 * 45 / 44) == pytest.approx(math.sqrt(15 / 14 * 44 / 45), rel=1e-9)
+    # p: two-sided Student t with N − K = 26 degrees of freedom
+    from scipy import stats
+
+    assert result.p == pytest.approx(2 * stats.t.sf(abs(result.beta / result.se), 26), rel=1e-9)
+
+
+def test_panel_clustered_se_with_unit_effects_only_by_hand():
+    # With unit effects alone they are nested in the unit clusters and not counted (Stata's
+    # xtreg, fe vce(cluster unit)): c = G/(G − 1)·(N − 1)/(N − k), k = const + lag + z = 3,
+    # on the within-transformed data (each unit's means removed, the grand mean added back)
+    wide, controls = panel_with_control()
+    result = panel_beta_convergence(wide, interval=2, controls=controls, time_effects=False)
+    data = interval_rows(wide, controls, (2000, 2002, 2004))
+    cols = ["growth", "lag", "z"]
+    within = data[cols] - data.groupby("unit")[cols].transform("mean") + data[cols].mean()
+    x = np.column_stack([np.ones(45), within[["lag", "z"]]])
+    y = within["growth"].to_numpy()
+    coef = np.linalg.lstsq(x, y, rcond=None)[0]
+    u = y - x @ coef
+    groups = pd.factorize(data["unit"])[0]
+    bread = np.linalg.inv(x.T @ x)
+    meat = sum(np.outer(x[groups == g].T @ u[groups == g], x[groups == g].T @ u[groups == g]) for g in range(15))
+    V = (15 / 14) * (44 / 42) * bread @ meat @ bread
+    assert result.beta == pytest.approx(coef[1], rel=1e-9)
+    assert result.se == pytest.approx(math.sqrt(V[1, 1]), rel=1e-9)
 
 
 # ---------------------------------------------------------------------------------- log t test
@@ -382,18 +444,81 @@ def test_divergent_units_are_reported():
     assert result.membership[["down", "up"]].isna().all()
 
 
+def hp_by_hand(wide, lamb=400.0):
+    """ln y smoothed by statsmodels' HP filter, row by row (independent of hp_trends)."""
+    from statsmodels.tsa.filters.hp_filter import hpfilter
+
+    return np.vstack([np.asarray(hpfilter(np.log(row), lamb=lamb)[1]) for row in wide.to_numpy(dtype=float)])
+
+
+def log_t_by_hand(X, r=1 / 3):
+    """The log t statistic written out from Phillips & Sul (2007), independent of the module:
+    h = X / column mean, H_t = mean_i (h − 1)², regress ln(H_1/H_t) − 2 ln ln t on (1, ln t)
+    for t = ⌊rT⌋ … T, Newey–West HAC with lag floor(4 (n/100)^(2/9)) (statsmodels, Bartlett)."""
+    X = np.asarray(X, dtype=float)
+    T = X.shape[1]
+    h = X / X.mean(axis=0)
+    H = ((h - 1) ** 2).mean(axis=0)
+    t = np.arange(max(math.floor(r * T + 1e-9), 2), T + 1)
+    y = np.log(H[0] / H[t - 1]) - 2 * np.log(np.log(t))
+    lags = math.floor(4 * (len(t) / 100) ** (2 / 9))
+    fit = OLS(y, np.column_stack([np.ones(len(t)), np.log(t)])).fit(cov_type="HAC", cov_kwds={"maxlags": lags})
+    return float(fit.tvalues[1])
+
+
 def test_core_is_the_size_with_the_largest_t():
-    # seed 0: from the top, t_k = 4.33, 6.98, 9.13, 9.09, 11.46, 12.08, 8.62, 8.73, 9.56 for
-    # k = 2 … 10 (the 10 units of club 1), then far below −1.65: the core is k* = 7, not 10
-    wide, _ = planted_clubs(0)
-    X = hp_trends(wide).to_numpy()
+    # seed 0: t_k recomputed in the test (statsmodels HP filter and OLS + HAC, not the module)
+    # for the k highest units, k = 2 …: 4.33, 6.98, 9.13, 9.09, 11.46, 12.08, 8.62, 8.73, 9.56
+    # (the 10 units of club 1), then far below −1.65: the core is k* = 7, not 10
+    wide, planted = planted_clubs(0)
+    X = hp_by_hand(wide)
     X = X[np.argsort(-X[:, -1], kind="stable")]
-    ts = [log_t_test(X[:k]).t for k in range(2, 12)]
-    assert min(ts[:9]) > -1.65 and ts[9] < -1.65
-    k_star = int(np.argmax(ts[:9])) + 2
-    assert k_star == 7
+    ts = [log_t_by_hand(X[:k]) for k in range(2, 12)]
+    assert ts[:9] == pytest.approx([4.33, 6.98, 9.13, 9.09, 11.46, 12.08, 8.62, 8.73, 9.56], abs=0.005)
+    assert ts[9] < -1.65
     clustering = convergence._Clustering(X, 1 / 3, None, -1.65, 0.0, 0.05)
-    assert clustering.core(list(range(len(X)))) == list(range(k_star))
+    assert clustering.core(list(range(len(X)))) == list(range(7))  # k* = 7 = argmax of the list above
+
+
+def one_club_with_a_straggler(seed=0, years=25):
+    """A panel that converges as a whole (t ≈ 6.9) although the core search would drop a unit:
+    6 leaders at +0.5 converging among themselves (0.7^t), 20 catching up from 0.5–1.5 below
+    (0.95^t), and a straggler 0.1 below the leaders from the start, with no transition of its
+    own (ln y_it = ln 30000 + 0.06 t + level + deviation + e_it, e_it ~ N(0, 0.003²))."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(years)
+    base = np.log(30000) + 0.06 * t
+    rows = [base + 0.5 + d * 0.7 ** t + rng.normal(0, 0.003, years) for d in rng.uniform(-0.05, 0.05, 6)]
+    rows += [base + 0.5 + d * 0.95 ** t + rng.normal(0, 0.003, years) for d in rng.uniform(-1.5, -0.5, 20)]
+    rows.append(base + 0.4 + rng.normal(0, 0.003, years))
+    units = [f"lead{k}" for k in range(6)] + [f"catch{k:02d}" for k in range(20)] + ["straggler"]
+    return pd.DataFrame(np.exp(rows), index=units, columns=range(1999, 1999 + years))
+
+
+def test_a_panel_that_converges_as_a_whole_is_one_club():
+    wide = one_club_with_a_straggler()
+    X = hp_by_hand(wide)
+    # the whole panel passes the log t test by far (recomputed here: t ≈ 6.87 > −1.65) ...
+    assert log_t_by_hand(X) == pytest.approx(6.87, abs=0.01)
+    # ... while the core search alone (steps 2–3) leaves the straggler out: ordered by the last
+    # value, the core is the top pair, and the core + straggler has t far below c* = 0
+    order = np.argsort(-X[:, -1], kind="stable")
+    straggler = int(np.flatnonzero(order == 26)[0])
+    clustering = convergence._Clustering(X[order], 1 / 3, None, -1.65, 0.0, 0.05)
+    group = list(range(27))
+    core = clustering.core(group)
+    assert core == [0, 1]
+    assert log_t_by_hand(X[order][core + [straggler]]) < 0
+    club = clustering.sieve(core, [u for u in group if u not in core])
+    assert len(club) == 26 and straggler not in club
+    # Phillips–Sul test the whole panel first: one club of all 27, no divergent unit
+    result = club_convergence(wide)
+    assert result.overall.converges and result.overall.t == pytest.approx(6.87, abs=0.01)
+    assert result.clubs == (tuple(sorted(wide.index)),) and result.divergent == ()
+    assert result.initial_clubs == result.clubs
+    assert result.membership.eq(1).all()
+    assert result.tests[["club", "n"]].to_numpy().tolist() == [[1, 27]]
+    assert result.tests.loc[0, "t"] == pytest.approx(result.overall.t, rel=REL)
 
 
 def test_a_remainder_that_converges_is_one_club():
@@ -446,10 +571,47 @@ def test_merging_joins_adjacent_clubs_that_converge_together():
     first = sorted(rows[u] for u in planted[0])
     split = [first[:5], first[5:], sorted(rows[u] for u in planted[1]), sorted(rows[u] for u in planted[2])]
     expected = [first, split[2], split[3]]
-    assert convergence._merge_schnurbus(clustering, split) == expected
+    assert convergence._merge_vlt(clustering, split) == expected
     assert convergence._merge_ps2009(clustering, split) == expected
     # clubs that do not converge together stay apart
-    assert convergence._merge_schnurbus(clustering, expected) == expected
+    assert convergence._merge_vlt(clustering, expected) == expected
+    assert convergence._merge_ps2009(clustering, expected) == expected
+
+
+class ScriptedTests:
+    """A stand-in for the clustering whose log t statistic of each union of clubs is written
+    by hand, so that a merge rule can be followed step by step."""
+
+    def __init__(self, t_of):
+        self.t_of = {frozenset(k): v for k, v in t_of.items()}
+
+    def test(self, group):
+        t = self.t_of[frozenset(group)]
+        return LogTResult(b=0.0, se=1.0, t=t, converges=t >= -1.65, a=0.0, n_units=len(group), first_period=2,
+                          periods=3, maxlags=0)
+
+
+def test_merge_rules_by_hand():
+    # Four clubs A = [0], B = [1], C = [2], D = [3], highest first; t of the unions:
+    #   A+B = 3, B+C = 1, C+D = 5, A+B+C = −2, B+C+D = 4, A+B+C+D = −3
+    t_of = {(0, 1): 3.0, (1, 2): 1.0, (2, 3): 5.0, (0, 1, 2): -2.0, (1, 2, 3): 4.0, (0, 1, 2, 3): -3.0}
+    clubs = [[0], [1], [2], [3]]
+    # von Lyncker–Thoennessen: pairs (3, 1, 5); A+B passes and 3 > 1 → merge; pairs (AB+C = −2,
+    # C+D = 5): AB+C fails, C+D is the last pair and passes → merge; AB+CD = −3 fails → stop
+    assert convergence._merge_vlt(ScriptedTests(t_of), clubs) == [[0, 1], [2, 3]]
+    # Phillips–Sul 2009: A+B = 3 passes; AB+C = −2 fails, restart at C; C+D = 5 passes
+    assert convergence._merge_ps2009(ScriptedTests(t_of), clubs) == [[0, 1], [2, 3]]
+    # the pair with the highest t first (the rule formerly named after Schnurbus et al.) would
+    # merge C+D (5), then B+CD (4): [[0], [1, 2, 3]]; von Lyncker–Thoennessen does not look ahead
+    t_of2 = {(0, 1): 1.0, (1, 2): 3.0, (2, 3): 2.0, (0, 1, 2): 6.0, (1, 2, 3): -2.0, (0, 1, 2, 3): -3.0}
+    # vLT: pairs (1, 3, 2): A+B passes but 1 < 3; B+C passes and 3 > 2 → merge; pairs
+    # (A+BC = 6, BC+D = −2): 6 > −2 → merge; ABC+D = −3 → stop
+    assert convergence._merge_vlt(ScriptedTests(t_of2), clubs) == [[0, 1, 2], [3]]
+    # PS 2009: A+B = 1 passes, AB+C = 6 passes, ABC+D = −3 fails: the same clubs
+    assert convergence._merge_ps2009(ScriptedTests(t_of2), clubs) == [[0, 1, 2], [3]]
+    # t = −1 passes (≥ −1.65) and beats the next pair's −2: merged, although both are negative
+    t_of3 = {(0, 1): -1.0, (1, 2): -2.0, (0, 1, 2): -5.0}
+    assert convergence._merge_vlt(ScriptedTests(t_of3), [[0], [1], [2]]) == [[0, 1], [2]]
 
 
 # ---------------------------------------------------------------------------------- long = wide

@@ -27,6 +27,10 @@ MESSAGES = {
     "panel": {"zh": "{indicator}：{units} 个单元，{first}–{last} 年，{values} 个数值{weight}",
               "en": "{indicator}: {units} units, {first}–{last}, {values} values{weight}"},
     "weighted_by": {"zh": "，按 {code} 加权", "en": ", weighted by {code}"},
+    "weighted_by_population": {"zh": "，按人口加权：{parts}", "en": ", weighted by population: {parts}"},
+    "weight_part": {"zh": "{source} {n} 个单元年", "en": "{source} for {n} unit-years"},
+    "weight_part_implied": {"zh": "{total} ÷ {per_capita} 推算 {n} 个单元年",
+                            "en": "implied by {total} ÷ {per_capita} for {n} unit-years"},
     "dropped": {"zh": "数据不全而未纳入的单元：{units}", "en": "Units left out for incomplete data: {units}"},
     "bad_subsystem": {"zh": "子系统应写作 指标代码 或 名称=指标+指标，收到：{text}",
                       "en": "A subsystem is written CODE or NAME=CODE+CODE, got: {text}"},
@@ -76,9 +80,24 @@ def _panel(indicator: str, table: pd.DataFrame, years, lang: str) -> pd.DataFram
 
 
 def _describe(panel: pd.DataFrame, indicator: str, lang: str, weight: str | None = None) -> None:
-    extra = say("weighted_by", lang, code=weight) if weight else ""
+    extra = ""
+    if weight == "population":
+        extra = say("weighted_by_population", lang, parts=_weight_sources_text(panel, lang))
+    elif weight:
+        extra = say("weighted_by", lang, code=weight)
     print(say("panel", lang, indicator=indicator, units=panel["unit"].nunique(), first=int(panel["year"].min()),
               last=int(panel["year"].max()), values=len(panel), weight=extra), file=sys.stderr)
+
+
+def _weight_sources_text(panel: pd.DataFrame, lang: str) -> str:
+    """'population_resident 84 个单元年、gdp ÷ gdp_per_capita 推算 777 个单元年' for the rows used."""
+    used = panel.dropna(subset=["value", "weight"])
+    parts = []
+    for source, n in used["weight_source"].value_counts(sort=False).items():
+        total, _, per_capita = str(source).partition("/")
+        parts.append(say("weight_part_implied", lang, total=total, per_capita=per_capita, n=n) if per_capita
+                     else say("weight_part", lang, source=source, n=n))
+    return ("、" if lang != "en" else "; ").join(parts)
 
 
 def _emit(frame: pd.DataFrame, args, table: pd.DataFrame | None = None) -> None:
@@ -115,14 +134,28 @@ DISPARITY_HEADERS = {
 
 
 def _weights_panel(args, table, years, panel):
-    from .regional import population_indicator
+    """The panel with its weights (column ``weight``) and where each comes from (``weight_source``):
+    :func:`regional.population_weights` for ``--weight population``, else the indicator named."""
+    from .regional import population_weights
 
     if not args.weight:
         return panel, None
-    code = population_indicator(table["code"], years or sorted(panel["year"].unique())) \
-        if args.weight == "population" else args.weight
-    weights = _panel(code, table, years, args.lang).rename(columns={"value": "weight"})
-    return panel.merge(weights, on=["unit", "year"], how="left"), code
+    if args.weight == "population":
+        weights = population_weights(args.indicator, table["code"], years)
+    else:
+        weights = _panel(args.weight, table, years, args.lang).assign(source=args.weight) \
+            .rename(columns={"value": "weight"})
+    weights = weights.rename(columns={"source": "weight_source"})[["unit", "year", "weight", "weight_source"]]
+    return panel.merge(weights, on=["unit", "year"], how="left"), args.weight
+
+
+def weight_source_rows(panel: pd.DataFrame) -> pd.DataFrame:
+    """Long rows ``year, weight_source, <source>, <units>``: how many units of each year were
+    weighted by each source (a population indicator, or ``gdp/gdp_per_capita`` when implied)."""
+    used = panel.dropna(subset=["value", "weight"])
+    counts = used.groupby(["year", "weight_source"]).size().reset_index(name="value")
+    counts.insert(1, "statistic", "weight_source")
+    return counts.rename(columns={"weight_source": "component"})[LONG]
 
 
 def disparity_table(result: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -165,8 +198,11 @@ def cmd_disparity(args) -> int:
     if groups is not None:
         panel["group"] = panel["unit"].map(groups)
     _describe(panel, args.indicator, args.lang, weight_code)
-    result = disparity_panel(panel, value="value", unit="unit", year="year",
-                             weight="weight" if weight_code else None, group="group" if groups is not None else None)
+    result = disparity_panel(panel.drop(columns=["weight_source"], errors="ignore"), value="value", unit="unit",
+                             year="year", weight="weight" if weight_code else None,
+                             group="group" if groups is not None else None)
+    if weight_code:
+        result = pd.concat([result, weight_source_rows(panel)], ignore_index=True)
     _emit(result, args, disparity_table(result, args.lang))
     return 0
 

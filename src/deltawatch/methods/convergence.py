@@ -12,18 +12,20 @@ wide one (one row per unit, one column per year); both give the same result.
                                   HC1 standard errors → :class:`BetaResult`
 :func:`panel_beta_convergence`    g_it = (1/τ) ln(y_it/y_i,t−τ) on ln y_i,t−τ with unit and year
                                   fixed effects (``linearmodels`` PanelOLS), errors clustered by
-                                  unit → :class:`BetaResult`
+                                  unit with the G/(G−1)·(N−1)/(N−K) correction → :class:`BetaResult`
 :func:`log_t_test`                Phillips–Sul log t test of one group → :class:`LogTResult`
-:func:`club_convergence`          Phillips–Sul clustering into convergence clubs, with club
-                                  merging → :class:`ClubResult`
+:func:`club_convergence`          Phillips–Sul clustering into convergence clubs (one club when
+                                  the whole panel converges), with club merging → :class:`ClubResult`
 ================================  ================================================================
 
 Helpers: :func:`newey_west_lags` (the lag rule), :func:`convergence_speed` (λ and half-life),
 :func:`hp_trends` (log and Hodrick–Prescott trend, the input of the log t test) and
 :func:`relative_transition` (h_it).
 
-The Phillips–Sul procedure is written here from the papers [3]_ [4]_ [5]_: the only Python
-package that implements it is GPL-3.0, and it is neither used nor consulted.
+The Phillips–Sul procedure is written here from the papers [3]_ [4]_; the reference
+implementations in R and Stata [7]_ [8]_ were read for their behaviour (no code is taken from
+them). The only Python package that implements it is GPL-3.0, and it is neither used nor
+consulted.
 
 References
 ----------
@@ -39,6 +41,17 @@ References
    replication. *Journal of Applied Econometrics* 32(5), 1039–1042.
 .. [6] Nickell, S. (1981). Biases in dynamic models with fixed effects. *Econometrica* 49(6),
    1417–1426.
+.. [7] Sichera, R. & Pizzuto, P. (2019). ConvergenceClubs: a package for performing the
+   Phillips and Sul's club convergence clustering procedure. *The R Journal* 11(2) (R package
+   ConvergenceClubs: ``findClubs``, ``estimateMod``, ``mergeClubs``).
+.. [8] Du, K. (2017). Econometric convergence test and club clustering using Stata. *The Stata
+   Journal* 17(4), 882–900 (Stata package psecta: ``logtreg``, ``psecta``, ``imergeclub``).
+.. [9] von Lyncker, K. & Thoennessen, R. (2017). Regional club convergence in the EU: evidence
+   from a panel data analysis. *Empirical Economics* 52(2), doi:10.1007/s00181-016-1096-2.
+.. [10] Andrews, D. W. K. (1991). Heteroskedasticity and autocorrelation consistent covariance
+   matrix estimation. *Econometrica* 59(3), 817–858.
+.. [11] Cameron, A. C. & Miller, D. L. (2015). A practitioner's guide to cluster-robust
+   inference. *Journal of Human Resources* 50(2), 317–372.
 
 Nothing here imports Django: ``deltawatch.methods`` is a plain library.
 """
@@ -57,11 +70,12 @@ __all__ = [
     "SigmaResult", "BetaResult", "LogTResult", "ClubResult",
     "sigma_convergence", "beta_convergence", "panel_beta_convergence", "log_t_test", "club_convergence",
     "newey_west_lags", "convergence_speed", "hp_trends", "relative_transition",
-    "ORDER_BY", "MERGES",
+    "ORDER_BY", "MERGES", "PANEL_COV_TYPE",
 ]
 
 ORDER_BY = ("last", "last_third")
-MERGES = ("schnurbus", "ps2009", None)
+PANEL_COV_TYPE = "clustered by unit, G/(G−1)·(N−1)/(N−K)"
+MERGES = ("ps2009", "vlt", None)
 
 
 # --------------------------------------------------------------------------------------------
@@ -154,7 +168,8 @@ class ClubResult:
     ``clubs`` are tuples of units, club 1 first (the highest), each in the order of the sorted
     frame; ``divergent`` the units in no club. ``tests`` has one row per final club: ``club``
     (1, 2, …), ``n``, ``b``, ``se``, ``t`` and ``converges`` — every club re-tested as it
-    stands after merging. ``overall`` is the log t test of the whole sample. ``membership``
+    stands after merging. ``overall`` is the log t test of the whole sample: when it passes,
+    the whole sample is the only club and ``tests`` repeats it. ``membership``
     maps every unit to its club (``<NA>`` when divergent). ``initial_clubs`` are the clubs
     before merging, ``trends`` the series X tested (the HP trends of the logs, units × years).
     """
@@ -460,10 +475,25 @@ def panel_beta_convergence(frame: pd.DataFrame, interval: int = 1, entity_effect
 
     The years are cut into consecutive non-overlapping intervals of τ = ``interval`` years
     starting at the first year (t − τ, t), (t, t + τ), …; an interval is used for a unit when
-    both its ends have a value. Standard errors are clustered by unit (``cov_type="clustered"``,
-    ``cluster_entity=True``, linearmodels' default small-sample correction). With unit effects
-    β measures conditional convergence, each unit to its own steady state; the speed
-    λ = −ln(1 + βτ)/τ and the half-life ln 2/λ follow as in :func:`convergence_speed`.
+    both its ends have a value. With unit effects β measures conditional convergence, each unit
+    to its own steady state; the speed λ = −ln(1 + βτ)/τ and the half-life ln 2/λ follow as in
+    :func:`convergence_speed`.
+
+    Standard errors are clustered by unit with the usual small-sample correction [11]_:
+
+    .. math:: \hat V = \frac{G}{G-1}\,\frac{N-1}{N-K}\,(\tilde X'\tilde X)^{-1}
+              \Big(\sum_{g=1}^{G} \tilde X_g'\hat u_g \hat u_g'\tilde X_g\Big)(\tilde X'\tilde X)^{-1}
+
+    with G units (clusters), N observations, X̃ the regressors after the fixed effects are
+    removed and K the coefficients estimated, fixed effects included (linearmodels PanelOLS
+    ``cov_type="clustered"``, ``cluster_entity=True``, ``debiased=True``,
+    ``group_debias=True``). With unit and year effects (the default) K = regressors + (units − 1)
+    + (years − 1), which is statsmodels' OLS with unit and year dummies and
+    ``cov_type="cluster"`` (its default correction) and Stata's ``regress … i.unit i.year,
+    vce(cluster unit)``. With unit effects alone linearmodels does not count them (they are
+    nested in the clusters), so K = regressors as in Stata's ``xtreg, fe vce(cluster unit)``.
+    p is two-sided from Student's t with N − K degrees of freedom (linearmodels' ``debiased``
+    inference; Stata uses G − 1, statsmodels the normal distribution).
 
     Parameters
     ----------
@@ -524,10 +554,12 @@ def panel_beta_convergence(frame: pd.DataFrame, interval: int = 1, entity_effect
     from linearmodels.panel import PanelOLS  # imported here: only this function needs it
 
     model = PanelOLS(data["growth"], data[regressors], entity_effects=entity_effects, time_effects=time_effects)
-    fit = model.fit(cov_type="clustered", cluster_entity=True)
+    # group_debias: the G/(G − 1)·(N − 1)/N factor, which with debiased's N/(N − K) gives Stata's and
+    # statsmodels' G/(G − 1)·(N − 1)/(N − K); linearmodels applies neither G factor by default
+    fit = model.fit(cov_type="clustered", cluster_entity=True, debiased=True, group_debias=True)
     n_units = data.index.get_level_values("unit").nunique()
     return _beta_result(fit.params, fit.std_errors, fit.tstats, fit.pvalues, "ln_y_lag", fit.rsquared, fit.nobs,
-                        n_units, interval, significance, "clustered by unit", [])
+                        n_units, interval, significance, PANEL_COV_TYPE, [])
 
 
 # --------------------------------------------------------------------------------------------
@@ -612,20 +644,43 @@ def log_t_test(X, *, r: float = 1 / 3, maxlags: int | None = None, critical: flo
               \ln\frac{H_1}{H_t} - 2\ln(\ln t) = a + b \ln t + u_t,
               \quad t = [rT], [rT] + 1, \dots, T
 
-    (the first ``r`` of the periods is discarded, the default keeps the last two thirds; t
-    starts at 2 at least, where ln ln t is defined). b is estimated by OLS with a
-    Newey–West HAC standard error (Bartlett kernel, lag floor(4 (n/100)^(2/9)) for the n
-    periods of the regression unless ``maxlags``). The null of convergence is rejected at 5 %
-    when t_b = b/se < −1.65. b ≥ 2 points to convergence in levels, 0 ≤ b < 2 to convergence
-    in growth rates (relative convergence).
+    L(t) = ln t is the slowly varying function of the regression (the choice of [3]_, used by
+    ConvergenceClubs and psecta too). The test is one-sided: convergence is rejected at 5 % when
+    t_b = b/se < ``critical`` = −1.65. b ≥ 2 points to convergence in levels, 0 ≤ b < 2 to
+    convergence in growth rates (relative convergence).
+
+    **Start of the regression.** The first period is t₀ = [rT] = ⌊rT⌋ (at least 2, where
+    ln ln t is defined), as [3]_ write the regression, t = [rT], [rT] + 1, …, T; with the
+    default r = 1/3 and T = 21 years it runs over t = 7 … 21. The reference packages drop the
+    first round(rT) periods instead and start one period later (t₀ = round(rT) + 1:
+    ConvergenceClubs ``estimateMod`` [7]_, psecta ``logtreg`` [8]_).
+
+    **r.** The default 1/3 discards the first third of the periods, as Phillips and Sul's
+    application [4]_ and ConvergenceClubs' default (``time_trim = 1/3``; its documentation: "Phillips
+    and Sul (2007, 2009) suggest to discard the first third of the period"); psecta's default
+    is ``kq = 0.3``. [3]_ choose r by simulation and recommend values between 0.2 and 0.3,
+    0.3 for small and moderate samples (T ≤ 50).
+
+    **Standard error.** b is estimated by OLS and its standard error is Newey–West HAC:
+    Bartlett kernel, truncation lag floor(4 (n/100)^(2/9)) for the n = T − t₀ + 1 periods of the
+    regression [2]_ (2 for n = 15) unless ``maxlags``, no small-sample correction (statsmodels
+    ``cov_type="HAC"``). Phillips and Sul's own GAUSS code, which ConvergenceClubs (``HACmethod
+    = "FQSB"``, its default) and psecta translate, estimates the long-run variance of the
+    residuals with the Quadratic Spectral kernel and Andrews' AR(1) plug-in bandwidth
+    1.3221 (α̂ n)^(1/5) [10]_ and scales (X'X)⁻¹ by it; ConvergenceClubs' ``"AQSB"`` uses R's
+    ``sandwich::vcovHAC`` (Quadratic Spectral kernel, Andrews bandwidth). The t statistics of
+    the three therefore differ in the decimals, and a t near −1.65 may be read differently.
 
     Parameters
     ----------
     X : array_like or DataFrame, shape (N, T)
         Positive, balanced, periods in order.
     r : float
-        Share of the periods discarded at the start ([rT]); Phillips and Sul recommend
-        0.2–0.3, the house default is 1/3.
+        Share of the periods discarded at the start ([rT]), see above.
+    maxlags : int, optional
+        Bartlett truncation lag; None applies the Newey–West rule above.
+    critical : float
+        The one-sided 5 % critical value.
 
     Examples
     --------
@@ -701,37 +756,30 @@ class _Clustering:
             cstar += max(1, math.ceil((lowest - cstar) / self.cstar_step)) * self.cstar_step
 
     def clubs(self, group: list) -> tuple[list, list]:
-        """Steps 2–4 on ``group``: the clubs (highest first) and the divergent units."""
+        """Steps 1–4 on ``group``: the clubs (highest first) and the divergent units.
+
+        Each round first tests the units still unclustered as one group: when they pass they form
+        one club and clustering stops, so a panel that converges as a whole is one club (the core
+        search would otherwise split off units that the whole group accommodates) [3]_ [7]_ [8]_.
+        Only when they fail does the core search (step 2) and the sieve (step 3) begin."""
         found = []
         while len(group) >= 2:
+            if self.test(group).converges:
+                found.append(group)
+                return found, []
             core = self.core(group)
             if core is None:
                 break
             club = self.sieve(core, [u for u in group if u not in core])
             found.append(club)
             group = [u for u in group if u not in club]
-            if len(group) >= 2 and self.test(group).converges:
-                found.append(group)
-                group = []
         return found, group
-
-
-def _merge_schnurbus(clustering: _Clustering, clubs: list) -> list:
-    """Test every pair of adjacent clubs; merge the pair with the highest t if it passes;
-    repeat until no adjacent pair passes [5]_."""
-    clubs = [list(c) for c in clubs]
-    while len(clubs) > 1:
-        tests = [clustering.test(clubs[k] + clubs[k + 1]) for k in range(len(clubs) - 1)]
-        k = int(np.argmax([x.t for x in tests]))
-        if not tests[k].converges:
-            break
-        clubs[k:k + 2] = [sorted(clubs[k] + clubs[k + 1])]
-    return clubs
 
 
 def _merge_ps2009(clustering: _Clustering, clubs: list) -> list:
     """Club 1 with club 2; when they pass, the union with club 3, and so on; when they fail,
-    start again from the club that failed to join [4]_."""
+    start again from the club that failed to join [4]_ (ConvergenceClubs ``mergeClubs(mergeMethod
+    = "PS")`` [7]_, psecta ``imergeclub`` [8]_)."""
     out = []
     for club in clubs:
         if out and clustering.test(out[-1] + list(club)).converges:
@@ -741,18 +789,40 @@ def _merge_ps2009(clustering: _Clustering, clubs: list) -> list:
     return out
 
 
-_MERGE = {"schnurbus": _merge_schnurbus, "ps2009": _merge_ps2009, None: lambda clustering, clubs: list(clubs)}
+def _merge_vlt(clustering: _Clustering, clubs: list) -> list:
+    """von Lyncker and Thoennessen's rule [9]_, as ConvergenceClubs documents it [7]_: test every
+    pair of adjacent clubs (t_1 … t_M); from the top, merge the first pair m that passes and
+    beats the next pair (t_m > t_{m+1}; the last pair needs only to pass); test the new list of
+    clubs again; stop when no pair is merged."""
+    clubs = [list(c) for c in clubs]
+    while len(clubs) > 1:
+        tests = [clustering.test(clubs[m] + clubs[m + 1]) for m in range(len(clubs) - 1)]
+        chosen = next((m for m, x in enumerate(tests)
+                       if x.converges and (m == len(tests) - 1 or x.t > tests[m + 1].t)), None)
+        if chosen is None:
+            break
+        clubs[chosen:chosen + 2] = [sorted(clubs[chosen] + clubs[chosen + 1])]
+    return clubs
+
+
+_MERGE = {"ps2009": _merge_ps2009, "vlt": _merge_vlt, None: lambda clustering, clubs: list(clubs)}
 
 
 def club_convergence(frame: pd.DataFrame, *, unit: str = "unit", year: str = "year", value: str = "value",
                      log: bool = True, hp_lambda: float | None = 400.0, r: float = 1 / 3,
                      order_by: str = "last", cstar: float = 0.0, cstar_step: float = 0.05,
-                     critical: float = -1.65, merge: str | None = "schnurbus",
+                     critical: float = -1.65, merge: str | None = "ps2009",
                      maxlags: int | None = None) -> ClubResult:
-    r"""Phillips–Sul convergence clubs [3]_ [4]_, with club merging [5]_.
+    r"""Phillips–Sul convergence clubs [3]_ [4]_, with club merging [4]_ [9]_.
 
-    X = :func:`hp_trends` (ln y smoothed by the HP filter, λ = ``hp_lambda``), then:
+    X = :func:`hp_trends` (ln y smoothed by the HP filter, λ = ``hp_lambda``); every test is
+    the log t test of :func:`log_t_test` (L(t) = ln t, regression from t = [rT], Bartlett HAC
+    standard error: see there). Then, as ConvergenceClubs ``findClubs`` [7]_ and psecta [8]_:
 
+    0. **The whole panel.** All units are tested together (``overall``). When they pass
+       (t_b ≥ ``critical``) they form one club and clustering stops: the core search below
+       is only for panels that do not converge as a whole, and would otherwise split off units
+       that the whole panel accommodates.
     1. **Ordering.** Units are sorted from the highest to the lowest last value of X
        (``order_by="last"``) or mean of X over the last third of the years
        (``"last_third"``, for volatile series).
@@ -767,12 +837,14 @@ def club_convergence(frame: pd.DataFrame, *, unit: str = "unit", year: str = "ye
        that drops a unit) until it passes.
     4. **Recursion.** The units left are tested together; they form a club when they pass,
        otherwise steps 2–3 are repeated on them.
-    5. **Merging.** ``merge="schnurbus"``: all pairs of adjacent clubs are tested, the pair
-       with the highest t is merged when it passes, and again until no pair passes [5]_;
-       ``"ps2009"``: club 1 with club 2, their union with club 3, …, restarting at a club that
-       fails to join [4]_; None: no merging.
+    5. **Merging.** ``merge="ps2009"`` (the default, as in ConvergenceClubs ``mergeClubs`` and
+       psecta ``imergeclub``): club 1 with club 2, their union with club 3, …, restarting at a
+       club that fails to join [4]_; ``"vlt"``: von Lyncker and Thoennessen's rule [9]_ — all
+       pairs of adjacent clubs are tested and, from the top, the first pair that passes with a
+       t above the next pair's is merged, then all pairs are tested again (ConvergenceClubs
+       ``mergeMethod="vLT"``); None: no merging.
 
-    Every final club is re-tested (``tests``); the whole sample is tested too (``overall``).
+    Every final club is re-tested (``tests``).
 
     Parameters
     ----------
@@ -783,13 +855,20 @@ def club_convergence(frame: pd.DataFrame, *, unit: str = "unit", year: str = "ye
     order_by : {"last", "last_third"}
     cstar, cstar_step : float
         Initial sieve criterion c* and its increment.
-    merge : {"schnurbus", "ps2009", None}
+    merge : {"ps2009", "vlt", None}
 
     Notes
     -----
     Ties in the ordering keep the order of the units in the (sorted) frame. A unit dropped
     at the top in step 2 may still join the club in step 3 or a later club in step 4. The
     clusters depend on the choices above; report them with the result.
+
+    Schnurbus, Haupt and Meier [5]_ replicate [4]_; psecta cites them for a different step 3
+    (its ``adjust`` option: when the club fails, units are added one at a time, the best first,
+    instead of raising c*), which is not implemented here. Earlier versions of this function
+    offered a merge rule named after them (merge the adjacent pair with the highest t, repeat);
+    no reference implementation attributes such a rule to them, and it is replaced by
+    ``"vlt"``, the published rule closest to it.
 
     Examples
     --------
