@@ -1,13 +1,20 @@
 """``deltawatch index …``: build a composite index, analyse its uncertainty and sensitivity.
 
     deltawatch index build SPEC [--data FILE] [--year Y|Y1-Y2] [--out FILE] [--audit FILE.xlsx] [--save]
-    deltawatch index uncertainty SPEC [--data FILE] [--year Y] --runs N --seed S [--out FILE] [--save]
-    deltawatch index sensitivity SPEC [--data FILE] [--year Y] --n N --seed S [--out FILE] [--save]
+    deltawatch index uncertainty SPEC [--data FILE] [--year Y] (--runs N --seed S | --design FILE)
+                                      [--design-out FILE] [--out FILE] [--save]
+    deltawatch index sensitivity SPEC [--data FILE] [--year Y] (--n N --seed S | --design FILE)
+                                      [--design-out FILE] [--out FILE] [--save]
     deltawatch index from-coinr IMETA.csv [--out SPEC.yaml]
 
 Without ``--data`` the indicators are read from the database (the members of the spec's
 ``data.group``, default the 41 YRD cities). The engine is ``deltawatch.methods.index``; this
 module reads files, calls it and writes its results.
+
+``--design FILE`` replays runs designed elsewhere (CSV or XLSX, one row per run: a column per
+factor with its choice, ``weight:<node>`` columns with weight multipliers; for ``sensitivity``
+a Saltelli sample in SALib's order); ``--design-out FILE`` writes the runs made, in the same
+format, so that ``--design`` of that file reproduces them exactly.
 """
 
 from __future__ import annotations
@@ -45,6 +52,12 @@ MESSAGES = {
     "spec_written": {"zh": "已生成指数定义 {path}：{indicators} 个指标，{aggregates} 个汇总节点",
                      "en": "Wrote the spec {path}: {indicators} indicators, {aggregates} aggregates"},
     "unreadable": {"zh": "无法读取数据文件 {path}：{reason}", "en": "Cannot read the data file {path}: {reason}"},
+    "design_unreadable": {"zh": "无法读取设计表 {path}：{reason}", "en": "Cannot read the design file {path}: {reason}"},
+    "design_fields": {"zh": "设计表 {path} 第 {line} 行有 {got} 个字段，表头有 {expected} 个（含逗号的值请加引号）",
+                      "en": "Line {line} of the design {path} has {got} fields, its header {expected} "
+                            "(quote a value that holds a comma)"},
+    "design_read": {"zh": "按设计表 {path} 运行 {runs} 次模拟（--runs、--n 与 --seed 不用于抽样）",
+                    "en": "Running the {runs} runs of the design {path} (--runs, --n and --seed draw nothing)"},
 }
 
 
@@ -118,6 +131,54 @@ def _input(args, spec, one_year: bool):
     return data, year, "database", vintage
 
 
+def read_design(path: str, lang: str) -> pd.DataFrame:
+    """A design file (CSV in any encoding the importer reads, or XLSX) as text cells: the
+    engine reads each cell itself, numbers with Python's ``float`` so that a design it wrote
+    reads back to the same floats."""
+    if not os.path.isfile(path):
+        raise cli.UserError(say("no_file", lang, path=path))
+    try:
+        if Path(path).suffix.lower() in (".xlsx", ".xlsm"):
+            return pd.read_excel(path, dtype=object)
+        from deltawatch.observations.reader import decode_text
+
+        text, _ = decode_text(Path(path).read_bytes())
+    except (OSError, ValueError) as exc:
+        raise cli.UserError(say("design_unreadable", lang, path=path, reason=exc)) from None
+    return _csv_rows(text, path, lang)
+
+
+def _csv_rows(text: str, path: str, lang: str) -> pd.DataFrame:
+    """A CSV design with every line as long as its header. Read with the ``csv`` module, not
+    pandas: pandas takes the extra fields of a line as its index and shifts the cells, so an
+    unquoted comma would put a value under the wrong factor."""
+    import csv
+
+    reader = csv.reader(io.StringIO(text))
+    rows = [(reader.line_num, row) for row in reader if any(cell.strip() for cell in row)]
+    if not rows:
+        return pd.DataFrame()
+    (_, header), body = rows[0], rows[1:]
+    for line, row in body:
+        if len(row) != len(header):
+            raise cli.UserError(say("design_fields", lang, path=path, line=line, got=len(row), expected=len(header)))
+    return pd.DataFrame([row for _, row in body], columns=header, dtype=str)
+
+
+def _design(args):
+    """The design of ``--design``, or None."""
+    if not args.design:
+        return None
+    design = read_design(args.design, args.lang)
+    print(say("design_read", args.lang, path=args.design, runs=len(design)), file=sys.stderr)
+    return design
+
+
+def _write_design(result, args) -> None:
+    if args.design_out:
+        _write(result.design, args.design_out, args.lang)
+
+
 def _write(frame: pd.DataFrame, path: str | None, lang: str) -> None:
     if not path:
         frame.to_csv(sys.stdout, index=False)
@@ -133,18 +194,30 @@ def _write(frame: pd.DataFrame, path: str | None, lang: str) -> None:
 
 
 def write_audit(result, path: str) -> None:
-    """Every dataset and record of a build in one workbook, for a reviewer."""
-    from deltawatch.methods.index.diagnostics import correlations, cronbach_alpha
+    """Every dataset and record of a build in one workbook, for a reviewer: the data of each
+    step, the records, the diagnostics (correlations within and between levels with p-values,
+    indicator–denominator correlations, a statistics table per dataset, Cronbach's alpha,
+    principal components)."""
+    from deltawatch.methods.index import diagnostics
 
     spec = result.spec
     about = pd.DataFrame({"项目 item": ["指数 index", "定义摘要 spec SHA-256", "数据摘要 data SHA-256", "流程 pipeline"],
                           "值 value": [spec.name or spec.name_en, spec.digest(), result.data_hash,
                                       " → ".join(f"{s.kind}:{s.method}" for s in spec.pipeline)]})
+    levels = sorted(set(spec.levels.values()))
+    between = pd.concat([diagnostics.correlate(result, a, b) for a in levels for b in levels if a <= b],
+                        ignore_index=True)
+    components = diagnostics.pca(result, level=None)
     sheets = {"说明 about": about, **{f"数据 {name}": result.datasets[name].reset_index() for name in result.datasets},
               "插补 imputed": result.imputed, "异常值 treatment": result.treatment, "处理点 treated": result.treated,
               "筛选 screening": result.screening, "权重 weights": result.weights,
-              "排名 ranks": result.ranks.reset_index(), "相关 correlations": correlations(result),
-              "信度 alpha": cronbach_alpha(result)}
+              "排名 ranks": result.ranks.reset_index(), "相关 correlations": diagnostics.correlations(result),
+              "层级相关 level correlations": between,
+              "分母相关 denominator corr": diagnostics.denominator_correlations(result),
+              **{f"统计 stats {name}": diagnostics.statistics(result, name) for name in result.datasets},
+              "信度 alpha": diagnostics.cronbach_alpha(result),
+              "主成分 PCA loadings": components.loadings, "主成分 PCA variance": components.variance,
+              "主成分 PCA weights": components.weights}
     with pd.ExcelWriter(path) as writer:
         for name, frame in sheets.items():
             frame.to_excel(writer, sheet_name=name[:31], index=False)
@@ -205,19 +278,22 @@ def cmd_uncertainty(args) -> int:
 
     spec = load(args.spec)
     data, year, source, vintage = _input(args, spec, one_year=True)
+    design = _design(args)
     start = time.perf_counter()
-    result = uncertainty(spec, data, runs=args.runs, seed=args.seed, target=args.target, year=year)
+    result = uncertainty(spec, data, runs=args.runs, seed=args.seed, target=args.target, year=year, design=design)
     seconds = time.perf_counter() - start
-    print(say("uncertainty", args.lang, runs=args.runs, factors=", ".join(f.name for f in result.factors),
+    runs = len(result.choices)
+    print(say("uncertainty", args.lang, runs=runs, factors=", ".join(f.name for f in result.factors),
               failed=len(result.failures), seconds=seconds), file=sys.stderr)
     if len(result.failures):
         print(say("failed", args.lang, reason=result.failures["reason"].iloc[0]), file=sys.stderr)
     columns = ["unit_code", "nominal_rank", "mean_rank", "median_rank", "q05_rank", "q95_rank"]
     _write(result.rank_stats[columns], args.out, args.lang)
+    _write_design(result, args)
     if args.save:
         from .index_services import save_uncertainty
 
-        run = save_uncertainty(result, spec, data, year=year, runs=args.runs, source=source, vintage=vintage,
+        run = save_uncertainty(result, spec, data, year=year, runs=runs, source=source, vintage=vintage,
                                user=cli._acting_user(args.user))
         print(say("saved", args.lang, id=run.pk), file=sys.stderr)
     return 0
@@ -228,12 +304,14 @@ def cmd_sensitivity(args) -> int:
 
     spec = load(args.spec)
     data, year, source, vintage = _input(args, spec, one_year=True)
+    design = _design(args)
     start = time.perf_counter()
     result = sensitivity(spec, data, n=args.n, seed=args.seed, target=args.target, year=year,
-                         bootstrap=args.bootstrap)
+                         bootstrap=args.bootstrap, design=design)
     seconds = time.perf_counter() - start
-    print(say("sensitivity", args.lang, n=args.n, runs=len(result.output), seconds=seconds), file=sys.stderr)
+    print(say("sensitivity", args.lang, n=result.n, runs=len(result.output), seconds=seconds), file=sys.stderr)
     _write(result.indices, args.out, args.lang)
+    _write_design(result.uncertainty, args)
     if args.save:
         from .index_services import save_sensitivity
 

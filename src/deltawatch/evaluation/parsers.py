@@ -40,6 +40,12 @@ def add_index_parser(commands) -> None:
         parser.add_argument("--save", action="store_true", help="把结果保存到数据库 (指数运行)")
         parser.add_argument("--user", help="运行人账号 (默认: 当前系统用户)")
 
+    def design_options(parser, what: str):
+        parser.add_argument("--design", metavar="FILE",
+                            help=f"按设计表 (CSV/XLSX) 运行, 代替随机抽样; {what} / replay the runs of a design file")
+        parser.add_argument("--design-out", metavar="FILE",
+                            help="写出所用的设计表 (同一格式; 以 --design 读回得到相同排名) / write the design used")
+
     build = sub.add_parser("build", help="构建指数: 各级得分与排名 / build: scores and ranks of every node")
     common(build, "年份: 2019, 或面板 2010-2020")
     build.add_argument("--audit", help="审计工作簿 (.xlsx): 每一步的数据、插补、异常值处理、权重、相关性")
@@ -50,6 +56,7 @@ def add_index_parser(commands) -> None:
     unc.add_argument("--runs", type=int, default=1000, help="模拟次数 (默认 1000)")
     unc.add_argument("--seed", type=int, default=0, help="随机种子 (默认 0; 相同种子结果相同)")
     unc.add_argument("--target", help="分析的节点 (默认: 总指数)")
+    design_options(unc, "每行一次运行: 各因素一列 (如 winmax=3 写作 winmax 列的 3), 权重乘数列 weight:<节点>")
     unc.set_defaults(index_handler="cmd_uncertainty")
 
     sens = sub.add_parser("sensitivity", help="敏感性分析: Sobol 指数 / sensitivity analysis: Sobol indices")
@@ -58,6 +65,7 @@ def add_index_parser(commands) -> None:
     sens.add_argument("--seed", type=int, default=0, help="随机种子 (默认 0)")
     sens.add_argument("--bootstrap", type=int, default=100, help="置信区间的自助抽样次数 (默认 100)")
     sens.add_argument("--target", help="分析的节点 (默认: 总指数)")
+    design_options(sens, "须为 SALib 顺序的 Saltelli 样本: N(d+2) 行, 每组 A, AB_1…AB_d, B")
     sens.set_defaults(index_handler="cmd_sensitivity")
 
     coinr = sub.add_parser("from-coinr", help="由 COINr 的 iMeta 表生成指数定义 / a spec from a COINr iMeta table")

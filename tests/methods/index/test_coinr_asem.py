@@ -110,3 +110,41 @@ def test_long_output_has_the_documented_columns(result):
     assert len(long) == 51 * 60
     index = long[long["node"] == "Index"].set_index("unit_code")
     assert index.loc["CHE", "rank"] == 1 and index.loc["CHE", "level"] == 4
+
+
+# ---- Copeland on ASEM: exact draws counted by hand ------------------------------------------------------
+def wins_draws_losses(X: np.ndarray, row: int) -> tuple[int, int, int]:
+    """Counted with integers: every ASEM weight is 1, so the margin of a pair is the number of
+    children where the unit is ahead minus those where it is behind (children missing for
+    either unit left out) — no floating-point sum."""
+    ahead = np.sign(X[row][None, :] - X)  # NaN where either lacks the child
+    margin = np.nansum(ahead, axis=1).astype(int)
+    margin = np.delete(margin, row)
+    return int((margin > 0).sum()), int((margin == 0).sum()), int((margin < 0).sum())
+
+
+@pytest.fixture(scope="module")
+def copeland_result(asem_spec, asem_data):
+    return build(asem_spec.replace_step("aggregate", method="copeland"), asem_data)
+
+
+def test_copeland_dnk_on_the_instit_pillar(copeland_result, asem_spec):
+    children = asem_spec.children["Instit"]
+    assert {asem_spec.node(c).weight for c in children} == {1.0}
+    X = copeland_result.scores[children].to_numpy()
+    row = list(copeland_result.scores.index).index("DNK")
+    assert wins_draws_losses(X, row) == (26, 17, 7)  # 26 wins, 17 exact draws, 7 losses
+    assert copeland_result.scores.loc["DNK", "Instit"] == 26 - 7  # 19; the float sum gave 30
+
+
+def test_no_copeland_score_on_asem_differs_from_the_integer_count(copeland_result, asem_spec):
+    # every aggregate recounted from its children's scores, level by level from the indicators:
+    # the hand count propagates, so an error at a pillar would show at the sub-index and index
+    expected = copeland_result.scores.copy()
+    for parent in asem_spec.aggregates:  # in the order they are computed
+        children = asem_spec.children[parent]
+        assert {asem_spec.node(c).weight for c in children} == {1.0}
+        X = expected[children].to_numpy()
+        expected[parent] = [wins_draws_losses(X, row)[0] - wins_draws_losses(X, row)[2] for row in range(len(X))]
+    wrong = (expected.to_numpy() != copeland_result.scores.to_numpy()).sum()
+    assert expected.size == 3060 and wrong == 0

@@ -8,7 +8,7 @@ from hypothesis.extra.numpy import arrays
 from deltawatch.methods.index import aggregate as agg
 from deltawatch.methods.index import normalise
 from deltawatch.methods.index.table import rank_desc
-from deltawatch.methods.index.weights import critic, cv, entropy, pca
+from deltawatch.methods.index.weights import critic, cv, entropy, pca, pca_first
 
 values = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False, allow_infinity=False)
 columns = arrays(np.float64, st.tuples(st.integers(3, 30), st.integers(1, 6)), elements=values)
@@ -40,7 +40,7 @@ def test_ranks_keep_missing_values_missing(x, k):
 @settings(max_examples=50)
 @given(arrays(np.float64, st.tuples(st.integers(4, 25), st.integers(2, 6)), elements=st.floats(0.01, 1e4)))
 def test_data_driven_weights_sum_to_one_and_are_not_negative(x):
-    for method in (entropy, critic, cv, pca):
+    for method in (entropy, critic, cv, pca, pca_first):
         w = method(x)
         assert np.all(w >= 0) and abs(w.sum() - 1) < 1e-9
 

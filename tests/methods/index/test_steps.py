@@ -52,9 +52,47 @@ def test_rank_normalisers_share_the_lowest_rank_on_ties(method, expected):
     np.testing.assert_allclose(one_indicator(method, x=[2.0, 4.0, 4.0, 10.0]), expected)
 
 
+def test_goalposts_of_a_lower_is_better_indicator_by_hand():
+    # lower = 0, upper = 50 in natural units, direction −1: the best value is the lower bound,
+    # y = (upper − x)/(upper − lower)·100; x = 10 → (50 − 10)/50·100 = 80, x = 40 → 20,
+    # x = 60 → −20, censored to 0; x = 0 → 100
+    x = [10.0, 40.0, 60.0, 0.0]
+    np.testing.assert_allclose(one_indicator("goalposts", {}, -1, x=x, goalposts=[0, 50]), [80, 20, 0, 100])
+    np.testing.assert_allclose(one_indicator("goalposts", {"censor": False}, -1, x=x, goalposts=[0, 50]),
+                               [80, 20, -20, 100])
+    # direction +1 with the same bounds: (x − 0)/50·100 = 20, 80, 120 → 100, 0
+    np.testing.assert_allclose(one_indicator("goalposts", {}, 1, x=x, goalposts=[0, 50]), [20, 80, 100, 0])
+
+
+def test_goalposts_from_the_steps_lower_and_upper():
+    # docs/index-spec.md: `goalposts` (`lower`/`upper` or the node's): no node needs goalposts
+    x = [10.0, 40.0, 60.0, 0.0]
+    np.testing.assert_allclose(one_indicator("goalposts", {"lower": 0, "upper": 50}, -1, x=x), [80, 20, 0, 100])
+    np.testing.assert_allclose(one_indicator("goalposts", {"lower": 0, "upper": 50}, 1, x=x), [20, 80, 100, 0])
+    # the step's bounds take precedence over the node's ([0, 200]: 10 would give 95)
+    np.testing.assert_allclose(one_indicator("goalposts", {"lower": 0, "upper": 50}, -1, x=x, goalposts=[0, 200]),
+                               [80, 20, 0, 100])
+    # one bound from the step, the other from the node: lower 0 (node), upper 50 (step)
+    np.testing.assert_allclose(one_indicator("goalposts", {"upper": 50}, -1, x=x, goalposts=[0, 200]),
+                               [80, 20, 0, 100])
+
+
+def test_goalposts_set_for_one_indicator_of_a_step():
+    spec = load_spec({"nodes": [{"code": "I"}, {"code": "co2", "parent": "I", "direction": -1},
+                                {"code": "gdp", "parent": "I", "direction": 1}],
+                      "pipeline": [{"step": "normalise", "method": "minmax", "indicators": {
+                                        "co2": {"method": "goalposts", "params": {"lower": 0, "upper": 50}}}},
+                                   {"step": "aggregate"}]})
+    result = build(spec, pd.DataFrame({"unit_code": ["a", "b"], "co2": [10.0, 40.0], "gdp": [1.0, 3.0]}))
+    # co2: (50 − 10)/50·100 = 80, (50 − 40)/50·100 = 20; gdp min-max: 0, 100
+    assert result.scores["co2"].tolist() == [80, 20] and result.scores["I"].tolist() == [40, 60]
+
+
 def test_goalposts_and_targets_are_required_where_used():
     with pytest.raises(IndexSpecError, match="goalposts"):
         one_indicator("goalposts")
+    with pytest.raises(IndexSpecError, match="goalposts"):
+        one_indicator("goalposts", {"lower": 0})  # no upper bound anywhere
     with pytest.raises(IndexSpecError, match="target"):
         one_indicator("dist2target")
     with pytest.raises(IndexSpecError, match="u9"):
@@ -181,8 +219,11 @@ def test_log_replaces_winsorisation_that_does_not_pass():
     x = np.r_[np.arange(1.0, 31.0), 150, 300, 300]
     data = pd.DataFrame({"unit_code": [f"u{k}" for k in range(len(x))], "x": x})
     result = build(treat_spec(params={"winmax": 2}), data)
-    np.testing.assert_allclose(result.datasets["Treated"]["x"], log_ct(x))  # on the original values
-    np.testing.assert_allclose(log_ct(x)[:2], np.log([1 - 1 + 0.01 * 299, 2 - 1 + 0.01 * 299]))
+    # log_CT on the original values: min 1, max 300, so log(x − 1 + 0.01·299) = log(x + 1.99)
+    np.testing.assert_allclose(result.datasets["Treated"]["x"], np.log(x + 1.99), rtol=1e-14)
+    np.testing.assert_allclose(result.datasets["Treated"]["x"].iloc[[0, 31]], [np.log(2.99), np.log(301.99)],
+                               rtol=1e-14)
+    np.testing.assert_allclose(log_ct(np.array([0.0, 100.0])), [np.log(1.0), np.log(101.0)], rtol=1e-14)
     details = result.treatment.iloc[0]
     assert details["n_winsorised"] == 2 and not details["pass_1"] and details["log"] and details["pass_2"]
     assert set(result.treated["treatment"]) == {"log"} and len(result.treated) == len(x)
@@ -222,3 +263,19 @@ def test_screening_drops_units_below_the_availability_and_keeps_forced_ones():
     result = build(spec, data)
     assert list(result.scores.index) == ["a"] and result.excluded == ["b", "c", "d"]
     np.testing.assert_allclose(result.screening["availability"], [1, 2 / 3, 1 / 3, 2 / 3])
+
+
+def test_the_non_zero_share_counts_the_available_values_only():
+    # COINr get_data_avail: Non_Zero = 1 − zeros / (indicators − missing). Counted by hand:
+    #   a: 1, 0, 2, 3      → 1 zero of 4 available → 3/4
+    #   b: 0, NaN, NaN, 5  → 1 zero of 2 available → 1/2   (dividing by all 4 would give 3/4)
+    #   c: 0, 0, 4, NaN    → 2 zeros of 3 available → 1/3
+    spec = load_spec({"nodes": [{"code": "I"}] + [{"code": c, "parent": "I", "direction": 1} for c in "wxyz"],
+                      "pipeline": [{"step": "screen", "params": {"min_availability": 0.5, "min_nonzero": 0.6}},
+                                   {"step": "normalise", "method": "none"}, {"step": "aggregate"}]})
+    data = pd.DataFrame({"unit_code": list("abc"), "w": [1.0, 0.0, 0.0], "x": [0.0, np.nan, 0.0],
+                         "y": [2.0, np.nan, 4.0], "z": [3.0, 5.0, np.nan]})
+    result = build(spec, data)
+    np.testing.assert_allclose(result.screening["nonzero"], [3 / 4, 1 / 2, 1 / 3])
+    assert result.screening["n_zero"].tolist() == [1, 1, 2]
+    assert result.excluded == ["b", "c"]  # b: 1/2 < 0.6 (kept at 3/4 by the old share of all indicators)

@@ -18,6 +18,7 @@ from deltawatch.methods.index.weights import (
     effective_weights,
     entropy,
     pca,
+    pca_first,
 )
 
 RNG = np.random.default_rng(11)
@@ -58,9 +59,35 @@ def test_pca_by_hand():
     np.testing.assert_allclose(pca(X, rule="variance", variance=0.85), coef / coef.sum(), atol=1e-12)
 
 
+def test_first_component_weights_by_hand():
+    # the same a = b, c uncorrelated: λ₁ = 2 with u₁ = (1, 1, 0)/√2 → squared (½, ½, 0), absolute (½, ½, 0)
+    X = np.array([[1.0, 1.0, 1.0], [2.0, 2.0, -1.0], [3.0, 3.0, -1.0], [4.0, 4.0, 1.0]])
+    np.testing.assert_allclose(pca_first(X), [0.5, 0.5, 0.0], atol=1e-12)
+    np.testing.assert_allclose(pca_first(X, loadings="absolute"), [0.5, 0.5, 0.0], atol=1e-12)
+
+
+def test_first_component_weights_equal_sklearn_loadings():
+    from sklearn.decomposition import PCA
+    from sklearn.preprocessing import StandardScaler
+
+    u = PCA().fit(StandardScaler().fit_transform(MATRIX)).components_[0]  # first eigenvector (any sign)
+    np.testing.assert_allclose(pca_first(MATRIX), u ** 2 / np.sum(u ** 2), rtol=1e-9)  # OECD: squared, unit sum
+    np.testing.assert_allclose(pca_first(MATRIX, loadings="absolute"), np.abs(u) / np.abs(u).sum(), rtol=1e-9)
+
+
+def test_first_component_weights_in_a_build():
+    spec = load_spec({"nodes": [{"code": "I"}] + [{"code": c, "parent": "I", "direction": 1} for c in "abc"],
+                      "pipeline": [{"step": "normalise", "method": "none"},
+                                   {"step": "weight", "method": "pca_first"}, {"step": "aggregate"}]})
+    data = pd.DataFrame({"unit_code": list("pqrs"), "a": [1.0, 2, 3, 4], "b": [1.0, 2, 3, 4], "c": [1.0, -1, -1, 1]})
+    result = build(spec, data)
+    np.testing.assert_allclose(result.weights.set_index("node").loc[list("abc"), "share"], [0.5, 0.5, 0], atol=1e-12)
+    np.testing.assert_allclose(result.scores["I"], [1, 2, 3, 4], atol=1e-12)  # the mean of a and b
+
+
 def test_batched_weights_equal_one_at_a_time():
     stack = RNG.uniform(0, 1, (5, 20, 3))
-    for method in (entropy, critic, cv, pca):
+    for method in (entropy, critic, cv, pca, pca_first):
         np.testing.assert_allclose(method(stack), np.stack([method(x) for x in stack]), rtol=1e-12)
 
 
@@ -98,16 +125,31 @@ def test_effective_weights_multiply_down_the_tree():
                                [1, 0.25, 0.75, 0.125, 0.125])
 
 
-def test_entropy_weights_of_indicators_in_a_build():
+def entropy_build(params=None):
     spec = load_spec({"nodes": [{"code": "I"}, {"code": "x", "parent": "I", "direction": 1},
                                 {"code": "y", "parent": "I", "direction": 1}],
-                      "pipeline": [{"step": "normalise"}, {"step": "weight", "method": "entropy"},
-                                   {"step": "aggregate"}]})
-    data = pd.DataFrame({"unit_code": list("abc"), "x": [0.0, 1.0, 2.0], "y": [1.0, 1.0, 3.0]})
-    result = build(spec, data)
-    w = entropy(np.array([[0.0, 1.0], [1.0, 1.0], [2.0, 3.0]]))
-    np.testing.assert_allclose(result.weights.set_index("node").loc[["x", "y"], "share"], w, rtol=1e-12)
-    np.testing.assert_allclose(result.scores["I"], [0, w[0] * 50, 100], rtol=1e-12)
+                      "pipeline": [{"step": "normalise"},
+                                   {"step": "weight", "method": "entropy", "params": params or {}}, {"step": "aggregate"}]})
+    return build(spec, pd.DataFrame({"unit_code": list("abc"), "x": [0.0, 1.0, 2.0], "y": [1.0, 1.0, 3.0]}))
+
+
+def test_entropy_weights_of_indicators_in_a_build():
+    # by hand, on the min-max scores x = (0, 50, 100), y = (0, 0, 100):
+    # x: p = (0, 1/3, 2/3), e = −(1/3 ln 1/3 + 2/3 ln 2/3)/ln 3 = (0.366204 + 0.270310)/1.098612 = 0.579380
+    # y: p = (0, 0, 1), e = 0 (0 ln 0 = 0); w ∝ (1 − e) = (0.420620, 1) → (0.296082, 0.703918)
+    result = entropy_build()
+    np.testing.assert_allclose(result.weights.set_index("node").loc[["x", "y"], "share"], [0.296082, 0.703918],
+                               atol=1e-6)
+    # I = 0.296082·x + 0.703918·y: a = 0, b = 0.296082·50 = 14.8041, c = 100
+    np.testing.assert_allclose(result.scores["I"], [0, 14.8041, 100], atol=1e-4)
+
+
+def test_shifted_entropy_weights_in_a_build_equal_pymcdm():
+    # with shift 0.1 no proportion is 0, where pymcdm and the 0 ln 0 = 0 convention agree:
+    # pymcdm gets the shifted min-max matrix of the normalised scores
+    result = entropy_build({"shift": 0.1})
+    expected = pymcdm_weights.entropy_weights(np.array([[0.0, 0.0], [0.5, 0.0], [1.0, 1.0]]) + 0.1)
+    np.testing.assert_allclose(result.weights.set_index("node").loc[["x", "y"], "share"], expected, rtol=1e-12)
 
 
 # ---- aggregation ---------------------------------------------------------------------------------------
@@ -144,6 +186,38 @@ def test_copeland_by_hand():
     np.testing.assert_array_equal(out, [2, -1, -3, 2])  # u2 beats u3 only; u3 beats nobody
     out = agg.copeland(X, np.array([[1.0, 1.0]]))[0]
     np.testing.assert_array_equal(out, [0, 0, 0, 0])  # equal weights: every duel is a draw
+
+
+def test_copeland_counts_exact_draws_as_draws():
+    # six children of weight 1/6 each (written out by hand):
+    #        c1 c2 c3 c4 c5 c6
+    #   u1:   2  1  0  2  1  0
+    #   u2:   2  1  0  1  1  1
+    #   u3:   0  0  0  0  0  0
+    # u1–u2: u1 ahead on c4, u2 ahead on c6, equal elsewhere → 1/6 − 1/6 = 0: a draw
+    # u1–u3: u1 ahead on c1, c2, c4, c5, equal on c3, c6 → u1 wins
+    # u2–u3: u2 ahead on c1, c2, c4, c5, c6 → u2 wins
+    # scores (wins − losses): u1 = 1 − 0, u2 = 1 − 0, u3 = 0 − 2
+    X = np.array([[[2.0, 1, 0, 2, 1, 0], [2.0, 1, 0, 1, 1, 1], [0.0, 0, 0, 0, 0, 0]]])
+    np.testing.assert_array_equal(agg.copeland(X, np.full((1, 6), 1 / 6))[0], [1, 1, -2])
+    np.testing.assert_array_equal(agg.copeland(X, np.full((1, 6), 1.0))[0], [1, 1, -2])  # the scale does not matter
+
+
+def test_copeland_draws_with_weights_that_are_not_binary_fractions():
+    # weights 0.1, 0.2, 0.3: u1 ahead on c1 and c2 (0.1 + 0.2), u2 ahead on c3 (0.3) → a draw,
+    # although 0.1 + 0.2 − 0.3 = 5.55e-17 in floating point
+    X = np.array([[[1.0, 1.0, 0.0], [0.0, 0.0, 1.0]]])
+    np.testing.assert_array_equal(agg.copeland(X, np.array([[0.1, 0.2, 0.3]]))[0], [0, 0])
+
+
+def test_copeland_skips_a_child_missing_for_either_unit_of_a_pair():
+    # u1 lacks c2. u1–u2 over c1 and c3 only: u2 ahead on c1, u1 ahead on c3 → a draw (the
+    # heavy c2, where u2 has 9, does not count for either); u1–u3: u1 ahead on c1 and c3 → win;
+    # u2–u3 over all three: u2 ahead on c1, c2, c3 → win. Scores: u1 1, u2 1, u3 −2
+    X = np.array([[[1.0, np.nan, 3.0], [2.0, 9.0, 1.0], [0.0, 0.0, 0.0]]])
+    np.testing.assert_array_equal(agg.copeland(X, np.array([[1.0, 5.0, 1.0]]))[0], [1, 1, -2])
+    # the same with the rows swapped: the gap favours neither the first nor the second unit of a pair
+    np.testing.assert_array_equal(agg.copeland(X[:, ::-1], np.array([[1.0, 5.0, 1.0]]))[0], [-2, 1, 1])
 
 
 def test_topsis_by_hand_and_equal_to_pymcdm():

@@ -16,8 +16,10 @@ children below which the score is missing instead):
                   needs x > 0
 ``sum``           Σ w x (weights as given, not re-normalised; a missing child scales the sum
                   by Σ w / Σ w_available) — the "weighted total score" of many Chinese indices
-``copeland``      Copeland: unit a beats b when the weight of children where a > b (ties count
-                  half) exceeds that where b > a; score = wins − losses over all other units
+``copeland``      Copeland: unit a beats b when the weight of children where a > b exceeds that
+                  where b > a (compared with a tolerance of 1e-9 of the total weight, so an
+                  exact draw stays a draw); a child missing for either unit is left out of that
+                  pair; score = wins − losses over all other units
 ``topsis``        TOPSIS with vector normalisation x / √Σx², weighted; closeness
                   D⁻ / (D⁺ + D⁻) to the ideal (best value of each child) and anti-ideal
 ``grey``          grey relational grade: reference = best value of each child,
@@ -33,8 +35,9 @@ the node, the unit, the child and the value (in an uncertainty analysis that run
 failed; the others go on).
 
 References: OECD/JRC, *Handbook on Constructing Composite Indicators* (2008), §6; Hwang & Yoon
-(1981) for TOPSIS; Deng (1982) for grey relational analysis; COINr ``a_amean``, ``a_gmean``,
-``a_hmean``, ``a_genmean``, ``a_copeland``.
+(1981) for TOPSIS; Deng (1982) for grey relational analysis; Munda & Nardo (2009) for Copeland;
+COINr ``a_amean``, ``a_gmean``, ``a_hmean``, ``a_genmean`` (COINr's ``a_copeland`` scores
+otherwise: see :func:`copeland`).
 """
 
 from __future__ import annotations
@@ -140,21 +143,48 @@ def weighted_sum(X, W, G, min_availability=0.0, **_):
 
 
 # ---- methods that compare units: one parent at a time, within one year -----------------------
+COPELAND_RTOL = 1e-9
+
+
 def copeland(X, W, **_):
-    """Copeland scores of the rows of X (R, n, k) under weights W (R, k): (R, n)."""
+    """Copeland scores of the rows of X (R, n, k) under weights W (R, k): (R, n).
+
+    For each pair of units a, b the weighted margin is
+
+        m_ab = Σ_c w_c · sign(x_ac − x_bc)
+
+    over the children that **both** units have (a child missing for either unit is left out of
+    that pair, so a gap favours neither side). a beats b when m_ab > τ, loses when m_ab < −τ and
+    draws otherwise, with τ = 1e-9 · Σ_c w_c. The score is wins − losses over all other units
+    (the classic Copeland rule of the non-compensatory aggregation in Munda & Nardo 2009, Applied
+    Economics 41(12), and the OECD/JRC Handbook 2008, §6).
+
+    Why a tolerance: the margin is a floating-point sum, so an exact draw such as three wins
+    and three losses at weight 1/6 each can come out as ±1e-17 and be scored as a win or a
+    loss. Any real margin is at least the smallest weight (≫ τ) unless the weights themselves
+    differ by nine orders of magnitude.
+
+    COINr's ``a_copeland`` returns another score — the row sums of its outranking matrix
+    (Σ_b weight where a > b plus half the weight of ties) — and is not reproduced here.
+
+    >>> X = np.array([[[2.0, 1, 0, 2, 1, 0], [2.0, 1, 0, 1, 1, 1], [0.0, 0, 0, 0, 0, 0]]])
+    >>> copeland(X, np.full((1, 6), 1 / 6)).tolist()  # u1–u2 draw (1/6 − 1/6); both beat u3
+    [[1.0, 1.0, -2.0]]
+    """
     R, n, k = X.shape
-    W = W / W.sum(axis=1, keepdims=True)
+    W = np.asarray(W, dtype=float)
+    tolerance = COPELAND_RTOL * np.abs(W).sum(axis=1)
     out = np.empty((R, n))
     chunk = max(1, int(2e7 // max(n * n, 1)))
     for start in range(0, R, chunk):
         x, w = X[start:start + chunk], W[start:start + chunk]
-        outrank = np.zeros((len(x), n, n))
+        margin = np.zeros((len(x), n, n))
         for c in range(k):
-            a, b = x[:, :, None, c], x[:, None, :, c]
-            both = ~np.isnan(a) & ~np.isnan(b)
-            outrank += w[:, None, None, c] * both * ((a > b) + 0.5 * (a == b))
-        wins = np.sign(outrank - outrank.transpose(0, 2, 1))
-        out[start:start + chunk] = wins.sum(axis=2)
+            with np.errstate(invalid="ignore"):
+                duel = np.sign(x[:, :, None, c] - x[:, None, :, c])  # NaN where either unit lacks c
+            margin += w[:, None, None, c] * np.nan_to_num(duel, nan=0.0)
+        tau = tolerance[start:start + chunk, None, None]
+        out[start:start + chunk] = (margin > tau).sum(axis=2) - (margin < -tau).sum(axis=2)
     out[np.isnan(X).all(axis=2)] = np.nan
     return out
 

@@ -128,8 +128,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Indicator '{code}' has no target, which method {method} needs",
     },
     "no_goalposts": {
-        "zh": "指标 '{code}' 没有目标柱（goalposts: [下限, 上限]），方法 goalposts 需要它",
-        "en": "Indicator '{code}' has no goalposts ([lower, upper]), which the goalposts method needs",
+        "zh": "指标 '{code}' 没有目标柱：方法 goalposts 需要节点的 goalposts: [下限, 上限]，或步骤参数 lower 与 upper",
+        "en": "Indicator '{code}' has no goalposts: the goalposts method needs the node's goalposts: [lower, upper] "
+              "or the step's lower and upper parameters",
     },
     "no_years": {
         "zh": "方法 {method} 需要多年数据（年份列 '{column}'）",
@@ -150,6 +151,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "ahp_inconsistent": {
         "zh": "'{parent}' 的判断矩阵一致性比率 CR = {cr:.3f} ≥ {limit}，请修改判断矩阵",
         "en": "The comparison matrix of '{parent}' is inconsistent: CR = {cr:.3f} ≥ {limit}; revise it",
+    },
+    "no_level": {
+        "zh": "指数结构没有第 {level} 层；现有层级：{levels}",
+        "en": "The index tree has no level {level}; its levels: {levels}",
     },
     "no_units_left": {
         "zh": "筛选后没有剩余单元（数据可得率阈值 {threshold}）",

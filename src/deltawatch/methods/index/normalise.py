@@ -7,9 +7,11 @@ fixes the bounds across years:
 ==================  ===========================================================================
 ``minmax``          (x − min)/(max − min)·(high − low) + low (default 0–100)
 ``zscore``          (x − mean)/sd·sd_target + mean_target (sd with n − 1, as R's ``sd``)
-``goalposts``       (x − lower)/(upper − lower)·scale, censored to [0, scale] unless ``censor:
-                    false``; bounds from the node's ``goalposts: [lower, upper]`` in natural
-                    units (flipped for direction −1) — fixed, so comparable across years
+``goalposts``       (x − lower)/(upper − lower)·scale, or (upper − x)/(upper − lower)·scale for
+                    direction −1, censored to [0, scale] unless ``censor: false``; bounds in
+                    natural units from the step's ``lower``/``upper`` when given (one pair for
+                    every indicator of the setting), else the node's ``goalposts: [lower,
+                    upper]`` — fixed, so comparable across years
 ``dist2max``        1 − (max − x)/(max − min)
 ``dist2ref``        1 − (x_ref − x)/(x_ref − min), x_ref the value of ``unit``; ``cap`` at 1
 ``dist2target``     1 − (target − x)/(target − min), target from the node; ``cap`` at 1
@@ -65,10 +67,24 @@ def zscore(x, mean: float = 0.0, sd: float = 1.0, **_):
 
 
 def goalposts(x, meta, lower=None, upper=None, scale: float = 100.0, censor: bool = True, **_):
-    lo = meta["lower"] if lower is None else np.full(x.shape[1], float(lower)) * meta["direction"]
-    hi = meta["upper"] if upper is None else np.full(x.shape[1], float(upper)) * meta["direction"]
-    lo, hi = np.minimum(lo, hi), np.maximum(lo, hi)
-    y = (x - lo) / (hi - lo)
+    """Fixed bounds in natural units, the best end at ``scale``.
+
+    With x_nat = x · d (``x`` comes in oriented) and the bounds l < u in natural units — the
+    step's ``lower``/``upper`` when given, else the node's ``goalposts`` (COINr ``n_goalposts``):
+
+        direction +1:  y = (x_nat − l) / (u − l) · scale
+        direction −1:  y = (u − x_nat) / (u − l) · scale     (the lower bound is the best value)
+
+    censored to [0, scale] unless ``censor`` is false. E.g. l = 0, u = 50, x = 10 with
+    direction −1 gives (50 − 10)/50 · 100 = 80.
+    """
+    direction = meta["direction"]
+    lo = meta["lower"] if lower is None else np.full(x.shape[1], float(lower))
+    hi = meta["upper"] if upper is None else np.full(x.shape[1], float(upper))
+    lo, hi = np.minimum(lo, hi), np.maximum(lo, hi)  # [50, 0] means the same bounds as [0, 50]
+    natural = x * direction
+    with np.errstate(invalid="ignore", divide="ignore"):
+        y = np.where(direction > 0, natural - lo, hi - natural) / (hi - lo)
     if censor:
         y = np.clip(y, 0, 1)
     return y * scale
@@ -215,14 +231,14 @@ def _meta(spec, table: Table, columns, rows) -> dict:
     posts = [n.goalposts or (np.nan, np.nan) for n in nodes]
     return {"direction": direction,
             "target": np.array([np.nan if n.target is None else n.target for n in nodes]) * direction,
-            "lower": np.array([p[0] for p in posts]) * direction, "upper": np.array([p[1] for p in posts]) * direction,
+            "lower": np.array([p[0] for p in posts]), "upper": np.array([p[1] for p in posts]),  # natural units
             "units": table.units[rows], "codes": columns}
 
 
-def _check_meta(method: str, meta: dict) -> None:
-    if method == "goalposts":
+def _check_meta(method: str, meta: dict, params: dict) -> None:
+    if method == "goalposts":  # each bound from the step's parameter, else from the node
         for code, lo, hi in zip(meta["codes"], meta["lower"], meta["upper"]):
-            if np.isnan(lo) or np.isnan(hi):
+            if (params.get("lower") is None and np.isnan(lo)) or (params.get("upper") is None and np.isnan(hi)):
                 raise IndexSpecError("no_goalposts", code=code)
     if method == "dist2target":
         for code, target in zip(meta["codes"], meta["target"]):
@@ -249,7 +265,7 @@ def normalise_block(values: np.ndarray, setting, spec, table: Table, columns) ->
             rows = slice(None)
         if setting.method in _NEEDS_META:
             params["meta"] = _meta(spec, table, columns, rows)
-            _check_meta(setting.method, params["meta"])
+            _check_meta(setting.method, params["meta"], params)
         with warnings.catch_warnings():  # an indicator without any value in a year stays missing, said
             warnings.simplefilter("ignore", RuntimeWarning)  # once by the build's warnings, not by NumPy
             out[rows] = method.function(oriented[rows], **params)

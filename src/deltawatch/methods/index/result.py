@@ -44,6 +44,10 @@ class LazyFrames(Mapping):
     def __iter__(self):
         return iter(self._entries)
 
+    def entry(self, name: str):
+        """What ``name`` is made from (a Table, a DataFrame, a dict or a callable), unconverted."""
+        return self._entries[name]
+
     def __len__(self) -> int:
         return len(self._entries)
 
@@ -105,6 +109,20 @@ class IndexResult:
     @property
     def weights(self) -> pd.DataFrame:
         return self.tables["weights"]
+
+    def side(self, dataset: str = "Raw") -> pd.DataFrame:
+        """The group and denominator columns of the rows of ``dataset``, indexed like it.
+
+        The step datasets keep them (they are tables); ``Aggregated`` has the rows of the
+        last step's table. Empty when the spec names no group or denominator column.
+        """
+        from .table import Table
+
+        tables = [name for name in self.datasets if isinstance(self.datasets.entry(name), Table)]
+        if not tables:
+            return pd.DataFrame(index=self.datasets[dataset].index)
+        table = self.datasets.entry(dataset if dataset in tables else tables[-1])
+        return pd.DataFrame({k: v for k, v in table.side.items()}, index=table.index)
 
     def step(self, kind: str) -> StepRecord | None:
         return next((s for s in self.steps if s.kind == kind), None)

@@ -1,9 +1,17 @@
 """Screen: drop units with too little data (COINr ``Screen``, ``unit_screen = "byNA"``).
 
-A unit's data availability is the share of the spec's indicators it has a value for; units
-below ``min_availability`` (COINr's example: 0.9) are dropped. ``min_nonzero`` also drops units
-whose share of non-zero values is below it; ``include`` and ``exclude`` force units in or out.
-Each row of a panel (a unit in a year) is screened on its own.
+For a row with k indicators, m of them missing and z zeros (COINr ``get_data_avail``)::
+
+    availability = 1 − m / k                 (share of the indicators it has a value for)
+    nonzero      = 1 − z / (k − m)           (share of non-zero values among those it has)
+
+Rows below ``min_availability`` (COINr's example: 0.9) are dropped; ``min_nonzero`` also drops
+rows whose non-zero share is below it. The non-zero share counts only available values, as
+COINr does ("percentage zero values as a percentage of non-NA values"): a unit missing half
+its indicators and with one zero among the rest has a non-zero share of 1 − 1/(k/2), not
+1 − 1/k. A row without any value has no non-zero share (NaN) and is screened by availability
+alone. ``include`` and ``exclude`` force units in or out. Each row of a panel (a unit in a
+year) is screened on its own.
 """
 
 from __future__ import annotations
@@ -22,17 +30,20 @@ def data_summary(values: np.ndarray, min_availability: float = 0.9, min_nonzero:
                  include=(), exclude=(), units=None) -> dict[str, np.ndarray]:
     """Per row: missing and zero counts, availability, non-zero share and whether it is kept.
 
-    >>> summary = data_summary(np.array([[1.0, np.nan], [0.0, 2.0]]), min_availability=0.9)
-    >>> summary["availability"].tolist(), summary["included"].tolist()
-    ([0.5, 1.0], [False, True])
+    >>> summary = data_summary(np.array([[1.0, np.nan], [0.0, 2.0], [0.0, np.nan]]), min_availability=0.5)
+    >>> summary["availability"].tolist(), summary["nonzero"].tolist(), summary["included"].tolist()
+    ([0.5, 1.0, 0.5], [1.0, 0.5, 0.0], [True, True, True])
     """
     n = values.shape[1]
     missing = np.isnan(values).sum(axis=1)
     zero = (values == 0).sum(axis=1)
-    availability = 1 - missing / n if n else np.ones(len(values))
-    nonzero = 1 - zero / n if n else np.ones(len(values))
+    available = n - missing
+    availability = 1 - missing / n if n else np.ones(len(values))  # as COINr writes it, to the last bit
+    with np.errstate(invalid="ignore", divide="ignore"):
+        nonzero = np.where(available > 0, 1 - zero / available, np.nan)
     low_data = availability < min_availability
-    low_nonzero = nonzero < min_nonzero if min_nonzero is not None else np.zeros(len(values), bool)
+    with np.errstate(invalid="ignore"):  # NaN (no value at all) is never "low non-zero"
+        low_nonzero = nonzero < min_nonzero if min_nonzero is not None else np.zeros(len(values), bool)
     included = ~(low_data | low_nonzero)
     if units is not None:
         included = (included | np.isin(units, list(include))) & ~np.isin(units, list(exclude))

@@ -40,14 +40,37 @@ A run that cannot be computed — a geometric mean meeting a value ≤ 0 — is 
 reason and left out of the rank statistics, never silently dropped; the Sobol estimator needs
 every run and refuses to estimate when any failed.
 
+**Designs.** The runs can also be given from outside (``design=``): a table with one row per
+run, a column per factor holding its choice as a user writes it (``winmax`` = ``3``,
+``normalisation`` = ``zscore`` or ``minmax(low=1)``, ``aggregation`` = ``geometric``, a
+continuous parameter as its value) and, for the weights factor, one ``weight:<node>`` column
+per perturbed node holding the multiplier of its nominal weight (1 = nominal; the multiplier,
+not the weight, because data-driven weights only exist once the data are seen). Every result
+carries the design it ran (``result.design``, same format), so an analysis designed by another
+tool or an auditor is replayed exactly, and writing a design then reading it back gives
+identical ranks. For :func:`sensitivity` a design replaces the Saltelli sample and must be one:
+N(d + 2) rows in SALib's order (per block A, AB₁ … AB_d, B, where AB_i is A with factor i
+taken from B); anything else is refused with the row and column that break the structure.
+
+**Sobol convention** (SALib ``sobol.analyze``, read in SALib 1.6's source): the outputs are
+first standardised over all N(d + 2) runs, y ← (y − ȳ)/sd(y), and each index is divided by the
+*population* variance (``np.var``, ddof = 0) of the 2N outputs of A and B:
+S_i = mean(y_B · (y_ABi − y_A)) / V (Saltelli et al. 2010),
+ST_i = ½ mean((y_A − y_ABi)²) / V (Jansen 1999); intervals are ± z · sd of ``bootstrap``
+resamples of the N blocks. COINr's ``SA_estimate`` uses the same two formulas without the
+standardisation and with the sample variance (n − 1), so its ST is SALib's × (2N − 1)/2N and
+its S1 differs further by the centring; see docs/index-spec.md.
+
 References: Saisana, Saltelli & Tarantola (2005), *J. R. Stat. Soc. A* 168(2), 307–323;
-Saltelli et al. (2010), *Comput. Phys. Commun.* 181, 259–270 (estimators, via SALib); COINr
-``get_sensitivity``.
+Saltelli et al. (2010), *Comput. Phys. Commun.* 181, 259–270 (estimators, via SALib); Jansen
+(1999), *Comput. Phys. Commun.* 117, 35–43; COINr ``get_sensitivity``, ``SA_estimate``.
 """
 
 from __future__ import annotations
 
 import json
+import math
+import re
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -63,7 +86,9 @@ from .spec import STEP_METHODS, IndexSpec, Setting
 from .table import Table, rank_desc, read_table
 
 __all__ = ["Factor", "parse_factors", "default_factors", "uncertainty", "sensitivity", "UncertaintyResult",
-           "SensitivityResult", "DEFAULT_FACTORS"]
+           "SensitivityResult", "DEFAULT_FACTORS", "WEIGHT_COLUMN"]
+
+WEIGHT_COLUMN = "weight:"  # prefix of a design's weight-multiplier columns: weight:<node>
 
 DEFAULT_FACTORS = [
     {"name": "winmax", "step": "treat", "param": "winmax", "values": [1, 2, 3, 4, 5]},
@@ -73,6 +98,30 @@ DEFAULT_FACTORS = [
     {"name": "weights", "noise": 0.25},
     {"name": "aggregation", "step": "aggregate", "alternatives": [{"method": "arithmetic"}, {"method": "geometric"}]},
 ]
+
+
+def _number(value) -> str:
+    """A value as a design file writes it: a whole float without its ".0", another float in the
+    shortest form that reads back to the same float (``repr``), so that a design written and
+    read back gives identical runs; anything else as ``str``."""
+    if isinstance(value, (float, np.floating)) and not isinstance(value, bool):
+        value = float(value)
+        return str(int(value)) if value.is_integer() and abs(value) < 2 ** 53 else repr(value)
+    return str(value)
+
+
+def _plain(text) -> str:
+    """Text compared without case or white space, ``,`` and ``;`` alike (``ZScore``,
+    ``zscore(mean = 10, sd = 2)`` for ``zscore(mean=10;sd=2)``)."""
+    return re.sub(r"\s+", "", str(text)).replace(",", ";").casefold()
+
+
+def _same_value(text: str, value) -> bool:
+    """Whether a design cell names a parameter value: as numbers when both are, else as text."""
+    try:
+        return float(text) == float(value)
+    except (TypeError, ValueError):
+        return _plain(text) == _plain(_number(value))
 
 
 @dataclass(frozen=True)
@@ -96,17 +145,52 @@ class Factor:
         return np.minimum((u * n).astype(int), n - 1)
 
     def describe(self, choice) -> str:
-        if self.noise:
-            return f"weights #{int(choice)}"
+        """The choice as shown in ``result.choices`` (``winmax=3``, ``zscore(mean=10;sd=2)``:
+        parameters apart by ``;``, so that a label needs no quotes in a CSV design file)."""
         if self.span is not None:
-            return f"{self.param}={float(choice):g}"
+            return f"{self.param}={_number(choice)}"
         setting = self.settings[int(choice)]
         if self.param is not None:
             return f"{self.param}={setting.params[self.param]}"
         declared = STEP_METHODS[self.step][setting.method].params
         shown = {k: v for k, v in setting.params.items() if v != declared[k].default}  # what differs from defaults
-        params = ",".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}" for k, v in shown.items())
+        params = ";".join(f"{k}={_number(v)}" for k, v in shown.items())
         return f"{setting.method}({params})" if params else setting.method
+
+    def written(self, choice) -> str:
+        """The choice as a design file writes it: a parameter's value (``3``), an alternative's
+        label (``minmax(low=1)``)."""
+        if self.span is not None:
+            return _number(choice)
+        if self.param is not None:
+            return _number(self.settings[int(choice)].params[self.param])
+        return self.describe(choice)
+
+    def allowed(self) -> list[str]:
+        """What a design cell of this factor may say (for the error that lists it)."""
+        if self.span is not None:
+            return [f"{_number(self.span[0])} ≤ {self.param} ≤ {_number(self.span[1])}"]
+        return [self.written(k) for k in range(len(self.settings))]
+
+    def read(self, text: str):
+        """The choice a design cell names — an alternative's index, or a continuous value — or
+        None when it names none. ``3`` and ``winmax=3`` are the same value; an alternative is
+        named by its label or, when no other alternative has its method, by the method alone."""
+        if self.param is not None and _plain(text).startswith(_plain(self.param) + "="):
+            text = text.split("=", 1)[1]
+        if self.span is not None:
+            try:
+                value = float(text)
+            except ValueError:
+                return None
+            return value if self.span[0] <= value <= self.span[1] else None
+        if self.param is not None:
+            return next((k for k, s in enumerate(self.settings) if _same_value(text, s.params[self.param])), None)
+        labels = [_plain(self.describe(k)) for k in range(len(self.settings))]
+        if _plain(text) in labels:
+            return labels.index(_plain(text))
+        by_method = [k for k, s in enumerate(self.settings) if _plain(s.method) == _plain(text)]
+        return by_method[0] if len(by_method) == 1 else None
 
 
 def _factor_error(name, zh: str, en: str) -> IndexSpecError:
@@ -189,15 +273,186 @@ def parse_factors(spec: IndexSpec, factors: Sequence[Mapping] | None = None) -> 
     names = [f.name for f in parsed]
     if len(set(names)) != len(names):
         raise _factor_error(names, "名称重复", "names repeat")
+    noisy = [level for f in parsed for level in f.noise]
+    if len(set(noisy)) != len(noisy):  # a node's weight belongs to one factor (its design column, its Sobol index)
+        raise _factor_error([f.name for f in parsed if f.noise], f"权重扰动因素的层级重复：{sorted(noisy)}",
+                            f"weights factors share levels: {sorted(noisy)}; give each level to one factor")
     return parsed
 
 
-# ---- the engine ----------------------------------------------------------------------------------
-def _noise_sets(spec: IndexSpec, tree: Tree, factor: Factor, count: int, rng: np.random.Generator) -> np.ndarray:
+# ---- the runs: drawn at random, or read from a design ---------------------------------------------
+@dataclass
+class _Runs:
+    """Every run's choice of every factor — what a design file says, resolved.
+
+    ``picks`` maps a discrete factor to each run's alternative (index) and a continuous one to
+    its value; ``multipliers`` (runs × ``tree.codes``) multiply the nominal weights (None: no
+    weights factor); ``weight_nodes`` are the nodes a design writes a column for."""
+
+    count: int
+    picks: dict[str, np.ndarray]
+    multipliers: np.ndarray | None
+    tree: Tree
+    weight_nodes: tuple[str, ...] = ()
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return self.tree.codes
+
+    def __len__(self) -> int:
+        return self.count
+
+
+def _owned(tree: Tree, factor: Factor) -> np.ndarray:
+    """The nodes whose weight a weights factor varies: those at its levels, the root aside (its
+    weight has no siblings to be shared with)."""
+    return np.isin(tree.level, list(factor.noise)) & (tree.level < tree.level.max())
+
+
+def _noise_sets(tree: Tree, factor: Factor, count: int, rng: np.random.Generator) -> np.ndarray:
     """``count`` weight multipliers (count, nodes): 1 + U(−f, f) for nodes at a noisy level
     (COINr ``get_noisy_weights``); a run draws one of them."""
     share = np.array([factor.noise.get(int(level), 0.0) for level in tree.level])
     return 1 + (rng.random((count, len(tree.codes))) * 2 - 1) * share
+
+
+def _drawn_runs(tree: Tree, factors: list[Factor], U: np.ndarray, seed) -> _Runs:
+    """The runs of uniform draws ``U`` (runs × factors); the weight sets come from ``seed``.
+    Each weights factor draws its own sets and its own column of ``U`` picks among them; the
+    factors' levels do not overlap, so their multipliers combine by product."""
+    picks, multipliers, written = {}, None, []
+    rng = np.random.default_rng(seed)
+    for k, factor in enumerate(factors):
+        if factor.noise:
+            sets = _noise_sets(tree, factor, len(U), rng)
+            drawn = sets[factor.pick(U[:, k], sets=len(U))]
+            multipliers = drawn if multipliers is None else multipliers * drawn
+            written += [c for c, level in zip(tree.codes, tree.level) if factor.noise.get(int(level), 0.0) > 0]
+        else:
+            picks[factor.name] = factor.pick(U[:, k])
+    return _Runs(len(U), picks, multipliers, tree, tuple(c for c in tree.codes if c in written))
+
+
+def _design_error(column: str, zh: str, en: str) -> IndexSpecError:
+    return IndexSpecError("factor", name=column, problem=f"设计表{zh}", problem_en=f"the design {en}")
+
+
+def _bad_cell(column: str, row: int, text: str, allowed, allowed_en=None) -> IndexSpecError:
+    """A cell that names no allowed choice; ``row`` counts runs from 0 (the file's line is
+    row + 2, after the header)."""
+    got = f"值 {text!r}" if text else "空值"
+    got_en = repr(text) if text else "an empty cell"
+    return _design_error(column, f"第 {row + 1} 次运行（文件第 {row + 2} 行）{column} 列为{got}，不是可用值；可用值：{allowed}",
+                         f"has {got_en} in column {column}, run {row + 1} (line {row + 2} of the file), which is not "
+                         f"allowed; allowed values: {allowed if allowed_en is None else allowed_en}")
+
+
+def _cell_text(value) -> str:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    return _number(value).strip()
+
+
+def _read_factor(factor: Factor, column: pd.Series) -> np.ndarray:
+    """A design column as the factor's choices; each distinct text is read once."""
+    texts = [_cell_text(v) for v in column]
+    chosen = {text: factor.read(text) if text else None for text in set(texts)}
+    for row, text in enumerate(texts):
+        if chosen[text] is None:
+            raise _bad_cell(factor.name, row, text, factor.allowed())
+    values = [chosen[text] for text in texts]
+    return np.array(values, dtype=float if factor.span is not None else int)
+
+
+def _read_multipliers(name: str, column: pd.Series) -> np.ndarray:
+    """A ``weight:<node>`` column: finite multipliers ≥ 0, read with Python's ``float`` (exact
+    for the shortest repr a design is written with)."""
+    out = np.empty(len(column))
+    for row, value in enumerate(column):
+        text = _cell_text(value)
+        try:
+            out[row] = float(text)
+        except ValueError:
+            out[row] = np.nan
+        if not (math.isfinite(out[row]) and out[row] >= 0):
+            raise _bad_cell(name, row, text, "非负有限数（名义权重的乘数，1 = 名义权重）",
+                            "a finite number ≥ 0 (the multiplier of the nominal weight, 1 = nominal)")
+    return out
+
+
+def _design_columns(tree: Tree, factors: list[Factor], columns: list[str]) -> dict[str, str]:
+    """Check a design's columns: one per factor, and ``weight:<node>`` only for a node whose
+    weight a weights factor varies. Returns {weight column: node}."""
+    named = [f.name for f in factors if not f.noise]
+    noise = [f for f in factors if f.noise]
+    weights = {c: c[len(WEIGHT_COLUMN):].strip() for c in columns if c.casefold().startswith(WEIGHT_COLUMN)}
+    owned = np.logical_or.reduce([_owned(tree, f) for f in noise]) if noise else np.zeros(len(tree.codes), bool)
+    nodes = [c for c, mine in zip(tree.codes, owned) if mine]
+    allowed = named + ([f"{WEIGHT_COLUMN}<{'|'.join(nodes)}>"] if noise else [])
+    for column in columns:
+        if column in named:
+            continue
+        if column not in weights:
+            raise _design_error(column, f"有未知的列 {column}；可用的列：{allowed}",
+                                f"has an unknown column {column}; its columns may be: {allowed}")
+        if not noise:
+            raise _design_error(column, f"有权重列 {column}，但因素中没有权重扰动（noise）因素",
+                                f"has the weight column {column} but the factors have no weights (noise) factor")
+        if weights[column] not in nodes:
+            raise _design_error(column, f"的权重列 {column} 不是权重扰动因素所在层级的节点；可用节点：{nodes}",
+                                f"weight column {column} names no node at the levels of a weights factor; "
+                                f"nodes: {nodes}")
+    repeated = sorted({n for n in weights.values() if list(weights.values()).count(n) > 1})
+    if repeated:
+        raise _design_error(f"{WEIGHT_COLUMN}{repeated[0]}", f"有重复的权重列：{repeated}",
+                            f"has more than one weight column for {repeated}")
+    for name in named:
+        if name not in columns:
+            raise _design_error(name, f"缺少因素 {name} 的列（现有列：{columns}）",
+                                f"lacks the column of factor {name} (its columns: {columns})")
+    return weights
+
+
+def _design_runs(tree: Tree, factors: list[Factor], design: pd.DataFrame) -> _Runs:
+    """The runs a design table names (see the module docstring); every problem names the run,
+    the column and what is allowed."""
+    if not isinstance(design, pd.DataFrame):
+        raise _design_error("design", f"应为表格（DataFrame），收到 {type(design).__name__}",
+                            f"must be a table (DataFrame), got {type(design).__name__}")
+    frame = design.reset_index(drop=True)
+    frame.columns = [str(c).strip() for c in frame.columns]
+    weights = _design_columns(tree, factors, list(frame.columns))
+    if frame.empty:
+        raise _design_error("design", "没有任何运行（行）", "has no runs (rows)")
+    picks = {f.name: _read_factor(f, frame[f.name]) for f in factors if not f.noise}
+    multipliers = None
+    if any(f.noise for f in factors):
+        multipliers = np.ones((len(frame), len(tree.codes)))
+        for column, node in weights.items():
+            multipliers[:, tree.codes.index(node)] = _read_multipliers(column, frame[column])
+    return _Runs(len(frame), picks, multipliers, tree, tuple(weights.values()))
+
+
+def _design_frame(factors: list[Factor], runs: _Runs, run_names: list[str]) -> pd.DataFrame:
+    """The runs as a design table — what :func:`_design_runs` reads back to the same runs."""
+    out = {}
+    for factor in factors:
+        if factor.noise:
+            continue
+        picks = runs.picks[factor.name]
+        if factor.span is not None:
+            out[factor.name] = [_number(v) for v in picks]
+        else:
+            out[factor.name] = np.array([factor.written(k) for k in range(len(factor.settings))], dtype=object)[picks]
+    for node in runs.weight_nodes:
+        out[WEIGHT_COLUMN + node] = runs.multipliers[:, runs.codes.index(node)]
+    return pd.DataFrame(out, index=run_names)
+
+
+# ---- the engine ----------------------------------------------------------------------------------
+def _owned_columns(runs: _Runs, factor: Factor) -> np.ndarray:
+    """Positions in ``runs.codes`` of the nodes a weights factor varies."""
+    return np.flatnonzero(_owned(runs.tree, factor))
 
 
 def _variant(spec: IndexSpec, settings: dict[str, Setting]) -> IndexSpec:
@@ -217,21 +472,21 @@ def _variant(spec: IndexSpec, settings: dict[str, Setting]) -> IndexSpec:
 @dataclass
 class _Plan:
     settings: list[dict[str, Setting]]
-    noise_index: np.ndarray | None
     labels: pd.DataFrame
 
 
-def _plan(spec: IndexSpec, factors: list[Factor], U: np.ndarray) -> _Plan:
-    runs = len(U)
-    settings: list[dict[str, Setting]] = [{} for _ in range(runs)]
+def _plan(spec: IndexSpec, factors: list[Factor], runs: _Runs) -> _Plan:
+    """Each run's step settings, and the labels of its choices."""
+    count = len(runs)
+    settings: list[dict[str, Setting]] = [{} for _ in range(count)]
     labels = {}
-    noise_index = None
-    for k, factor in enumerate(factors):
-        choices = factor.pick(U[:, k], sets=runs)
-        labels[factor.name] = [factor.describe(c) for c in choices]
+    for factor in factors:
         if factor.noise:
-            noise_index = choices
+            moved = (runs.multipliers[:, _owned_columns(runs, factor)] != 1).any(axis=1)
+            labels[factor.name] = np.where(moved, "perturbed", "nominal")
             continue
+        choices = runs.picks[factor.name]
+        labels[factor.name] = [factor.describe(c) for c in choices]
         for r, choice in enumerate(choices):
             if factor.span is not None:
                 base = settings[r].get(factor.step) or spec.step(factor.step).setting
@@ -242,20 +497,17 @@ def _plan(spec: IndexSpec, factors: list[Factor], U: np.ndarray) -> _Plan:
                 if base is not None and base.method == setting.method and factor.param:
                     setting = Setting(base.method, {**base.params, factor.param: setting.params[factor.param]})
             settings[r][factor.step] = setting
-    return _Plan(settings, noise_index, pd.DataFrame(labels))
+    return _Plan(settings, pd.DataFrame(labels))
 
 
-def _run(spec: IndexSpec, table: Table, factors: list[Factor], U: np.ndarray, target: str, seed) -> tuple:
+def _run(spec: IndexSpec, table: Table, factors: list[Factor], runs: _Runs, target: str) -> tuple:
     """Scores of ``target`` per (run, unit), the failures, and the per-run choices."""
-    plan = _plan(spec, factors, U)
+    plan = _plan(spec, factors, runs)
     units = pd.Index(pd.unique(table.units.astype(str)))
-    runs = len(U)
-    scores = np.full((runs, len(units)), np.nan)
+    count = len(runs)
+    scores = np.full((count, len(units)), np.nan)
     failures: dict[int, str] = {}
     cache: dict = {}
-    rng = np.random.default_rng(seed)
-    noise_factor = next((f for f in factors if f.noise), None)
-    noise = None
     groups: dict[str, list[int]] = {}  # runs with the same settings; run_prefix's cache shares the steps
     for r, settings in enumerate(plan.settings):  # before aggregation between groups that differ only after
         key = json.dumps({k: v.to_dict() for k, v in settings.items()}, sort_keys=True, default=str)
@@ -264,17 +516,15 @@ def _run(spec: IndexSpec, table: Table, factors: list[Factor], U: np.ndarray, ta
         variant = _variant(spec, plan.settings[members[0]])
         prefix = run_prefix(variant, table, cache, keep=False)
         tree = Tree.from_spec(variant, prefix.table.columns)
-        if noise_factor is not None and noise is None:
-            noise = _noise_sets(spec, tree, noise_factor, runs, rng)
+        noise = None if runs.multipliers is None else runs.multipliers[:, [runs.codes.index(c) for c in tree.codes]]
         target_column = tree.codes.index(target)
         base = base_weights(variant, tree)
         columns = units.get_indexer(prefix.table.units.astype(str))
         chunk = max(1, int(2e7 // max(prefix.table.n_rows * len(tree.codes), 1)))
         for start in range(0, len(members), chunk):
             batch = np.array(members[start:start + chunk])
-            batch_noise = None if noise is None else noise[plan.noise_index[batch]]
             result, failed, _ = score_runs(variant, prefix.table, tree, np.repeat(base[None], len(batch), axis=0),
-                                           noise=batch_noise)
+                                           noise=None if noise is None else noise[batch])
             scores[np.ix_(batch, columns)] = result[:, :, target_column]
             for local, detail in failed.items():
                 run = int(batch[local])
@@ -325,9 +575,15 @@ class UncertaintyResult:
     scores, ranks : DataFrame
         Units × runs.
     choices : DataFrame
-        The alternative each factor took in each run.
+        The alternative each factor took in each run (the weights factor: ``nominal`` or
+        ``perturbed``; the multipliers are in ``design``).
     failures : DataFrame
         Runs that could not be computed, and why.
+    seed : int or None
+        The seed given (None when the runs came from a design).
+    design : DataFrame
+        The runs as a design table (runs × factor columns and ``weight:<node>`` multipliers):
+        ``uncertainty(spec, data, design=result.design)`` replays them exactly.
     """
 
     target: str
@@ -338,6 +594,7 @@ class UncertaintyResult:
     choices: pd.DataFrame
     failures: pd.DataFrame
     seed: int | None = None
+    design: pd.DataFrame | None = None
 
 
 def _nominal(spec: IndexSpec, table: Table, units: pd.Index, target: str) -> np.ndarray:
@@ -350,24 +607,29 @@ def _nominal(spec: IndexSpec, table: Table, units: pd.Index, target: str) -> np.
     return series.reindex(units).to_numpy()
 
 
-def _result(spec, table, factors, U, target, seed) -> UncertaintyResult:
-    units, scores, failures, labels = _run(spec, table, factors, U, target, seed)
+def _result(spec, table, factors, runs: _Runs, target, seed) -> UncertaintyResult:
+    units, scores, failures, labels = _run(spec, table, factors, runs, target)
     ranks = rank_desc(scores, axis=1)
     nominal = _nominal(spec, table, units, target)
-    good = np.setdiff1d(np.arange(len(U)), list(failures))
+    good = np.setdiff1d(np.arange(len(runs)), list(failures))
     stats = _rank_stats(units, nominal, ranks[good])
-    run_names = [f"run_{k + 1}" for k in range(len(U))]
+    run_names = [f"run_{k + 1}" for k in range(len(runs))]
     return UncertaintyResult(
         target=target, factors=factors, rank_stats=stats,
         scores=pd.DataFrame(scores.T, index=units, columns=run_names),
         ranks=pd.DataFrame(ranks.T, index=units, columns=run_names),
         choices=labels.set_axis(run_names),
         failures=pd.DataFrame({"run": [run_names[r] for r in failures], "reason": list(failures.values())}),
-        seed=seed)
+        seed=seed, design=_design_frame(factors, runs, run_names))
+
+
+def _nominal_tree(spec: IndexSpec, table: Table) -> Tree:
+    return Tree.from_spec(spec, table.columns)
 
 
 def uncertainty(spec: IndexSpec, data, runs: int = 1000, seed: int | None = 0, factors=None,
-                target: str | None = None, year: int | None = None) -> UncertaintyResult:
+                target: str | None = None, year: int | None = None,
+                design: pd.DataFrame | None = None) -> UncertaintyResult:
     """Monte Carlo uncertainty analysis of the ranks of ``target``.
 
     Parameters
@@ -383,11 +645,18 @@ def uncertainty(spec: IndexSpec, data, runs: int = 1000, seed: int | None = 0, f
         The uncertain choices (see the module docstring); default: the spec's, else COINr's.
     target : str, optional
         The node whose ranks are analysed (default: the spec's, else the root).
+    design : DataFrame, optional
+        The runs, one row each (see the module docstring): replaces the random draws, so
+        ``runs`` and ``seed`` are not used. ``result.design`` is such a table.
     """
     table = _one_year(spec, data, year)
     factors = parse_factors(spec, factors)
+    tree = _nominal_tree(spec, table)
+    if design is not None:
+        return _result(spec, table, factors, _design_runs(tree, factors, design), _target(spec, target), None)
     U = np.random.default_rng(seed).random((runs, len(factors)))
-    return _result(spec, table, factors, U, _target(spec, target), None if seed is None else seed + 1)
+    drawn = _drawn_runs(tree, factors, U, None if seed is None else seed + 1)
+    return _result(spec, table, factors, drawn, _target(spec, target), seed)
 
 
 @dataclass
@@ -400,7 +669,8 @@ class SensitivityResult:
         factor, S1, S1_conf, ST, ST_conf (half-widths of the bootstrap intervals at
         ``conf_level``).
     uncertainty : UncertaintyResult
-        The runs; rank statistics from the 2N independent runs (matrices A and B).
+        The runs (``uncertainty.design``: the Saltelli design, in SALib's order); rank
+        statistics from the 2N independent runs (matrices A and B).
     output : ndarray
         Mean absolute rank change of each run (the model output analysed).
     """
@@ -412,41 +682,114 @@ class SensitivityResult:
     conf_level: float
 
 
-def sensitivity(spec: IndexSpec, data, n: int = 100, seed: int | None = 0, factors=None,
-                target: str | None = None, year: int | None = None, bootstrap: int = 100,
-                conf_level: float = 0.95) -> SensitivityResult:
-    """Variance-based sensitivity analysis: N(d + 2) runs on a Saltelli design (SALib), Sobol
-    first- and total-order indices of the mean absolute change of the target's ranks from the
-    nominal ranks, with ``bootstrap`` resamples for their intervals.
+def _choice_columns(factors: list[Factor], runs: _Runs) -> list[tuple[str, np.ndarray]]:
+    """Per factor, its design column(s) as (name, runs × k values): the factor's own column,
+    or the weight multipliers of the weights factor."""
+    out = []
+    for factor in factors:
+        if factor.noise:
+            out.append((factor.name, runs.multipliers[:, _owned_columns(runs, factor)]))
+        else:
+            out.append((factor.name, runs.picks[factor.name][:, None]))
+    return out
 
-    SALib's Sobol sequence balances best when ``n`` is a power of 2; other values are used as
-    given (COINr's example uses N = 100).
-    """
-    from SALib.analyze import sobol as sobol_analyze
+
+def _check_saltelli(factors: list[Factor], runs: _Runs) -> int:
+    """N, when the runs are a Saltelli sample in SALib's order (``SALib.sample.sobol`` without
+    second order): N blocks of d + 2 runs — A, then AB_i (A with factor i taken from B) for
+    each factor i, then B. Otherwise an error naming the run and the column that break it."""
+    names = [f.name for f in factors]
+    step = len(factors) + 2
+    if len(runs) % step:
+        raise _factor_error(names, f"作为 Sobol 设计，设计表应有 N(d + 2) 次运行，按 SALib 顺序（每组：A、AB_1 … AB_d、B），"
+                                   f"d = {len(factors)}，即 {step} 的倍数；现有 {len(runs)} 次",
+                            f"a Sobol design must have N(d + 2) runs in SALib's order (each block: A, AB_1 … AB_d, B), "
+                            f"with d = {len(factors)} a multiple of {step}; it has {len(runs)}")
+    blocks = np.arange(len(runs) // step) * step
+    columns = _choice_columns(factors, runs)
+    for i, (varied, _) in enumerate(columns):
+        rows = blocks + 1 + i
+        for name, values in columns:
+            source = blocks + (step - 1 if name == varied else 0)
+            wrong = ~(values[rows] == values[source]).all(axis=1)
+            if wrong.any():
+                raise _saltelli_error(factors, runs, names.index(name), varied, int(rows[wrong][0]),
+                                      int(source[wrong][0]), i + 1)
+    return len(runs) // step
+
+
+def _saltelli_error(factors, runs: _Runs, k: int, varied: str, row: int, source: int, i: int) -> IndexSpecError:
+    factor = factors[k]
+    if factor.noise:
+        node = next(runs.codes[c] for c in _owned_columns(runs, factor)
+                    if runs.multipliers[row, c] != runs.multipliers[source, c])
+        column = WEIGHT_COLUMN + node
+        got, expected = (_number(runs.multipliers[r, runs.codes.index(node)]) for r in (row, source))
+    else:
+        column = factor.name
+        got, expected = (factor.written(runs.picks[factor.name][r]) for r in (row, source))
+    which = "B" if factor.name == varied else "A"
+    return _design_error(column, f"不是 SALib 顺序的 Saltelli 样本：第 {row + 1} 次运行（文件第 {row + 2} 行）应为 AB_{i}"
+                                 f"（因素 {varied} 取本组 B 行的值，其余取 A 行的值），{column} 列应为 {expected!r}"
+                                 f"（第 {source + 1} 次运行，{which} 行），实为 {got!r}",
+                         f"is not a Saltelli sample in SALib's order: run {row + 1} (line {row + 2} of the file) should "
+                         f"be AB_{i} (factor {varied} from its block's B, the others from its A), so column {column} "
+                         f"should be {expected!r} (run {source + 1}, row {which}), not {got!r}")
+
+
+def _sobol_runs(spec, table, factors, n, seed, design) -> tuple[_Runs, int]:
+    """The runs of a sensitivity analysis: a checked design, or SALib's Saltelli sample."""
     from SALib.sample import sobol as sobol_sample
 
-    table = _one_year(spec, data, year)
-    factors = parse_factors(spec, factors)
-    if len(factors) < 2:
-        raise _factor_error([f.name for f in factors], "敏感性分析至少需要两个因素", "sensitivity analysis needs two factors or more")
+    tree = _nominal_tree(spec, table)
+    if design is not None:
+        runs = _design_runs(tree, factors, design)
+        return runs, _check_saltelli(factors, runs)
     problem = {"num_vars": len(factors), "names": [f.name for f in factors], "bounds": [[0.0, 1.0]] * len(factors)}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # "N should be a power of 2": said in the docstring
         U = sobol_sample.sample(problem, n, calc_second_order=False, seed=seed)
     U = np.clip(U, 0.0, np.nextafter(1.0, 0.0))
+    return _drawn_runs(tree, factors, U, seed), n
+
+
+def sensitivity(spec: IndexSpec, data, n: int = 100, seed: int | None = 0, factors=None,
+                target: str | None = None, year: int | None = None, bootstrap: int = 100,
+                conf_level: float = 0.95, design: pd.DataFrame | None = None) -> SensitivityResult:
+    """Variance-based sensitivity analysis: N(d + 2) runs on a Saltelli design (SALib), Sobol
+    first- and total-order indices of the mean absolute change of the target's ranks from the
+    nominal ranks, with ``bootstrap`` resamples for their intervals.
+
+    SALib's Sobol sequence balances best when ``n`` is a power of 2; other values are used as
+    given (COINr's example uses N = 100). ``design`` replaces the Saltelli sample (``n`` is
+    then its rows / (d + 2)); it must be one, in SALib's order — ``result.uncertainty.design``
+    is. The estimators are SALib's (module docstring): S_i = mean(y_B (y_ABi − y_A)) / V and
+    ST_i = ½ mean((y_A − y_ABi)²) / V on outputs standardised over all runs, V the population
+    variance of the A and B outputs.
+    """
+    from SALib.analyze import sobol as sobol_analyze
+
+    table = _one_year(spec, data, year)
+    factors = parse_factors(spec, factors)
+    if len(factors) < 2:
+        raise _factor_error([f.name for f in factors], "敏感性分析至少需要两个因素", "sensitivity analysis needs two factors or more")
+    runs, n = _sobol_runs(spec, table, factors, n, seed, design)
     target = _target(spec, target)
-    result = _result(spec, table, factors, U, target, seed)
+    result = _result(spec, table, factors, runs, target, None if design is not None else seed)
     if len(result.failures):
         raise IndexSpecError("failed_runs_sobol", n=len(result.failures), example=result.failures["reason"].iloc[0])
     ranks = result.ranks.to_numpy().T
     nominal = result.rank_stats["nominal_rank"].to_numpy()
     output = np.nanmean(np.abs(ranks - nominal[None, :]), axis=1)
     step = len(factors) + 2
-    independent = np.r_[np.arange(0, len(U), step), np.arange(step - 1, len(U), step)]
+    independent = np.r_[np.arange(0, len(runs), step), np.arange(step - 1, len(runs), step)]
     result.rank_stats = _rank_stats(result.rank_stats["unit_code"].to_numpy(), result.rank_stats["nominal_score"].to_numpy(),
                                     ranks[np.sort(independent)])
+    problem = {"num_vars": len(factors), "names": [f.name for f in factors], "bounds": [[0.0, 1.0]] * len(factors)}
+    # SALib seeds its bootstrap only when ``seed`` is truthy (``if seed:``): seed 0 would draw
+    # from NumPy's global state and the intervals would change from call to call
     indices = sobol_analyze.analyze(problem, output, calc_second_order=False, num_resamples=bootstrap,
-                                    conf_level=conf_level, seed=seed)
+                                    conf_level=conf_level, seed=None if seed is None else seed + 1)
     frame = pd.DataFrame({"factor": problem["names"], "S1": indices["S1"], "S1_conf": indices["S1_conf"],
                           "ST": indices["ST"], "ST_conf": indices["ST_conf"]})
     return SensitivityResult(frame, result, output, n, conf_level)

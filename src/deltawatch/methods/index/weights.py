@@ -18,6 +18,9 @@ that an uncertainty analysis computes a thousand weight sets in one call:
                total (``rule: variance``); coefficient_j = Σ_k |u_jk| λ_k / Σ_k λ_k over the kept
                components, u the unit eigenvectors (the 线性组合系数 = loading / √λ; the absolute
                value removes the arbitrary sign of an eigenvector); w ∝ coefficient
+``pca_first``  the first principal component's loadings (OECD/JRC Handbook 2008, Table 17):
+               w_j = u_1j² (``loadings: squared``, the squared loadings scaled to unit sum)
+               or |u_1j| / Σ|u_1| (``loadings: absolute``)
 ``ahp``        AHP (Saaty): the principal eigenvector of each parent's pairwise-comparison
                matrix; refused when CR = CI / RI ≥ ``max_cr`` (0.1), CI = (λmax − n)/(n − 1),
                RI = 0, 0, 0.58, 0.90, 1.12, 1.24, 1.32, 1.41, 1.45, 1.49 for n = 1 … 10
@@ -37,8 +40,8 @@ import numpy as np
 from .errors import IndexSpecError
 from .params import Method, Param
 
-__all__ = ["METHODS", "entropy", "critic", "cv", "pca", "ahp_weights", "AHPResult", "effective_weights",
-           "RANDOM_INDEX"]
+__all__ = ["METHODS", "entropy", "critic", "cv", "pca", "pca_first", "principal_components", "ahp_weights",
+           "AHPResult", "effective_weights", "RANDOM_INDEX"]
 
 RANDOM_INDEX = (0.0, 0.0, 0.58, 0.90, 1.12, 1.24, 1.32, 1.41, 1.45, 1.49)
 
@@ -112,25 +115,69 @@ def cv(X: np.ndarray) -> np.ndarray:
     return _normalised(np.nan_to_num(v, nan=0.0, posinf=0.0))
 
 
+def principal_components(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
+    """PCA of the z-scores of the complete rows of x (rows, k), as R's
+    ``prcomp(x, center = TRUE, scale. = TRUE)``: the eigenvalues of the correlation matrix in
+    decreasing order (clipped at 0), its unit eigenvectors as columns, and the rows used.
+
+    An eigenvector's sign is arbitrary; each is turned so that its entries sum to ≥ 0 (the
+    first component then points "up" when the children move together). A constant column
+    has z-scores 0 and loads on no component. Fewer than two complete rows give zeros.
+    """
+    x = np.asarray(x, dtype=float)
+    x = x[~np.isnan(x).any(axis=1)]
+    k = x.shape[1]
+    if len(x) < 2:
+        return np.zeros(k), np.zeros((k, k)), len(x)
+    sd = x.std(axis=0, ddof=1)
+    z = (x - x.mean(axis=0)) / np.where(sd > 0, sd, 1)
+    eigenvalues, vectors = np.linalg.eigh(np.cov(z, rowvar=False, ddof=1).reshape(k, k))
+    order = np.argsort(eigenvalues)[::-1]
+    eigenvalues, vectors = np.clip(eigenvalues[order], 0, None), vectors[:, order]
+    vectors = vectors * np.where(vectors.sum(axis=0) < 0, -1.0, 1.0)
+    return eigenvalues, vectors, len(x)
+
+
 def pca(X: np.ndarray, rule: str = "kaiser", variance: float = 0.85) -> np.ndarray:
     """PCA weights of the columns of X (..., rows, k); rows with a missing value are left out."""
     X = np.asarray(X, dtype=float)
     batch = X.reshape((-1,) + X.shape[-2:])
     out = np.empty((len(batch), X.shape[-1]))
     for r, x in enumerate(batch):
-        x = x[~np.isnan(x).any(axis=1)]
-        sd = x.std(axis=0, ddof=1)
-        z = (x - x.mean(axis=0)) / np.where(sd > 0, sd, 1)
-        eigenvalues, vectors = np.linalg.eigh(np.cov(z, rowvar=False, ddof=1).reshape(x.shape[1], x.shape[1]))
-        order = np.argsort(eigenvalues)[::-1]
-        eigenvalues, vectors = np.clip(eigenvalues[order], 0, None), vectors[:, order]
+        eigenvalues, vectors, _ = principal_components(x)
         if rule == "kaiser":
             keep = max(1, int(np.sum(eigenvalues > 1)))
         else:
-            share = np.cumsum(eigenvalues) / eigenvalues.sum()
+            share = np.cumsum(eigenvalues) / eigenvalues.sum() if eigenvalues.sum() > 0 else np.ones(len(eigenvalues))
             keep = int(np.searchsorted(share, variance - 1e-12) + 1)
         kept = eigenvalues[:keep]
         out[r] = np.abs(vectors[:, :keep]) @ kept / kept.sum() if kept.sum() > 0 else 0.0
+    return _normalised(out).reshape(X.shape[:-2] + (X.shape[-1],))
+
+
+def pca_first(X: np.ndarray, loadings: str = "squared") -> np.ndarray:
+    """Weights from the loadings of the first principal component of the columns of X
+    (..., rows, k); rows with a missing value are left out.
+
+    The loading of child j on the first component is l_j = u_j √λ₁ (u the unit eigenvector of
+    the correlation matrix, λ₁ its eigenvalue). ``squared`` (default): w_j = l_j² / Σ l² = u_j²,
+    the OECD/JRC *Handbook on Constructing Composite Indicators* (2008), Part 2 §6 (weights from
+    principal components or factor analysis), Table 17
+    ("squared factor loading, scaled to unity sum": the share of the component's variance
+    that the child carries). ``absolute``: w_j = |u_j| / Σ|u| — COINr ``get_PCA`` takes the
+    raw loadings u_j, which can be negative; their absolute value keeps every weight ≥ 0.
+
+    >>> X = np.array([[1.0, 2.0, 1.0], [2.0, 4.0, -1.0], [3.0, 6.0, -1.0], [4.0, 8.0, 1.0]])
+    >>> pca_first(X).round(12).tolist()  # a and b move together (λ₁ = 2, u = (1, 1, 0)/√2)
+    [0.5, 0.5, 0.0]
+    """
+    X = np.asarray(X, dtype=float)
+    batch = X.reshape((-1,) + X.shape[-2:])
+    out = np.empty((len(batch), X.shape[-1]))
+    for r, x in enumerate(batch):
+        _, vectors, _ = principal_components(x)
+        first = vectors[:, 0]
+        out[r] = first ** 2 if loadings == "squared" else np.abs(first)
     return _normalised(out).reshape(X.shape[:-2] + (X.shape[-1],))
 
 
@@ -229,7 +276,9 @@ METHODS = {
     "cv": Method("cv", cv, {}, "变异系数法", "coefficient of variation"),
     "pca": Method("pca", pca, {"rule": Param("str", "kaiser", choices=("kaiser", "variance")),
                                "variance": Param("fraction", 0.85)}, "主成分分析法", "principal components"),
+    "pca_first": Method("pca_first", pca_first, {"loadings": Param("str", "squared", choices=("squared", "absolute"))},
+                        "第一主成分载荷法", "first principal component's loadings"),
     "ahp": Method("ahp", None, {"matrices": Param("mapping"), "max_cr": Param("positive", 0.1)},
                   "层次分析法", "analytic hierarchy process"),
 }
-DATA_DRIVEN = {"entropy", "critic", "cv", "pca"}
+DATA_DRIVEN = {"entropy", "critic", "cv", "pca", "pca_first"}
