@@ -4,12 +4,13 @@ change log and roll-ups (runs on SQLite and PostgreSQL)."""
 import io
 import json
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from deltawatch.cli import main
 from deltawatch.evaluation.models import ProgressAssessment, ProgressRun, StatusChange
-from deltawatch.evaluation.services import progress_summary, run_progress
+from deltawatch.evaluation.services import document_base_years, progress_summary, run_progress
 from deltawatch.indicators.models import Indicator, Target
 from deltawatch.observations.models import ImportBatch, Observation
 from deltawatch.observations.services import import_observations
@@ -40,16 +41,24 @@ def test_every_target_is_assessed_once_and_textual_targets_are_not_assessable():
     assert outcome.run.data_vintage == Observation.objects.filter(is_current=True).latest("id").id
 
 
+def latest_year(region, indicator):
+    return Observation.objects.filter(region__code=region, indicator__code=indicator, is_current=True) \
+        .order_by("-year").values_list("year", flat=True).first()
+
+
 def test_jiangsu_urbanisation_against_a_hand_computation():
+    # Jiangsu's plan states one base year, "单位GDP能耗较2017年下降10-11%": its other targets are
+    # measured from 2017 too (not from 2005, the first year of the series).
     run_progress()
     a = stored(target("urbanization_rate", region="320000"))
-    y0, y = value("320000", "urbanization_rate", 2005), value("320000", "urbanization_rate", 2021)
-    assert (a.base_year, a.latest_year) == (2005, 2021)
-    observed = (y / y0) ** (1 / 16) - 1
-    required = (75 / y0) ** (1 / 20) - 1
+    t = latest_year("320000", "urbanization_rate")
+    y0, y = value("320000", "urbanization_rate", 2017), value("320000", "urbanization_rate", t)
+    assert (a.plan_base_year, a.base_year_source, a.base_year, a.latest_year) == (2017, "document", 2017, t)
+    observed = (y / y0) ** (1 / (t - 2017)) - 1
+    required = (75 / y0) ** (1 / (2025 - 2017)) - 1
     assert a.ratio == pytest.approx(observed / abs(required), rel=REL)
-    assert a.projected_value == pytest.approx(y * (1 + observed) ** 4, rel=REL)
-    assert a.status == "on_track"  # R ≈ 1.21 ≥ 0.95, 73.9 % not yet 75 %
+    assert a.projected_value == pytest.approx(y * (1 + observed) ** (2025 - t), rel=REL)
+    assert a.status == "on_track"  # 68.8 % (2017) → 73.9 % (2021): R ≈ 1.68 ≥ 0.95, not yet 75 %
 
 
 def test_outline_target_on_the_whole_delta_uses_the_members_totals():
@@ -112,16 +121,19 @@ def test_jiangsu_regional_coordination_2025_is_one_query():
     row = progress_summary("dimension", region="320000", dimension="regional_coordination", target_year=2025)
     assert len(row) == 1
     row = row.iloc[0]
-    # urbanisation (on track, scored) and the income ratio (no data for a group of Jiangsu's)
-    assert (row["assessed"], row["scored"], row["on_track"], row["insufficient_data"]) == (2, 1, 1, 1)
-    a = stored(target("urbanization_rate", region="320000"))
-    assert row["mean_score"] == pytest.approx(a.score, rel=REL) and row["band"] == "on_track"
+    # the roll-up is the mean of the stored scores of Jiangsu's 2025 targets in the dimension
+    rows = ProgressAssessment.objects.filter(method="opensdg", region__code="320000", target__isnull=False,
+                                             target_year=2025, indicator__dimension__code="regional_coordination")
+    scores = [r.score for r in rows if r.score is not None]
+    assert row["assessed"] == rows.count() >= 2 and row["scored"] == len(scores) >= 1
+    assert row["on_track"] == rows.filter(status="on_track").count() >= 1  # urbanisation
+    assert row["mean_score"] == pytest.approx(sum(scores) / len(scores), rel=REL)
 
 
 # ---- the command ---------------------------------------------------------------------------
 
-CSV_HEADER = ("region_code,indicator,target_year,comparator,target_value,base_year,base_value,latest_year,"
-              "latest_value,projected_value,ratio,status,method")
+CSV_HEADER = ("region_code,indicator,target_year,comparator,target_value,plan_base_year,base_year_source,base_year,"
+              "base_value,latest_year,latest_value,projected_value,ratio,status,method")
 
 
 def test_progress_csv_has_the_documented_columns(tmp_path, capsys):
@@ -133,6 +145,7 @@ def test_progress_csv_has_the_documented_columns(tmp_path, capsys):
     assert len(frame) == Target.objects.filter(target_year=2025).count()
     js = frame[(frame["region_code"] == "320000") & (frame["indicator"] == "urbanization_rate")].iloc[0]
     assert js["status"] == "on_track" and js["target_value"] == 75 and js["method"] == "opensdg"
+    assert (js["plan_base_year"], js["base_year_source"], js["base_year"]) == (2017, "document", 2017)
 
 
 def test_progress_table_is_chinese_by_default_and_english_on_request(capsys):
@@ -158,11 +171,16 @@ def test_progress_json_rollup_and_bad_selection(capsys):
 
 
 def test_thresholds_are_configuration(capsys):
-    # Jiangsu's urbanisation ratio is ≈ 1.21: on track by default, needs acceleration at 1.5
-    assert main(["progress", "--region", "320000", "--format", "csv", "--threshold", "on_track=1.5"]) == 0
+    # Jiangsu's urbanisation is on track by default (R ≥ 0.95); with on_track just above its R
+    # it needs acceleration (R ≥ 0.60)
+    ratio = run_progress(save=False).assessments.set_index("key").loc[
+        f"T{target('urbanization_rate', region='320000').pk}", "ratio"]
+    assert 0.95 <= ratio
+    on_track = round(ratio + 0.05, 2)
+    assert main(["progress", "--region", "320000", "--format", "csv", "--threshold", f"on_track={on_track}"]) == 0
     frame = pd.read_csv(io.StringIO(capsys.readouterr().out), dtype={"region_code": str})
     assert frame.set_index("indicator").loc["urbanization_rate", "status"] == "acceleration_needed"
-    assert ProgressRun.objects.latest("id").thresholds["on_track"] == 1.5
+    assert ProgressRun.objects.latest("id").thresholds["on_track"] == on_track
     assert main(["progress", "--threshold", "ontrack=0.9"]) == 2
     assert "on_track" in capsys.readouterr().err
 
@@ -175,3 +193,102 @@ def test_group_per_capita_value_is_population_weighted():
     weights = [value(p, "population_resident", 2019) for p in provinces]
     expected = sum(w * value(p, "gdp_per_capita", 2019) for p, w in zip(provinces, weights)) / sum(weights)
     assert values[("yrd", "gdp_per_capita", 2019)] == pytest.approx(expected, rel=REL)
+
+
+# ---- base year and ESCAP fit window (issue 10, item 8) ---------------------------------------
+
+def test_document_base_years_are_the_single_year_a_document_states():
+    targets = pd.DataFrame({"document": ["outline", "outline", "outline", "mixed", "mixed", "none"],
+                            "baseline_year": [2017, None, 2017, 2015, 2017, None]})
+    # outline: 2017 twice → 2017; mixed names two years → no single base year; none → none
+    assert document_base_years(targets).to_dict() == {"outline": 2017.0}
+
+
+def test_each_row_records_its_base_year_and_where_it_came_from(django_user_model):
+    own = Target.objects.create(indicator=Indicator.objects.get(code="gdp"), region=Region.objects.get(code="310000"),
+                                target_year=2030, comparator="ge", value=80000, base_year=2010, document="test plan")
+    outcome = run_progress()
+    assert (outcome.run.base_year, outcome.run.default_base_year, outcome.run.fit_start_year) == (None, 2015, 2000)
+    # the target's own plan base year
+    a = stored(own)
+    assert (a.plan_base_year, a.base_year_source, a.base_year) == (2010, "target", 2010)
+    y0, t = value("310000", "gdp", 2010), latest_year("310000", "gdp")
+    observed = (value("310000", "gdp", t) / y0) ** (1 / (t - 2010)) - 1
+    required = (80000 / y0) ** (1 / 20) - 1
+    assert a.ratio == pytest.approx(observed / required, rel=REL)
+    # a relative target's baseline year ("较2017年下降10%")
+    energy = stored(target("energy_per_gdp", group="yrd"))
+    assert (energy.plan_base_year, energy.base_year_source) == (2017, "baseline")
+    # the outline names 2017 for its energy target: its other targets take 2017 too
+    yrd = stored(target("urbanization_rate", group="yrd"))
+    assert (yrd.plan_base_year, yrd.base_year_source, yrd.base_year) == (2017, "document", 2017)
+    # a series without a target: the default base year 2015
+    free = ProgressAssessment.objects.get(method="opensdg", key="N:gdp:320000")
+    assert (free.plan_base_year, free.base_year_source, free.base_year) == (2015, "default", 2015)
+    # no default: the first year with data
+    run_progress(default_base_year=None)
+    free = ProgressAssessment.objects.get(method="opensdg", key="N:gdp:320000")
+    first = Observation.objects.filter(region__code="320000", indicator__code="gdp", is_current=True) \
+        .order_by("year").values_list("year", flat=True).first()
+    assert (free.plan_base_year, free.base_year_source, free.base_year) == (None, "first_year", first)
+    assert ProgressRun.objects.latest("id").default_base_year is None
+    # a base year for the run overrides every other
+    run_progress(base_year=2012)
+    assert set(ProgressAssessment.objects.filter(method="opensdg").values_list("base_year_source", flat=True)) == \
+        {"option"}
+    assert stored(own).plan_base_year == 2012
+
+
+def test_escap_fits_since_2000_and_measures_from_the_plan_base_year():
+    # Jiangsu's urbanisation, ≥ 75 % in 2025, base year 2017 (the plan's). The anticipated value
+    # is a weighted least-squares line through every value since 2000 (the series starts in
+    # 2005), weights (T − t_min)/(T − t), fitted here with numpy.polyfit (whose weights multiply
+    # the residuals, hence the square root).
+    outcome = run_progress(method="escap")
+    assert outcome.run.fit_start_year == 2000
+    a = ProgressAssessment.objects.get(method="escap", key=f"T{target('urbanization_rate', region='320000').pk}")
+    years, values = zip(*Observation.objects.filter(region__code="320000", indicator__code="urbanization_rate",
+                                                    is_current=True, year__gte=2000).order_by("year")
+                        .values_list("year", "value"))
+    years, values = np.array(years, dtype=float), np.array(values)
+    assert years[0] < 2017 and years[-1] < 2025
+    weights = (2025 - years[0]) / (2025 - years)
+    predicted = np.polyval(np.polyfit(years, values, 1, w=np.sqrt(weights)), 2025)
+    y0 = value("320000", "urbanization_rate", 2017)
+    assert a.base_year == 2017 and a.projected_value == pytest.approx(predicted, rel=1e-9)
+    assert a.ratio == pytest.approx(min((predicted - y0) / (75 - y0), 1.0), rel=1e-9)
+    assert a.current_status == pytest.approx((values[-1] - y0) / (75 - y0), rel=REL)
+    # fitted from the base year only (the old rule) the prediction differs
+    run_progress(method="escap", fit_start=None)
+    b = ProgressAssessment.objects.get(method="escap", key=a.key)
+    assert ProgressRun.objects.latest("id").fit_start_year is None
+    late = years >= 2017
+    w = (2025 - 2017) / (2025 - years[late])
+    assert b.projected_value == pytest.approx(np.polyval(np.polyfit(years[late], values[late], 1, w=np.sqrt(w)), 2025),
+                                              rel=1e-9)
+    assert abs(b.projected_value - a.projected_value) > 0.01
+
+
+def test_unsd_untargeted_series_use_unsds_thresholds():
+    # UNSD without a target: v = d·CAGR ≥ 2 % on track, ≥ 0.5 % acceleration, ≥ 0 limited, < 0 deteriorating
+    run_progress(method="unsd")
+    rows = pd.DataFrame(ProgressAssessment.objects.filter(method="unsd", rule="no_target", target__isnull=True)
+                        .values("ratio", "status"))
+    assert len(rows) > 100
+    expected = np.select([rows["ratio"] >= 0.02, rows["ratio"] >= 0.005, rows["ratio"] >= 0],
+                         ["on_track", "acceleration_needed", "limited_progress"], "deteriorating")
+    assert (rows["status"] == expected).all()
+    # series that Open SDG's 1.5 % would call on track and UNSD does not
+    assert ((rows["ratio"] >= 0.015) & (rows["ratio"] < 0.02)).any()
+
+
+def test_progress_table_and_run_show_the_base_year(capsys):
+    assert main(["progress", "--region", "320000", "--target-year", "2025", "--fit-start", "2005",
+                 "--default-base-year", "2016", "--method", "escap"]) == 0
+    out = capsys.readouterr().out
+    assert "评估基期" in out and "2017（文件所注基年）" in out and "2017（目标基年）" in out
+    run = ProgressRun.objects.latest("id")
+    assert (run.fit_start_year, run.default_base_year) == (2005, 2016)
+    assert main(["--lang", "en", "progress", "--region", "320000", "--target-year", "2025", "--no-save"]) == 0
+    out = capsys.readouterr().out
+    assert "Base year" in out and "2017 (year the document states)" in out

@@ -514,6 +514,134 @@ def test_frame_base_year_column_moves_the_base():
     targets = pd.DataFrame({"target_id": [1, 2], "region_code": "r", "indicator": "x", "comparator": "ge",
                             "value": 100.0, "target_year": 2030, "base_year": [None, 2013]})
     indicators = pd.DataFrame({"code": ["x"], "direction": [1]})
-    out = assess_frame(obs, targets, indicators)
+    out = assess_frame(obs, targets, indicators, default_base_year=None)
     assert list(out["base_year"]) == [2010, 2015]  # 2013 → first year with data on or after it
     assert close(out["cagr_observed"].iloc[1], 2 ** (1 / 5) - 1)
+    # without a base year of its own, a row takes the default base year (2015), not 2010
+    out = assess_frame(obs, targets.assign(base_year=[None, 2010]), indicators)
+    assert list(out["base_year"]) == [2015, 2010]
+
+
+# ---------------------------------------------------------------------------- base year (issue 10, item 8)
+
+SERIES = ([2010, 2015, 2020], [10.0, 20.0, 40.0])
+
+
+def test_default_base_year_is_2015_not_the_first_year():
+    # Open SDG: "t0 is the base year, 2015, unless otherwise specified".
+    # 10 (2010), 20 (2015), 40 (2020), ≥ 100 in 2030, measured from 2015:
+    # CAGR_obs = (40/20)^(1/5) − 1 = 0.148698, CAGR_req = (100/20)^(1/15) − 1 = 0.113264,
+    # R = 1.31285; from the first year (2010) CAGR_req would be (100/10)^(1/20) − 1 = 0.122018.
+    a = assess(*SERIES, TargetSpec("ge", 100, target_year=2030), direction=1)
+    assert (a.base_year, a.base_value) == (2015, 20.0)
+    assert close(a.cagr_required, 5 ** (1 / 15) - 1)
+    assert close(a.ratio, (2 ** 0.2 - 1) / (5 ** (1 / 15) - 1))
+    # the default is configurable; None goes back to the first year with data
+    assert assess(*SERIES, None, direction=1, default_base_year=2012).base_year == 2015
+    assert assess(*SERIES, None, direction=1, default_base_year=None).base_year == 2010
+    # a series that starts after the default base year starts where its data start
+    assert assess([2018, 2020], [1.0, 2.0], None, direction=1).base_year == 2018
+
+
+def test_plan_base_year_of_the_target_comes_before_the_default():
+    # the plan's base year (TargetSpec.base_year) 2010 → t0 = 2010: CAGR_req = (100/10)^(1/20) − 1
+    spec = TargetSpec("ge", 100, target_year=2030, base_year=2010)
+    a = assess(*SERIES, spec, direction=1)
+    assert a.base_year == 2010 and close(a.cagr_required, 10 ** (1 / 20) - 1)
+    # the plan's base year also comes before a relative target's baseline year …
+    both = TargetSpec("ge", 100, change_type="increase", baseline_year=2015, target_year=2030, base_year=2010)
+    b = assess(*SERIES, both, direction=1)
+    assert b.base_year == 2010 and close(b.target_value, 40.0)  # TV = 2·y_2015 still
+    # … and the caller's base year before both
+    assert assess(*SERIES, spec, direction=1, base_year=2014).base_year == 2015
+
+
+def test_frame_default_base_year_and_baseline_year():
+    # frame rows: no base year → default 2015; baseline 2010 → 2010; default None → first year
+    obs = pd.DataFrame({"region_code": "r", "indicator": "x", "year": SERIES[0], "value": SERIES[1]})
+    targets = pd.DataFrame({"target_id": [1, 2], "region_code": "r", "indicator": "x",
+                            "comparator": ["ge", "ge"], "value": [100.0, 100.0], "target_year": 2030,
+                            "change_type": ["level", "increase"], "baseline_year": [np.nan, 2010]})
+    indicators = pd.DataFrame({"code": ["x"], "direction": [1]})
+    assert list(assess_frame(obs, targets, indicators)["base_year"]) == [2015, 2010]
+    assert list(assess_frame(obs, targets, indicators, default_base_year=2020)["base_year"]) == [2020, 2010]
+
+
+# ---------------------------------------------------------------------------- ESCAP fit window
+
+def test_escap_fits_on_all_data_since_2000_but_measures_from_the_base_year():
+    # 40 (2000), 50 (2015), 60 (2020); ≥ 80 in 2025; base year 2015; fit from 2000.
+    # weights w = (T − t_min)/(T − t) = 25/25, 25/10, 25/5 = 1, 2.5, 5; u = t − 2000 = 0, 15, 20
+    # Σw = 8.5, Σwu = 137.5, Σwu² = 2.5·225 + 5·400 = 2562.5,
+    # Σwy = 40 + 125 + 300 = 465, Σwuy = 2.5·15·50 + 5·20·60 = 7875
+    # b = (8.5·7875 − 137.5·465)/(8.5·2562.5 − 137.5²) = (66937.5 − 63937.5)/(21781.25 − 18906.25)
+    #   = 3000/2875 = 24/23
+    # a = (465 − 24/23·137.5)/8.5 = (7395/23)/8.5 = 14790/391
+    # ŷ(2025) = a + 25·b = 14790/391 + 10200/391 = 24990/391 = 63.913043
+    # AP = (ŷ − 50)/(80 − 50) = 5440/(391·30) = 544/1173 = 0.463768 → accelerate
+    # CS = (60 − 50)/30 = 1/3. Fitting from the base year only (the old rule) would put the
+    # line through (2015, 50) and (2020, 60): ŷ = 70, AP = 2/3.
+    years, values = [2000, 2015, 2020], [40, 50, 60]
+    spec = TargetSpec("ge", 80, target_year=2025)
+    a = assess(years, values, spec, direction=1, method="escap", base_year=2015)
+    assert (a.base_year, a.base_value) == (2015, 50.0)
+    assert close(a.projected_value, 24990 / 391)
+    assert close(a.ratio, 544 / 1173)
+    assert close(a.current_status, 1 / 3)
+    assert a.status == "acceleration_needed" and "before the base year" in a.note
+    # the fit start is configurable: None (or a year with no data before the base year) fits
+    # from the base year only
+    old = assess(years, values, spec, direction=1, method="escap", base_year=2015, fit_start=None)
+    assert close(old.projected_value, 70.0) and close(old.ratio, 2 / 3) and "before the base year" not in old.note
+    late = assess(years, values, spec, direction=1, method="escap", base_year=2015, fit_start=2010)
+    assert close(late.ratio, 2 / 3)
+    # a base year before the fit start still fits from the base year: base 2000 → u and w as
+    # above, same line, AP = (24990/391 − 40)/(80 − 40) = 9350/15640 = 0.597826
+    early = assess(years, values, spec, direction=1, method="escap", base_year=2000, fit_start=2010)
+    assert early.base_year == 2000 and close(early.ratio, (24990 / 391 - 40) / 40)
+
+
+def test_escap_ap_is_capped_at_one():
+    # 50 (2015) → 70 (2020), ≥ 80 in 2025: the fitted line reaches 90 in 2025 (two points, exact),
+    # AP = (90 − 50)/30 = 4/3 → capped at 1 (no anticipated gap), maintain → on track
+    a = assess([2015, 2020], [50, 70], TargetSpec("ge", 80), direction=1, method="escap")
+    assert close(a.projected_value, 90.0) and a.ratio == 1.0 and a.status == "on_track"
+
+
+def test_escap_frame_equals_assess_with_a_fit_window():
+    obs = pd.DataFrame({"region_code": "r", "indicator": "x", "year": [2000, 2015, 2020], "value": [40.0, 50.0, 60.0]})
+    targets = pd.DataFrame({"target_id": [1], "region_code": "r", "indicator": "x", "comparator": "ge",
+                            "value": 80.0, "target_year": 2025, "base_year": 2015})
+    indicators = pd.DataFrame({"code": ["x"], "direction": [1]})
+    out = assess_frame(obs, targets, indicators, method="escap")
+    assert close(out["projected_value"].iloc[0], 24990 / 391) and close(out["ratio"].iloc[0], 544 / 1173)
+
+
+# ---------------------------------------------------------------------------- UNSD without a target
+
+def test_unsd_no_target_uses_unsds_thresholds():
+    # UNSD Progress Chart, no target: d·CAGR ≥ 2 % on track, ≥ 0.5 % acceleration needed.
+    # 100 → 110 in 5 years: v = 1.1^(1/5) − 1 = 0.019245: Open SDG on track (≥ 1.5 %),
+    # UNSD only "fair progress, acceleration needed" (< 2 %)
+    v = 1.1 ** 0.2 - 1
+    assert assess([2015, 2020], [100, 110], None, direction=1).status == "on_track"
+    a = assess([2015, 2020], [100, 110], None, direction=1, method="unsd")
+    assert a.status == "acceleration_needed" and a.rule == "no_target" and close(a.ratio, v)
+    # 100 → 112: v = 1.12^(1/5) − 1 = 0.022924 ≥ 2 % → on track
+    assert assess([2015, 2020], [100, 112], None, direction=1, method="unsd").status == "on_track"
+    # d = −1, 100 → 90: v = −(0.9^(1/5) − 1) = 0.020852 ≥ 2 % → on track
+    assert assess([2015, 2020], [100, 90], None, direction=-1, method="unsd").status == "on_track"
+    # 100 → 102: v = 0.0039683 < 0.5 % → stagnation (limited); 100 → 99: v < 0 → regression
+    assert assess([2015, 2020], [100, 102], None, direction=1, method="unsd").status == "limited_progress"
+    assert assess([2015, 2020], [100, 99], None, direction=1, method="unsd").status == "deteriorating"
+    # the UNSD thresholds are configuration too
+    th = Thresholds(unsd_no_target_on_track=0.019)
+    assert assess([2015, 2020], [100, 110], None, direction=1, method="unsd", thresholds=th).status == "on_track"
+
+
+def test_unsd_no_target_in_a_frame():
+    obs = pd.DataFrame({"region_code": "r", "indicator": "x", "year": [2015, 2020], "value": [100.0, 110.0]})
+    targets = pd.DataFrame({"target_id": [1], "region_code": "r", "indicator": "x", "comparator": [None]})
+    indicators = pd.DataFrame({"code": ["x"], "direction": [1]})
+    assert assess_frame(obs, targets, indicators, method="unsd")["status"].item() == "acceleration_needed"
+    assert assess_frame(obs, targets, indicators, method="opensdg")["status"].item() == "on_track"

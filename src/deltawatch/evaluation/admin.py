@@ -8,15 +8,17 @@ from .models import (IndexRankInterval, IndexRun, IndexScore, IndexSensitivity, 
 
 @admin.register(ProgressRun)
 class ProgressRunAdmin(ReadOnlyAdmin):
-    list_display = ["started_at", "method", "base_year", "run_by", "data_vintage", "assessed", "changed"]
+    list_display = ["started_at", "method", "base_year", "default_base_year", "fit_start_year", "run_by", "data_vintage",
+                    "assessed", "changed"]
     list_filter = ["method"]
 
 
 @admin.register(ProgressAssessment)
 class ProgressAssessmentAdmin(ReadOnlyAdmin):
-    list_display = ["indicator", "region", "group", "target_year", "comparator", "target_value", "base_year",
-                    "latest_year", "latest_value", "projected_value", "ratio", "status", "method"]
-    list_filter = ["method", "status", "rule", "indicator__dimension", "target_year", "group"]
+    list_display = ["indicator", "region", "group", "target_year", "comparator", "target_value", "plan_base_year",
+                    "base_year_source", "base_year", "latest_year", "latest_value", "projected_value", "ratio", "status",
+                    "method"]
+    list_filter = ["method", "status", "rule", "base_year_source", "indicator__dimension", "target_year", "group"]
     search_fields = ["indicator__code", "indicator__name_zh", "region__name_zh", "region__code", "group__name_zh"]
     list_select_related = ["indicator", "region", "group"]
 

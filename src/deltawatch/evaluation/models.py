@@ -14,12 +14,31 @@ from django.utils.translation import gettext_lazy as _
 from .choices import IndexRunKind, ProgressMethod, ProgressStatus, Rule
 
 
+class BaseYearSource(models.TextChoices):
+    """Where the base year of an assessment came from, in the order they are tried."""
+
+    OPTION = "option", _("运行时指定")
+    TARGET = "target", _("目标所注规划基期")
+    BASELINE = "baseline", _("相对目标的基年")
+    DOCUMENT = "document", _("来源文件所注基年")
+    DEFAULT = "default", _("默认基期")
+    FIRST_YEAR = "first_year", _("序列首年")
+
+
 class ProgressRun(models.Model):
     method = models.CharField(_("评估方法"), max_length=10, choices=ProgressMethod.choices)
     thresholds = models.JSONField(_("阈值"), default=dict)
     base_year = models.PositiveSmallIntegerField(
         _("评估基期"), null=True, blank=True,
-        help_text=_("进展自该年 (或其后首个有数据的年份) 起算; 为空时用相对目标的基年或序列首年"),
+        help_text=_("运行时指定: 所有评估项均自该年 (或其后首个有数据的年份) 起算; 为空时各项用其规划基期"),
+    )
+    default_base_year = models.PositiveSmallIntegerField(
+        _("默认基期"), null=True, blank=True,
+        help_text=_("目标及其来源文件均未注明基期时所用的基期 (Open SDG: 2015); 为空时用序列首年"),
+    )
+    fit_start_year = models.PositiveSmallIntegerField(
+        _("拟合起始年 (ESCAP)"), null=True, blank=True,
+        help_text=_("ESCAP 预期进展的时间加权回归所用数据的起始年 (默认 2000); 为空时自基期起"),
     )
     started_at = models.DateTimeField(_("运行时间"), default=timezone.now)
     run_by = models.ForeignKey(
@@ -71,6 +90,9 @@ class ProgressAssessment(Subject):
     target_year = models.PositiveSmallIntegerField(_("目标年份"), null=True, blank=True)
     comparator = models.CharField(_("比较方式"), max_length=8, blank=True)
     target_value = models.FloatField(_("目标值"), null=True, blank=True)
+    plan_base_year = models.PositiveSmallIntegerField(
+        _("规划基期"), null=True, blank=True, help_text=_("所依据的基期; 实际基期为该年或其后首个有数据的年份"))
+    base_year_source = models.CharField(_("基期依据"), max_length=12, choices=BaseYearSource.choices, blank=True)
     base_year = models.PositiveSmallIntegerField(_("基期年份"), null=True, blank=True)
     base_value = models.FloatField(_("基期值"), null=True, blank=True)
     latest_year = models.PositiveSmallIntegerField(_("最新年份"), null=True, blank=True)

@@ -14,8 +14,12 @@ from deltawatch.methods.progress import STATUSES, rollup
 
 from .choices import ProgressStatus
 
-CSV_COLUMNS = ["region_code", "indicator", "target_year", "comparator", "target_value", "base_year", "base_value",
-               "latest_year", "latest_value", "projected_value", "ratio", "status", "method"]
+# plan_base_year: the base year asked for and base_year_source where it came from (target,
+# baseline, document, default, option, first_year); base_year: the first year with data on or
+# after it, from which progress is measured.
+CSV_COLUMNS = ["region_code", "indicator", "target_year", "comparator", "target_value", "plan_base_year",
+               "base_year_source", "base_year", "base_value", "latest_year", "latest_value", "projected_value", "ratio",
+               "status", "method"]
 JSON_EXTRA = ["region_name", "indicator_name", "unit", "dimension", "score", "note"]
 COMPARATOR_SIGNS = {"ge": "≥", "le": "≤", "gt": ">", "lt": "<", "eq": "=", "approx": "≈", "range": "∈"}
 BY_COLUMNS = {"dimension": ["dimension"], "region": ["scope", "region_code"], "indicator": ["indicator"],
@@ -23,7 +27,8 @@ BY_COLUMNS = {"dimension": ["dimension"], "region": ["scope", "region_code"], "i
 
 HEADERS = {
     "region": ("区域", "Region"), "indicator": ("指标", "Indicator"), "target_year": ("目标年", "Target year"),
-    "target": ("目标", "Target"), "base": ("基期", "Base"), "latest": ("最新", "Latest"),
+    "target": ("目标", "Target"), "plan_base": ("评估基期", "Base year"), "base": ("基期", "Base"),
+    "latest": ("最新", "Latest"),
     "projected": ("目标年预测", "Projected"), "ratio": ("进展比率", "Ratio"), "status": ("状态", "Status"),
     "dimension": ("领域", "Dimension"), "assessed": ("评估项", "Assessed"), "scored": ("计分项", "Scored"),
     "mean_score": ("平均得分", "Mean score"), "band": ("综合判断", "Overall"), "region_code": ("代码", "Code"),
@@ -57,6 +62,23 @@ def _target_text(row, lang) -> str:
     if wording and (lang != "en" or pd.isna(row.target_value)):
         return wording
     return f"{COMPARATOR_SIGNS.get(row.comparator, row.comparator)} {_number(row.target_value)}"
+
+
+BASE_YEAR_SOURCES = {  # models.BaseYearSource, worded for the table in both languages
+    "option": ("运行时指定", "given for the run"), "target": ("规划基期", "plan's base year"),
+    "baseline": ("目标基年", "target's baseline year"), "document": ("文件所注基年", "year the document states"),
+    "default": ("默认基期", "default"), "first_year": ("序列首年", "first year with data"),
+}
+
+
+def _plan_base_text(row, lang) -> str:
+    """The base year asked for and where it came from: "2017（文件所注基年）"."""
+    labels = BASE_YEAR_SOURCES.get(row.base_year_source)
+    label = labels[1 if lang == "en" else 0] if labels else ""
+    year = "" if pd.isna(row.plan_base_year) else _number(row.plan_base_year)
+    if year and label:
+        return f"{year} ({label})" if lang == "en" else f"{year}（{label}）"
+    return year or label or "—"
 
 
 def _status_label(code) -> str:
@@ -99,6 +121,7 @@ def render(frame: pd.DataFrame, *, fmt: str = "table", lang: str = "zh", by: str
                                      for name, r in zip(indicator, rows)],
         _header("target_year", lang): [_number(r.target_year) for r in rows],
         _header("target", lang): [_target_text(r, lang) for r in rows],
+        _header("plan_base", lang): [_plan_base_text(r, lang) for r in rows],
         _header("base", lang): [f"{_number(r.base_value)} ({_number(r.base_year)})" for r in rows],
         _header("latest", lang): [f"{_number(r.latest_value)} ({_number(r.latest_year)})" for r in rows],
         _header("projected", lang): [_number(r.projected_value) for r in rows],

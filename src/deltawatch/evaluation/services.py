@@ -20,14 +20,15 @@ from django.utils import timezone
 from deltawatch.core.bulk import insert_rows
 from deltawatch.indicators.models import Indicator, Target
 from deltawatch.methods.aggregate import aggregate_groups
-from deltawatch.methods.progress import Thresholds, assess_frame, rollup
+from deltawatch.methods.progress import DEFAULT_BASE_YEAR, ESCAP_FIT_START, Thresholds, assess_frame, rollup
 from deltawatch.observations.models import Observation
 from deltawatch.regions.models import Region, RegionGroup
 
-from .models import ProgressAssessment, ProgressRun, StatusChange
+from .models import BaseYearSource, ProgressAssessment, ProgressRun, StatusChange
 
 STORED_FIELDS = [
-    "target_year", "comparator", "target_value", "base_year", "base_value", "latest_year", "latest_value",
+    "target_year", "comparator", "target_value", "plan_base_year", "base_year_source", "base_year", "base_value",
+    "latest_year", "latest_value",
     "projected_value", "ratio", "current_status", "cagr_observed", "cagr_required", "growth_form", "rule",
     "status", "score", "note",
 ]
@@ -68,10 +69,10 @@ def series_values() -> pd.DataFrame:
 def target_frame() -> pd.DataFrame:
     rows = Target.objects.values_list(
         "id", "indicator__code", "region__code", "group__code", "comparator", "value", "low", "high", "tolerance",
-        "target_year", "change_type", "baseline_year", "is_numeric", "value_text")
+        "target_year", "change_type", "baseline_year", "is_numeric", "value_text", "base_year", "document")
     frame = pd.DataFrame(rows, columns=[
         "target_id", "indicator", "region", "group", "comparator", "value", "low", "high", "tolerance",
-        "target_year", "change_type", "baseline_year", "is_numeric", "value_text"])
+        "target_year", "change_type", "baseline_year", "is_numeric", "value_text", "target_base_year", "document"])
     frame["scope"] = np.where(frame["region"].notna(), "region", "group")
     frame["region_code"] = frame["region"].fillna(frame["group"])
     frame["key"] = "T" + frame["target_id"].astype(str)
@@ -86,18 +87,61 @@ def untargeted_frame(values: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFram
     return series.assign(target_id=pd.NA, comparator=None, key="N:" + series["indicator"] + ":" + series["region_code"])
 
 
-def assess_all(*, method: str = "opensdg", thresholds: Thresholds = Thresholds(),
-               base_year: int | None = None) -> pd.DataFrame:
+def document_base_years(targets: pd.DataFrame) -> pd.Series:
+    """The base year each source document states, by document: the baseline year of its
+    relative targets ("单位GDP能耗较2017年下降10%" → 2017) when they all name the same year.
+    A document naming several different years states no single base year (absent here)."""
+    stated = targets.dropna(subset=["baseline_year"])
+    years = stated.groupby("document")["baseline_year"].agg(["min", "max"])
+    return years.loc[years["min"] == years["max"], "min"].astype(float)
+
+
+def plan_base_years(subjects: pd.DataFrame, *, base_year: int | None = None,
+                    default_base_year: int | None = DEFAULT_BASE_YEAR) -> tuple[pd.Series, pd.Series]:
+    """The base year from which each subject's progress is measured, and where it came from.
+
+    In order: ``base_year`` given for the run (``option``); the plan base year stored on the
+    target (``target``); a relative target's baseline year (``baseline``); the base year its
+    source document states (``document``, see :func:`document_base_years`); else
+    ``default_base_year`` (``default``; Open SDG's 2015), or with no default the first year
+    with data (``first_year``, the year left missing). Series without a target take the
+    run's or the default one. The assessment starts at the first year with data on or after
+    the year returned."""
+    if base_year is not None:
+        return (pd.Series(float(base_year), index=subjects.index),
+                pd.Series(BaseYearSource.OPTION.value, index=subjects.index, dtype=object))
+    fallback = BaseYearSource.FIRST_YEAR if default_base_year is None else BaseYearSource.DEFAULT
+    year = pd.Series(np.nan if default_base_year is None else float(default_base_year), index=subjects.index)
+    source = pd.Series(fallback.value, index=subjects.index, dtype=object)
+    documents = document_base_years(subjects[subjects["target_id"].notna()])
+    # tried from the last to the first, so that the first one present wins
+    for label, column in ((BaseYearSource.DOCUMENT, subjects["document"].map(documents)),
+                          (BaseYearSource.BASELINE, subjects["baseline_year"]),
+                          (BaseYearSource.TARGET, subjects["target_base_year"])):
+        stated = pd.to_numeric(column, errors="coerce")
+        year = year.mask(stated.notna(), stated)
+        source = source.mask(stated.notna(), label.value)
+    return year, source
+
+
+def assess_all(*, method: str = "opensdg", thresholds: Thresholds = Thresholds(), base_year: int | None = None,
+               default_base_year: int | None = DEFAULT_BASE_YEAR,
+               fit_start: int | None = ESCAP_FIT_START) -> pd.DataFrame:
     """Every target and every untargeted series assessed, with names, dimension and vintage.
 
-    ``base_year``: progress is measured from the first year with data on or after it (the
-    plan's base year); ``None`` → a relative target's baseline year, else the first year."""
+    Progress is measured from each subject's plan base year (see :func:`plan_base_years`;
+    ``base_year`` overrides it for every subject) — from the first year with data on or after
+    it. ``fit_start``: ESCAP's regression uses the values from that year on."""
     values = series_values()
     indicators = indicator_frame()
     targets = target_frame()
     subjects = pd.concat([targets, untargeted_frame(values, targets)], ignore_index=True)
-    subjects["base_year"] = base_year
-    result = assess_frame(values, subjects, indicators, method=method, thresholds=thresholds)
+    subjects["base_year"], subjects["base_year_source"] = plan_base_years(
+        subjects, base_year=base_year, default_base_year=default_base_year)
+    result = assess_frame(values, subjects, indicators, method=method, thresholds=thresholds,
+                          default_base_year=default_base_year, fit_start=fit_start)
+    result["plan_base_year"] = subjects["base_year"].astype("Int64").to_numpy()
+    result["base_year_source"] = subjects["base_year_source"].to_numpy()
     for column in ("key", "scope", "value_text"):
         result[column] = subjects[column].to_numpy() if column in subjects else None
     vintage = values.groupby(["region_code", "indicator"])["vintage"].max()
@@ -152,7 +196,7 @@ def _assessment_rows(run: ProgressRun, frame: pd.DataFrame) -> pd.DataFrame:
                **{name: pd.Series(ids, dtype=object) for name, ids in _subject_ids(frame).items()}}
     for field in STORED_FIELDS:
         column = frame[field]
-        if field in ("comparator", "growth_form", "rule", "note"):
+        if field in ("comparator", "growth_form", "rule", "note", "base_year_source"):
             columns[field] = column.fillna("").astype(str).to_numpy()
         else:
             columns[field] = pd.Series(_nullable(column), dtype=object)
@@ -177,10 +221,14 @@ def _store_changes(run: ProgressRun, changes: pd.DataFrame, now) -> None:
 
 
 def run_progress(*, method: str = "opensdg", thresholds: Thresholds = Thresholds(), base_year: int | None = None,
+                 default_base_year: int | None = DEFAULT_BASE_YEAR, fit_start: int | None = ESCAP_FIT_START,
                  user=None, save: bool = True) -> ProgressOutcome:
     """Assess everything with one method; with ``save``, store the result as the current
-    assessments of that method and log every status that changed since its last run."""
-    assessments = assess_all(method=method, thresholds=thresholds, base_year=base_year)
+    assessments of that method and log every status that changed since its last run. The run
+    records ``base_year``, ``default_base_year`` and ``fit_start``; each assessment its plan
+    base year, where that came from, and the base year actually used."""
+    assessments = assess_all(method=method, thresholds=thresholds, base_year=base_year,
+                             default_base_year=default_base_year, fit_start=fit_start)
     if not save:
         return ProgressOutcome(assessments, status_changes(assessments, method), None)
     now = timezone.now()
@@ -188,13 +236,14 @@ def run_progress(*, method: str = "opensdg", thresholds: Thresholds = Thresholds
         changes = status_changes(assessments, method)
         vintage = assessments["data_revision"].max()
         run = ProgressRun.objects.create(
-            method=method, thresholds=dataclasses.asdict(thresholds), base_year=base_year, started_at=now, run_by=user,
+            method=method, thresholds=dataclasses.asdict(thresholds), base_year=base_year,
+            default_base_year=default_base_year, fit_start_year=fit_start, started_at=now, run_by=user,
             data_vintage=None if pd.isna(vintage) else int(vintage), assessed=len(assessments),
             changed=len(changes), status_counts={k: int(v) for k, v in assessments["status"].value_counts().items()})
         _store_changes(run, changes, now)
         ProgressAssessment.objects.filter(method=method).delete()
         insert_rows(ProgressAssessment._meta.db_table, _assessment_rows(run, assessments),
-                    not_null_text=("comparator", "growth_form", "rule", "note"))
+                    not_null_text=("comparator", "growth_form", "rule", "note", "base_year_source"))
     return ProgressOutcome(assessments, changes, run)
 
 

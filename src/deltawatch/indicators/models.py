@@ -115,6 +115,10 @@ class Target(AuditedModel):
     binding = models.CharField(_("约束性/预期性"), max_length=10, choices=Binding.choices, default=Binding.EXPECTED)
     change_type = models.CharField(_("目标类型"), max_length=16, choices=ChangeType.choices, default=ChangeType.LEVEL)
     baseline_year = models.PositiveSmallIntegerField(_("基年"), null=True, blank=True)
+    base_year = models.PositiveSmallIntegerField(
+        _("规划基期"), null=True, blank=True,
+        help_text=_("进展评估自该年起算 (规划的基期年份); 为空时用相对目标的基年, 再用来源文件所注的基年, 否则用默认基期"),
+    )
     document = models.CharField(_("来源文件"), max_length=200)
     location = models.CharField(_("章节"), max_length=100, blank=True)
     sentence = models.TextField(_("原文"), blank=True)
@@ -154,5 +158,7 @@ class Target(AuditedModel):
             errors["baseline_year"] = _("相对基年的目标须填写基年")
         if self.baseline_year and self.baseline_year >= self.target_year:
             errors["baseline_year"] = _("基年须早于目标年份")
+        if self.base_year and self.base_year >= self.target_year:
+            errors["base_year"] = _("规划基期须早于目标年份")
         if errors:
             raise ValidationError(errors)

@@ -14,15 +14,31 @@ Sources
 Open SDG / Statistics Canada, *Progress Measurement Methodology*
 (open-sdg/open-sdg ``docs/progress-methodology.md``): CAGR, the ratio
 R = d·CAGR_obs/|CAGR_req| (the absolute value fixes the sign error of the older sdg-build
-code when the base value is already beyond the target), the no-target thresholds and the
-score transformation. UNSD, *SDG Progress Chart Technical Note*: projection
-ŷ_T = y_t(1 + CAGR_obs)^(T − t) and ratio (ŷ_T − y_t0)/(TV − y_t0). ESCAP, *Asia and the
-Pacific SDG Progress Report*, technical note: current status and anticipated progress with a
-time-weighted regression. The regional commissions' notes that apply it (UNECE, *SDG progress
-report* technical notes 2022–2026, citing ESCAP's Annex 1) describe the anticipated value as a
-time-weighted *linear* regression on the data, favouring recent years — on levels, as here —
-and report the anticipated gap relative to the progress required, so AP = 1 means the target
-is reached; CS and AP are capped at 1.
+code when the base value is already beyond the target), the no-target thresholds, the score
+transformation, and the base year "2015, unless otherwise specified".
+
+UNSD, *SDG Progress Chart Technical Note* (2023; as applied by EUSTAT, EUSTAT-DES/site
+``_pages/en/metodologia.md``): projection ŷ_T = y_t(1 + CAGR_obs)^(T − t), ratio
+(ŷ_T − y_t0)/(TV − y_t0) with 0.95 and 0.10; without a target, d·CAGR_obs ≥ 2 % "on track",
+0.5 %–2 % "fair progress but acceleration needed", < 0.5 % "stagnation or regression" (split
+here at 0 into limited progress and deteriorating, as for the ratio) — not Open SDG's 1.5 % /
+0.5 %.
+
+ESCAP, *Asia and the Pacific SDG Progress Report*, Annex 1 technical notes
+(data.unescap.org, "Progress assessment methodology"), and the UNECE notes that apply it
+(w3.unece.org/sdg2022, sdg2023, sdg2026 "Technical notes"): the current status index measures
+the progress made since 2015; the anticipated value for the target year comes from a
+"time-weighted linear regression" on the available data since 2000 that weights recent years
+more; the anticipated progress index reports, for targets that will not be met, the gap
+between target and anticipated value relative to the progress required since 2015. Hence
+here: the regression is fitted on every value from ``fit_start`` (2000) on, progress is
+measured from the base-year value, and AP (like CS) is capped at 1 — a target anticipated to
+be met has no gap. Not checked, because the stored copies of these notes show only the
+opening of each page and not its formulas: the exact weights (we keep
+w_i = (T − t_min)/(T − t_i) of ``docs/METHODS.md``, i.e. ∝ 1/(T − t_i); a constant factor
+does not change a weighted least-squares fit), whether the regression is on levels or logs
+("linear regression" is all the notes say; levels kept) and ESCAP's 0.9 cut-off for "maintain
+progress" (kept, configurable as ``escap_maintain``).
 
 Nothing here imports Django: ``deltawatch.methods`` is a plain library.
 """
@@ -38,6 +54,7 @@ import pandas as pd
 
 __all__ = [
     "STATUSES", "Thresholds", "TargetSpec", "Assessment", "assess", "score", "band", "assess_frame", "rollup",
+    "DEFAULT_BASE_YEAR", "ESCAP_FIT_START",
 ]
 
 STATUSES = (
@@ -47,6 +64,11 @@ STATUSES = (
 COMPARATORS = ("ge", "le", "approx", "range", "gt", "lt", "eq")
 CHANGE_TYPES = ("level", "increase", "decrease", "annual_growth")
 METHODS = ("opensdg", "unsd", "escap")
+# Open SDG: "t0 is the base year, 2015, unless otherwise specified" — used when neither the
+# caller, the target nor its plan names a base year.
+DEFAULT_BASE_YEAR = 2015
+# ESCAP / UNECE: the anticipated value is fitted on "the available data between 2000 and" now.
+ESCAP_FIT_START = 2000
 
 @dataclass(frozen=True)
 class Thresholds:
@@ -63,6 +85,11 @@ class Thresholds:
         |v| at which the no-target score reaches ±5 (Open SDG: 2 %).
     unsd_on_track, unsd_acceleration : float
         UNSD Progress Chart ratio: ≥ 0.95 on track, 0.10–0.95 acceleration needed.
+    unsd_no_target_on_track, unsd_no_target_acceleration : float
+        UNSD Progress Chart without a target, on v = d·CAGR_obs: ≥ 2 % on track, ≥ 0.5 %
+        acceleration needed ("fair progress"), below that stagnation (v ≥ 0: limited
+        progress) or regression (v < 0: deteriorating). Used by ``method="unsd"`` wherever
+        the no-target rule applies; the other methods use Open SDG's.
     escap_maintain : float
         ESCAP anticipated progress above which the trend is to be maintained (0.9).
     approx_tolerance : float
@@ -80,6 +107,8 @@ class Thresholds:
     no_target_score_max: float = 0.02
     unsd_on_track: float = 0.95
     unsd_acceleration: float = 0.10
+    unsd_no_target_on_track: float = 0.02
+    unsd_no_target_acceleration: float = 0.005
     escap_maintain: float = 0.9
     approx_tolerance: float = 0.05
     bounded_margin: float = 1.0
@@ -103,9 +132,14 @@ class TargetSpec:
     target_year : int
     change_type : {"level", "increase", "decrease", "annual_growth"}
     baseline_year : int, optional
-        Year of the reference value of a relative target; also the default base year.
+        Year of the reference value of a relative target; the base year when ``base_year``
+        is not given.
     is_numeric : bool
         False for textual targets ("完成国家下达目标任务"): never assessed.
+    base_year : int, optional
+        The plan's base year, from which progress is measured (the first year with data on
+        or after it). Without it: ``baseline_year``, else the ``default_base_year`` of
+        :func:`assess`.
     """
 
     comparator: str
@@ -117,6 +151,7 @@ class TargetSpec:
     change_type: str = "level"
     baseline_year: int | None = None
     is_numeric: bool = True
+    base_year: int | None = None
 
 
 @dataclass(frozen=True)
@@ -201,10 +236,11 @@ _NOTES = (
     "target year not after the base year",
     "base value equals the target (CAGR_req = 0): no-target rule",
     "latest year not before the target year: anticipated progress = current status",
+    "anticipated value fitted on the values from the fit start year on, before the base year too",
 )
 (N_NON_NUMERIC, N_NO_VALUE, N_NO_DATA, N_ONE_VALUE, N_NO_BASELINE_VALUE, N_REL_BASE, N_MET_WITHIN,
  N_GROWTH_NONPOS, N_GROWTH, N_RATE, N_NONPOS, N_BOUND, N_NO_TARGET, N_SLOPE, N_BASE_ZERO, N_LATE_TARGET,
- N_EQUAL, N_ESCAP_LATE) = (1 << k for k in range(len(_NOTES)))
+ N_EQUAL, N_ESCAP_LATE, N_ESCAP_EARLY) = (1 << k for k in range(len(_NOTES)))
 
 
 # --------------------------------------------------------------------------------------------
@@ -234,7 +270,9 @@ def score(assessment: Assessment, thresholds: Thresholds = Thresholds()) -> floa
     max(4.1667 R − 2.5, −5) (exact fractions 50/7, 30/7, 25/6); without a target, the
     piecewise-linear transformation of v = d·CAGR through −2 % → −5, 0 → −2.5, 0.5 % → 0,
     1.5 % → 2.5, 2 % → 5. ``None`` for insufficient data or not assessable. UNSD and ESCAP
-    ratios are on the same scale (1 = exactly on course) and are scored the same way.
+    ratios are on the same scale (1 = exactly on course) and are scored the same way; so is
+    v under UNSD's no-target rule, whose status uses UNSD's thresholds (2 %, 0.5 %) — a
+    roll-up is an Open SDG score whatever the method.
 
     References
     ----------
@@ -320,7 +358,7 @@ class _Targets:
     is_rate: np.ndarray
     lower_bound: np.ndarray
     upper_bound: np.ndarray
-    base_year: np.ndarray    # the requested base year (NaN: baseline year, else the first year)
+    base_year: np.ndarray    # the requested base year (NaN: baseline year, else the default base year)
 
 
 class _Result:
@@ -370,9 +408,14 @@ def _ratio_status(r, th):
                      DETERIORATING)
 
 
-def _no_target_status(v, th):
-    return np.select([v >= th.no_target_on_track, v >= th.no_target_acceleration, v >= 0],
-                     [ON_TRACK, ACCELERATION, LIMITED], DETERIORATING)
+def _no_target_status(v, th, method):
+    """Status of v = d·growth without a target: UNSD's thresholds (2 %, 0.5 %) for ``unsd``,
+    Open SDG's (1.5 %, 0.5 %) otherwise; v ≥ 0 below them is limited progress."""
+    if method == "unsd":
+        on_track, acceleration = th.unsd_no_target_on_track, th.unsd_no_target_acceleration
+    else:
+        on_track, acceleration = th.no_target_on_track, th.no_target_acceleration
+    return np.select([v >= on_track, v >= acceleration, v >= 0], [ON_TRACK, ACCELERATION, LIMITED], DETERIORATING)
 
 
 def _growth(linear, y0, y, t0, t):
@@ -387,22 +430,24 @@ def _projection(linear, y, rate, t, T):
         return np.where(linear, y + rate * (T - t), y * (1.0 + rate) ** (T - t))
 
 
-def _weighted_prediction(s: _Series, rows, i0, end, t0, T):
-    """ESCAP anticipated values at T: least squares of y on t with weights
-    w_i = (T − t_min)/(T − t_i), t_min the base year (all t_i < T). With u = t − t_min:
-    slope b = (Σw·Σwuy − Σwu·Σwy)/(Σw·Σwu² − (Σwu)²), intercept a = (Σwy − b·Σwu)/Σw,
-    prediction a + b·(T − t_min). Every window is expanded into one flat array, summed with
-    ``bincount``."""
+def _weighted_prediction(s: _Series, rows, start, end, T):
+    """ESCAP anticipated values at T: least squares of y on t over the rows [start, end) of
+    each series with weights w_i = (T − t_min)/(T − t_i), t_min the first year of the window
+    (all t_i < T). With u = t − t_min: slope b = (Σw·Σwuy − Σwu·Σwy)/(Σw·Σwu² − (Σwu)²),
+    intercept a = (Σwy − b·Σwu)/Σw, prediction a + b·(T − t_min). Written out rather than
+    calling ``numpy.polyfit`` per series because every window is expanded into one flat
+    array and summed with ``bincount``: one pass for all targets."""
     idx = np.flatnonzero(rows)
     out = np.full(rows.size, np.nan)
     if not idx.size:
         return out
-    counts = end[idx] - i0[idx]
+    counts = end[idx] - start[idx]
     owner = np.repeat(np.arange(idx.size), counts)
     starts = np.cumsum(counts) - counts
-    pos = i0[idx][owner] + (np.arange(owner.size) - starts[owner])
-    span = (T[idx] - t0[idx]).astype(float)
-    u = s.years[pos] - t0[idx][owner]
+    pos = start[idx][owner] + (np.arange(owner.size) - starts[owner])
+    t_min = s.years[start[idx]]
+    span = (T[idx] - t_min).astype(float)
+    u = s.years[pos] - t_min[owner]
     w = span[owner] / (span[owner] - u)
     y = s.values[pos]
     n = idx.size
@@ -414,7 +459,16 @@ def _weighted_prediction(s: _Series, rows, i0, end, t0, T):
     return out
 
 
-def _evaluate(s: _Series, tg: _Targets, method: str, th: Thresholds) -> _Result:
+def _requested_base_year(tg: _Targets, default_base_year) -> np.ndarray:
+    """The base year asked for: the target's own (the plan's), else its baseline year, else
+    ``default_base_year``; NaN (no default) means the first year with data."""
+    start = np.where(np.isnan(tg.base_year), tg.baseline_year, tg.base_year)
+    default = np.nan if default_base_year is None else float(default_base_year)
+    return np.where(np.isnan(start), default, start)
+
+
+def _evaluate(s: _Series, tg: _Targets, method: str, th: Thresholds, *, default_base_year=DEFAULT_BASE_YEAR,
+              fit_start=ESCAP_FIT_START) -> _Result:
     m = tg.first.size
     res = _Result(m)
     has_target = tg.comparator != NO_TARGET
@@ -426,8 +480,7 @@ def _evaluate(s: _Series, tg: _Targets, method: str, th: Thresholds) -> _Result:
     res.target_value[:] = np.where(has_target & (tg.change_type == LEVEL), tg.value, np.nan)
 
     # ---- base and latest values
-    start = np.where(np.isnan(tg.base_year), tg.baseline_year, tg.base_year)
-    i0 = s.locate(tg.series, start, tg.first, tg.end)
+    i0 = s.locate(tg.series, _requested_base_year(tg, default_base_year), tg.first, tg.end)
     count = tg.end - i0
     series_exists = tg.end > tg.first
     last = np.where(series_exists, tg.end - 1, -1)
@@ -440,17 +493,20 @@ def _evaluate(s: _Series, tg: _Targets, method: str, th: Thresholds) -> _Result:
     for name, v in (("base_year", t0), ("base_value", y0), ("latest_year", t), ("latest_value", y)):
         getattr(res, name)[live] = v[live]
 
+    # ESCAP's regression window opens at the fit start year, or at the base year if earlier.
+    fit_from = t0 if fit_start is None else np.fmin(float(fit_start), t0)
     ends = _Ends(i0, t0, y0, t, y, T=tg.target_year.astype(float),
-                 nonpositive=(s.nonpositive_before[tg.end] - s.nonpositive_before[np.minimum(i0, tg.end)]) > 0)
-    _evaluate_no_target(res, live & ~has_target, tg, ends, th)
-    _evaluate_growth_target(res, live & has_target & (tg.change_type == ANNUAL_GROWTH), tg, ends, th)
+                 nonpositive=(s.nonpositive_before[tg.end] - s.nonpositive_before[np.minimum(i0, tg.end)]) > 0,
+                 i_fit=s.locate(tg.series, fit_from, tg.first, tg.end))
+    _evaluate_no_target(res, live & ~has_target, tg, ends, method, th)
+    _evaluate_growth_target(res, live & has_target & (tg.change_type == ANNUAL_GROWTH), tg, ends, method, th)
     _evaluate_level_target(res, live & has_target & (tg.change_type != ANNUAL_GROWTH), s, tg, ends, method, th)
     return res
 
 
 class _Ends(NamedTuple):
     """Per target: first row of the window, base year and value, latest year and value, target
-    year, and whether the window holds a value ≤ 0."""
+    year, whether the window holds a value ≤ 0, and the first row of ESCAP's regression."""
 
     i0: np.ndarray
     t0: np.ndarray
@@ -459,14 +515,15 @@ class _Ends(NamedTuple):
     y: np.ndarray
     T: np.ndarray
     nonpositive: np.ndarray
+    i_fit: np.ndarray
 
 
 def _bounded(tg: _Targets) -> np.ndarray:
     return (tg.lower_bound == 0) & (tg.upper_bound == 100)
 
 
-def _evaluate_no_target(res, rows, tg: _Targets, ends: _Ends, th):
-    i0, t0, y0, t, y, T, nonpos = ends
+def _evaluate_no_target(res, rows, tg: _Targets, ends: _Ends, method, th):
+    i0, t0, y0, t, y, T, nonpos, _ = ends
     d, is_rate, m_ = tg.direction, tg.is_rate, th.bounded_margin
     near_bound = _bounded(tg) & ((y <= m_) | (y >= 100 - m_))
     linear = is_rate | nonpos | near_bound
@@ -477,13 +534,13 @@ def _evaluate_no_target(res, rows, tg: _Targets, ends: _Ends, th):
     with np.errstate(all="ignore"):
         v = np.where(linear, d * rate / np.abs(y0), d * rate)
     done = res.decide(rows, UNDECIDED, N_SLOPE * linear, ratio=v, cagr_observed=rate)
-    res.status[done] = _no_target_status(v, th)[done]
+    res.status[done] = _no_target_status(v, th, method)[done]
     res.rule[done] = 2
     res.form[done] = np.where(linear, 2, 1)[done]
 
 
-def _evaluate_growth_target(res, rows, tg: _Targets, ends: _Ends, th):
-    i0, t0, y0, t, y, T, _ = ends
+def _evaluate_growth_target(res, rows, tg: _Targets, ends: _Ends, method, th):
+    i0, t0, y0, t, y, T, _, _ = ends
     d = tg.direction
     res.decide(rows & ((y0 <= 0) | (y <= 0)), NOT_ASSESSABLE, N_GROWTH_NONPOS)
     rows = rows & (res.status == UNDECIDED)
@@ -498,7 +555,7 @@ def _evaluate_growth_target(res, rows, tg: _Targets, ends: _Ends, th):
     with np.errstate(all="ignore"):
         # = observed/required whenever the required rate has the desired sign
         ratio = np.where(zero, de * rate, 1.0 + de * (rate - r) / np.abs(r))
-    status = np.where(zero, _no_target_status(ratio, th), _ratio_status(ratio, th))
+    status = np.where(zero, _no_target_status(ratio, th, method), _ratio_status(ratio, th))
     status = np.where(achieved, ACHIEVED, status)
     res.decide(rows, UNDECIDED, N_GROWTH, target_value=r, projected_value=_projection(False, y, rate, t, T),
                ratio=ratio, cagr_observed=rate, cagr_required=r)
@@ -527,7 +584,7 @@ def _resolve_relative(res, rows, s, tg, y0):
 
 
 def _evaluate_level_target(res, rows, s: _Series, tg: _Targets, ends: _Ends, method: str, th):
-    i0, t0, y0, t, y, T, nonpos = ends
+    i0, t0, y0, t, y, T, nonpos, i_fit = ends
     d, bounded = tg.direction, _bounded(tg)
     cmp, tv, lo, hi, tol = _resolve_relative(res, rows, s, tg, y0)
     rows = rows & (res.status == UNDECIDED)
@@ -564,7 +621,7 @@ def _evaluate_level_target(res, rows, s: _Series, tg: _Targets, ends: _Ends, met
     rows = rows & ~undefined
     trend = rows & ~equal
     res.rule[rows] = np.where(equal, 2, 1)[rows]
-    status = np.where(np.isnan(ratio_equal), UNDECIDED, _no_target_status(ratio_equal, th))
+    status = np.where(np.isnan(ratio_equal), UNDECIDED, _no_target_status(ratio_equal, th, method))
     ratio = ratio_equal
     current_status = np.full(rows.size, np.nan)
     with np.errstate(all="ignore"):
@@ -580,7 +637,9 @@ def _evaluate_level_target(res, rows, s: _Series, tg: _Targets, ends: _Ends, met
             current_status = np.minimum(de * (y - y0) / gap, 1.0)
             escap_late = trend & (t >= T)
             res.flags[escap_late] |= N_ESCAP_LATE
-            predicted = _weighted_prediction(s, trend & ~escap_late, i0, tg.end, t0, T)
+            fitted = trend & ~escap_late
+            res.flags[fitted & (i_fit < i0)] |= N_ESCAP_EARLY
+            predicted = _weighted_prediction(s, fitted, i_fit, tg.end, T)
             proj = np.where(trend, np.where(escap_late, y, predicted), proj)
             ratio = np.where(trend, np.minimum(de * (proj - y0) / gap, 1.0), ratio)
             status = np.where(trend, np.select([ratio > th.escap_maintain, ratio <= 0],
@@ -618,7 +677,8 @@ def _optional(x) -> float:
 
 def assess(years, values, target: TargetSpec | None, *, direction: int, method: str = "opensdg",
            base_year: int | None = None, is_rate: bool = False, lower_bound: float | None = None,
-           upper_bound: float | None = None, thresholds: Thresholds = Thresholds()) -> Assessment:
+           upper_bound: float | None = None, thresholds: Thresholds = Thresholds(),
+           default_base_year: int | None = DEFAULT_BASE_YEAR, fit_start: int | None = ESCAP_FIT_START) -> Assessment:
     """Assess the progress of one series towards one target.
 
     Parameters
@@ -631,13 +691,21 @@ def assess(years, values, target: TargetSpec | None, *, direction: int, method: 
         Desired direction; required, anything else raises ``ValueError``.
     method : {"opensdg", "unsd", "escap"}
     base_year : int, optional
-        The base year t0 is the first year with data on or after ``base_year`` (default
-        ``target.baseline_year``, else the first data year); the latest year is the last one.
+        The base year t0 is the first year with data on or after ``base_year``; by default
+        the plan's base year ``target.base_year``, else ``target.baseline_year``, else
+        ``default_base_year``. The latest year is the last one.
     is_rate : bool
         The indicator is itself a rate of change: linear form instead of CAGR.
     lower_bound, upper_bound : float, optional
         Natural bounds; [0, 100] enables the 0 %/100 % rules (``bounded_margin``).
     thresholds : Thresholds
+    default_base_year : int or None
+        Base year when neither the caller nor the target names one (Open SDG: 2015); ``None``
+        measures from the first year with data.
+    fit_start : int or None
+        ESCAP: the anticipated value is fitted on every value from this year (2000) — or from
+        the base year if that is earlier — to the latest, while progress is still measured
+        from the base-year value; ``None`` fits from the base year only.
 
     Returns
     -------
@@ -652,8 +720,20 @@ def assess(years, values, target: TargetSpec | None, *, direction: int, method: 
     no-target rule). UNSD: d·(ŷ_T − y_t0)/|TV − y_t0| with ŷ_T = y_t(1 + CAGR_obs)^(T − t)
     (the sign fix of Open SDG applied; equal to the published ratio whenever the target lies in
     the desired direction). ESCAP: CS = d(y_t − y_t0)/|TV − y_t0| ≤ 1 and AP the same with the
-    time-weighted regression prediction for T. For ≈ and range targets that are not met the
-    desired direction is towards the target. See ``docs/METHODS.md`` §1.
+    time-weighted regression prediction for T (fitted from ``fit_start``). For ≈ and range
+    targets that are not met the desired direction is towards the target. See
+    ``docs/METHODS.md`` §1 and the module's sources.
+
+    Examples
+    --------
+    ESCAP measures from the base year (2015: 50) but fits on every value since 2000 — weights
+    25/25, 25/10, 25/5 on 2000, 2015, 2020 give ŷ_2025 = 24990/391 ≈ 63.913, so
+    AP = (63.913 − 50)/(80 − 50):
+
+    >>> a = assess([2000, 2015, 2020], [40, 50, 60], TargetSpec("ge", 80, base_year=2015),
+    ...            direction=1, method="escap")
+    >>> a.base_year, round(a.projected_value, 3), round(a.ratio, 4), a.status
+    (2015, 63.913, 0.4638, 'acceleration_needed')
 
     References
     ----------
@@ -684,8 +764,10 @@ def assess(years, values, target: TargetSpec | None, *, direction: int, method: 
         change_type=one(_change_type_code(target.change_type), np.int64),
         baseline_year=one(_optional(target.baseline_year)), is_numeric=one(bool(target.is_numeric), bool),
         direction=one(d, np.int64), is_rate=one(bool(is_rate), bool), lower_bound=one(_optional(lower_bound)),
-        upper_bound=one(_optional(upper_bound)), base_year=one(_optional(base_year)))
-    row = _frame(_evaluate(series, targets, method, thresholds), targets, method, thresholds).iloc[0]
+        upper_bound=one(_optional(upper_bound)),
+        base_year=one(_optional(base_year if base_year is not None else target.base_year)))
+    result = _evaluate(series, targets, method, thresholds, default_base_year=default_base_year, fit_start=fit_start)
+    row = _frame(result, targets, method, thresholds).iloc[0]
     fields = {}
     for name in Assessment.__dataclass_fields__:
         x = row[name]
@@ -810,7 +892,9 @@ def _numeric_flags(targets: pd.DataFrame) -> np.ndarray:
 
 
 def assess_frame(observations: pd.DataFrame, targets: pd.DataFrame, indicators: pd.DataFrame, *,
-                 method: str = "opensdg", thresholds: Thresholds = Thresholds()) -> pd.DataFrame:
+                 method: str = "opensdg", thresholds: Thresholds = Thresholds(),
+                 default_base_year: int | None = DEFAULT_BASE_YEAR,
+                 fit_start: int | None = ESCAP_FIT_START) -> pd.DataFrame:
     """Assess every target of a frame; one row per target.
 
     Parameters
@@ -821,8 +905,8 @@ def assess_frame(observations: pd.DataFrame, targets: pd.DataFrame, indicators: 
     targets : DataFrame
         ``target_id, indicator, region_code, comparator, value, low, high, tolerance,
         target_year, change_type, baseline_year, is_numeric`` and optionally ``base_year`` (the
-        year from which progress is measured, e.g. the plan's base year; by default the
-        baseline year, else the first year with data). A row whose ``comparator`` is
+        year from which progress is measured, e.g. the plan's base year; where missing, the
+        baseline year, else ``default_base_year``). A row whose ``comparator`` is
         missing asks for the no-target rule on its series. Group targets carry the group's code
         in ``region_code``; the group's values come from
         :func:`deltawatch.methods.aggregate.aggregate_groups`. Region codes match whether
@@ -832,6 +916,8 @@ def assess_frame(observations: pd.DataFrame, targets: pd.DataFrame, indicators: 
         missing or has no valid direction raises ``ValueError``.
     method : {"opensdg", "unsd", "escap"}
     thresholds : Thresholds
+    default_base_year, fit_start : int or None
+        As in :func:`assess`.
 
     Returns
     -------
@@ -877,7 +963,8 @@ def assess_frame(observations: pd.DataFrame, targets: pd.DataFrame, indicators: 
         target_year=np.nan_to_num(_column(targets, "target_year", 0)).astype(np.int64), change_type=change_type,
         baseline_year=_column(targets, "baseline_year"), is_numeric=numeric, direction=direction,
         is_rate=is_rate, lower_bound=lower, upper_bound=upper, base_year=_column(targets, "base_year"))
-    result = _frame(_evaluate(series, tg, method, thresholds), tg, method, thresholds)
+    outcome = _evaluate(series, tg, method, thresholds, default_base_year=default_base_year, fit_start=fit_start)
+    result = _frame(outcome, tg, method, thresholds)
     result.index = targets.index
     result["region_code"] = targets["region_code"].to_numpy()
     result["indicator"] = tgt_ind
