@@ -38,7 +38,7 @@ def commands(work: Path) -> list[tuple[str, str, list[str]]]:
         ("`deltawatch import` of one value (unchanged)", "1 value", ["import", str(one_value)]),
         ("`deltawatch export` of one value", "1 value",
          ["export", "--indicator", "gdp", "--region", "310000", "--year", "2019", "--output", str(work / "x.csv")]),
-        ("`deltawatch progress` of one region, not stored", "17 targets",
+        ("`deltawatch progress`, shown for one region, not stored", "33 targets",
          ["progress", "--region", "320000", "--no-save", "--format", "csv", "--output", str(work / "p.csv")]),
         ("`deltawatch index build` of COINr's ASEM example", "51 × 49",
          ["index", "build", str(ASEM / "spec.yaml"), "--data", str(ASEM / "input_ASEM_iData.csv"),

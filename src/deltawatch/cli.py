@@ -244,7 +244,7 @@ def cmd_progress(args) -> int:
         return 2
     outcome = run_progress(method=args.method, thresholds=thresholds, base_year=args.base_year,
                            default_base_year=args.default_base_year, fit_start=args.fit_start,
-                           user=_acting_user(args.user), save=not args.no_save)
+                           untargeted=args.untargeted, user=_acting_user(args.user), save=not args.no_save)
     frame = report.select(outcome.assessments, region=region, group=group.code if group else None,
                           target_year=args.target_year, untargeted=args.untargeted)
     vintage = outcome.assessments["data_revision"].max()
@@ -321,7 +321,7 @@ def build_parser() -> argparse.ArgumentParser:
                       help="状态阈值, 可多个, 如 on_track=0.9 (默认为 Open SDG 公布值)")
     prog.add_argument("--by", choices=["dimension", "region", "indicator", "target_year"],
                       help="按领域/区域/指标/目标年份汇总 (Open SDG 平均得分)")
-    prog.add_argument("--untargeted", action="store_true", help="同时显示无目标指标 (按无目标规则评估)")
+    prog.add_argument("--untargeted", action="store_true", help="同时评估、保存并显示无目标的指标序列 (按无目标规则) / also assess, store and show series without a target")
     prog.add_argument("--format", choices=["table", "csv", "json"], default="table")
     prog.add_argument("--output", "-o", help="输出文件 (默认标准输出)")
     prog.add_argument("--no-save", action="store_true", help="只计算和显示, 不保存评估结果")
@@ -339,24 +339,55 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
+def _configuration_problem(error: Exception) -> bool:
+    """A database or settings problem that is the user's to fix (a bad DATABASE_URL, a server
+    that does not answer): worded, without a traceback. Django is looked at only if the command
+    loaded it — an index build from a file never does."""
+    if "django.db" not in sys.modules:
+        return False
     from django.core.exceptions import ImproperlyConfigured
     from django.db import OperationalError
 
+    return isinstance(error, (ImproperlyConfigured, OperationalError))
+
+
+def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if hasattr(signal, "SIGPIPE"):  # `deltawatch … | head` ends quietly, as other commands do
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     try:
-        _setup_django()
+        if getattr(args, "needs_database", lambda args: True)(args):
+            _setup_django()
         return args.handler(args)
     except UserError as exc:
         print(exc, file=sys.stderr)
         return 2
-    except (ImproperlyConfigured, OperationalError) as exc:
-        # Configuration and connection problems are the user's to fix: say how, without a traceback.
+    except Exception as exc:
+        if not _configuration_problem(exc):
+            raise
         print(f"deltawatch: {exc}", file=sys.stderr)
         return 2
 
 
+def run() -> None:
+    """The console entry point: ``main()``, then leave at once.
+
+    Python's orderly teardown of the interpreter — every module and object freed one by one —
+    takes 0.15–0.3 s once Django and pandas are loaded: longer than the work of most commands
+    (measured in benchmarks/bench_startup.py). Everything a command makes is written and
+    committed before ``main`` returns; the outputs are flushed and the database connections
+    closed here, and the process ends without the teardown. An exception still ends the
+    ordinary way, with its traceback.
+    """
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    if "django.db" in sys.modules:
+        from django.db import connections
+
+        connections.close_all()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

@@ -207,7 +207,7 @@ def test_document_base_years_are_the_single_year_a_document_states():
 def test_each_row_records_its_base_year_and_where_it_came_from(django_user_model):
     own = Target.objects.create(indicator=Indicator.objects.get(code="gdp"), region=Region.objects.get(code="310000"),
                                 target_year=2030, comparator="ge", value=80000, base_year=2010, document="test plan")
-    outcome = run_progress()
+    outcome = run_progress(untargeted=True)
     assert (outcome.run.base_year, outcome.run.default_base_year, outcome.run.fit_start_year) == (None, 2015, 2000)
     # the target's own plan base year
     a = stored(own)
@@ -226,7 +226,7 @@ def test_each_row_records_its_base_year_and_where_it_came_from(django_user_model
     free = ProgressAssessment.objects.get(method="opensdg", key="N:gdp:320000")
     assert (free.plan_base_year, free.base_year_source, free.base_year) == (2015, "default", 2015)
     # no default: the first year with data
-    run_progress(default_base_year=None)
+    run_progress(default_base_year=None, untargeted=True)
     free = ProgressAssessment.objects.get(method="opensdg", key="N:gdp:320000")
     first = Observation.objects.filter(region__code="320000", indicator__code="gdp", is_current=True) \
         .order_by("year").values_list("year", flat=True).first()
@@ -271,7 +271,7 @@ def test_escap_fits_since_2000_and_measures_from_the_plan_base_year():
 
 def test_unsd_untargeted_series_use_unsds_thresholds():
     # UNSD without a target: v = d·CAGR ≥ 2 % on track, ≥ 0.5 % acceleration, ≥ 0 limited, < 0 deteriorating
-    run_progress(method="unsd")
+    run_progress(method="unsd", untargeted=True)
     rows = pd.DataFrame(ProgressAssessment.objects.filter(method="unsd", rule="no_target", target__isnull=True)
                         .values("ratio", "status"))
     assert len(rows) > 100
@@ -292,3 +292,13 @@ def test_progress_table_and_run_show_the_base_year(capsys):
     assert main(["--lang", "en", "progress", "--region", "320000", "--target-year", "2025", "--no-save"]) == 0
     out = capsys.readouterr().out
     assert "Base year" in out and "2017 (year the document states)" in out
+
+
+def test_a_run_stores_what_was_asked():
+    """Without --untargeted only the targets are assessed and stored; with it, every series too."""
+    outcome = run_progress()
+    assert outcome.run.assessed == Target.objects.count() == ProgressAssessment.objects.filter(method="opensdg").count()
+    assert not ProgressAssessment.objects.filter(method="opensdg", target__isnull=True).exists()
+    run_progress(untargeted=True)
+    untargeted = ProgressAssessment.objects.filter(method="opensdg", target__isnull=True).count()
+    assert untargeted > 100 and ProgressRun.objects.latest("id").assessed == Target.objects.count() + untargeted

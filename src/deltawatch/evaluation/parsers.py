@@ -26,10 +26,18 @@ def _lazy(module: str):
     return handler
 
 
+def _index_needs_database(args) -> bool:
+    """An index command on a data file that stores nothing never opens the database, so it
+    does not pay Django's start (a quarter of a second)."""
+    if getattr(args, "index_command", None) == "from-coinr":
+        return False
+    return not getattr(args, "data", None) or bool(getattr(args, "save", False))
+
+
 def add_index_parser(commands) -> None:
     index = commands.add_parser("index", help="综合指数：构建、不确定性与敏感性分析 / composite indices")
     sub = index.add_subparsers(dest="index_command", required=True)
-    index.set_defaults(handler=_lazy("deltawatch.evaluation.index_cli"))
+    index.set_defaults(handler=_lazy("deltawatch.evaluation.index_cli"), needs_database=_index_needs_database)
 
     def common(parser, years_help: str):
         parser.add_argument("spec", help=f"指数定义文件 (YAML/JSON), 或内置定义名: {', '.join(packaged_specs())}")

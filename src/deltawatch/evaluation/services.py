@@ -20,6 +20,7 @@ from django.utils import timezone
 from deltawatch.core.bulk import insert_rows
 from deltawatch.indicators.models import Indicator, Target
 from deltawatch.methods.aggregate import aggregate_groups
+from deltawatch.methods.formula import parse_formula
 from deltawatch.methods.progress import DEFAULT_BASE_YEAR, ESCAP_FIT_START, Thresholds, assess_frame, rollup
 from deltawatch.observations.models import Observation
 from deltawatch.regions.models import Region, RegionGroup
@@ -53,15 +54,33 @@ def indicator_frame() -> pd.DataFrame:
         "aggregation", "weight", "formula", "dimension", "dimension_zh", "dimension_en", "dimension_order"])
 
 
-def series_values() -> pd.DataFrame:
-    """Every current value, for regions and (aggregated from members) region groups, with the id
-    of the newest observation behind it as ``vintage``."""
-    rows = Observation.objects.filter(is_current=True).values_list("region__code", "indicator__code", "year",
-                                                                   "value", "id")
+def inputs_of(codes, indicators: pd.DataFrame) -> set[str]:
+    """``codes`` and every indicator their group values need: the weight of a weighted mean
+    and the inputs of a formula, followed to the end."""
+    rules = indicators.set_index("code")
+    needed, todo = set(), list(codes)
+    while todo:
+        code = todo.pop()
+        if code in needed or code not in rules.index:
+            continue
+        needed.add(code)
+        weight, formula = rules.at[code, "weight"], rules.at[code, "formula"]
+        todo += ([weight] if isinstance(weight, str) and weight else []) + (parse_formula(formula) if formula else [])
+    return needed
+
+
+def series_values(indicators=None) -> pd.DataFrame:
+    """Current values of ``indicators`` (codes; all when None), for regions and (aggregated from
+    members) region groups, with the id of the newest observation behind it as ``vintage``."""
+    rules = indicator_frame()
+    query = Observation.objects.filter(is_current=True)
+    if indicators is not None:
+        query = query.filter(indicator__code__in=sorted(inputs_of(indicators, rules)))
+    rows = query.values_list("region__code", "indicator__code", "year", "value", "id")
     values = pd.DataFrame(rows, columns=["region_code", "indicator", "year", "value", "vintage"])
     links = pd.DataFrame(RegionGroup.members.through.objects.values_list("regiongroup__code", "region__code"),
                          columns=["group_code", "region_code"])
-    groups = aggregate_groups(values, links, indicator_frame())
+    groups = aggregate_groups(values, links, rules)
     return pd.concat([values.assign(scope="region"), groups.drop(columns="members").assign(scope="group")],
                      ignore_index=True)
 
@@ -126,16 +145,18 @@ def plan_base_years(subjects: pd.DataFrame, *, base_year: int | None = None,
 
 def assess_all(*, method: str = "opensdg", thresholds: Thresholds = Thresholds(), base_year: int | None = None,
                default_base_year: int | None = DEFAULT_BASE_YEAR,
-               fit_start: int | None = ESCAP_FIT_START) -> pd.DataFrame:
-    """Every target and every untargeted series assessed, with names, dimension and vintage.
+               fit_start: int | None = ESCAP_FIT_START, untargeted: bool = False) -> pd.DataFrame:
+    """Every target — and with ``untargeted`` every series without a target — assessed, with
+    names, dimension and vintage. Without ``untargeted`` only the indicators of targets (and
+    what their group values need) are read.
 
     Progress is measured from each subject's plan base year (see :func:`plan_base_years`;
     ``base_year`` overrides it for every subject) — from the first year with data on or after
     it. ``fit_start``: ESCAP's regression uses the values from that year on."""
-    values = series_values()
     indicators = indicator_frame()
     targets = target_frame()
-    subjects = pd.concat([targets, untargeted_frame(values, targets)], ignore_index=True)
+    values = series_values(None if untargeted else targets["indicator"].unique())
+    subjects = pd.concat([targets, untargeted_frame(values, targets)], ignore_index=True) if untargeted else targets
     subjects["base_year"], subjects["base_year_source"] = plan_base_years(
         subjects, base_year=base_year, default_base_year=default_base_year)
     result = assess_frame(values, subjects, indicators, method=method, thresholds=thresholds,
@@ -222,13 +243,14 @@ def _store_changes(run: ProgressRun, changes: pd.DataFrame, now) -> None:
 
 def run_progress(*, method: str = "opensdg", thresholds: Thresholds = Thresholds(), base_year: int | None = None,
                  default_base_year: int | None = DEFAULT_BASE_YEAR, fit_start: int | None = ESCAP_FIT_START,
-                 user=None, save: bool = True) -> ProgressOutcome:
-    """Assess everything with one method; with ``save``, store the result as the current
-    assessments of that method and log every status that changed since its last run. The run
-    records ``base_year``, ``default_base_year`` and ``fit_start``; each assessment its plan
-    base year, where that came from, and the base year actually used."""
+                 untargeted: bool = False, user=None, save: bool = True) -> ProgressOutcome:
+    """Assess every target (and with ``untargeted`` every series without one) with one method;
+    with ``save``, store what was assessed as the current assessments of that method and log
+    every status that changed since its last run. The run records ``base_year``,
+    ``default_base_year`` and ``fit_start``; each assessment its plan base year, where that
+    came from, and the base year actually used."""
     assessments = assess_all(method=method, thresholds=thresholds, base_year=base_year,
-                             default_base_year=default_base_year, fit_start=fit_start)
+                             default_base_year=default_base_year, fit_start=fit_start, untargeted=untargeted)
     if not save:
         return ProgressOutcome(assessments, status_changes(assessments, method), None)
     now = timezone.now()

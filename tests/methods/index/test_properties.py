@@ -7,7 +7,7 @@ from hypothesis.extra.numpy import arrays
 
 from deltawatch.methods.index import aggregate as agg
 from deltawatch.methods.index import normalise
-from deltawatch.methods.index.table import rank_desc
+from deltawatch.methods.index.table import rank_desc, rank_min
 from deltawatch.methods.index.weights import critic, cv, entropy, pca, pca_first
 
 values = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False, allow_infinity=False)
@@ -35,6 +35,16 @@ def test_ranks_keep_missing_values_missing(x, k):
     x[k % len(x)] = np.nan
     ranks = rank_desc(x)
     assert np.isnan(ranks[k % len(x)]) and set(ranks[~np.isnan(x)]) <= set(range(1, len(x)))
+
+
+@given(arrays(np.float64, st.tuples(st.integers(1, 30), st.integers(1, 5)),
+              elements=st.one_of(st.integers(-4, 4).map(float), st.just(np.nan))), st.integers(0, 1))
+def test_min_ranks_equal_scipys_rankdata(x, axis):
+    """Our NumPy ranking equals the reference, scipy.stats.rankdata(method="min", nan_policy="omit")."""
+    from scipy.stats import rankdata
+
+    expected = rankdata(x, method="min", axis=axis, nan_policy="omit")
+    np.testing.assert_array_equal(rank_min(x, axis=axis), expected)
 
 
 @settings(max_examples=50)

@@ -41,11 +41,10 @@ import warnings
 
 import numpy as np
 import pandas as pd
-from scipy.stats import rankdata
 
 from .errors import IndexSpecError
 from .params import Method, Param, columns_by_setting
-from .table import Table
+from .table import Table, rank_min
 
 __all__ = ["METHODS", "apply", "lowest_value"]
 
@@ -119,8 +118,7 @@ def fracmax(x, **_):
 
 
 def _rank_ascending(x):
-    return rankdata(x, method="min", axis=0, nan_policy="omit") if np.isnan(x).any() else \
-        rankdata(x, method="min", axis=0).astype(float)
+    return rank_min(x, axis=0)
 
 
 def rank(x, **_):

@@ -18,7 +18,7 @@ import pandas as pd
 
 from .errors import IndexSpecError
 
-__all__ = ["Table", "read_table", "rank_desc", "data_hash"]
+__all__ = ["Table", "read_table", "rank_desc", "rank_min", "data_hash"]
 
 
 @dataclass(frozen=True)
@@ -151,17 +151,37 @@ def data_hash(table: Table) -> str:
     return digest.hexdigest()
 
 
+def rank_min(values: np.ndarray, axis: int = -1) -> np.ndarray:
+    """Ranks from the lowest value (rank 1) along ``axis``; ties share the lowest rank; NaN
+    stays NaN and does not count.
+
+    The same as ``scipy.stats.rankdata(values, method="min", axis=axis, nan_policy="omit")``
+    (a test holds them equal), written with NumPy alone because importing scipy.stats costs
+    0.3–0.6 s — more than a whole index build — in every process that ranks anything.
+
+    >>> rank_min(np.array([3.0, 1.0, np.nan, 3.0, 2.0]))
+    array([ 3.,  1., nan,  3.,  2.])
+    """
+    values = np.moveaxis(np.asarray(values, dtype=float), axis, -1)
+    if values.size == 0:
+        return np.moveaxis(values.copy(), -1, axis)
+    order = np.argsort(values, axis=-1, kind="stable")  # NaN sorts last
+    ordered = np.take_along_axis(values, order, axis=-1)
+    n = values.shape[-1]
+    starts = np.ones(ordered.shape, dtype=bool)
+    starts[..., 1:] = ordered[..., 1:] != ordered[..., :-1]
+    # the rank of a value is 1 + the position where its run of equal values starts
+    first = np.maximum.accumulate(np.where(starts, np.arange(n), 0), axis=-1)
+    ranks = np.empty(values.shape)
+    np.put_along_axis(ranks, order, first + 1.0, axis=-1)
+    ranks[np.isnan(values)] = np.nan
+    return np.moveaxis(ranks, -1, axis)
+
+
 def rank_desc(values: np.ndarray, axis: int = -1) -> np.ndarray:
     """Ranks with the highest value ranked 1; ties share the best (lowest) rank; NaN stays NaN.
 
     >>> rank_desc(np.array([3.0, 1.0, np.nan, 3.0, 2.0]))
     array([ 1.,  4., nan,  1.,  3.])
     """
-    from scipy.stats import rankdata
-
-    values = np.asarray(values, dtype=float)
-    if values.size == 0:
-        return values.copy()
-    if not np.isnan(values).any():
-        return rankdata(-values, method="min", axis=axis).astype(float)
-    return rankdata(-values, method="min", axis=axis, nan_policy="omit")
+    return rank_min(-np.asarray(values, dtype=float), axis=axis)
