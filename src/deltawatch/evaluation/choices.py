@@ -29,3 +29,14 @@ class IndexRunKind(models.TextChoices):
     BUILD = "build", _("指数构建")
     UNCERTAINTY = "uncertainty", _("不确定性分析")
     SENSITIVITY = "sensitivity", _("敏感性分析")
+
+
+class BaseYearSource(models.TextChoices):
+    """Where the base year of an assessment came from, in the order they are tried."""
+
+    OPTION = "option", _("运行时指定")
+    TARGET = "target", _("目标所注规划基期")
+    BASELINE = "baseline", _("相对目标的基年")
+    DOCUMENT = "document", _("来源文件所注基年")
+    DEFAULT = "default", _("默认基期")
+    FIRST_YEAR = "first_year", _("序列首年")

@@ -11,18 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .choices import IndexRunKind, ProgressMethod, ProgressStatus, Rule
-
-
-class BaseYearSource(models.TextChoices):
-    """Where the base year of an assessment came from, in the order they are tried."""
-
-    OPTION = "option", _("运行时指定")
-    TARGET = "target", _("目标所注规划基期")
-    BASELINE = "baseline", _("相对目标的基年")
-    DOCUMENT = "document", _("来源文件所注基年")
-    DEFAULT = "default", _("默认基期")
-    FIRST_YEAR = "first_year", _("序列首年")
+from .choices import BaseYearSource, IndexRunKind, ProgressMethod, ProgressStatus, Rule
 
 
 class ProgressRun(models.Model):

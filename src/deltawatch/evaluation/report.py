@@ -64,7 +64,7 @@ def _target_text(row, lang) -> str:
     return f"{COMPARATOR_SIGNS.get(row.comparator, row.comparator)} {_number(row.target_value)}"
 
 
-BASE_YEAR_SOURCES = {  # models.BaseYearSource, worded for the table in both languages
+BASE_YEAR_SOURCES = {  # choices.BaseYearSource, worded for the table in both languages
     "option": ("运行时指定", "given for the run"), "target": ("规划基期", "plan's base year"),
     "baseline": ("目标基年", "target's baseline year"), "document": ("文件所注基年", "year the document states"),
     "default": ("默认基期", "default"), "first_year": ("序列首年", "first year with data"),

@@ -25,7 +25,8 @@ from deltawatch.methods.progress import DEFAULT_BASE_YEAR, ESCAP_FIT_START, Thre
 from deltawatch.observations.models import Observation
 from deltawatch.regions.models import Region, RegionGroup
 
-from .models import BaseYearSource, ProgressAssessment, ProgressRun, StatusChange
+from .choices import BaseYearSource
+from .models import ProgressAssessment, ProgressRun, StatusChange
 
 STORED_FIELDS = [
     "target_year", "comparator", "target_value", "plan_base_year", "base_year_source", "base_year", "base_value",
