@@ -21,7 +21,7 @@ from ``esda``, Markov and spatial Markov chains from ``giddy``; densities from S
   "distribution dynamics" figure of regional studies.
 
 References: Anselin (1995), *Geographical Analysis* 27(2), 93–115 (LISA); Rey (2001),
-*Geographical Analysis* 33(1), 23–40 (spatial Markov); Rey & Smith (2013), *Letters in
+*Geographical Analysis* 33(3), 195–214 (spatial Markov); Rey & Smith (2013), *Letters in
 Spatial and Resource Sciences* 6, 55–70 (spatial Gini, in ``disparity``).
 """
 
