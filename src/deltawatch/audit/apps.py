@@ -1,4 +1,4 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 from django.utils.translation import gettext_lazy as _
 
 
@@ -7,4 +7,9 @@ class AuditConfig(AppConfig):
     verbose_name = _("审计")
 
     def ready(self):
-        from . import signals  # noqa: F401  (connects the receivers)
+        from .signals import audit_model
+
+        # Observations cannot inherit AuditedModel (a million rows; their time is
+        # ``recorded_at``): opted in here, so that an edit in the admin is recorded like any
+        # other model's. Bulk imports are attributed through their batch instead (see signals).
+        audit_model(apps.get_model("observations", "Observation"))

@@ -19,12 +19,16 @@ class AuditedModel(models.Model):
 
     def audit_snapshot(self) -> dict:
         """Field values compared between saves (timestamps excluded)."""
-        skip = {"created_at", "updated_at"}
-        return {
-            f.attname: _jsonable(getattr(self, f.attname))
-            for f in self._meta.concrete_fields
-            if f.attname not in skip
-        }
+        return snapshot(self, skip={"created_at", "updated_at"})
+
+
+def snapshot(instance, skip=frozenset()) -> dict:
+    """The values of an instance's concrete fields (foreign keys by id), as JSON values."""
+    return {
+        f.attname: _jsonable(getattr(instance, f.attname))
+        for f in instance._meta.concrete_fields
+        if f.attname not in skip
+    }
 
 
 def _jsonable(value):
