@@ -34,8 +34,22 @@ MESSAGES = {
     "unknown_group": {"zh": "未知的区域组：{code}", "en": "Unknown region group: {code}"},
     "unknown_indicator": {"zh": "未知的指标：{code}", "en": "Unknown indicator: {code}"},
     "unknown_region": {"zh": "未知的区域：{text}", "en": "Unknown region: {text}"},
-    "admin_created": {"zh": "已创建管理员账号 admin，初始密码：{password}（请登录后修改）",
-                      "en": "Created the administrator account admin, initial password: {password} (change it after login)"},
+    "admin_created": {"zh": "已创建管理员账号 admin，初始密码：{password}（仅显示这一次，不保存在任何文件中；请记下并在登录后修改）",
+                      "en": "Created the administrator account admin, initial password: {password} (shown this once "
+                            "and kept in no file: note it, and change it after login)"},
+    "admin_created_given": {"zh": "已创建管理员账号 admin，密码为 DELTAWATCH_ADMIN_PASSWORD 所设",
+                            "en": "Created the administrator account admin with the password set in DELTAWATCH_ADMIN_PASSWORD"},
+    "cannot_listen": {"zh": "无法在 {host}:{port} 监听（{reason}）：请用 --port 换一个端口，或先停止占用它的程序。",
+                      "en": "Cannot listen on {host}:{port} ({reason}): choose another port with --port, or stop "
+                            "the program that uses it."},
+    "debug_on": {"zh": "注意：调试模式已开启（DELTAWATCH_DEBUG=1），出错页面会显示代码和设置，切勿对外提供服务。",
+                 "en": "Warning: debug mode is on (DELTAWATCH_DEBUG=1): error pages show code and settings; "
+                       "never serve others this way."},
+    "needs_proxy": {"zh": "生产模式（DELTAWATCH_PRODUCTION=1）只通过 HTTPS 提供服务，而 deltawatch serve 本身不提供 HTTPS："
+                          "请在终止 TLS 的反向代理之后运行，并将 DELTAWATCH_TRUSTED_PROXY 设为该代理的地址（如 127.0.0.1）。",
+                    "en": "The production profile (DELTAWATCH_PRODUCTION=1) serves over HTTPS only, which deltawatch serve "
+                          "does not speak itself: run it behind a reverse proxy that terminates TLS and set "
+                          "DELTAWATCH_TRUSTED_PROXY to that proxy's address (e.g. 127.0.0.1)."},
     "database": {"zh": "数据库：{db}", "en": "Database: {db}"},
     "serving": {"zh": "DeltaWatch 已启动：http://{host}:{port}/ （管理后台 /admin/，按 Ctrl+C 停止）",
                 "en": "DeltaWatch is running at http://{host}:{port}/ (admin at /admin/; Ctrl+C stops it)"},
@@ -98,37 +112,92 @@ def _split(values: list[str] | None) -> list[str]:
 
 def cmd_init(args) -> int:
     from django.conf import settings
-    from django.contrib.auth import get_user_model
     from django.core.management import call_command
 
     from deltawatch.audit.context import acting_as
     from deltawatch.defaults.loader import load_default
 
     print(say("database", args.lang, db=settings.DATABASES["default"]["NAME"]))
+    _read_secret_key()
     call_command("migrate", interactive=False, verbosity=0)
     system = _acting_user("deltawatch")
     with acting_as(system):
         load_default(system, with_observations=not args.no_data)
-    users = get_user_model().objects
-    if not users.filter(is_superuser=True).exists():
-        password = os.environ.get("DELTAWATCH_ADMIN_PASSWORD") or secrets.token_urlsafe(9)
-        users.create_superuser("admin", "", password)
-        print(say("admin_created", args.lang, password=password))
+    _create_first_administrator(args.lang)
     return 0
 
 
+def _read_secret_key() -> None:
+    """Read the installation's secret key now — it is made on first use (see settings): a data
+    directory where it can be neither read nor made is told here, with the fix, rather than
+    as a failure of the first login."""
+    from django.conf import settings
+
+    str(settings.SECRET_KEY)
+
+
+def _create_first_administrator(lang: str) -> None:
+    """The account ``admin``, when there is no superuser yet.
+
+    Its password is ``DELTAWATCH_ADMIN_PASSWORD`` when set (then not echoed: the operator knows
+    it), else a random one printed on standard output this once — to the terminal of whoever
+    ran ``init``, never to a file of the project's: only its hash is stored.
+    """
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects
+    if users.filter(is_superuser=True).exists():
+        return
+    given = os.environ.get("DELTAWATCH_ADMIN_PASSWORD")
+    password = given or secrets.token_urlsafe(12)  # 96 random bits
+    users.create_superuser("admin", "", password)
+    if given:
+        print(say("admin_created_given", lang))
+    else:
+        print(say("admin_created", lang, password=password))
+
+
 def cmd_serve(args) -> int:
+    from django.conf import settings
     from django.db import connection
-    from waitress import serve
+    from waitress import create_server
 
     from deltawatch.wsgi import application
 
     if "regions_region" not in connection.introspection.table_names():
         print(say("not_initialised", args.lang), file=sys.stderr)
         return 2
-    print(say("serving", args.lang, host=args.host, port=args.port), flush=True)
-    serve(application, host=args.host, port=args.port, threads=args.threads, _quiet=True)
+    if settings.PRODUCTION and not settings.TRUSTED_PROXY:
+        print(say("needs_proxy", args.lang), file=sys.stderr)
+        return 2
+    _read_secret_key()
+    if settings.DEBUG:
+        print(say("debug_on", args.lang), file=sys.stderr)
+    try:
+        server = create_server(application, host=args.host, port=args.port, threads=args.threads,
+                               **_proxy_options(settings.TRUSTED_PROXY))
+    except OSError as exc:  # the port is taken, the address is not this machine's …
+        print(say("cannot_listen", args.lang, host=args.host, port=args.port, reason=exc.strerror or exc), file=sys.stderr)
+        return 2
+    # Said once the socket listens, with the port it got (--port 0 takes a free one).
+    port = getattr(server, "effective_port", args.port)
+    print(say("serving", args.lang, host=args.host, port=port), flush=True)
+    try:
+        server.run()
+    except KeyboardInterrupt:  # Ctrl+C is how the message says to stop: no traceback
+        pass
+    finally:
+        server.close()
     return 0
+
+
+def _proxy_options(trusted_proxy: str) -> dict:
+    """waitress options to believe the TLS-terminating proxy, and it only, about the scheme and
+    the client's address; waitress drops those headers from anyone else."""
+    if not trusted_proxy:
+        return {}
+    return {"trusted_proxy": trusted_proxy, "trusted_proxy_count": 1,
+            "trusted_proxy_headers": {"x-forwarded-proto", "x-forwarded-for"}}
 
 
 def cmd_import(args) -> int:
@@ -343,12 +412,17 @@ def _configuration_problem(error: Exception) -> bool:
     """A database or settings problem that is the user's to fix (a bad DATABASE_URL, a server
     that does not answer): worded, without a traceback. Django is looked at only if the command
     loaded it — an index build from a file never does."""
-    if "django.db" not in sys.modules:
+    if "django.core.exceptions" not in sys.modules:
         return False
     from django.core.exceptions import ImproperlyConfigured
+
+    if isinstance(error, ImproperlyConfigured):  # settings refused before django.db is loaded too
+        return True
+    if "django.db" not in sys.modules:
+        return False
     from django.db import OperationalError
 
-    return isinstance(error, (ImproperlyConfigured, OperationalError))
+    return isinstance(error, OperationalError)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -383,9 +457,11 @@ def run() -> None:
     sys.stdout.flush()
     sys.stderr.flush()
     if "django.db" in sys.modules:
+        from django.conf import settings
         from django.db import connections
 
-        connections.close_all()
+        if settings.configured:  # not when the settings were refused: that was said already
+            connections.close_all()
     os._exit(code)
 
 
