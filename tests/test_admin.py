@@ -10,7 +10,8 @@ pytestmark = pytest.mark.django_db
 MODELS = ["regions/region", "regions/regiongroup", "indicators/indicator", "indicators/target",
           "indicators/dimension", "observations/observation", "observations/importbatch", "audit/changerecord",
           "evaluation/progressrun", "evaluation/progressassessment", "evaluation/statuschange",
-          "evaluation/indexrun", "evaluation/indexscore", "evaluation/indexrankinterval", "evaluation/indexsensitivity"]
+          "evaluation/indexrun", "evaluation/indexscore", "evaluation/indexrankinterval", "evaluation/indexsensitivity",
+          "accounts/organisation", "auth/user"]
 
 
 @pytest.mark.parametrize("model", MODELS)

@@ -37,6 +37,8 @@ MESSAGES = {
     "admin_created": {"zh": "已创建管理员账号 admin，初始密码：{password}（仅显示这一次，不保存在任何文件中；请记下并在登录后修改）",
                       "en": "Created the administrator account admin, initial password: {password} (shown this once "
                             "and kept in no file: note it, and change it after login)"},
+    "sample_accounts": {"zh": "已创建示例账号（每个角色一个，仅供演示；密码仅显示这一次）：",
+                        "en": "Created sample accounts (one per role, for demonstration; passwords shown this once):"},
     "admin_created_given": {"zh": "已创建管理员账号 admin，密码为 DELTAWATCH_ADMIN_PASSWORD 所设",
                             "en": "Created the administrator account admin with the password set in DELTAWATCH_ADMIN_PASSWORD"},
     "cannot_listen": {"zh": "无法在 {host}:{port} 监听（{reason}）：请用 --port 换一个端口，或先停止占用它的程序。",
@@ -124,7 +126,29 @@ def cmd_init(args) -> int:
     with acting_as(system):
         load_default(system, with_observations=not args.no_data)
     _create_first_administrator(args.lang)
+    _create_sample_accounts(args.lang)
     return 0
+
+
+def _create_sample_accounts(lang: str) -> None:
+    """The role groups, and one sample (示例) account per role with its organisation; the
+    passwords of the accounts made now are printed this once, like the administrator's."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from deltawatch.accounts.choices import Role
+    from deltawatch.accounts.roles import ensure_roles
+    from deltawatch.accounts.services import create_sample_accounts
+
+    ensure_roles()
+    admins = Group.objects.get(name=Role.ADMIN.value)
+    for user in get_user_model().objects.filter(is_superuser=True).exclude(groups=admins):
+        user.groups.add(admins)
+    created = create_sample_accounts()
+    if created:
+        print(say("sample_accounts", lang))
+        for account in created:
+            print(f"  {account.username:<16} {account.role:<6} {account.organisation:<14} {account.password}")
 
 
 def _read_secret_key() -> None:

@@ -225,6 +225,7 @@ INSTALLED_APPS = [
     "deltawatch.indicators",
     "deltawatch.observations",
     "deltawatch.evaluation",
+    "deltawatch.accounts",
 ]
 
 MIDDLEWARE = [

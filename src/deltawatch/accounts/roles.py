@@ -1,0 +1,84 @@
+"""The roles as Django groups and the model permissions each holds.
+
+Declared once here as data; ``ensure_roles`` makes the groups match it (idempotent: run by
+``deltawatch init`` and after migrations). What rows of a model a role reaches is the business
+of ``scoping.restrict``; the permissions here say which actions it may take at all.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group, Permission
+
+from .choices import Role
+
+VIEW, ADD, CHANGE, DELETE = "view", "add", "change", "delete"
+ALL = (VIEW, ADD, CHANGE, DELETE)
+
+CATALOGUE = ("regions.region", "regions.regiongroup", "indicators.dimension", "indicators.indicator",
+             "indicators.target")
+STATISTICS = ("observations.observation", "observations.importbatch")
+RESULTS = ("evaluation.progressrun", "evaluation.progressassessment", "evaluation.statuschange",
+           "evaluation.indexrun", "evaluation.indexscore", "evaluation.indexrankinterval",
+           "evaluation.indexsensitivity")
+ACCOUNTS = ("accounts.organisation", "accounts.membership")
+
+# role → {model label: actions}
+ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
+    Role.OFFICE: {
+        **{label: ALL for label in CATALOGUE},
+        **{label: (VIEW, ADD, CHANGE) for label in STATISTICS},
+        **{label: (VIEW, ADD) for label in RESULTS},
+        **{label: (VIEW, ADD, CHANGE) for label in ACCOUNTS},
+    },
+    Role.DEPARTMENT: {
+        **{label: (VIEW,) for label in CATALOGUE + STATISTICS + RESULTS},
+        "accounts.organisation": (VIEW,),
+    },
+    Role.REPORTER: {
+        **{label: (VIEW,) for label in CATALOGUE + RESULTS},
+        **{label: (VIEW, ADD, CHANGE) for label in STATISTICS},
+        "accounts.organisation": (VIEW,),
+    },
+    Role.RESEARCHER: {
+        **{label: (VIEW,) for label in CATALOGUE + STATISTICS + RESULTS},
+        "evaluation.indexrun": (VIEW, ADD),
+        "evaluation.indexscore": (VIEW, ADD),
+        "evaluation.indexrankinterval": (VIEW, ADD),
+        "evaluation.indexsensitivity": (VIEW, ADD),
+        "accounts.organisation": (VIEW,),
+    },
+}
+
+
+def _permissions(model_actions: dict[str, tuple[str, ...]]) -> list[Permission]:
+    wanted = {(label.split(".")[0], f"{action}_{label.split('.')[1]}")
+              for label, actions in model_actions.items() for action in actions}
+    found = [p for p in Permission.objects.select_related("content_type")
+             if (p.content_type.app_label, p.codename) in wanted]
+    missing = wanted - {(p.content_type.app_label, p.codename) for p in found}
+    if missing:
+        raise LookupError(f"permissions not found (run migrate first?): {sorted(missing)}")
+    return found
+
+
+def ensure_roles() -> list[str]:
+    """Create or update the role groups; the system administrators' group holds every
+    permission. Returns the names of the groups whose permissions changed."""
+    changed = []
+    everything = list(Permission.objects.all())
+    for role in Role:
+        group, _ = Group.objects.get_or_create(name=role.value)
+        wanted = everything if role == Role.ADMIN else _permissions(ROLE_PERMISSIONS[role])
+        if set(group.permissions.all()) != set(wanted):
+            group.permissions.set(wanted)
+            changed.append(role.value)
+    return changed
+
+
+def roles_of(user) -> set[str]:
+    """The role names of a user (the public: none)."""
+    if not user.is_authenticated:
+        return set()
+    if user.is_superuser:
+        return {Role.ADMIN.value}
+    return set(user.groups.values_list("name", flat=True)) & {r.value for r in Role}
