@@ -9,8 +9,8 @@ pytestmark = pytest.mark.django_db
 
 MODELS = ["regions/region", "regions/regiongroup", "indicators/indicator", "indicators/target",
           "indicators/dimension", "observations/observation", "observations/importbatch", "audit/changerecord",
-          "evaluation/progressrun", "evaluation/progressassessment", "evaluation/statuschange",
-          "evaluation/indexrun", "evaluation/indexscore", "evaluation/indexrankinterval", "evaluation/indexsensitivity",
+          "progress/progressrun", "progress/progressassessment", "progress/statuschange",
+          "indices/indexrun", "indices/indexscore", "indices/indexrankinterval", "indices/indexsensitivity",
           "accounts/organisation", "auth/user"]
 
 
@@ -54,16 +54,16 @@ def test_english_is_available(admin_client):
 
 
 def test_stored_assessments_open_and_cannot_be_edited(admin_client):
-    from deltawatch.evaluation.models import ProgressAssessment
-    from deltawatch.evaluation.services import run_progress
+    from deltawatch.progress.models import ProgressAssessment
+    from deltawatch.progress.services import run_progress
 
     run_progress()
-    response = admin_client.get(reverse("admin:evaluation_progressassessment_changelist") + "?status=achieved")
+    response = admin_client.get(reverse("admin:progress_progressassessment_changelist") + "?status=achieved")
     assert response.status_code == 200 and "已实现目标" in response.content.decode()
     stored = ProgressAssessment.objects.exclude(status="achieved").first()
     pk = stored.pk
-    url = reverse("admin:evaluation_progressassessment_change", args=[pk])
+    url = reverse("admin:progress_progressassessment_change", args=[pk])
     assert admin_client.get(url).status_code == 200  # view only
     assert admin_client.post(url, {"status": "achieved"}).status_code == 403
     assert ProgressAssessment.objects.get(pk=pk).status == stored.status
-    assert admin_client.get(reverse("admin:evaluation_progressassessment_delete", args=[pk])).status_code == 403
+    assert admin_client.get(reverse("admin:progress_progressassessment_delete", args=[pk])).status_code == 403

@@ -7,9 +7,9 @@ import pytest
 from django.urls import reverse
 
 from deltawatch.core.admin import shortened, unit_label
-from deltawatch.evaluation.admin import year_span
-from deltawatch.evaluation.index_cli import load
-from deltawatch.evaluation.models import IndexRun
+from deltawatch.indices.admin import year_span
+from deltawatch.indices.commands import load
+from deltawatch.indices.models import IndexRun
 from deltawatch.observations.models import Observation
 
 
@@ -82,7 +82,7 @@ def test_an_index_run_shows_its_tree_and_its_spec_as_yaml(admin_client):
     run = IndexRun.objects.create(kind="build", name=spec.name, spec=spec.to_dict(), spec_digest=spec.digest(),
                                   data_hash="0" * 64, data_source="database", years=[2015, 2016, 2017], target="HQD",
                                   summary={"warnings": ["示例警告"], "imputed": 13})
-    response = admin_client.get(reverse("admin:evaluation_indexrun_change", args=[run.pk]))
+    response = admin_client.get(reverse("admin:indices_indexrun_change", args=[run.pk]))
     assert response.status_code == 200
     page = response.content.decode()
     # the tree: root, a pillar indented under it, an indicator with its ratio and unit
@@ -97,5 +97,5 @@ def test_an_index_run_shows_its_tree_and_its_spec_as_yaml(admin_client):
     assert "\\u957f" not in page and '{"name"' not in page
     assert "- 示例警告" in page and "imputed: 13" in page
     assert "2015–2017" in page
-    listing = admin_client.get(reverse("admin:evaluation_indexrun_changelist")).content.decode()
+    listing = admin_client.get(reverse("admin:indices_indexrun_changelist")).content.decode()
     assert "2015–2017" in listing and "0" * 12 + "</code>" in listing

@@ -8,7 +8,8 @@ import sys
 import pandas as pd
 import pytest
 
-from deltawatch.cli import main, parse_years
+from deltawatch.cli import main
+from deltawatch.core.commandline import parse_years
 from deltawatch.observations.exports import EXPORT_COLUMNS
 
 

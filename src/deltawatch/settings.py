@@ -224,7 +224,10 @@ INSTALLED_APPS = [
     "deltawatch.regions",
     "deltawatch.indicators",
     "deltawatch.observations",
-    "deltawatch.evaluation",
+    "deltawatch.evaluation",  # historical: its migrations made the tables of progress and indices
+    "deltawatch.progress",
+    "deltawatch.indices",
+    "deltawatch.regional",
     "deltawatch.accounts",
 ]
 

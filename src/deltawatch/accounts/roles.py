@@ -17,9 +17,9 @@ ALL = (VIEW, ADD, CHANGE, DELETE)
 CATALOGUE = ("regions.region", "regions.regiongroup", "indicators.dimension", "indicators.indicator",
              "indicators.target")
 STATISTICS = ("observations.observation", "observations.importbatch")
-RESULTS = ("evaluation.progressrun", "evaluation.progressassessment", "evaluation.statuschange",
-           "evaluation.indexrun", "evaluation.indexscore", "evaluation.indexrankinterval",
-           "evaluation.indexsensitivity")
+RESULTS = ("progress.progressrun", "progress.progressassessment", "progress.statuschange",
+           "indices.indexrun", "indices.indexscore", "indices.indexrankinterval",
+           "indices.indexsensitivity")
 ACCOUNTS = ("accounts.organisation", "accounts.membership")
 
 # role → {model label: actions}
@@ -41,10 +41,10 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     Role.RESEARCHER: {
         **{label: (VIEW,) for label in CATALOGUE + STATISTICS + RESULTS},
-        "evaluation.indexrun": (VIEW, ADD),
-        "evaluation.indexscore": (VIEW, ADD),
-        "evaluation.indexrankinterval": (VIEW, ADD),
-        "evaluation.indexsensitivity": (VIEW, ADD),
+        "indices.indexrun": (VIEW, ADD),
+        "indices.indexscore": (VIEW, ADD),
+        "indices.indexrankinterval": (VIEW, ADD),
+        "indices.indexsensitivity": (VIEW, ADD),
         "accounts.organisation": (VIEW,),
     },
 }

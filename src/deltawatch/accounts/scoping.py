@@ -96,6 +96,6 @@ def _reporters_see_their_imports(queryset, user, action):
     return queryset.filter(Q(user=user))
 
 
-@public_rule("evaluation.progressassessment")
+@public_rule("progress.progressassessment")
 def _assessments_are_public(queryset):
     return queryset

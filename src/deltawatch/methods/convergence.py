@@ -66,6 +66,8 @@ import pandas as pd
 from statsmodels.regression.linear_model import OLS
 from statsmodels.tsa.filters.hp_filter import hpfilter
 
+from .errors import InputError
+
 __all__ = [
     "SigmaResult", "BetaResult", "LogTResult", "ClubResult",
     "sigma_convergence", "beta_convergence", "panel_beta_convergence", "log_t_test", "club_convergence",
@@ -189,10 +191,10 @@ class ClubResult:
 
 def _as_year(label) -> int:
     if isinstance(label, (bool, np.bool_)):
-        raise ValueError(label)
+        raise InputError(label)
     number = float(label)
     if not number.is_integer():
-        raise ValueError(label)
+        raise InputError(label)
     return int(number)
 
 
@@ -206,26 +208,26 @@ def _to_wide(frame, unit: str, year: str, value: str) -> pd.DataFrame:
         duplicated = long.duplicated([unit, year])
         if duplicated.any():
             first = tuple(long.loc[duplicated, [unit, year]].iloc[0])
-            raise ValueError(f"frame has {int(duplicated.sum())} repeated ({unit}, {year}) rows, the first {first}: "
+            raise InputError(f"frame has {int(duplicated.sum())} repeated ({unit}, {year}) rows, the first {first}: "
                              "keep one value per unit and year")
         wide = long.pivot(index=unit, columns=year, values=value)
     else:
         wide = frame
         if wide.index.has_duplicates:
-            raise ValueError(f"frame (wide) repeats the units {list(wide.index[wide.index.duplicated()][:5])}: "
+            raise InputError(f"frame (wide) repeats the units {list(wide.index[wide.index.duplicated()][:5])}: "
                              "one row per unit")
     try:
         years = [_as_year(c) for c in wide.columns]
     except (TypeError, ValueError):
-        raise ValueError(f"frame must be long, with columns {unit!r}, {year!r}, {value!r} (other names with unit=, "
+        raise InputError(f"frame must be long, with columns {unit!r}, {year!r}, {value!r} (other names with unit=, "
                          f"year=, value=), or wide with years as columns; got columns {list(frame.columns)[:6]}") \
             from None
     if len(set(years)) != len(years):
-        raise ValueError(f"frame (wide) repeats a year among its columns {list(wide.columns)}: one column per year")
+        raise InputError(f"frame (wide) repeats a year among its columns {list(wide.columns)}: one column per year")
     try:
         values = wide.to_numpy(dtype=float)
     except (TypeError, ValueError):
-        raise ValueError(f"frame values must be numbers; got the column types {sorted(set(map(str, wide.dtypes)))}") \
+        raise InputError(f"frame values must be numbers; got the column types {sorted(set(map(str, wide.dtypes)))}") \
             from None
     out = pd.DataFrame(values, index=wide.index.rename(wide.index.name or unit), columns=pd.Index(years, name=year))
     return out.sort_index().sort_index(axis=1)
@@ -236,7 +238,7 @@ def _logs(wide: pd.DataFrame, log: bool) -> pd.DataFrame:
         return wide
     if (wide <= 0).any().any():
         bad = wide.stack()[lambda s: s <= 0].index[0]
-        raise ValueError(f"log=True needs positive values, got {float(wide.loc[bad[0], bad[1]])!r} for unit "
+        raise InputError(f"log=True needs positive values, got {float(wide.loc[bad[0], bad[1]])!r} for unit "
                          f"{bad[0]!r} in {bad[1]}: drop or correct it, or pass log=False")
     return np.log(wide)
 
@@ -244,15 +246,15 @@ def _logs(wide: pd.DataFrame, log: bool) -> pd.DataFrame:
 def _balanced(wide: pd.DataFrame, what: str) -> None:
     gaps = wide.index[wide.isna().any(axis=1)]
     if len(gaps):
-        raise ValueError(f"{what} needs a balanced panel; units {list(gaps[:5])} miss years: fill or drop them")
+        raise InputError(f"{what} needs a balanced panel; units {list(gaps[:5])} miss years: fill or drop them")
     years = np.asarray(wide.columns)
     if len(years) > 1 and not (np.diff(years) == 1).all():
-        raise ValueError(f"{what} needs consecutive years, got {list(years)}: fill the missing years")
+        raise InputError(f"{what} needs consecutive years, got {list(years)}: fill the missing years")
 
 
 def _check_significance(significance) -> float:
     if not 0 < significance < 1:
-        raise ValueError(f"significance must lie in (0, 1), got {significance!r}")
+        raise InputError(f"significance must lie in (0, 1), got {significance!r}")
     return float(significance)
 
 
@@ -273,7 +275,7 @@ def _lags(maxlags, nobs: int) -> int:
     if maxlags is None:
         return newey_west_lags(nobs)
     if isinstance(maxlags, (bool, np.bool_)) or int(maxlags) != maxlags or maxlags < 0:
-        raise ValueError(f"maxlags must be a whole number ≥ 0 or None (the Newey–West rule), got {maxlags!r}")
+        raise InputError(f"maxlags must be a whole number ≥ 0 or None (the Newey–West rule), got {maxlags!r}")
     return int(maxlags)
 
 
@@ -371,7 +373,7 @@ def sigma_convergence(frame: pd.DataFrame, *, unit: str = "unit", year: str = "y
     series = pd.DataFrame({"year": wide.columns.to_numpy(), "sigma": sigma.to_numpy(), "n": n.to_numpy()})
     used = series[series["sigma"].notna()]
     if len(used) < 3:
-        raise ValueError(f"sigma_convergence needs σ in at least 3 years, got {len(used)}: "
+        raise InputError(f"sigma_convergence needs σ in at least 3 years, got {len(used)}: "
                          f"more years, or years with more than ddof = {ddof} units")
     lags = _lags(maxlags, len(used))
     years = used["year"].to_numpy(dtype=float)
@@ -391,11 +393,11 @@ def _numeric_controls(controls, names_taken) -> pd.DataFrame:
         raise TypeError(f"controls must be a DataFrame (one column per control), got {type(controls).__name__}")
     clash = sorted(set(map(str, controls.columns)) & set(names_taken))
     if clash:
-        raise ValueError(f"controls may not use the column names {clash}: rename them")
+        raise InputError(f"controls may not use the column names {clash}: rename them")
     try:
         return controls.astype(float)
     except (TypeError, ValueError):
-        raise ValueError(f"controls must be numbers; got the column types {sorted(set(map(str, controls.dtypes)))}") \
+        raise InputError(f"controls must be numbers; got the column types {sorted(set(map(str, controls.dtypes)))}") \
             from None
 
 
@@ -438,10 +440,10 @@ def beta_convergence(frame: pd.DataFrame, start: int, end: int, controls: pd.Dat
     wide = _to_wide(frame, unit, year, value)
     for name, y in (("start", start), ("end", end)):
         if y not in wide.columns:
-            raise ValueError(f"{name} = {y!r} is not a year of the panel ({wide.columns.min()}–{wide.columns.max()})")
+            raise InputError(f"{name} = {y!r} is not a year of the panel ({wide.columns.min()}–{wide.columns.max()})")
     horizon = int(end) - int(start)
     if horizon <= 0:
-        raise ValueError(f"end must come after start, got start = {start!r}, end = {end!r}")
+        raise InputError(f"end must come after start, got start = {start!r}, end = {end!r}")
     pair = _logs(wide[[start, end]].dropna(), True)
     data = pd.DataFrame({"growth": (pair[end] - pair[start]) / horizon, "ln_y0": pair[start]})
     notes = []
@@ -458,7 +460,7 @@ def beta_convergence(frame: pd.DataFrame, start: int, end: int, controls: pd.Dat
         data.columns = ["growth", "ln_y0", *regressors[2:]]
     data.insert(1, "const", 1.0)
     if len(data) <= len(regressors):
-        raise ValueError(f"beta_convergence needs more units than coefficients ({len(regressors)}), got {len(data)}")
+        raise InputError(f"beta_convergence needs more units than coefficients ({len(regressors)}), got {len(data)}")
     fit = OLS(data["growth"], data[regressors]).fit(cov_type="HC1")
     return _beta_result(fit.params, fit.bse, fit.tvalues, fit.pvalues, "ln_y0", fit.rsquared, len(data), len(data),
                         horizon, significance, "HC1", notes)
@@ -524,7 +526,7 @@ def panel_beta_convergence(frame: pd.DataFrame, interval: int = 1, entity_effect
     """
     significance = _check_significance(significance)
     if isinstance(interval, (bool, np.bool_)) or int(interval) != interval or interval < 1:
-        raise ValueError(f"interval must be a whole number of years ≥ 1, got {interval!r}")
+        raise InputError(f"interval must be a whole number of years ≥ 1, got {interval!r}")
     interval = int(interval)
     ln_y = _logs(_to_wide(frame, unit, year, value), True)
     columns = set(ln_y.columns)
@@ -536,13 +538,13 @@ def panel_beta_convergence(frame: pd.DataFrame, interval: int = 1, entity_effect
                                         "growth": (ln_y[last] - ln_y[first]).to_numpy() / interval,
                                         "ln_y_lag": ln_y[first].to_numpy()}))
     if not pieces:
-        raise ValueError(f"no interval of {interval} years fits the years {list(ln_y.columns)}: a shorter interval")
+        raise InputError(f"no interval of {interval} years fits the years {list(ln_y.columns)}: a shorter interval")
     data = pd.concat(pieces, ignore_index=True).dropna()
     regressors = ["const", "ln_y_lag"]
     if controls is not None:
         X = _numeric_controls(controls, ["const", "ln_y_lag", "growth", "unit", "year", "start"])
         if not isinstance(X.index, pd.MultiIndex) or X.index.nlevels != 2:
-            raise ValueError("controls of the panel form must be indexed by (unit, year)")
+            raise InputError("controls of the panel form must be indexed by (unit, year)")
         names = [str(c) for c in X.columns]
         X = X.set_axis(names, axis=1).set_axis(X.index.set_names(["unit", "start"]), axis=0)
         data = data.join(X, on=["unit", "start"], how="inner").dropna()
@@ -550,7 +552,7 @@ def panel_beta_convergence(frame: pd.DataFrame, interval: int = 1, entity_effect
     data.insert(0, "const", 1.0)
     data = data.set_index(["unit", "year"])
     if data.index.get_level_values("year").nunique() < 2 and time_effects:
-        raise ValueError(f"time effects need at least 2 intervals, got 1 with interval = {interval}")
+        raise InputError(f"time effects need at least 2 intervals, got 1 with interval = {interval}")
     from linearmodels.panel import PanelOLS  # imported here: only this function needs it
 
     model = PanelOLS(data["growth"], data[regressors], entity_effects=entity_effects, time_effects=time_effects)
@@ -582,7 +584,7 @@ def hp_trends(frame: pd.DataFrame, *, unit: str = "unit", year: str = "year", va
     if lamb is None:
         return X
     if wide.shape[1] < 3:
-        raise ValueError(f"the HP filter needs at least 3 years, got {wide.shape[1]}")
+        raise InputError(f"the HP filter needs at least 3 years, got {wide.shape[1]}")
     trends = np.vstack([np.asarray(hpfilter(row, lamb=lamb)[1]) for row in X.to_numpy()])
     return pd.DataFrame(trends, index=X.index, columns=X.columns)
 
@@ -600,11 +602,11 @@ def relative_transition(X) -> np.ndarray:
 def _matrix(X) -> np.ndarray:
     A = np.asarray(X.to_numpy() if isinstance(X, pd.DataFrame) else X, dtype=float)
     if A.ndim != 2 or A.shape[0] < 2:
-        raise ValueError(f"X must be units × periods with at least 2 units, got shape {A.shape}")
+        raise InputError(f"X must be units × periods with at least 2 units, got shape {A.shape}")
     if not np.isfinite(A).all():
-        raise ValueError("X has missing or infinite values: the log t test needs a balanced panel")
+        raise InputError("X has missing or infinite values: the log t test needs a balanced panel")
     if (A <= 0).any():
-        raise ValueError("X must be positive (h_it = X_it / mean X_t): take logs of values above 1, e.g. "
+        raise InputError("X must be positive (h_it = X_it / mean X_t): take logs of values above 1, e.g. "
                          "per-capita GDP in yuan rather than in 10 000 yuan")
     return A
 
@@ -613,11 +615,11 @@ def _log_t(A: np.ndarray, r: float, maxlags, critical: float) -> LogTResult:
     T = A.shape[1]
     first = max(math.floor(r * T + 1e-9), 2)  # [rT]; log log t needs t ≥ 2
     if T - first + 1 < 3:
-        raise ValueError(f"the log t test needs at least 3 periods from t = [rT] = {first} to T = {T}: "
+        raise InputError(f"the log t test needs at least 3 periods from t = [rT] = {first} to T = {T}: "
                          f"more years or a smaller r")
     H = ((relative_transition(A) - 1.0) ** 2).mean(axis=0)
     if (H <= 0).any():
-        raise ValueError("X has no cross-section dispersion in some period (H_t = 0): the log t test is undefined")
+        raise InputError("X has no cross-section dispersion in some period (H_t = 0): the log t test is undefined")
     t = np.arange(first, T + 1, dtype=float)
     y = np.log(H[0] / H[first - 1:]) - 2.0 * np.log(np.log(t))
     lags = _lags(maxlags, len(t))
@@ -630,7 +632,7 @@ def _log_t(A: np.ndarray, r: float, maxlags, critical: float) -> LogTResult:
 
 def _check_r(r) -> float:
     if not 0 < r < 1:
-        raise ValueError(f"r (the share of periods discarded) must lie in (0, 1), got {r!r}")
+        raise InputError(f"r (the share of periods discarded) must lie in (0, 1), got {r!r}")
     return float(r)
 
 
@@ -883,11 +885,11 @@ def club_convergence(frame: pd.DataFrame, *, unit: str = "unit", year: str = "ye
     """
     r = _check_r(r)
     if order_by not in ORDER_BY:
-        raise ValueError(f"order_by must be one of {ORDER_BY}, got {order_by!r}")
+        raise InputError(f"order_by must be one of {ORDER_BY}, got {order_by!r}")
     if merge not in _MERGE:
-        raise ValueError(f"merge must be one of {MERGES}, got {merge!r}")
+        raise InputError(f"merge must be one of {MERGES}, got {merge!r}")
     if not cstar_step > 0:
-        raise ValueError(f"cstar_step must be positive, got {cstar_step!r}")
+        raise InputError(f"cstar_step must be positive, got {cstar_step!r}")
     trends = hp_trends(frame, unit=unit, year=year, value=value, log=log, lamb=hp_lambda)
     A = _matrix(trends)
     overall = _log_t(A, r, maxlags, critical)

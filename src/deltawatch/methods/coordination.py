@@ -45,6 +45,8 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from .errors import InputError
+
 __all__ = ["BANDS", "CLOSURES", "MODELS", "OUTPUT_COLUMNS", "Grade", "coupling_coordination", "grade"]
 
 MODELS = ("traditional", "wang2021")
@@ -86,7 +88,7 @@ class Grade(NamedTuple):
 
 def _check_choice(name: str, value, choices) -> str:
     if not isinstance(value, str) or value not in choices:
-        raise ValueError(f"The {name!r} parameter must be one of {choices}, got {value!r} instead.")
+        raise InputError(f"The {name!r} parameter must be one of {choices}, got {value!r} instead.")
     return value
 
 
@@ -103,12 +105,12 @@ def _scores(U) -> tuple[np.ndarray, pd.Index, list]:
         if array.ndim == 1:
             array = array[None, :]
         if array.ndim != 2:
-            raise ValueError(f"The 'U' parameter must be a table (rows = units, columns = subsystems), "
+            raise InputError(f"The 'U' parameter must be a table (rows = units, columns = subsystems), "
                              f"got an array of shape {array.shape} instead.")
         frame = pd.DataFrame(array)
     n = frame.shape[1]
     if n < 2:
-        raise ValueError(f"The 'U' parameter must have at least two subsystems (columns), got {n} instead: "
+        raise InputError(f"The 'U' parameter must have at least two subsystems (columns), got {n} instead: "
                          "coupling is a relation between subsystems.")
     values = np.empty(frame.shape, dtype=float)
     for position, column in enumerate(frame.columns):
@@ -116,7 +118,7 @@ def _scores(U) -> tuple[np.ndarray, pd.Index, list]:
         bad = np.isnan(numbers) | ~(numbers >= 0) | ~(numbers <= 1)
         if bad.any():
             row = int(np.argmax(bad))
-            raise ValueError(
+            raise InputError(
                 f"U[{frame.index[row]!r}, {column!r}] must be a normalised subsystem score in [0, 1], "
                 f"got {frame.iloc[row, position]!r} instead: normalise each subsystem's score to [0, 1] "
                 "(and fill or drop missing ones) before coupling.")
@@ -133,18 +135,18 @@ def _weights(weights, columns: list) -> np.ndarray:
         missing = [c for c in columns if c not in given]
         extra = [k for k in given if k not in columns]
         if missing or extra:
-            raise ValueError(f"The 'weights' parameter must give one weight per subsystem {columns}, "
+            raise InputError(f"The 'weights' parameter must give one weight per subsystem {columns}, "
                              f"got missing {missing} and unknown {extra} instead.")
         w = np.array([given[c] for c in columns], dtype=float)
     else:
         w = np.asarray(weights, dtype=float).ravel()
         if w.size != n:
-            raise ValueError(f"The 'weights' parameter must have one weight per subsystem ({n}), "
+            raise InputError(f"The 'weights' parameter must have one weight per subsystem ({n}), "
                              f"got {w.size} instead.")
     if not np.all(np.isfinite(w)) or (w < 0).any():
-        raise ValueError(f"The 'weights' parameter must be non-negative numbers, got {w.tolist()} instead.")
+        raise InputError(f"The 'weights' parameter must be non-negative numbers, got {w.tolist()} instead.")
     if abs(w.sum() - 1.0) > WEIGHT_TOLERANCE:
-        raise ValueError(f"The 'weights' parameter must sum to 1 (within {WEIGHT_TOLERANCE:g}), got "
+        raise InputError(f"The 'weights' parameter must sum to 1 (within {WEIGHT_TOLERANCE:g}), got "
                          f"{w.tolist()} summing to {w.sum()!r} instead: weights that do not sum to 1 push T "
                          "and D outside [0, 1]; divide them by their sum.")
     return w
@@ -238,10 +240,10 @@ def grade(D, closed: str = "left"):
     index = D.index if isinstance(D, pd.Series) else None
     values = np.atleast_1d(np.asarray(D, dtype=float))
     if values.ndim != 1:
-        raise ValueError(f"The 'D' parameter must be a number or a 1-D array, got shape {values.shape} instead.")
+        raise InputError(f"The 'D' parameter must be a number or a 1-D array, got shape {values.shape} instead.")
     bad = np.isnan(values) | (values < 0) | (values > 1)
     if bad.any():
-        raise ValueError(f"The 'D' parameter must lie in [0, 1], got {values[bad][0]!r} instead: "
+        raise InputError(f"The 'D' parameter must lie in [0, 1], got {values[bad][0]!r} instead: "
                          "D = √(C·T) of normalised scores never leaves [0, 1].")
     bands = _bands(values, closed)
     if scalar:

@@ -52,6 +52,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .errors import InputError
+
 __all__ = ["STATISTICS", "cv", "theil", "TheilResult", "gini", "dagum", "DagumResult", "spatial_gini",
            "SpatialGiniResult", "disparity_panel"]
 
@@ -80,17 +82,17 @@ def _plain(x):
 def _values(y, name: str = "y", nonnegative: bool = True) -> np.ndarray:
     a = np.asarray(y, dtype=float)
     if a.ndim != 1:
-        raise ValueError(f"{name} must be one-dimensional, got shape {a.shape}")
+        raise InputError(f"{name} must be one-dimensional, got shape {a.shape}")
     if a.size == 0:
-        raise ValueError(f"{name} must hold at least one value, got none")
+        raise InputError(f"{name} must hold at least one value, got none")
     bad = np.flatnonzero(~np.isfinite(a))
     if bad.size:
-        raise ValueError(f"{name} must be finite, got {a[bad[0]]} at {_where(y, bad[0])}; drop missing values "
+        raise InputError(f"{name} must be finite, got {a[bad[0]]} at {_where(y, bad[0])}; drop missing values "
                          "first (disparity_panel does so year by year)")
     if nonnegative:
         negative = np.flatnonzero(a < 0)
         if negative.size:
-            raise ValueError(f"{name} must be ≥ 0, got {a[negative[0]]} at {_where(y, negative[0])}")
+            raise InputError(f"{name} must be ≥ 0, got {a[negative[0]]} at {_where(y, negative[0])}")
     return a
 
 
@@ -99,10 +101,10 @@ def _weights(weights, n: int) -> np.ndarray | None:
         return None
     w = np.asarray(weights, dtype=float)
     if w.shape != (n,):
-        raise ValueError(f"weights must have one value per unit ({n}), got shape {w.shape}")
+        raise InputError(f"weights must have one value per unit ({n}), got shape {w.shape}")
     bad = np.flatnonzero(~(np.isfinite(w) & (w > 0)))
     if bad.size:
-        raise ValueError(f"weights must be finite and > 0 (a population), got {w[bad[0]]} at "
+        raise InputError(f"weights must be finite and > 0 (a population), got {w[bad[0]]} at "
                          f"{_where(weights, bad[0])}")
     return w
 
@@ -111,17 +113,17 @@ def _groups(groups, n: int) -> tuple[np.ndarray, np.ndarray]:
     """Group codes 0 … k − 1 in sorted order of the labels, and the labels."""
     labels = groups.reset_index(drop=True) if isinstance(groups, pd.Series) else pd.Series(list(groups), dtype=object)
     if len(labels) != n:
-        raise ValueError(f"groups must have one label per unit ({n}), got {len(labels)}")
+        raise InputError(f"groups must have one label per unit ({n}), got {len(labels)}")
     codes, uniques = pd.factorize(labels, sort=True)
     missing = np.flatnonzero(codes < 0)
     if missing.size:
-        raise ValueError(f"groups must have a label for every unit, got none at {_where(groups, missing[0])}")
+        raise InputError(f"groups must have a label for every unit, got none at {_where(groups, missing[0])}")
     return codes.astype(np.int64), np.asarray(uniques, dtype=object)
 
 
 def _positive_total(total: float, what: str) -> None:
     if not total > 0:
-        raise ValueError(f"{what} must be > 0, got {total}: the index is undefined")
+        raise InputError(f"{what} must be > 0, got {total}: the index is undefined")
 
 
 # --------------------------------------------------------------------------------------------
@@ -185,9 +187,9 @@ def cv(y, weights=None, ddof: int = 0) -> float:
     values = _values(y, nonnegative=False)
     w = _weights(weights, values.size)
     if w is not None and ddof != 0:
-        raise ValueError(f"ddof applies to the unweighted CV only, got ddof={ddof!r} with weights; use ddof=0")
+        raise InputError(f"ddof applies to the unweighted CV only, got ddof={ddof!r} with weights; use ddof=0")
     if w is None and (isinstance(ddof, bool) or not isinstance(ddof, (int, np.integer)) or ddof < 0):
-        raise ValueError(f"ddof must be a non-negative integer, got {ddof!r}")
+        raise InputError(f"ddof must be a non-negative integer, got {ddof!r}")
     return _cv(values, w, ddof)
 
 
@@ -208,14 +210,14 @@ _THEIL_KINDS = {"T": lambda s, p: (s, p), "L": lambda s, p: (p, s)}
 
 def _theil_kind(kind) -> str:
     if kind not in _THEIL_KINDS:
-        raise ValueError(f"kind must be one of {tuple(_THEIL_KINDS)}, got {kind!r}")
+        raise InputError(f"kind must be one of {tuple(_THEIL_KINDS)}, got {kind!r}")
     return kind
 
 
 def _zero_for_l(y: np.ndarray, caller_y) -> None:
     zero = np.flatnonzero(y == 0)
     if zero.size:
-        raise ValueError(f"Theil L is undefined when a value is 0 (ln(p/s) with s = 0): y is 0 at "
+        raise InputError(f"Theil L is undefined when a value is 0 (ln(p/s) with s = 0): y is 0 at "
                          f"{_where(caller_y, zero[0])}; use Theil T or leave the unit out")
 
 
@@ -606,7 +608,7 @@ def _neighbour_pairs(w) -> tuple[np.ndarray, np.ndarray]:
     cols = np.array([position[j] for unit in w.id_order for j in w.neighbors[unit]], dtype=np.int64)
     forward, backward = np.sort(rows * w.n + cols), np.sort(cols * w.n + rows)
     if not np.array_equal(forward, backward):
-        raise ValueError("w must be symmetric (i a neighbour of j ⇔ j a neighbour of i), as the spatial Gini counts "
+        raise InputError("w must be symmetric (i a neighbour of j ⇔ j a neighbour of i), as the spatial Gini counts "
                          "neighbour pairs; symmetrise a k-nearest-neighbour W first (libpysal.weights.symmetrize)")
     return rows, cols
 
@@ -659,13 +661,13 @@ def spatial_gini(y, w, permutations: int = 99, seed=None) -> SpatialGiniResult:
     if isinstance(y, pd.Series):
         missing = [unit for unit in w.id_order if unit not in y.index]
         if missing:
-            raise ValueError(f"y has no value for units {missing[:5]} of w")
+            raise InputError(f"y has no value for units {missing[:5]} of w")
         y = y.loc[list(w.id_order)]
     values = _values(y)
     if values.size != w.n:
-        raise ValueError(f"y must have one value per unit of w ({w.n}), got {values.size}")
+        raise InputError(f"y must have one value per unit of w ({w.n}), got {values.size}")
     if isinstance(permutations, bool) or not isinstance(permutations, (int, np.integer)) or permutations < 0:
-        raise ValueError(f"permutations must be a non-negative integer, got {permutations!r}")
+        raise InputError(f"permutations must be a non-negative integer, got {permutations!r}")
     rows, cols = _neighbour_pairs(w)
     bounds = np.searchsorted(rows, np.arange(1, w.n))  # rows ascend: unit i's neighbours are one slice of cols
     relabelled = W({i: part.tolist() for i, part in enumerate(np.split(cols, bounds))}, silence_warnings=True)
@@ -739,12 +741,12 @@ def _panel_statistics(statistics, weight, group) -> list[str]:
     names = [statistics] if isinstance(statistics, str) else list(statistics)
     unknown = [name for name in names if name not in _PANEL]
     if unknown:
-        raise ValueError(f"statistics must be among {STATISTICS}, got {unknown}")
+        raise InputError(f"statistics must be among {STATISTICS}, got {unknown}")
     for name in names:
         if _PANEL[name][1] and weight is None:
-            raise ValueError(f"statistic {name!r} is weighted: pass weight='<population column>'")
+            raise InputError(f"statistic {name!r} is weighted: pass weight='<population column>'")
         if _PANEL[name][2] and group is None:
-            raise ValueError(f"statistic {name!r} decomposes by group: pass group='<group column>'")
+            raise InputError(f"statistic {name!r} decomposes by group: pass group='<group column>'")
     return [name for name in STATISTICS if name in names]
 
 
@@ -810,13 +812,13 @@ def disparity_panel(frame: pd.DataFrame, *, value: str = "value", unit: str = "u
     for parameter, column in (("value", value), ("unit", unit), ("year", year), ("weight", weight),
                               ("group", group)):
         if column is not None and column not in frame.columns:
-            raise ValueError(f"{parameter}={column!r} is not a column of frame; columns: {list(frame.columns)}")
+            raise InputError(f"{parameter}={column!r} is not a column of frame; columns: {list(frame.columns)}")
     if frame[year].isna().any():
-        raise ValueError(f"column {year!r} has missing years; drop those rows first")
+        raise InputError(f"column {year!r} has missing years; drop those rows first")
     repeated = frame.duplicated([unit, year], keep=False)
     if repeated.any():
         first = frame.loc[repeated, [unit, year]].iloc[0].tolist()
-        raise ValueError(f"frame must have one row per unit and year; {int(repeated.sum())} rows repeat a key, "
+        raise InputError(f"frame must have one row per unit and year; {int(repeated.sum())} rows repeat a key, "
                          f"e.g. unit {_plain(first[0])!r} in year {_plain(first[1])!r}")
     units = frame[unit].to_numpy()
     years = frame[year].to_numpy()
@@ -827,23 +829,23 @@ def disparity_panel(frame: pd.DataFrame, *, value: str = "value", unit: str = "u
 
     negative = np.flatnonzero(y < 0)
     if negative.size:
-        raise ValueError(f"{value!r} must be ≥ 0, got {y[negative[0]]} for {where(negative[0])}")
+        raise InputError(f"{value!r} must be ≥ 0, got {y[negative[0]]} for {where(negative[0])}")
     w = None
     if weight is not None:
         w = _numeric(frame, weight)
         bad = np.flatnonzero(~np.isnan(w) & ~(np.isfinite(w) & (w > 0)))
         if bad.size:
-            raise ValueError(f"{weight!r} must be > 0 (a population), got {w[bad[0]]} for {where(bad[0])}")
+            raise InputError(f"{weight!r} must be > 0 (a population), got {w[bad[0]]} for {where(bad[0])}")
     codes = labels = None
     if group is not None:
         if frame[group].isna().any():
             i = int(np.flatnonzero(frame[group].isna().to_numpy())[0])
-            raise ValueError(f"{group!r} must give every row a group, got none for {where(i)}")
+            raise InputError(f"{group!r} must give every row a group, got none for {where(i)}")
         codes, uniques = pd.factorize(frame[group], sort=True)
         labels = np.array([str(label) for label in uniques], dtype=object)
         clash = sorted(set(labels) & set(RESERVED_COMPONENTS))
         if clash:
-            raise ValueError(f"group labels {clash} clash with component names {RESERVED_COMPONENTS}; rename them")
+            raise InputError(f"group labels {clash} clash with component names {RESERVED_COMPONENTS}; rename them")
 
     order = np.argsort(years, kind="stable")
     distinct, starts = np.unique(years[order], return_index=True)
@@ -860,7 +862,7 @@ def disparity_panel(frame: pd.DataFrame, *, value: str = "value", unit: str = "u
                 components = [("total", float("nan"))]
             else:
                 if name.startswith("theil_l") and (zero := np.flatnonzero(y[rows] == 0)).size:
-                    raise ValueError(f"{name}: Theil L is undefined when a value is 0, got 0 for "
+                    raise InputError(f"{name}: Theil L is undefined when a value is 0, got 0 for "
                                      f"{where(rows[zero[0]])}; leave theil_l out of statistics or drop the unit")
                 year_codes, year_labels = None, None
                 if codes is not None:
@@ -870,7 +872,7 @@ def disparity_panel(frame: pd.DataFrame, *, value: str = "value", unit: str = "u
                     components = function(y[rows], w[rows] if weighted else None, year_codes,
                                           year_labels if year_labels is not None else np.array([], dtype=object))
                 except ValueError as error:
-                    raise ValueError(f"{name}, year {_plain(year_value)!r}: {error}") from None
+                    raise InputError(f"{name}, year {_plain(year_value)!r}: {error}") from None
             components.append(("n", float(rows.size)))
             out_year.extend([year_value] * len(components))
             out_statistic.extend([name] * len(components))

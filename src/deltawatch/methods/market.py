@@ -65,6 +65,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .errors import InputError
+
 __all__ = ["MarketIntegration", "relative_price_integration"]
 
 PAIR_COLUMNS = ["city_i", "city_j", "year", "n_categories", "variance", "integration"]
@@ -118,26 +120,26 @@ def _prices(prices: pd.DataFrame, category, city, year, index) -> pd.DataFrame:
     names = {"category": category, "city": city, "year": year, "index": index}
     absent = [f"{role}={name!r}" for role, name in names.items() if name not in prices.columns]
     if absent:
-        raise ValueError(f"The 'prices' parameter must have the columns {', '.join(absent)}, got "
+        raise InputError(f"The 'prices' parameter must have the columns {', '.join(absent)}, got "
                          f"{list(prices.columns)} instead: name the columns with the keyword arguments.")
     frame = prices[[category, city, year, index]].copy()
     frame.columns = ["category", "city", "year", "index"]
     for key in ("category", "city", "year"):
         if frame[key].isna().any():
             row = frame.index[frame[key].isna().to_numpy()][0]
-            raise ValueError(f"prices[{row!r}, {names[key]!r}] must not be missing.")
+            raise InputError(f"prices[{row!r}, {names[key]!r}] must not be missing.")
     values = pd.to_numeric(frame["index"], errors="coerce")
     bad = (frame["index"].notna() & ~(values > 0)) | np.isinf(values)
     if bad.any():
         row = frame.index[bad.to_numpy()][0]
-        raise ValueError(f"prices[{row!r}, {index!r}] must be a positive price index (previous year = 100), "
+        raise InputError(f"prices[{row!r}, {index!r}] must be a positive price index (previous year = 100), "
                          f"got {frame.loc[row, 'index']!r} instead.")
     frame["index"] = values
     frame = frame[frame["index"].notna()]
     duplicated = frame.duplicated(["category", "city", "year"], keep=False)
     if duplicated.any():
         first = frame[duplicated].iloc[0]
-        raise ValueError(f"The 'prices' parameter must have one row per ({category}, {city}, {year}), got "
+        raise InputError(f"The 'prices' parameter must have one row per ({category}, {city}, {year}), got "
                          f"{int(duplicated.sum())} rows sharing keys, e.g. ({first['category']!r}, "
                          f"{first['city']!r}, {first['year']!r}).")
     return frame
@@ -158,7 +160,7 @@ def _partner_pairs(partners, cities: pd.Index) -> tuple[pd.DataFrame | None, dic
                             f"got {others!r} for {c!r} instead.")
         for o in others:
             if o == c:
-                raise ValueError(f"The 'partners' parameter must not make a city its own partner, got {c!r}.")
+                raise InputError(f"The 'partners' parameter must not make a city its own partner, got {c!r}.")
             edges.add((c, o))
             edges.add((o, c))
     relation: dict = {}
@@ -254,7 +256,7 @@ def relative_price_integration(prices: pd.DataFrame, *, category="category", cit
     {'city': ['A', 'B', 'C'], 'segmentation': [0.000325, 0.000125, 0.00025]}
     """
     if isinstance(ddof, (bool, np.bool_)) or not isinstance(ddof, (int, np.integer)) or ddof < 0:
-        raise ValueError(f"The 'ddof' parameter must be a non-negative integer, got {ddof!r} instead.")
+        raise InputError(f"The 'ddof' parameter must be a non-negative integer, got {ddof!r} instead.")
     frame = _prices(prices, category, city, year, index)
     codes, cities = pd.factorize(frame["city"], sort=True)
     frame = frame.assign(code=codes, q=np.log(frame["index"].to_numpy(dtype=float) / 100.0))

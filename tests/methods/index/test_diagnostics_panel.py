@@ -198,7 +198,7 @@ def test_pca_tables_equal_sklearn():
 
 
 def test_the_audit_workbook_has_the_diagnostics_sheets(tmp_path):
-    from deltawatch.evaluation.index_cli import write_audit
+    from deltawatch.indices.commands import write_audit
 
     path = tmp_path / "audit.xlsx"
     write_audit(five(), str(path))

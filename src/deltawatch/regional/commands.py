@@ -14,12 +14,11 @@ prints the results — a table in the user's language, or CSV / JSON in long for
 
 from __future__ import annotations
 
+import functools
 import sys
 
-import numpy as np
-import pandas as pd
-
-from deltawatch import cli
+from deltawatch.core.commandline import UserError, acting_user, parse_years
+from deltawatch.core.commandline import say as _say
 
 MESSAGES = {
     "unknown": {"zh": "未知的{kind}：{text}", "en": "Unknown {kind_en}: {text}"},
@@ -40,13 +39,31 @@ MESSAGES = {
 KINDS = {"indicator": ("指标", "indicator"), "group": ("区域组", "region group"), "level": ("层级", "level")}
 
 
+def _input_errors_worded(handler):
+    """Data or options the methods cannot compute on (``methods.errors.InputError``: too few
+    units, a value ≤ 0 under a logarithm, weights not summing to 1 …) are told to the user,
+    exit status 2. Nothing else is caught: any other exception is a bug and shows as one."""
+
+    @functools.wraps(handler)
+    def run(args) -> int:
+        from deltawatch.methods.errors import InputError
+
+        try:
+            return handler(args)
+        except InputError as exc:
+            print(exc, file=sys.stderr)
+            return 2
+
+    return run
+
+
 def say(key: str, lang: str, **params) -> str:
-    return cli.say(key, lang, catalogue=MESSAGES, **params)
+    return _say(key, lang, catalogue=MESSAGES, **params)
 
 
-def _unknown(kind: str, text: str, lang: str) -> cli.UserError:
+def _unknown(kind: str, text: str, lang: str) -> UserError:
     zh, en = KINDS[kind]
-    return cli.UserError(say("unknown", lang, kind=zh, kind_en=en, text=text))
+    return UserError(say("unknown", lang, kind=zh, kind_en=en, text=text))
 
 
 def _years(args) -> list[int] | None:
@@ -59,7 +76,7 @@ def _years(args) -> list[int] | None:
 
 
 def _units(args):
-    from .regional import UnknownSelection, units
+    from .services import UnknownSelection, units
 
     try:
         return units(level=args.level, group=args.group)
@@ -68,14 +85,14 @@ def _units(args):
 
 
 def _panel(indicator: str, table: pd.DataFrame, years, lang: str) -> pd.DataFrame:
-    from .regional import UnknownSelection, indicator_panel
+    from .services import UnknownSelection, indicator_panel
 
     try:
         panel = indicator_panel(indicator, table["code"], years)
     except UnknownSelection:
         raise _unknown("indicator", indicator, lang) from None
     if panel.empty:
-        raise cli.UserError(say("no_data", lang, indicator=indicator))
+        raise UserError(say("no_data", lang, indicator=indicator))
     return panel
 
 
@@ -136,7 +153,7 @@ DISPARITY_HEADERS = {
 def _weights_panel(args, table, years, panel):
     """The panel with its weights (column ``weight``) and where each comes from (``weight_source``):
     :func:`regional.population_weights` for ``--weight population``, else the indicator named."""
-    from .regional import population_weights
+    from .services import population_weights
 
     if not args.weight:
         return panel, None
@@ -161,6 +178,8 @@ def weight_source_rows(panel: pd.DataFrame) -> pd.DataFrame:
 def disparity_table(result: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Years × the totals of each statistic, with the between-province share of Theil T and the
     Dagum contributions."""
+    import pandas as pd
+
     from deltawatch.methods.disparity import STATISTICS
 
     totals = result[result["component"] == "total"].pivot(index="year", columns="statistic", values="value")
@@ -180,10 +199,13 @@ def disparity_table(result: pd.DataFrame, lang: str) -> pd.DataFrame:
     return table.rename(columns={k: v[column] for k, v in DISPARITY_HEADERS.items()})
 
 
+@_input_errors_worded
 def cmd_disparity(args) -> int:
+    import pandas as pd
+
     from deltawatch.methods.disparity import disparity_panel
 
-    from .regional import UnknownSelection, grouping
+    from .services import UnknownSelection, grouping
 
     table = _units(args)
     years = _years(args)
@@ -209,7 +231,7 @@ def cmd_disparity(args) -> int:
 
 def _balanced(panel: pd.DataFrame, lang: str) -> pd.DataFrame:
     """:func:`regional.balanced`, saying which units were left out."""
-    from .regional import balanced
+    from .services import balanced
 
     kept, dropped = balanced(panel)
     if dropped:
@@ -231,9 +253,11 @@ def convergence_rows(panel: pd.DataFrame, tests: list[str], controls: pd.DataFra
     ``controls`` (index unit, year; one column per control) make the β tests conditional: the
     cross-section takes their values in the first year, the panel their values at the start of
     each interval."""
+    import pandas as pd
+
     from deltawatch.methods import convergence
 
-    from .regional import balanced
+    from .services import balanced
 
     period = f"{int(panel['year'].min())}-{int(panel['year'].max())}"
     rows = []
@@ -277,6 +301,8 @@ REPORT = {
 
 
 def _verdict(values: dict, column: int) -> str:
+    import numpy as np
+
     if "p" in values and ("slope" in values or "beta" in values):
         sign = values.get("slope", values.get("beta"))
         return REPORT["converging" if sign < 0 and values["p"] < 0.05 else "not_converging"][column]
@@ -309,7 +335,10 @@ def convergence_report(result: pd.DataFrame, names: dict, lang: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+@_input_errors_worded
 def cmd_convergence(args) -> int:
+    import pandas as pd
+
     table = _units(args)
     panel = _panel(args.indicator, table, _years(args), args.lang)
     panel = panel[panel["value"] > 0]  # logs of non-positive values are undefined
@@ -341,16 +370,18 @@ def parse_subsystems(text: str, lang: str) -> dict[str, list[str]]:
         codes = codes or name
         parts = [c.strip() for c in codes.split("+") if c.strip()]
         if not parts:
-            raise cli.UserError(say("bad_subsystem", lang, text=item))
+            raise UserError(say("bad_subsystem", lang, text=item))
         out[name.strip()] = parts
     if len(out) < 2:
-        raise cli.UserError(say("bad_subsystem", lang, text=text))
+        raise UserError(say("bad_subsystem", lang, text=text))
     return out
 
 
 def subsystem_scores(subsystems: dict[str, list[str]], table, years, lang: str) -> pd.DataFrame:
     """Each subsystem's score in [0, 1]: the mean of its indicators, each min-max normalised over
     all units and years in the indicator's own direction. Index (unit, year)."""
+    import pandas as pd
+
     from deltawatch.indicators.models import Indicator
 
     directions = dict(Indicator.objects.values_list("code", "direction"))
@@ -374,14 +405,14 @@ def index_subsystem_scores(spec_name: str, nodes: str | None, table, years, lang
     [0, 1]. Index (unit, year)."""
     from deltawatch.methods.index import build
 
-    from .index_cli import load
-    from .index_services import frame_from_database
+    from deltawatch.indices.commands import load
+    from deltawatch.indices.services import frame_from_database
 
     spec = load(spec_name)
     chosen = [n.strip() for n in nodes.split(",")] if nodes else spec.children[spec.root]
     unknown = [n for n in chosen if n not in spec.levels]
     if unknown:
-        raise cli.UserError(say("bad_subsystem", lang, text=", ".join(unknown)))
+        raise UserError(say("bad_subsystem", lang, text=", ".join(unknown)))
     normalise = spec.step("normalise")
     low, high = (normalise.params["low"], normalise.params["high"]) if normalise.method == "minmax" else (0.0, 100.0)
     data, _ = frame_from_database(spec, years=years, group=None)
@@ -391,6 +422,7 @@ def index_subsystem_scores(spec_name: str, nodes: str | None, table, years, lang
     return scores.dropna()
 
 
+@_input_errors_worded
 def cmd_coordination(args) -> int:
     from deltawatch.methods.coordination import coupling_coordination
 
@@ -402,7 +434,7 @@ def cmd_coordination(args) -> int:
     elif args.subsystems:
         scores = subsystem_scores(parse_subsystems(args.subsystems, args.lang), table, years, args.lang)
     else:
-        raise cli.UserError(say("bad_subsystem", args.lang, text=""))
+        raise UserError(say("bad_subsystem", args.lang, text=""))
     weights = [float(w) for w in args.weights.split(",")] if args.weights else None
     result = coupling_coordination(scores, weights=weights, model=args.model, closed=args.closed)
     names = dict(zip(table["code"], table["name_zh" if args.lang != "en" else "name_en"]))
@@ -416,14 +448,18 @@ def cmd_coordination(args) -> int:
 
 # ---- moran -------------------------------------------------------------------------------------------
 def _spatial_weights(spec: str, codes):
-    from .regional import city_weights
+    from .services import city_weights
 
     if spec.startswith("knn:"):
         return city_weights(codes, k=int(spec.split(":", 1)[1]))
     return city_weights(codes, contiguity=spec)
 
 
+@_input_errors_worded
 def cmd_moran(args) -> int:
+    import numpy as np
+    import pandas as pd
+
     from deltawatch.methods.spatial import local_moran, moran
 
     table = _units(args)
@@ -455,9 +491,60 @@ def cmd_moran(args) -> int:
 
 
 # ---- parsers ---------------------------------------------------------------------------------------
-def run(args) -> int:
-    try:
-        return globals()[args.regional_handler](args)
-    except ValueError as exc:  # the methods' own checks, worded for the user
-        print(exc, file=sys.stderr)
-        return 2
+
+
+def _selection(parser) -> None:
+    chosen = parser.add_mutually_exclusive_group()
+    chosen.add_argument("--level", choices=["prefecture", "county", "province"],
+                        help="单元层级 (默认 prefecture: 41 城, 上海为其一)")
+    chosen.add_argument("--group", help="区域组代码或名称, 如 central27")
+    parser.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    parser.add_argument("--output", "-o", help="输出文件 (默认标准输出)")
+
+
+def add_parsers(commands) -> None:
+    disparity = commands.add_parser("disparity", help="区域差距: 变异系数、泰尔指数、基尼系数、Dagum 分解")
+    disparity.add_argument("--indicator", required=True, help="指标代码, 如 gdp_per_capita")
+    disparity.add_argument("--by", help="分解: province (按省) 或区域组代码列表, 如 sunan,suzhong,subei")
+    disparity.add_argument("--weight", help="population (人口加权) 或作为权重的指标代码")
+    disparity.add_argument("--from", dest="first", type=int, help="起始年份")
+    disparity.add_argument("--to", dest="last", type=int, help="截止年份")
+    disparity.add_argument("--balanced", action="store_true", help="只用每年都有数据的单元 (平衡面板)")
+    _selection(disparity)
+    disparity.set_defaults(handler=cmd_disparity)
+
+    convergence = commands.add_parser("convergence", help="收敛检验: σ 收敛、β 收敛、面板 β 收敛、俱乐部收敛")
+    convergence.add_argument("--indicator", required=True)
+    convergence.add_argument("--from", dest="first", type=int)
+    convergence.add_argument("--to", dest="last", type=int)
+    convergence.add_argument("--tests", default="sigma,beta,panel,club",
+                             help="检验, 逗号分隔: sigma, beta, panel, club (默认全部)")
+    convergence.add_argument("--controls", help="条件 β 收敛的控制变量 (指标代码, 逗号分隔), 如 share_tertiary_gdp")
+    _selection(convergence)
+    convergence.set_defaults(handler=cmd_convergence)
+
+    coordination = commands.add_parser("coordination", help="耦合协调度 / coupling coordination degree")
+    coordination.add_argument("--subsystems",
+                              help="子系统: 指标代码, 或 名称=指标+指标, 逗号分隔 (至少两个); 与 --spec 同用时为指数节点")
+    coordination.add_argument("--spec", help="以综合指数的节点为子系统 (如 yrd_hqd: 五个维度得分), 得分按标准化区间换算到 0–1")
+    coordination.add_argument("--year", type=int)
+    coordination.add_argument("--from", dest="first", type=int)
+    coordination.add_argument("--to", dest="last", type=int)
+    coordination.add_argument("--model", choices=["traditional", "wang2021"], default="traditional",
+                              help="traditional (传统模型) 或 wang2021 (王淑佳等 2021 修正模型)")
+    coordination.add_argument("--weights", help="各子系统权重, 逗号分隔, 和为 1 (默认等权)")
+    coordination.add_argument("--closed", choices=["left", "right"], default="left",
+                              help="等级区间闭合: left [0.1,0.2) 或 right (0.1,0.2]")
+    _selection(coordination)
+    coordination.set_defaults(handler=cmd_coordination)
+
+    moran = commands.add_parser("moran", help="空间自相关: 全局 Moran's I 与局部 LISA")
+    moran.add_argument("--indicator", required=True)
+    moran.add_argument("--year", type=int, required=True)
+    moran.add_argument("--weights", default="queen", help="queen, rook 或 knn:K (默认 queen 邻接)")
+    moran.add_argument("--permutations", type=int, default=999)
+    moran.add_argument("--seed", type=int, default=0)
+    moran.add_argument("--log", action="store_true", help="对数值计算")
+    moran.add_argument("--local", action="store_true", help="输出各城市的局部 Moran (LISA)")
+    _selection(moran)
+    moran.set_defaults(handler=cmd_moran)

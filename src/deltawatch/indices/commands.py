@@ -19,17 +19,17 @@ format, so that ``--design`` of that file reproduces them exactly.
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 import sys
 import time
 from pathlib import Path
 
-import pandas as pd
+from deltawatch.core.commandline import UserError, acting_user, parse_years
+from deltawatch.core.commandline import say as _say
 
-from deltawatch import cli
-
-from .parsers import PACKAGED
+PACKAGED = Path(__file__).resolve().parents[1] / "defaults" / "data" / "indices"
 
 MESSAGES = {
     "built": {"zh": "已构建“{name}”：{units} 个单元{years} × {indicators} 个指标，{nodes} 个节点，用时 {seconds:.3f} 秒",
@@ -40,8 +40,8 @@ MESSAGES = {
     "imputed": {"zh": "插补 {imputed} 个单元格，处理异常值 {treated} 个", "en": "{imputed} cells imputed, {treated} points treated"},
     "warning": {"zh": "注意：{text}", "en": "Note: {text}"},
     "audit": {"zh": "审计工作簿已写入 {path}", "en": "Audit workbook written to {path}"},
-    "saved": {"zh": "已保存为指数运行 #{id}（管理后台 → 监测评估 → 指数运行）",
-              "en": "Saved as index run #{id} (admin → evaluation → index runs)"},
+    "saved": {"zh": "已保存为指数运行 #{id}（管理后台 → 评价指数 → 指数运行）",
+              "en": "Saved as index run #{id} (admin → Composite indices → index runs)"},
     "uncertainty": {"zh": "不确定性分析：{runs} 次模拟（因素：{factors}），{failed} 次无法计算，用时 {seconds:.2f} 秒",
                     "en": "Uncertainty analysis: {runs} runs (factors: {factors}), {failed} could not be computed, "
                           "{seconds:.2f} s"},
@@ -61,9 +61,26 @@ MESSAGES = {
 }
 
 
+def _spec_errors_worded(handler):
+    """A spec or design the engine refuses (``IndexSpecError``) is the user's mistake: its
+    message, in the user's language, exit status 2. Nothing else is caught."""
+
+    @functools.wraps(handler)
+    def run(args) -> int:
+        from deltawatch.methods.index import IndexSpecError
+
+        try:
+            return handler(args)
+        except IndexSpecError as exc:
+            print(exc.message(args.lang), file=sys.stderr)
+            return 2
+
+    return run
+
+
 def say(key: str, lang: str, **params) -> str:
     """A message of this module, or one the ``deltawatch`` command shares (``no_file`` …)."""
-    return cli.say(key, lang, catalogue=MESSAGES, **params)
+    return _say(key, lang, catalogue=MESSAGES, **params)
 
 
 def load(spec: str):
@@ -81,6 +98,8 @@ def read_data(path: str, spec) -> pd.DataFrame:
     (``３８，１５５．３２``). Unit codes, names and group labels stay text (leading zeros kept).
     A column with a cell that is not a number is left as text, so that the engine names that
     cell (row and value) in its error."""
+    import pandas as pd
+
     from deltawatch.observations.reader import NOT_A_NUMBER, decode_text, parse_values
 
     if Path(path).suffix.lower() in (".xlsx", ".xlsm"):
@@ -104,28 +123,28 @@ def read_data(path: str, spec) -> pd.DataFrame:
 
 def _years(text: str | None, lang: str):
     try:
-        return cli.parse_years(text)
+        return parse_years(text)
     except ValueError:
-        raise cli.UserError(say("bad_years", lang, text=text)) from None
+        raise UserError(say("bad_years", lang, text=text)) from None
 
 
 def _input(args, spec, one_year: bool):
     """(data, year for the engine, source label, data vintage)."""
     years = _years(args.year, args.lang)
     if one_year and years and len(years) > 1:
-        raise cli.UserError(say("one_year", args.lang, text=args.year))
+        raise UserError(say("one_year", args.lang, text=args.year))
     if args.data:
         if not os.path.isfile(args.data):
-            raise cli.UserError(say("no_file", args.lang, path=args.data))
+            raise UserError(say("no_file", args.lang, path=args.data))
         try:
             data = read_data(args.data, spec)
         except (OSError, ValueError) as exc:
-            raise cli.UserError(say("unreadable", args.lang, path=args.data, reason=exc)) from None
+            raise UserError(say("unreadable", args.lang, path=args.data, reason=exc)) from None
         year_column = spec.data.get("year")
         if years and year_column and year_column in data.columns:
             data = data[data[year_column].isin(years)]
         return data, None, os.path.basename(args.data), None
-    from .index_services import frame_from_database
+    from .services import frame_from_database
 
     data, vintage = frame_from_database(spec, years=years, group=args.group)
     year = years[0] if years and len(years) == 1 else None
@@ -138,8 +157,10 @@ def read_design(path: str, lang: str) -> pd.DataFrame:
     """A design file (CSV in any encoding the importer reads, or XLSX) as text cells: the
     engine reads each cell itself, numbers with Python's ``float`` so that a design it wrote
     reads back to the same floats."""
+    import pandas as pd
+
     if not os.path.isfile(path):
-        raise cli.UserError(say("no_file", lang, path=path))
+        raise UserError(say("no_file", lang, path=path))
     try:
         if Path(path).suffix.lower() in (".xlsx", ".xlsm"):
             return pd.read_excel(path, dtype=object)
@@ -147,7 +168,7 @@ def read_design(path: str, lang: str) -> pd.DataFrame:
 
         text, _ = decode_text(Path(path).read_bytes())
     except (OSError, ValueError) as exc:
-        raise cli.UserError(say("design_unreadable", lang, path=path, reason=exc)) from None
+        raise UserError(say("design_unreadable", lang, path=path, reason=exc)) from None
     return _csv_rows(text, path, lang)
 
 
@@ -155,6 +176,8 @@ def _csv_rows(text: str, path: str, lang: str) -> pd.DataFrame:
     """A CSV design with every line as long as its header. Read with the ``csv`` module, not
     pandas: pandas takes the extra fields of a line as its index and shifts the cells, so an
     unquoted comma would put a value under the wrong factor."""
+    import pandas as pd
+
     import csv
 
     reader = csv.reader(io.StringIO(text))
@@ -164,7 +187,7 @@ def _csv_rows(text: str, path: str, lang: str) -> pd.DataFrame:
     (_, header), body = rows[0], rows[1:]
     for line, row in body:
         if len(row) != len(header):
-            raise cli.UserError(say("design_fields", lang, path=path, line=line, got=len(row), expected=len(header)))
+            raise UserError(say("design_fields", lang, path=path, line=line, got=len(row), expected=len(header)))
     return pd.DataFrame([row for _, row in body], columns=header, dtype=str)
 
 
@@ -201,6 +224,8 @@ def write_audit(result, path: str) -> None:
     step, the records, the diagnostics (correlations within and between levels with p-values,
     indicator–denominator correlations, a statistics table per dataset, Cronbach's alpha,
     principal components)."""
+    import pandas as pd
+
     from deltawatch.methods.index import diagnostics
 
     spec = result.spec
@@ -229,6 +254,8 @@ def write_audit(result, path: str) -> None:
 def _top(result, data: pd.DataFrame, lang: str, n: int = 5) -> str:
     """The first ``n`` units of the root (in the last year of a panel), by name when the data
     have a name column."""
+    import pandas as pd
+
     spec = result.spec
     ranks = result.ranks[spec.root]
     if isinstance(ranks.index, pd.MultiIndex):
@@ -241,7 +268,10 @@ def _top(result, data: pd.DataFrame, lang: str, n: int = 5) -> str:
     return say("top", lang, node=spec.root, units=", ".join(f"{int(r)}. {names.get(str(u), u)}" for u, r in best.items()))
 
 
+@_spec_errors_worded
 def cmd_build(args) -> int:
+    import pandas as pd
+
     from deltawatch.methods.index import build
 
     spec = load(args.spec)
@@ -269,13 +299,14 @@ def cmd_build(args) -> int:
         write_audit(result, args.audit)
         print(say("audit", lang, path=args.audit), file=sys.stderr)
     if args.save:
-        from .index_services import save_build
+        from .services import save_build
 
-        run = save_build(result, source=source, vintage=vintage, user=cli._acting_user(args.user))
+        run = save_build(result, source=source, vintage=vintage, user=acting_user(args.user))
         print(say("saved", lang, id=run.pk), file=sys.stderr)
     return 0
 
 
+@_spec_errors_worded
 def cmd_uncertainty(args) -> int:
     from deltawatch.methods.index.uncertainty import uncertainty
 
@@ -294,14 +325,15 @@ def cmd_uncertainty(args) -> int:
     _write(result.rank_stats[columns], args.out, args.lang)
     _write_design(result, args)
     if args.save:
-        from .index_services import save_uncertainty
+        from .services import save_uncertainty
 
         run = save_uncertainty(result, spec, data, year=year, runs=runs, source=source, vintage=vintage,
-                               user=cli._acting_user(args.user))
+                               user=acting_user(args.user))
         print(say("saved", args.lang, id=run.pk), file=sys.stderr)
     return 0
 
 
+@_spec_errors_worded
 def cmd_sensitivity(args) -> int:
     from deltawatch.methods.index.uncertainty import sensitivity
 
@@ -316,19 +348,20 @@ def cmd_sensitivity(args) -> int:
     _write(result.indices, args.out, args.lang)
     _write_design(result.uncertainty, args)
     if args.save:
-        from .index_services import save_sensitivity
+        from .services import save_sensitivity
 
         run = save_sensitivity(result, spec, data, year=year, runs=len(result.output), source=source,
-                               vintage=vintage, user=cli._acting_user(args.user))
+                               vintage=vintage, user=acting_user(args.user))
         print(say("saved", args.lang, id=run.pk), file=sys.stderr)
     return 0
 
 
+@_spec_errors_worded
 def cmd_from_coinr(args) -> int:
     from deltawatch.methods.index.coinr import spec_from_coinr
 
     if not os.path.isfile(args.imeta):
-        raise cli.UserError(say("no_file", args.lang, path=args.imeta))
+        raise UserError(say("no_file", args.lang, path=args.imeta))
     spec = spec_from_coinr(args.imeta, name=args.name or "", name_en=args.name or "")
     out = args.out or "-"
     if out == "-":
@@ -342,12 +375,63 @@ def cmd_from_coinr(args) -> int:
     return 0
 
 
-def run(args) -> int:
-    """Dispatch an ``index`` sub-command; user errors are printed in the user's language."""
-    from deltawatch.methods.index import IndexSpecError
+def packaged_specs() -> list[str]:
+    """Names of the specs shipped with the package (``deltawatch index build yrd_hqd``)."""
+    return sorted(p.stem for p in PACKAGED.glob("*.yaml"))
 
-    try:
-        return globals()[args.index_handler](args)
-    except IndexSpecError as exc:
-        print(exc.message(args.lang), file=sys.stderr)
-        return 2
+
+def _index_needs_database(args) -> bool:
+    """An index command on a data file that stores nothing never opens the database, so it
+    does not pay Django's start (a quarter of a second)."""
+    if getattr(args, "index_command", None) == "from-coinr":
+        return False
+    return not getattr(args, "data", None) or bool(getattr(args, "save", False))
+
+
+def add_parsers(commands) -> None:
+    index = commands.add_parser("index", help="综合指数：构建、不确定性与敏感性分析 / composite indices")
+    sub = index.add_subparsers(dest="index_command", required=True)
+    index.set_defaults(needs_database=_index_needs_database)
+
+    def common(parser, years_help: str):
+        parser.add_argument("spec", help=f"指数定义文件 (YAML/JSON), 或内置定义名: {', '.join(packaged_specs())}")
+        parser.add_argument("--data", help="数据文件 (CSV/XLSX, 单元×指标宽表); 缺省时读取系统数据库")
+        parser.add_argument("--year", help=years_help)
+        parser.add_argument("--group", help="读取数据库时的单元范围 (区域组代码, 默认 yrd41)")
+        parser.add_argument("--out", "-o", help="输出文件 (.csv/.xlsx/.json; 默认标准输出 CSV)")
+        parser.add_argument("--save", action="store_true", help="把结果保存到数据库 (指数运行)")
+        parser.add_argument("--user", help="运行人账号 (默认: 当前系统用户)")
+
+    def design_options(parser, what: str):
+        parser.add_argument("--design", metavar="FILE",
+                            help=f"按设计表 (CSV/XLSX) 运行, 代替随机抽样; {what} / replay the runs of a design file")
+        parser.add_argument("--design-out", metavar="FILE",
+                            help="写出所用的设计表 (同一格式; 以 --design 读回得到相同排名) / write the design used")
+
+    build = sub.add_parser("build", help="构建指数: 各级得分与排名 / build: scores and ranks of every node")
+    common(build, "年份: 2019, 或面板 2010-2020")
+    build.add_argument("--audit", help="审计工作簿 (.xlsx): 每一步的数据、插补、异常值处理、权重、相关性")
+    build.set_defaults(handler=cmd_build)
+
+    unc = sub.add_parser("uncertainty", help="不确定性分析: 排名区间 / uncertainty analysis: rank intervals")
+    common(unc, "年份 (一个)")
+    unc.add_argument("--runs", type=int, default=1000, help="模拟次数 (默认 1000)")
+    unc.add_argument("--seed", type=int, default=0, help="随机种子 (默认 0; 相同种子结果相同)")
+    unc.add_argument("--target", help="分析的节点 (默认: 总指数)")
+    design_options(unc, "每行一次运行: 各因素一列 (如 winmax=3 写作 winmax 列的 3), 权重乘数列 weight:<节点>")
+    unc.set_defaults(handler=cmd_uncertainty)
+
+    sens = sub.add_parser("sensitivity", help="敏感性分析: Sobol 指数 / sensitivity analysis: Sobol indices")
+    common(sens, "年份 (一个)")
+    sens.add_argument("--n", "-N", type=int, default=100, help="Saltelli 样本数 N (共 N(d+2) 次模拟; 默认 100)")
+    sens.add_argument("--seed", type=int, default=0, help="随机种子 (默认 0)")
+    sens.add_argument("--bootstrap", type=int, default=100, help="置信区间的自助抽样次数 (默认 100)")
+    sens.add_argument("--target", help="分析的节点 (默认: 总指数)")
+    design_options(sens, "须为 SALib 顺序的 Saltelli 样本: N(d+2) 行, 每组 A, AB_1…AB_d, B")
+    sens.set_defaults(handler=cmd_sensitivity)
+
+    coinr = sub.add_parser("from-coinr", help="由 COINr 的 iMeta 表生成指数定义 / a spec from a COINr iMeta table")
+    coinr.add_argument("imeta", help="iMeta CSV")
+    coinr.add_argument("--out", "-o", help="输出的指数定义 (.yaml/.json; 默认标准输出 YAML)")
+    coinr.add_argument("--name", help="指数名称")
+    coinr.set_defaults(handler=cmd_from_coinr)

@@ -5,10 +5,10 @@ import pandas as pd
 import pytest
 
 from deltawatch.cli import main
-from deltawatch.evaluation.index_cli import load
-from deltawatch.evaluation.parsers import packaged_specs
-from deltawatch.evaluation.index_services import frame_from_database, save_build
-from deltawatch.evaluation.models import IndexRankInterval, IndexRun, IndexScore, IndexSensitivity
+from deltawatch.indices.commands import load
+from deltawatch.indices.commands import packaged_specs
+from deltawatch.indices.services import frame_from_database, save_build
+from deltawatch.indices.models import IndexRankInterval, IndexRun, IndexScore, IndexSensitivity
 from deltawatch.methods.index import build
 from deltawatch.observations.models import Observation
 

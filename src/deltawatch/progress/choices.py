@@ -25,12 +25,6 @@ class Rule(models.TextChoices):
     NO_TARGET = "no_target", _("无目标规则")
 
 
-class IndexRunKind(models.TextChoices):
-    BUILD = "build", _("指数构建")
-    UNCERTAINTY = "uncertainty", _("不确定性分析")
-    SENSITIVITY = "sensitivity", _("敏感性分析")
-
-
 class BaseYearSource(models.TextChoices):
     """Where the base year of an assessment came from, in the order they are tried."""
 

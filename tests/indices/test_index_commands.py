@@ -10,7 +10,7 @@ import pytest
 from deltawatch.cli import main
 from deltawatch.methods.index import load_spec
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 ASEM = ROOT / "examples" / "asem"
 SPEC, DATA = str(ASEM / "spec.yaml"), str(ASEM / "input_ASEM_iData.csv")
 COINR = ROOT / "tests" / "fixtures" / "coinr_asem"

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from deltawatch.cli import main
-from deltawatch.evaluation.models import ProgressAssessment, ProgressRun, StatusChange
-from deltawatch.evaluation.services import document_base_years, progress_summary, run_progress
+from deltawatch.progress.models import ProgressAssessment, ProgressRun, StatusChange
+from deltawatch.progress.services import document_base_years, progress_summary, run_progress
 from deltawatch.indicators.models import Indicator, Target
 from deltawatch.observations.models import ImportBatch, Observation
 from deltawatch.observations.services import import_observations
@@ -186,7 +186,7 @@ def test_thresholds_are_configuration(capsys):
 
 
 def test_group_per_capita_value_is_population_weighted():
-    from deltawatch.evaluation.services import series_values
+    from deltawatch.progress.services import series_values
 
     values = series_values().set_index(["region_code", "indicator", "year"])["value"]
     provinces = ["310000", "320000", "330000", "340000"]

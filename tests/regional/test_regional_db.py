@@ -6,11 +6,11 @@ import pandas as pd
 import pytest
 
 from deltawatch.cli import main
-from deltawatch.evaluation.regional import grouping, indicator_panel, units
+from deltawatch.regional.services import grouping, indicator_panel, units
 from deltawatch.methods.coordination import coupling_coordination
 from deltawatch.methods.disparity import theil
 from deltawatch.methods.spatial import moran, polygon_weights
-from deltawatch.evaluation.regional import GEOJSON
+from deltawatch.regional.services import GEOJSON
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +63,7 @@ def test_disparity_csv_equals_the_method_on_the_same_panel(tmp_path):
 
 
 def test_population_weights_are_resident_else_implied_by_gdp(capsys):
-    from deltawatch.evaluation.regional import population_weights
+    from deltawatch.regional.services import population_weights
 
     cities = units()
     weights = population_weights("gdp_per_capita", cities["code"], [2019, 2020]).set_index(["unit", "year"])
@@ -255,8 +255,8 @@ def test_conditional_convergence_with_a_control(tmp_path):
 
 
 def test_coordination_of_the_dimensions_of_an_index(tmp_path):
-    from deltawatch.evaluation.index_cli import load
-    from deltawatch.evaluation.index_services import frame_from_database
+    from deltawatch.indices.commands import load
+    from deltawatch.indices.services import frame_from_database
     from deltawatch.methods.index import build
 
     out = tmp_path / "hqd.csv"

@@ -1,0 +1,1 @@
+"""Regional analytics on the database: disparity, convergence, coordination and spatial statistics."""
