@@ -406,7 +406,14 @@ def test_xlsx_title_row_and_sheet(read, tmp_path):
 def test_unreadable_xlsx(read, tmp_path):
     path = tmp_path / "broken.xlsx"
     path.write_bytes(b"not a zip file")
-    assert only(read(path), "unreadable_file").row is None
+    problem = only(read(path), "unreadable_file")
+    assert problem.row is None
+    # what was expected and what was found, not an exception's name (BadZipFile)
+    assert (problem.params["reason"], problem.params["expected"], problem.params["found"]) == (
+        "wrong_file_kind", "xlsx", "text")
+    assert problem.message("en") == (
+        "broken.xlsx: cannot read the file: the file is named “.xlsx”, so an Excel workbook (.xlsx) was "
+        "expected, but it contains plain text (such as a CSV). If it is a CSV file, rename it to .csv.")
 
 
 # --- messages -----------------------------------------------------------------------------

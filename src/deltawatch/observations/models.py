@@ -57,9 +57,12 @@ class Observation(models.Model):
     value = models.FloatField(_("数值"), help_text=_("以指标的计量单位表示"))
     revision = models.PositiveIntegerField(_("修订号"), default=1)
     is_current = models.BooleanField(_("现行值"), default=True)
-    value_supplied = models.CharField(_("原始数值"), max_length=64, blank=True)
-    unit_supplied = models.CharField(_("原始单位"), max_length=30, blank=True)
-    source = models.CharField(_("来源"), max_length=300, blank=True)
+    # Text columns, not bounded CharFields: what a file said is stored whole, the same on SQLite
+    # and PostgreSQL (a varchar(300) would refuse or cut what SQLite keeps). The reader bounds
+    # every cell it accepts (reader.limits.MAX_CELL_CHARS).
+    value_supplied = models.TextField(_("原始数值"), blank=True)
+    unit_supplied = models.TextField(_("原始单位"), blank=True)
+    source = models.TextField(_("来源"), blank=True)
     qualifier = models.CharField(_("数值性质"), max_length=12, choices=Qualifier.choices, blank=True, default="",
                                  help_text=_("约数、下限、上限或初步数；准确值留空"))
     note = models.TextField(_("备注"), blank=True, default="",

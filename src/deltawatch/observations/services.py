@@ -172,9 +172,10 @@ def _write(rows: pd.DataFrame, revised: pd.DataFrame, *, batch, user, status, no
         "value": frame["value"].astype(float),
         "revision": frame["revision"].astype("int64"),
         "is_current": True,
-        "value_supplied": frame["value_supplied"].fillna("").astype(str).str.slice(0, 64),
-        "unit_supplied": frame["unit_supplied"].fillna("").astype(str).str.slice(0, 30),
-        "source": frame["source"].fillna("").astype(str).str.slice(0, 300),
+        # Whole texts: the columns are unbounded and the reader refused any cell beyond its bound.
+        "value_supplied": _text_column(frame, "value_supplied"),
+        "unit_supplied": _text_column(frame, "unit_supplied"),
+        "source": _text_column(frame, "source"),
         "qualifier": _text_column(frame, "qualifier"),
         "note": _text_column(frame, "note"),
         "status": status,

@@ -14,12 +14,13 @@ rows by resolving their few distinct (text, year) pairs.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import re
 import unicodedata
 from dataclasses import dataclass
 
-__all__ = ["RegionRecord", "RegionResolver", "RegionNotFound", "short_name"]
+__all__ = ["RegionRecord", "RegionResolver", "RegionNotFound", "short_name", "with_successors"]
 
 _LEVEL_RANK = {"province": 0, "prefecture": 1, "county": 2}
 # Longest first, so that 自治县 is stripped before 县.
@@ -35,6 +36,8 @@ class RegionRecord:
     parent_code: str | None = None
     valid_from: datetime.date | None = None
     valid_to: datetime.date | None = None
+    # Codes of the regions that took an ended region's territory (see ``with_successors``).
+    successors: tuple[str, ...] = ()
 
     def valid_in(self, year: int | None) -> bool:
         if year is None:
@@ -42,6 +45,37 @@ class RegionRecord:
         if self.valid_from and self.valid_from > datetime.date(year, 12, 31):
             return False
         return not (self.valid_to and self.valid_to < datetime.date(year, 1, 1))
+
+    def valid_on(self, day: datetime.date) -> bool:
+        return not (self.valid_from and self.valid_from > day) and not (self.valid_to and self.valid_to < day)
+
+
+def with_successors(records, notes: dict[str, str]) -> list[RegionRecord]:
+    """``records`` with the successors of every ended region named in its note.
+
+    The regions data record a dissolution in the region's note, in words: 巢湖市 341400's
+    note says its districts went to 合肥, 芜湖 and 马鞍山 (State Council 国函〔2011〕84号;
+    event PL-2011-001 of the prefecture crosswalk, whose successor column is blank for this
+    split). A successor is a region of the same level, existing the day after the ended one,
+    whose full or short name (合肥市 or 合肥) the note contains.
+    """
+    records = list(records)
+    out = []
+    for record in records:
+        note = notes.get(record.code) or ""
+        if record.valid_to and note:
+            record = dataclasses.replace(record, successors=_named_successors(record, records, fold(note)))
+        out.append(record)
+    return out
+
+
+def _named_successors(ended: RegionRecord, records, note: str) -> tuple[str, ...]:
+    day_after = ended.valid_to + datetime.timedelta(days=1)
+    return tuple(sorted(
+        r.code for r in records
+        if r.code != ended.code and r.level == ended.level and r.valid_on(day_after)
+        and (fold(r.name_zh) in note or fold(short_name(r.name_zh)) in note)
+    ))
 
 
 class RegionNotFound(LookupError):
