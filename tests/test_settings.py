@@ -24,8 +24,12 @@ OLD_EMBEDDED_KEY = "deltawatch-embedded-default-change-me-in-production"
 
 
 def clean_environment(**variables) -> dict:
-    """This process's environment without any DELTAWATCH_… or DATABASE_URL, plus ``variables``."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DELTAWATCH_") and k != "DATABASE_URL"}
+    """This process's environment without any DELTAWATCH_…, DATABASE_URL or DJANGO_ALLOW_ASYNC_UNSAFE,
+    plus ``variables``."""
+    # DJANGO_ALLOW_ASYNC_UNSAFE is set by the browser tests' conftest for Playwright in this
+    # process; a child process is a deployment and must not inherit it.
+    dropped = {"DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DELTAWATCH_") and k not in dropped}
     env["DJANGO_SETTINGS_MODULE"] = "deltawatch.settings"
     return {**env, **variables}
 

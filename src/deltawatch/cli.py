@@ -23,13 +23,15 @@ import sys
 from deltawatch.core import commands as core_commands
 from deltawatch.core.commandline import UserError, setup_django
 from deltawatch.indices import commands as index_commands
+from deltawatch.jobs import commands as job_commands
 from deltawatch.observations import commands as observation_commands
 from deltawatch.progress import commands as progress_commands
 from deltawatch.regional import commands as regional_commands
 
 # Each app's ``commands`` module declares its sub-commands and their handlers (by reference);
 # the modules are light — pandas, NumPy and Django's models are imported by a handler when it runs.
-COMMAND_MODULES = (core_commands, observation_commands, progress_commands, index_commands, regional_commands)
+COMMAND_MODULES = (core_commands, observation_commands, progress_commands, index_commands, regional_commands,
+                   job_commands)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -229,6 +229,10 @@ INSTALLED_APPS = [
     "deltawatch.indices",
     "deltawatch.regional",
     "deltawatch.accounts",
+    "deltawatch.site",
+    "deltawatch.jobs",  # background jobs: the database is the queue
+    "django_filters",  # one filter definition for a list page, its export and the API (BSD)
+    "django_htmx",  # request.htmx: partial pages for HTMX requests (MIT)
 ]
 
 MIDDLEWARE = [
@@ -242,6 +246,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "deltawatch.audit.middleware.CurrentUserMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes requires: it answers a locked-out login
 ]
@@ -257,6 +262,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "deltawatch.site.context_processors.frame",
             ],
         },
     },
@@ -276,7 +282,9 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 WHITENOISE_USE_FINDERS = True  # serve vendored assets straight from the package; no collectstatic step
-LOGIN_URL = "admin:login"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "site:overview"
+LOGOUT_REDIRECT_URL = "site:overview"
 
 # --- Login throttling (django-axes) ---------------------------------------------------------
 # After LOGIN_FAILURES wrong passwords for one account from one address, that account is locked

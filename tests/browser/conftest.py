@@ -33,3 +33,22 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def yrd_default():
+    """The embedded default (an earlier live-server test empties the database when it ends),
+    the roles and one sample account per role; returns the accounts' passwords."""
+    from django.core.cache import cache
+
+    from deltawatch.accounts.roles import ensure_roles
+    from deltawatch.accounts.services import create_sample_accounts
+    from deltawatch.observations.models import Observation
+
+    if not Observation.objects.exists():
+        from deltawatch.defaults.loader import load_default
+
+        load_default(None, progress=lambda *args: None)
+    cache.clear()
+    ensure_roles()
+    return {account.username: account.password for account in create_sample_accounts()}

@@ -8,7 +8,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def login(page, live_server, admin_user):
-    page.goto(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/admin/")  # the site's front page is the overview; the admin asks to log in
     page.fill("#id_username", admin_user.username)
     page.fill("#id_password", "password")
     page.click("input[type=submit]")

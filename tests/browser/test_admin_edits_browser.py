@@ -4,18 +4,10 @@ import pytest
 
 from deltawatch.observations.models import Observation
 
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 WIDTH, HEIGHT = 1366, 768
-
-
-@pytest.fixture
-def yrd_default():
-    """The embedded default: an earlier live-server test empties the database when it ends."""
-    if not Observation.objects.exists():
-        from deltawatch.defaults.loader import load_default
-
-        load_default(None, progress=lambda *args: None)
 
 
 @pytest.fixture

@@ -21,6 +21,7 @@ RESULTS = ("progress.progressrun", "progress.progressassessment", "progress.stat
            "indices.indexrun", "indices.indexscore", "indices.indexrankinterval",
            "indices.indexsensitivity")
 ACCOUNTS = ("accounts.organisation", "accounts.membership")
+FEEDBACK = "site.feedback"  # 意见建议: the office answers; others view the published answers (site.rules)
 
 # role → {model label: actions}
 ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
@@ -29,15 +30,18 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         **{label: (VIEW, ADD, CHANGE) for label in STATISTICS},
         **{label: (VIEW, ADD) for label in RESULTS},
         **{label: (VIEW, ADD, CHANGE) for label in ACCOUNTS},
+        FEEDBACK: (VIEW, CHANGE),
     },
     Role.DEPARTMENT: {
         **{label: (VIEW,) for label in CATALOGUE + STATISTICS + RESULTS},
         "accounts.organisation": (VIEW,),
+        FEEDBACK: (VIEW,),
     },
     Role.REPORTER: {
         **{label: (VIEW,) for label in CATALOGUE + RESULTS},
         **{label: (VIEW, ADD, CHANGE) for label in STATISTICS},
         "accounts.organisation": (VIEW,),
+        FEEDBACK: (VIEW,),
     },
     Role.RESEARCHER: {
         **{label: (VIEW,) for label in CATALOGUE + STATISTICS + RESULTS},
@@ -46,6 +50,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "indices.indexrankinterval": (VIEW, ADD),
         "indices.indexsensitivity": (VIEW, ADD),
         "accounts.organisation": (VIEW,),
+        FEEDBACK: (VIEW,),
     },
 }
 

@@ -99,3 +99,12 @@ def _reporters_see_their_imports(queryset, user, action):
 @public_rule("progress.progressassessment")
 def _assessments_are_public(queryset):
     return queryset
+
+
+@public_rule("indices.indexrun")
+def _published_runs_only(queryset):
+    return queryset.filter(is_published=True)
+
+
+for _label in ("indices.indexscore", "indices.indexrankinterval", "indices.indexsensitivity"):
+    PUBLIC_RULES[_label] = lambda queryset: queryset.filter(run__is_published=True)

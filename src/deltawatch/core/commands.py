@@ -134,6 +134,10 @@ def cmd_serve(args) -> int:
     # Said once the socket listens, with the port it got (--port 0 takes a free one).
     port = getattr(server, "effective_port", args.port)
     print(say("serving", args.lang, host=args.host, port=port), flush=True)
+    if not args.no_worker:  # background jobs (index runs …) in a thread of this process
+        from deltawatch.jobs.services import start_worker_thread
+
+        start_worker_thread()
     try:
         server.run()
     except KeyboardInterrupt:  # Ctrl+C is how the message says to stop: no traceback
@@ -168,6 +172,9 @@ def add_parsers(commands) -> None:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--threads", type=int, default=4)
+    serve.add_argument("--no-worker", action="store_true",
+                       help="不在本进程运行后台任务（另行运行 deltawatch jobs run）/ "
+                            "run no background jobs here (run deltawatch jobs run instead)")
     serve.set_defaults(handler=cmd_serve)
 
     manage = commands.add_parser("manage", help="Django 管理命令 / a Django management command")

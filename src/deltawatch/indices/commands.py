@@ -25,9 +25,13 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from deltawatch.core.commandline import UserError, acting_user, parse_years
 from deltawatch.core.commandline import say as _say
+
+if TYPE_CHECKING:  # annotations only: pandas is imported by the handlers that run
+    import pandas as pd
 
 PACKAGED = Path(__file__).resolve().parents[1] / "defaults" / "data" / "indices"
 
@@ -176,9 +180,9 @@ def _csv_rows(text: str, path: str, lang: str) -> pd.DataFrame:
     """A CSV design with every line as long as its header. Read with the ``csv`` module, not
     pandas: pandas takes the extra fields of a line as its index and shifts the cells, so an
     unquoted comma would put a value under the wrong factor."""
-    import pandas as pd
-
     import csv
+
+    import pandas as pd
 
     reader = csv.reader(io.StringIO(text))
     rows = [(reader.line_num, row) for row in reader if any(cell.strip() for cell in row)]

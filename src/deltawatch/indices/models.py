@@ -29,6 +29,8 @@ class IndexRun(models.Model):
     started_at = models.DateTimeField(_("运行时间"), default=timezone.now)
     run_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                related_name="+", verbose_name=_("运行人"))
+    is_published = models.BooleanField(_("公开"), default=False,
+                                       help_text=_("公开的运行（及其得分、排名区间）对公众可见"))
 
     class Meta:
         verbose_name = _("指数运行")

@@ -302,3 +302,34 @@ def progress_summary(by, *, method: str = "opensdg", region: str | None = None, 
     if target_year is not None:
         keep &= frame["target_year"] == int(target_year)
     return rollup(frame[keep], by)
+
+
+# ---- read helpers for the pages (progress board, roll-ups) ---------------------------------
+
+ASSESSMENT_FRAME_FIELDS = {
+    "key": "key", "indicator__code": "indicator", "region__code": "region", "group__code": "group",
+    "target_id": "target_id", "indicator__dimension__code": "dimension", **{f: f for f in STORED_FIELDS},
+}
+
+
+def assessment_frame(queryset) -> pd.DataFrame:
+    """The rows of a queryset of :class:`ProgressAssessment` as :func:`stored_assessments` gives
+    them (same columns), so that a page can roll up exactly what a user may see — the queryset
+    already narrowed by ``accounts.scoping.restrict`` and the page's filters."""
+    rows = queryset.values_list(*ASSESSMENT_FRAME_FIELDS)
+    frame = pd.DataFrame(list(rows), columns=list(ASSESSMENT_FRAME_FIELDS.values()))
+    frame["scope"] = np.where(frame["region"].notna(), "region", "group")
+    frame["region_code"] = frame["region"].fillna(frame["group"])
+    return frame.drop(columns=["region", "group"])
+
+
+def rollup_of(queryset, by) -> pd.DataFrame:
+    """Open SDG roll-up (``methods.progress.rollup``: mean score and band per group) of the
+    assessments against targets in ``queryset``; an empty frame with the roll-up's columns when
+    there are none. :func:`progress_summary` is the same roll-up on every stored assessment of
+    a method."""
+    frame = assessment_frame(queryset.filter(target__isnull=False))
+    if frame.empty:
+        keys = [by] if isinstance(by, str) else list(by)
+        return pd.DataFrame(columns=keys + ["assessed", "scored", "mean_score", "band"])
+    return rollup(frame, by)

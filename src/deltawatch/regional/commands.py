@@ -16,9 +16,13 @@ from __future__ import annotations
 
 import functools
 import sys
+from typing import TYPE_CHECKING
 
-from deltawatch.core.commandline import UserError, acting_user, parse_years
+from deltawatch.core.commandline import UserError
 from deltawatch.core.commandline import say as _say
+
+if TYPE_CHECKING:  # annotations only: pandas is imported by the handlers that run
+    import pandas as pd
 
 MESSAGES = {
     "unknown": {"zh": "未知的{kind}：{text}", "en": "Unknown {kind_en}: {text}"},
@@ -403,10 +407,9 @@ def index_subsystem_scores(spec_name: str, nodes: str | None, table, years, lang
     """Subsystem scores from a composite index: the scores of the chosen nodes (default: the
     root's children, e.g. the five HQD dimensions) over the spec's normalisation range, so in
     [0, 1]. Index (unit, year)."""
-    from deltawatch.methods.index import build
-
     from deltawatch.indices.commands import load
     from deltawatch.indices.services import frame_from_database
+    from deltawatch.methods.index import build
 
     spec = load(spec_name)
     chosen = [n.strip() for n in nodes.split(",")] if nodes else spec.children[spec.root]
