@@ -188,7 +188,10 @@ def run_worker(once: bool = False, poll_seconds: float = POLL_SECONDS, stop: thr
             logger.exception("the job worker could not claim a job")
             job = None
         finally:
-            close_old_connections()
+            # A long-lived worker drops broken or aged connections between jobs; inside a
+            # transaction (a caller's, or a test's) the connection is the caller's to keep.
+            if not connection.in_atomic_block:
+                close_old_connections()
         if job is not None:
             count += 1
             continue

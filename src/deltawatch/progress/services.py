@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from deltawatch.core.bulk import insert_rows
@@ -193,6 +193,10 @@ def status_changes(assessments: pd.DataFrame, method: str) -> pd.DataFrame:
     return changed.rename(columns={"status": "new_status", "ratio": "new_ratio"}).reset_index(drop=True)
 
 
+INTEGER_FIELDS = {field.name for field in ProgressAssessment._meta.get_fields()
+                  if isinstance(field, models.IntegerField) and field.name in STORED_FIELDS}
+
+
 def _nullable(series: pd.Series) -> list:
     """Values as Python objects with None for missing (what both database drivers bind as NULL)."""
     return [None if pd.isna(x) else x for x in series.astype(object).tolist()]
@@ -220,6 +224,8 @@ def _assessment_rows(run: ProgressRun, frame: pd.DataFrame) -> pd.DataFrame:
         column = frame[field]
         if field in ("comparator", "growth_form", "rule", "note", "base_year_source"):
             columns[field] = column.fillna("").astype(str).to_numpy()
+        elif field in INTEGER_FIELDS:  # years: a float 2017.0 would be refused by COPY into an integer
+            columns[field] = pd.Series(_nullable(column.astype("Float64").round().astype("Int64")), dtype=object)
         else:
             columns[field] = pd.Series(_nullable(column), dtype=object)
     return pd.DataFrame(columns)
