@@ -263,7 +263,7 @@ def test_a_table_is_required():
 
 @pytest.mark.parametrize("ddof", [-1, 1.5, True])
 def test_bad_ddof_is_refused(ddof):
-    with pytest.raises(ValueError, match="'ddof'"):
+    with pytest.raises(ValueError, match="ddof must be a non-negative integer"):
         relative_price_integration(frame_from_q(Q), ddof=ddof)
 
 

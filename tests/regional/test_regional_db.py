@@ -150,7 +150,10 @@ def test_coordination_errors(capsys):
     assert "未知的指标：nothing" in capsys.readouterr().err
     assert main(["coordination", "--subsystems", "gdp_per_capita,co2_per_gdp", "--year", "2017",
                  "--weights", "0.7,0.7"]) == 2
-    assert "sum to 1" in capsys.readouterr().err
+    assert "参数 weights 之和应为 1" in capsys.readouterr().err  # the method's refusal, in the command's language
+    assert main(["--lang", "en", "coordination", "--subsystems", "gdp_per_capita,co2_per_gdp", "--year", "2017",
+                 "--weights", "0.7,0.7"]) == 2
+    assert "The 'weights' parameter must sum to 1" in capsys.readouterr().err
 
 
 def test_moran_equals_the_method_and_lisa_has_every_city(tmp_path, capsys):

@@ -8,14 +8,17 @@ import getpass
 import os
 import re
 
+from deltawatch.i18n import gettext_noop, word
+
+# The messages every command shares: key → Chinese msgid; the English is in the catalogue
+# (locale/en/LC_MESSAGES/django.po), like every message's (see deltawatch.i18n).
 MESSAGES = {
-    "no_file": {"zh": "文件不存在：{path}", "en": "No such file: {path}"},
-    "written": {"zh": "已写入 {path}（{rows} 行）", "en": "Wrote {path} ({rows} rows)"},
-    "bad_years": {"zh": "年份应写作 2019、2010-2020 或 2015,2020：{text}",
-                  "en": "Years are written 2019, 2010-2020 or 2015,2020: {text}"},
-    "unknown_group": {"zh": "未知的区域组：{code}", "en": "Unknown region group: {code}"},
-    "unknown_indicator": {"zh": "未知的指标：{code}", "en": "Unknown indicator: {code}"},
-    "unknown_region": {"zh": "未知的区域：{text}", "en": "Unknown region: {text}"},
+    "no_file": gettext_noop("文件不存在：{path}"),
+    "written": gettext_noop("已写入 {path}（{rows} 行）"),
+    "bad_years": gettext_noop("年份应写作 2019、2010-2020 或 2015,2020：{text}"),
+    "unknown_group": gettext_noop("未知的区域组：{code}"),
+    "unknown_indicator": gettext_noop("未知的指标：{code}"),
+    "unknown_region": gettext_noop("未知的区域：{text}"),
 }
 
 
@@ -24,10 +27,11 @@ class UserError(Exception):
 
 
 def say(key: str, lang: str, catalogue: dict | None = None, **params) -> str:
-    """A message in the user's language, from ``catalogue`` when it has the key, else from the
-    messages every command shares (no_file, written, bad_years …)."""
+    """A message in the user's language: the msgid of ``key`` in ``catalogue`` (a command
+    module's MESSAGES) when it has the key, else in the messages every command shares
+    (no_file, written, bad_years …), worded from the one catalogue."""
     source = catalogue if catalogue and key in catalogue else MESSAGES
-    return source[key]["en" if lang == "en" else "zh"].format(**params)
+    return word(source[key], lang, **params)
 
 
 def setup_django() -> None:

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 
 from deltawatch.core.commandline import UserError, acting_user, parse_years
 from deltawatch.core.commandline import say as _say
+from deltawatch.i18n import gettext_noop
 
 if TYPE_CHECKING:  # annotations only: pandas is imported by the handlers that run
     import pandas as pd
@@ -36,32 +37,23 @@ if TYPE_CHECKING:  # annotations only: pandas is imported by the handlers that r
 PACKAGED = Path(__file__).resolve().parents[1] / "defaults" / "data" / "indices"
 
 MESSAGES = {
-    "built": {"zh": "已构建“{name}”：{units} 个单元{years} × {indicators} 个指标，{nodes} 个节点，用时 {seconds:.3f} 秒",
-              "en": "Built “{name}”: {units} units{years} × {indicators} indicators, {nodes} nodes, in {seconds:.3f} s"},
-    "years": {"zh": " × {n} 年", "en": " × {n} years"},
-    "top": {"zh": "{node} 排名前列：{units}", "en": "{node}, top ranks: {units}"},
-    "excluded": {"zh": "数据不足被筛除的单元：{n} 个（{units}{more}）", "en": "Screened out for lack of data: {n} ({units}{more})"},
-    "imputed": {"zh": "插补 {imputed} 个单元格，处理异常值 {treated} 个", "en": "{imputed} cells imputed, {treated} points treated"},
-    "warning": {"zh": "注意：{text}", "en": "Note: {text}"},
-    "audit": {"zh": "审计工作簿已写入 {path}", "en": "Audit workbook written to {path}"},
-    "saved": {"zh": "已保存为指数运行 #{id}（管理后台 → 评价指数 → 指数运行）",
-              "en": "Saved as index run #{id} (admin → Composite indices → index runs)"},
-    "uncertainty": {"zh": "不确定性分析：{runs} 次模拟（因素：{factors}），{failed} 次无法计算，用时 {seconds:.2f} 秒",
-                    "en": "Uncertainty analysis: {runs} runs (factors: {factors}), {failed} could not be computed, "
-                          "{seconds:.2f} s"},
-    "failed": {"zh": "无法计算的模拟（示例）：{reason}", "en": "A run that could not be computed: {reason}"},
-    "sensitivity": {"zh": "敏感性分析：N = {n}，共 {runs} 次模拟，用时 {seconds:.2f} 秒",
-                    "en": "Sensitivity analysis: N = {n}, {runs} runs, {seconds:.2f} s"},
-    "one_year": {"zh": "该命令只接受一个年份：{text}", "en": "This command takes one year: {text}"},
-    "spec_written": {"zh": "已生成指数定义 {path}：{indicators} 个指标，{aggregates} 个汇总节点",
-                     "en": "Wrote the spec {path}: {indicators} indicators, {aggregates} aggregates"},
-    "unreadable": {"zh": "无法读取数据文件 {path}：{reason}", "en": "Cannot read the data file {path}: {reason}"},
-    "design_unreadable": {"zh": "无法读取设计表 {path}：{reason}", "en": "Cannot read the design file {path}: {reason}"},
-    "design_fields": {"zh": "设计表 {path} 第 {line} 行有 {got} 个字段，表头有 {expected} 个（含逗号的值请加引号）",
-                      "en": "Line {line} of the design {path} has {got} fields, its header {expected} "
-                            "(quote a value that holds a comma)"},
-    "design_read": {"zh": "按设计表 {path} 运行 {runs} 次模拟（--runs、--n 与 --seed 不用于抽样）",
-                    "en": "Running the {runs} runs of the design {path} (--runs, --n and --seed draw nothing)"},
+    "built": gettext_noop("已构建“{name}”：{units} 个单元{years} × {indicators} 个指标，{nodes} 个节点，用时 {seconds:.3f} 秒"),
+    "years": gettext_noop(" × {n} 年"),
+    "top": gettext_noop("{node} 排名前列：{units}"),
+    "excluded": gettext_noop("数据不足被筛除的单元：{n} 个（{units}{more}）"),
+    "imputed": gettext_noop("插补 {imputed} 个单元格，处理异常值 {treated} 个"),
+    "warning": gettext_noop("注意：{text}"),
+    "audit": gettext_noop("审计工作簿已写入 {path}"),
+    "saved": gettext_noop("已保存为指数运行 #{id}（管理后台 → 评价指数 → 指数运行）"),
+    "uncertainty": gettext_noop("不确定性分析：{runs} 次模拟（因素：{factors}），{failed} 次无法计算，用时 {seconds:.2f} 秒"),
+    "failed": gettext_noop("无法计算的模拟（示例）：{reason}"),
+    "sensitivity": gettext_noop("敏感性分析：N = {n}，共 {runs} 次模拟，用时 {seconds:.2f} 秒"),
+    "one_year": gettext_noop("该命令只接受一个年份：{text}"),
+    "spec_written": gettext_noop("已生成指数定义 {path}：{indicators} 个指标，{aggregates} 个汇总节点"),
+    "unreadable": gettext_noop("无法读取数据文件 {path}：{reason}"),
+    "design_unreadable": gettext_noop("无法读取设计表 {path}：{reason}"),
+    "design_fields": gettext_noop("设计表 {path} 第 {line} 行有 {got} 个字段，表头有 {expected} 个（含逗号的值请加引号）"),
+    "design_read": gettext_noop("按设计表 {path} 运行 {runs} 次模拟（--runs、--n 与 --seed 不用于抽样）"),
 }
 
 

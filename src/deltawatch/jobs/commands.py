@@ -10,12 +10,11 @@ from __future__ import annotations
 import sys
 
 from deltawatch.core.commandline import say as _say
+from deltawatch.i18n import gettext_noop
 
 MESSAGES = {
-    "ran": {"zh": "已运行 {n} 个后台任务（完成 {done}，失败 {failed}）",
-            "en": "Ran {n} background jobs ({done} done, {failed} failed)"},
-    "waiting": {"zh": "正在等待后台任务（每 {seconds:g} 秒查看一次队列；按 Ctrl+C 停止）",
-                "en": "Waiting for background jobs (the queue is looked at every {seconds:g} s; Ctrl+C stops)"},
+    "ran": gettext_noop("已运行 {n} 个后台任务（完成 {done}，失败 {failed}）"),
+    "waiting": gettext_noop("正在等待后台任务（每 {seconds:g} 秒查看一次队列；按 Ctrl+C 停止）"),
 }
 
 

@@ -66,7 +66,7 @@ import pandas as pd
 from statsmodels.regression.linear_model import OLS
 from statsmodels.tsa.filters.hp_filter import hpfilter
 
-from .errors import InputError
+from .errors import InputError, Phrase
 
 __all__ = [
     "SigmaResult", "BetaResult", "LogTResult", "ClubResult",
@@ -191,10 +191,10 @@ class ClubResult:
 
 def _as_year(label) -> int:
     if isinstance(label, (bool, np.bool_)):
-        raise InputError(label)
+        raise InputError("not_a_year", got=label)
     number = float(label)
     if not number.is_integer():
-        raise InputError(label)
+        raise InputError("not_a_year", got=label)
     return int(number)
 
 
@@ -208,27 +208,22 @@ def _to_wide(frame, unit: str, year: str, value: str) -> pd.DataFrame:
         duplicated = long.duplicated([unit, year])
         if duplicated.any():
             first = tuple(long.loc[duplicated, [unit, year]].iloc[0])
-            raise InputError(f"frame has {int(duplicated.sum())} repeated ({unit}, {year}) rows, the first {first}: "
-                             "keep one value per unit and year")
+            raise InputError("repeated_rows", n=int(duplicated.sum()), unit=unit, year=year, first=first)
         wide = long.pivot(index=unit, columns=year, values=value)
     else:
         wide = frame
         if wide.index.has_duplicates:
-            raise InputError(f"frame (wide) repeats the units {list(wide.index[wide.index.duplicated()][:5])}: "
-                             "one row per unit")
+            raise InputError("wide_repeated_units", units=list(wide.index[wide.index.duplicated()][:5]))
     try:
         years = [_as_year(c) for c in wide.columns]
     except (TypeError, ValueError):
-        raise InputError(f"frame must be long, with columns {unit!r}, {year!r}, {value!r} (other names with unit=, "
-                         f"year=, value=), or wide with years as columns; got columns {list(frame.columns)[:6]}") \
-            from None
+        raise InputError("frame_shape", unit=unit, year=year, value=value, columns=list(frame.columns)[:6]) from None
     if len(set(years)) != len(years):
-        raise InputError(f"frame (wide) repeats a year among its columns {list(wide.columns)}: one column per year")
+        raise InputError("wide_repeated_years", columns=list(wide.columns))
     try:
         values = wide.to_numpy(dtype=float)
     except (TypeError, ValueError):
-        raise InputError(f"frame values must be numbers; got the column types {sorted(set(map(str, wide.dtypes)))}") \
-            from None
+        raise InputError("not_numbers", name="frame", types=sorted(set(map(str, wide.dtypes)))) from None
     out = pd.DataFrame(values, index=wide.index.rename(wide.index.name or unit), columns=pd.Index(years, name=year))
     return out.sort_index().sort_index(axis=1)
 
@@ -238,23 +233,22 @@ def _logs(wide: pd.DataFrame, log: bool) -> pd.DataFrame:
         return wide
     if (wide <= 0).any().any():
         bad = wide.stack()[lambda s: s <= 0].index[0]
-        raise InputError(f"log=True needs positive values, got {float(wide.loc[bad[0], bad[1]])!r} for unit "
-                         f"{bad[0]!r} in {bad[1]}: drop or correct it, or pass log=False")
+        raise InputError("log_positive", got=float(wide.loc[bad[0], bad[1]]), unit=bad[0], year=bad[1])
     return np.log(wide)
 
 
-def _balanced(wide: pd.DataFrame, what: str) -> None:
+def _balanced(wide: pd.DataFrame, what: Phrase) -> None:
     gaps = wide.index[wide.isna().any(axis=1)]
     if len(gaps):
-        raise InputError(f"{what} needs a balanced panel; units {list(gaps[:5])} miss years: fill or drop them")
+        raise InputError("unbalanced", what=what, units=list(gaps[:5]))
     years = np.asarray(wide.columns)
     if len(years) > 1 and not (np.diff(years) == 1).all():
-        raise InputError(f"{what} needs consecutive years, got {list(years)}: fill the missing years")
+        raise InputError("consecutive_years", what=what, years=list(years))
 
 
 def _check_significance(significance) -> float:
     if not 0 < significance < 1:
-        raise InputError(f"significance must lie in (0, 1), got {significance!r}")
+        raise InputError("open_unit_interval", name="significance", got=significance)
     return float(significance)
 
 
@@ -275,7 +269,7 @@ def _lags(maxlags, nobs: int) -> int:
     if maxlags is None:
         return newey_west_lags(nobs)
     if isinstance(maxlags, (bool, np.bool_)) or int(maxlags) != maxlags or maxlags < 0:
-        raise InputError(f"maxlags must be a whole number ≥ 0 or None (the Newey–West rule), got {maxlags!r}")
+        raise InputError("maxlags", got=maxlags)
     return int(maxlags)
 
 
@@ -373,8 +367,7 @@ def sigma_convergence(frame: pd.DataFrame, *, unit: str = "unit", year: str = "y
     series = pd.DataFrame({"year": wide.columns.to_numpy(), "sigma": sigma.to_numpy(), "n": n.to_numpy()})
     used = series[series["sigma"].notna()]
     if len(used) < 3:
-        raise InputError(f"sigma_convergence needs σ in at least 3 years, got {len(used)}: "
-                         f"more years, or years with more than ddof = {ddof} units")
+        raise InputError("sigma_few_years", n=len(used), ddof=ddof)
     lags = _lags(maxlags, len(used))
     years = used["year"].to_numpy(dtype=float)
     fit = _ols_hac(used["sigma"].to_numpy(), years - years[0], lags)
@@ -393,12 +386,11 @@ def _numeric_controls(controls, names_taken) -> pd.DataFrame:
         raise TypeError(f"controls must be a DataFrame (one column per control), got {type(controls).__name__}")
     clash = sorted(set(map(str, controls.columns)) & set(names_taken))
     if clash:
-        raise InputError(f"controls may not use the column names {clash}: rename them")
+        raise InputError("controls_clash", names=clash)
     try:
         return controls.astype(float)
     except (TypeError, ValueError):
-        raise InputError(f"controls must be numbers; got the column types {sorted(set(map(str, controls.dtypes)))}") \
-            from None
+        raise InputError("not_numbers", name="controls", types=sorted(set(map(str, controls.dtypes)))) from None
 
 
 def beta_convergence(frame: pd.DataFrame, start: int, end: int, controls: pd.DataFrame | None = None, *,
@@ -440,10 +432,10 @@ def beta_convergence(frame: pd.DataFrame, start: int, end: int, controls: pd.Dat
     wide = _to_wide(frame, unit, year, value)
     for name, y in (("start", start), ("end", end)):
         if y not in wide.columns:
-            raise InputError(f"{name} = {y!r} is not a year of the panel ({wide.columns.min()}–{wide.columns.max()})")
+            raise InputError("not_a_panel_year", name=name, got=y, first=wide.columns.min(), last=wide.columns.max())
     horizon = int(end) - int(start)
     if horizon <= 0:
-        raise InputError(f"end must come after start, got start = {start!r}, end = {end!r}")
+        raise InputError("end_before_start", start=start, end=end)
     pair = _logs(wide[[start, end]].dropna(), True)
     data = pd.DataFrame({"growth": (pair[end] - pair[start]) / horizon, "ln_y0": pair[start]})
     notes = []
@@ -460,7 +452,7 @@ def beta_convergence(frame: pd.DataFrame, start: int, end: int, controls: pd.Dat
         data.columns = ["growth", "ln_y0", *regressors[2:]]
     data.insert(1, "const", 1.0)
     if len(data) <= len(regressors):
-        raise InputError(f"beta_convergence needs more units than coefficients ({len(regressors)}), got {len(data)}")
+        raise InputError("beta_few_units", k=len(regressors), n=len(data))
     fit = OLS(data["growth"], data[regressors]).fit(cov_type="HC1")
     return _beta_result(fit.params, fit.bse, fit.tvalues, fit.pvalues, "ln_y0", fit.rsquared, len(data), len(data),
                         horizon, significance, "HC1", notes)
@@ -526,7 +518,7 @@ def panel_beta_convergence(frame: pd.DataFrame, interval: int = 1, entity_effect
     """
     significance = _check_significance(significance)
     if isinstance(interval, (bool, np.bool_)) or int(interval) != interval or interval < 1:
-        raise InputError(f"interval must be a whole number of years ≥ 1, got {interval!r}")
+        raise InputError("interval", got=interval)
     interval = int(interval)
     ln_y = _logs(_to_wide(frame, unit, year, value), True)
     columns = set(ln_y.columns)
@@ -538,13 +530,13 @@ def panel_beta_convergence(frame: pd.DataFrame, interval: int = 1, entity_effect
                                         "growth": (ln_y[last] - ln_y[first]).to_numpy() / interval,
                                         "ln_y_lag": ln_y[first].to_numpy()}))
     if not pieces:
-        raise InputError(f"no interval of {interval} years fits the years {list(ln_y.columns)}: a shorter interval")
+        raise InputError("no_interval_fits", interval=interval, years=list(ln_y.columns))
     data = pd.concat(pieces, ignore_index=True).dropna()
     regressors = ["const", "ln_y_lag"]
     if controls is not None:
         X = _numeric_controls(controls, ["const", "ln_y_lag", "growth", "unit", "year", "start"])
         if not isinstance(X.index, pd.MultiIndex) or X.index.nlevels != 2:
-            raise InputError("controls of the panel form must be indexed by (unit, year)")
+            raise InputError("controls_index")
         names = [str(c) for c in X.columns]
         X = X.set_axis(names, axis=1).set_axis(X.index.set_names(["unit", "start"]), axis=0)
         data = data.join(X, on=["unit", "start"], how="inner").dropna()
@@ -552,7 +544,7 @@ def panel_beta_convergence(frame: pd.DataFrame, interval: int = 1, entity_effect
     data.insert(0, "const", 1.0)
     data = data.set_index(["unit", "year"])
     if data.index.get_level_values("year").nunique() < 2 and time_effects:
-        raise InputError(f"time effects need at least 2 intervals, got 1 with interval = {interval}")
+        raise InputError("time_effects", interval=interval)
     from linearmodels.panel import PanelOLS  # imported here: only this function needs it
 
     model = PanelOLS(data["growth"], data[regressors], entity_effects=entity_effects, time_effects=time_effects)
@@ -579,12 +571,12 @@ def hp_trends(frame: pd.DataFrame, *, unit: str = "unit", year: str = "year", va
     [[1.0, 2.0, 3.0, 4.0]]
     """
     wide = _to_wide(frame, unit, year, value)
-    _balanced(wide, "the log t test")
+    _balanced(wide, Phrase("log_t_test"))
     X = _logs(wide, log)
     if lamb is None:
         return X
     if wide.shape[1] < 3:
-        raise InputError(f"the HP filter needs at least 3 years, got {wide.shape[1]}")
+        raise InputError("hp_few_years", n=wide.shape[1])
     trends = np.vstack([np.asarray(hpfilter(row, lamb=lamb)[1]) for row in X.to_numpy()])
     return pd.DataFrame(trends, index=X.index, columns=X.columns)
 
@@ -602,12 +594,11 @@ def relative_transition(X) -> np.ndarray:
 def _matrix(X) -> np.ndarray:
     A = np.asarray(X.to_numpy() if isinstance(X, pd.DataFrame) else X, dtype=float)
     if A.ndim != 2 or A.shape[0] < 2:
-        raise InputError(f"X must be units × periods with at least 2 units, got shape {A.shape}")
+        raise InputError("logt_shape", shape=A.shape)
     if not np.isfinite(A).all():
-        raise InputError("X has missing or infinite values: the log t test needs a balanced panel")
+        raise InputError("logt_missing")
     if (A <= 0).any():
-        raise InputError("X must be positive (h_it = X_it / mean X_t): take logs of values above 1, e.g. "
-                         "per-capita GDP in yuan rather than in 10 000 yuan")
+        raise InputError("logt_positive")
     return A
 
 
@@ -615,11 +606,10 @@ def _log_t(A: np.ndarray, r: float, maxlags, critical: float) -> LogTResult:
     T = A.shape[1]
     first = max(math.floor(r * T + 1e-9), 2)  # [rT]; log log t needs t ≥ 2
     if T - first + 1 < 3:
-        raise InputError(f"the log t test needs at least 3 periods from t = [rT] = {first} to T = {T}: "
-                         f"more years or a smaller r")
+        raise InputError("logt_few_periods", first=first, T=T)
     H = ((relative_transition(A) - 1.0) ** 2).mean(axis=0)
     if (H <= 0).any():
-        raise InputError("X has no cross-section dispersion in some period (H_t = 0): the log t test is undefined")
+        raise InputError("logt_no_dispersion")
     t = np.arange(first, T + 1, dtype=float)
     y = np.log(H[0] / H[first - 1:]) - 2.0 * np.log(np.log(t))
     lags = _lags(maxlags, len(t))
@@ -632,7 +622,7 @@ def _log_t(A: np.ndarray, r: float, maxlags, critical: float) -> LogTResult:
 
 def _check_r(r) -> float:
     if not 0 < r < 1:
-        raise InputError(f"r (the share of periods discarded) must lie in (0, 1), got {r!r}")
+        raise InputError("r_share", got=r)
     return float(r)
 
 
@@ -885,11 +875,11 @@ def club_convergence(frame: pd.DataFrame, *, unit: str = "unit", year: str = "ye
     """
     r = _check_r(r)
     if order_by not in ORDER_BY:
-        raise InputError(f"order_by must be one of {ORDER_BY}, got {order_by!r}")
+        raise InputError("one_of", name="order_by", choices=ORDER_BY, got=order_by)
     if merge not in _MERGE:
-        raise InputError(f"merge must be one of {MERGES}, got {merge!r}")
+        raise InputError("one_of", name="merge", choices=MERGES, got=merge)
     if not cstar_step > 0:
-        raise InputError(f"cstar_step must be positive, got {cstar_step!r}")
+        raise InputError("positive", name="cstar_step", got=cstar_step)
     trends = hp_trends(frame, unit=unit, year=year, value=value, log=log, lamb=hp_lambda)
     A = _matrix(trends)
     overall = _log_t(A, r, maxlags, critical)

@@ -88,7 +88,7 @@ class Grade(NamedTuple):
 
 def _check_choice(name: str, value, choices) -> str:
     if not isinstance(value, str) or value not in choices:
-        raise InputError(f"The {name!r} parameter must be one of {choices}, got {value!r} instead.")
+        raise InputError("one_of", name=name, choices=choices, got=value)
     return value
 
 
@@ -105,23 +105,18 @@ def _scores(U) -> tuple[np.ndarray, pd.Index, list]:
         if array.ndim == 1:
             array = array[None, :]
         if array.ndim != 2:
-            raise InputError(f"The 'U' parameter must be a table (rows = units, columns = subsystems), "
-                             f"got an array of shape {array.shape} instead.")
+            raise InputError("u_shape", shape=array.shape)
         frame = pd.DataFrame(array)
     n = frame.shape[1]
     if n < 2:
-        raise InputError(f"The 'U' parameter must have at least two subsystems (columns), got {n} instead: "
-                         "coupling is a relation between subsystems.")
+        raise InputError("u_two_subsystems", n=n)
     values = np.empty(frame.shape, dtype=float)
     for position, column in enumerate(frame.columns):
         numbers = pd.to_numeric(frame.iloc[:, position], errors="coerce").to_numpy(dtype=float)
         bad = np.isnan(numbers) | ~(numbers >= 0) | ~(numbers <= 1)
         if bad.any():
             row = int(np.argmax(bad))
-            raise InputError(
-                f"U[{frame.index[row]!r}, {column!r}] must be a normalised subsystem score in [0, 1], "
-                f"got {frame.iloc[row, position]!r} instead: normalise each subsystem's score to [0, 1] "
-                "(and fill or drop missing ones) before coupling.")
+            raise InputError("u_score", row=frame.index[row], column=column, got=frame.iloc[row, position])
         values[:, position] = numbers
     return values, frame.index, list(frame.columns)
 
@@ -135,20 +130,16 @@ def _weights(weights, columns: list) -> np.ndarray:
         missing = [c for c in columns if c not in given]
         extra = [k for k in given if k not in columns]
         if missing or extra:
-            raise InputError(f"The 'weights' parameter must give one weight per subsystem {columns}, "
-                             f"got missing {missing} and unknown {extra} instead.")
+            raise InputError("weights_names", columns=columns, missing=missing, extra=extra)
         w = np.array([given[c] for c in columns], dtype=float)
     else:
         w = np.asarray(weights, dtype=float).ravel()
         if w.size != n:
-            raise InputError(f"The 'weights' parameter must have one weight per subsystem ({n}), "
-                             f"got {w.size} instead.")
+            raise InputError("weights_count", n=n, got=w.size)
     if not np.all(np.isfinite(w)) or (w < 0).any():
-        raise InputError(f"The 'weights' parameter must be non-negative numbers, got {w.tolist()} instead.")
+        raise InputError("weights_negative", got=w.tolist())
     if abs(w.sum() - 1.0) > WEIGHT_TOLERANCE:
-        raise InputError(f"The 'weights' parameter must sum to 1 (within {WEIGHT_TOLERANCE:g}), got "
-                         f"{w.tolist()} summing to {w.sum()!r} instead: weights that do not sum to 1 push T "
-                         "and D outside [0, 1]; divide them by their sum.")
+        raise InputError("weights_sum", tolerance=WEIGHT_TOLERANCE, got=w.tolist(), total=float(w.sum()))
     return w
 
 
@@ -240,11 +231,10 @@ def grade(D, closed: str = "left"):
     index = D.index if isinstance(D, pd.Series) else None
     values = np.atleast_1d(np.asarray(D, dtype=float))
     if values.ndim != 1:
-        raise InputError(f"The 'D' parameter must be a number or a 1-D array, got shape {values.shape} instead.")
+        raise InputError("d_shape", shape=values.shape)
     bad = np.isnan(values) | (values < 0) | (values > 1)
     if bad.any():
-        raise InputError(f"The 'D' parameter must lie in [0, 1], got {values[bad][0]!r} instead: "
-                         "D = √(C·T) of normalised scores never leaves [0, 1].")
+        raise InputError("d_range", got=float(values[bad][0]))
     bands = _bands(values, closed)
     if scalar:
         return Grade(int(bands[0]), *BANDS[bands[0]])

@@ -52,7 +52,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .errors import InputError
+from .errors import InputError, Phrase
 
 __all__ = ["STATISTICS", "cv", "theil", "TheilResult", "gini", "dagum", "DagumResult", "spatial_gini",
            "SpatialGiniResult", "disparity_panel"]
@@ -67,11 +67,11 @@ RESERVED_COMPONENTS = ("total", "between", "within", "net_between", "transvariat
 # checks
 
 
-def _where(y, i: int) -> str:
+def _where(y, i: int) -> Phrase:
     """Position i of the caller's y, with its label when y is a Series."""
     if isinstance(y, pd.Series):
-        return f"position {i} (unit {_plain(y.index[i])!r})"
-    return f"position {i}"
+        return Phrase("at_position_unit", i=i, unit=_plain(y.index[i]))
+    return Phrase("at_position", i=i)
 
 
 def _plain(x):
@@ -82,17 +82,16 @@ def _plain(x):
 def _values(y, name: str = "y", nonnegative: bool = True) -> np.ndarray:
     a = np.asarray(y, dtype=float)
     if a.ndim != 1:
-        raise InputError(f"{name} must be one-dimensional, got shape {a.shape}")
+        raise InputError("one_dimensional", name=name, shape=a.shape)
     if a.size == 0:
-        raise InputError(f"{name} must hold at least one value, got none")
+        raise InputError("empty", name=name)
     bad = np.flatnonzero(~np.isfinite(a))
     if bad.size:
-        raise InputError(f"{name} must be finite, got {a[bad[0]]} at {_where(y, bad[0])}; drop missing values "
-                         "first (disparity_panel does so year by year)")
+        raise InputError("not_finite", name=name, got=a[bad[0]], at=_where(y, bad[0]))
     if nonnegative:
         negative = np.flatnonzero(a < 0)
         if negative.size:
-            raise InputError(f"{name} must be ≥ 0, got {a[negative[0]]} at {_where(y, negative[0])}")
+            raise InputError("negative", name=name, got=a[negative[0]], at=_where(y, negative[0]))
     return a
 
 
@@ -101,11 +100,10 @@ def _weights(weights, n: int) -> np.ndarray | None:
         return None
     w = np.asarray(weights, dtype=float)
     if w.shape != (n,):
-        raise InputError(f"weights must have one value per unit ({n}), got shape {w.shape}")
+        raise InputError("weights_shape", n=n, shape=w.shape)
     bad = np.flatnonzero(~(np.isfinite(w) & (w > 0)))
     if bad.size:
-        raise InputError(f"weights must be finite and > 0 (a population), got {w[bad[0]]} at "
-                         f"{_where(weights, bad[0])}")
+        raise InputError("weights_positive", name="weights", got=w[bad[0]], at=_where(weights, bad[0]))
     return w
 
 
@@ -113,17 +111,18 @@ def _groups(groups, n: int) -> tuple[np.ndarray, np.ndarray]:
     """Group codes 0 … k − 1 in sorted order of the labels, and the labels."""
     labels = groups.reset_index(drop=True) if isinstance(groups, pd.Series) else pd.Series(list(groups), dtype=object)
     if len(labels) != n:
-        raise InputError(f"groups must have one label per unit ({n}), got {len(labels)}")
+        raise InputError("groups_length", n=n, got=len(labels))
     codes, uniques = pd.factorize(labels, sort=True)
     missing = np.flatnonzero(codes < 0)
     if missing.size:
-        raise InputError(f"groups must have a label for every unit, got none at {_where(groups, missing[0])}")
+        raise InputError("groups_missing", name="groups", at=_where(groups, missing[0]))
     return codes.astype(np.int64), np.asarray(uniques, dtype=object)
 
 
 def _positive_total(total: float, what: str) -> None:
+    """Refuse a total (a code of ``errors.MESSAGES``: 'total_of_y' …) that is not > 0."""
     if not total > 0:
-        raise InputError(f"{what} must be > 0, got {total}: the index is undefined")
+        raise InputError("total_not_positive", what=Phrase(what), total=total)
 
 
 # --------------------------------------------------------------------------------------------
@@ -133,11 +132,11 @@ def _positive_total(total: float, what: str) -> None:
 def _cv(y: np.ndarray, w: np.ndarray | None, ddof: int = 0) -> float:
     if w is None:
         mean = y.mean()
-        _positive_total(mean, "the mean of y")
+        _positive_total(mean, "mean_of_y")
         return float(y.std(ddof=ddof) / mean) if y.size > ddof else float("nan")
     p = w / w.sum()
     mean = p @ y
-    _positive_total(mean, "the weighted mean of y")
+    _positive_total(mean, "weighted_mean_of_y")
     return float(np.sqrt(p @ (y - mean) ** 2) / mean)
 
 
@@ -187,9 +186,9 @@ def cv(y, weights=None, ddof: int = 0) -> float:
     values = _values(y, nonnegative=False)
     w = _weights(weights, values.size)
     if w is not None and ddof != 0:
-        raise InputError(f"ddof applies to the unweighted CV only, got ddof={ddof!r} with weights; use ddof=0")
+        raise InputError("ddof_weighted", ddof=ddof)
     if w is None and (isinstance(ddof, bool) or not isinstance(ddof, (int, np.integer)) or ddof < 0):
-        raise InputError(f"ddof must be a non-negative integer, got {ddof!r}")
+        raise InputError("non_negative_integer", name="ddof", got=ddof)
     return _cv(values, w, ddof)
 
 
@@ -210,22 +209,21 @@ _THEIL_KINDS = {"T": lambda s, p: (s, p), "L": lambda s, p: (p, s)}
 
 def _theil_kind(kind) -> str:
     if kind not in _THEIL_KINDS:
-        raise InputError(f"kind must be one of {tuple(_THEIL_KINDS)}, got {kind!r}")
+        raise InputError("one_of", name="kind", choices=tuple(_THEIL_KINDS), got=kind)
     return kind
 
 
 def _zero_for_l(y: np.ndarray, caller_y) -> None:
     zero = np.flatnonzero(y == 0)
     if zero.size:
-        raise InputError(f"Theil L is undefined when a value is 0 (ln(p/s) with s = 0): y is 0 at "
-                         f"{_where(caller_y, zero[0])}; use Theil T or leave the unit out")
+        raise InputError("theil_l_zero", at=_where(caller_y, zero[0]))
 
 
 def _theil_core(y, w, codes, k, kind):
     """Total index and, with groups, per-group arrays (n, P_g, S_g, mean, index, within, between)."""
     w = np.ones(y.size) if w is None else w
     wy = w * y
-    _positive_total(wy.sum(), "the total Σ w·y")
+    _positive_total(wy.sum(), "total_wy")
     p, s = w / w.sum(), wy / wy.sum()
     a, b = _THEIL_KINDS[kind](s, p)
     total = float(_alog(a, b).sum())
@@ -362,14 +360,14 @@ def _gini(y: np.ndarray, w: np.ndarray | None = None) -> float:
     if w is None:
         n = ys.size
         total = ys.sum()
-        _positive_total(total, "the total of y")
+        _positive_total(total, "total_of_y")
         return float((np.arange(1 - n, n, 2, dtype=float) @ ys) / (n * total))  # Σ (2i − n − 1) y_(i)
     ws = w[order]
     W = ws.sum()
     before = np.concatenate(([0.0], np.cumsum(ws)[:-1]))
     wy = ws * ys
     total = wy.sum()
-    _positive_total(total, "the total Σ w·y")
+    _positive_total(total, "total_wy")
     return float((wy @ (2 * before + ws - W)) / (W * total))
 
 
@@ -440,7 +438,7 @@ def _dagum_core(y: np.ndarray, codes: np.ndarray, k: int) -> dict:
     totals = np.bincount(codes, y, k)
     mean = totals / n_g
     n, grand = y.size, totals.sum()
-    _positive_total(grand, "the total of y")
+    _positive_total(grand, "total_of_y")
     with np.errstate(divide="ignore", invalid="ignore"):
         scale = np.outer(n_g, n_g) * (mean[:, None] + mean[None, :])  # on the diagonal 2 n_j² μ_j
         G = np.where(scale > 0, absolute / scale, 0.0)
@@ -608,8 +606,7 @@ def _neighbour_pairs(w) -> tuple[np.ndarray, np.ndarray]:
     cols = np.array([position[j] for unit in w.id_order for j in w.neighbors[unit]], dtype=np.int64)
     forward, backward = np.sort(rows * w.n + cols), np.sort(cols * w.n + rows)
     if not np.array_equal(forward, backward):
-        raise InputError("w must be symmetric (i a neighbour of j ⇔ j a neighbour of i), as the spatial Gini counts "
-                         "neighbour pairs; symmetrise a k-nearest-neighbour W first (libpysal.weights.symmetrize)")
+        raise InputError("w_symmetric")
     return rows, cols
 
 
@@ -661,20 +658,20 @@ def spatial_gini(y, w, permutations: int = 99, seed=None) -> SpatialGiniResult:
     if isinstance(y, pd.Series):
         missing = [unit for unit in w.id_order if unit not in y.index]
         if missing:
-            raise InputError(f"y has no value for units {missing[:5]} of w")
+            raise InputError("y_missing_units", units=missing[:5])
         y = y.loc[list(w.id_order)]
     values = _values(y)
     if values.size != w.n:
-        raise InputError(f"y must have one value per unit of w ({w.n}), got {values.size}")
+        raise InputError("y_length", n=w.n, got=values.size)
     if isinstance(permutations, bool) or not isinstance(permutations, (int, np.integer)) or permutations < 0:
-        raise InputError(f"permutations must be a non-negative integer, got {permutations!r}")
+        raise InputError("non_negative_integer", name="permutations", got=permutations)
     rows, cols = _neighbour_pairs(w)
     bounds = np.searchsorted(rows, np.arange(1, w.n))  # rows ascend: unit i's neighbours are one slice of cols
     relabelled = W({i: part.tolist() for i, part in enumerate(np.split(cols, bounds))}, silence_warnings=True)
     with np.errstate(divide="ignore", invalid="ignore"):
         observed = Gini_Spatial(values, relabelled, permutations=0)
     den = float(observed.den)
-    _positive_total(den, "the total of y")
+    _positive_total(den, "total_of_y")
     p_value = expected = float("nan")
     if permutations:
         rng = np.random.default_rng(seed)
@@ -741,12 +738,12 @@ def _panel_statistics(statistics, weight, group) -> list[str]:
     names = [statistics] if isinstance(statistics, str) else list(statistics)
     unknown = [name for name in names if name not in _PANEL]
     if unknown:
-        raise InputError(f"statistics must be among {STATISTICS}, got {unknown}")
+        raise InputError("unknown_statistics", allowed=STATISTICS, got=unknown)
     for name in names:
         if _PANEL[name][1] and weight is None:
-            raise InputError(f"statistic {name!r} is weighted: pass weight='<population column>'")
+            raise InputError("needs_weight", name=name)
         if _PANEL[name][2] and group is None:
-            raise InputError(f"statistic {name!r} decomposes by group: pass group='<group column>'")
+            raise InputError("needs_group", name=name)
     return [name for name in STATISTICS if name in names]
 
 
@@ -812,40 +809,39 @@ def disparity_panel(frame: pd.DataFrame, *, value: str = "value", unit: str = "u
     for parameter, column in (("value", value), ("unit", unit), ("year", year), ("weight", weight),
                               ("group", group)):
         if column is not None and column not in frame.columns:
-            raise InputError(f"{parameter}={column!r} is not a column of frame; columns: {list(frame.columns)}")
+            raise InputError("not_a_column", parameter=parameter, column=column, columns=list(frame.columns))
     if frame[year].isna().any():
-        raise InputError(f"column {year!r} has missing years; drop those rows first")
+        raise InputError("missing_years", year=year)
     repeated = frame.duplicated([unit, year], keep=False)
     if repeated.any():
         first = frame.loc[repeated, [unit, year]].iloc[0].tolist()
-        raise InputError(f"frame must have one row per unit and year; {int(repeated.sum())} rows repeat a key, "
-                         f"e.g. unit {_plain(first[0])!r} in year {_plain(first[1])!r}")
+        raise InputError("panel_repeats", n=int(repeated.sum()), unit=_plain(first[0]), year=_plain(first[1]))
     units = frame[unit].to_numpy()
     years = frame[year].to_numpy()
     y = _numeric(frame, value)
 
     def where(i):
-        return f"unit {_plain(units[i])!r} in year {_plain(years[i])!r}"
+        return Phrase("at_unit_year", unit=_plain(units[i]), year=_plain(years[i]))
 
     negative = np.flatnonzero(y < 0)
     if negative.size:
-        raise InputError(f"{value!r} must be ≥ 0, got {y[negative[0]]} for {where(negative[0])}")
+        raise InputError("negative", name=repr(value), got=y[negative[0]], at=where(negative[0]))
     w = None
     if weight is not None:
         w = _numeric(frame, weight)
         bad = np.flatnonzero(~np.isnan(w) & ~(np.isfinite(w) & (w > 0)))
         if bad.size:
-            raise InputError(f"{weight!r} must be > 0 (a population), got {w[bad[0]]} for {where(bad[0])}")
+            raise InputError("weights_positive", name=repr(weight), got=w[bad[0]], at=where(bad[0]))
     codes = labels = None
     if group is not None:
         if frame[group].isna().any():
             i = int(np.flatnonzero(frame[group].isna().to_numpy())[0])
-            raise InputError(f"{group!r} must give every row a group, got none for {where(i)}")
+            raise InputError("groups_missing", name=repr(group), at=where(i))
         codes, uniques = pd.factorize(frame[group], sort=True)
         labels = np.array([str(label) for label in uniques], dtype=object)
         clash = sorted(set(labels) & set(RESERVED_COMPONENTS))
         if clash:
-            raise InputError(f"group labels {clash} clash with component names {RESERVED_COMPONENTS}; rename them")
+            raise InputError("group_clash", clash=clash, reserved=RESERVED_COMPONENTS)
 
     order = np.argsort(years, kind="stable")
     distinct, starts = np.unique(years[order], return_index=True)
@@ -862,8 +858,7 @@ def disparity_panel(frame: pd.DataFrame, *, value: str = "value", unit: str = "u
                 components = [("total", float("nan"))]
             else:
                 if name.startswith("theil_l") and (zero := np.flatnonzero(y[rows] == 0)).size:
-                    raise InputError(f"{name}: Theil L is undefined when a value is 0, got 0 for "
-                                     f"{where(rows[zero[0]])}; leave theil_l out of statistics or drop the unit")
+                    raise InputError("theil_l_zero_panel", name=name, at=where(rows[zero[0]]))
                 year_codes, year_labels = None, None
                 if codes is not None:
                     present, year_codes = np.unique(codes[rows], return_inverse=True)
@@ -872,7 +867,8 @@ def disparity_panel(frame: pd.DataFrame, *, value: str = "value", unit: str = "u
                     components = function(y[rows], w[rows] if weighted else None, year_codes,
                                           year_labels if year_labels is not None else np.array([], dtype=object))
                 except ValueError as error:
-                    raise InputError(f"{name}, year {_plain(year_value)!r}: {error}") from None
+                    raise InputError("in_year", name=name, year=_plain(year_value),
+                                     reason=error if isinstance(error, Phrase) else str(error)) from None
             components.append(("n", float(rows.size)))
             out_year.extend([year_value] * len(components))
             out_statistic.extend([name] * len(components))

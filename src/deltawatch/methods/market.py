@@ -120,28 +120,25 @@ def _prices(prices: pd.DataFrame, category, city, year, index) -> pd.DataFrame:
     names = {"category": category, "city": city, "year": year, "index": index}
     absent = [f"{role}={name!r}" for role, name in names.items() if name not in prices.columns]
     if absent:
-        raise InputError(f"The 'prices' parameter must have the columns {', '.join(absent)}, got "
-                         f"{list(prices.columns)} instead: name the columns with the keyword arguments.")
+        raise InputError("prices_columns", absent=", ".join(absent), columns=list(prices.columns))
     frame = prices[[category, city, year, index]].copy()
     frame.columns = ["category", "city", "year", "index"]
     for key in ("category", "city", "year"):
         if frame[key].isna().any():
             row = frame.index[frame[key].isna().to_numpy()][0]
-            raise InputError(f"prices[{row!r}, {names[key]!r}] must not be missing.")
+            raise InputError("prices_missing_key", row=row, column=names[key])
     values = pd.to_numeric(frame["index"], errors="coerce")
     bad = (frame["index"].notna() & ~(values > 0)) | np.isinf(values)
     if bad.any():
         row = frame.index[bad.to_numpy()][0]
-        raise InputError(f"prices[{row!r}, {index!r}] must be a positive price index (previous year = 100), "
-                         f"got {frame.loc[row, 'index']!r} instead.")
+        raise InputError("prices_not_positive", row=row, column=index, got=frame.loc[row, "index"])
     frame["index"] = values
     frame = frame[frame["index"].notna()]
     duplicated = frame.duplicated(["category", "city", "year"], keep=False)
     if duplicated.any():
         first = frame[duplicated].iloc[0]
-        raise InputError(f"The 'prices' parameter must have one row per ({category}, {city}, {year}), got "
-                         f"{int(duplicated.sum())} rows sharing keys, e.g. ({first['category']!r}, "
-                         f"{first['city']!r}, {first['year']!r}).")
+        raise InputError("prices_duplicated", category=category, city=city, year=year, n=int(duplicated.sum()),
+                         first_category=first["category"], first_city=first["city"], first_year=first["year"])
     return frame
 
 
@@ -160,7 +157,7 @@ def _partner_pairs(partners, cities: pd.Index) -> tuple[pd.DataFrame | None, dic
                             f"got {others!r} for {c!r} instead.")
         for o in others:
             if o == c:
-                raise InputError(f"The 'partners' parameter must not make a city its own partner, got {c!r}.")
+                raise InputError("own_partner", city=c)
             edges.add((c, o))
             edges.add((o, c))
     relation: dict = {}
@@ -256,7 +253,7 @@ def relative_price_integration(prices: pd.DataFrame, *, category="category", cit
     {'city': ['A', 'B', 'C'], 'segmentation': [0.000325, 0.000125, 0.00025]}
     """
     if isinstance(ddof, (bool, np.bool_)) or not isinstance(ddof, (int, np.integer)) or ddof < 0:
-        raise InputError(f"The 'ddof' parameter must be a non-negative integer, got {ddof!r} instead.")
+        raise InputError("non_negative_integer", name="ddof", got=ddof)
     frame = _prices(prices, category, city, year, index)
     codes, cities = pd.factorize(frame["city"], sort=True)
     frame = frame.assign(code=codes, q=np.log(frame["index"].to_numpy(dtype=float) / 100.0))

@@ -62,7 +62,7 @@ def _frame(source, id_field: str, ids=None):
         ids = [str(i) for i in ids]
         missing = sorted(set(ids) - set(frame[id_field]))
         if missing:
-            raise InputError(f"no polygon for units {missing} (field {id_field!r})")
+            raise InputError("no_polygon", units=missing, field=id_field)
         frame = frame.set_index(id_field).loc[ids].reset_index()
     return frame
 
@@ -137,11 +137,11 @@ def _aligned(y, w) -> np.ndarray:
         y.index = y.index.astype(str)
         missing = sorted(set(map(str, w.id_order)) - set(y.index))
         if missing:
-            raise InputError(f"no value for units {missing[:10]}")
+            raise InputError("no_value_units", units=missing[:10])
         return y.loc[[str(i) for i in w.id_order]].to_numpy(dtype=float)
     y = np.asarray(y, dtype=float)
     if len(y) != w.n:
-        raise InputError(f"{len(y)} values for {w.n} units")
+        raise InputError("values_count", n_values=len(y), n_units=w.n)
     return y
 
 
@@ -273,7 +273,7 @@ def _wide(panel: pd.DataFrame, w=None) -> pd.DataFrame:
         panel = panel.loc[[str(i) for i in w.id_order]]
     incomplete = panel.index[panel.isna().any(axis=1)].tolist()
     if incomplete:
-        raise InputError(f"units with missing years cannot be followed through time: {incomplete[:10]}")
+        raise InputError("panel_gaps", units=incomplete[:10])
     return panel
 
 
@@ -292,7 +292,7 @@ def markov(panel: pd.DataFrame, k: int = 4) -> dict:
     from giddy.markov import Markov
 
     if not 2 <= k <= 5:
-        raise InputError(f"k must be between 2 and 5 classes, got {k}")
+        raise InputError("markov_k", k=k)
     data = _wide(panel).to_numpy(dtype=float)
     classes = mapclassify.Quantiles(data.ravel(), k=k).yb.reshape(data.shape)
     with contextlib.redirect_stdout(io.StringIO()):  # giddy prints a summary of the chain's classes
@@ -312,7 +312,7 @@ def spatial_markov(panel: pd.DataFrame, w, k: int = 4, fixed: bool = True) -> di
     from giddy.markov import Spatial_Markov
 
     if not 2 <= k <= 5:
-        raise InputError(f"k must be between 2 and 5 classes, got {k}")
+        raise InputError("markov_k", k=k)
     data = _wide(panel, w).to_numpy(dtype=float)
     with contextlib.redirect_stdout(io.StringIO()):
         chain = Spatial_Markov(data, copy.deepcopy(w), k=k, m=k, fixed=fixed)

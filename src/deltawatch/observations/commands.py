@@ -7,10 +7,11 @@ import sys
 
 from deltawatch.core.commandline import acting_user, split_list, years_or_error
 from deltawatch.core.commandline import say as _say
+from deltawatch.i18n import gettext_noop
 
 MESSAGES = {
-    "import_failed": {"zh": "导入失败，未写入任何数据。", "en": "Import failed; nothing was written."},
-    "exported": {"zh": "已导出 {n} 行到 {path}", "en": "Exported {n} rows to {path}"},
+    "import_failed": gettext_noop("导入失败，未写入任何数据。"),
+    "exported": gettext_noop("已导出 {n} 行到 {path}"),
 }
 
 

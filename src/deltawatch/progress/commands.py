@@ -7,13 +7,12 @@ import sys
 
 from deltawatch.core.commandline import acting_user, resolve_group
 from deltawatch.core.commandline import say as _say
+from deltawatch.i18n import gettext_noop
 
 MESSAGES = {
-    "progress_run": {"zh": "评估完成（{method}）：{n} 项，状态变化 {changes} 项，数据版本 #{vintage}{saved}",
-                     "en": "Assessed ({method}): {n} subjects, {changes} status changes, data vintage #{vintage}{saved}"},
-    "not_saved": {"zh": "（未保存）", "en": " (not saved)"},
-    "bad_threshold": {"zh": "阈值应写作 名称=数值，名称为 {names} 之一：{text}",
-                      "en": "Thresholds are written NAME=VALUE, NAME one of {names}: {text}"},
+    "progress_run": gettext_noop("评估完成（{method}）：{n} 项，状态变化 {changes} 项，数据版本 #{vintage}{saved}"),
+    "not_saved": gettext_noop("（未保存）"),
+    "bad_threshold": gettext_noop("阈值应写作 名称=数值，名称为 {names} 之一：{text}"),
 }
 
 
@@ -41,11 +40,11 @@ def parse_thresholds(items: list[str] | None):
 def cmd_progress(args) -> int:
     from django.utils import translation
 
+    from deltawatch.methods.progress import Thresholds
     from deltawatch.progress import report
     from deltawatch.progress.services import run_progress
-    from deltawatch.methods.progress import Thresholds
-    from deltawatch.regions.services import region_resolver
     from deltawatch.regions.resolver import RegionNotFound
+    from deltawatch.regions.services import region_resolver
 
     translation.activate("en" if args.lang == "en" else "zh-hans")
     region = None

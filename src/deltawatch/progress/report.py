@@ -10,6 +10,7 @@ import math
 import pandas as pd
 from django.utils.translation import gettext as _
 
+from deltawatch.i18n import pgettext_noop, ptranslate, word
 from deltawatch.methods.progress import STATUSES, rollup
 
 from .choices import ProgressStatus
@@ -25,13 +26,25 @@ COMPARATOR_SIGNS = {"ge": "≥", "le": "≤", "gt": ">", "lt": "<", "eq": "=", "
 BY_COLUMNS = {"dimension": ["dimension"], "region": ["scope", "region_code"], "indicator": ["indicator"],
               "target_year": ["target_year"]}
 
-HEADERS = {
-    "region": ("区域", "Region"), "indicator": ("指标", "Indicator"), "target_year": ("目标年", "Target year"),
-    "target": ("目标", "Target"), "plan_base": ("评估基期", "Base year"), "base": ("基期", "Base"),
-    "latest": ("最新", "Latest"),
-    "projected": ("目标年预测", "Projected"), "ratio": ("进展比率", "Ratio"), "status": ("状态", "Status"),
-    "dimension": ("领域", "Dimension"), "assessed": ("评估项", "Assessed"), "scored": ("计分项", "Scored"),
-    "mean_score": ("平均得分", "Mean score"), "band": ("综合判断", "Overall"), "region_code": ("代码", "Code"),
+# Labels of the table, worded in their own context: other pages word 指标 "indicator", 规划基期
+# "plan base year" (the choice's label).
+HEADERS = {  # column → Chinese msgid
+    "region": pgettext_noop("progress table", "区域"),
+    "indicator": pgettext_noop("progress table", "指标"),
+    "target_year": pgettext_noop("progress table", "目标年"),
+    "target": pgettext_noop("progress table", "目标"),
+    "plan_base": pgettext_noop("progress table", "评估基期"),
+    "base": pgettext_noop("progress table", "基期"),
+    "latest": pgettext_noop("progress table", "最新"),
+    "projected": pgettext_noop("progress table", "目标年预测"),
+    "ratio": pgettext_noop("progress table", "进展比率"),
+    "status": pgettext_noop("progress table", "状态"),
+    "dimension": pgettext_noop("progress table", "领域"),
+    "assessed": pgettext_noop("progress table", "评估项"),
+    "scored": pgettext_noop("progress table", "计分项"),
+    "mean_score": pgettext_noop("progress table", "平均得分"),
+    "band": pgettext_noop("progress table", "综合判断"),
+    "region_code": pgettext_noop("progress table", "代码"),
 }
 
 
@@ -64,20 +77,23 @@ def _target_text(row, lang) -> str:
     return f"{COMPARATOR_SIGNS.get(row.comparator, row.comparator)} {_number(row.target_value)}"
 
 
-BASE_YEAR_SOURCES = {  # choices.BaseYearSource, worded for the table in both languages
-    "option": ("运行时指定", "given for the run"), "target": ("规划基期", "plan's base year"),
-    "baseline": ("目标基年", "target's baseline year"), "document": ("文件所注基年", "year the document states"),
-    "default": ("默认基期", "default"), "first_year": ("序列首年", "first year with data"),
+BASE_YEAR_SOURCES = {  # choices.BaseYearSource → msgid, worded for this table
+    "option": pgettext_noop("progress table", "运行时指定"),
+    "target": pgettext_noop("progress table", "规划基期"),
+    "baseline": pgettext_noop("progress table", "目标基年"),
+    "document": pgettext_noop("progress table", "文件所注基年"),
+    "default": pgettext_noop("progress table", "默认基期"),
+    "first_year": pgettext_noop("progress table", "序列首年"),
 }
 
 
 def _plan_base_text(row, lang) -> str:
     """The base year asked for and where it came from: "2017（文件所注基年）"."""
-    labels = BASE_YEAR_SOURCES.get(row.base_year_source)
-    label = labels[1 if lang == "en" else 0] if labels else ""
+    source = BASE_YEAR_SOURCES.get(row.base_year_source)
+    label = ptranslate("progress table", source, lang) if source else ""
     year = "" if pd.isna(row.plan_base_year) else _number(row.plan_base_year)
     if year and label:
-        return f"{year} ({label})" if lang == "en" else f"{year}（{label}）"
+        return word("{year}（{label}）", lang, year=year, label=label)
     return year or label or "—"
 
 
@@ -86,7 +102,7 @@ def _status_label(code) -> str:
 
 
 def _header(key, lang) -> str:
-    return HEADERS[key][1 if lang == "en" else 0]
+    return ptranslate("progress table", HEADERS[key], lang)
 
 
 def _table(frame: pd.DataFrame) -> str:
@@ -117,7 +133,7 @@ def render(frame: pd.DataFrame, *, fmt: str = "table", lang: str = "zh", by: str
     rows = list(frame.itertuples(index=False))
     table = pd.DataFrame({
         _header("region", lang): region.to_numpy(),
-        _header("indicator", lang): [f"{name}（{r.unit}）" if lang != "en" else f"{name} ({r.unit})"
+        _header("indicator", lang): [word("{name}（{unit}）", lang, name=name, unit=r.unit)
                                      for name, r in zip(indicator, rows)],
         _header("target_year", lang): [_number(r.target_year) for r in rows],
         _header("target", lang): [_target_text(r, lang) for r in rows],

@@ -20,33 +20,35 @@ from typing import TYPE_CHECKING
 
 from deltawatch.core.commandline import UserError
 from deltawatch.core.commandline import say as _say
+from deltawatch.i18n import gettext_noop, pgettext_noop, ptranslate, translate, word
 
 if TYPE_CHECKING:  # annotations only: pandas is imported by the handlers that run
     import pandas as pd
 
 MESSAGES = {
-    "unknown": {"zh": "未知的{kind}：{text}", "en": "Unknown {kind_en}: {text}"},
-    "no_data": {"zh": "所选范围内没有 {indicator} 的数据", "en": "No data for {indicator} in the selection"},
-    "panel": {"zh": "{indicator}：{units} 个单元，{first}–{last} 年，{values} 个数值{weight}",
-              "en": "{indicator}: {units} units, {first}–{last}, {values} values{weight}"},
-    "weighted_by": {"zh": "，按 {code} 加权", "en": ", weighted by {code}"},
-    "weighted_by_population": {"zh": "，按人口加权：{parts}", "en": ", weighted by population: {parts}"},
-    "weight_part": {"zh": "{source} {n} 个单元年", "en": "{source} for {n} unit-years"},
-    "weight_part_implied": {"zh": "{total} ÷ {per_capita} 推算 {n} 个单元年",
-                            "en": "implied by {total} ÷ {per_capita} for {n} unit-years"},
-    "dropped": {"zh": "数据不全而未纳入的单元：{units}", "en": "Units left out for incomplete data: {units}"},
-    "bad_subsystem": {"zh": "子系统应写作 指标代码 或 名称=指标+指标，收到：{text}",
-                      "en": "A subsystem is written CODE or NAME=CODE+CODE, got: {text}"},
-    "spec_scores": {"zh": "指数 {name} 的得分不在 0–100 之间，不能作为子系统得分", "en": "The scores of {name} are not on 0–100"},
-    "missing_units": {"zh": "{year} 年缺少数据的单元：{units}", "en": "Units without data in {year}: {units}"},
+    "unknown": gettext_noop("未知的{kind}：{text}"),
+    "no_data": gettext_noop("所选范围内没有 {indicator} 的数据"),
+    "panel": gettext_noop("{indicator}：{units} 个单元，{first}–{last} 年，{values} 个数值{weight}"),
+    "weighted_by": gettext_noop("，按 {code} 加权"),
+    "weighted_by_population": gettext_noop("，按人口加权：{parts}"),
+    "weight_part": gettext_noop("{source} {n} 个单元年"),
+    "weight_part_implied": gettext_noop("{total} ÷ {per_capita} 推算 {n} 个单元年"),
+    "dropped": gettext_noop("数据不全而未纳入的单元：{units}"),
+    "bad_subsystem": gettext_noop("子系统应写作 指标代码 或 名称=指标+指标，收到：{text}"),
+    "spec_scores": gettext_noop("指数 {name} 的得分不在 0–100 之间，不能作为子系统得分"),
+    "missing_units": gettext_noop("{year} 年缺少数据的单元：{units}"),
 }
-KINDS = {"indicator": ("指标", "indicator"), "group": ("区域组", "region group"), "level": ("层级", "level")}
+KINDS = {"indicator": gettext_noop("指标"), "group": gettext_noop("区域组"), "level": gettext_noop("层级")}
+# The disparity table's headers are short labels that other pages word otherwise (变异系数 is
+# "Coefficient of variation" there, "CV" here): they have their own context in the catalogue.
+HEADERS_CONTEXT = "disparity table"
 
 
 def _input_errors_worded(handler):
     """Data or options the methods cannot compute on (``methods.errors.InputError``: too few
-    units, a value ≤ 0 under a logarithm, weights not summing to 1 …) are told to the user,
-    exit status 2. Nothing else is caught: any other exception is a bug and shows as one."""
+    units, a value ≤ 0 under a logarithm, weights not summing to 1 …) are told to the user in
+    the command's --lang, exit status 2. Nothing else is caught: any other exception is a bug
+    and shows as one."""
 
     @functools.wraps(handler)
     def run(args) -> int:
@@ -55,7 +57,7 @@ def _input_errors_worded(handler):
         try:
             return handler(args)
         except InputError as exc:
-            print(exc, file=sys.stderr)
+            print(exc.message(args.lang), file=sys.stderr)
             return 2
 
     return run
@@ -66,8 +68,7 @@ def say(key: str, lang: str, **params) -> str:
 
 
 def _unknown(kind: str, text: str, lang: str) -> UserError:
-    zh, en = KINDS[kind]
-    return UserError(say("unknown", lang, kind=zh, kind_en=en, text=text))
+    return UserError(say("unknown", lang, kind=translate(KINDS[kind], lang), text=text))
 
 
 def _years(args) -> list[int] | None:
@@ -118,7 +119,7 @@ def _weight_sources_text(panel: pd.DataFrame, lang: str) -> str:
         total, _, per_capita = str(source).partition("/")
         parts.append(say("weight_part_implied", lang, total=total, per_capita=per_capita, n=n) if per_capita
                      else say("weight_part", lang, source=source, n=n))
-    return ("、" if lang != "en" else "; ").join(parts)
+    return ptranslate("weight sources", "、", lang).join(parts)
 
 
 def _emit(frame: pd.DataFrame, args, table: pd.DataFrame | None = None) -> None:
@@ -144,13 +145,21 @@ def _write_text(text: str, args, rows: int) -> None:
 
 
 # ---- disparity --------------------------------------------------------------------------------------
-DISPARITY_HEADERS = {
-    "n": ("单元数", "units"), "cv": ("变异系数", "CV"), "cv_w": ("加权变异系数", "CV (pop.)"),
-    "theil_t": ("泰尔T", "Theil T"), "theil_t_w": ("加权泰尔T", "Theil T (pop.)"),
-    "theil_l": ("泰尔L", "Theil L"), "theil_l_w": ("加权泰尔L", "Theil L (pop.)"),
-    "gini": ("基尼系数", "Gini"), "gini_w": ("加权基尼", "Gini (pop.)"), "dagum": ("Dagum基尼", "Dagum Gini"),
-    "between_share": ("泰尔T组间占比", "Theil T between share"), "dagum_within": ("Dagum组内贡献", "Dagum within"),
-    "dagum_net_between": ("组间净贡献", "net between"), "dagum_transvariation": ("超变密度贡献", "transvariation"),
+DISPARITY_HEADERS = {  # column → Chinese msgid (context HEADERS_CONTEXT)
+    "n": pgettext_noop("disparity table", "单元数"),
+    "cv": pgettext_noop("disparity table", "变异系数"),
+    "cv_w": pgettext_noop("disparity table", "加权变异系数"),
+    "theil_t": pgettext_noop("disparity table", "泰尔T"),
+    "theil_t_w": pgettext_noop("disparity table", "加权泰尔T"),
+    "theil_l": pgettext_noop("disparity table", "泰尔L"),
+    "theil_l_w": pgettext_noop("disparity table", "加权泰尔L"),
+    "gini": pgettext_noop("disparity table", "基尼系数"),
+    "gini_w": pgettext_noop("disparity table", "加权基尼"),
+    "dagum": pgettext_noop("disparity table", "Dagum基尼"),
+    "between_share": pgettext_noop("disparity table", "泰尔T组间占比"),
+    "dagum_within": pgettext_noop("disparity table", "Dagum组内贡献"),
+    "dagum_net_between": pgettext_noop("disparity table", "组间净贡献"),
+    "dagum_transvariation": pgettext_noop("disparity table", "超变密度贡献"),
 }
 
 
@@ -198,9 +207,8 @@ def disparity_table(result: pd.DataFrame, lang: str) -> pd.DataFrame:
         rows = result[(result["statistic"] == "dagum") & (result["component"] == part)]
         if len(rows):
             table[f"dagum_{part}"] = rows.set_index("year")["value"] / totals["dagum"]
-    column = 0 if lang != "en" else 1
-    table = table.reset_index().rename(columns={"year": "年份" if lang != "en" else "year"})
-    return table.rename(columns={k: v[column] for k, v in DISPARITY_HEADERS.items()})
+    table = table.reset_index().rename(columns={"year": translate("年份", lang)})
+    return table.rename(columns={k: ptranslate(HEADERS_CONTEXT, v, lang) for k, v in DISPARITY_HEADERS.items()})
 
 
 @_input_errors_worded
@@ -292,50 +300,54 @@ def convergence_rows(panel: pd.DataFrame, tests: list[str], controls: pd.DataFra
     return pd.DataFrame(rows, columns=LONG)
 
 
-REPORT = {
-    "sigma": ("σ 收敛（对数标准差）", "σ-convergence (sd of logs)"),
-    "sigma_trend": ("σ 的时间趋势（HAC 标准误）", "trend of σ (HAC standard errors)"),
-    "beta": ("β 收敛（横截面；有控制变量时为条件收敛）", "β-convergence (cross-section; conditional with controls)"),
-    "panel_beta": ("面板 β 收敛（城市与年份固定效应）", "panel β-convergence (city and year fixed effects)"),
-    "club": ("俱乐部收敛（Phillips–Sul）", "club convergence (Phillips–Sul)"),
-    "club_test": ("各俱乐部的 log t 检验", "log t test of each club"),
-    "divergent": ("发散单元", "divergent units"),
-    "converging": ("收敛", "converging"), "not_converging": ("未见收敛", "no convergence"),
+REPORT = {  # the report's headings and verdicts → Chinese msgid
+    "sigma": gettext_noop("σ 收敛（对数标准差）"),
+    "sigma_trend": gettext_noop("σ 的时间趋势（HAC 标准误）"),
+    "beta": gettext_noop("β 收敛（横截面；有控制变量时为条件收敛）"),
+    "panel_beta": gettext_noop("面板 β 收敛（城市与年份固定效应）"),
+    "club": gettext_noop("俱乐部收敛（Phillips–Sul）"),
+    "club_test": gettext_noop("各俱乐部的 log t 检验"),
+    "divergent": gettext_noop("发散单元"),
+    "converging": gettext_noop("收敛"),
+    "not_converging": gettext_noop("未见收敛"),
 }
 
 
-def _verdict(values: dict, column: int) -> str:
+def _label(key: str, lang: str) -> str:
+    return translate(REPORT[key], lang)
+
+
+def _verdict(values: dict, lang: str) -> str:
     import numpy as np
 
     if "p" in values and ("slope" in values or "beta" in values):
         sign = values.get("slope", values.get("beta"))
-        return REPORT["converging" if sign < 0 and values["p"] < 0.05 else "not_converging"][column]
-    return REPORT["converging" if values.get("t", -np.inf) > -1.65 else "not_converging"][column]
+        return _label("converging" if sign < 0 and values["p"] < 0.05 else "not_converging", lang)
+    return _label("converging" if values.get("t", -np.inf) > -1.65 else "not_converging", lang)
 
 
 def convergence_report(result: pd.DataFrame, names: dict, lang: str) -> str:
     """The convergence results as text for people: each test with its verdict, clubs by name."""
-    column = 1 if lang == "en" else 0
     lines = []
     for statistic, rows in result.groupby("statistic", sort=False):
-        lines.append(f"【{REPORT[statistic][column]}】")
+        lines.append(f"【{_label(statistic, lang)}】")
         if statistic == "sigma":
             lines.append("  " + "  ".join(f"{y}: {v:.4f}" for y, v in zip(rows["year"], rows["value"])))
         elif statistic == "club":
             clubs = sorted(rows.groupby("value"), key=lambda item: (item[0] == 0, item[0]))  # divergent last
             for club, members in clubs:
-                label = REPORT["divergent"][column] if club == 0 else f"{'Club' if lang == 'en' else '俱乐部'} {int(club)}"
+                label = _label("divergent", lang) if club == 0 else word("俱乐部 {n}", lang, n=int(club))
                 lines.append(f"  {label} ({len(members)}): " + "、".join(names.get(k, k) for k in members["component"]))
         elif statistic == "club_test":
             parts = rows["component"].str.split(":", expand=True)
             for club, group in rows.assign(club=parts[0], name=parts[1]).groupby("club", sort=False):
                 values = dict(zip(group["name"], group["value"]))
                 text = "  ".join(f"{k} = {v:.4g}" for k, v in values.items())
-                lines.append(f"  {club}: {text}  → {_verdict(values, column)}")
+                lines.append(f"  {club}: {text}  → {_verdict(values, lang)}")
         else:
             values = dict(zip(rows["component"], rows["value"]))
             text = "  ".join(f"{k} = {v:.4g}" for k, v in values.items())
-            lines.append(f"  {rows['year'].iloc[0]}: {text}  → {_verdict(values, column)}")
+            lines.append(f"  {rows['year'].iloc[0]}: {text}  → {_verdict(values, lang)}")
     return "\n".join(lines) + "\n"
 
 

@@ -75,7 +75,7 @@ def pair_correlation(x, y, method: str = "pearson") -> tuple[float, float, int]:
     """
     if method not in _METHODS:
         raise IndexSpecError("bad_param", step="diagnostics", method="correlation", name="method",
-                             expected=" | ".join(_METHODS), expected_en=" | ".join(_METHODS), got=repr(method))
+                             expected=" | ".join(_METHODS), got=repr(method))
     x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
     both = ~np.isnan(x) & ~np.isnan(y)
     n = int(both.sum())
@@ -172,8 +172,7 @@ def correlate(result, level_a: int = 1, level_b: int | None = None, method: str 
     level_b = level_a if level_b is None else level_b
     if relation not in ("all", "ancestors", "siblings"):
         raise IndexSpecError("bad_param", step="diagnostics", method="correlate", name="relation",
-                             expected="all | ancestors | siblings", expected_en="all | ancestors | siblings",
-                             got=repr(relation))
+                             expected="all | ancestors | siblings", got=repr(relation))
     frame = _frame(result, dataset, year)
     nodes_a, nodes_b = _nodes_at(spec, level_a), _nodes_at(spec, level_b)
     rows = []
@@ -292,7 +291,7 @@ def cronbach_alpha(result, missing: str = "pairwise", year: int | None = None) -
     """
     if missing not in ("pairwise", "complete"):
         raise IndexSpecError("bad_param", step="diagnostics", method="cronbach_alpha", name="missing",
-                             expected="pairwise | complete", expected_en="pairwise | complete", got=repr(missing))
+                             expected="pairwise | complete", got=repr(missing))
     spec = result.spec
     scores = _frame(result, "Aggregated", year)
     rows = []

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from . import aggregate, denominate, impute, normalise, screen, treat, weights
-from .errors import IndexSpecError
+from .errors import Detail, IndexSpecError
 from .params import Method, resolve
 
 __all__ = ["Node", "Step", "IndexSpec", "STEP_METHODS", "DEFAULT_METHODS", "load_spec"]
@@ -327,9 +327,9 @@ class IndexSpec:
                 if lowest is not None and lowest <= 0:
                     method = norm.setting_for(child).method
                     raise IndexSpecError(
-                        "positive_needed", where=f"level {level}", method=aggregate.label(setting, "zh"),
+                        "positive_needed", where=Detail("at_level", level=level), method=aggregate.label(setting, "zh"),
                         method_en=aggregate.label(setting, "en"),
-                        detail=f"normalise {method} gives {child} values down to {lowest:g}")
+                        detail=Detail("normalise_floor", method=method, child=child, lowest=lowest))
 
     # ---- reading the tree -----------------------------------------------------------------
     def node(self, code: str) -> Node:

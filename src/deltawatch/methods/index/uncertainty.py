@@ -79,7 +79,7 @@ import numpy as np
 import pandas as pd
 
 from .aggregate import Tree
-from .errors import IndexSpecError
+from .errors import Detail, IndexSpecError
 from .params import resolve
 from .pipeline import base_weights, failure, run_prefix, score_runs
 from .spec import STEP_METHODS, IndexSpec, Setting
@@ -193,17 +193,18 @@ class Factor:
         return by_method[0] if len(by_method) == 1 else None
 
 
-def _factor_error(name, zh: str, en: str) -> IndexSpecError:
-    return IndexSpecError("factor", name=name, problem=zh, problem_en=en)
+def _factor_error(name, code: str, /, **params) -> IndexSpecError:
+    """What is wrong with factor ``name``: a code of ``errors.DETAILS`` and its parameters."""
+    return IndexSpecError("factor", name=name, problem=Detail(code, **params))
 
 
 def _parse_factor(spec: IndexSpec, raw: Mapping) -> Factor | None:
     if not isinstance(raw, Mapping) or not raw.get("name"):
-        raise _factor_error(raw, "应为带 name 的映射", "must be a mapping with a name")
+        raise _factor_error(raw, "factor_mapping")
     name = str(raw["name"])
     unknown = set(raw) - {"name", "step", "alternatives", "param", "values", "range", "noise"}
     if unknown:
-        raise IndexSpecError("unknown_key", where=f"factor {name}", keys=sorted(unknown),
+        raise IndexSpecError("unknown_key", where=Detail("factor_where", name=name), keys=sorted(unknown),
                              allowed=["name", "step", "alternatives", "param", "values", "range", "noise"])
     if "noise" in raw:
         noise = raw["noise"]
@@ -213,20 +214,20 @@ def _parse_factor(spec: IndexSpec, raw: Mapping) -> Factor | None:
             noise = {level: float(noise) for level in levels if level < top and level > 1} or {1: float(noise)}
         noise = {int(k): float(v) for k, v in noise.items()}
         if any(not 0 <= v < 1 for v in noise.values()) or set(noise) - set(levels):
-            raise _factor_error(name, f"权重扰动应为 层级: 0–1 之间的比例，收到 {noise}",
-                                f"weight noise must map levels to shares in [0, 1), got {noise}")
+            raise _factor_error(name, "factor_noise", noise=noise)
         return Factor(name, noise=noise)
     kind = raw.get("step")
     step = spec.step(kind) if kind in STEP_METHODS else None
     if step is None:
-        raise _factor_error(name, f"流程中没有步骤 {kind}", f"the pipeline has no step {kind}")
+        raise _factor_error(name, "factor_no_step", kind=kind)
     methods = STEP_METHODS[kind]
     if "alternatives" in raw:
         settings = []
         for alt in raw["alternatives"]:
             alt = {"method": alt} if isinstance(alt, str) else dict(alt)
             if set(alt) - {"method", "params"}:
-                raise IndexSpecError("unknown_key", where=f"factor {name}", keys=sorted(set(alt) - {"method", "params"}),
+                raise IndexSpecError("unknown_key", where=Detail("factor_where", name=name),
+                                     keys=sorted(set(alt) - {"method", "params"}),
                                      allowed=["method", "params"])
             method = alt.get("method", step.method)
             if method not in methods:
@@ -245,11 +246,9 @@ def _parse_factor(spec: IndexSpec, raw: Mapping) -> Factor | None:
     if "range" in raw:
         low, high = (float(v) for v in raw["range"])
         if not high > low:
-            raise _factor_error(name, f"取值范围应为 [下限, 上限]，收到 {raw['range']}",
-                                f"range must be [low, high], got {raw['range']}")
+            raise _factor_error(name, "factor_range", got=raw["range"])
         return Factor(name, kind, (step.setting,), param=param, span=(low, high))
-    raise _factor_error(name, "需要 alternatives、values、range 或 noise 之一",
-                        "needs one of alternatives, values, range or noise")
+    raise _factor_error(name, "factor_kind")
 
 
 def default_factors(spec: IndexSpec) -> list[dict]:
@@ -272,11 +271,10 @@ def parse_factors(spec: IndexSpec, factors: Sequence[Mapping] | None = None) -> 
     parsed = [_parse_factor(spec, raw) for raw in factors]
     names = [f.name for f in parsed]
     if len(set(names)) != len(names):
-        raise _factor_error(names, "名称重复", "names repeat")
+        raise _factor_error(names, "factor_names_repeat")
     noisy = [level for f in parsed for level in f.noise]
     if len(set(noisy)) != len(noisy):  # a node's weight belongs to one factor (its design column, its Sobol index)
-        raise _factor_error([f.name for f in parsed if f.noise], f"权重扰动因素的层级重复：{sorted(noisy)}",
-                            f"weights factors share levels: {sorted(noisy)}; give each level to one factor")
+        raise _factor_error([f.name for f in parsed if f.noise], "factor_levels_shared", levels=sorted(noisy))
     return parsed
 
 
@@ -333,18 +331,11 @@ def _drawn_runs(tree: Tree, factors: list[Factor], U: np.ndarray, seed) -> _Runs
     return _Runs(len(U), picks, multipliers, tree, tuple(c for c in tree.codes if c in written))
 
 
-def _design_error(column: str, zh: str, en: str) -> IndexSpecError:
-    return IndexSpecError("factor", name=column, problem=f"设计表{zh}", problem_en=f"the design {en}")
-
-
-def _bad_cell(column: str, row: int, text: str, allowed, allowed_en=None) -> IndexSpecError:
+def _bad_cell(column: str, row: int, text: str, allowed) -> IndexSpecError:
     """A cell that names no allowed choice; ``row`` counts runs from 0 (the file's line is
     row + 2, after the header)."""
-    got = f"值 {text!r}" if text else "空值"
-    got_en = repr(text) if text else "an empty cell"
-    return _design_error(column, f"第 {row + 1} 次运行（文件第 {row + 2} 行）{column} 列为{got}，不是可用值；可用值：{allowed}",
-                         f"has {got_en} in column {column}, run {row + 1} (line {row + 2} of the file), which is not "
-                         f"allowed; allowed values: {allowed if allowed_en is None else allowed_en}")
+    got = Detail("cell_value", text=text) if text else Detail("cell_empty")
+    return _factor_error(column, "design_bad_cell", run=row + 1, line=row + 2, column=column, got=got, allowed=allowed)
 
 
 def _cell_text(value) -> str:
@@ -375,8 +366,7 @@ def _read_multipliers(name: str, column: pd.Series) -> np.ndarray:
         except ValueError:
             out[row] = np.nan
         if not (math.isfinite(out[row]) and out[row] >= 0):
-            raise _bad_cell(name, row, text, "非负有限数（名义权重的乘数，1 = 名义权重）",
-                            "a finite number ≥ 0 (the multiplier of the nominal weight, 1 = nominal)")
+            raise _bad_cell(name, row, text, Detail("multiplier_allowed"))
     return out
 
 
@@ -393,23 +383,17 @@ def _design_columns(tree: Tree, factors: list[Factor], columns: list[str]) -> di
         if column in named:
             continue
         if column not in weights:
-            raise _design_error(column, f"有未知的列 {column}；可用的列：{allowed}",
-                                f"has an unknown column {column}; its columns may be: {allowed}")
+            raise _factor_error(column, "design_unknown_column", column=column, allowed=allowed)
         if not noise:
-            raise _design_error(column, f"有权重列 {column}，但因素中没有权重扰动（noise）因素",
-                                f"has the weight column {column} but the factors have no weights (noise) factor")
+            raise _factor_error(column, "design_weight_without_noise", column=column)
         if weights[column] not in nodes:
-            raise _design_error(column, f"的权重列 {column} 不是权重扰动因素所在层级的节点；可用节点：{nodes}",
-                                f"weight column {column} names no node at the levels of a weights factor; "
-                                f"nodes: {nodes}")
+            raise _factor_error(column, "design_weight_node", column=column, nodes=nodes)
     repeated = sorted({n for n in weights.values() if list(weights.values()).count(n) > 1})
     if repeated:
-        raise _design_error(f"{WEIGHT_COLUMN}{repeated[0]}", f"有重复的权重列：{repeated}",
-                            f"has more than one weight column for {repeated}")
+        raise _factor_error(f"{WEIGHT_COLUMN}{repeated[0]}", "design_weight_repeated", nodes=repeated)
     for name in named:
         if name not in columns:
-            raise _design_error(name, f"缺少因素 {name} 的列（现有列：{columns}）",
-                                f"lacks the column of factor {name} (its columns: {columns})")
+            raise _factor_error(name, "design_lacks_column", name=name, columns=columns)
     return weights
 
 
@@ -417,13 +401,12 @@ def _design_runs(tree: Tree, factors: list[Factor], design: pd.DataFrame) -> _Ru
     """The runs a design table names (see the module docstring); every problem names the run,
     the column and what is allowed."""
     if not isinstance(design, pd.DataFrame):
-        raise _design_error("design", f"应为表格（DataFrame），收到 {type(design).__name__}",
-                            f"must be a table (DataFrame), got {type(design).__name__}")
+        raise _factor_error("design", "design_not_table", got=type(design).__name__)
     frame = design.reset_index(drop=True)
     frame.columns = [str(c).strip() for c in frame.columns]
     weights = _design_columns(tree, factors, list(frame.columns))
     if frame.empty:
-        raise _design_error("design", "没有任何运行（行）", "has no runs (rows)")
+        raise _factor_error("design", "design_no_runs")
     picks = {f.name: _read_factor(f, frame[f.name]) for f in factors if not f.noise}
     multipliers = None
     if any(f.noise for f in factors):
@@ -544,7 +527,7 @@ def _one_year(spec: IndexSpec, data, year) -> Table:
 def _target(spec: IndexSpec, target: str | None) -> str:
     target = target or (spec.uncertainty or {}).get("target") or spec.root
     if target not in spec.levels:
-        raise _factor_error("target", f"目标节点 {target} 不在指数结构中", f"the target node {target} is not in the tree")
+        raise _factor_error("target", "factor_target", target=target)
     return target
 
 
@@ -701,10 +684,7 @@ def _check_saltelli(factors: list[Factor], runs: _Runs) -> int:
     names = [f.name for f in factors]
     step = len(factors) + 2
     if len(runs) % step:
-        raise _factor_error(names, f"作为 Sobol 设计，设计表应有 N(d + 2) 次运行，按 SALib 顺序（每组：A、AB_1 … AB_d、B），"
-                                   f"d = {len(factors)}，即 {step} 的倍数；现有 {len(runs)} 次",
-                            f"a Sobol design must have N(d + 2) runs in SALib's order (each block: A, AB_1 … AB_d, B), "
-                            f"with d = {len(factors)} a multiple of {step}; it has {len(runs)}")
+        raise _factor_error(names, "sobol_runs", d=len(factors), step=step, runs=len(runs))
     blocks = np.arange(len(runs) // step) * step
     columns = _choice_columns(factors, runs)
     for i, (varied, _) in enumerate(columns):
@@ -729,12 +709,8 @@ def _saltelli_error(factors, runs: _Runs, k: int, varied: str, row: int, source:
         column = factor.name
         got, expected = (factor.written(runs.picks[factor.name][r]) for r in (row, source))
     which = "B" if factor.name == varied else "A"
-    return _design_error(column, f"不是 SALib 顺序的 Saltelli 样本：第 {row + 1} 次运行（文件第 {row + 2} 行）应为 AB_{i}"
-                                 f"（因素 {varied} 取本组 B 行的值，其余取 A 行的值），{column} 列应为 {expected!r}"
-                                 f"（第 {source + 1} 次运行，{which} 行），实为 {got!r}",
-                         f"is not a Saltelli sample in SALib's order: run {row + 1} (line {row + 2} of the file) should "
-                         f"be AB_{i} (factor {varied} from its block's B, the others from its A), so column {column} "
-                         f"should be {expected!r} (run {source + 1}, row {which}), not {got!r}")
+    return _factor_error(column, "design_saltelli", run=row + 1, line=row + 2, i=i, varied=varied, column=column,
+                         expected=expected, source=source + 1, which=which, got=got)
 
 
 def _sobol_runs(spec, table, factors, n, seed, design) -> tuple[_Runs, int]:
@@ -772,7 +748,7 @@ def sensitivity(spec: IndexSpec, data, n: int = 100, seed: int | None = 0, facto
     table = _one_year(spec, data, year)
     factors = parse_factors(spec, factors)
     if len(factors) < 2:
-        raise _factor_error([f.name for f in factors], "敏感性分析至少需要两个因素", "sensitivity analysis needs two factors or more")
+        raise _factor_error([f.name for f in factors], "factor_two")
     runs, n = _sobol_runs(spec, table, factors, n, seed, design)
     target = _target(spec, target)
     result = _result(spec, table, factors, runs, target, None if design is not None else seed)

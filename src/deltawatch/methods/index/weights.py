@@ -37,7 +37,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .errors import IndexSpecError
+from .errors import Detail, IndexSpecError
 from .params import Method, Param
 
 __all__ = ["METHODS", "entropy", "critic", "cv", "pca", "pca_first", "principal_components", "ahp_weights",
@@ -201,10 +201,9 @@ def ahp_weights(matrix) -> AHPResult:
     A = np.asarray(matrix, dtype=float)
     n = A.shape[0]
     if A.ndim != 2 or A.shape[1] != n or n == 0:
-        raise IndexSpecError("ahp_matrix", parent="?", problem=f"不是方阵：{A.shape}", problem_en=f"is not square: {A.shape}")
+        raise IndexSpecError("ahp_matrix", parent="?", problem=Detail("ahp_not_square", shape=A.shape))
     if (A <= 0).any() or not np.allclose(A * A.T, 1, rtol=1e-3):
-        raise IndexSpecError("ahp_matrix", parent="?", problem="应为正的互反矩阵 (a_ji = 1/a_ij)",
-                             problem_en="must be positive and reciprocal (a_ji = 1/a_ij)")
+        raise IndexSpecError("ahp_matrix", parent="?", problem=Detail("ahp_not_reciprocal"))
     eigenvalues, vectors = np.linalg.eig(A)
     k = int(np.argmax(eigenvalues.real))
     w = np.abs(vectors[:, k].real)
@@ -217,12 +216,12 @@ def ahp_weights(matrix) -> AHPResult:
 def _ahp_matrix_for(matrices: Mapping, parent: str, children: list[str]) -> np.ndarray:
     entry = matrices.get(parent)
     if entry is None:
-        raise IndexSpecError("ahp_matrix", parent=parent, problem="未给出", problem_en="is missing")
+        raise IndexSpecError("ahp_matrix", parent=parent, problem=Detail("ahp_missing"))
     if isinstance(entry, Mapping):
         order = [str(c) for c in entry.get("order", children)]
         if sorted(order) != sorted(children):
-            raise IndexSpecError("ahp_matrix", parent=parent, problem=f"的顺序 {order} 与下级 {children} 不符",
-                                 problem_en=f"orders {order}, but the children are {children}")
+            raise IndexSpecError("ahp_matrix", parent=parent,
+                                 problem=Detail("ahp_order", order=order, children=children))
         A = np.asarray(entry["matrix"], dtype=float)
         position = [order.index(c) for c in children]
         return A[np.ix_(position, position)]
@@ -236,8 +235,7 @@ def ahp_for_parent(matrices: Mapping, parent: str, children: list[str], max_cr: 
     except IndexSpecError as exc:
         raise IndexSpecError(exc.code, **{**exc.params, "parent": parent}) from None
     if len(result.weights) != len(children):
-        raise IndexSpecError("ahp_matrix", parent=parent, problem=f"应为 {len(children)} 阶",
-                             problem_en=f"must be {len(children)} × {len(children)}")
+        raise IndexSpecError("ahp_matrix", parent=parent, problem=Detail("ahp_size", n=len(children)))
     if result.cr >= max_cr:
         raise IndexSpecError("ahp_inconsistent", parent=parent, cr=result.cr, limit=max_cr)
     return result

@@ -146,13 +146,9 @@ def _has_required_columns(ctx: Ctx, roles, indicator_arg, year_arg) -> bool:
     required = ["region", "value"] + (["indicator"] if indicator_arg is None else []) + \
         (["year"] if year_arg is None else [])
     missing = [r for r in required if r not in roles]
-    if missing:
-        from deltawatch.observations.messages import ROLE_NAMES
-
-        for role in missing:
-            ctx.out.add(ctx.header.start + 1, None, None, "missing_column", required=role,
-                        name_zh=ROLE_NAMES[role][0], name_en=ROLE_NAMES[role][1],
-                        accepted=" / ".join(ROLE_SYNONYMS[role]))
+    for role in missing:  # the message names the column in the reader's language
+        ctx.out.add(ctx.header.start + 1, None, None, "missing_column", required=role,
+                    accepted=" / ".join(ROLE_SYNONYMS[role]))
     return not missing
 
 
