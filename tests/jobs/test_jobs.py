@@ -3,6 +3,7 @@ or a worded failure; the interrupted-job sweep; ``deltawatch jobs run --once``.
 
 Jobs run synchronously here by calling ``run_next()``: no worker thread, no sleeps."""
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -139,3 +140,19 @@ def test_the_index_handlers_are_registered_by_reference():
     assert handlers.HANDLERS["index.build"] is handlers.index_build
     assert handlers.HANDLERS["index.uncertainty"] is handlers.index_uncertainty
     assert handlers.HANDLERS["index.sensitivity"] is handlers.index_sensitivity
+
+
+def test_an_idle_worker_lets_each_schedule_queue_its_job(monkeypatch, calls, user):
+    """A schedule (handlers.SCHEDULES) queues its job when the worker is idle; the worker then
+    runs it. The schedule stops the worker once its job exists, so no sleep is involved."""
+    stop = threading.Event()
+
+    def schedule():
+        if Job.objects.exists():
+            stop.set()
+        else:
+            enqueue("test.ok", {"n": 7}, user)
+
+    monkeypatch.setattr(handlers, "SCHEDULES", [schedule])
+    assert run_worker(poll_seconds=0, stop=stop) == 1
+    assert list(Job.objects.values_list("status", "result_url")) == [(JobStatus.DONE, "/done/7/")]

@@ -21,6 +21,11 @@ from .services import JobError
 
 INDEX_BUILD, INDEX_UNCERTAINTY, INDEX_SENSITIVITY = "index.build", "index.uncertainty", "index.sensitivity"
 
+# Functions that queue a periodic job when it is due (and do nothing otherwise, cheaply); an idle
+# worker calls each of them, so a daily sweep needs no cron and no scheduler process. An app
+# appends its own in its AppConfig.ready (plans: the reminder sweep).
+SCHEDULES: list = []
+
 
 def index_spec(parameters: dict):
     """The spec of an index job: a shipped one by name (``spec``), or the spec stored with a

@@ -132,7 +132,7 @@ def _worded(error: Exception) -> str:
         lang = "en" if translation.get_language() == "en" else "zh"
         return f"{error.message(lang)} {retry}"
     if isinstance(error, InputError):
-        return _("数据不适合该计算：%(reason)s") % {"reason": error} + " " + retry
+        return _("数据不适合该计算：%(reason)s") % {"reason": error.message(None)} + " " + retry
     return _("任务因程序错误而中断（%(kind)s）。系统管理员可在日志中查看详情；请稍后重新提交。") % {
         "kind": type(error).__name__}
 
@@ -197,9 +197,21 @@ def run_worker(once: bool = False, poll_seconds: float = POLL_SECONDS, stop: thr
             continue
         if once:
             break
+        _queue_scheduled()
         _wake.wait(poll_seconds)
         _wake.clear()
     return count
+
+
+def _queue_scheduled() -> None:
+    """Let every registered schedule (``handlers.SCHEDULES``) queue its job if it is due."""
+    from .handlers import SCHEDULES
+
+    for schedule in SCHEDULES:
+        try:
+            schedule()
+        except Exception:  # noqa: BLE001 — a failing schedule must not stop the worker
+            logger.exception("the schedule %s failed", getattr(schedule, "__name__", schedule))
 
 
 _wake = threading.Event()
