@@ -7,6 +7,7 @@
     deltawatch progress [--region …]     assess progress towards every target, store it, show it
     deltawatch index build|uncertainty|sensitivity|from-coinr …   composite indices
     deltawatch disparity | convergence | coordination | moran …     is the Delta integrating?
+    deltawatch tasks list|show|import|export|remind            the task ledger (任务清单)
     deltawatch manage ARGS…              any Django management command (createsuperuser, …)
 
 ``DATABASE_URL`` selects the database for every command; without it, a SQLite file in the
@@ -25,13 +26,14 @@ from deltawatch.core.commandline import UserError, setup_django
 from deltawatch.indices import commands as index_commands
 from deltawatch.jobs import commands as job_commands
 from deltawatch.observations import commands as observation_commands
+from deltawatch.plans import commands as plan_commands
 from deltawatch.progress import commands as progress_commands
 from deltawatch.regional import commands as regional_commands
 
 # Each app's ``commands`` module declares its sub-commands and their handlers (by reference);
 # the modules are light — pandas, NumPy and Django's models are imported by a handler when it runs.
 COMMAND_MODULES = (core_commands, observation_commands, progress_commands, index_commands, regional_commands,
-                   job_commands)
+                   job_commands, plan_commands)
 
 
 def build_parser() -> argparse.ArgumentParser:

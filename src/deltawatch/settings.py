@@ -231,6 +231,7 @@ INSTALLED_APPS = [
     "deltawatch.accounts",
     "deltawatch.site",
     "deltawatch.jobs",  # background jobs: the database is the queue
+    "deltawatch.plans",  # the task ledger: plans, tasks, the closed loop, alerts
     "django_filters",  # one filter definition for a list page, its export and the API (BSD)
     "django_htmx",  # request.htmx: partial pages for HTMX requests (MIT)
 ]
@@ -346,3 +347,17 @@ SECURE_HSTS_PRELOAD = PRODUCTION and _flag("DELTAWATCH_HSTS_PRELOAD")
 # owner's decision, not this application's: it is opt-in, and Django's reminder to set it
 # (security.W021) is silenced unless it is set.
 SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+
+# --- The task ledger (plans) -----------------------------------------------------------------
+# An open task is 黄 (due soon) from this many working days before its due date; an overdue one
+# is reported to the office (逾期上报) this many working days after it; a new assignment is to be
+# signed for (签收) within this many working days; an evidence file may be this large.
+PLANS_WARN_WORKDAYS = _integer("DELTAWATCH_PLANS_WARN_DAYS", 5)
+PLANS_ESCALATE_WORKDAYS = _integer("DELTAWATCH_PLANS_ESCALATE_DAYS", 5)
+PLANS_ACCEPT_WORKDAYS = _integer("DELTAWATCH_PLANS_ACCEPT_DAYS", 3, minimum=1)
+PLANS_EVIDENCE_MAX_BYTES = _integer("DELTAWATCH_EVIDENCE_MAX_MB", 50, minimum=1) * 2 ** 20
+# Notifications are also e-mailed when an e-mail server is named (DELTAWATCH_EMAIL_HOST).
+EMAIL_HOST = os.environ.get("DELTAWATCH_EMAIL_HOST", "").strip() or "localhost"
+EMAIL_HOST_CONFIGURED = bool(os.environ.get("DELTAWATCH_EMAIL_HOST", "").strip())
+EMAIL_PORT = _integer("DELTAWATCH_EMAIL_PORT", 25)
+DEFAULT_FROM_EMAIL = os.environ.get("DELTAWATCH_EMAIL_FROM", "deltawatch@localhost")

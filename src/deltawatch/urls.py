@@ -14,6 +14,7 @@ urlpatterns = [
     path("indices/", include("deltawatch.indices.urls")),
     path("regional/", include("deltawatch.regional.urls")),
     path("data/", include("deltawatch.observations.urls")),
+    path("", include("deltawatch.plans.urls")),  # /tasks/… and /plans/…
     path("accounts/", include("django.contrib.auth.urls")),  # login, logout, password change
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),  # set_language: 简体中文 ↔ English

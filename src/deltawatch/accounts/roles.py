@@ -21,6 +21,11 @@ RESULTS = ("progress.progressrun", "progress.progressassessment", "progress.stat
            "indices.indexrun", "indices.indexscore", "indices.indexrankinterval",
            "indices.indexsensitivity")
 ACCOUNTS = ("accounts.organisation", "accounts.membership")
+# The task ledger: who may make which transition is plans.workflow.TRANSITIONS; these say which
+# rows a role may open at all (plans.scoping narrows them to the unit's tasks).
+PLANS = ("plans.plan", "plans.section", "plans.measure", "plans.task", "plans.milestone", "plans.assignment",
+         "plans.journalentry", "plans.progressreport", "plans.evidence", "plans.extensionrequest",
+         "plans.baseline", "plans.baselineitem", "plans.notification")
 FEEDBACK = "site.feedback"  # 意见建议: the office answers; others view the published answers (site.rules)
 
 # role → {model label: actions}
@@ -31,11 +36,13 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         **{label: (VIEW, ADD) for label in RESULTS},
         **{label: (VIEW, ADD, CHANGE) for label in ACCOUNTS},
         FEEDBACK: (VIEW, CHANGE),
+        **{label: (VIEW, ADD, CHANGE) for label in PLANS},
     },
     Role.DEPARTMENT: {
         **{label: (VIEW,) for label in CATALOGUE + STATISTICS + RESULTS},
         "accounts.organisation": (VIEW,),
         FEEDBACK: (VIEW,),
+        **{label: (VIEW,) for label in PLANS},
     },
     Role.REPORTER: {
         **{label: (VIEW,) for label in CATALOGUE + RESULTS},
@@ -51,6 +58,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "indices.indexsensitivity": (VIEW, ADD),
         "accounts.organisation": (VIEW,),
         FEEDBACK: (VIEW,),
+        **{label: (VIEW,) for label in PLANS[:4]},
     },
 }
 

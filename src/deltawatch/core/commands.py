@@ -9,30 +9,19 @@ import sys
 
 from deltawatch.core.commandline import acting_user
 from deltawatch.core.commandline import say as _say
+from deltawatch.i18n import gettext_noop
 
 MESSAGES = {
-    "database": {"zh": "数据库：{db}", "en": "Database: {db}"},
-    "admin_created": {"zh": "已创建管理员账号 admin，初始密码：{password}（仅显示这一次，不保存在任何文件中；请记下并在登录后修改）",
-                      "en": "Created the administrator account admin, initial password: {password} (shown this once "
-                            "and kept in no file: note it, and change it after login)"},
-    "admin_created_given": {"zh": "已创建管理员账号 admin，密码为 DELTAWATCH_ADMIN_PASSWORD 所设",
-                            "en": "Created the administrator account admin with the password set in DELTAWATCH_ADMIN_PASSWORD"},
-    "sample_accounts": {"zh": "已创建示例账号（每个角色一个，仅供演示；密码仅显示这一次）：",
-                        "en": "Created sample accounts (one per role, for demonstration; passwords shown this once):"},
-    "not_initialised": {"zh": "数据库尚未初始化，请先运行 deltawatch init", "en": "The database is empty: run deltawatch init first"},
-    "needs_proxy": {"zh": "生产模式（DELTAWATCH_PRODUCTION=1）只通过 HTTPS 提供服务，而 deltawatch serve 本身不提供 HTTPS："
-                          "请在终止 TLS 的反向代理之后运行，并将 DELTAWATCH_TRUSTED_PROXY 设为该代理的地址（如 127.0.0.1）。",
-                    "en": "The production profile (DELTAWATCH_PRODUCTION=1) serves over HTTPS only, which deltawatch serve "
-                          "does not speak itself: run it behind a reverse proxy that terminates TLS and set "
-                          "DELTAWATCH_TRUSTED_PROXY to that proxy's address (e.g. 127.0.0.1)."},
-    "debug_on": {"zh": "注意：调试模式已开启（DELTAWATCH_DEBUG=1），出错页面会显示代码和设置，切勿对外提供服务。",
-                 "en": "Warning: debug mode is on (DELTAWATCH_DEBUG=1): error pages show code and settings; "
-                       "never serve others this way."},
-    "cannot_listen": {"zh": "无法在 {host}:{port} 监听（{reason}）：请用 --port 换一个端口，或先停止占用它的程序。",
-                      "en": "Cannot listen on {host}:{port} ({reason}): choose another port with --port, or stop "
-                            "the program that uses it."},
-    "serving": {"zh": "DeltaWatch 已启动：http://{host}:{port}/ （管理后台 /admin/，按 Ctrl+C 停止）",
-                "en": "DeltaWatch is running at http://{host}:{port}/ (admin at /admin/; Ctrl+C stops it)"},
+    "database": gettext_noop("数据库：{db}"),
+    "admin_created": gettext_noop("已创建管理员账号 admin，初始密码：{password}（仅显示这一次，不保存在任何文件中；请记下并在登录后修改）"),
+    "admin_created_given": gettext_noop("已创建管理员账号 admin，密码为 DELTAWATCH_ADMIN_PASSWORD 所设"),
+    "sample_accounts": gettext_noop("已创建示例账号（每个角色一个，仅供演示；密码仅显示这一次）："),
+    "not_initialised": gettext_noop("数据库尚未初始化，请先运行 deltawatch init"),
+    "needs_proxy": gettext_noop("生产模式（DELTAWATCH_PRODUCTION=1）只通过 HTTPS 提供服务，而 deltawatch serve 本身不提供 HTTPS：请在终止 TLS "
+                                "的反向代理之后运行，并将 DELTAWATCH_TRUSTED_PROXY 设为该代理的地址（如 127.0.0.1）。"),
+    "debug_on": gettext_noop("注意：调试模式已开启（DELTAWATCH_DEBUG=1），出错页面会显示代码和设置，切勿对外提供服务。"),
+    "cannot_listen": gettext_noop("无法在 {host}:{port} 监听（{reason}）：请用 --port 换一个端口，或先停止占用它的程序。"),
+    "serving": gettext_noop("DeltaWatch 已启动：http://{host}:{port}/ （管理后台 /admin/，按 Ctrl+C 停止）"),
 }
 
 
@@ -55,6 +44,10 @@ def cmd_init(args) -> int:
         load_default(system, with_observations=not args.no_data)
     _create_first_administrator(args.lang)
     _create_sample_accounts(args.lang)
+    with acting_as(system):  # the task ledger: seed 001's plan and a demonstration (示例) task list
+        from deltawatch.plans.defaults import load_plans_default
+
+        load_plans_default(system)
     return 0
 
 
@@ -171,7 +164,8 @@ def add_parsers(commands) -> None:
     serve = commands.add_parser("serve", help="启动应用 / run the application")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--threads", type=int, default=4)
+    # 8: more requests per second than 4 under 50 clients in 3 of 4 cases (benchmarks/results/pages.md)
+    serve.add_argument("--threads", type=int, default=8, help="waitress 工作线程数 / worker threads (8)")
     serve.add_argument("--no-worker", action="store_true",
                        help="不在本进程运行后台任务（另行运行 deltawatch jobs run）/ "
                             "run no background jobs here (run deltawatch jobs run instead)")

@@ -21,6 +21,7 @@ from deltawatch.observations.exports import write_export
 from deltawatch.observations.models import Observation
 from deltawatch.progress.choices import ProgressMethod
 from deltawatch.regions.models import Region, RegionGroup
+from deltawatch.site.cache import cached_page
 
 from . import services
 from .choices import Direction
@@ -46,6 +47,7 @@ def direction_word(direction: int) -> str:
 # ------------------------------------------------------------------------------ catalogue
 
 
+@cached_page
 def catalogue(request):
     """All indicators, filterable by area, direction and target, searchable; the same
     selection downloads as CSV or XLSX (``?format=csv``)."""
@@ -198,6 +200,7 @@ def _chart(indicator, selection, assessments, user):
     return option, scopes, milestones
 
 
+@cached_page
 def detail(request, code):
     """An indicator: its definition, a chart of the chosen regions and groups with every
     target milestone, the base year and the projected path, the targets with their status,

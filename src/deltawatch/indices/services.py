@@ -14,7 +14,7 @@ from django.db import transaction
 from deltawatch.indicators.models import Indicator
 from deltawatch.methods.index import IndexSpecError
 from deltawatch.methods.index.table import data_hash, read_table
-from deltawatch.observations.models import Observation
+from deltawatch.observations.models import approved_values
 from deltawatch.regions.models import Region
 
 from .choices import IndexRunKind
@@ -49,7 +49,9 @@ def frame_from_database(spec, years: list[int] | None = None, group: str | None 
     if unknown_groups:
         raise IndexSpecError("missing_column", kind="分组", kind_en="group", names=unknown_groups, available=[PROVINCE])
     group = group or spec.data.get("group") or DEFAULT_GROUP
-    query = Observation.objects.filter(is_current=True, indicator__code__in=columns, region__groups__code=group)
+    # approved values only (observations.models.approved_values): a run may be published, and
+    # what the public sees is built on approved data
+    query = approved_values().filter(indicator__code__in=columns, region__groups__code=group)
     if years:
         query = query.filter(year__in=list(years))
     rows = pd.DataFrame(list(query.values_list("region__code", "indicator__code", "year", "value", "id")),

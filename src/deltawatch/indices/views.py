@@ -15,11 +15,13 @@ import csv
 from functools import lru_cache
 
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.html import escape
 from django.utils.http import urlencode
 from django.utils.translation import get_language, gettext_lazy
@@ -30,7 +32,7 @@ from deltawatch.accounts.scoping import restrict
 from deltawatch.jobs.handlers import INDEX_BUILD, INDEX_SENSITIVITY, INDEX_UNCERTAINTY
 from deltawatch.jobs.services import enqueue, jobs_for
 from deltawatch.observations.exports import neutralise
-from deltawatch.site.cache import cached
+from deltawatch.site.cache import cached, cached_page
 
 from .admin import year_span
 from .choices import IndexRunKind
@@ -97,20 +99,22 @@ def shipped_by_digest() -> dict[str, str]:
 
 def years_with_data(spec, user=None) -> list[int]:
     """The years in which every column the spec reads has at least one current value for the
-    members of its region group — among the values ``user`` may see (None: every value, what
-    a run reads) — cached by data version."""
+    members of its region group — among the values ``user`` may see (None: the approved values,
+    what a run reads) — cached by data version."""
     from deltawatch.indices.services import (  # the columns frame_from_database reads
         DEFAULT_GROUP,
         _columns,
     )
-    from deltawatch.observations.models import Observation
+    from deltawatch.observations.models import Observation, approved_values
     from deltawatch.site.services import audience
 
     columns = _columns(spec)
     group = spec.data.get("group") or DEFAULT_GROUP
-    values = Observation.objects.filter(is_current=True, indicator__code__in=columns, region__groups__code=group)
-    if user is not None:
-        values = restrict(values, user, "view")
+    if user is None:
+        values = approved_values().filter(indicator__code__in=columns, region__groups__code=group)
+    else:
+        values = restrict(Observation.objects.filter(is_current=True, indicator__code__in=columns,
+                                                     region__groups__code=group), user, "view")
 
     def compute():
         counts = values.values("year").annotate(k=Count("indicator", distinct=True))
@@ -166,7 +170,15 @@ def _form_years(data, choices, default_spec) -> list[int]:
 # ------------------------------------------------------------------------------ the list
 
 
+def list_state(request) -> str:
+    """What the run list shows besides the data version: which runs are published, and the
+    state of the user's own jobs (their progress moves while a job runs)."""
+    jobs = jobs_for(request.user).filter(kind__in=JOB_KINDS.values())[:5]
+    return f"{published_runs()}|{list(jobs.values_list('id', 'status', 'progress', 'message'))}"
+
+
 @require_GET
+@cached_page(extra=list_state)
 def index_list(request):
     """The shipped specs, the saved specs and the runs the user may see, newest first."""
     runs = restrict(IndexRun.objects.select_related("run_by"), request.user, "view")
@@ -225,6 +237,12 @@ def related_runs(run: IndexRun, user) -> dict:
     return {"build": newest(IndexRunKind.BUILD),
             "intervals": newest(IndexRunKind.UNCERTAINTY) or newest(IndexRunKind.SENSITIVITY),
             "sensitivity": newest(IndexRunKind.SENSITIVITY)}
+
+
+def published_runs() -> str:
+    """The ids of the published runs: a run page's cache key part, since publishing or
+    withdrawing a run changes what the public may see without a new data version."""
+    return ",".join(map(str, IndexRun.objects.filter(is_published=True).order_by("id").values_list("id", flat=True)))
 
 
 def _choice(request, name: str, allowed, default):
@@ -487,6 +505,7 @@ def _year_of(request, build):
 
 
 @require_GET
+@cached_page(extra=lambda request, pk: published_runs())
 def run_detail(request, pk: int):
     """A run's page (404 for a run the user may not see: for the public, an unpublished one)."""
     from deltawatch.methods.index import load_spec
@@ -575,7 +594,10 @@ def ranking_csv(run, spec, year, node, rows) -> HttpResponse:
 @require_POST
 def publish(request, pk: int):
     """Publish (or withdraw) a run together with the runs its page shows — the build, the
-    interval run, the sensitivity run — so that the public sees the page as it is."""
+    interval run, the sensitivity run — so that the public sees the page as it is. The public
+    is sent to sign in, a role that may not run indices refused (403); nothing changes."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(reverse("indices:run", args=[pk]))
     if not can_run(request.user):
         raise PermissionDenied
     run = get_object_or_404(restrict(IndexRun.objects.all(), request.user, "view"), pk=pk)
@@ -591,7 +613,9 @@ def publish(request, pk: int):
 @require_POST
 def start(request):
     """Queue a build or an analysis as a background job and show its progress (403 for a
-    user who may not run indices; nothing is queued)."""
+    user who may not run indices, the public sent to sign in; nothing is queued)."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(reverse("indices:list"))
     if not can_run(request.user):
         raise PermissionDenied
     run = None
@@ -614,7 +638,9 @@ KIND_LABELS = {INDEX_BUILD: gettext_lazy("构建指数"), INDEX_UNCERTAINTY: get
 @require_GET
 def job_status(request, pk: int):
     """A job's progress; HTMX polls the status block every 2 s until the job has finished
-    (404 for a job that is not the user's)."""
+    (404 for a job that is not the user's; jobs are private, so the public is sent to sign in)."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
     job = get_object_or_404(jobs_for(request.user).filter(kind__in=JOB_KINDS.values()), pk=pk)
     short = {v: k for k, v in JOB_KINDS.items()}[job.kind]
     parameters = job.parameters

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from .choices import Qualifier, Status
@@ -91,3 +91,23 @@ class Observation(models.Model):
 
     def __str__(self):
         return f"{self.region.name_zh} · {self.indicator.code} · {self.year} = {self.value:g} (r{self.revision})"
+
+
+def approved_values():
+    """The newest approved revision of every value: what every stored assessment and index
+    run reads (``progress.services.series_values``, ``indices.services.frame_from_database``).
+
+    Why approved only: the runs are stored once and shown to everybody, the public included
+    (the progress board, the overview's bars, a published index), and the public is shown
+    approved data only (``accounts.scoping``). What is approved is what every assessment,
+    index and bulletin uses; a value a reporter submitted (or a draft) moves no status until
+    it is approved. Why the newest *approved* revision rather than the current row: a
+    submitted correction of an approved value becomes the current row at once, and reading
+    current rows only would drop that value from the runs (and so move the status) until
+    the correction is approved.
+    """
+    newer = Observation.objects.filter(indicator_id=OuterRef("indicator_id"), region_id=OuterRef("region_id"),
+                                       year=OuterRef("year"), status=Status.APPROVED,
+                                       revision__gt=OuterRef("revision"))
+    # the current row is the newest revision: only older ones need the subquery
+    return Observation.objects.filter(Q(is_current=True) | ~Exists(newer), status=Status.APPROVED)

@@ -19,6 +19,7 @@ from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
 from deltawatch.core.bulk import insert_rows
+from deltawatch.i18n import translate, word
 from deltawatch.indicators.models import Indicator
 from deltawatch.methods.formula import compute_derived, parse_formula
 from deltawatch.regions.models import Region
@@ -54,12 +55,9 @@ class DatabaseBusy(Exception):
         self.seconds = seconds
         super().__init__(self.report("en"))
 
-    def report(self, lang: str = "zh") -> str:
-        if lang == "en":
-            return (f"The database was busy with another import or edit for {self.seconds} s; nothing was "
-                    "written. Try again when it has finished (DELTAWATCH_WRITE_WAIT sets the wait).")
-        return (f"数据库正被另一个导入或修改占用，等待 {self.seconds} 秒后仍未释放；未写入任何数据。"
-                "请在其完成后重试（等待时间由 DELTAWATCH_WRITE_WAIT 设置）。")
+    def report(self, lang: str | None = "zh") -> str:
+        return word("数据库正被另一个导入或修改占用，等待 {seconds} 秒后仍未释放；未写入任何数据。"
+                    "请在其完成后重试（等待时间由 DELTAWATCH_WRITE_WAIT 设置）。", lang, seconds=self.seconds)
 
 
 # One import at a time on PostgreSQL: a transaction-scoped advisory lock taken before the
@@ -95,17 +93,13 @@ class ImportOutcome:
     batch: ImportBatch | None = None
     skipped_blank: int = 0
 
-    def summary(self, lang: str = "zh") -> str:
-        if lang == "en":
-            head = "Dry run (nothing written)" if self.dry_run else "Imported"
-            return (f"{head}: {self.file_name} ({self.layout}), {self.rows_read} values read: "
-                    f"{self.created} new, {self.revised} revised, {self.unchanged} unchanged; "
-                    f"derived {self.derived_created} new, {self.derived_revised} revised; "
-                    f"{self.skipped_blank} blank cells skipped.")
-        head = "试导入 (未写入任何数据)" if self.dry_run else "导入完成"
-        return (f"{head}：{self.file_name}（{self.layout}），读取 {self.rows_read} 个数值："
-                f"新增 {self.created}，修订 {self.revised}，未变 {self.unchanged}；"
-                f"派生指标新增 {self.derived_created}，修订 {self.derived_revised}；跳过空白单元格 {self.skipped_blank} 个。")
+    def summary(self, lang: str | None = "zh") -> str:
+        head = translate("试导入 (未写入任何数据)", lang) if self.dry_run else translate("导入完成", lang)
+        return word("{head}：{file}（{layout}），读取 {rows} 个数值：新增 {created}，修订 {revised}，未变 {unchanged}；"
+                    "派生指标新增 {derived_created}，修订 {derived_revised}；跳过空白单元格 {skipped} 个。", lang,
+                    head=head, file=self.file_name, layout=self.layout, rows=self.rows_read, created=self.created,
+                    revised=self.revised, unchanged=self.unchanged, derived_created=self.derived_created,
+                    derived_revised=self.derived_revised, skipped=self.skipped_blank)
 
 
 def indicator_infos() -> dict[str, IndicatorInfo]:

@@ -45,6 +45,7 @@ from deltawatch.accounts.roles import roles_of
 from deltawatch.accounts.scoping import restrict, user_region_ids
 from deltawatch.audit.context import acting_as
 from deltawatch.regions.models import Region
+from deltawatch.site.cache import cached_page
 
 from .choices import Status
 from .exports import neutralise, write_export
@@ -334,6 +335,7 @@ def _check_upload(request, form):
 
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
+@cached_page  # the empty form, per account (a POST is never cached)
 def upload(request):
     """The upload form and, after a POST, its dry-run report.
 

@@ -22,7 +22,7 @@ from deltawatch.indicators.models import Indicator, Target
 from deltawatch.methods.aggregate import aggregate_groups
 from deltawatch.methods.formula import parse_formula
 from deltawatch.methods.progress import DEFAULT_BASE_YEAR, ESCAP_FIT_START, Thresholds, assess_frame, rollup
-from deltawatch.observations.models import Observation
+from deltawatch.observations.models import Observation, approved_values
 from deltawatch.regions.models import Region, RegionGroup
 
 from .choices import BaseYearSource
@@ -71,10 +71,14 @@ def inputs_of(codes, indicators: pd.DataFrame) -> set[str]:
 
 
 def series_values(indicators=None) -> pd.DataFrame:
-    """Current values of ``indicators`` (codes; all when None), for regions and (aggregated from
-    members) region groups, with the id of the newest observation behind it as ``vintage``."""
+    """Approved values of ``indicators`` (codes; all when None), for regions and (aggregated from
+    members) region groups, with the id of the newest observation behind it as ``vintage``.
+
+    Approved only (``observations.models.approved_values``): the stored assessments are shown
+    to the public on the board and the overview, so a submitted or draft value must not move
+    a status before it is approved."""
     rules = indicator_frame()
-    query = Observation.objects.filter(is_current=True)
+    query = approved_values()
     if indicators is not None:
         query = query.filter(indicator__code__in=sorted(inputs_of(indicators, rules)))
     rows = query.values_list("region__code", "indicator__code", "year", "value", "id")

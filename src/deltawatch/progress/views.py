@@ -37,7 +37,7 @@ from deltawatch.accounts.scoping import restrict
 from deltawatch.observations.exports import neutralise
 from deltawatch.observations.models import ImportBatch, Observation
 from deltawatch.regions.models import RegionGroup
-from deltawatch.site.cache import cached
+from deltawatch.site.cache import cached, cached_page
 
 from .choices import ProgressMethod, ProgressStatus
 from .filters import BoardFilterSet, ChangeFilterSet, ignored_filters
@@ -330,6 +330,7 @@ def _query(filterset, **extra) -> str:
 # ---------------------------------------------------------------------------- views
 
 @require_GET
+@cached_page
 def board(request):
     filterset, method, data, assessed = board_data(request)
     context = {

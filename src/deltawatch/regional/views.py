@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from deltawatch.accounts.scoping import restrict
-from deltawatch.site.cache import cached
+from deltawatch.site.cache import cached, cached_page
 
 DEFAULT_INDICATOR = "gdp_per_capita"
 DEFAULT_FIRST, DEFAULT_LAST = 2001, 2021
@@ -189,8 +189,8 @@ def _section(compute):
 
     try:
         return compute()
-    except InputError as error:
-        return {"error": _("无法计算：%(reason)s") % {"reason": error}}
+    except InputError as error:  # worded in the page's language (the cache key has it)
+        return {"error": _("无法计算：%(reason)s") % {"reason": error.message(None)}}
 
 
 def _clean(value):
@@ -530,6 +530,7 @@ def _year_span(user, indicator: str) -> tuple[int | None, int | None]:
 
 
 @require_GET
+@cached_page
 def disparity(request):
     """The page (a stable URL: every choice is in the query string); ``?format=csv`` the yearly
     table. An unknown indicator is a worded form error (status 400), never a server error."""

@@ -18,6 +18,7 @@ from deltawatch.accounts.scoping import restrict
 from deltawatch.indicators import services
 from deltawatch.indicators.models import Indicator, Target
 from deltawatch.progress.choices import ProgressMethod
+from deltawatch.site.cache import cached_page
 
 from .models import Region, RegionGroup
 
@@ -55,6 +56,7 @@ def _tree_nodes(regions: list[Region], query: str) -> tuple[list[dict], int]:
     return roots, len(matched)
 
 
+@cached_page
 def tree(request):
     """Every region as a tree (province → city → county, ended regions with their end date),
     searchable by name or code (``?q=``; HTMX re-renders the tree), and the region groups."""
@@ -164,6 +166,7 @@ def _download(region, rows, sets, fmt):
     return services.table_response(header, body, fmt, f"region-{region.code}")
 
 
+@cached_page
 def detail(request, code):
     """A region: its place in the tree and on the map, and for every indicator with data its
     latest value (unit, year, source), trend and rank among its peers; its targets and their

@@ -9,3 +9,4 @@ class SiteConfig(AppConfig):
 
     def ready(self):
         from . import rules  # noqa: F401  (registers the feedback's scoping rules)
+        from . import cache  # noqa: F401  (counts every connection's writes: whole pages are cached)

@@ -74,9 +74,9 @@ def visible_series(user, indicators) -> pd.DataFrame:
     indicator's own rule (``methods.aggregate.aggregate_groups``), for region groups — from
     the observations ``user`` may see.
 
-    The same computation as ``progress.services.series_values``, which reads every current
-    observation whatever its approval; here the public's values are aggregated from approved
-    ones only, so a group value never leaks a draft.
+    The same computation as ``progress.services.series_values`` (which reads the approved
+    values every stored run uses), here on what ``user`` may see: the public's values are
+    aggregated from approved ones only, so a group value never leaks a draft.
     """
     from deltawatch.progress.services import inputs_of
 

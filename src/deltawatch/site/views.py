@@ -27,6 +27,7 @@ from deltawatch.progress.choices import ProgressStatus
 from deltawatch.regions.models import Region
 
 from . import services
+from .cache import cached_page
 from .choices import FeedbackStatus, FeedbackTopic
 from .forms import AnswerForm, FeedbackForm
 from .models import Feedback
@@ -280,6 +281,7 @@ def freshness_part(user, lang: str) -> dict:
 # ------------------------------------------------------------------------------ overview views
 
 
+@cached_page
 def overview(request):
     """总览: the Delta at a glance (issue 12 §2)."""
     lang = _lang()
@@ -334,7 +336,14 @@ def overview_status_csv(request):
 # ------------------------------------------------------------------------------ feedback (public)
 
 
+def published_feedback(request) -> str:
+    """The answered questions the feedback page lists (they change with no data version)."""
+    shown = restrict(Feedback.objects.all(), request.user, "view").filter(PUBLISHED)
+    return str(list(shown.values_list("id", "answered_at", "topic", "text", "answer")))
+
+
 @require_http_methods(["GET", "POST"])
+@cached_page(extra=published_feedback)
 def feedback(request):
     """意见建议: the form, and the questions the office answered and marked public."""
     form = FeedbackForm()
