@@ -204,3 +204,14 @@ def test_lockout_of_zero_minutes_is_refused(tmp_path):
                           capture_output=True, text=True)
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert "DELTAWATCH_LOCKOUT_MINUTES='0' should be a whole number ≥ 1" in done.stderr
+
+
+# --- Sessions -----------------------------------------------------------------------------------
+
+def test_sessions_go_through_the_memory_cache_only_when_one_process_serves(tmp_path):
+    """One process (deltawatch serve): sessions read through its cache; several processes each
+    have their own cache, where a session ended in one would live on in another: the database."""
+    one = settings_in_fresh_process(["SESSION_ENGINE"], DELTAWATCH_HOME=str(tmp_path))
+    several = settings_in_fresh_process(["SESSION_ENGINE"], DELTAWATCH_HOME=str(tmp_path), DELTAWATCH_PROCESSES="4")
+    assert one["SESSION_ENGINE"] == "django.contrib.sessions.backends.cached_db"
+    assert several["SESSION_ENGINE"] == "django.contrib.sessions.backends.db"
