@@ -11,7 +11,9 @@ MODELS = ["regions/region", "regions/regiongroup", "indicators/indicator", "indi
           "indicators/dimension", "observations/observation", "observations/importbatch", "audit/changerecord",
           "progress/progressrun", "progress/progressassessment", "progress/statuschange",
           "indices/indexrun", "indices/indexscore", "indices/indexrankinterval", "indices/indexsensitivity",
-          "accounts/organisation", "auth/user"]
+          "accounts/organisation", "auth/user",
+          "reporting/dataset", "reporting/reportingcycle", "reporting/form", "reporting/formjournal",
+          "reporting/validationrule", "reporting/outlierflag", "reporting/explanation"]
 
 
 @pytest.mark.parametrize("model", MODELS)

@@ -26,6 +26,10 @@ ACCOUNTS = ("accounts.organisation", "accounts.membership")
 PLANS = ("plans.plan", "plans.section", "plans.measure", "plans.task", "plans.milestone", "plans.assignment",
          "plans.journalentry", "plans.progressreport", "plans.evidence", "plans.extensionrequest",
          "plans.baseline", "plans.baselineitem", "plans.notification")
+# Reporting cycles (统计报表): who may submit, approve, return or unlock a form is
+# reporting.workflow.TRANSITIONS; these open the rows in the admin and the pages.
+REPORTING = ("reporting.dataset", "reporting.reportingcycle", "reporting.form", "reporting.formjournal",
+             "reporting.validationrule", "reporting.outlierflag", "reporting.explanation")
 FEEDBACK = "site.feedback"  # 意见建议: the office answers; others view the published answers (site.rules)
 
 # role → {model label: actions}
@@ -37,18 +41,22 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         **{label: (VIEW, ADD, CHANGE) for label in ACCOUNTS},
         FEEDBACK: (VIEW, CHANGE),
         **{label: (VIEW, ADD, CHANGE) for label in PLANS},
+        **{label: (VIEW, ADD, CHANGE) for label in REPORTING},
     },
     Role.DEPARTMENT: {
         **{label: (VIEW,) for label in CATALOGUE + STATISTICS + RESULTS},
         "accounts.organisation": (VIEW,),
         FEEDBACK: (VIEW,),
         **{label: (VIEW,) for label in PLANS},
+        **{label: (VIEW,) for label in REPORTING},
     },
     Role.REPORTER: {
         **{label: (VIEW,) for label in CATALOGUE + RESULTS},
         **{label: (VIEW, ADD, CHANGE) for label in STATISTICS},
         "accounts.organisation": (VIEW,),
         FEEDBACK: (VIEW,),
+        **{label: (VIEW,) for label in REPORTING},
+        "reporting.explanation": (VIEW, ADD, CHANGE),  # a reporter explains its warnings
     },
     Role.RESEARCHER: {
         **{label: (VIEW,) for label in CATALOGUE + STATISTICS + RESULTS},
@@ -59,6 +67,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "accounts.organisation": (VIEW,),
         FEEDBACK: (VIEW,),
         **{label: (VIEW,) for label in PLANS[:4]},
+        **{label: (VIEW,) for label in REPORTING},
     },
 }
 

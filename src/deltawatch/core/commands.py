@@ -48,6 +48,10 @@ def cmd_init(args) -> int:
         from deltawatch.plans.defaults import load_plans_default
 
         load_plans_default(system)
+    with acting_as(system):  # the statistics workflow: a demonstration (示例) reporting cycle
+        from deltawatch.reporting.defaults import load_reporting_default
+
+        load_reporting_default(system)
     return 0
 
 

@@ -54,6 +54,7 @@ MESSAGES = {
     "implausible_value": gettext_noop("数值 {converted}（{unit}）的绝对值超过 {limit}，不可能是统计数据；请检查单位和小数点"),
     "cell_too_long": gettext_noop("单元格过长（{length}个字符，上限{limit}个）"),
     "formula_without_value": gettext_noop("是公式但没有计算结果：请在Excel中打开并保存，或粘贴为数值"),
+    "locked_cell": gettext_noop("该数值所在的填报表已上报或审核通过，已锁定：须由长三角办解锁后才能修改"),
 }
 
 # Why a file cannot be read: the ``reason`` of an ``unreadable_file`` problem (reader.grid).

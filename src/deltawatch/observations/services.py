@@ -92,6 +92,9 @@ class ImportOutcome:
     dry_run: bool = False
     batch: ImportBatch | None = None
     skipped_blank: int = 0
+    # the active validation rules over the file's values (reporting.services.validate): rows
+    # region_code, indicator, year, value, check, severity, detail; None when a stored rule is broken
+    checks: pd.DataFrame | None = None
 
     def summary(self, lang: str | None = "zh") -> str:
         head = translate("试导入 (未写入任何数据)", lang) if self.dry_run else translate("导入完成", lang)
@@ -231,11 +234,29 @@ def import_observations(path, *, user=None, dry_run: bool = False, status: str =
     incoming = result.frame
     outcome = ImportOutcome(path.name, result.layout, len(incoming), dry_run=dry_run, skipped_blank=result.skipped_blank)
     try:
-        return _write_import(path, result, outcome, user=user, dry_run=dry_run, status=status)
+        outcome = _write_import(path, result, outcome, user=user, dry_run=dry_run, status=status)
     except OperationalError as error:
         if _is_lock_timeout(error):
             raise DatabaseBusy(settings.WRITE_WAIT_SECONDS) from error
         raise
+    outcome.checks = _rule_checks(incoming)
+    return outcome
+
+
+def _rule_checks(incoming: pd.DataFrame):
+    """The validation rules over an imported file's values, reported (they do not stop an
+    import: a reviewer sees them on the form). A broken stored rule is logged, not raised: it
+    must not block every import; ``deltawatch validate --rules`` names it."""
+    import logging
+
+    from deltawatch.methods.errors import InputError
+    from deltawatch.reporting.services import validate
+
+    try:
+        return validate(incoming[[*KEY, "value"]], rules=True)
+    except InputError as error:
+        logging.getLogger(__name__).warning("validation rules not run on import: %s", error.message("en"))
+        return None
 
 
 def _write_import(path: Path, result: ReadResult, outcome: ImportOutcome, *, user, dry_run, status) -> ImportOutcome:
@@ -247,6 +268,7 @@ def _write_import(path: Path, result: ReadResult, outcome: ImportOutcome, *, use
         existing = current_values(incoming["indicator"].unique(), incoming["region_code"].unique(),
                                   incoming["year"].unique()) if len(incoming) else current_values([])
         new, revised, outcome.unchanged = _split_changes(incoming, existing, result.metadata_columns)
+        _refuse_locked(path, result, pd.concat([new, revised]))
         outcome.created, outcome.revised = len(new), len(revised)
         if dry_run or (new.empty and revised.empty):
             return outcome
@@ -261,6 +283,24 @@ def _write_import(path: Path, result: ReadResult, outcome: ImportOutcome, *, use
             pd.concat([new[KEY], revised[KEY]]), batch=batch, user=user, status=status, now=now
         )
     return outcome
+
+
+def _refuse_locked(path: Path, result: ReadResult, changed: pd.DataFrame) -> None:
+    """ImportFailed naming each row that would change a value of a form that is 已上报 or
+    审核通过 (``reporting``): a locked value changes only after the office unlocks the form."""
+    import dataclasses
+
+    from deltawatch.reporting.services import locked_cells
+
+    from .reader.results import MAX_PROBLEMS, Problem
+
+    locked = locked_cells(changed)
+    if locked.empty:
+        return
+    problems = [Problem(path.name, int(r.row) if "row" in locked else None, getattr(r, "column", None) or None,
+                        f"{r.region_code} {r.indicator} {r.year}", "locked_cell", {})
+                for r in locked.head(MAX_PROBLEMS).itertuples()]
+    raise ImportFailed(dataclasses.replace(result, problems=problems, problem_count=len(locked)))
 
 
 def refresh_derived(changed: pd.DataFrame, *, batch=None, user=None, status=Status.SUBMITTED, now=None):
