@@ -29,6 +29,11 @@ def test_the_default_ledger_loads_once_and_marks_what_is_invented():
     assert Task.objects.filter(plan=plan, due_date__lt=TODAY).exclude(status=State.CLOSED).count() == 1
     history = JournalEntry.objects.exclude(action="assign")
     assert history.count() == 23 and all(e.detail.get("example") for e in history)
+    # 16 demonstration tasks name the catalogue's indicators they serve (the seed names none)
+    linked = Task.objects.filter(plan=plan, indicators__isnull=False).distinct()
+    assert linked.count() == 16
+    assert set(Task.objects.get(plan=plan, code="10").indicators.values_list("code", flat=True)) == {
+        "rd_intensity", "invention_patents_per_10k"}
     whole = plan_rollup(plan, today=TODAY)["plan"].iloc[0]
     assert whole["total"] == 58 and whole["red"] == 1 and whole["yellow"] == 1
     before = (Task.objects.count(), JournalEntry.objects.count())

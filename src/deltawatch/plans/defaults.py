@@ -70,12 +70,14 @@ def load_structure(plan: Plan) -> dict[str, Measure]:
 
 def load_tasks(plan: Plan, measures: dict, user, today: dt.date) -> int:
     from deltawatch.accounts.models import Organisation
+    from deltawatch.indicators.models import Indicator
     from deltawatch.regions.models import Region
 
     from .services import NewTask, create_task
 
     units = {o.code: o for o in Organisation.objects.all()}
     regions = dict(Region.objects.values_list("code", "id"))
+    indicators = dict(Indicator.objects.values_list("code", "id"))
     start_of_history = timezone.now() - dt.timedelta(days=200)
     rows = _read("tasks.csv")
     for row in rows:
@@ -86,6 +88,7 @@ def load_tasks(plan: Plan, measures: dict, user, today: dt.date) -> int:
             due_date=today + dt.timedelta(days=int(row.due_in_days)), measure=measures.get(row.measure),
             is_example=True), user, today=today, when=start_of_history)
         task.regions.set([regions[c] for c in row.regions.split("、") if c in regions])
+        task.indicators.set([indicators[c] for c in row.indicators.split("、") if c in indicators])
     return len(rows)
 
 
