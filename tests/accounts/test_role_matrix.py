@@ -34,7 +34,7 @@ from deltawatch.indices.models import IndexRun
 from deltawatch.jobs.handlers import INDEX_BUILD
 from deltawatch.jobs.models import Job
 from deltawatch.observations.models import ImportBatch, Observation
-from deltawatch.plans.models import Assignment, JournalEntry, Plan
+from deltawatch.plans.models import Assignment, Baseline, JournalEntry, Plan
 from deltawatch.plans.services import NewTask, create_task
 from deltawatch.plans.workflow import transition
 from deltawatch.progress.models import ProgressAssessment, ProgressRun, StatusChange
@@ -141,6 +141,8 @@ MATRIX = [
     Case("plans:plan_export", (LOGIN, 200, 200, 200, 403, 200), args=("ledger_plan",), query="format=csv"),
     Case("plans:schedule", (LOGIN, 200, 200, 200, 403, 200), args=("ledger_plan",)),
     Case("plans:calendar", (LOGIN, 200, 200, 200, 403, 200), args=("ledger_plan",)),
+    Case("plans:freeze", (LOGIN, 403, 302, 403, 403, 403), args=("ledger_plan",), method="post",
+         data={"name": "年初基线"}),
     # ---- accounts and language (Django's own views, listed for completeness)
     Case("login", ALL_200),
     Case("password_change", (LOGIN, 200, 200, 200, 200, 200)),
@@ -244,6 +246,7 @@ def snapshot() -> dict:
         "change_records": ChangeRecord.objects.count(),
         "journal": JournalEntry.objects.count(),
         "assignments": list(Assignment.objects.order_by("pk").values_list("pk", "state", "version")),
+        "baselines": Baseline.objects.count(),
     }
 
 
@@ -295,6 +298,8 @@ def test_allowed_actions_did_what_they_say(world):
     client_for(users, "department").post(reverse("plans:act", args=[objects["ledger_task"]]),
                                          {"assignment": objects["ledger_lead"], "action": "request_close", "version": "3"})
     assert Assignment.objects.get(pk=objects["ledger_lead"]).state == "close_requested"
+    office.post(reverse("plans:freeze", args=[objects["ledger_plan"]]), {"name": "年初基线"})
+    assert Baseline.objects.get(plan=objects["ledger_plan"]).name == "年初基线"
 
 
 # ------------------------------------------------------------------------------ coverage

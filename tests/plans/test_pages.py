@@ -387,6 +387,23 @@ def test_schedule_draws_tasks_milestones_and_the_baseline(people, plan, two_task
     assert baseline.name in response.content.decode()
 
 
+def test_the_plans_office_freezes_a_baseline_from_the_schedule(people, plan, two_tasks):
+    """The form is offered to the plan's office only; freezing records every task's dates, and
+    anyone else's post is refused with nothing written."""
+    url = reverse("plans:freeze", args=[plan.pk])
+    schedule = reverse("plans:schedule", args=[plan.pk])
+    assert client_of(people["office"]).get(schedule).context["may_freeze"] is True
+    assert client_of(people["lead_dept"]).get(schedule).context["may_freeze"] is False
+    assert client_of(people["lead_dept"]).post(url, {"name": "偷偷冻结"}).status_code == 403
+    assert not plan.baselines.exists()
+    response = client_of(people["office"]).post(url, {"name": "年初基线"})
+    assert response.status_code == 302 and response["Location"] == schedule
+    baseline = plan.baselines.get()
+    assert baseline.name == "年初基线" and baseline.created_by == people["office"]
+    assert sorted(baseline.items.values_list("task__code", "start_date", "due_date")) == sorted(
+        plan.tasks.values_list("code", "start_date", "due_date"))
+
+
 def test_calendar_lists_the_month_due_dates(people, plan, two_tasks):
     overdue, _later = two_tasks
     client = client_of(people["office"])

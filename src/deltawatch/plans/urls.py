@@ -19,4 +19,5 @@ urlpatterns = [
     path("plans/<int:pk>/export", views.plan_export, name="plan_export"),
     path("plans/<int:pk>/schedule/", views.plan_schedule, name="schedule"),
     path("plans/<int:pk>/calendar/", views.plan_calendar, name="calendar"),
+    path("plans/<int:pk>/baseline/", views.freeze, name="freeze"),
 ]

@@ -297,8 +297,7 @@ def act(request, pk):
 def instruct_view(request, pk):
     """批示: the plan's office records a leader's instruction (services.instruct checks who)."""
     task = _task_or_404(request, pk)
-    unit = user_unit(request.user)
-    if Role.OFFICE.value not in roles_of(request.user) or unit is None or unit.pk not in _office_units(task.plan):
+    if not _is_plan_office(request.user, task.plan):
         raise PermissionDenied(_("只有该规划的长三角办可以录入领导批示。"))
     try:
         services.instruct(task, request.user, request.POST.get("text", ""), request.POST.get("leader", "").strip())
@@ -612,7 +611,28 @@ def plan_schedule(request, pk):
         "plan": plan, "filterset": filterset, "dated": dated, "undated": undated, "baseline": baseline,
         "slipped": slipped[:20], "size": size, "query": _query_without(request, "format", "month"),
         "option": gantt_option(dated, milestones, items, today) if dated else None,
-        "ignored": ignored_filters(filterset), "milestone_count": len(milestones)})
+        "ignored": ignored_filters(filterset), "milestone_count": len(milestones),
+        "may_freeze": _is_plan_office(request.user, plan)})
+
+
+def _is_plan_office(user, plan) -> bool:
+    """A member of the plan's office (its owner or a unit above it) with the office's role."""
+    unit = user_unit(user)
+    return Role.OFFICE.value in roles_of(user) and unit is not None and unit.pk in _office_units(plan)
+
+
+@login_required
+@require_POST
+def freeze(request, pk):
+    """冻结基线: the plan's office freezes every task's dates under a name, to compare later."""
+    plan = _plan_or_404(request, pk)
+    if not _is_plan_office(request.user, plan):
+        raise PermissionDenied(_("只有该规划的长三角办可以冻结基线。"))
+    name = request.POST.get("name", "").strip()[:100] or _("%(date)s 基线") % {"date": timezone.localdate()}
+    baseline = services.freeze_baseline(plan, name, request.user)
+    messages.success(request, _("已冻结基线“%(name)s”：%(n)s 项任务的开始日期与完成时限。")
+                     % {"name": baseline.name, "n": baseline.items.count()})
+    return redirect("plans:schedule", pk=plan.pk)
 
 
 def _month_of(value: str | None, today: dt.date) -> tuple[dt.date, str | None]:
