@@ -111,21 +111,29 @@ def _companion_build(spec, data, year, vintage, user) -> None:
         _save_build(build(spec, data, year=year), vintage, user)
 
 
+def _analysis(parameters: dict, user, report, analyse, save, runs_of) -> str:
+    """An uncertainty or sensitivity job: ``analyse(spec, data, runs, seed, year)`` on the
+    database's values, a companion build, then ``save`` (with the runs ``runs_of(result)``
+    counts) — the steps of ``deltawatch index uncertainty | sensitivity --save``."""
+    report(5, _("读取指数定义"))
+    spec = index_spec(parameters)
+    data, year, vintage = _database_input(spec, _one_year(parameters), report)
+    report(30, _("模拟计算"))
+    result = analyse(spec, data, int(parameters["runs"]), int(parameters.get("seed", 0)), year)
+    report(80, _("保存结果"))
+    _companion_build(spec, data, year, vintage, user)
+    run = save(result, spec, data, year=year, runs=runs_of(result), source="database", vintage=vintage, user=user)
+    return reverse("indices:run", args=[run.pk])
+
+
 def index_uncertainty(parameters: dict, user, report) -> str:
     """``deltawatch index uncertainty SPEC --year Y --runs N --seed S --save``."""
     from deltawatch.indices.services import save_uncertainty
     from deltawatch.methods.index.uncertainty import uncertainty
 
-    report(5, _("读取指数定义"))
-    spec = index_spec(parameters)
-    data, year, vintage = _database_input(spec, _one_year(parameters), report)
-    report(30, _("模拟计算"))
-    result = uncertainty(spec, data, runs=int(parameters["runs"]), seed=int(parameters.get("seed", 0)), year=year)
-    report(80, _("保存结果"))
-    _companion_build(spec, data, year, vintage, user)
-    run = save_uncertainty(result, spec, data, year=year, runs=len(result.choices), source="database",
-                           vintage=vintage, user=user)
-    return reverse("indices:run", args=[run.pk])
+    return _analysis(parameters, user, report,
+                     lambda spec, data, runs, seed, year: uncertainty(spec, data, runs=runs, seed=seed, year=year),
+                     save_uncertainty, lambda result: len(result.choices))
 
 
 def index_sensitivity(parameters: dict, user, report) -> str:
@@ -133,16 +141,9 @@ def index_sensitivity(parameters: dict, user, report) -> str:
     from deltawatch.indices.services import save_sensitivity
     from deltawatch.methods.index.uncertainty import sensitivity
 
-    report(5, _("读取指数定义"))
-    spec = index_spec(parameters)
-    data, year, vintage = _database_input(spec, _one_year(parameters), report)
-    report(30, _("模拟计算"))
-    result = sensitivity(spec, data, n=int(parameters["runs"]), seed=int(parameters.get("seed", 0)), year=year)
-    report(80, _("保存结果"))
-    _companion_build(spec, data, year, vintage, user)
-    run = save_sensitivity(result, spec, data, year=year, runs=len(result.output), source="database",
-                           vintage=vintage, user=user)
-    return reverse("indices:run", args=[run.pk])
+    return _analysis(parameters, user, report,
+                     lambda spec, data, runs, seed, year: sensitivity(spec, data, n=runs, seed=seed, year=year),
+                     save_sensitivity, lambda result: len(result.output))
 
 
 HANDLERS = {

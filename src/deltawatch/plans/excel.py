@@ -295,7 +295,7 @@ def _apply(plan, task, item, user, outcome: ImportOutcome, is_example: bool) -> 
 # ------------------------------------------------------------------------------ export
 
 
-def _natural(code: str):
+def natural_order(code: str):
     return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", code)]
 
 
@@ -313,7 +313,7 @@ def export_rows(*, plan=None, unit=None) -> list[list[str]]:
     for task_id, name in (Assignment.objects.filter(task__in=tasks, role=UnitRole.PARTICIPANT)
                           .order_by("task_id", "id").values_list("task_id", "unit__name_zh")):
         participants.setdefault(task_id, []).append(name)
-    tasks.sort(key=lambda t: (t.plan_id, _natural(t.code)))
+    tasks.sort(key=lambda t: (t.plan_id, natural_order(t.code)))
     return [[t.code, t.title, t.lead_unit.name_zh, "、".join(participants.get(t.pk, [])),
              t.deadline_text or (t.due_date.isoformat() if t.due_date else ONGOING[0]), t.progress_note]
             for t in tasks]

@@ -40,5 +40,5 @@ def _journal_of_my_tasks(queryset, user, action):
 
 
 @row_rule("plans.notification")
-def _my_notifications(queryset, user, action):
+def my_notifications(queryset, user, action):
     return queryset.filter(Q(unit_id=_unit_id(user)) | Q(user=user))

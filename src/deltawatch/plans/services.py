@@ -121,13 +121,11 @@ def add_assignment(task: Task, unit, role: str, user, *, accept_by=None, when=No
 
 def instruct(task: Task, user, text: str, leader: str = "") -> JournalEntry:
     """Record a leader's instruction (批示) on a task and tell every unit of the task."""
-    from deltawatch.accounts.roles import roles_of
-
     from . import notify
-    from .workflow import _office_units
+    from .workflow import is_plan_office
 
     unit = user_unit(user)
-    if "长三角办" not in roles_of(user) or unit is None or unit.pk not in _office_units(task.plan):
+    if not is_plan_office(user, task.plan):
         raise WorkflowError(_("只有该规划的长三角办可以录入领导批示。"))
     if not (text or "").strip():
         raise WorkflowError(_("请填写批示内容。"))

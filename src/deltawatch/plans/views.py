@@ -36,7 +36,7 @@ from deltawatch.site.cache import cached
 from . import evidence as evidence_rules
 from . import excel, services
 from .choices import Action, ExtensionState, State, UnitRole
-from .excel import _natural
+from .excel import natural_order
 from .filters import TaskFilterSet
 from .models import (
     Assignment,
@@ -54,9 +54,10 @@ from .workflow import (
     TRANSITIONS,
     StaleAssignment,
     WorkflowError,
-    _office_units,
     allowed_actions,
+    is_plan_office,
     may,
+    office_units,
     transition,
     user_unit,
 )
@@ -133,10 +134,10 @@ def inbox(request):
 
 def _notifications(user):
     """The user's own inbox — for a superuser too (restrict would hand them every unit's)."""
-    from .scoping import _my_notifications
+    from .scoping import my_notifications
 
     rows = restrict(Notification.objects.all(), user)
-    return _my_notifications(rows, user, "view") if user.is_superuser else rows
+    return my_notifications(rows, user, "view") if user.is_superuser else rows
 
 
 @login_required
@@ -199,7 +200,7 @@ def _may_see_evidence(user, task) -> bool:
     unit = user_unit(user)
     if unit is None:
         return False
-    return unit.pk in _office_units(task.plan) or task.assignments.filter(unit=unit).exists()
+    return unit.pk in office_units(task.plan) or task.assignments.filter(unit=unit).exists()
 
 
 def _render_task(request, task, *, error=None, typed=None, status=200):
@@ -215,13 +216,11 @@ def _render_task(request, task, *, error=None, typed=None, status=200):
                          "needs_comment": TRANSITIONS[code].needs_comment}
                         for code in allowed_actions(request.user, item)
                         if code not in DECISIONS or item.pending]  # a decision needs a request to decide
-    unit = user_unit(request.user)
     context = {
         "task": task, "assignments": assignments, "journal": _journal(task, request.user),
         "milestones": task.milestones.all(), "indicators": _indicator_progress(task, request.user),
         "participants": [a for a in assignments if a.role == UnitRole.PARTICIPANT],
-        "may_instruct": unit is not None and Role.OFFICE.value in roles_of(request.user)
-        and unit.pk in _office_units(task.plan),
+        "may_instruct": is_plan_office(request.user, task.plan),
         "see_evidence": _may_see_evidence(request.user, task),
         "error": error, "typed": typed or {}, "today": today,
         "accept": ",".join(sorted(evidence_rules.ALLOWED_SUFFIXES)),
@@ -297,7 +296,7 @@ def act(request, pk):
 def instruct_view(request, pk):
     """批示: the plan's office records a leader's instruction (services.instruct checks who)."""
     task = _task_or_404(request, pk)
-    if not _is_plan_office(request.user, task.plan):
+    if not is_plan_office(request.user, task.plan):
         raise PermissionDenied(_("只有该规划的长三角办可以录入领导批示。"))
     try:
         services.instruct(task, request.user, request.POST.get("text", ""), request.POST.get("leader", "").strip())
@@ -455,7 +454,7 @@ def plan_detail(request, pk):
     filterset, tasks = _filtered_tasks(request, plan)
     tasks = list(tasks.annotate(light=services.light_case(today, services.warn_boundary(today), state="status"))
                  .select_related("lead_unit", "measure").order_by("code"))
-    tasks.sort(key=lambda t: _natural(t.code))
+    tasks.sort(key=lambda t: natural_order(t.code))
     by_measure = {}
     for task in tasks:
         by_measure.setdefault(task.measure_id, []).append(task)
@@ -600,7 +599,7 @@ def plan_schedule(request, pk):
     filterset, tasks = _filtered_tasks(request, plan)
     tasks = list(tasks.annotate(light=services.light_case(today, services.warn_boundary(today), state="status"))
                  .select_related("lead_unit"))
-    dated = sorted([t for t in tasks if t.start_date and t.due_date], key=lambda t: (t.start_date, _natural(t.code)))
+    dated = sorted([t for t in tasks if t.start_date and t.due_date], key=lambda t: (t.start_date, natural_order(t.code)))
     undated = [t for t in tasks if not (t.start_date and t.due_date)]
     milestones = list(Milestone.objects.filter(task__in=dated).order_by("due_date"))
     baseline = plan.baselines.first()
@@ -612,13 +611,7 @@ def plan_schedule(request, pk):
         "slipped": slipped[:20], "size": size, "query": _query_without(request, "format", "month"),
         "option": gantt_option(dated, milestones, items, today) if dated else None,
         "ignored": ignored_filters(filterset), "milestone_count": len(milestones),
-        "may_freeze": _is_plan_office(request.user, plan)})
-
-
-def _is_plan_office(user, plan) -> bool:
-    """A member of the plan's office (its owner or a unit above it) with the office's role."""
-    unit = user_unit(user)
-    return Role.OFFICE.value in roles_of(user) and unit is not None and unit.pk in _office_units(plan)
+        "may_freeze": is_plan_office(request.user, plan)})
 
 
 @login_required
@@ -626,7 +619,7 @@ def _is_plan_office(user, plan) -> bool:
 def freeze(request, pk):
     """冻结基线: the plan's office freezes every task's dates under a name, to compare later."""
     plan = _plan_or_404(request, pk)
-    if not _is_plan_office(request.user, plan):
+    if not is_plan_office(request.user, plan):
         raise PermissionDenied(_("只有该规划的长三角办可以冻结基线。"))
     name = request.POST.get("name", "").strip()[:100] or _("%(date)s 基线") % {"date": timezone.localdate()}
     baseline = services.freeze_baseline(plan, name, request.user)

@@ -82,13 +82,22 @@ def user_unit(user):
     return membership.organisation if membership else None
 
 
-def _office_units(plan) -> set[int]:
+def office_units(plan) -> set[int]:
     """The plan's owner and the units above it: their office staff review the plan's work."""
     ids, unit = set(), plan.owner
     while unit is not None:
         ids.add(unit.pk)
         unit = unit.parent
     return ids
+
+
+def is_plan_office(user, plan) -> bool:
+    """Whether ``user`` is of the plan's office (its owner or a unit above it) with the office's
+    role: who reviews, urges, records 批示 and freezes baselines."""
+    from deltawatch.accounts.roles import roles_of
+
+    unit = user_unit(user)
+    return unit is not None and Role.OFFICE.value in roles_of(user) and unit.pk in office_units(plan)
 
 
 def may(user, action: str, assignment: Assignment) -> bool:
@@ -101,7 +110,7 @@ def may(user, action: str, assignment: Assignment) -> bool:
         return False
     if spec.by == UNIT:
         return unit.pk == assignment.unit_id
-    return unit.pk in _office_units(assignment.task.plan)
+    return unit.pk in office_units(assignment.task.plan)
 
 
 def allowed_actions(user, assignment: Assignment) -> list[str]:
