@@ -3,6 +3,7 @@
 import json
 import os
 import subprocess
+import signal
 import sys
 
 import pandas as pd
@@ -103,3 +104,20 @@ def test_building_the_command_line_imports_no_heavy_module():
             "if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGPIPE"), reason="no SIGPIPE on this platform")
+@pytest.mark.parametrize("argv, dies", [(["export", "--indicator", "gdp"], True), (["serve"], False),
+                                        (["jobs", "run"], False)])
+def test_only_one_shot_commands_end_on_a_closed_pipe(argv, dies):
+    """A server that took SIGPIPE's default would die when a browser closes a connection while
+    it writes (it did: exit 141 under Playwright)."""
+    from deltawatch.cli import build_parser, end_quietly_on_closed_pipe
+
+    before = signal.getsignal(signal.SIGPIPE)
+    signal.signal(signal.SIGPIPE, signal.SIG_IGN)
+    try:
+        end_quietly_on_closed_pipe(build_parser().parse_args(argv))
+        assert (signal.getsignal(signal.SIGPIPE) == signal.SIG_DFL) is dies
+    finally:
+        signal.signal(signal.SIGPIPE, before)

@@ -64,10 +64,17 @@ def _configuration_problem(error: Exception) -> bool:
     return isinstance(error, OperationalError)
 
 
+def end_quietly_on_closed_pipe(args) -> None:
+    """`deltawatch … | head` ends quietly, as other commands do — but never the server or the
+    job worker (``long_running``): there a browser closing its connection mid-answer would end
+    the whole process (Python ignores SIGPIPE, and sockets then raise an error instead)."""
+    if hasattr(signal, "SIGPIPE") and not getattr(args, "long_running", False):
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    if hasattr(signal, "SIGPIPE"):  # `deltawatch … | head` ends quietly, as other commands do
-        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    end_quietly_on_closed_pipe(args)
     try:
         if getattr(args, "needs_database", lambda args: True)(args):
             setup_django()

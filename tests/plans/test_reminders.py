@@ -59,3 +59,61 @@ def test_the_job_worker_runs_the_same_sweep_once_a_day(due_tasks):
     assert job is not None and job.kind == JOB_KIND
     assert schedule_daily() is None and Job.objects.filter(kind=JOB_KIND).count() == 1
     assert sweep_job({}, None, lambda progress, message="": None) == ""
+
+
+def test_each_reader_sees_the_message_in_the_language_of_the_page(due_tasks, units, people, client):
+    from django.utils import translation
+
+    sweep(D(2025, 3, 3))
+    escalated = Notification.objects.get(kind="escalation")
+    # worded once per language when made: the unit's name in each, the task's title as written
+    assert escalated.message == "逾期上报：江苏省科学技术厅 承办的 L L 已逾期 5 个工作日"
+    assert escalated.message_en.startswith("Escalation:") and "5 working days" in escalated.message_en
+    assert "Science and Technology" in escalated.message_en and "科学技术厅" not in escalated.message_en
+    with translation.override("en"):
+        assert escalated.text() == escalated.message_en
+    with translation.override("zh-hans"):
+        assert escalated.text() == escalated.message
+    client.force_login(people["office"])
+    page = client.get("/tasks/notifications/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert escalated.message_en in page and escalated.message not in page
+
+
+def test_notifications_are_emailed_in_both_languages_when_a_server_is_named(due_tasks, units, people, settings,
+                                                                              mailoutbox, django_capture_on_commit_callbacks):
+    from deltawatch.plans.notify import Wording, send
+
+    people["lead_dept"].email = "kjt@example.gov.cn"
+    people["lead_dept"].save()
+    settings.EMAIL_HOST_CONFIGURED = False
+    with django_capture_on_commit_callbacks(execute=True):
+        send("urge", units["js-kjt"], Wording("已逾期：%(task)s，完成时限 %(date)s", {"task": "T", "date": "2025-03-01"}))
+    assert mailoutbox == []  # no e-mail server named: the inbox only
+    settings.EMAIL_HOST_CONFIGURED = True
+    with django_capture_on_commit_callbacks(execute=True):
+        notice = send("urge", units["js-kjt"], Wording("已逾期：%(task)s，完成时限 %(date)s",
+                                                         {"task": "T", "date": "2025-03-02"}))
+    assert len(mailoutbox) == 1
+    mail = mailoutbox[0]
+    assert mail.to == ["kjt@example.gov.cn"] and mail.subject.startswith("[DeltaWatch] ")
+    assert mail.body == f"{notice.message}\n\n{notice.message_en}" and "已逾期：T" in mail.body
+    notice.refresh_from_db()
+    assert notice.emailed_at is not None
+
+
+def test_a_failing_mail_server_keeps_the_inbox_entry(due_tasks, units, people, settings, monkeypatch,
+                                                     django_capture_on_commit_callbacks):
+    from deltawatch.plans.notify import Wording, send
+
+    people["lead_dept"].email = "kjt@example.gov.cn"
+    people["lead_dept"].save()
+    settings.EMAIL_HOST_CONFIGURED = True
+
+    def refuse(*args, **kwargs):
+        raise ConnectionRefusedError("no server")
+
+    monkeypatch.setattr("django.core.mail.send_mail", refuse)
+    with django_capture_on_commit_callbacks(execute=True):
+        notice = send("urge", units["js-kjt"], Wording("已逾期：%(task)s，完成时限 %(date)s", {"task": "T", "date": "x"}))
+    notice.refresh_from_db()
+    assert notice.emailed_at is None and Notification.objects.filter(pk=notice.pk).exists()

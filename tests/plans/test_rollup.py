@@ -142,3 +142,23 @@ def test_the_counted_lights_equal_the_case_lights(plan, small):
                       .values_list("light", flat=True))
     counted = unit_league(plan, today=TODAY)[["red", "yellow", "green"]].sum()
     assert (counted["red"], counted["yellow"], counted["green"]) == (by_case["red"], by_case["yellow"], by_case["green"])
+
+
+def test_the_tree_of_a_selection_sums_the_selected_tasks(plan, small, people, client):
+    """Filtered to the tasks 生态环境厅 takes part in (D and E, both under m3 in 三(二)): the rows
+    of the tree count those two; the totals above stay the plan's."""
+    m3 = small["measures"][2]
+    chapter, part1, part2 = small["sections"]
+    chosen = plan_rollup(plan, today=TODAY, tasks=plan.tasks.filter(code__in=["D", "E"]))
+    assert chosen["measures"]["measure"].tolist() == [m3.pk]
+    s = chosen["sections"].set_index("section")
+    assert part1.pk not in s.index and s.loc[part2.pk, "total"] == 2 and s.loc[chapter.pk, "total"] == 2
+    whole = chosen["plan"].iloc[0]
+    # D open and not due, E closed late → closure 1 / 2, on time 0 / 1
+    assert whole["closure_rate"] == 0.5 and whole["on_time_rate"] == 0.0
+    client.force_login(people["office"])
+    page = client.get(f"/plans/{plan.pk}/", {"unit": "js-sthjt"})
+    rows = {(r["kind"], r["obj"].pk): r["rollup"] for r in page.context["tree"] if r["kind"] != "task"}
+    assert rows[("section", chapter.pk)]["total"] == 2 and ("section", part1.pk) not in rows
+    assert rows[("measure", m3.pk)]["closure_rate"] == 50.0
+    assert page.context["whole"]["total"] == 5 and "筛选出的任务的汇总" in page.content.decode()

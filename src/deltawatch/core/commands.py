@@ -173,7 +173,7 @@ def add_parsers(commands) -> None:
     serve.add_argument("--no-worker", action="store_true",
                        help="不在本进程运行后台任务（另行运行 deltawatch jobs run）/ "
                             "run no background jobs here (run deltawatch jobs run instead)")
-    serve.set_defaults(handler=cmd_serve)
+    serve.set_defaults(handler=cmd_serve, long_running=True)
 
     manage = commands.add_parser("manage", help="Django 管理命令 / a Django management command")
     manage.add_argument("arguments", nargs=argparse.REMAINDER)

@@ -49,4 +49,4 @@ def add_parsers(commands) -> None:
     sub = jobs.add_subparsers(dest="jobs_command", required=True)
     run = sub.add_parser("run", help="运行排队中的后台任务 / run the queued background jobs")
     run.add_argument("--once", action="store_true", help="运行完队列中的任务即退出 (供 cron 使用) / run the queue once, then stop")
-    run.set_defaults(handler=cmd_run)
+    run.set_defaults(handler=cmd_run, long_running=True)

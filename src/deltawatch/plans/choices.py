@@ -66,6 +66,8 @@ class Action(models.TextChoices):
     TERMINATE = "terminate", _("终止")
     URGE = "urge", _("催办")
     INSTRUCT = "instruct", _("领导批示")
+    MILESTONE = "milestone", _("设定节点")
+    MILESTONE_DONE = "milestone_done", _("节点完成")
 
 
 class ExtensionState(models.TextChoices):

@@ -110,6 +110,33 @@ def load_history(plan: Plan, user, today: dt.date) -> int:
     return len(rows)
 
 
+def load_milestones_and_instructions(plan: Plan, today: dt.date) -> int:
+    """The demonstration nodes (done or not) and the leader's instruction, with their journal
+    entries (all 示例)."""
+    from .models import JournalEntry, Milestone
+
+    made = 0
+    for order, row in enumerate(_read("milestones.csv"), start=1):
+        task = Task.objects.get(plan=plan, code=row.task)
+        done_on = today - dt.timedelta(days=int(row.done_days_ago)) if row.done_days_ago else None
+        node = Milestone.objects.create(task=task, title=row.title, due_date=today + dt.timedelta(days=int(row.due_in_days)),
+                                        deliverable=row.deliverable, done_on=done_on, order=order)
+        JournalEntry.objects.create(task=task, action=Action.MILESTONE, comment=node.title,
+                                    at=timezone.now() - dt.timedelta(days=190),
+                                    detail={"milestone": node.pk, "due": str(node.due_date), "example": True})
+        if done_on:
+            JournalEntry.objects.create(task=task, action=Action.MILESTONE_DONE, at=timezone.now() - dt.timedelta(
+                days=int(row.done_days_ago)), detail={"milestone": node.pk, "title": node.title, "due": str(node.due_date),
+                                                      "done_on": str(done_on), "example": True,
+                                                      "days_late": max((done_on - node.due_date).days, 0)})
+        made += 1
+    for row in _read("instructions.csv"):
+        JournalEntry.objects.create(task=Task.objects.get(plan=plan, code=row.task), action=Action.INSTRUCT,
+                                    comment=row.text, at=timezone.now() - dt.timedelta(days=int(row.days_ago)),
+                                    detail={"leader": row.leader, "example": True})
+    return made
+
+
 def load_plans_default(user=None, today: dt.date | None = None, progress=print) -> dict:
     """Load (once) the plans, their structure, and the demonstration tasks with their history."""
     today = today or timezone.localdate()
@@ -122,6 +149,7 @@ def load_plans_default(user=None, today: dt.date | None = None, progress=print) 
         if not plan.tasks.exists():
             counts["tasks"] = load_tasks(plan, measures, user, today)
             counts["history"] = load_history(plan, user, today)
+            counts["milestones"] = load_milestones_and_instructions(plan, today)
     progress(f"任务清单：规划 {Plan.objects.count()}，举措 {Measure.objects.count()}，任务 {Task.objects.count()}"
              f"（示例 {Task.objects.filter(is_example=True).count()}），"
              f"待复核 {Assignment.objects.filter(state=State.CLOSE_REQUESTED).count()}")

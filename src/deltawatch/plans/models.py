@@ -14,7 +14,9 @@ from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from deltawatch.audit.models import AuditedModel
 
@@ -166,15 +168,15 @@ class Milestone(AuditedModel):
     """A node (节点) of a task: a dated deliverable."""
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="milestones", verbose_name=_("任务"))
-    title = models.CharField(_("节点"), max_length=200)
+    title = models.CharField(pgettext_lazy("milestone", "节点"), max_length=200)
     due_date = models.DateField(_("节点时间"))
     deliverable = models.CharField(_("成果形式"), max_length=200, blank=True)
     done_on = models.DateField(_("完成日期"), null=True, blank=True)
     order = models.PositiveIntegerField(_("顺序"), default=0)
 
     class Meta:
-        verbose_name = _("节点")
-        verbose_name_plural = _("节点")
+        verbose_name = pgettext_lazy("milestone", "节点")
+        verbose_name_plural = pgettext_lazy("milestone", "节点")
         ordering = ["task", "due_date", "order"]
 
     def __str__(self):
@@ -383,6 +385,7 @@ class Notification(models.Model):
     assignment = models.ForeignKey(Assignment, null=True, blank=True, on_delete=models.CASCADE,
                                    related_name="notifications", verbose_name=_("承办单位任务"))
     message = models.CharField(_("内容"), max_length=500)
+    message_en = models.CharField(_("内容（英文）"), max_length=500, blank=True)
     event_key = models.CharField(_("事件"), max_length=120, null=True, blank=True, unique=True)
     light = models.CharField(_("灯"), max_length=10, choices=Light.choices, blank=True)
     created_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
@@ -397,3 +400,7 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.message[:60]
+
+    def text(self) -> str:
+        """The message in the reader's language (the Chinese one when no English was worded)."""
+        return self.message_en if self.message_en and (get_language() or "").startswith("en") else self.message

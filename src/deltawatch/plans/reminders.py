@@ -14,11 +14,13 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Q
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from .choices import Light, NoticeKind, OPEN_STATES, State
 from .models import Assignment, Notification
+from .notify import Both, Wording
 
 JOB_KIND = "plans.remind"
 
@@ -50,11 +52,8 @@ def sweep(today: dt.date | None = None) -> SweepResult:
     rows = list(Assignment.objects.filter(state__in=OPEN_STATES).filter(
         Q(due_date__lte=warn_last) | Q(state=State.ASSIGNED, accept_by__lt=today)).values(
         "id", "unit_id", "task_id", "state", "due_date", "accept_by", "task__code", "task__title", "unit__name_zh",
-        "task__plan__owner_id"))
-    wanted = []
-    with translation.override(settings.LANGUAGE_CODE):
-        for row in rows:
-            wanted.extend(_events(row, today, warn_last, calendar))
+        "unit__name_en", "task__plan__owner_id"))
+    wanted = [notice for row in rows for notice in _events(row, today, warn_last, calendar)]
     keys = [w.event_key for w in wanted]
     existing = set(Notification.objects.filter(event_key__in=keys).values_list("event_key", flat=True))
     new = [w for w in wanted if w.event_key not in existing]
@@ -74,24 +73,27 @@ def _events(row: dict, today, warn_last, calendar) -> list[Notification]:
     out = []
     if row["state"] == State.ASSIGNED and row["accept_by"] and row["accept_by"] < today:
         out.append(Notification(kind=NoticeKind.REMINDER, unit_id=row["unit_id"], event_key=f"accept:{row['id']}:{row['accept_by']}",
-                                message=_("请签收：%(task)s（签收时限 %(date)s 已过）") % {"task": title, "date": row["accept_by"]},
-                                **common))
+                                **Wording(N_("请签收：%(task)s（签收时限 %(date)s 已过）"),
+                                          {"task": title, "date": row["accept_by"]}).fields(), **common))
     if due is None:
         return out
     if today <= due <= warn_last:
         out.append(Notification(kind=NoticeKind.REMINDER, unit_id=row["unit_id"], light=Light.YELLOW,
                                 event_key=f"remind:{row['id']}:{due}",
-                                message=_("即将到期：%(task)s，完成时限 %(date)s") % {"task": title, "date": due}, **common))
+                                **Wording(N_("即将到期：%(task)s，完成时限 %(date)s"), {"task": title, "date": due}).fields(),
+                                **common))
     elif due < today:
         out.append(Notification(kind=NoticeKind.OVERDUE, unit_id=row["unit_id"], light=Light.RED,
                                 event_key=f"overdue:{row['id']}:{due}",
-                                message=_("已逾期：%(task)s，完成时限 %(date)s") % {"task": title, "date": due}, **common))
+                                **Wording(N_("已逾期：%(task)s，完成时限 %(date)s"), {"task": title, "date": due}).fields(),
+                                **common))
         late = int(calendar.workdays_between(due, today)[0])
         if late >= escalate_workdays():
             out.append(Notification(kind=NoticeKind.ESCALATION, unit_id=row["task__plan__owner_id"], light=Light.RED,
                                     event_key=f"escalate:{row['id']}:{due}",
-                                    message=_("逾期上报：%(unit)s 承办的 %(task)s 已逾期 %(days)s 个工作日")
-                                    % {"unit": row["unit__name_zh"], "task": title, "days": late}, **common))
+                                    **Wording(N_("逾期上报：%(unit)s 承办的 %(task)s 已逾期 %(days)s 个工作日"),
+                                              {"unit": Both(row["unit__name_zh"], row["unit__name_en"] or row["unit__name_zh"]),
+                                               "task": title, "days": late}).fields(), **common))
     return out
 
 

@@ -18,11 +18,12 @@ from django.db import transaction
 from django.db.models import Case, CharField, Count, F, Q, Sum, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from deltawatch.methods import ledger
 
 from .choices import Action, Light, NoticeKind, OPEN_STATES, State, UnitRole
-from .models import Assignment, Baseline, BaselineItem, JournalEntry, Plan, Task
+from .models import Assignment, Baseline, BaselineItem, JournalEntry, Milestone, Plan, Task
 from .workflow import WorkflowError, user_unit
 
 # ------------------------------------------------------------------------------ time
@@ -134,10 +135,86 @@ def instruct(task: Task, user, text: str, leader: str = "") -> JournalEntry:
                                             comment=text.strip(), detail={"leader": leader} if leader else {})
         for assignment in task.assignments.select_related("unit"):
             notify.send(NoticeKind.INSTRUCTION, assignment.unit,
-                        _("领导批示：%(code)s %(title)s —%(text)s") % {"code": task.code, "title": task.title[:60],
-                                                                  "text": text.strip()[:200]},
+                        notify.Wording(N_("领导批示：%(code)s %(title)s —%(text)s"),
+                                       {"code": task.code, "title": task.title[:60], "text": text.strip()[:200]}),
                         task=task, assignment=assignment)
     return entry
+
+
+# ------------------------------------------------------------------------------ milestones (节点)
+
+def may_edit_milestones(user, task: Task) -> bool:
+    """Who sets a task's nodes and marks them done: the plan's office, and the lead unit (its
+    own plan of work: 施工图和时间表)."""
+    from deltawatch.accounts.choices import Role
+    from deltawatch.accounts.roles import roles_of
+
+    from .workflow import is_plan_office
+
+    unit = user_unit(user)
+    if is_plan_office(user, task.plan):
+        return True
+    return unit is not None and unit.pk == task.lead_unit_id and Role.DEPARTMENT.value in roles_of(user)
+
+
+def _require_milestone_editor(user, task: Task) -> None:
+    if not may_edit_milestones(user, task):
+        raise WorkflowError(_("只有该规划的长三角办或牵头单位可以设定和完成节点。"))
+
+
+def add_milestone(task: Task, user, *, title: str, due_date: dt.date | None, deliverable: str = "") -> Milestone:
+    """A node of the task, inside its dates, written to the journal (设定节点)."""
+    _require_milestone_editor(user, task)
+    title, deliverable = (title or "").strip(), (deliverable or "").strip()
+    if not title:
+        raise WorkflowError(_("请填写节点名称。"))
+    if due_date is None:
+        raise WorkflowError(_("请填写节点时间。"))
+    if task.start_date and due_date < task.start_date:
+        raise WorkflowError(_("节点时间（%(date)s）不能早于任务开始日期（%(start)s）。")
+                            % {"date": due_date, "start": task.start_date})
+    if task.due_date and due_date > task.due_date:
+        raise WorkflowError(_("节点时间（%(date)s）不能晚于任务完成时限（%(due)s）；请先申请延期或调整任务。")
+                            % {"date": due_date, "due": task.due_date})
+    with transaction.atomic():
+        milestone = Milestone.objects.create(task=task, title=title[:200], due_date=due_date,
+                                             deliverable=deliverable[:200], order=task.milestones.count() + 1)
+        JournalEntry.objects.create(task=task, action=Action.MILESTONE, actor=user, actor_unit=user_unit(user),
+                                    comment=title, detail={"milestone": milestone.pk, "due": str(due_date),
+                                                           "deliverable": deliverable})
+    return milestone
+
+
+def complete_milestone(milestone: Milestone, user, *, done_on: dt.date | None, comment: str = "",
+                       today: dt.date | None = None) -> JournalEntry:
+    """Mark a node done on a date (not in the future), with what was delivered; in the journal."""
+    task = milestone.task
+    _require_milestone_editor(user, task)
+    today = today or timezone.localdate()
+    if milestone.done_on:
+        raise WorkflowError(_("节点“%(title)s”已于 %(date)s 完成。") % {"title": milestone.title, "date": milestone.done_on})
+    if done_on is None:
+        raise WorkflowError(_("请填写完成日期。"))
+    if done_on > today:
+        raise WorkflowError(_("完成日期（%(date)s）不能晚于今天。") % {"date": done_on})
+    with transaction.atomic():
+        if Milestone.objects.filter(pk=milestone.pk, done_on__isnull=True).update(done_on=done_on) != 1:
+            raise WorkflowError(_("此节点已被他人标记完成，请刷新页面。"))
+        late = (done_on - milestone.due_date).days
+        return JournalEntry.objects.create(
+            task=task, action=Action.MILESTONE_DONE, actor=user, actor_unit=user_unit(user),
+            comment=(comment or "").strip(),
+            detail={"milestone": milestone.pk, "title": milestone.title, "due": str(milestone.due_date),
+                    "done_on": str(done_on), "days_late": max(late, 0)})
+
+
+def milestone_light(milestone: Milestone, today: dt.date, warn_last: dt.date) -> str:
+    """完成 when done; 红 past its date; 黄 due within the warning window; 绿 otherwise."""
+    if milestone.done_on:
+        return Light.DONE
+    if milestone.due_date < today:
+        return Light.RED
+    return Light.YELLOW if milestone.due_date <= warn_last else Light.GREEN
 
 
 def set_parent(plan: Plan, parent: Plan | None) -> Plan:
@@ -215,14 +292,17 @@ def _finish(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def plan_rollup(plan: Plan, today: dt.date | None = None) -> dict[str, pd.DataFrame]:
+def plan_rollup(plan: Plan, today: dt.date | None = None, tasks=None) -> dict[str, pd.DataFrame]:
     """The plan tree's roll-up from the lead assignments (one per task): by measure, section
-    (each section with its sub-sections) and for the whole plan."""
+    (each section with its sub-sections) and for the whole plan — of every task, or of
+    ``tasks`` (a queryset: the selection of the plan page's filters)."""
     from .models import Section
 
     today = today or timezone.localdate()
     warn_last = warn_boundary(today)
     leads = Assignment.objects.filter(task__plan=plan, role=UnitRole.LEAD)
+    if tasks is not None:
+        leads = leads.filter(task__in=tasks.values("pk"))
     by_measure = _counts(leads, ["task__measure_id", "task__measure__section_id"], today, warn_last)
     by_measure.columns = ["measure", "section"] + COUNT_COLUMNS
     sections = pd.DataFrame.from_records(Section.objects.filter(plan=plan).values_list("id", "parent_id"),

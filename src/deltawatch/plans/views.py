@@ -25,6 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from deltawatch.accounts.choices import Role
@@ -35,7 +36,7 @@ from deltawatch.site.cache import cached
 
 from . import evidence as evidence_rules
 from . import excel, services
-from .choices import Action, ExtensionState, State, UnitRole
+from .choices import Action, ExtensionState, Light, State, UnitRole
 from .excel import natural_order
 from .filters import TaskFilterSet
 from .models import (
@@ -203,6 +204,14 @@ def _may_see_evidence(user, task) -> bool:
     return unit.pk in office_units(task.plan) or task.assignments.filter(unit=unit).exists()
 
 
+def _milestones(task, today) -> list:
+    warn_last = services.warn_boundary(today)
+    nodes = list(task.milestones.all())
+    for node in nodes:
+        node.light = services.milestone_light(node, today, warn_last)
+    return nodes
+
+
 def _render_task(request, task, *, error=None, typed=None, status=200):
     """The task page; ``typed`` keeps a refused form's values (assignment id, action, fields)."""
     today = timezone.localdate()
@@ -218,7 +227,8 @@ def _render_task(request, task, *, error=None, typed=None, status=200):
                         if code not in DECISIONS or item.pending]  # a decision needs a request to decide
     context = {
         "task": task, "assignments": assignments, "journal": _journal(task, request.user),
-        "milestones": task.milestones.all(), "indicators": _indicator_progress(task, request.user),
+        "milestones": _milestones(task, today), "may_edit_milestones": services.may_edit_milestones(request.user, task),
+        "indicators": _indicator_progress(task, request.user),
         "participants": [a for a in assignments if a.role == UnitRole.PARTICIPANT],
         "may_instruct": is_plan_office(request.user, task.plan),
         "see_evidence": _may_see_evidence(request.user, task),
@@ -305,6 +315,43 @@ def instruct_view(request, pk):
                             typed={"instruct": request.POST.get("text", ""), "leader": request.POST.get("leader", "")},
                             status=400)
     messages.success(request, _("已录入领导批示。"))
+    return redirect("plans:task", pk=task.pk)
+
+
+@login_required
+@require_POST
+def milestone_add(request, pk):
+    """设定节点: the plan's office or the lead unit adds a dated node with its deliverable."""
+    task = _task_or_404(request, pk)
+    if not services.may_edit_milestones(request.user, task):
+        raise PermissionDenied(_("只有该规划的长三角办或牵头单位可以设定和完成节点。"))
+    post = request.POST
+    typed = {"milestone_new": True, "m_title": post.get("title", ""), "m_due": post.get("due_date", ""),
+             "m_deliverable": post.get("deliverable", "")}
+    try:
+        services.add_milestone(task, request.user, title=post.get("title", ""), due_date=_parse_date(post.get("due_date")),
+                               deliverable=post.get("deliverable", ""))
+    except WorkflowError as refused:
+        return _render_task(request, task, error=str(refused), typed=typed, status=400)
+    messages.success(request, _("已设定节点“%(title)s”。") % {"title": typed["m_title"].strip()})
+    return redirect("plans:task", pk=task.pk)
+
+
+@login_required
+@require_POST
+def milestone_done(request, pk, milestone):
+    """节点完成: the node's completion date and what was delivered."""
+    task = _task_or_404(request, pk)
+    node = get_object_or_404(Milestone, pk=milestone, task=task)
+    if not services.may_edit_milestones(request.user, task):
+        raise PermissionDenied(_("只有该规划的长三角办或牵头单位可以设定和完成节点。"))
+    typed = {"milestone": node.pk, "m_done_on": request.POST.get("done_on", ""), "m_comment": request.POST.get("comment", "")}
+    try:
+        services.complete_milestone(node, request.user, done_on=_parse_date(request.POST.get("done_on")),
+                                    comment=request.POST.get("comment", ""))
+    except WorkflowError as refused:
+        return _render_task(request, task, error=str(refused), typed=typed, status=400)
+    messages.success(request, _("节点“%(title)s”已标记完成。") % {"title": node.title})
     return redirect("plans:task", pk=task.pk)
 
 
@@ -445,36 +492,55 @@ def _query_without(request, *names) -> str:
     return query.urlencode()
 
 
+def _sections_with_selected_tasks(sections, measures_of, by_measure) -> set[int]:
+    """The sections holding a selected task, and every section above them (a chapter stays
+    in the tree when only its parts have tasks)."""
+    parent = {s.pk: s.parent_id for s in sections}
+    kept = set()
+    for section_id, measures in measures_of.items():
+        if any(by_measure.get(m.pk) for m in measures):
+            while section_id is not None and section_id not in kept:
+                kept.add(section_id)
+                section_id = parent.get(section_id)
+    return kept
+
+
 @login_required
 def plan_detail(request, pk):
     """The plan tree: sections → measures → tasks, with the roll-up of each section and measure
     (services.plan_rollup, for whom sees every task) and the tasks the filters select."""
     plan = _plan_or_404(request, pk)
     today = timezone.localdate()
-    filterset, tasks = _filtered_tasks(request, plan)
-    tasks = list(tasks.annotate(light=services.light_case(today, services.warn_boundary(today), state="status"))
+    filterset, selected = _filtered_tasks(request, plan)
+    tasks = list(selected.annotate(light=services.light_case(today, services.warn_boundary(today), state="status"))
                  .select_related("lead_unit", "measure").order_by("code"))
     tasks.sort(key=lambda t: natural_order(t.code))
     by_measure = {}
     for task in tasks:
         by_measure.setdefault(task.measure_id, []).append(task)
     sees_all = _sees_every_task(request.user, plan)
-    rollup = _rollup(plan, today) if sees_all and plan.tasks.exists() else None
-    section_rows = measure_rows = {}
-    if rollup is not None:
-        section_rows = {int(r["section"]): _rates(r) for r in rollup["sections"].to_dict("records")
-                        if pd.notna(r["section"])}
-        measure_rows = {int(r["measure"]): _rates(r) for r in rollup["measures"].to_dict("records")
-                        if pd.notna(r["measure"])}
     filtering = any(filterset.form.cleaned_data.get(name) for name in filterset.form.fields) if filterset.is_bound else False
+    rollup = _rollup(plan, today) if sees_all and plan.tasks.exists() else None
+    # the sections' and measures' rows count what the filters selected; the totals above, the plan
+    rows = services.plan_rollup(plan, today, tasks=selected) if rollup is not None and filtering else rollup
+    section_rows = measure_rows = {}
+    if rows is not None:
+        section_rows = {int(r["section"]): _rates(r) for r in rows["sections"].to_dict("records")
+                        if pd.notna(r["section"])}
+        measure_rows = {int(r["measure"]): _rates(r) for r in rows["measures"].to_dict("records")
+                        if pd.notna(r["measure"])}
     tree = []
     sections = list(Section.objects.filter(plan=plan).order_by("order", "id"))
     depth = {}
+    measures_of = {}
+    for measure in Measure.objects.filter(section__plan=plan).order_by("order", "id"):
+        measures_of.setdefault(measure.section_id, []).append(measure)
+    kept = _sections_with_selected_tasks(sections, measures_of, by_measure) if filtering else None
     for section in sections:
         depth[section.pk] = depth.get(section.parent_id, -1) + 1 if section.parent_id else 0
-        measures = [m for m in Measure.objects.filter(section=section).order_by("order", "id")]
-        shown = [(m, by_measure.get(m.pk, [])) for m in measures if by_measure.get(m.pk) or not filtering]
-        if filtering and not shown:
+        shown = [(m, by_measure.get(m.pk, [])) for m in measures_of.get(section.pk, [])
+                 if by_measure.get(m.pk) or not filtering]
+        if kept is not None and section.pk not in kept:
             continue
         tree.append({"kind": "section", "obj": section, "depth": depth[section.pk],
                      "rollup": section_rows.get(section.pk)})
@@ -528,13 +594,22 @@ def _ms(day: dt.date) -> int:
     return int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC).timestamp() * 1000)
 
 
+NODE_COLOURS = {Light.RED: "#c0392b", Light.YELLOW: "#d4a017", Light.GREEN: "#1d4e89", Light.DONE: "#2e7d32"}
+
+
+def _milestone_point(node, label, light) -> dict:
+    """A node on the schedule: a diamond coloured by its light, what and when in the tooltip."""
+    state = _("完成于 %(date)s") % {"date": node.done_on} if node.done_on else Light(light).label
+    return {"value": [_ms(node.due_date), label], "itemStyle": {"color": NODE_COLOURS[light]},
+            "tooltip": {"formatter": f"{node.title} · {node.due_date} · {state}"}}
+
+
 def gantt_option(tasks, milestones, baseline_items, today) -> dict:
     """An ECharts option drawing the schedule in plain JSON (the CSP forbids the functions a
     custom series would need): each task a thick line segment from start to due, one line
     series per light (so the legend names the lights in words), the baseline a thin grey
     segment over it, milestones as diamonds and today as a dashed line. Segments are separated
     by empty points ("-"), which a line series does not connect."""
-    from .choices import Light
 
     labels = [f"{t.code} {t.title[:18]}" for t in tasks]
     index = {t.pk: k for k, t in enumerate(tasks)}
@@ -566,10 +641,10 @@ def gantt_option(tasks, milestones, baseline_items, today) -> dict:
         series.append({"name": str(_("基线")), "type": "line", "data": data, "connectNulls": False, "symbol": "none",
                        "color": "#1f2933", "lineStyle": {"width": 2}, "z": 3})
     if milestones:
-        series.append({"name": str(_("节点")), "type": "scatter", "symbol": "diamond", "symbolSize": 12,
+        warn_last = services.warn_boundary(today)
+        series.append({"name": pgettext("milestone", "节点"), "type": "scatter", "symbol": "diamond", "symbolSize": 12,
                        "color": "#1d4e89", "z": 4,
-                       "data": [{"value": [_ms(m.due_date), labels[index[m.task_id]]],
-                                 "tooltip": {"formatter": f"{m.title} · {m.due_date}"}}
+                       "data": [_milestone_point(m, labels[index[m.task_id]], services.milestone_light(m, today, warn_last))
                                 for m in milestones if m.task_id in index]})
     if series:
         series[0]["markLine"] = {"symbol": "none", "silent": True, "lineStyle": {"color": "#c0392b", "type": "dashed"},

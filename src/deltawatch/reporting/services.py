@@ -17,6 +17,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from deltawatch.audit.context import acting_as
 from deltawatch.audit.models import ChangeRecord
@@ -289,7 +290,7 @@ def remind(*, today: dt.date | None = None, days=REMINDER_DAYS) -> int:
     this runs (``plans.notify.send`` with an event key). Returns the number sent."""
     from deltawatch.accounts.models import Organisation
     from deltawatch.plans.choices import NoticeKind
-    from deltawatch.plans.notify import send
+    from deltawatch.plans.notify import Both, Wording, send
 
     today = today or timezone.localdate()
     sent = 0
@@ -301,11 +302,11 @@ def remind(*, today: dt.date | None = None, days=REMINDER_DAYS) -> int:
         tier = min(d for d in days if left <= d)
         units = Organisation.objects.filter(region_id=form.region_id)
         for unit in units:
-            message = _("“%(data_set)s”%(year)s 年%(region)s的填报将于 %(due)s 截止（还有 %(days)s 天）。") % {
-                "data_set": form.cycle.data_set.name_zh, "year": form.cycle.year, "region": form.region.name_zh,
-                "due": form.cycle.due_date, "days": left}
+            wording = Wording(N_("“%(data_set)s”%(year)s 年%(region)s的填报将于 %(due)s 截止（还有 %(days)s 天）。"), {
+                "data_set": Both.of(form.cycle.data_set), "year": form.cycle.year, "region": Both.of(form.region),
+                "due": form.cycle.due_date, "days": left})
             key = f"reporting:{form.pk}:{form.cycle.due_date}:{tier}:{unit.pk}"
-            if send(NoticeKind.REMINDER, unit, message, event_key=key) is not None:
+            if send(NoticeKind.REMINDER, unit, wording, event_key=key) is not None:
                 sent += 1
     return sent
 

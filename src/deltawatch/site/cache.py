@@ -18,6 +18,7 @@ import itertools
 import re
 from functools import wraps
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection as default_connection
 from django.db.backends.signals import connection_created
@@ -139,7 +140,10 @@ def _has_messages(request) -> bool:
 
 
 def _cacheable(response, request) -> bool:
-    return (response.status_code == 200 and not response.streaming and not response.cookies
+    # The CSRF cookie is no reason not to keep a page: a view under csrf_protect sends it with
+    # every form (Django renews it), and a page from the cache gets the visitor's own token.
+    cookies = set(response.cookies) - {settings.CSRF_COOKIE_NAME}
+    return (response.status_code == 200 and not response.streaming and not cookies
             and response.get("Content-Type", "").startswith("text/html") and not _has_messages(request))
 
 
