@@ -1,6 +1,7 @@
 """The role matrix in a real browser: each sample role signs in through the login form, the
 navigation offers exactly the pages that role may open (数据导入 not for 部门, 研究人员 and the
-public; 任务 for every role but the public and 统计填报; the feedback inbox for the office; 系统管理 for the
+public; 任务 for every role but the public and 统计填报; 统计填报 for the reporters, 统计审核 for the
+office, the researchers and the administrators; the feedback inbox for the office; 系统管理 for the
 administrators), and every page it offers opens with no console error and no failed request."""
 
 import pytest
@@ -14,13 +15,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 EVERYONE = ["总览", "指标", "地区", "目标进展", "评价指数", "区域差距", "意见建议"]
 TASKS, UPLOAD, INBOX, ADMIN = "任务", "数据导入", "意见建议收件箱", "系统管理"
+FORMS, REVIEW = "统计填报", "统计审核"
 NAVIGATION = {  # role (account) → the navigation it sees, in order
     None: EVERYONE,
-    "sys_admin": EVERYONE[:6] + [TASKS, UPLOAD, "意见建议", INBOX, ADMIN],
-    "js_office": EVERYONE[:6] + [TASKS, UPLOAD, "意见建议", INBOX],
+    "sys_admin": EVERYONE[:6] + [TASKS, REVIEW, UPLOAD, "意见建议", INBOX, ADMIN],
+    "js_office": EVERYONE[:6] + [TASKS, REVIEW, UPLOAD, "意见建议", INBOX],
     "js_kjt": EVERYONE[:6] + [TASKS, "意见建议"],
-    "nj_stats": EVERYONE[:6] + [UPLOAD, "意见建议"],
-    "njnu_researcher": EVERYONE[:6] + [TASKS, "意见建议"],
+    "nj_stats": EVERYONE[:6] + [FORMS, UPLOAD, "意见建议"],
+    "njnu_researcher": EVERYONE[:6] + [TASKS, REVIEW, "意见建议"],
 }
 ADMIN_PASSWORD = "matrix-test-only-9f3k"  # a test account's, in the test database only
 

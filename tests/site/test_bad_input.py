@@ -24,7 +24,7 @@ from tests.accounts.test_role_matrix import client_for, snapshot
 pytestmark = pytest.mark.django_db
 
 # the role matrix's accounts and objects, and its cache handling
-world, fresh_cache = matrix.world, matrix.fresh_cache
+world, shared_world, fresh_cache = matrix.world, matrix.shared_world, matrix.fresh_cache
 
 # A value nobody else has: if it appears on a public page, the page leaked it.
 SECRET = 98765.4321

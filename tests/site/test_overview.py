@@ -227,3 +227,25 @@ def test_english_overview(client):
     assert "The Yangtze River Delta at a glance" in html
     series = chart(response, "chart-map")["series"][0]
     assert "Suzhou" in {item["name"] for item in series["data"]} and series["nameMap"]["苏州市"] == "Suzhou"
+
+
+@pytest.mark.parametrize("username, shown", [(None, False), ("js_kjt", False), ("js_office", True),
+                                             ("njnu_researcher", True)])
+def test_the_overview_shows_reporting_completeness_to_the_office_and_researchers(client, accounts, username, shown):
+    """The demonstration cycle of the 41 cities (示例): one form submitted on time, 40 not yet."""
+    from deltawatch.reporting.defaults import load_reporting_default
+    from deltawatch.reporting.models import ReportingCycle
+
+    load_reporting_default()
+    if username:
+        client.force_login(accounts[username])
+    response = client.get("/")
+    html = response.content.decode()
+    assert ('id="chart-completeness"' in html) is shown
+    if shown:
+        cycle = ReportingCycle.objects.get(data_set__code="demo-city-annual")
+        row = re.search(rf'<tr data-cycle="{cycle.pk}">(.*?)</tr>', html, re.S).group(1)
+        on_time = re.search(r't-on_time">(\d+)<', row).group(1)
+        missing = re.search(r't-missing">(\d+)', row).group(1)
+        assert (on_time, missing) == ("1", "40")
+        assert sum(chart(response, "chart-completeness")["series"][k]["data"][0]["value"] for k in range(3)) == 41

@@ -24,7 +24,7 @@ from tests.accounts.test_role_matrix import client_for
 pytestmark = pytest.mark.django_db
 
 # the role matrix's accounts and objects, and its cache handling
-world, fresh_cache = matrix.world, matrix.fresh_cache
+world, shared_world, fresh_cache = matrix.world, matrix.shared_world, matrix.fresh_cache
 
 # Jiangsu's 2022 urban population revised down: urbanisation 4000 / 8500 = 47 %, below the
 # 2005 base — the 2025 target goes from 按进度推进 (on_track) to 出现倒退 (deteriorating).

@@ -26,7 +26,7 @@ from deltawatch.core.commandline import (
     years_or_error,
 )
 from deltawatch.core.commandline import say as _say
-from deltawatch.i18n import gettext_noop
+from deltawatch.i18n import gettext_noop, pgettext_noop
 
 MESSAGES = {
     "checked": gettext_noop("已检查 {values} 个数值：{errors} 个错误，{warnings} 个警告"),
@@ -36,6 +36,22 @@ MESSAGES = {
     "no_cycle": gettext_noop("报表“{data_set}”没有 {year} 年的报告期：请先用 deltawatch cycle open 开启"),
     "reminded": gettext_noop("已发送 {n} 条填报提醒"),
     "file_problems": gettext_noop("文件有问题，未检查："),
+    "status_summary": gettext_noop(
+        "{cycle}（截止 {due}）：{forms} 张填报表，按时 {on_time}，逾期 {late}，未报 {missing}（已过截止日期 {overdue}），已填单元格 {filled}/{expected}"),
+    "yes": gettext_noop("是"),
+    "no": gettext_noop("否"),
+}
+# ``cycle status`` in a table: the columns in the user's language (csv and json keep the
+# column names and state codes above, for scripts).
+STATUS_COLUMNS = {
+    "region_code": pgettext_noop("cycle status", "区划代码"),
+    "region": pgettext_noop("cycle status", "区域"),
+    "state": pgettext_noop("cycle status", "状态"),
+    "timeliness": pgettext_noop("cycle status", "及时性"),
+    "overdue": pgettext_noop("cycle status", "已过截止日期"),
+    "filled": pgettext_noop("cycle status", "已填"),
+    "expected": pgettext_noop("cycle status", "应填"),
+    "share": pgettext_noop("cycle status", "已填比例"),
 }
 FORMATS = ("table", "csv", "json")
 
@@ -179,8 +195,44 @@ def cmd_cycle_status(args) -> int:
         raise UserError(say("no_cycle", args.lang, data_set=data_set.name_zh, year=args.year))
     table = completeness(cycle)
     table["share"] = table["share"].round(3)
-    _print(table, args.format)
+    if args.format != "table":
+        _print(table, args.format)
+        return 0
+    import pandas as pd
+
+    from .services import summarise
+
+    with pd.option_context("display.unicode.east_asian_width", True):  # 中文 columns line up
+        _print(_status_worded(table, args.lang), "table")
+    counts = summarise(table)
+    name = data_set.name_en if args.lang == "en" and data_set.name_en else data_set.name_zh
+    print(say("status_summary", args.lang, cycle=f"{name} {cycle.year}{cycle.period}", due=cycle.due_date,
+              forms=counts["forms"], on_time=counts["on_time"], late=counts["late"], missing=counts["missing"],
+              overdue=counts["overdue"], filled=counts["filled"], expected=counts["expected"]))
     return 0
+
+
+def _status_worded(table, lang: str):
+    """The completeness table for people: state and timeliness labels, the region's name and
+    the column names in ``lang``; the share as a percentage."""
+    import pandas as pd
+    from django.utils import translation
+
+    from deltawatch.i18n import ptranslate
+    from deltawatch.regions.models import Region
+
+    from .choices import FormState, Timeliness
+
+    table = table.copy()
+    with translation.override("en" if lang == "en" else "zh-hans"):
+        table["state"] = [str(FormState(s).label) for s in table["state"]]
+        table["timeliness"] = [str(Timeliness(t).label) for t in table["timeliness"]]
+    if lang == "en":
+        names = dict(Region.objects.filter(code__in=list(table["region_code"])).values_list("code", "name_en"))
+        table["region"] = [names.get(c) or n for c, n in zip(table["region_code"], table["region"])]
+    table["overdue"] = [say("yes" if o else "no", lang) for o in table["overdue"]]
+    table["share"] = [f"{s:.1%}" if pd.notna(s) else "—" for s in table["share"]]
+    return table.rename(columns={key: ptranslate("cycle status", msgid, lang) for key, msgid in STATUS_COLUMNS.items()})
 
 
 def cmd_cycle_remind(args) -> int:

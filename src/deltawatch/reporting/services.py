@@ -184,7 +184,8 @@ def enter_values(form_id: int, user, values: dict[str, float], *, source: str = 
     if unknown:
         raise WorkflowError(_("指标不在此报表中：%(codes)s") % {"codes": ", ".join(unknown)})
     numbers_ = {code: _number(code, value) for code, value in values.items()}
-    indicators = dict(Indicator.objects.filter(code__in=list(numbers_)).values_list("code", "id"))
+    catalogue = {i.code: i for i in Indicator.objects.filter(code__in=list(numbers_))}
+    indicators = {code: indicator.id for code, indicator in catalogue.items()}
     written, now = 0, timezone.now()
     with transaction.atomic(), acting_as(user):
         locked = Form.objects.select_for_update().get(pk=form.pk)  # holds off a submission meanwhile
@@ -195,8 +196,11 @@ def enter_values(form_id: int, user, values: dict[str, float], *, source: str = 
             old = current.get(indicators[code])
             if old is not None and old.value == value and old.status == Status.DRAFT:
                 continue
-            new = Observation(region_id=form.region_id, indicator_id=indicators[code], year=form.cycle.year,
+            # the objects themselves (not ids): the change record's label reads them without a query;
+            # the cell's comment stays with the cell across revisions
+            new = Observation(region=form.region, indicator=catalogue[code], year=form.cycle.year,
                               value=value, value_supplied=str(values[code]), source=source, status=Status.DRAFT,
+                              note=old.note if old is not None else "",
                               recorded_by=user, recorded_at=now, revision=1 if old is None else old.revision + 1)
             if old is not None:
                 Observation.objects.filter(pk=old.pk).update(is_current=False)
@@ -348,3 +352,419 @@ def verify_flag(flag_id: int, user, note: str):
         flag.verified, flag.note, flag.verified_by = True, note.strip(), user
         flag.save()
     return flag
+
+
+# --- office pages (views_office)
+# What the office's and reviewers' pages read: a cycle's forms with their completeness and
+# checks in a few queries, the summaries of several cycles (the cycles page and the overview),
+# opening a cycle of any period, the office's 催报 and a selection validated with thresholds.
+
+PERIOD_CHOICES = {"year": ("",), "quarter": ("Q1", "Q2", "Q3", "Q4"),
+                  "month": tuple(f"M{m:02d}" for m in range(1, 13))}
+
+
+def period_end(year: int, period: str = "") -> dt.date:
+    """The last day of a period: '' the year, 'Q1'–'Q4' a quarter, 'M01'–'M12' a month."""
+    if not period:
+        return dt.date(year, 12, 31)
+    month = int(period[1:]) * 3 if period.startswith("Q") else int(period[1:])
+    first_next = dt.date(year + 1, 1, 1) if month == 12 else dt.date(year, month + 1, 1)
+    return first_next - dt.timedelta(days=1)
+
+
+def open_period_cycle(data_set: DataSet, year: int, period: str = "", *, due_date: dt.date | None = None,
+                      user=None) -> tuple[ReportingCycle, int]:
+    """``open_cycle`` for any period (a quarter, a month); a data set marked 示例 opens 示例 cycles."""
+    if not period:
+        return open_cycle(data_set, year, due_date=due_date, user=user, is_sample=data_set.is_sample)
+    due = due_date or period_end(year, period) + dt.timedelta(days=data_set.due_days)
+    with transaction.atomic():
+        cycle, _made = ReportingCycle.objects.get_or_create(
+            data_set=data_set, year=year, period=period,
+            defaults={"due_date": due, "opened_by": user, "is_sample": data_set.is_sample})
+        have = set(cycle.forms.values_list("region_id", flat=True))
+        new = [Form(cycle=cycle, region_id=pk) for pk in data_set.reporting_regions().values_list("id", flat=True)
+               if pk not in have]
+        for form in new:
+            form.save()
+    return cycle, len(new)
+
+
+def cycle_report(cycle: ReportingCycle) -> pd.DataFrame:
+    """``form_report`` of every form of the cycle in one pass: one query for the values (the
+    cycle's year and the one before, for the year-on-year rules), one check of the rules."""
+    codes = sorted(cycle.data_set.indicators.values_list("code", flat=True))
+    regions = list(cycle.forms.values_list("region__code", flat=True))
+    if not codes or not regions:
+        return validation.empty_report()
+    frame = current_values(codes, regions, range(cycle.year - 1, cycle.year + 1))
+    frame = frame[["region_code", "indicator", "year", "value"]]
+    rules = [r.as_rule(regions=regions, years=[cycle.year]) for r in rules_for(cycle.data_set)]
+    rules = [r for r in rules if set(validation.rule_indicators(r)) <= set(codes)]
+    report = validation.check_rules(frame, rules, known=catalogue_codes())
+    return report[report["year"] == cycle.year].reset_index(drop=True)
+
+
+def cycle_forms(cycle: ReportingCycle, *, today: dt.date | None = None) -> list[dict]:
+    """Every form of the cycle as the cycle page shows it: completeness (``completeness``),
+    submission time, errors and warnings (``cycle_report``), outlier flags on its cells."""
+    from .models import OutlierFlag
+
+    table = completeness(cycle, today=today)
+    report = cycle_report(cycle)
+    checks = report.groupby(["region_code", "severity"]).size().to_dict() if not report.empty else {}
+    forms = {f.region.code: f for f in cycle.forms.select_related("region")}
+    flags: dict[int, list[int]] = {}
+    for region_id, verified in OutlierFlag.objects.filter(
+            year=cycle.year, region_id__in=[f.region_id for f in forms.values()],
+            indicator__in=cycle.data_set.indicators.all()).values_list("region_id", "verified"):
+        flags.setdefault(region_id, [0, 0])[0] += 1
+        flags[region_id][1] += 0 if verified else 1
+    rows = []
+    for row in table.to_dict("records"):
+        form = forms[row["region_code"]]
+        total, open_ = flags.get(form.region_id, (0, 0))
+        rows.append({**row, "form": form, "submitted_at": form.submitted_at,
+                     "errors": int(checks.get((row["region_code"], "error"), 0)),
+                     "warnings": int(checks.get((row["region_code"], "warning"), 0)),
+                     "flags": total, "flags_open": open_})
+    return rows
+
+
+def summarise(rows) -> dict:
+    """Counts of a cycle's forms (rows of ``completeness`` or ``cycle_forms``): reported on time,
+    late, missing (of which overdue), and the share of the cycle's cells filled."""
+    rows = list(rows.to_dict("records") if isinstance(rows, pd.DataFrame) else rows)
+    count = {t.value: sum(1 for r in rows if r["timeliness"] == t.value) for t in Timeliness}
+    filled, expected = sum(r["filled"] for r in rows), sum(r["expected"] for r in rows)
+    return {"forms": len(rows), "on_time": count["on_time"], "late": count["late"], "missing": count["missing"],
+            "overdue": sum(1 for r in rows if r["overdue"]),
+            "states": {s.value: sum(1 for r in rows if r["state"] == s.value) for s in FormState},
+            "filled": filled, "expected": expected, "share": filled / expected if expected else None}
+
+
+def cycle_summaries(cycles=None, *, today: dt.date | None = None) -> list[dict]:
+    """``summarise`` of each cycle (default: every cycle, newest first) with the cycle itself."""
+    if cycles is None:
+        cycles = ReportingCycle.objects.select_related("data_set").order_by("-year", "-due_date", "data_set__code")
+    return [{"cycle": c, **summarise(completeness(c, today=today))} for c in cycles]
+
+
+def urge(cycle: ReportingCycle, user, *, today: dt.date | None = None) -> tuple[int, int]:
+    """The office's 催报: notify the units of every region whose form of ``cycle`` is still to be
+    reported (填报中, or 退回 to be reported again), through the task ledger's notifications.
+    At most once a day per form and unit, however often the button is pressed. Returns the
+    notifications sent and the number of such forms whose region has no unit to notify."""
+    from deltawatch.accounts.models import Organisation
+    from deltawatch.plans.choices import NoticeKind
+    from deltawatch.plans.notify import Both, Wording, send
+
+    today = today or timezone.localdate()
+    forms = list(cycle.forms.filter(state__in=EDITABLE_STATES).select_related("region"))
+    units: dict[int, list] = {}
+    for unit in Organisation.objects.filter(region_id__in=[f.region_id for f in forms]):
+        units.setdefault(unit.region_id, []).append(unit)
+    sent = orphans = 0
+    data_set = cycle.data_set
+    for form in forms:
+        if not units.get(form.region_id):
+            orphans += 1
+            continue
+        late = today > cycle.due_date
+        msgid = (N_("催报：“%(data_set)s”（%(year)s%(period)s）%(region)s的填报表已逾期（截止 %(due)s），请尽快上报。")
+                 if late else N_("催报：“%(data_set)s”（%(year)s%(period)s）%(region)s的填报表尚未上报，截止 %(due)s。"))
+        wording = Wording(msgid, {"data_set": Both.of(data_set),
+                                  "year": cycle.year, "period": cycle.period, "region": Both.of(form.region),
+                                  "due": cycle.due_date.isoformat()})
+        for unit in units[form.region_id]:
+            key = f"reporting-urge:{form.pk}:{today.isoformat()}:{unit.pk}"
+            if send(NoticeKind.URGE, unit, wording, event_key=key) is not None:
+                sent += 1
+    return sent, orphans
+
+
+def validate_selection(frame: pd.DataFrame, *, rules: bool = True, methods: dict | None = None) -> pd.DataFrame:
+    """``validate`` with a threshold per outlier method: ``methods`` maps 'zscore', 'modz', 'iqr'
+    or 'history' (modz across each region's own years) to a threshold (None: the default)."""
+    parts = [validate(frame, rules=True)] if rules else []
+    for method, threshold in (methods or {}).items():
+        if method == "history":
+            parts.append(validation.outliers(frame, "modz", across="history", threshold=threshold))
+        else:
+            parts.append(validation.outliers(frame, method, threshold=threshold))
+    parts = [p for p in parts if not p.empty]
+    return pd.concat(parts, ignore_index=True) if parts else validation.empty_report()
+
+
+# --- entry grid (views_entry)
+# The cells of the entry grid: a typed or pasted text parsed with the importer's number parser
+# (``observations.reader.numbers.parse_values``: full-width digits, thousands separators, blanks)
+# and unit table (``observations.units``: 万元 ↔ 亿元, 万人 ↔ 人 …), checked against the
+# indicator's natural bounds; the grid's values, flags and violations in a few queries; the
+# history of one cell. The views (``views_entry``) only call these.
+
+import re  # noqa: E402 — this block may only be appended to the module
+import unicodedata  # noqa: E402
+
+ENTRY_REFERENCE_YEARS = 4                         # years before the cycle's shown for reference
+ENTRY_MULTIPLIERS = (("万亿", 1e12), ("亿", 1e8), ("万", 1e4), ("千", 1e3), ("百", 1e2))
+ENTRY_TOTAL_WORDS = ("合计", "总计", "小计", "总和", "total")
+_ENTRY_NUMBER_RE = re.compile(r"^([+-]?(?:\d[\d,]*)?\.?\d*(?:[eE][+-]?\d+)?)(\D.*)?$")
+_LOOKS_NUMERIC = re.compile(r"^[+\-−]?[\d.,]")  # a pasted cell that starts like a number, not a label
+
+
+class CellError(ValueError):
+    """A cell's text that is not a usable value of its indicator; ``str()`` is the message."""
+
+
+def _suffix_factor(suffix: str, unit: str) -> float:
+    """The factor that turns a number written with ``suffix`` (万, 亿元, 万亿元, 人, % …) into
+    ``unit``; a bare multiplier (万, 亿) counts the unit's quantity in its base unit (元, 人)."""
+    from deltawatch.observations.units import UnitError, conversion_factor, parse_unit
+
+    target = parse_unit(unit)
+    for word, multiplier in ENTRY_MULTIPLIERS:
+        if suffix == word:
+            return multiplier / target.factor
+    try:
+        return conversion_factor(suffix, unit)
+    except UnitError as error:
+        if error.code == "incompatible_unit":
+            raise CellError(_("单位“%(suffix)s”与指标的计量单位“%(unit)s”不是同一种量。")
+                            % {"suffix": suffix, "unit": unit}) from None
+    for word, multiplier in ENTRY_MULTIPLIERS:
+        if suffix.startswith(word) and len(suffix) > len(word):
+            try:
+                return multiplier * conversion_factor(suffix[len(word):], unit)
+            except UnitError:
+                break
+    raise CellError(_("无法识别单位“%(suffix)s”：请只填数字（单位为%(unit)s），或写明单位，如 1.2万元、3.5亿元。")
+                    % {"suffix": suffix, "unit": unit})
+
+
+def parse_cell(text, indicator) -> float | None:
+    """The value of a typed cell in ``indicator``'s unit; None for a blank cell ("", "-", "—").
+
+    The importer's parser reads the number ("１２，３４５.６" = 12345.6); a unit written after it
+    is converted into the indicator's unit ("1.2万" in a 人 cell = 12,000; "5000万元" in an 亿元
+    cell = 0.5); the result must lie within the indicator's natural bounds (a population is not
+    negative, a share not above 100 %). Raises :class:`CellError` with the message."""
+    from deltawatch.observations.reader.limits import MAX_CELL_CHARS, MAX_PLAUSIBLE_MAGNITUDE
+    from deltawatch.observations.reader.numbers import BLANK, OK, parse_values
+
+    raw = "" if text is None else str(text)
+    if len(raw) > MAX_CELL_CHARS:
+        raise CellError(_("内容过长（%(n)s 个字符）。") % {"n": len(raw)})
+    folded = "".join(unicodedata.normalize("NFKC", raw).split()).replace("−", "-")
+    percent_unit = indicator.unit.strip() in ("%", "％")
+    values, status = parse_values([folded], percent_ok=percent_unit, nan_is_blank=False)
+    if status[0] == BLANK:
+        return None
+    if status[0] == OK:
+        value = float(values[0])
+    else:
+        match = _ENTRY_NUMBER_RE.match(folded)
+        number, suffix = (match.group(1), match.group(2)) if match else ("", None)
+        parsed, number_status = parse_values([number], nan_is_blank=False) if number else (None, [BLANK])
+        if not suffix or number_status[0] != OK:
+            raise CellError(_("“%(text)s”不是数字。") % {"text": raw.strip()[:40]})
+        value = float(parsed[0]) * _suffix_factor(suffix, indicator.unit)
+    if not math.isfinite(value) or abs(value) > MAX_PLAUSIBLE_MAGNITUDE:
+        raise CellError(_("数值过大，请检查单位（应为%(unit)s）。") % {"unit": indicator.unit})
+    low, high = indicator.lower_bound, indicator.upper_bound
+    if low is not None and value < low:
+        raise CellError(_("%(name)s不能小于 %(low)g %(unit)s。")
+                        % {"name": indicator.name_zh, "low": low, "unit": indicator.unit})
+    if high is not None and value > high:
+        raise CellError(_("%(name)s不能大于 %(high)g %(unit)s。")
+                        % {"name": indicator.name_zh, "high": high, "unit": indicator.unit})
+    return value
+
+
+def parse_cells(texts: list, indicators: list) -> list[tuple[float | None, str | None]]:
+    """``parse_cell`` over many cells at once: (value or None, error message or None) per cell.
+    The plain numbers go through the importer's parser in one vectorised call; only the
+    others (units, text) take ``parse_cell`` one by one."""
+    from deltawatch.observations.reader.limits import MAX_CELL_CHARS, MAX_PLAUSIBLE_MAGNITUDE
+    from deltawatch.observations.reader.numbers import OK, parse_values
+
+    folded = ["".join(unicodedata.normalize("NFKC", "" if t is None else str(t)).split()).replace("−", "-")
+              for t in texts]
+    percent = [i.unit.strip() in ("%", "％") for i in indicators]
+    values, status = parse_values(folded, percent_ok=percent, nan_is_blank=False) if texts else ([], [])
+    out = []
+    for text, indicator, value, code in zip(texts, indicators, values, status):
+        low, high = indicator.lower_bound, indicator.upper_bound
+        if code == OK and len(str(text)) <= MAX_CELL_CHARS and abs(value) <= MAX_PLAUSIBLE_MAGNITUDE \
+                and (low is None or value >= low) and (high is None or value <= high):
+            out.append((float(value), None))
+            continue
+        try:
+            out.append((parse_cell(text, indicator), None))
+        except CellError as error:
+            out.append((None, str(error)))
+    return out
+
+
+def entry_indicators(form: Form) -> list:
+    """The data set's indicators in the catalogue's order (rows of the grid)."""
+    return list(form.cycle.data_set.indicators.all())
+
+
+def save_cells(form: Form, user, texts: dict[str, str], *, source: str = "") -> tuple[int, dict[str, str]]:
+    """Parse ``texts`` (indicator code → typed text) and save the good ones as drafts
+    (``enter_values``); blanks are left alone. Returns (number written, code → error message)."""
+    by_code = {i.code: i for i in entry_indicators(form)}
+    good, errors = {}, {}
+    for code in texts:
+        if code not in by_code:
+            errors[code] = _("指标不在此报表中：%(code)s") % {"code": code}
+    known = [code for code in texts if code in by_code]
+    parsed = parse_cells([texts[c] for c in known], [by_code[c] for c in known])
+    for code, (value, error) in zip(known, parsed):
+        if error:
+            errors[code] = error
+        elif value is not None:
+            good[code] = value
+    written = enter_values(form.pk, user, good, source=source) if good else 0
+    return written, errors
+
+
+def _is_total_row(cells: list[str]) -> bool:
+    first = next((c for c in cells if c.strip()), "")
+    folded = "".join(unicodedata.normalize("NFKC", first).split()).lower()
+    return any(word in folded for word in ENTRY_TOTAL_WORDS)
+
+
+def parse_paste(form: Form, start: str, text: str) -> dict:
+    """A block pasted from Excel (tab-separated lines) from the row of indicator ``start`` down.
+
+    Per line, the last non-blank cell is the value and text cells before it are labels (the
+    indicator's name copied along); a line with two numbers is an error (one column is
+    editable). Blank lines — what merged cells copy as — leave their row unchanged; a
+    trailing 合计/总计 line is left out. Returns ``{"values": {code: value}, "texts": {code:
+    text}, "errors": [{"row", "column", "text", "message", "code"}], "skipped_blank": n,
+    "skipped_total": [line texts]}``; nothing is saved here."""
+    indicators = entry_indicators(form)
+    codes = [i.code for i in indicators]
+    if start not in codes:
+        raise CellError(_("指标不在此报表中：%(code)s") % {"code": start})
+    lines = (text or "").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    rows = [line.split("\t") for line in lines]
+    while rows and not any(c.strip() for c in rows[-1]):
+        rows.pop()
+    skipped_total = []
+    while rows and _is_total_row(rows[-1]):
+        skipped_total.append("\t".join(rows.pop()).strip())
+    out = {"values": {}, "texts": {}, "errors": [], "skipped_blank": 0, "skipped_total": skipped_total[::-1]}
+    offset = codes.index(start)
+    chosen = []      # (pasted row, column, text, indicator) of the value of each line
+    for r, cells in enumerate(rows):
+        filled = [(c, cell.strip()) for c, cell in enumerate(cells) if cell.strip()]
+        if offset + r >= len(codes):
+            if filled:
+                out["errors"].append({"row": r + 1, "column": filled[-1][0] + 1, "text": filled[-1][1], "code": "",
+                                      "message": _("超出表格：粘贴内容比表格多 %(n)s 行。")
+                                      % {"n": len(rows) - (len(codes) - offset)}})
+            continue
+        indicator = indicators[offset + r]
+        if not filled:
+            out["skipped_blank"] += 1
+            continue
+        numeric = [k for k, (_c, t) in enumerate(filled) if _LOOKS_NUMERIC.match(unicodedata.normalize("NFKC", t))]
+        if len(numeric) > 1:
+            column, cell = filled[numeric[-1]]
+            out["errors"].append({"row": r + 1, "column": column + 1, "text": cell, "code": indicator.code,
+                                  "message": _("此行有 %(n)s 个数值，每行只能粘贴一个（本表只有 %(year)s 年一列可填）。")
+                                  % {"n": len(numeric), "year": form.cycle.year}})
+            continue
+        column, cell = filled[-1]
+        out["texts"][indicator.code] = cell
+        chosen.append((r, column, cell, indicator))
+    parsed = parse_cells([c[2] for c in chosen], [c[3] for c in chosen])
+    for (r, column, cell, indicator), (value, error) in zip(chosen, parsed):
+        if error:
+            out["errors"].append({"row": r + 1, "column": column + 1, "text": cell, "code": indicator.code,
+                                  "message": error})
+        elif value is not None:
+            out["values"][indicator.code] = value
+    out["errors"].sort(key=lambda e: (e["row"], e["column"]))
+    return out
+
+
+def cycle_issue_counts(cycle: ReportingCycle, region_codes) -> dict[str, dict[str, int]]:
+    """Errors and warnings of the data set's rules on each region's form (region code →
+    {"error": n, "warning": n}): one query and one run of the rules for all the forms."""
+    codes = sorted(cycle.data_set.indicators.values_list("code", flat=True))
+    region_codes = sorted(region_codes)
+    if not codes or not region_codes:
+        return {}
+    frame = current_values(codes, region_codes, range(cycle.year - 1, cycle.year + 1))
+    frame = frame[["region_code", "indicator", "year", "value"]]
+    rules = [r.as_rule(regions=region_codes, years=[cycle.year]) for r in rules_for(cycle.data_set)]
+    rules = [r for r in rules if set(validation.rule_indicators(r)) <= set(codes)]
+    report = validation.check_rules(frame, rules, known=catalogue_codes())
+    report = report[report["year"] == cycle.year]
+    counts: dict[str, dict[str, int]] = {}
+    for (region, severity), n in report.groupby(["region_code", "severity"]).size().items():
+        counts.setdefault(region, {"error": 0, "warning": 0})[severity] = int(n)
+    return counts
+
+
+def set_cell_note(form: Form, user, code: str, note: str):
+    """The comment of a cell (``Observation.note`` of its current value), changed in place and
+    recorded (a change record: who, when, old → new). Refused like ``enter_values``."""
+    from .workflow import WorkflowError, may
+
+    if not may(user, FormAction.SUBMIT, form):
+        raise WorkflowError(_("您无权填报%(region)s的数据。") % {"region": form.region.name_zh})
+    note = (note or "").strip()
+    if len(note) > 2000:
+        raise WorkflowError(_("说明过长（最多 2000 字）。"))
+    with transaction.atomic(), acting_as(user):
+        locked = Form.objects.select_for_update().get(pk=form.pk)
+        if locked.state not in EDITABLE_STATES:
+            raise WorkflowError(_("填报表为“%(state)s”，数值已锁定，不能修改。") % {"state": FormState(locked.state).label})
+        current = _form_observations(form).filter(indicator__code=code).first()
+        if current is None:
+            raise WorkflowError(_("请先填写数值，再添加说明。"))
+        if current.note != note:
+            current.note = note
+            current.save(update_fields=["note"])
+    return current
+
+
+def cell_history(form: Form, indicator, year: int) -> list[dict]:
+    """Everything that happened to one cell, oldest first: each revision (who entered it, old →
+    new value, source) and each status change (submitted, approved, returned to draft) or
+    comment change from the change records, with the form's unlocks."""
+    from deltawatch.reporting.models import FormJournal
+
+    revisions = list(Observation.objects.filter(region_id=form.region_id, indicator=indicator, year=year)
+                     .select_related("recorded_by").order_by("revision"))
+    events = []
+    previous = None
+    for obs in revisions:
+        events.append({"at": obs.recorded_at, "kind": "entered", "who": obs.recorded_by,
+                       "old": previous.value if previous else None, "new": obs.value,
+                       "supplied": obs.value_supplied, "source": obs.source, "revision": obs.revision})
+        previous = obs
+    if revisions:
+        content_type = ContentType.objects.get_for_model(Observation)
+        records = (ChangeRecord.objects.filter(content_type=content_type,
+                                               object_id__in=[str(o.pk) for o in revisions])
+                   .select_related("user").order_by("timestamp", "id"))
+        for record in records:
+            changes = record.changes or {}
+            if "status" in changes and record.action == ChangeRecord.Action.UPDATE and "value" not in changes:
+                events.append({"at": record.timestamp, "kind": "status", "who": record.user,
+                               "old": changes["status"][0], "new": changes["status"][1]})
+            elif "note" in changes and record.action == ChangeRecord.Action.UPDATE and "value" not in changes:
+                events.append({"at": record.timestamp, "kind": "note", "who": record.user,
+                               "old": changes["note"][0], "new": changes["note"][1]})
+    if year == form.cycle.year:
+        for entry in FormJournal.objects.filter(form=form, action=FormAction.UNLOCK).select_related("actor"):
+            events.append({"at": entry.at, "kind": "unlock", "who": entry.actor, "old": entry.from_state,
+                           "new": entry.to_state, "comment": entry.comment})
+    events.sort(key=lambda e: e["at"])
+    return events

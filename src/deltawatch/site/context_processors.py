@@ -16,6 +16,8 @@ NAVIGATION = [
     ("regional:disparity", _("区域差距"), None),
     ("plans:inbox", _("任务"), {"长三角办", "部门"}),
     ("plans:plans", _("任务"), {"研究人员", "系统管理员"}),  # no inbox of their own: the plan tree
+    ("reporting:forms", _("统计填报"), {"统计填报"}),
+    ("reporting:cycles", _("统计审核"), {"长三角办", "研究人员", "系统管理员"}),
     ("observations:upload", _("数据导入"), {"系统管理员", "长三角办", "统计填报"}),
     ("site:feedback", _("意见建议"), None),
     ("site:feedback_inbox", _("意见建议收件箱"), {"系统管理员", "长三角办"}),

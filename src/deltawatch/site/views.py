@@ -25,6 +25,7 @@ from deltawatch.indicators.models import Dimension, Indicator
 from deltawatch.observations.exports import neutralise
 from deltawatch.progress.choices import ProgressStatus
 from deltawatch.regions.models import Region
+from deltawatch.reporting.views_office import completeness_part
 
 from . import services
 from .cache import cached_page
@@ -295,6 +296,7 @@ def overview(request):
         "map": choropleth,
         "changes": changes_part(user, lang),
         "fresh": freshness_part(user, lang),
+        "completeness": completeness_part(user),
         "is_public": not user.is_authenticated,
     }
     return render(request, "site/overview.html", context)
