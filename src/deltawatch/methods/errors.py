@@ -115,6 +115,15 @@ MESSAGES: dict[str, str] = {
     "rule_syntax": gettext_noop("校验规则 {rule!r} 应为“左式 运算符 右式”，运算符为 >=、<=、>、<、== 或 !=，两边只含指标代码、数字、+ - * / 和括号"),
     "rule_unknown_indicator": gettext_noop("校验规则 {rule!r} 引用了未知指标 {codes}：请检查指标代码"),
     "rule_division_by_zero": gettext_noop("校验规则 {rule!r} 的除数恒为零：请改写该规则"),
+    # assessment (绩效考核)
+    "assessment_no_components": gettext_noop("考核方案至少要有一个考核内容（指标水平、目标进展或任务落实），收到的为空"),
+    "assessment_weight": gettext_noop("考核内容 {code!r} 的权重应为正数，收到 {weight!r}"),
+    "assessment_missing_component": gettext_noop("考核数据中没有考核内容 {code!r} 的列：请先计算该内容的得分"),
+    "assessment_grading": gettext_noop("等次只能按分数线或按比例划定，不能同时给出两者"),
+    "assessment_cutoffs": gettext_noop("等次分数线应给出优秀、良好、一般三档且逐档不升高，收到 {cutoffs!r}"),
+    "assessment_shares": gettext_noop("等次比例应为非负数且合计不超过 1，收到 {shares!r}"),
+    "assessment_too_few_to_cluster": gettext_noop("有完整数据的单元只有 {n} 个，不能分为 {k} 组：请减少组数或补齐数据"),
+    "assessment_direction": gettext_noop("指标 {indicator!r} 的方向应为 1（越大越好）或 -1（越小越好），收到 {direction!r}"),
 }
 
 
