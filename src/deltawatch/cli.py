@@ -29,12 +29,13 @@ from deltawatch.observations import commands as observation_commands
 from deltawatch.plans import commands as plan_commands
 from deltawatch.progress import commands as progress_commands
 from deltawatch.regional import commands as regional_commands
+from deltawatch.assessment import commands as assessment_commands
 from deltawatch.reporting import commands as reporting_commands
 
 # Each app's ``commands`` module declares its sub-commands and their handlers (by reference);
 # the modules are light — pandas, NumPy and Django's models are imported by a handler when it runs.
 COMMAND_MODULES = (core_commands, observation_commands, progress_commands, index_commands, regional_commands,
-                   job_commands, plan_commands, reporting_commands)
+                   job_commands, plan_commands, reporting_commands, assessment_commands)
 
 
 def build_parser() -> argparse.ArgumentParser:

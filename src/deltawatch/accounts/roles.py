@@ -30,6 +30,10 @@ PLANS = ("plans.plan", "plans.section", "plans.measure", "plans.task", "plans.mi
 # reporting.workflow.TRANSITIONS; these open the rows in the admin and the pages.
 REPORTING = ("reporting.dataset", "reporting.reportingcycle", "reporting.form", "reporting.formjournal",
              "reporting.validationrule", "reporting.outlierflag", "reporting.explanation")
+# 绩效考核: the office defines schemes, peer groups, bonus items and benchmarks and runs them;
+# researchers read them; units see their own results on the pages (assessment views).
+ASSESSMENT = ("assessment.scheme", "assessment.peergroup", "assessment.adjustment", "assessment.benchmarkpair",
+              "assessment.run", "assessment.result")
 FEEDBACK = "site.feedback"  # 意见建议: the office answers; others view the published answers (site.rules)
 
 # role → {model label: actions}
@@ -42,6 +46,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         FEEDBACK: (VIEW, CHANGE),
         **{label: (VIEW, ADD, CHANGE) for label in PLANS},
         **{label: (VIEW, ADD, CHANGE) for label in REPORTING},
+        **{label: (VIEW, ADD, CHANGE) for label in ASSESSMENT},
     },
     Role.DEPARTMENT: {
         **{label: (VIEW,) for label in CATALOGUE + STATISTICS + RESULTS},
@@ -68,6 +73,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         FEEDBACK: (VIEW,),
         **{label: (VIEW,) for label in PLANS[:4]},
         **{label: (VIEW,) for label in REPORTING},
+        **{label: (VIEW,) for label in ASSESSMENT},
     },
 }
 

@@ -52,6 +52,10 @@ def cmd_init(args) -> int:
         from deltawatch.reporting.defaults import load_reporting_default
 
         load_reporting_default(system)
+    with acting_as(system):  # performance assessment: a demonstration (示例) scheme for the 41 cities
+        from deltawatch.assessment.defaults import load_assessment_default
+
+        load_assessment_default(system)
     return 0
 
 

@@ -343,6 +343,16 @@ def region_rollup(plan: Plan | None = None, today: dt.date | None = None) -> pd.
     return _finish(frame)
 
 
+def assigned_region_rollup(today: dt.date | None = None) -> pd.DataFrame:
+    """Per region of the assigned units (a city government's assignments count for its city):
+    on-time rate, closure rate, returns — how a region's own units carry out their tasks."""
+    today = today or timezone.localdate()
+    queryset = Assignment.objects.filter(unit__region__isnull=False)
+    frame = _counts(queryset, ["unit__region__code"], today, warn_boundary(today))
+    frame.columns = ["region"] + COUNT_COLUMNS
+    return _finish(frame)
+
+
 def full_rollup(today: dt.date | None = None) -> dict[str, pd.DataFrame]:
     """Every plan's tree, the units and the regions."""
     today = today or timezone.localdate()

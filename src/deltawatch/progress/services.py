@@ -150,10 +150,12 @@ def plan_base_years(subjects: pd.DataFrame, *, base_year: int | None = None,
 
 def assess_all(*, method: str = "opensdg", thresholds: Thresholds = Thresholds(), base_year: int | None = None,
                default_base_year: int | None = DEFAULT_BASE_YEAR,
-               fit_start: int | None = ESCAP_FIT_START, untargeted: bool = False) -> pd.DataFrame:
+               fit_start: int | None = ESCAP_FIT_START, untargeted: bool = False,
+               as_of: int | None = None) -> pd.DataFrame:
     """Every target — and with ``untargeted`` every series without a target — assessed, with
     names, dimension and vintage. Without ``untargeted`` only the indicators of targets (and
-    what their group values need) are read.
+    what their group values need) are read. ``as_of``: only the values of that year and before
+    (progress as it stood then: the performance assessment of a past year).
 
     Progress is measured from each subject's plan base year (see :func:`plan_base_years`;
     ``base_year`` overrides it for every subject) — from the first year with data on or after
@@ -161,6 +163,8 @@ def assess_all(*, method: str = "opensdg", thresholds: Thresholds = Thresholds()
     indicators = indicator_frame()
     targets = target_frame()
     values = series_values(None if untargeted else targets["indicator"].unique())
+    if as_of is not None:
+        values = values[values["year"] <= as_of]
     subjects = pd.concat([targets, untargeted_frame(values, targets)], ignore_index=True) if untargeted else targets
     subjects["base_year"], subjects["base_year_source"] = plan_base_years(
         subjects, base_year=base_year, default_base_year=default_base_year)
