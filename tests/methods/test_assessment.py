@@ -99,6 +99,10 @@ def test_a_peer_group_too_small_to_cluster_is_refused():
     with pytest.raises(InputError) as error:
         cluster_peer_groups(pd.DataFrame({"a": [1.0, 2.0]}, index=["x", "y"]))
     assert error.value.code == "assessment_too_few_to_cluster"
+    # an indicator without spread (or none at all) gives nothing to cluster on
+    with pytest.raises(InputError) as error:
+        cluster_peer_groups(pd.DataFrame({"a": [1.0] * 10}, index=list("abcdefghij")))
+    assert error.value.params["n"] == 0
 
 
 def test_gaps_and_years_to_close_by_hand():

@@ -39,9 +39,13 @@ def load_assessment_default(user=None) -> bool:
 
     from . import services
 
+    from deltawatch.observations.models import Observation
+
     group = RegionGroup.objects.filter(code="yrd41").first()
     if Scheme.objects.filter(code=CODE).exists() or group is None:
         return False
+    if not Observation.objects.filter(region__groups=group, year=YEAR, indicator__code__in=CLUSTER_INDICATORS).exists():
+        return False  # `init --no-data`: nothing to assess (a later init with the data loads it)
     with transaction.atomic():
         scheme = Scheme.objects.create(
             code=CODE, name_zh="示例：长三角41城高质量发展年度考核", name_en="Demonstration: annual assessment of the 41 YRD cities",

@@ -230,10 +230,8 @@ def results_frame(run: Run) -> pd.DataFrame:
 def regenerate(run: Run) -> pd.DataFrame:
     """The run computed again from its stored definition, runs and seed (on today's data):
     equal to the stored results when the data have not changed."""
-    scheme = Scheme(pk=run.scheme_id, code=run.scheme.code, group=run.scheme.group, level=run.scheme.level,
-                    year=run.year, definition=run.definition)
     definition = Definition.read(run.definition)
-    components = component_scores(scheme, definition, run.year)
+    components = component_scores(run.scheme, definition, run.year)
     return method.assess(components, definition.weights, bonus=adjustments(run.scheme, run.year),
                          groups=peer_groups(run.scheme), runs=run.runs, seed=run.seed,
                          min_share=definition.min_share, factors=definition.factors,

@@ -269,7 +269,7 @@ def cluster_peer_groups(features: pd.DataFrame, *, method: str = "ward", k: int 
     complete = features.dropna()
     sd = complete.std(ddof=0).replace(0, np.nan)
     z = ((complete - complete.mean()) / sd).dropna(axis=1)
-    n = len(z)
+    n = len(z) if z.shape[1] else 0  # no indicator with a spread: nothing to cluster on
     low, high = (k, k) if k is not None else k_range
     if n < 3 or z.shape[1] == 0 or low < 2 or high >= n:
         raise InputError("assessment_too_few_to_cluster", n=n, k=low)
