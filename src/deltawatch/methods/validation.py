@@ -37,6 +37,25 @@ indicator and year (``across="regions"``) or the same region's other years
 A group with fewer than ``min_count`` (5) values flags nothing: with three values no point can
 lie more than 1.15 standard deviations from their mean.
 
+How it is computed
+------------------
+The checks must cover 6 million values in well under 2 seconds on two shared cores
+(benchmarks/bench_validation.py), so the module works on integer codes and NumPy arrays
+rather than pandas groupby and string columns. Every shortcut gives the same numbers, bit for
+bit, as the plain computation it replaces, and tests/methods/test_validation_reference.py
+checks each against it:
+
+* :func:`prepare` factorises the region and indicator codes once, hashing only the first
+  value of each run of equal codes (:func:`_category`);
+* a rule reads the positions of its indicators' rows and builds a report only for the rows
+  that fail (:class:`_Rows`); comparisons build their (region, year) × indicator table on
+  integer codes (:func:`_wide`);
+* the outlier methods share one sort of each group's values (:class:`_Groups`): means,
+  quartiles and medians are read from it, the MAD of long groups too (a binary search over
+  the two sorted runs of deviations instead of a second sort), and large sorts run on two
+  threads; the report's texts are formatted once per distinct rounded statistic
+  (:func:`_texts`).
+
 References
 ----------
 [1] B. Iglewicz and D. C. Hoaglin (1993), *How to Detect and Handle Outliers*, ASQC.
@@ -46,7 +65,9 @@ References
 from __future__ import annotations
 
 import operator
+import os
 import re
+import threading
 
 import numpy as np
 import pandas as pd
@@ -76,6 +97,8 @@ _COMPARE = {">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operato
 _OPERATOR = re.compile(r"(>=|<=|==|!=|>|<)")
 _KINDS = ("compare", "bounds", "change", "required")
 _TOLERANCE = 1e-9
+_THREADS = 2 if (os.cpu_count() or 1) > 1 else 1  # threads for the row sorts of large groupings
+_BLOCK = 1 << 19  # values per block of the outlier methods' steps per value (4 MB a float array)
 
 
 def empty_report() -> pd.DataFrame:
@@ -170,37 +193,100 @@ def _compare(wide: pd.DataFrame, rule: dict, severity: str, check: str) -> pd.Da
     return _report(out, check, severity, details)
 
 
-def _bounds(rows: pd.DataFrame, rule: dict, severity: str, check: str) -> pd.DataFrame:
+class _Rows:
+    """The rows of one indicator of a prepared frame: their positions in the frame (in frame
+    order) and, read when a check asks, the region codes, years and values there.
+
+    A check answers a :class:`_Flags` (the positions that fail, with their detail), not a
+    frame: taking the 60,000 rows of an indicator out of the frame for every rule, and a
+    report frame for each rule, cost more than the checks themselves."""
+
+    def __init__(self, positions: np.ndarray, columns: dict):
+        self.positions, self._columns = positions, columns
+
+    def __len__(self) -> int:
+        return len(self.positions)
+
+    def __getattr__(self, name):  # region, year, value: gathered once, when first read
+        if name not in ("region", "year", "value"):
+            raise AttributeError(name)
+        array = self._columns[name][self.positions]
+        setattr(self, name, array)
+        return array
+
+    def flags(self, bad: np.ndarray, check: str, severity: str, detail) -> "_Flags":
+        return _Flags(self.positions[bad], check, severity, detail)
+
+
+class _Flags:
+    """Rows of the frame a rule reports (``positions``), its check and severity, and the detail:
+    one text for all or one per row."""
+
+    def __init__(self, positions: np.ndarray, check: str, severity: str, detail):
+        self.positions, self.check, self.severity, self.detail = positions, check, severity, detail
+        self.empty = not len(positions)
+
+    @staticmethod
+    def frame(flags: list, frame: pd.DataFrame) -> pd.DataFrame:
+        """One report frame of several rules' flags, in their order (as :func:`_report` of each)."""
+        at = np.concatenate([f.positions for f in flags])
+        sizes = [len(f.positions) for f in flags]
+
+        def each(values):
+            return np.repeat(np.array(values, dtype=object), sizes)
+
+        detail = np.concatenate([np.full(len(f.positions), f.detail, dtype=object) if isinstance(f.detail, str)
+                                 else np.asarray(f.detail, dtype=object) for f in flags])
+        columns = {c: frame[c].array.take(at) for c in ("region_code", "indicator", "year", "value")}
+        return pd.DataFrame({**columns, "check": each([f.check for f in flags]),
+                             "severity": each([f.severity for f in flags]), "detail": detail})
+
+
+def _bounds(rows: _Rows, rule: dict, severity: str, check: str) -> _Flags:
     low, high = rule.get("min"), rule.get("max")
-    values = rows["value"].to_numpy(dtype=float)
+    values = rows.value
     bad = np.zeros(len(rows), dtype=bool)
     if low is not None:
         bad |= values < low
     if high is not None:
         bad |= values > high
-    return _report(rows[bad], check, severity, f"outside [{'' if low is None else low}, {'' if high is None else high}]")
+    return rows.flags(bad, check, severity, f"outside [{'' if low is None else low}, {'' if high is None else high}]")
 
 
-def _change(rows: pd.DataFrame, rule: dict, severity: str, check: str) -> pd.DataFrame:
-    """Year-on-year change: each (region, year) looks up (region, year - 1) by a sorted key."""
-    if rows.empty:
-        return empty_report()
-    region = pd.factorize(rows["region_code"])[0].astype("int64")
-    year = rows["year"].to_numpy(dtype="int64")
+def _change(rows: _Rows, rule: dict, severity: str, check: str) -> _Flags:
+    """Year-on-year change: each (region, year) looks up (region, year - 1) by a sorted key.
+
+    Rows that come in (region, year) order — as the database returns them — need no sort, and
+    when no (region, year) repeats, the previous year can only be the row just before; a
+    repeated (region, year) finds its first row (the sort is stable)."""
+    if len(rows) == 0:
+        return rows.flags(np.zeros(0, dtype=bool), check, severity, "")
+    region = rows.region.astype("int64")  # the region's category code, -1 for a missing code
+    year = rows.year.astype("int64")
     span = int(year.max() - year.min()) + 2
     key = region * span + (year - year.min() + 1)
-    order = np.argsort(key, kind="stable")
-    sorted_key = key[order]
-    at = np.searchsorted(sorted_key, key - 1)
-    found = (at < len(key)) & (sorted_key[np.minimum(at, len(key) - 1)] == key - 1)
-    values = rows["value"].to_numpy(dtype=float)
-    previous = np.where(found, values[order[np.minimum(at, len(key) - 1)]], np.nan)
+    values = rows.value
+    step = key[1:] - key[:-1]
+    if (step > 0).all():
+        found = np.r_[False, step == 1]
+        previous = np.where(found, np.r_[np.nan, values[:-1]], np.nan)
+    else:
+        if (step >= 0).all():
+            order, sorted_key = None, key
+        else:
+            order = np.argsort(key, kind="stable")
+            sorted_key = key[order]
+        at = np.minimum(np.searchsorted(sorted_key, key - 1), len(key) - 1)
+        found = sorted_key[at] == key - 1
+        previous = np.where(found, values[at if order is None else order[at]], np.nan)
     with np.errstate(divide="ignore", invalid="ignore"):
         pct = np.abs(values / previous - 1.0) * 100.0
     bad = found & (previous != 0) & (pct > float(rule["max_pct"]))
-    detail = (pd.Series(pct[bad]).round(2).astype(str) + "% on " + pd.Series(previous[bad]).astype(str)
-              + f" (limit {rule['max_pct']}%)")
-    return _report(rows[bad], check, severity, detail.to_numpy())
+    # str() of a float is what pandas' astype(str) writes, and formatting in Python is faster
+    # than pandas' string columns
+    limit = f" (limit {rule['max_pct']}%)"
+    detail = [f"{p}% on {q}{limit}" for p, q in zip(np.round(pct[bad], 2).tolist(), previous[bad].tolist())]
+    return rows.flags(bad, check, severity, detail)
 
 
 def _required(frame: pd.DataFrame, rule: dict, severity: str, check: str) -> pd.DataFrame:
@@ -217,6 +303,38 @@ def _required(frame: pd.DataFrame, rule: dict, severity: str, check: str) -> pd.
 _CHECKS = {"bounds": _bounds, "change": _change}
 
 
+def _category(column: pd.Series) -> pd.Series:
+    """``column.astype("category")``, hashing only the first value of each run of equal values.
+
+    Frames come in runs: the database returns values by indicator, region and year, a file
+    lists a region's or an indicator's values together. Comparing each string with the one
+    before costs a fifth of hashing it; when at most half the values start a run, only those
+    are factorised and their codes repeated over the runs (every value that first appears
+    starts a run); otherwise every value is (``pd.factorize`` of the Python strings, still
+    faster than ``astype`` on a str column). The few distinct values are then sorted as
+    ``astype`` sorts them, so the categories and codes are those of ``astype("category")``.
+    """
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return column
+    if not (column.dtype == object or isinstance(column.dtype, pd.StringDtype)) or len(column) < 2:
+        return column.astype("category")
+    values = column.to_numpy(dtype=object)
+    starts = None
+    try:
+        starts = np.flatnonzero(np.r_[True, np.asarray(values[1:] != values[:-1], dtype=bool)])
+    except (TypeError, ValueError):  # values that do not compare (pd.NA)
+        pass
+    if starts is not None and len(starts) > len(values) // 2:
+        starts = None
+    codes, uniques = pd.factorize(values if starts is None else values[starts])
+    kinds = pd.Series(uniques, dtype=column.dtype).astype("category")
+    codes = np.append(kinds.cat.codes.to_numpy(), -1)[codes]  # -1: a missing value
+    if starts is not None:
+        codes = np.repeat(codes, np.diff(np.r_[starts, len(values)]))
+    return pd.Series(pd.Categorical.from_codes(codes, dtype=kinds.dtype, validate=False), index=column.index,
+                     name=column.name)
+
+
 def prepare(frame: pd.DataFrame) -> pd.DataFrame:
     """The four columns with region_code and indicator as categories (factorised once: every
     check then groups by integer codes). Calling the checks on a prepared frame saves the
@@ -227,7 +345,9 @@ def prepare(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame[["region_code", "indicator", "year", "value"]]
     if not all(isinstance(out[c].dtype, pd.CategoricalDtype) for c in ("region_code", "indicator")) \
             or out["year"].dtype != "int64" or out["value"].dtype != float:
-        out = out.astype({"region_code": "category", "indicator": "category", "year": "int64", "value": float})
+        # assign and astype share the year and value columns that need no change (copy on write)
+        out = out.assign(region_code=_category(out["region_code"]), indicator=_category(out["indicator"])) \
+            .astype({"year": "int64", "value": float})
     return out
 
 
@@ -242,10 +362,49 @@ def check_rule(frame: pd.DataFrame, rule: dict, *, known=None) -> pd.DataFrame:
     return check_rules(frame, [rule], known=known)
 
 
-def _wide(rows: pd.DataFrame) -> pd.DataFrame:
+def _wide_frame(rows: pd.DataFrame) -> pd.DataFrame:
     """(region_code, year) × indicator of a few indicators, the first value of a repeated cell."""
     rows = rows.astype({"region_code": str, "indicator": str}).drop_duplicates(["region_code", "year", "indicator"])
     return rows.set_index(["region_code", "year", "indicator"])["value"].unstack("indicator")
+
+
+def _wide(frame: pd.DataFrame, rows: dict) -> pd.DataFrame:
+    """What a comparison reads of the indicators of ``rows`` (code → positions in ``frame``):
+    (region_code, year) × indicator, the first value of a repeated cell, only the rows where
+    every indicator has a value, in (region_code, year) order — as :func:`_wide_frame` and
+    ``dropna`` give it.
+
+    Built on integer codes, not on the codes' text: a region's rank among the region codes
+    as text orders the rows as sorting the text does. Regions without a code, or codes that
+    read alike as text, take the path through the text.
+    """
+    codes = sorted(rows)
+    if not codes or any(len(rows[c]) == 0 for c in codes):
+        return pd.DataFrame()
+    positions = np.concatenate([rows[c] for c in codes])
+    names = pd.Index(frame["region_code"].cat.categories).astype(str)
+    region = frame["region_code"].cat.codes.to_numpy()[positions].astype("int64")
+    if not names.is_unique or (region < 0).any():
+        return _wide_frame(frame.iloc[positions]).dropna()
+    by_name = names.argsort()
+    rank = np.empty(len(names), dtype="int64")
+    rank[by_name] = np.arange(len(names))
+    year = frame["year"].to_numpy()[positions]
+    first_year = int(year.min())
+    span = int(year.max()) - first_year + 1
+    k = len(codes)
+    cell = (rank[region] * span + (year - first_year)) * k + np.repeat(np.arange(k), [len(rows[c]) for c in codes])
+    cell, first = np.unique(cell, return_index=True)  # the first row of each cell
+    value = frame["value"].to_numpy()[positions[first]]
+    row = cell // k
+    starts = np.flatnonzero(np.r_[True, row[1:] != row[:-1]])
+    starts = starts[np.diff(np.r_[starts, len(row)]) == k]  # a cell for every indicator, in code order
+    table = value[starts[:, None] + np.arange(k)]
+    complete = ~np.isnan(table).any(axis=1)
+    key = row[starts[complete]]
+    index = pd.MultiIndex(levels=[names[by_name], np.arange(first_year, first_year + span, dtype="int64")],
+                          codes=[key // span, key % span], names=["region_code", "year"])
+    return pd.DataFrame(table[complete], index=index, columns=pd.Index(codes, name="indicator"))
 
 
 def check_rules(frame: pd.DataFrame, rules, *, known=None) -> pd.DataFrame:
@@ -269,8 +428,11 @@ def check_rules(frame: pd.DataFrame, rules, *, known=None) -> pd.DataFrame:
         return empty_report()
     frame = prepare(frame)
     categories = frame["indicator"].cat.categories
-    known = set(frame["indicator"].unique()) if known is None else set(known)
-    rules = list(rules)
+    codes = frame["indicator"].cat.codes.to_numpy()
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(len(categories) + 1))
+    # the indicators of the frame: the categories that occur
+    known = set(categories[np.diff(bounds) > 0]) if known is None else set(known)
     for rule in rules:
         _check_known(rule, known)
         severity = rule.get("severity", "error")
@@ -280,30 +442,37 @@ def check_rules(frame: pd.DataFrame, rules, *, known=None) -> pd.DataFrame:
             for side in _split(rule["expression"])[::2]:
                 if _constant_zero_divisor(side):
                     raise InputError("rule_division_by_zero", rule=rule["expression"])
-    codes = frame["indicator"].cat.codes.to_numpy()
-    order = np.argsort(codes, kind="stable")
-    bounds = np.searchsorted(codes[order], np.arange(len(categories) + 1))
     position = {code: i for i, code in enumerate(categories)}
+    columns = {"region": frame["region_code"].cat.codes.to_numpy(), "year": frame["year"].to_numpy(),
+               "value": frame["value"].to_numpy()}
 
-    def rows_of(*indicators):
+    def positions_of(*indicators) -> np.ndarray:
+        """Rows of the indicators, each indicator's in frame order (the sort is stable)."""
         parts = [order[bounds[position[c]]:bounds[position[c] + 1]] for c in indicators if c in position]
-        return frame.iloc[np.concatenate(parts)] if parts else frame.iloc[0:0]  # in frame order (stable sort)
+        return np.concatenate(parts) if parts else np.empty(0, dtype="int64")
+
+    def rows_of(*indicators) -> pd.DataFrame:
+        return frame.iloc[positions_of(*indicators)]
 
     parts = []
     for rule in rules:
         severity, check = rule.get("severity", "error"), rule.get("name") or rule["kind"]
         if rule["kind"] == "compare":
-            codes_used = rule_indicators(rule)
-            part = _compare(_wide(rows_of(*codes_used)), rule, severity, check)
+            part = _compare(_wide(frame, {c: positions_of(c) for c in rule_indicators(rule) if c in position}),
+                            rule, severity, check)
         elif rule["kind"] == "required":
             part = _required(rows_of(*rule.get("indicators") or []), rule, severity, check)
         else:
-            part = _CHECKS[rule["kind"]](rows_of(rule["indicator"]), rule, severity, check)
-        if not part.empty:
-            parts.append(part)
+            part = _CHECKS[rule["kind"]](_Rows(positions_of(rule["indicator"]), columns), rule, severity, check)
+        if part.empty:
+            continue
+        if isinstance(part, _Flags) and parts and isinstance(parts[-1], list):
+            parts[-1].append(part)  # flags of consecutive rules make one frame
+        else:
+            parts.append([part] if isinstance(part, _Flags) else part)
     if not parts:
         return empty_report()
-    out = pd.concat(parts, ignore_index=True)
+    out = pd.concat([_Flags.frame(p, frame) if isinstance(p, list) else p for p in parts], ignore_index=True)
     return out.astype({"region_code": str, "indicator": str, "year": "int64", "value": float})
 
 
@@ -340,62 +509,126 @@ def outliers(frame: pd.DataFrame, method="modz", *, across: str = "regions", thr
     if threshold is not None and not float(threshold) > 0:
         raise InputError("positive", name="threshold", got=threshold)
     frame = prepare(frame)
-    frame = frame[frame["value"].notna()]
+    present = frame["value"].notna().to_numpy()
+    if not present.all():
+        frame = frame[present]
     if frame.empty:
         return empty_report()
     groups = _Groups(frame, across)
-    parts = []
+    positions, checks, details = [], [], []
     for name in methods:
         limit = DEFAULT_THRESHOLDS[name] if threshold is None or len(methods) > 1 else float(threshold)
         flagged, statistic = getattr(groups, name)(limit)
-        flagged &= groups.count[groups.codes] >= min_count
-        rows = frame[flagged]
-        if rows.empty:
+        enough = groups.count[groups.codes[flagged]] >= min_count
+        flagged, statistic = flagged[enough], statistic[enough]
+        if not len(flagged):
             continue
         label = {"zscore": "z = ", "modz": "M = ", "iqr": "IQR distance = "}[name]
         rule = {"zscore": f" (|z| > {limit:g})", "modz": f" (|M| > {limit:g})",
                 "iqr": f" (outside Q1 - {limit:g} IQR, Q3 + {limit:g} IQR)"}[name]
-        detail = label + pd.Series(statistic[flagged]).round(3).astype(str) + rule
-        parts.append(_report(rows, name if across == "regions" else f"{name}:history", severity, detail.to_numpy()))
-    if not parts:
+        positions.append(flagged)
+        checks.append(np.full(len(flagged), name if across == "regions" else f"{name}:history", dtype=object))
+        details.append(_texts(label, np.round(statistic, 3), rule))
+    if not positions:
         return empty_report()
-    out = pd.concat(parts, ignore_index=True)
+    at = np.concatenate(positions)
+    out = pd.DataFrame({
+        "region_code": pd.Categorical.from_codes(frame["region_code"].cat.codes.to_numpy()[at],
+                                                 dtype=frame["region_code"].dtype, validate=False),
+        "indicator": pd.Categorical.from_codes(frame["indicator"].cat.codes.to_numpy()[at],
+                                               dtype=frame["indicator"].dtype, validate=False),
+        "year": frame["year"].to_numpy()[at], "value": groups.values[at],
+        "check": np.concatenate(checks), "severity": severity, "detail": np.concatenate(details)})
     return out.astype({"region_code": str, "indicator": str, "year": "int64", "value": float})
+
+
+def _texts(label: str, numbers: np.ndarray, rule: str) -> np.ndarray:
+    """``label + str(x) + rule`` for each x of ``numbers``, as an object array.
+
+    Rounded statistics repeat (the benchmark's 456,673 flags across regions have 30,482
+    distinct texts), so each distinct value of a method is formatted once; distinct by bit
+    pattern, so that -0.0 stays apart from 0.0. ``str`` of a float is what pandas'
+    ``astype(str)`` writes (the texts used to be built that way).
+    """
+    codes, uniques = pd.factorize(numbers.view("int64"))
+    texts = np.array([f"{label}{x}{rule}" for x in uniques.view("float64").tolist()], dtype=object)
+    return texts[codes]
+
+
+def _sort_rows(matrix: np.ndarray) -> None:
+    """Sort each row of ``matrix`` in place; a large one in two halves on two threads (NumPy's
+    sort releases the GIL, and rows sort independently, so the result is the same)."""
+    if matrix.size < 1_000_000 or _THREADS < 2 or len(matrix) < 2:
+        matrix.sort(axis=1)
+        return
+    half = len(matrix) // 2
+    other = threading.Thread(target=matrix[half:].sort, kwargs={"axis": 1})
+    other.start()
+    matrix[:half].sort(axis=1)
+    other.join()
 
 
 class _Groups:
     """The values of a frame laid out as a matrix, one row per group of peers, each row sorted
     (missing places NaN, sorted last): medians and quartiles are then read at positions, and
-    the one sort serves every method. ``codes`` is each value's group, ``count`` each group's size."""
+    the one sort serves every method. ``codes`` is each value's group, ``count`` each group's size.
+
+    Each method answers the positions (in frame order) of the values it flags and their
+    statistic. The statistics are a groupby's (mean, sample standard deviation, median, MAD,
+    quartiles by linear interpolation) up to rounding in the last bits, which
+    tests/methods/test_validation_reference.py checks against pandas.
+
+    The steps per value run in blocks of :data:`_BLOCK` values (:meth:`_blocks`): a fresh array
+    of millions of values costs more in page faults than the arithmetic on it, while the
+    blocks' small arrays reuse the same memory. The sum of squares of the z-score adds block
+    after block into one total in the order of the values, as one ``bincount`` would.
+    """
 
     def __init__(self, frame: pd.DataFrame, across: str):
-        region = frame["region_code"].cat.codes.to_numpy().astype("int64")
-        indicator = frame["indicator"].cat.codes.to_numpy().astype("int64")
-        year = frame["year"].to_numpy() - int(frame["year"].min())
-        if across == "regions":
-            key = indicator * (int(year.max()) + 1) + year
-        else:
-            key = region * (int(indicator.max()) + 1) + indicator
-        if key.max() < 4 * len(key):  # dense keys (a full panel): the key is the group, empty groups cost little
+        indicator = frame["indicator"].cat.codes.to_numpy()
+        if across == "regions":  # indicator · years + (year - first year), in place
+            year = frame["year"].to_numpy()
+            first = int(year.min())
+            key = indicator.astype("int64")
+            key *= int(year.max()) - first + 1
+            key += year
+            key -= first
+        else:  # region · indicators + indicator
+            key = frame["region_code"].cat.codes.to_numpy().astype("int64")
+            key *= int(indicator.max()) + 1
+            key += indicator
+        if key.min() >= 0 and key.max() < 4 * len(key):  # dense keys (a full panel): the key is the group
             self.codes, n_groups = key, int(key.max()) + 1
         else:
             self.codes, uniques = pd.factorize(key)
             n_groups = len(uniques)
         self.values = frame["value"].to_numpy(dtype=float)
         self.count = np.bincount(self.codes, minlength=n_groups)
-        # a radix sort when the group numbers fit in 16 bits
-        order = np.argsort(self.codes.astype("uint16") if n_groups <= 65536 else self.codes, kind="stable")
-        starts = np.r_[0, np.cumsum(self.count)[:-1]]
-        self.slot = np.empty(len(self.codes), dtype="int64")
-        self.slot[order] = np.arange(len(order)) - starts[self.codes[order]]
         self.shape = (n_groups, max(int(self.count.max()), 1))
-        self.sorted = self._sorted(self.values)
+        self.full = bool((self.count == self.shape[1]).all())  # no empty places
+        self.finite = bool(np.isfinite(self.values).all())
+        # Each group's values, in frame order: a stable sort of the group numbers (a radix sort
+        # when they fit in 16 bits), none when the frame already comes group by group.
+        if (self.codes[1:] >= self.codes[:-1]).all():
+            grouped = self.values.copy()
+        else:
+            order = np.argsort(self.codes.astype("uint16") if n_groups <= 65536 else self.codes, kind="stable")
+            grouped = self.values[order]
+            del order
+        if self.full:
+            matrix = grouped.reshape(self.shape)
+        else:  # group g's i-th value goes to place i of row g
+            matrix = np.full(self.shape, np.nan)
+            starts = np.cumsum(self.count) - self.count
+            matrix.reshape(-1)[np.arange(len(grouped)) + np.repeat(np.arange(n_groups) * self.shape[1] - starts,
+                                                                   self.count)] = grouped
+        _sort_rows(matrix)
+        self.sorted = matrix
 
-    def _sorted(self, values):
-        matrix = np.full(self.shape, np.nan)
-        matrix[self.codes, self.slot] = values
-        matrix.sort(axis=1)
-        return matrix
+    def _blocks(self):
+        """(first position, values, group codes) of each block of the values."""
+        for start in range(0, len(self.values), _BLOCK):
+            yield start, self.values[start:start + _BLOCK], self.codes[start:start + _BLOCK]
 
     def _quantile(self, matrix, q):
         """Linear interpolation at position q·(n - 1) of each sorted row (NumPy's default)."""
@@ -407,29 +640,110 @@ class _Groups:
         low, high = matrix[rows, below], matrix[rows, above]
         return low + (position - below) * (high - low)
 
+    def _mad(self, median):
+        """The median of |x - median| of each row, read from the sorted values, not sorted again.
+
+        In a sorted row a[0 … n-1] the values below the median, read backwards, and those from
+        the median on, read forwards, give two ascending runs of deviations. The k-th smallest
+        deviation of the row is the k-th of the two runs merged, found by a binary search on how
+        many come from the first run (the "k-th of two sorted arrays" search), all rows at
+        once: log₂(n) steps over the rows instead of a second sort of every value. The
+        deviations are |a - median| as a sort would read them, and the interpolation is
+        :meth:`_quantile`'s, so the MAD is the same number to the last bit.
+        """
+        groups, width = self.shape
+        rows = np.arange(groups)
+        matrix = self.sorted
+        n = self.count
+        # p: how many values of each row lie below its median (a binary search on the row)
+        low, high = np.zeros(groups, dtype="int64"), n.astype("int64")
+        while (low < high).any():
+            middle = (low + high) // 2
+            active = low < high
+            less = active & (matrix[rows, np.minimum(middle, width - 1)] < median)
+            low = np.where(less, middle + 1, low)
+            high = np.where(active & ~less, middle, high)
+        below_count = low
+
+        def first(i):  # the i-th smallest deviation of the values below the median
+            return np.abs(matrix[rows, np.clip(below_count - 1 - i, 0, width - 1)] - median)
+
+        def second(j):  # the j-th smallest of the others
+            return np.abs(matrix[rows, np.clip(below_count + j, 0, width - 1)] - median)
+
+        size = np.maximum(n, 1)
+        position = 0.5 * (size - 1)
+        k = np.floor(position).astype("int64")
+        # the number i of values taken from the first run among the k + 1 smallest deviations
+        # is the least i with first(i) >= second(k - i) (or i at its upper end)
+        i_low = np.maximum(0, k + 1 - (n - below_count))
+        i_high = np.minimum(k + 1, below_count)
+        while (i_low < i_high).any():
+            middle = (i_low + i_high) // 2
+            active = i_low < i_high
+            more = active & (first(middle) < second(k - middle))
+            i_low = np.where(more, middle + 1, i_low)
+            i_high = np.where(active & ~more, middle, i_high)
+        i = i_low
+        j = k + 1 - i
+        inf = np.full(groups, np.inf)
+        kth = np.maximum(np.where(i > 0, first(i - 1), -inf), np.where(j > 0, second(j - 1), -inf))
+        following = np.minimum(np.where(i < below_count, first(i), inf), np.where(j < n - below_count, second(j), inf))
+        above = np.where(k + 1 <= size - 1, following, kth)
+        mad = kth + (position - k) * (above - kth)
+        return np.where(n > 0, mad, np.nan)
+
+    @staticmethod
+    def _beyond(start, statistic, t):
+        """Positions (from ``start``) where |statistic| > t, and the statistic there (one that
+        is not finite — a group with no spread — counts as 0: t > 0 flags nothing)."""
+        flagged = np.flatnonzero(np.abs(statistic) > t)
+        value = statistic[flagged]
+        finite = np.isfinite(value)
+        return flagged[finite] + start, value[finite]
+
+    @staticmethod
+    def _joined(parts):
+        if not parts:
+            return np.empty(0, dtype="int64"), np.empty(0)
+        return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+
     def zscore(self, t):
-        mean = np.nanmean(self.sorted, axis=1)
-        deviation = self.values - mean[self.codes]
-        squares = np.bincount(self.codes, weights=deviation ** 2, minlength=self.shape[0])
+        if self.full:  # no empty places: the sum nanmean would take, without its copy
+            mean = self.sorted.sum(axis=1) / self.count
+        else:
+            mean = np.nanmean(self.sorted, axis=1)
+        squares = np.zeros(self.shape[0])
+        for _, values, codes in self._blocks():
+            deviation = values - mean[codes]
+            np.add.at(squares, codes, deviation ** 2)
         with np.errstate(divide="ignore", invalid="ignore"):
             sd = np.sqrt(squares / (self.count - 1))
-            z = deviation / sd[self.codes]
-        z = np.where(np.isfinite(z), z, 0.0)
-        return np.abs(z) > t, z
+            return self._joined([self._beyond(start, (values - mean[codes]) / sd[codes], t)
+                                 for start, values, codes in self._blocks()])
 
     def modz(self, t):
         median = self._quantile(self.sorted, 0.5)
-        deviation = self.values - median[self.codes]
-        mad = self._quantile(self._sorted(np.abs(deviation)), 0.5)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            m = MODZ_CONSTANT * deviation / mad[self.codes]
-        m = np.where(np.isfinite(m), m, 0.0)  # MAD = 0: every value equals the median, or most do
-        return np.abs(m) > t, m
+        if self.finite and self.shape[1] > 32:
+            mad = self._mad(median)
+        else:  # short rows sort faster than they are searched; an infinite value makes
+            # deviations that are not numbers, which the sort places last as for any NaN
+            deviations = np.abs(self.sorted - median[:, None])  # each row's |x - median|, in another order
+            _sort_rows(deviations)
+            mad = self._quantile(deviations, 0.5)
+            del deviations
+        with np.errstate(divide="ignore", invalid="ignore"):  # MAD = 0: every value equals the median, or most do
+            return self._joined([self._beyond(start, MODZ_CONSTANT * (values - median[codes]) / mad[codes], t)
+                                 for start, values, codes in self._blocks()])
 
     def iqr(self, k):
-        q1, q3 = self._quantile(self.sorted, 0.25)[self.codes], self._quantile(self.sorted, 0.75)[self.codes]
+        q1, q3 = self._quantile(self.sorted, 0.25), self._quantile(self.sorted, 0.75)
         spread = q3 - q1
-        flagged = (self.values < q1 - k * spread) | (self.values > q3 + k * spread)
+        low, high = q1 - k * spread, q3 + k * spread  # per group: the same operations as per value
+        flagged = np.concatenate([np.flatnonzero((values < low[codes]) | (values > high[codes])) + start
+                                  for start, values, codes in self._blocks()])
+        values, group = self.values[flagged], self.codes[flagged]
+        q1, q3, spread = q1[group], q3[group], spread[group]
         with np.errstate(divide="ignore", invalid="ignore"):
-            distance = np.where(self.values < q1, (q1 - self.values) / spread, (self.values - q3) / spread)
+            distance = np.where(values < q1, (q1 - values) / spread, (values - q3) / spread)
         return flagged, np.where(np.isfinite(distance), distance, 0.0)
