@@ -81,7 +81,8 @@ def test_enter_submit_return_fix_approve(browser, live_server, demo):
     reporter = signed_in(browser, live_server, "nj_stats")
     row = reporter.locator(f"tr[data-form='{form.pk}']")
     assert row.count() == 1 and "示例" in row.inner_text() and "填报中" in row.inner_text()
-    assert reporter.locator("table.entry-forms tbody tr").count() == 1  # its own region only
+    mine = reporter.locator("table.entry-forms tbody tr").all_inner_texts()  # its own region only: the annual
+    assert len(mine) == 2 and all("320100" in text for text in mine)   # and the quarterly demonstration forms
     with reporter.expect_navigation():
         row.locator("a").first.click()
     reporter.wait_for_load_state("networkidle")

@@ -16,20 +16,25 @@ from deltawatch.core.admin import ReadOnlyAdmin, unit_label
 from .choices import Qualifier, Status
 from .models import ImportBatch, Observation
 
-KEY_FIELDS = ("region", "indicator", "year")  # at most one current value per key
+KEY_FIELDS = ("region", "indicator", "year", "period")  # at most one current value per key
 
 
-def other_current_value(region, indicator, year, exclude_pk=None):
-    """The current observation of (region, indicator, year) other than row ``exclude_pk``, or None."""
-    rows = Observation.objects.filter(region=region, indicator=indicator, year=year, is_current=True)
+# Every period: the admin lists, edits and revises quarterly and monthly values too
+# (``Observation.all_periods``; ``objects`` reads annual values only).
+
+def other_current_value(region, indicator, year, exclude_pk=None, period=""):
+    """The current observation of (region, indicator, year, period) other than row ``exclude_pk``, or None."""
+    rows = Observation.all_periods.filter(region=region, indicator=indicator, year=year, period=period,
+                                          is_current=True)
     if exclude_pk is not None:
         rows = rows.exclude(pk=exclude_pk)
     return rows.select_related("region", "indicator").first()
 
 
-def next_revision(region, indicator, year) -> int:
-    """The revision number a new row of (region, indicator, year) takes: one past its last, or 1."""
-    last = Observation.objects.filter(region=region, indicator=indicator, year=year).aggregate(n=Max("revision"))["n"]
+def next_revision(region, indicator, year, period="") -> int:
+    """The revision number a new row of (region, indicator, year, period) takes: one past its last, or 1."""
+    last = Observation.all_periods.filter(region=region, indicator=indicator, year=year, period=period).aggregate(
+        n=Max("revision"))["n"]
     return (last or 0) + 1
 
 
@@ -90,9 +95,9 @@ class ObservationAdminForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         moved = [name for name in KEY_FIELDS if name in self.changed_data]
-        if self.instance.pk is not None and moved and all(cleaned.get(name) for name in KEY_FIELDS):
+        if self.instance.pk is not None and moved and all(cleaned.get(name) for name in KEY_FIELDS[:3]):
             other = other_current_value(cleaned["region"], cleaned["indicator"], cleaned["year"],
-                                        exclude_pk=self.instance.pk)
+                                        exclude_pk=self.instance.pk, period=cleaned.get("period") or "")
             if other is not None:
                 self.add_error(moved[0], self._collision_message(other))
         return cleaned
@@ -123,12 +128,12 @@ class ObservationAdmin(admin.ModelAdmin):
     form = ObservationAdminForm
     # Columns chosen to fit a 1366-pixel screen beside the menu and the filters; the source
     # and the note are on the form.
-    list_display = ["region_name", "indicator_name", "year", "value_with_unit", "supplied_unit", "revision",
-                    "is_current", "status"]
-    list_filter = ["is_current", "status", "qualifier", "indicator__dimension", "indicator"]
+    list_display = ["region_name", "indicator_name", "year", "period_shown", "value_with_unit", "supplied_unit",
+                    "revision", "is_current", "status"]
+    list_filter = ["is_current", "status", "period", "qualifier", "indicator__dimension", "indicator"]
     search_fields = ["region__name_zh", "region__code", "indicator__code", "indicator__name_zh"]
     autocomplete_fields = ["region", "indicator"]
-    fields = ["region", "indicator", "year", "value", "indicator_unit", "qualifier", "value_supplied", "unit_supplied",
+    fields = ["region", "indicator", "year", "period", "value", "indicator_unit", "qualifier", "value_supplied", "unit_supplied",
               "source", "note", "status", "revision", "is_current", "batch", "recorded_by", "recorded_at"]
     readonly_fields = ["indicator_unit", "revision", "is_current", "batch", "recorded_by", "recorded_at"]
     list_select_related = ["region", "indicator"]
@@ -143,6 +148,10 @@ class ObservationAdmin(admin.ModelAdmin):
     @admin.display(description=gettext_lazy("指标"), ordering="indicator__code")
     def indicator_name(self, obj):
         return format_html('<span title="{}">{}</span>', obj.indicator.code, obj.indicator.name_zh)
+
+    @admin.display(description=gettext_lazy("报告期"), ordering="period")
+    def period_shown(self, obj):
+        return obj.period or "—"
 
     @admin.display(description=gettext_lazy("数值"), ordering="value")
     def value_with_unit(self, obj):
@@ -192,11 +201,11 @@ class ObservationAdmin(admin.ModelAdmin):
         obj.recorded_by = request.user
         obj.recorded_at = timezone.now()
         if superseded is not None:
-            Observation.objects.filter(pk=superseded.pk).update(is_current=False)
+            Observation.all_periods.filter(pk=superseded.pk).update(is_current=False)
             record_as_revision(obj, superseded)
         obj.pk = None
         obj.batch = None
-        obj.revision = next_revision(obj.region, obj.indicator, obj.year)
+        obj.revision = next_revision(obj.region, obj.indicator, obj.year, obj.period)
         obj.is_current = True
         obj.save()
 
@@ -209,9 +218,10 @@ class ObservationAdmin(admin.ModelAdmin):
     def _superseded_revision(obj, change):
         """The current row this save replaces, locked: the edited row, or on add the key's current value."""
         if change:
-            return Observation.objects.select_for_update().get(pk=obj.pk)
-        return (Observation.objects.select_for_update()
-                .filter(region=obj.region, indicator=obj.indicator, year=obj.year, is_current=True).first())
+            return Observation.all_periods.select_for_update().get(pk=obj.pk)
+        return (Observation.all_periods.select_for_update()
+                .filter(region=obj.region, indicator=obj.indicator, year=obj.year, period=obj.period,
+                        is_current=True).first())
 
 
 @admin.register(ImportBatch)

@@ -30,13 +30,34 @@ class ImportBatch(models.Model):
         return f"{self.file_name} @ {self.created_at:%Y-%m-%d %H:%M}"
 
 
+# The periods of a value: '' the year, 'Q1'–'Q4' a quarter, 'M01'–'M12' a month (the codes of
+# ``reporting.ReportingCycle.period``). A quarter's or a month's value is the period's own, as
+# the form of its reporting cycle asks for it.
+PERIOD_CHOICES = [("", _("全年")), *[(f"Q{q}", f"Q{q}") for q in range(1, 5)],
+                  *[(f"M{m:02d}", f"M{m:02d}") for m in range(1, 13)]]
+
+
+class AnnualManager(models.Manager):
+    """``Observation.objects``: the annual values only (period ''), what every assessment, index,
+    export and page of annual statistics reads. ``Observation.all_periods`` sees every row."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(period="")
+
+
 class Observation(models.Model):
-    """One revision of the value of an indicator for a region and year.
+    """One revision of the value of an indicator for a region and year (or a quarter or month of it).
 
     A corrected value never overwrites: it is a new row with the next ``revision`` number,
     and the previous row stops being current. So the whole history of a value is kept,
     each revision with its source, who recorded it and when. At most one row per
-    (region, indicator, year) is current.
+    (region, indicator, year, period) is current.
+
+    Two managers: ``all_periods`` is declared first, so Django's default manager (the admin,
+    dumpdata, related managers, the audit's old-value lookup) sees every row; ``objects`` reads
+    annual values only (``period=""``), so code written for annual statistics never mixes in a
+    quarter's value of the same year. Code of sub-annual reporting (``reporting``) uses
+    ``all_periods`` with the period it means.
     """
 
     # Indexes: the two unique constraints, keyed by indicator first, cover every lookup
@@ -54,6 +75,9 @@ class Observation(models.Model):
         db_index=False, db_constraint=False,
     )
     year = models.PositiveSmallIntegerField(_("年份"))
+    # db_default too: the importer inserts rows by SQL (``core.bulk``) without naming this column.
+    period = models.CharField(_("报告期"), max_length=3, blank=True, default="", db_default="",
+                              choices=PERIOD_CHOICES, help_text=_("年度值留空；季度 Q1–Q4；月度 M01–M12"))
     value = models.FloatField(_("数值"), help_text=_("以指标的计量单位表示"))
     revision = models.PositiveIntegerField(_("修订号"), default=1)
     is_current = models.BooleanField(_("现行值"), default=True)
@@ -78,19 +102,26 @@ class Observation(models.Model):
     )
     recorded_at = models.DateTimeField(_("录入时间"))
 
+    all_periods = models.Manager()   # first: the default manager sees every period
+    objects = AnnualManager()
+
     class Meta:
+        default_manager_name = "all_periods"
         verbose_name = _("观测值")
         verbose_name_plural = _("观测值")
-        ordering = ["indicator_id", "region_id", "year", "-revision"]
+        ordering = ["indicator_id", "region_id", "year", "period", "-revision"]
         constraints = [
-            models.UniqueConstraint(fields=["indicator", "region", "year", "revision"], name="observation_revision_unique"),
+            models.UniqueConstraint(fields=["indicator", "region", "year", "period", "revision"],
+                                    name="observation_revision_unique"),
             models.UniqueConstraint(
-                fields=["indicator", "region", "year"], condition=Q(is_current=True), name="observation_one_current"
+                fields=["indicator", "region", "year", "period"], condition=Q(is_current=True),
+                name="observation_one_current"
             ),
         ]
 
     def __str__(self):
-        return f"{self.region.name_zh} · {self.indicator.code} · {self.year} = {self.value:g} (r{self.revision})"
+        when = f"{self.year} {self.period}" if self.period else f"{self.year}"
+        return f"{self.region.name_zh} · {self.indicator.code} · {when} = {self.value:g} (r{self.revision})"
 
 
 def approved_values():

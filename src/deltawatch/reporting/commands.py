@@ -1,9 +1,9 @@
 """``deltawatch validate …`` and ``deltawatch cycle open | status | remind``.
 
-    deltawatch validate [--indicator CODE,…] [--region CODE|名称,…] [--year Y|Y1-Y2] [--rules]
-                        [--outliers zscore|modz|iqr|history …] [--format table|csv|json] [--file F]
-    deltawatch cycle open DATASET YEAR [--due YYYY-MM-DD]
-    deltawatch cycle status DATASET YEAR [--format table|csv|json]
+    deltawatch validate [--indicator CODE,…] [--region CODE|名称,…] [--year Y|Y1-Y2] [--period Q1…|M01…]
+                        [--rules] [--outliers zscore|modz|iqr|history …] [--format table|csv|json] [--file F]
+    deltawatch cycle open DATASET YEAR [--period Q1…Q4|M01…M12] [--due YYYY-MM-DD]
+    deltawatch cycle status DATASET YEAR [--period …] [--format table|csv|json]
     deltawatch cycle remind [--today YYYY-MM-DD]
 
 ``validate`` checks the database's current values (or, with ``--file``, a file before it is
@@ -34,6 +34,10 @@ MESSAGES = {
     "unknown_data_set": gettext_noop("未知的报表：{code}"),
     "bad_date": gettext_noop("日期应写作 YYYY-MM-DD：{text}"),
     "no_cycle": gettext_noop("报表“{data_set}”没有 {year} 年的报告期：请先用 deltawatch cycle open 开启"),
+    "opened_period": gettext_noop("已开启报告期“{data_set}”{period}（截止 {due}），新建 {forms} 张填报表"),
+    "no_period_cycle": gettext_noop("报表“{data_set}”没有 {period} 的报告期：请先用 deltawatch cycle open 开启"),
+    "bad_period_code": gettext_noop("未知的报告期：{period}（应为 {choices}）"),
+    "bad_period": gettext_noop("报告期“{period}”不适用于报表“{data_set}”，应为：{choices}"),
     "reminded": gettext_noop("已发送 {n} 条填报提醒"),
     "file_problems": gettext_noop("文件有问题，未检查："),
     "status_summary": gettext_noop(
@@ -134,8 +138,8 @@ def cmd_validate(args) -> int:
             frame = frame[frame["region_code"].isin(regions)]
         if years:
             frame = frame[frame["year"].isin(years)]
-    else:
-        frame = selection_frame(indicators, regions, years)
+    else:  # one period across the years (default: annual values); a year-on-year rule compares Q1 with Q1
+        frame = selection_frame(indicators, regions, years, _period_code(args.period, args.lang))
     methods = split_list(args.outliers)
     rules = args.rules or not methods
     report = validate(frame, rules=rules, outliers=methods or (() if args.rules else ("modz",)))
@@ -172,16 +176,44 @@ def _data_set(code: str, lang: str):
     return data_set
 
 
+def _period_code(text: str | None, lang: str) -> str:
+    """``--period`` of ``validate``: '' (annual), Q1–Q4 or M01–M12."""
+    from .services import PERIOD_CHOICES
+
+    period = (text or "").strip().upper()
+    known = [p for codes in PERIOD_CHOICES.values() for p in codes]
+    if period not in known:
+        raise UserError(say("bad_period_code", lang, period=period, choices="Q1–Q4, M01–M12"))
+    return period
+
+
+def _period(data_set, text: str | None, lang: str) -> str:
+    """``--period`` checked against the data set's period type ('' for an annual report)."""
+    from .services import PERIOD_CHOICES
+
+    period = (text or "").strip().upper()
+    wanted = PERIOD_CHOICES.get(data_set.period_type, ("",))
+    if period not in wanted:
+        raise UserError(say("bad_period", lang, period=period or "—", data_set=data_set.name_zh,
+                            choices=", ".join(p or "—" for p in wanted)))
+    return period
+
+
 def cmd_cycle_open(args) -> int:
     from deltawatch.audit.context import acting_as
 
-    from .services import open_cycle
+    from .services import open_period_cycle, period_label
 
     data_set = _data_set(args.data_set, args.lang)
+    period = _period(data_set, args.period, args.lang)
     user = acting_user(None)
     with acting_as(user):
-        cycle, made = open_cycle(data_set, args.year, due_date=_date(args.due, args.lang), user=user)
-    print(say("opened", args.lang, data_set=data_set.name_zh, year=cycle.year, due=cycle.due_date, forms=made))
+        cycle, made = open_period_cycle(data_set, args.year, period, due_date=_date(args.due, args.lang), user=user)
+    if cycle.period:
+        print(say("opened_period", args.lang, data_set=data_set.name_zh, period=period_label(cycle.year, cycle.period),
+                  due=cycle.due_date, forms=made))
+    else:
+        print(say("opened", args.lang, data_set=data_set.name_zh, year=cycle.year, due=cycle.due_date, forms=made))
     return 0
 
 
@@ -189,9 +221,15 @@ def cmd_cycle_status(args) -> int:
     from .models import ReportingCycle
     from .services import completeness
 
+    from .services import period_label
+
     data_set = _data_set(args.data_set, args.lang)
-    cycle = ReportingCycle.objects.filter(data_set=data_set, year=args.year, period="").first()
+    period = _period(data_set, args.period, args.lang)
+    cycle = ReportingCycle.objects.filter(data_set=data_set, year=args.year, period=period).first()
     if cycle is None:
+        if period:
+            raise UserError(say("no_period_cycle", args.lang, data_set=data_set.name_zh,
+                                period=period_label(args.year, period)))
         raise UserError(say("no_cycle", args.lang, data_set=data_set.name_zh, year=args.year))
     table = completeness(cycle)
     table["share"] = table["share"].round(3)
@@ -206,7 +244,7 @@ def cmd_cycle_status(args) -> int:
         _print(_status_worded(table, args.lang), "table")
     counts = summarise(table)
     name = data_set.name_en if args.lang == "en" and data_set.name_en else data_set.name_zh
-    print(say("status_summary", args.lang, cycle=f"{name} {cycle.year}{cycle.period}", due=cycle.due_date,
+    print(say("status_summary", args.lang, cycle=f"{name} {period_label(cycle.year, cycle.period)}", due=cycle.due_date,
               forms=counts["forms"], on_time=counts["on_time"], late=counts["late"], missing=counts["missing"],
               overdue=counts["overdue"], filled=counts["filled"], expected=counts["expected"]))
     return 0
@@ -247,6 +285,7 @@ def add_parsers(commands) -> None:
     validate.add_argument("--indicator", action="append", help="指标代码，可用逗号分隔 / indicator codes")
     validate.add_argument("--region", action="append", help="区域代码或名称 / region codes or names")
     validate.add_argument("--year", help="年份：2024、2020-2024 / years")
+    validate.add_argument("--period", help="季度 Q1–Q4 或月份 M01–M12；默认年度值 / quarter or month (default: annual)")
     validate.add_argument("--rules", action="store_true", help="运行校验规则 / run the validation rules")
     validate.add_argument("--outliers", action="append", help="zscore, modz, iqr, history")
     validate.add_argument("--format", choices=FORMATS, default="table")
@@ -258,11 +297,13 @@ def add_parsers(commands) -> None:
     opening = actions.add_parser("open", help="开启报告期 / open a cycle")
     opening.add_argument("data_set", help="报表代码 / data set code")
     opening.add_argument("year", type=int)
+    opening.add_argument("--period", help="季报 Q1–Q4，月报 M01–M12；年报不填 / quarter or month (not for annual reports)")
     opening.add_argument("--due", help="截止日期 YYYY-MM-DD / due date")
     opening.set_defaults(handler=cmd_cycle_open)
     status = actions.add_parser("status", help="完整性与及时性 / completeness and timeliness")
     status.add_argument("data_set")
     status.add_argument("year", type=int)
+    status.add_argument("--period", help="Q1–Q4, M01–M12")
     status.add_argument("--format", choices=FORMATS, default="table")
     status.set_defaults(handler=cmd_cycle_status)
     reminding = actions.add_parser("remind", help="发送到期提醒（可重复运行）/ send due-date reminders (idempotent)")

@@ -78,7 +78,7 @@ class ReportingCycle(AuditedModel):
         constraints = [models.UniqueConstraint(fields=["data_set", "year", "period"], name="cycle_unique")]
 
     def __str__(self):
-        return f"{self.data_set} {self.year}{self.period}"
+        return f"{self.data_set} {self.year} {self.period}" if self.period else f"{self.data_set} {self.year}"
 
 
 class Form(AuditedModel):

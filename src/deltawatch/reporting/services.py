@@ -64,17 +64,54 @@ def form_indicators(form: Form) -> list[str]:
     return sorted(form.cycle.data_set.indicators.values_list("code", flat=True))
 
 
-def _form_observations(form: Form):
-    return Observation.objects.filter(is_current=True, region_id=form.region_id, year=form.cycle.year,
-                                      indicator__in=form.cycle.data_set.indicators.all())
+# ------------------------------------------------------------------------------ periods
+# A cycle's period ('' the year, 'Q1'–'Q4', 'M01'–'M12') is its values' ``Observation.period``:
+# every read and write of a form's cells names it (``Observation.all_periods``; ``objects`` reads
+# annual values only). Checks across years compare the same period: Q1 with last year's Q1.
+
+def period_label(year: int, period: str = "") -> str:
+    """A period as the pages head it: '2024', '2024 Q1', '2024-03'."""
+    if not period:
+        return str(year)
+    if period.startswith("Q"):
+        return f"{year} {period}"
+    return f"{year}-{int(period[1:]):02d}"
+
+
+def form_cells(form: Form, *, years=None):
+    """The current values of the form's region, data set's indicators and cycle's period, in the
+    cycle's year (or ``years``): the cells of the form (and, with ``years``, its reference columns)."""
+    cycle = form.cycle
+    rows = Observation.all_periods.filter(is_current=True, region_id=form.region_id, period=cycle.period,
+                                          indicator__in=cycle.data_set.indicators.all())
+    return rows.filter(year__in=list(years)) if years is not None else rows.filter(year=cycle.year)
+
+
+_form_observations = form_cells  # the name the views used first
+
+
+def period_values(codes, region_codes=None, years=None, period: str = "") -> pd.DataFrame:
+    """Current values of one period across ``years`` (region_code, indicator, year, value), one
+    query: the annual ones through the importer's ``current_values``, a quarter's or month's
+    the same way from ``Observation.all_periods``."""
+    columns = ["region_code", "indicator", "year", "value"]
+    if not period:
+        return current_values(codes, region_codes, years)[columns]
+    query = Observation.all_periods.filter(is_current=True, period=period, indicator__code__in=list(codes))
+    if region_codes is not None:
+        query = query.filter(region__code__in=list(region_codes))
+    if years is not None:
+        query = query.filter(year__gte=min(years), year__lte=max(years))
+    frame = pd.DataFrame(list(query.values_list("region__code", "indicator__code", "year", "value")), columns=columns)
+    return frame.astype({"region_code": str, "indicator": str, "year": "int64", "value": float})
 
 
 def form_frame(form: Form, *, years_back: int = 1) -> pd.DataFrame:
-    """The current values of the form's region and indicators, its year and ``years_back``
-    before (the year-on-year rules need the previous year)."""
+    """The current values of the form's region and indicators in its period, its year and
+    ``years_back`` before (the year-on-year rules need the same period of the previous year)."""
     year = form.cycle.year
-    frame = current_values(form_indicators(form), [form.region.code], range(year - years_back, year + 1))
-    return frame[["region_code", "indicator", "year", "value"]]
+    return period_values(form_indicators(form), [form.region.code], range(year - years_back, year + 1),
+                         form.cycle.period)
 
 
 def rules_for(data_set: DataSet | None = None) -> list[ValidationRule]:
@@ -148,9 +185,9 @@ def set_form_status(form: Form, status: str, user) -> int:
         return 0
     ids = [pk for pk, _old in rows]
     for start in range(0, len(ids), 900):
-        Observation.objects.filter(id__in=ids[start:start + 900]).update(status=status)
+        Observation.all_periods.filter(id__in=ids[start:start + 900]).update(status=status)
     content_type = ContentType.objects.get_for_model(Observation)
-    label = f"{form.region.name_zh} · {form.cycle.year}"
+    label = f"{form.region.name_zh} · {period_label(form.cycle.year, form.cycle.period)}"
     ChangeRecord.objects.bulk_create([
         ChangeRecord(content_type=content_type, object_id=str(pk), object_repr=label[:200],
                      action=ChangeRecord.Action.UPDATE, changes={"status": [old, status]}, user=user)
@@ -199,11 +236,11 @@ def enter_values(form_id: int, user, values: dict[str, float], *, source: str = 
             # the objects themselves (not ids): the change record's label reads them without a query;
             # the cell's comment stays with the cell across revisions
             new = Observation(region=form.region, indicator=catalogue[code], year=form.cycle.year,
-                              value=value, value_supplied=str(values[code]), source=source, status=Status.DRAFT,
+                              period=form.cycle.period, value=value, value_supplied=str(values[code]), source=source, status=Status.DRAFT,
                               note=old.note if old is not None else "",
                               recorded_by=user, recorded_at=now, revision=1 if old is None else old.revision + 1)
             if old is not None:
-                Observation.objects.filter(pk=old.pk).update(is_current=False)
+                Observation.all_periods.filter(pk=old.pk).update(is_current=False)
                 record_as_revision(new, old)
             new.save()
             written += 1
@@ -212,10 +249,11 @@ def enter_values(form_id: int, user, values: dict[str, float], *, source: str = 
 
 def locked_cells(frame: pd.DataFrame) -> pd.DataFrame:
     """The rows of ``frame`` (region_code, indicator, year, …) whose cell belongs to a form that is
-    已上报 or 审核通过: an import may not change them."""
+    已上报 or 审核通过: an import may not change them. An import writes annual values: only the
+    forms of annual cycles lock its cells (a locked Q1 form does not lock the year's value)."""
     if frame.empty:
         return frame
-    forms = Form.objects.filter(state__in=LOCKED_STATES, cycle__year__in=[int(y) for y in frame["year"].unique()],
+    forms = Form.objects.filter(state__in=LOCKED_STATES, cycle__period="", cycle__year__in=[int(y) for y in frame["year"].unique()],
                                 region__code__in=list(frame["region_code"].unique()))
     rows = list(forms.values_list("region__code", "cycle__year", "cycle__data_set__indicators__code").distinct())
     if not rows:
@@ -227,10 +265,10 @@ def locked_cells(frame: pd.DataFrame) -> pd.DataFrame:
 
 # ------------------------------------------------------------------------------ selections
 
-def selection_frame(indicators=None, regions=None, years=None) -> pd.DataFrame:
-    """Current values of a selection (None: everything), in one query."""
+def selection_frame(indicators=None, regions=None, years=None, period: str = "") -> pd.DataFrame:
+    """Current values of a selection (None: everything) in one period (default: annual), in one query."""
     codes = indicators or list(Indicator.objects.values_list("code", flat=True))
-    frame = current_values(codes, regions, years)
+    frame = period_values(codes, regions, years, period)
     if years:
         frame = frame[frame["year"].isin([int(y) for y in years])]
     return frame[["region_code", "indicator", "year", "value"]].reset_index(drop=True)
@@ -268,8 +306,9 @@ def completeness(cycle: ReportingCycle, *, today: dt.date | None = None) -> pd.D
     today = today or timezone.localdate()
     forms = list(cycle.forms.select_related("region").order_by("region__code"))
     codes = cycle.data_set.indicators.values_list("id", flat=True)
-    counts = pd.Series(Observation.objects.filter(is_current=True, year=cycle.year, indicator_id__in=list(codes),
-                                                  region_id__in=[f.region_id for f in forms])
+    counts = pd.Series(Observation.all_periods.filter(is_current=True, year=cycle.year, period=cycle.period,
+                                                      indicator_id__in=list(codes),
+                                                      region_id__in=[f.region_id for f in forms])
                        .values_list("region_id", flat=True), dtype="int64").value_counts()
     filled = counts.to_dict()
     expected = len(codes)
@@ -306,9 +345,14 @@ def remind(*, today: dt.date | None = None, days=REMINDER_DAYS) -> int:
         tier = min(d for d in days if left <= d)
         units = Organisation.objects.filter(region_id=form.region_id)
         for unit in units:
-            wording = Wording(N_("“%(data_set)s”%(year)s 年%(region)s的填报将于 %(due)s 截止（还有 %(days)s 天）。"), {
-                "data_set": Both.of(form.cycle.data_set), "year": form.cycle.year, "region": Both.of(form.region),
-                "due": form.cycle.due_date, "days": left})
+            if form.cycle.period:
+                wording = Wording(N_("“%(data_set)s”%(period)s %(region)s的填报将于 %(due)s 截止（还有 %(days)s 天）。"), {
+                    "data_set": Both.of(form.cycle.data_set), "period": period_label(form.cycle.year, form.cycle.period),
+                    "region": Both.of(form.region), "due": form.cycle.due_date, "days": left})
+            else:
+                wording = Wording(N_("“%(data_set)s”%(year)s 年%(region)s的填报将于 %(due)s 截止（还有 %(days)s 天）。"), {
+                    "data_set": Both.of(form.cycle.data_set), "year": form.cycle.year, "region": Both.of(form.region),
+                    "due": form.cycle.due_date, "days": left})
             key = f"reporting:{form.pk}:{form.cycle.due_date}:{tier}:{unit.pk}"
             if send(NoticeKind.REMINDER, unit, wording, event_key=key) is not None:
                 sent += 1
@@ -397,8 +441,7 @@ def cycle_report(cycle: ReportingCycle) -> pd.DataFrame:
     regions = list(cycle.forms.values_list("region__code", flat=True))
     if not codes or not regions:
         return validation.empty_report()
-    frame = current_values(codes, regions, range(cycle.year - 1, cycle.year + 1))
-    frame = frame[["region_code", "indicator", "year", "value"]]
+    frame = period_values(codes, regions, range(cycle.year - 1, cycle.year + 1), cycle.period)
     rules = [r.as_rule(regions=regions, years=[cycle.year]) for r in rules_for(cycle.data_set)]
     rules = [r for r in rules if set(validation.rule_indicators(r)) <= set(codes)]
     report = validation.check_rules(frame, rules, known=catalogue_codes())
@@ -415,9 +458,11 @@ def cycle_forms(cycle: ReportingCycle, *, today: dt.date | None = None) -> list[
     checks = report.groupby(["region_code", "severity"]).size().to_dict() if not report.empty else {}
     forms = {f.region.code: f for f in cycle.forms.select_related("region")}
     flags: dict[int, list[int]] = {}
-    for region_id, verified in OutlierFlag.objects.filter(
-            year=cycle.year, region_id__in=[f.region_id for f in forms.values()],
-            indicator__in=cycle.data_set.indicators.all()).values_list("region_id", "verified"):
+    stored = OutlierFlag.objects.filter(year=cycle.year, region_id__in=[f.region_id for f in forms.values()],
+                                        indicator__in=cycle.data_set.indicators.all())
+    if cycle.period:  # flags are stored for annual values only (the validate page checks annual data)
+        stored = stored.none()
+    for region_id, verified in stored.values_list("region_id", "verified"):
         flags.setdefault(region_id, [0, 0])[0] += 1
         flags[region_id][1] += 0 if verified else 1
     rows = []
@@ -674,9 +719,13 @@ def parse_paste(form: Form, start: str, text: str) -> dict:
         numeric = [k for k, (_c, t) in enumerate(filled) if _LOOKS_NUMERIC.match(unicodedata.normalize("NFKC", t))]
         if len(numeric) > 1:
             column, cell = filled[numeric[-1]]
+            message = (_("此行有 %(n)s 个数值，每行只能粘贴一个（本表只有 %(period)s 一列可填）。")
+                       % {"n": len(numeric), "period": period_label(form.cycle.year, form.cycle.period)}
+                       if form.cycle.period else
+                       _("此行有 %(n)s 个数值，每行只能粘贴一个（本表只有 %(year)s 年一列可填）。")
+                       % {"n": len(numeric), "year": form.cycle.year})
             out["errors"].append({"row": r + 1, "column": column + 1, "text": cell, "code": indicator.code,
-                                  "message": _("此行有 %(n)s 个数值，每行只能粘贴一个（本表只有 %(year)s 年一列可填）。")
-                                  % {"n": len(numeric), "year": form.cycle.year}})
+                                  "message": message})
             continue
         column, cell = filled[-1]
         out["texts"][indicator.code] = cell
@@ -699,8 +748,7 @@ def cycle_issue_counts(cycle: ReportingCycle, region_codes) -> dict[str, dict[st
     region_codes = sorted(region_codes)
     if not codes or not region_codes:
         return {}
-    frame = current_values(codes, region_codes, range(cycle.year - 1, cycle.year + 1))
-    frame = frame[["region_code", "indicator", "year", "value"]]
+    frame = period_values(codes, region_codes, range(cycle.year - 1, cycle.year + 1), cycle.period)
     rules = [r.as_rule(regions=region_codes, years=[cycle.year]) for r in rules_for(cycle.data_set)]
     rules = [r for r in rules if set(validation.rule_indicators(r)) <= set(codes)]
     report = validation.check_rules(frame, rules, known=catalogue_codes())
@@ -740,7 +788,8 @@ def cell_history(form: Form, indicator, year: int) -> list[dict]:
     comment change from the change records, with the form's unlocks."""
     from deltawatch.reporting.models import FormJournal
 
-    revisions = list(Observation.objects.filter(region_id=form.region_id, indicator=indicator, year=year)
+    revisions = list(Observation.all_periods.filter(region_id=form.region_id, indicator=indicator, year=year,
+                                                    period=form.cycle.period)
                      .select_related("recorded_by").order_by("revision"))
     events = []
     previous = None

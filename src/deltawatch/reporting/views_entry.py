@@ -121,8 +121,8 @@ def _annotate(rows: list[Form]) -> None:
     for forms in by_cycle.values():
         cycle = forms[0].cycle
         ids = list(cycle.data_set.indicators.values_list("id", flat=True))
-        filled = dict(Observation.objects.filter(is_current=True, year=cycle.year, indicator_id__in=ids,
-                                                 region_id__in=[f.region_id for f in forms])
+        filled = dict(Observation.all_periods.filter(is_current=True, year=cycle.year, period=cycle.period,
+                                                     indicator_id__in=ids, region_id__in=[f.region_id for f in forms])
                       .values("region_id").annotate(n=Count("id")).values_list("region_id", "n"))
         issues = services.cycle_issue_counts(cycle, [f.region.code for f in forms])
         for form in forms:
@@ -146,26 +146,28 @@ def _report_rows(form: Form):
         rows.append({"check": row.check, "severity": row.severity, "indicator": row.indicator,
                      "indicator_name": names.get(row.indicator, row.indicator),
                      "description": described.get(row.check, ""), "year": int(row.year), "detail": row.detail,
+                     "year_label": services.period_label(int(row.year), form.cycle.period),
                      "explanation": explained.get((row.check, row.indicator, int(row.year)))})
     return rows
 
 
 def grid_context(request, form: Form, *, typed=None, cell_errors=None, notes_typed=None) -> dict:
     """What the form page shows: the grid (indicators × the reference years and the cycle's
-    year), each cell with its status, outlier flags and rule violations; the validation report;
-    the actions the user may take now; the journal."""
+    year, all in the cycle's period: a Q1 form shows the Q1 of the years before), each cell
+    with its status, outlier flags and rule violations; the validation report; the actions the
+    user may take now; the journal."""
     user = request.user
-    year = form.cycle.year
+    year, period = form.cycle.year, form.cycle.period
     years = list(range(year - services.ENTRY_REFERENCE_YEARS, year + 1))
     indicators = services.entry_indicators(form)
     ids = [i.id for i in indicators]
     editable = form.state in EDITABLE_STATES and may(user, FormAction.SUBMIT, form)
-    cells = {(o.indicator_id, o.year): o for o in Observation.objects.filter(
-        is_current=True, region_id=form.region_id, indicator_id__in=ids, year__in=years).only(
+    cells = {(o.indicator_id, o.year): o for o in services.form_cells(form, years=years).only(
         "indicator_id", "year", "value", "status", "note", "revision", "qualifier")}
     flags = defaultdict(list)
-    for flag in OutlierFlag.objects.filter(region_id=form.region_id, indicator_id__in=ids, year__in=years):
-        flags[(flag.indicator_id, flag.year)].append(flag)
+    if not period:  # outlier flags are stored for annual values only
+        for flag in OutlierFlag.objects.filter(region_id=form.region_id, indicator_id__in=ids, year__in=years):
+            flags[(flag.indicator_id, flag.year)].append(flag)
     report = _report_rows(form)
     violations = defaultdict(list)
     for row in report:
@@ -176,7 +178,7 @@ def grid_context(request, form: Form, *, typed=None, cell_errors=None, notes_typ
         reference = []
         for y in years[:-1]:
             obs = cells.get((indicator.id, y))
-            reference.append({"year": y, "obs": obs, "shown": format_number(obs.value) if obs else "",
+            reference.append({"year": y, "label": services.period_label(y, period), "obs": obs, "shown": format_number(obs.value) if obs else "",
                               "unapproved": obs is not None and obs.status != Status.APPROVED,
                               "status_label": STATUS_LABELS.get(obs.status, "") if obs else "",
                               "flags": flags.get((indicator.id, y), []),
@@ -203,6 +205,9 @@ def grid_context(request, form: Form, *, typed=None, cell_errors=None, notes_typ
         "form": form, "cycle": form.cycle, "data_set": form.cycle.data_set, "region": form.region,
         "region_label": localized(form.region), "data_set_label": localized(form.cycle.data_set),
         "years": years, "reference_years": years[:-1], "year": year, "rows": rows, "editable": editable,
+        "period": period, "year_label": services.period_label(year, period),
+        "reference_filled": any(c["obs"] is not None for r in rows for c in r["reference"]),
+        "reference_heads": [(y, services.period_label(y, period)) for y in years[:-1]],
         "may_report": may(user, FormAction.SUBMIT, form), "report": report, "errors": errors,
         "warnings": warnings, "unexplained": [w for w in warnings if w["explanation"] is None],
         "actions": actions, "journal": journal, "days": _days(form, timezone.localdate()),
@@ -396,6 +401,7 @@ def history(request, pk, code, year):
             event["old_shown"] = dict(FormState.choices).get(event["old"], event["old"])
             event["new_shown"] = dict(FormState.choices).get(event["new"], event["new"])
     context = {"form": form, "indicator": indicator, "label": localized(indicator), "year": year, "events": events,
+               "year_label": services.period_label(year, form.cycle.period),
                "region_label": localized(form.region)}
     template = "reporting/entry_history.html" if request.htmx else "reporting/entry_history_page.html"
     return render(request, template, context)

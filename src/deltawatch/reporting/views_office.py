@@ -107,13 +107,16 @@ def form_url(form_id: int) -> str | None:
 
 
 def _cycle_label(cycle) -> str:
-    return f"{_name(cycle.data_set)} {cycle.year}{cycle.period}"
+    return f"{_name(cycle.data_set)} {services.period_label(cycle.year, cycle.period)}"
 
 
 def completeness_chart(summaries) -> dict:
     """An ECharts option: one horizontal stacked bar per cycle — forms reported on time, late,
     missing — with the counts on the bars (a zero draws no label)."""
-    labels = [_cycle_label(s["cycle"]) for s in summaries]
+    # the period first: a long data set name is cut at the axis, and two cycles of one data set
+    # differ only by their period
+    labels = [f'{services.period_label(s["cycle"].year, s["cycle"].period)} {_name(s["cycle"].data_set)}'
+              for s in summaries]
 
     def item(n):
         return {"value": n, "label": {"show": bool(n)}}
