@@ -47,7 +47,7 @@ pytestmark = pytest.mark.django_db
 
 # The apps whose pages the matrix covers (their URL namespaces).
 SITE_APPS = ("site", "indicators", "regions", "progress", "indices", "regional", "observations", "plans",
-             "reporting")
+             "reporting", "assessment")
 # Column order of every row below.
 ROLES = ("public", "admin", "office", "department", "reporter", "researcher")
 USERNAMES = {"admin": "sys_admin", "office": "js_office", "department": "js_kjt", "reporter": "nj_stats",
@@ -177,6 +177,34 @@ MATRIX = [
     Case("reporting:outliers", (LOGIN, 200, 200, 403, 403, 200)),
     Case("reporting:verify_flag", (LOGIN, 302, 302, 403, 403, 403), args=("flag",), method="post",
          data={"note": "经核实，系统计口径调整"}),
+    # ---- 绩效考核: the office manages the schemes and runs; researchers read every run;
+    # departments and reporters read the published runs and their own region's scorecards (js_kjt:
+    # Jiangsu, nj_stats: Nanjing); the public reads published rankings, no scorecards
+    Case("assessment:schemes", ALL_200),
+    Case("assessment:scheme", ALL_200, args=("assess_scheme",)),
+    Case("assessment:run", ALL_200, args=("assess_published",), label="assessment:run published"),
+    Case("assessment:run", (404, 200, 200, 404, 404, 200), args=("assess_draft",),
+         label="assessment:run unpublished"),
+    Case("assessment:run", ALL_200, args=("assess_published",), query="format=xlsx", label="assessment:run xlsx"),
+    Case("assessment:scorecard", (LOGIN, 200, 200, 200, 200, 200), args=("assess_published", "320100"),
+         label="assessment:scorecard own region"),
+    Case("assessment:scorecard", (LOGIN, 200, 200, 403, 403, 200), args=("assess_published", "340100"),
+         label="assessment:scorecard other region"),
+    Case("assessment:scorecard", (LOGIN, 200, 200, 404, 404, 200), args=("assess_draft", "320100"),
+         label="assessment:scorecard unpublished"),
+    Case("assessment:scheme_run", (LOGIN, 302, 302, 403, 403, 403), args=("assess_scheme",), method="post",
+         data={"year": "2017", "runs": "20"}),
+    Case("assessment:adjustment_add", (LOGIN, 302, 302, 403, 403, 403), args=("assess_scheme",), method="post",
+         data={"region": "320100", "year": "2017", "points": "2", "reason": "示例：获国家级试点"}),
+    Case("assessment:benchmark_add", (LOGIN, 302, 302, 403, 403, 403), args=("assess_scheme",), method="post",
+         data={"region": "340100", "benchmark": "320500"}),
+    Case("assessment:benchmark_delete", (LOGIN, 302, 302, 403, 403, 403), args=("assess_scheme", "assess_pair"),
+         method="post"),
+    Case("assessment:peer_set", (LOGIN, 302, 302, 403, 403, 403), args=("assess_scheme",), method="post",
+         data={"region": "320100", "label": "中心城市"}),
+    Case("assessment:recluster", (LOGIN, 302, 302, 403, 403, 403), args=("assess_scheme",), method="post"),
+    Case("assessment:publish", (LOGIN, 302, 302, 403, 403, 403), args=("assess_draft",), method="post",
+         data={"action": "publish"}),
     # ---- accounts and language (Django's own views, listed for completeness)
     Case("login", ALL_200),
     Case("password_change", (LOGIN, 200, 200, 200, 200, 200)),
@@ -248,6 +276,7 @@ def _make_world():
     }
     objects.update(ledger(users))
     objects.update(statistics())
+    objects.update(assessment())
     return users, objects
 
 
@@ -287,6 +316,22 @@ def statistics() -> dict:
             "form_year": nanjing.cycle.year, "nj_form_version": str(nanjing.version)}
 
 
+def assessment() -> dict:
+    """The demonstration scheme (its run published) and a second, unpublished run of 20
+    simulations; one of its benchmark pairs to remove."""
+    from deltawatch.assessment import services
+    from deltawatch.assessment.defaults import CODE, load_assessment_default
+    from deltawatch.assessment.models import Run, Scheme
+
+    load_assessment_default()
+    scheme = Scheme.objects.get(code=CODE)
+    published = scheme.runs.get()
+    Run.objects.filter(pk=published.pk).update(is_published=True)
+    draft = services.run_scheme(scheme, runs=20)
+    return {"assess_scheme": scheme.code, "assess_published": published.pk, "assess_draft": draft.pk,
+            "assess_pair": scheme.benchmarks.order_by("pk").first().pk}
+
+
 def client_for(users, role: str) -> Client:
     client = Client()
     if role != "public":
@@ -324,6 +369,18 @@ def snapshot() -> dict:
         "explanations": Explanation.objects.count(),
         "notifications": Notification.objects.count(),
         "notes": list(Observation.objects.exclude(note="").order_by("pk").values_list("pk", "note")),
+        **assessment_snapshot(),
+    }
+
+
+def assessment_snapshot() -> dict:
+    from deltawatch.assessment.models import Adjustment, BenchmarkPair, PeerGroup, Run
+
+    return {
+        "assessment_runs": list(Run.objects.order_by("pk").values_list("pk", "is_published")),
+        "assessment_adjustments": Adjustment.objects.count(),
+        "assessment_pairs": list(BenchmarkPair.objects.order_by("pk").values_list("pk", "region_id", "benchmark_id")),
+        "assessment_peers": list(PeerGroup.objects.order_by("pk").values_list("pk", "label", "source")),
     }
 
 
@@ -380,6 +437,28 @@ def test_allowed_actions_did_what_they_say(world):
     office.post(reverse("plans:milestone_done", args=[objects["ledger_task"], objects["ledger_milestone"]]),
                 {"done_on": "2025-01-06"})
     assert Milestone.objects.get(pk=objects["ledger_milestone"]).done_on == dt.date(2025, 1, 6)
+
+
+def test_assessment_actions_did_what_they_say(world):
+    """The office's assessment actions the matrix expects to succeed change what they say."""
+    from deltawatch.assessment.models import Adjustment, BenchmarkPair, PeerGroup, Run
+
+    users, objects = world
+    office = client_for(users, "office")
+    runs = Run.objects.count()
+    office.post(reverse("assessment:scheme_run", args=["yrd41-demo"]), {"year": "2017", "runs": "20"})
+    assert Run.objects.count() == runs + 1
+    office.post(reverse("assessment:adjustment_add", args=["yrd41-demo"]),
+                {"region": "320100", "year": "2017", "points": "2", "reason": "示例：获国家级试点"})
+    assert Adjustment.objects.get(region__code="320100").reason == "示例：获国家级试点"
+    office.post(reverse("assessment:benchmark_add", args=["yrd41-demo"]), {"region": "340100", "benchmark": "320500"})
+    assert BenchmarkPair.objects.filter(region__code="340100", benchmark__code="320500").exists()
+    office.post(reverse("assessment:benchmark_delete", args=["yrd41-demo", objects["assess_pair"]]))
+    assert not BenchmarkPair.objects.filter(pk=objects["assess_pair"]).exists()
+    office.post(reverse("assessment:peer_set", args=["yrd41-demo"]), {"region": "320100", "label": "中心城市"})
+    assert PeerGroup.objects.get(region__code="320100").label == "中心城市"
+    office.post(reverse("assessment:publish", args=[objects["assess_draft"]]), {"action": "publish"})
+    assert Run.objects.get(pk=objects["assess_draft"]).is_published
 
 
 # ------------------------------------------------------------------------------ coverage

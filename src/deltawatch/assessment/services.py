@@ -8,7 +8,9 @@ The components of a unit, each on a 0–100 scale, for the scheme's year:
               indicators without a target by their trend (``progress.services.assess_all`` with the
               values up to that year) — mapped from −5…5 to 0…100 by (s + 5) × 10;
 ``tasks``     the ledger's assignments of the unit's own organisations (a city government's for
-              its city): 100 × the mean of the on-time rate and the closure rate
+              its city): 100 × the mean of the on-time rate (of the work due by now, the share
+              closed by its date) and the mean reported progress (percent) — not the closure rate,
+              which would count work not yet due against the unit
               (``plans.services.assigned_region_rollup``).
 
 A unit without a component has NaN there (said in ``missing``), never 0. The combination,
@@ -120,13 +122,15 @@ def progress_component(year: int, units: list[str]) -> pd.Series:
 
 
 def tasks_component(units: list[str], today: dt.date | None = None) -> pd.Series:
-    """100 × the mean of the on-time and closure rates of the assignments of each unit's
-    organisations (NaN for a unit with none)."""
+    """100 × the mean of the on-time rate and the mean reported progress of the assignments of
+    each unit's organisations (NaN for a unit with none)."""
     from deltawatch.plans.services import assigned_region_rollup
 
     rollup = assigned_region_rollup(today).set_index("region")
-    rates = rollup[["on_time_rate", "closure_rate"]].astype(float)
-    score = 100.0 * rates.mean(axis=1, skipna=True)
+    live = (rollup["total"] - rollup["terminated"]).astype(float)
+    progress = (rollup["percent_sum"].astype(float) / live.where(live > 0)) / 100.0
+    parts = pd.DataFrame({"on_time": rollup["on_time_rate"].astype(float), "progress": progress})
+    score = 100.0 * parts.mean(axis=1, skipna=True)
     score.index = score.index.astype(str)
     return score.reindex(units)
 
