@@ -278,3 +278,17 @@ def test_blocks_give_the_bits_of_one_pass_over_all_values(across, monkeypatch):
     q1, q3 = groups._quantile(groups.sorted, 0.25)[codes], groups._quantile(groups.sorted, 0.75)[codes]
     outside = np.flatnonzero((values < q1 - 1.5 * (q3 - q1)) | (values > q3 + 1.5 * (q3 - q1)))
     np.testing.assert_array_equal(groups.iqr(1.5)[0], outside)
+
+
+def test_peers_split_by_a_column_never_compare_a_province_with_its_cities():
+    """Six cities around 100 and their province at 600: across all seven the province stands out;
+    by level it has no peers (fewer than min_count) and nothing is flagged."""
+    from deltawatch.methods.validation import outliers
+
+    frame = pd.DataFrame({"region_code": [f"c{i}" for i in range(6)] + ["p"], "indicator": "gdp", "year": 2020,
+                          "value": [98.0, 99.0, 100.0, 101.0, 102.0, 100.0, 600.0],
+                          "level": ["prefecture"] * 6 + ["province"]})
+    assert outliers(frame, "modz")["region_code"].tolist() == ["p"]
+    assert outliers(frame, "modz", by="level").empty
+    with pytest.raises(Exception, match="by='nope'"):
+        outliers(frame, "modz", by="nope")

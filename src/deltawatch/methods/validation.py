@@ -477,7 +477,7 @@ def check_rules(frame: pd.DataFrame, rules, *, known=None) -> pd.DataFrame:
 
 
 def outliers(frame: pd.DataFrame, method="modz", *, across: str = "regions", threshold: float | None = None,
-             min_count: int = 5, severity: str = "warning") -> pd.DataFrame:
+             min_count: int = 5, severity: str = "warning", by: str | None = None) -> pd.DataFrame:
     """Values far from their peers, by ``method`` ('zscore', 'modz' or 'iqr', or a list of them).
 
     Parameters
@@ -494,6 +494,10 @@ def outliers(frame: pd.DataFrame, method="modz", *, across: str = "regions", thr
         takes its default.
     min_count : int
         Groups with fewer values flag nothing.
+    by : str, optional
+        A column of ``frame`` that splits the peers across regions further — the regions' level,
+        so that a province is compared with provinces and a city with cities, never a province's
+        total with its cities' values. Not used across history (a region's own years).
 
     Returns
     -------
@@ -508,6 +512,13 @@ def outliers(frame: pd.DataFrame, method="modz", *, across: str = "regions", thr
         raise InputError("one_of", name="across", choices="regions, history", got=across)
     if threshold is not None and not float(threshold) > 0:
         raise InputError("positive", name="threshold", got=threshold)
+    if by is not None and across == "regions":
+        if by not in frame:
+            raise InputError("not_a_column", parameter="by", column=by, columns=", ".join(map(str, frame.columns)))
+        parts = [outliers(part, methods, across=across, threshold=threshold, min_count=min_count, severity=severity)
+                 for _, part in frame.groupby(by, sort=True, dropna=False)]
+        parts = [p for p in parts if len(p)]
+        return pd.concat(parts, ignore_index=True) if parts else empty_report()
     frame = prepare(frame)
     present = frame["value"].notna().to_numpy()
     if not present.all():

@@ -27,6 +27,7 @@ from deltawatch.methods import validation
 from deltawatch.observations.choices import Status
 from deltawatch.observations.models import Observation
 from deltawatch.observations.services import current_values
+from deltawatch.regions.models import Region
 
 from .choices import EDITABLE_STATES, LOCKED_STATES, FormAction, FormState, Timeliness
 from .models import DataSet, Explanation, Form, ReportingCycle, ValidationRule
@@ -289,13 +290,19 @@ def validate(frame: pd.DataFrame, *, rules: bool = True, outliers=(), known=None
         chosen = [r for r in declared
                   if all(c not in known or c in present for c in validation.rule_indicators(r))]
         parts.append(validation.check_rules(frame, chosen, known=known))
-    for method in outliers:
-        if method == "history":
-            parts.append(validation.outliers(frame, "modz", across="history"))
-        else:
-            parts.append(validation.outliers(frame, method))
+    parts += [_outliers(frame, method) for method in outliers]
     parts = [p for p in parts if not p.empty]
     return pd.concat(parts, ignore_index=True) if parts else validation.empty_report()
+
+
+def _outliers(frame: pd.DataFrame, method: str, threshold: float | None = None) -> pd.DataFrame:
+    """One outlier method ('history': modz across each region's own years); across regions the
+    peers are the regions of the same level (a province's total is never a city's peer)."""
+    if method == "history":
+        return validation.outliers(frame, "modz", across="history", threshold=threshold)
+    levels = dict(Region.objects.filter(code__in=frame["region_code"].unique().tolist()).values_list("code", "level"))
+    with_level = frame.assign(level=frame["region_code"].astype(str).map(levels).fillna(""))
+    return validation.outliers(with_level, method, threshold=threshold, by="level")
 
 
 # ------------------------------------------------------------------------------ completeness, reminders
@@ -532,11 +539,7 @@ def validate_selection(frame: pd.DataFrame, *, rules: bool = True, methods: dict
     """``validate`` with a threshold per outlier method: ``methods`` maps 'zscore', 'modz', 'iqr'
     or 'history' (modz across each region's own years) to a threshold (None: the default)."""
     parts = [validate(frame, rules=True)] if rules else []
-    for method, threshold in (methods or {}).items():
-        if method == "history":
-            parts.append(validation.outliers(frame, "modz", across="history", threshold=threshold))
-        else:
-            parts.append(validation.outliers(frame, method, threshold=threshold))
+    parts += [_outliers(frame, method, threshold) for method, threshold in (methods or {}).items()]
     parts = [p for p in parts if not p.empty]
     return pd.concat(parts, ignore_index=True) if parts else validation.empty_report()
 
