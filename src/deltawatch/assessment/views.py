@@ -12,15 +12,13 @@ The computation is ``services``; nothing here decides a score.
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import escape
@@ -34,7 +32,7 @@ from deltawatch.accounts.choices import Role
 from deltawatch.accounts.roles import roles_of
 from deltawatch.accounts.scoping import restrict, user_region_ids
 from deltawatch.methods.assessment import DEFAULT_FACTORS, GRADES, SWAP_SHARE
-from deltawatch.observations.exports import neutralise
+from deltawatch.observations.exports import table_response
 from deltawatch.regions.models import Region
 
 from . import services
@@ -600,39 +598,6 @@ def _export_row(row: dict) -> list:
               "group_q05_rank": r.group_q05_rank, "group_q95_rank": r.group_q95_rank, "grade": row["grade_label"],
               "bonus": r.bonus, "missing": row["missing"], "note": row["swap"] or ""}
     return ["" if values[key] is None else values[key] for key, _label in EXPORT_COLUMNS]
-
-
-def table_response(header, rows, fmt: str, filename: str, sheet: str) -> HttpResponse:
-    """CSV (UTF-8 with BOM, formula-like texts neutralised: ``observations.exports.neutralise``)
-    or XLSX (text cells typed as text, so none is run as a formula)."""
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(header)
-        writer.writerows([neutralise(v) for v in row] for row in rows)
-        response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    else:
-        from openpyxl import Workbook
-        from openpyxl.cell import WriteOnlyCell
-
-        book = Workbook(write_only=True)
-        ws = book.create_sheet(sheet[:31])
-        ws.append(header)
-        for row in rows:
-            cells = []
-            for value in row:
-                if isinstance(value, str):
-                    cell = WriteOnlyCell(ws, value=value)
-                    cell.data_type = "s"
-                    value = cell
-                cells.append(value)
-            ws.append(cells)
-        buffer = io.BytesIO()
-        book.save(buffer)
-        response = HttpResponse(buffer.getvalue(),
-                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
-    return response
 
 
 @require_GET

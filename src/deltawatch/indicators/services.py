@@ -13,9 +13,7 @@ values: a draft member value must not reach the public through a group sum.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import math
 from dataclasses import dataclass, field
 
@@ -29,7 +27,7 @@ from django.utils.translation import gettext as _
 from deltawatch.accounts.scoping import restrict
 from deltawatch.methods.aggregate import aggregate_groups
 from deltawatch.methods.progress import Thresholds
-from deltawatch.observations.exports import neutralise
+from deltawatch.observations import exports
 from deltawatch.observations.models import Observation
 from deltawatch.progress.choices import ProgressStatus
 from deltawatch.progress.models import ProgressAssessment
@@ -105,31 +103,11 @@ def visible_values(user):
 
 
 def table_response(header: list[str], rows: list[list], fmt: str, filename: str) -> HttpResponse:
-    """A table as a CSV (UTF-8 with BOM for Excel) or XLSX download; formula-like text made
-    inert (``observations.exports.neutralise``, OWASP CSV injection)."""
+    """A table as a CSV or XLSX download (``observations.exports.table_response``); 404 for
+    another format."""
     if fmt not in TABLE_FORMATS:
         raise Http404(_("未知的下载格式"))
-    clean = [[neutralise(cell) for cell in row] for row in rows]
-    if fmt == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response.write("\ufeff")
-        writer = csv.writer(response)
-        writer.writerow(header)
-        writer.writerows(clean)
-    else:
-        from openpyxl import Workbook
-
-        book = Workbook(write_only=True)
-        sheet = book.create_sheet("data")
-        sheet.append(header)
-        for row in clean:
-            sheet.append(row)
-        buffer = io.BytesIO()
-        book.save(buffer)
-        response = HttpResponse(buffer.getvalue(),
-                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
-    return response
+    return exports.table_response(header, rows, fmt, filename)
 
 
 # ------------------------------------------------------------------------------ query strings

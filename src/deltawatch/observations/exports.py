@@ -105,3 +105,33 @@ def _text_cell(sheet, text: str, cell_class):
     cell = cell_class(sheet, value=text)
     cell.data_type = "s"
     return cell
+
+
+def table_response(header: list, rows, fmt: str, filename: str, sheet: str = "data"):
+    """A table as an HTTP download, CSV (UTF-8 with BOM, for Excel) or XLSX (sheet ``sheet``),
+    every text cell that a spreadsheet would run as a formula made inert (:func:`neutralise`):
+    the one writer of the pages' table downloads."""
+    from django.http import HttpResponse
+
+    clean = [[neutralise(cell) for cell in row] for row in rows]
+    if fmt == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response.write("\ufeff")
+        writer = csv.writer(response)
+        writer.writerow(header)
+        writer.writerows(clean)
+    else:
+        from openpyxl import Workbook
+
+        book = Workbook(write_only=True)
+        worksheet = book.create_sheet(sheet[:31])  # Excel's limit on a sheet's name
+        worksheet.append(header)
+        for row in clean:
+            worksheet.append(row)
+        buffer = io.BytesIO()
+        book.save(buffer)
+        response = HttpResponse(buffer.getvalue(),
+                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    return response
+

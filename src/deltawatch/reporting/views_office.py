@@ -12,8 +12,6 @@ A refused request writes nothing.
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 
 from django.contrib import messages
@@ -21,7 +19,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Max, Q
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -33,7 +31,7 @@ from django.views.decorators.http import require_POST
 
 from deltawatch.accounts.choices import OrganisationKind, Role
 from deltawatch.accounts.roles import roles_of
-from deltawatch.observations.exports import neutralise
+from deltawatch.observations.exports import table_response
 
 from . import services
 from .choices import FormAction, FormState, Timeliness
@@ -210,39 +208,6 @@ def _export_value(row, key):
     return row[key]
 
 
-def _table_response(header, rows, fmt: str, filename: str, sheet: str) -> HttpResponse:
-    """CSV (UTF-8 with BOM) or XLSX of ``rows``; text that a spreadsheet would run as a formula
-    is neutralised in CSV (``observations.exports.neutralise``) and typed as text in XLSX."""
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(header)
-        writer.writerows([neutralise(v) for v in row] for row in rows)
-        response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    else:
-        from openpyxl import Workbook
-        from openpyxl.cell import WriteOnlyCell
-
-        book = Workbook(write_only=True)
-        ws = book.create_sheet(sheet[:31])
-        ws.append(header)
-        for row in rows:
-            cells = []
-            for value in row:
-                if isinstance(value, str):
-                    cell = WriteOnlyCell(ws, value=value)
-                    cell.data_type = "s"
-                    value = cell
-                cells.append(value)
-            ws.append(cells)
-        buffer = io.BytesIO()
-        book.save(buffer)
-        response = HttpResponse(buffer.getvalue(),
-                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
-    return response
-
-
 @login_required
 def cycle(request, pk):
     """Every reporting region's form of one cycle: state, submission, timeliness, cells, checks."""
@@ -256,7 +221,7 @@ def cycle(request, pk):
         header = [str(label) for _key, label in CYCLE_COLUMNS]
         table = [[_export_value(r, key) for key, _label in CYCLE_COLUMNS] for r in shown]
         stamp = timezone.localtime().strftime("%Y%m%d")
-        return _table_response(header, table, fmt, f"deltawatch-cycle-{cycle.data_set.code}-{cycle.year}"
+        return table_response(header, table, fmt, f"deltawatch-cycle-{cycle.data_set.code}-{cycle.year}"
                                f"{cycle.period}-{stamp}", _("填报进度"))
     summary = services.summarise(rows)
     query = request.GET.copy()
@@ -368,7 +333,7 @@ def validate(request):
         rows = _report_rows(report)
         if request.GET.get("format") == "csv":
             keys = [key for key, _label in REPORT_HEADER]
-            return _table_response(keys, [[r[k] for k in keys] for r in rows], "csv", "deltawatch-validation",
+            return table_response(keys, [[r[k] for k in keys] for r in rows], "csv", "deltawatch-validation",
                                    "validation")
         page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
         query = request.GET.copy()
