@@ -37,6 +37,19 @@ def pytest_report_header(config):
     return f"database: {db['ENGINE'].rsplit('.', 1)[-1]} {db['NAME']}"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def fast_password_hashing():
+    """Passwords made by the tests (the sample accounts of every page test) are hashed with MD5,
+    Django's advice for test speed: PBKDF2 at full strength costs about 0.3 s a password here.
+    The deployment tests start real processes, which hash as production does."""
+    from django.test import override_settings
+
+    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+    fast.enable()
+    yield
+    fast.disable()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Every database test starts from the embedded YRD default, loaded once per run."""
