@@ -23,7 +23,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.http import urlencode
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_GET, require_POST
@@ -31,6 +30,7 @@ from django.views.decorators.http import require_GET, require_POST
 from deltawatch.accounts.choices import Role
 from deltawatch.accounts.roles import roles_of
 from deltawatch.accounts.scoping import restrict, user_region_ids
+from deltawatch.indicators.services import english, localized
 from deltawatch.methods.assessment import DEFAULT_FACTORS, GRADES, SWAP_SHARE
 from deltawatch.observations.exports import table_response
 from deltawatch.regions.models import Region
@@ -56,14 +56,6 @@ EXPORT_FORMATS = ("csv", "xlsx")
 
 
 # ------------------------------------------------------------------------------ language, numbers
-
-
-def english() -> bool:
-    return (get_language() or "").startswith("en")
-
-
-def name_of(thing) -> str:
-    return (getattr(thing, "name_en", "") or thing.name_zh) if english() else thing.name_zh
 
 
 def listing(items) -> str:
@@ -144,7 +136,7 @@ def schemes(request):
     rows = []
     for scheme in Scheme.objects.select_related("group").order_by("code"):
         latest = runs.filter(scheme=scheme).order_by("-created_at", "-id").first()
-        rows.append({"scheme": scheme, "name": name_of(scheme), "latest": latest, "group": name_of(scheme.group),
+        rows.append({"scheme": scheme, "name": localized(scheme), "latest": latest, "group": localized(scheme.group),
                      "units": latest.results.count() if latest else None,
                      "scored": latest.results.filter(score__isnull=False).count() if latest else None,
                      "details": reads_all(request.user) or latest is not None})
@@ -227,7 +219,7 @@ def _scheme_context(request, scheme: Scheme, *, adjustment_form=None, benchmark_
     office, everything = is_office(user), reads_all(user)
     runs = list(visible_runs(user).filter(scheme=scheme).order_by("-created_at", "-id"))
     details = everything or bool(runs)
-    context = {"scheme": scheme, "name": name_of(scheme), "group_name": name_of(scheme.group), "is_office": office, "reads_all": everything,
+    context = {"scheme": scheme, "name": localized(scheme), "group_name": localized(scheme.group), "is_office": office, "reads_all": everything,
                "details": details, "runs": runs}
     if not details:
         return context
@@ -239,19 +231,19 @@ def _scheme_context(request, scheme: Scheme, *, adjustment_form=None, benchmark_
     grouped = {p.region_id: p for p in peers}
     context.update({
         "words": definition_words(scheme.definition),
-        "units": [{"region": u, "name": name_of(u), "peer": grouped.get(u.pk),
+        "units": [{"region": u, "name": localized(u), "peer": grouped.get(u.pk),
                    "label": group_label(grouped[u.pk].label) if u.pk in grouped else _("未分类")} for u in units],
         "group_sizes": _group_sizes(peers),
-        "benchmarks": [{"pair": b, "region": name_of(b.region), "benchmark": name_of(b.benchmark)}
+        "benchmarks": [{"pair": b, "region": localized(b.region), "benchmark": localized(b.benchmark)}
                        for b in scheme.benchmarks.select_related("region", "benchmark").order_by("region__code",
                                                                                                    "benchmark__code")],
-        "unit_names": [(u.code, name_of(u)) for u in units],
+        "unit_names": [(u.code, localized(u)) for u in units],
     })
     if everything:
         context["adjustments"] = list(scheme.adjustments.select_related("region", "entered_by")
                                       .order_by("-year", "region__code", "id"))
         for item in context["adjustments"]:
-            item.region_label = name_of(item.region)
+            item.region_label = localized(item.region)
     if office:
         lang = english()
         context["adjustment_form"] = adjustment_form or AdjustmentForm(scheme=scheme, english=lang,
@@ -336,7 +328,7 @@ def adjustment_add(request, code: str):
                 form.add_error(None, str(error))
         if item is not None:
             messages.success(request, _("已录入%(kind)s：%(unit)s %(points)s 分（%(year)s 年）。下次运行时计入。") % {
-                "kind": _("加分") if item.points > 0 else _("扣分"), "unit": name_of(region),
+                "kind": _("加分") if item.points > 0 else _("扣分"), "unit": localized(region),
                 "points": f"{item.points:+g}", "year": item.year})
             return redirect(reverse("assessment:scheme", args=[scheme.code]) + "#adjustments")
     return render(request, "assessment/scheme.html", _scheme_context(request, scheme, adjustment_form=form),
@@ -365,7 +357,7 @@ def benchmark_add(request, code: str):
             with acting_as(request.user):
                 pair.save()
             messages.success(request, _("已添加对照学习单位：%(unit)s → %(benchmark)s。")
-                             % {"unit": name_of(region), "benchmark": name_of(pair.benchmark)})
+                             % {"unit": localized(region), "benchmark": localized(pair.benchmark)})
             return redirect(reverse("assessment:scheme", args=[scheme.code]) + "#benchmarks")
     return render(request, "assessment/scheme.html", _scheme_context(request, scheme, benchmark_form=form),
                   status=400)
@@ -382,7 +374,7 @@ def benchmark_delete(request, code: str, pk: int):
     with acting_as(request.user):
         pair.delete()
     messages.success(request, _("已移除对照学习单位：%(unit)s → %(benchmark)s。")
-                     % {"unit": name_of(pair.region), "benchmark": name_of(pair.benchmark)})
+                     % {"unit": localized(pair.region), "benchmark": localized(pair.benchmark)})
     return redirect(reverse("assessment:scheme", args=[scheme.code]) + "#benchmarks")
 
 
@@ -403,7 +395,7 @@ def peer_set(request, code: str):
         PeerGroup.objects.update_or_create(scheme=scheme, region=region,
                                            defaults={"label": label, "source": PeerSource.OFFICE})
     messages.success(request, _("%(unit)s 已归入%(group)s（长三角办指定，重新聚类时保留）。下次运行时生效。")
-                     % {"unit": name_of(region), "group": group_label(label)})
+                     % {"unit": localized(region), "group": group_label(label)})
     return redirect(reverse("assessment:scheme", args=[scheme.code]) + "#peers")
 
 
@@ -479,7 +471,7 @@ def note_texts(run: Run, names: dict[str, str], components: dict[str, str]) -> l
 
 def ranking_rows(run: Run, user) -> list[dict]:
     results = list(run.results.select_related("region").order_by("rank", "region__code"))
-    names = {r.region.code: name_of(r.region) for r in results}
+    names = {r.region.code: localized(r.region) for r in results}
     components = component_names(run.definition)
     rows = []
     for r in results:
@@ -626,7 +618,7 @@ def run(request, pk: int):
     grade_counts = [{"grade": g, "key": GRADE_KEYS[g], "label": GRADE_LABELS[g],
                      "n": sum(1 for r in shown if r["grade"] == g)} for g in GRADES]
     context = {
-        "run": run, "scheme": run.scheme, "scheme_name": name_of(run.scheme), "rows": shown, "total": len(rows),
+        "run": run, "scheme": run.scheme, "scheme_name": localized(run.scheme), "rows": shown, "total": len(rows),
         "groups": [(g, group_label(g)) for g in groups], "group": chosen, "group_name": group_label(chosen) if chosen
         else "", "notes": note_texts(run, names, component_names(run.definition)),
         "chart": interval_chart(shown, len(shown)), "map": grade_map(rows),
@@ -645,7 +637,7 @@ def gap_rows(scheme: Scheme, region: Region, year: int) -> list[dict]:
     gaps = services.benchmark(scheme, region.code, year)
     if gaps.empty:
         return []
-    names = {r.code: name_of(r) for r in Region.objects.filter(code__in=gaps["benchmark"].unique().tolist())}
+    names = {r.code: localized(r) for r in Region.objects.filter(code__in=gaps["benchmark"].unique().tolist())}
     out = []
     for row in gaps.to_dict("records"):
         years = row["years_to_close"]
@@ -709,12 +701,12 @@ def scorecard(request, pk: int, region_code: str):
     progress = list(ProgressAssessment.objects.filter(region=region, target__isnull=False)
                     .select_related("indicator", "target").order_by("indicator__code", "method"))
     for p in progress:
-        p.indicator_label = name_of(p.indicator)
+        p.indicator_label = localized(p.indicator)
     untargeted = ProgressAssessment.objects.filter(region=region, target__isnull=True).count()
     tasks = list(restrict(Assignment.objects.filter(unit__region=region), request.user, "view")
                  .select_related("task", "unit").order_by("due_date", "task__code"))
     for a in tasks:
-        a.unit_label = name_of(a.unit)
+        a.unit_label = localized(a.unit)
     history = []
     for other in (Result.objects.filter(run__scheme=scheme, region=region, run__in=visible_runs(request.user))
                   .select_related("run").order_by("-run__created_at", "-run_id")):
@@ -731,9 +723,9 @@ def scorecard(request, pk: int, region_code: str):
     swap_name = ""
     if result.swaps_with:
         other = Region.objects.filter(code=result.swaps_with).first()
-        swap_name = name_of(other) if other else result.swaps_with
+        swap_name = localized(other) if other else result.swaps_with
     context = {
-        "run": run, "scheme": scheme, "scheme_name": name_of(scheme), "region": region, "unit_name": name_of(region),
+        "run": run, "scheme": scheme, "scheme_name": localized(scheme), "region": region, "unit_name": localized(region),
         "result": result, "cells": cells, "score_band": score_band[0], "score_band_label": score_band[1],
         "rank": rank_text(result.rank), "interval": interval_text(result.q05_rank, result.q95_rank),
         "group_rank": rank_text(result.group_rank),

@@ -37,14 +37,18 @@ _AFTER = {  # action → (kind, who: "unit" | "office" | "all")
 
 
 class Both(NamedTuple):
-    """A name stored in both languages (a unit's, a region's), for a ``Wording``'s parameters."""
+    """A name stored in both languages (a unit's, a region's), for a ``Wording``'s parameters;
+    English falls back to the Chinese name where none is stored."""
 
     zh: str
-    en: str
+    en: str | None
 
     @classmethod
     def of(cls, thing) -> Both:
-        return cls(thing.name_zh, getattr(thing, "name_en", "") or thing.name_zh)
+        return cls(thing.name_zh, getattr(thing, "name_en", ""))
+
+    def word(self, language: str) -> str:
+        return (self.en or self.zh) if language == "en" else self.zh
 
 
 @dataclass(frozen=True)
@@ -58,7 +62,7 @@ class Wording:
 
     def render(self, language: str) -> str:
         with translation.override(language):
-            values = {key: (value.en if language == "en" else value.zh) if isinstance(value, Both) else str(value)
+            values = {key: value.word(language) if isinstance(value, Both) else str(value)
                       for key, value in self.params.items()}
             return (gettext(self.msgid) % values)[:500]
 

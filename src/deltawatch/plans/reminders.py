@@ -92,7 +92,7 @@ def _events(row: dict, today, warn_last, calendar) -> list[Notification]:
             out.append(Notification(kind=NoticeKind.ESCALATION, unit_id=row["task__plan__owner_id"], light=Light.RED,
                                     event_key=f"escalate:{row['id']}:{due}",
                                     **Wording(N_("逾期上报：%(unit)s 承办的 %(task)s 已逾期 %(days)s 个工作日"),
-                                              {"unit": Both(row["unit__name_zh"], row["unit__name_en"] or row["unit__name_zh"]),
+                                              {"unit": Both(row["unit__name_zh"], row["unit__name_en"]),
                                                "task": title, "days": late}).fields(), **common))
     return out
 

@@ -209,12 +209,9 @@ def complete_milestone(milestone: Milestone, user, *, done_on: dt.date | None, c
 
 
 def milestone_light(milestone: Milestone, today: dt.date, warn_last: dt.date) -> str:
-    """完成 when done; 红 past its date; 黄 due within the warning window; 绿 otherwise."""
-    if milestone.done_on:
-        return Light.DONE
-    if milestone.due_date < today:
-        return Light.RED
-    return Light.YELLOW if milestone.due_date <= warn_last else Light.GREEN
+    """A node's light by the ledger's one rule (``methods.ledger.lights``): 完成 when done; 红
+    past its date; 黄 due within the warning window; 绿 otherwise."""
+    return ledger.lights([milestone.due_date], [milestone.done_on is None], today, warn_last)[0]
 
 
 def set_parent(plan: Plan, parent: Plan | None) -> Plan:

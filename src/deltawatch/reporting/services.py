@@ -276,9 +276,10 @@ def selection_frame(indicators=None, regions=None, years=None, period: str = "")
 
 
 def validate(frame: pd.DataFrame, *, rules: bool = True, outliers=(), known=None) -> pd.DataFrame:
-    """The report of the active rules and the outlier ``methods`` ('zscore', 'modz', 'iqr', or
-    'history': modz across each region's own years) over ``frame``. Rules reading an indicator
-    that the frame lacks are left out (a selection of indicators)."""
+    """The report of the active rules and the outlier methods ('zscore', 'modz', 'iqr', or
+    'history': modz across each region's own years) over ``frame`` — ``outliers`` names them, or
+    maps them to a threshold (None: the method's default). Rules reading an indicator that the
+    frame lacks are left out (a selection of indicators)."""
     parts = []
     if rules:
         present = set(frame["indicator"].unique())
@@ -290,19 +291,27 @@ def validate(frame: pd.DataFrame, *, rules: bool = True, outliers=(), known=None
         chosen = [r for r in declared
                   if all(c not in known or c in present for c in validation.rule_indicators(r))]
         parts.append(validation.check_rules(frame, chosen, known=known))
-    parts += [_outliers(frame, method) for method in outliers]
+    thresholds = dict(outliers) if isinstance(outliers, dict) else dict.fromkeys(outliers)
+    parts += _outlier_reports(frame, thresholds)
     parts = [p for p in parts if not p.empty]
     return pd.concat(parts, ignore_index=True) if parts else validation.empty_report()
 
 
-def _outliers(frame: pd.DataFrame, method: str, threshold: float | None = None) -> pd.DataFrame:
-    """One outlier method ('history': modz across each region's own years); across regions the
-    peers are the regions of the same level (a province's total is never a city's peer)."""
-    if method == "history":
-        return validation.outliers(frame, "modz", across="history", threshold=threshold)
-    levels = dict(Region.objects.filter(code__in=frame["region_code"].unique().tolist()).values_list("code", "level"))
-    with_level = frame.assign(level=frame["region_code"].astype(str).map(levels).fillna(""))
-    return validation.outliers(with_level, method, threshold=threshold, by="level")
+def _outlier_reports(frame: pd.DataFrame, thresholds: dict) -> list[pd.DataFrame]:
+    """One report per outlier method ('history': modz across each region's own years); across
+    regions the peers are the regions of the same level (a province's total is never a city's
+    peer), the levels read once for all the methods."""
+    reports, with_level = [], None
+    for method, threshold in thresholds.items():
+        if method == "history":
+            reports.append(validation.outliers(frame, "modz", across="history", threshold=threshold))
+            continue
+        if with_level is None:
+            codes = frame["region_code"].astype(str)
+            levels = dict(Region.objects.filter(code__in=codes.unique().tolist()).values_list("code", "level"))
+            with_level = frame.assign(level=codes.map(levels).fillna(""))
+        reports.append(validation.outliers(with_level, method, threshold=threshold, by="level"))
+    return reports
 
 
 # ------------------------------------------------------------------------------ completeness, reminders
@@ -533,15 +542,6 @@ def urge(cycle: ReportingCycle, user, *, today: dt.date | None = None) -> tuple[
             if send(NoticeKind.URGE, unit, wording, event_key=key) is not None:
                 sent += 1
     return sent, orphans
-
-
-def validate_selection(frame: pd.DataFrame, *, rules: bool = True, methods: dict | None = None) -> pd.DataFrame:
-    """``validate`` with a threshold per outlier method: ``methods`` maps 'zscore', 'modz', 'iqr'
-    or 'history' (modz across each region's own years) to a threshold (None: the default)."""
-    parts = [validate(frame, rules=True)] if rules else []
-    parts += [_outliers(frame, method, threshold) for method, threshold in (methods or {}).items()]
-    parts = [p for p in parts if not p.empty]
-    return pd.concat(parts, ignore_index=True) if parts else validation.empty_report()
 
 
 # --- entry grid (views_entry)

@@ -24,7 +24,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.utils.translation import get_language, pgettext_lazy
+from django.utils.translation import pgettext_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
@@ -32,6 +32,7 @@ from django.views.decorators.http import require_POST
 from deltawatch.accounts.choices import OrganisationKind, Role
 from deltawatch.accounts.roles import roles_of
 from deltawatch.observations.exports import table_response
+from deltawatch.indicators.services import english, localized
 
 from . import services
 from .choices import FormAction, FormState, Timeliness
@@ -49,14 +50,6 @@ REPORT_HEADER = [  # the report's columns as the CLI writes them (services.valid
     ("value", pgettext_lazy("report", "数值")), ("check", _l("校验")), ("severity", _l("严重程度")),
     ("detail", _l("说明")),
 ]
-
-
-def _english() -> bool:
-    return (get_language() or "").startswith("en")
-
-
-def _name(thing) -> str:
-    return (getattr(thing, "name_en", "") or thing.name_zh) if _english() else thing.name_zh
 
 
 def number(value) -> str:
@@ -105,7 +98,7 @@ def form_url(form_id: int) -> str | None:
 
 
 def _cycle_label(cycle) -> str:
-    return f"{_name(cycle.data_set)} {services.period_label(cycle.year, cycle.period)}"
+    return f"{localized(cycle.data_set)} {services.period_label(cycle.year, cycle.period)}"
 
 
 def completeness_chart(summaries) -> dict:
@@ -113,7 +106,7 @@ def completeness_chart(summaries) -> dict:
     missing — with the counts on the bars (a zero draws no label)."""
     # the period first: a long data set name is cut at the axis, and two cycles of one data set
     # differ only by their period
-    labels = [f'{services.period_label(s["cycle"].year, s["cycle"].period)} {_name(s["cycle"].data_set)}'
+    labels = [f'{services.period_label(s["cycle"].year, s["cycle"].period)} {localized(s["cycle"].data_set)}'
               for s in summaries]
 
     def item(n):
@@ -133,7 +126,7 @@ def completeness_chart(summaries) -> dict:
 def labelled(summaries) -> list[dict]:
     """``services.cycle_summaries`` with each cycle's label in the page's language."""
     for s in summaries:
-        s["label"], s["data_set_label"] = _cycle_label(s["cycle"]), _name(s["cycle"].data_set)
+        s["label"], s["data_set_label"] = _cycle_label(s["cycle"]), localized(s["cycle"].data_set)
     return summaries
 
 
@@ -189,7 +182,7 @@ def _cycle_rows(request, cycle):
     timeliness = [t for t in request.GET.getlist("timeliness") if t in Timeliness.values]
     shown = [r for r in rows if (not states or r["state"] in states) and (not timeliness or r["timeliness"] in timeliness)]
     for row in shown:
-        row["region_label"] = _name(row["form"].region)
+        row["region_label"] = localized(row["form"].region)
         row["state_label"] = FormState(row["state"]).label
         row["timeliness_label"] = Timeliness(row["timeliness"]).label
         row["url"] = form_url(row["form"].pk)
@@ -280,7 +273,7 @@ def review(request):
         items.append({"form": form, "since": since, "days": (today - timezone.localdate(since)).days,
                       "errors": counts.get((form.region.code, "error"), 0),
                       "warnings": counts.get((form.region.code, "warning"), 0),
-                      "region": _name(form.region), "cycle_label": _cycle_label(form.cycle),
+                      "region": localized(form.region), "cycle_label": _cycle_label(form.cycle),
                       "url": form_url(form.pk), "late": timezone.localdate(since) > form.cycle.due_date})
     items.sort(key=lambda i: (i["since"], i["form"].pk))
     return _render(request, "reporting/office_review.html", {"items": items, "unit": user_unit(request.user),
@@ -294,7 +287,7 @@ def _report_rows(report):
     """The report's rows with the region's name, as dicts in the CLI's column order."""
     from deltawatch.regions.models import Region
 
-    names = {r.code: _name(r) for r in Region.objects.filter(code__in=report["region_code"].unique().tolist())}
+    names = {r.code: localized(r) for r in Region.objects.filter(code__in=report["region_code"].unique().tolist())}
     rows = report.sort_values(["severity", "region_code", "indicator", "year", "check"]).to_dict("records")
     for row in rows:
         row["region"] = names.get(row["region_code"], "")
@@ -321,10 +314,9 @@ def validate(request):
         selection = form.selection()
         try:
             frame = services.selection_frame(**selection)
-            report = services.validate_selection(frame, rules=form.cleaned_data["rules"],
-                                                 methods=form.outlier_methods())
+            report = services.validate(frame, rules=form.cleaned_data["rules"], outliers=form.outlier_methods())
         except InputError as error:
-            context["problem"] = error.message("en" if _english() else "zh")
+            context["problem"] = error.message("en" if english() else "zh")
             return _render(request, "reporting/office_validate.html", context, status=400)
         if request.method == "POST":
             made = services.store_outlier_flags(report)
@@ -378,8 +370,8 @@ def outliers(request):
     page = Paginator(flags, PAGE_SIZE).get_page(request.GET.get("page"))
     for flag in page:
         flag.method_label = METHOD_LABELS.get(flag.method, flag.method)
-        flag.region_label = _name(flag.region)
-        flag.indicator_label = _name(flag.indicator)
+        flag.region_label = localized(flag.region)
+        flag.indicator_label = localized(flag.indicator)
         flag.value_text = number(flag.value)
     query = {k: v for k, v in (("method", method), ("verified", verified), ("region", region),
                                ("indicator", indicator)) if v}
@@ -408,7 +400,7 @@ def verify(request, pk):
         messages.error(request, str(error))
         return redirect(back + f"#flag-{flag.pk}")
     messages.success(request, _("已核实：%(region)s %(indicator)s %(year)s。")
-                     % {"region": _name(flag.region), "indicator": flag.indicator.code, "year": flag.year})
+                     % {"region": localized(flag.region), "indicator": flag.indicator.code, "year": flag.year})
     return redirect(back + f"#flag-{flag.pk}")
 
 
