@@ -56,12 +56,12 @@ def test_the_stored_definition_regenerates_the_same_result(scheme):
 def test_a_bonus_moves_the_score_by_its_points_and_needs_a_reason(scheme):
     hefei = Region.objects.get(code="340100")
     with pytest.raises(services.SchemeError, match="理由"):
-        services.add_adjustment(scheme, region=hefei, year=2017, points=2, reason="  ")
+        services.add_adjustment(scheme, unit=hefei, year=2017, points=2, reason="  ")
     with pytest.raises(services.SchemeError, match="不能为 0"):
-        services.add_adjustment(scheme, region=hefei, year=2017, points=0, reason="无")
+        services.add_adjustment(scheme, unit=hefei, year=2017, points=0, reason="无")
     assert not Adjustment.objects.exists()
     before = services.run_scheme(scheme).results.get(region=hefei).score
-    services.add_adjustment(scheme, region=hefei, year=2017, points=2.5, reason="示例：获国家级试点")
+    services.add_adjustment(scheme, unit=hefei, year=2017, points=2.5, reason="示例：获国家级试点")
     after = services.run_scheme(scheme).results.get(region=hefei).score
     assert after == pytest.approx(before + 2.5, abs=1e-12)
 

@@ -113,14 +113,15 @@ def test_runs_and_scorecards_by_role(demo):
     assert client("department").get(run_url).status_code == 404
     assert client("researcher").get(run_url).status_code == 200
     assert client("researcher").get(other).status_code == 200
+    assert client().get(own).status_code == 404  # an unpublished run is not there for the public
     Run.objects.filter(pk=run.pk).update(is_published=True)
     assert client().get(run_url).status_code == 200
-    assert client().get(own)["Location"].startswith("/accounts/login/")
-    assert client("reporter").get(own).status_code == 200
-    assert client("reporter").get(other).status_code == 403
-    # the reporter's ranking links its own scorecard only
-    text = html(client("reporter").get(run_url))
-    assert own in text and other not in text
+    # a published run's scorecards are public, as its ranking is (every unit's row is on it)
+    assert client().get(own).status_code == 200 and client("reporter").get(other).status_code == 200
+    text = html(client().get(run_url))
+    assert own in text and other in text
+    # what the viewer may not see stays out of the scorecard: the public sees no tasks of the ledger
+    assert "承办任务" in html(client().get(own)) and "js-" not in html(client().get(own))
 
 
 # ------------------------------------------------------------------------------ the ranking
@@ -251,11 +252,11 @@ def test_the_office_runs_the_scheme_from_its_page(demo):
     scheme, run = demo
     response = client("office").post(reverse("assessment:scheme_run", args=[scheme.code]),
                                      {"year": "2017", "runs": "20"})
-    new = Run.objects.exclude(pk=run.pk).get()
+    new = scheme.runs.exclude(pk=run.pk).get()
     assert response["Location"] == reverse("assessment:run", args=[new.pk])
     assert new.runs == 20 and not new.is_published and new.results.count() == 41
     refused = client("office").post(reverse("assessment:scheme_run", args=[scheme.code]), {"year": "2017", "runs": "5"})
-    assert refused.status_code == 400 and Run.objects.count() == 2
+    assert refused.status_code == 400 and scheme.runs.count() == 2
 
 
 # ------------------------------------------------------------------------------ the scorecard
@@ -301,3 +302,20 @@ def test_the_scorecard_shows_components_legend_rank_interval_and_history(demo):
     history = text.split('<table class="data history">', 1)[1]
     assert f"#{second.pk}" in history and f"#{run.pk}" in history
     assert history.index(f"#{second.pk}") < history.index(f"#{run.pk}")  # newest first
+
+
+def test_the_demonstration_scheme_of_departments_has_pages(demo):
+    """The departments' demo scheme (示例): its ranking names departments, its scorecard has no
+    benchmarking or targets (those are the regions'), and its page says whom it assesses."""
+    from deltawatch.assessment.defaults import DEPARTMENTS_CODE
+
+    scheme = Scheme.objects.get(code=DEPARTMENTS_CODE)
+    run = scheme.runs.get()
+    assert run.results.filter(region__isnull=True, organisation__kind="department").count() == run.results.count() > 0
+    page = html(client("office").get(reverse("assessment:scheme", args=[scheme.code])))
+    assert "考核对象：省级部门" in page and "部门考核方案没有对照学习" in page and "重新聚类" not in page
+    ranking = html(client("office").get(reverse("assessment:run", args=[run.pk])))
+    assert "江苏省发展和改革委员会" in ranking
+    card = html(client("office").get(reverse("assessment:scorecard", args=[run.pk, "js-drc"])))
+    assert "考核记分卡" in card and 'id="gaps"' not in card and 'id="targets"' not in card
+    assert client("office").get(reverse("assessment:scorecard", args=[run.pk, "320100"])).status_code == 404

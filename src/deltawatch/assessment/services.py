@@ -8,10 +8,15 @@ The components of a unit, each on a 0–100 scale, for the scheme's year:
               indicators without a target by their trend (``progress.services.assess_all`` with the
               values up to that year) — mapped from −5…5 to 0…100 by (s + 5) × 10;
 ``tasks``     the ledger's assignments of the unit's own organisations (a city government's for
-              its city): 100 × the mean of the on-time rate (of the work due by now, the share
-              closed by its date) and the mean reported progress (percent) — not the closure rate,
-              which would count work not yet due against the unit
-              (``plans.services.assigned_region_rollup``).
+              its city; a department's own), as they stood at the end of the year (or today, for
+              a component whose ``year`` is "current"): 100 × the mean of the on-time rate (of the
+              work due by then, the share closed by its date), the first-pass rate of the office's
+              review (close requests approved without a return) and the mean completion
+              (percent) — ``plans.services.performance_as_of``. Not the closure rate, which would
+              count work not yet due against the unit.
+
+A scheme of departments (``Scheme.unit_kind``) has only the ``tasks`` component: indicators and
+targets are the regions'.
 
 A unit without a component has NaN there (said in ``missing``), never 0. The combination,
 ranks, intervals and grades are ``methods.assessment.assess``.
@@ -33,6 +38,8 @@ from deltawatch.methods.errors import InputError
 from .models import Adjustment, BenchmarkPair, PeerGroup, PeerSource, Result, Run, Scheme
 
 KINDS = method.COMPONENT_KINDS
+# the parts of the task score: on-time rate, review passed at first request, mean completion
+TASK_PARTS = ("on_time_rate", "first_pass_rate", "progress_share")
 
 
 class SchemeError(ValueError):
@@ -47,7 +54,10 @@ class Component:
     name_zh: str = ""
     name_en: str = ""
     spec: str = ""          # index: the spec's code (indices.commands.load)
-    year: int | None = None  # index: a year other than the scheme's (e.g. the last year with data)
+    part: str = ""          # tasks: one part of the task score alone (TASK_PARTS), e.g. on_time_rate
+    # index: a year other than the scheme's (e.g. the last year with data); tasks: the same, or
+    # "current" — the ledger as it stands today (a demonstration ledger has no past years)
+    year: int | str | None = None
 
 
 @dataclass(frozen=True)
@@ -72,9 +82,16 @@ class Definition:
                                   % {"code": item.get("code"), "kinds": "、".join(KINDS), "kind": kind})
             if kind == "index" and not item.get("spec"):
                 raise SchemeError(_("考核内容“%(code)s”（指标水平）须指明指数方案。") % {"code": item.get("code")})
+            if kind == "tasks" and item.get("part") and item["part"] not in TASK_PARTS:
+                raise SchemeError(_("考核内容“%(code)s”的任务指标应为 %(parts)s 之一，收到“%(part)s”。")
+                                  % {"code": item.get("code"), "parts": "、".join(TASK_PARTS), "part": item["part"]})
+            year = item.get("year")
+            if year is not None and not isinstance(year, int) and not (kind == "tasks" and year == "current"):
+                raise SchemeError(_("考核内容“%(code)s”的年份应为整数（任务落实也可为 current，即截至当日），收到“%(year)s”。")
+                                  % {"code": item.get("code"), "year": year})
             components.append(Component(code=item["code"], kind=kind, weight=item.get("weight"),
                                         name_zh=item.get("name_zh", ""), name_en=item.get("name_en", ""),
-                                        spec=item.get("spec", ""), year=item.get("year")))
+                                        spec=item.get("spec", ""), part=item.get("part", ""), year=item.get("year")))
         if not components:
             raise SchemeError(_("考核方案没有考核内容。"))
         weights = [c.weight for c in components]
@@ -121,17 +138,45 @@ def progress_component(year: int, units: list[str]) -> pd.Series:
     return ((mean + 5.0) * 10.0).reindex(units)
 
 
-def tasks_component(units: list[str], today: dt.date | None = None) -> pd.Series:
-    """100 × the mean of the on-time rate and the mean reported progress of the assignments of
-    each unit's organisations (NaN for a unit with none)."""
-    from deltawatch.plans.services import assigned_region_rollup
+def task_as_of(year: int | str | None) -> dt.date:
+    """The day the task component reads the ledger at: the end of ``year``, never after today."""
+    from django.utils import timezone
 
-    rollup = assigned_region_rollup(today).set_index("region")
-    live = (rollup["total"] - rollup["terminated"]).astype(float)
-    progress = (rollup["percent_sum"].astype(float) / live.where(live > 0)) / 100.0
-    parts = pd.DataFrame({"on_time": rollup["on_time_rate"].astype(float), "progress": progress})
-    score = 100.0 * parts.mean(axis=1, skipna=True)
-    score.index = score.index.astype(str)
+    today = timezone.localdate()
+    if year == "current" or year is None:
+        return today
+    return min(dt.date(int(year), 12, 31), today)
+
+
+def task_performance(as_of: dt.date, *, departments: bool = False) -> pd.DataFrame:
+    """Per region (of the assigned organisations) or per department (organisation code): the
+    ledger's counts and rates as of ``as_of`` and the parts of the task score (0–1)."""
+    from deltawatch.accounts.models import Organisation
+    from deltawatch.methods.ledger import rates
+    from deltawatch.plans.services import performance_as_of
+
+    frame = performance_as_of(as_of)
+    if departments:
+        codes = dict(Organisation.objects.filter(pk__in=frame["unit_id"].tolist()).values_list("pk", "code"))
+        frame["unit_code"] = frame["unit_id"].map(codes)
+    else:
+        frame = frame[frame["region"] != ""].assign(unit_code=lambda f: f["region"])
+    counts = ["total", "closed", "closed_on_time", "overdue_open", "terminated", "percent_sum", "requests", "returns"]
+    by_unit = rates(frame.groupby("unit_code")[counts].sum())
+    live = by_unit["total"] - by_unit["terminated"]
+    by_unit["first_pass_rate"] = (1 - by_unit["returns"] / by_unit["requests"].where(by_unit["requests"] > 0)).clip(0, 1)
+    by_unit["progress_share"] = by_unit["percent_sum"] / live.where(live > 0) / 100.0
+    by_unit.index = by_unit.index.astype(str)
+    return by_unit
+
+
+def tasks_component(units: list[str], as_of: dt.date, *, departments: bool = False, part: str = "") -> pd.Series:
+    """100 × the mean of the on-time rate, the first-pass rate and the mean completion of each
+    unit's assignments as of ``as_of`` (a part a unit lacks — no work due yet, no close request
+    yet — is left out of its mean; NaN for a unit without assignments), or 100 × one ``part``."""
+    parts = task_performance(as_of, departments=departments)
+    chosen = [part] if part else list(TASK_PARTS)
+    score = 100.0 * parts[chosen].astype(float).mean(axis=1, skipna=True)
     return score.reindex(units)
 
 
@@ -140,24 +185,28 @@ def component_scores(scheme: Scheme, definition: Definition, year: int) -> pd.Da
     units = list(scheme.units().values_list("code", flat=True))
     columns = {}
     for component in definition.components:
+        if scheme.assesses_departments and component.kind != "tasks":
+            raise SchemeError(_("部门考核方案只能包含任务落实（tasks）和加减分：考核内容“%(code)s”是%(kind)s。")
+                              % {"code": component.code, "kind": component.kind})
         if component.kind == "index":
             columns[component.code] = index_component(scheme, component, component.year or year, units)
         elif component.kind == "progress":
             columns[component.code] = progress_component(year, units)
         else:
-            columns[component.code] = tasks_component(units)
+            columns[component.code] = tasks_component(units, task_as_of(component.year or year),
+                                                      departments=scheme.assesses_departments, part=component.part)
     return pd.DataFrame(columns, index=pd.Index(units, name="unit_code"))
 
 
 # ------------------------------------------------------------------------------ a run
 
 def peer_groups(scheme: Scheme) -> pd.Series | None:
-    rows = list(scheme.peers.values_list("region__code", "label"))
+    rows = list(scheme.peers.values_list(f"{scheme.unit_field}__code", "label"))
     return pd.Series(dict(rows)) if rows else None
 
 
 def adjustments(scheme: Scheme, year: int) -> pd.Series:
-    rows = scheme.adjustments.filter(year=year).values_list("region__code", "points")
+    rows = scheme.adjustments.filter(year=year).values_list(f"{scheme.unit_field}__code", "points")
     frame = pd.DataFrame(list(rows), columns=["unit", "points"])
     return frame.groupby("unit")["points"].sum()
 
@@ -179,11 +228,11 @@ def run_scheme(scheme: Scheme, *, year: int | None = None, runs: int | None = No
     except InputError as error:
         raise SchemeError(error.message()) from None
     notes = _notes(components, result)
-    regions = dict(scheme.units().values_list("code", "id"))
+    unit_ids = dict(scheme.units().values_list("code", "id"))
     with transaction.atomic():
         run = Run.objects.create(scheme=scheme, year=year, definition=scheme.definition, runs=runs, seed=seed,
                                  data_version=data_version(), notes=notes, created_by=user)
-        Result.objects.bulk_create([_result_row(run, regions, row, definition) for row in
+        Result.objects.bulk_create([_result_row(run, scheme.unit_field, unit_ids, row, definition) for row in
                                     result.table.to_dict("records")])
     return run
 
@@ -192,8 +241,8 @@ def _number(value):
     return None if value is None or (isinstance(value, float) and np.isnan(value)) else float(value)
 
 
-def _result_row(run: Run, regions: dict, row: dict, definition: Definition) -> Result:
-    return Result(run=run, region_id=regions[row["unit_code"]], peer_group=str(row["peer_group"] or ""),
+def _result_row(run: Run, unit_field: str, unit_ids: dict, row: dict, definition: Definition) -> Result:
+    return Result(run=run, **{f"{unit_field}_id": unit_ids[row["unit_code"]]}, peer_group=str(row["peer_group"] or ""),
                   components={c.code: _number(row[c.code]) for c in definition.components},
                   bonus=float(row["bonus"]), missing=row["missing"], score=_number(row["score"]),
                   rank=_number(row["rank"]), group_rank=_number(row["group_rank"]),
@@ -221,9 +270,9 @@ def _notes(components: pd.DataFrame, result) -> list[dict]:
 
 def results_frame(run: Run) -> pd.DataFrame:
     """A run's results with the units' names, best rank first (the ranking page and exports)."""
-    rows = run.results.select_related("region").order_by("rank", "region__code")
+    rows = run.results.select_related("region", "organisation").order_by("rank", "region__code", "organisation__code")
     return pd.DataFrame([{
-        "unit_code": r.region.code, "unit_name": r.region.name_zh, "unit_name_en": r.region.name_en,
+        "unit_code": r.unit.code, "unit_name": r.unit.name_zh, "unit_name_en": r.unit.name_en,
         "peer_group": r.peer_group, "score": r.score, "rank": r.rank, "group_rank": r.group_rank,
         "q05_rank": r.q05_rank, "q95_rank": r.q95_rank, "group_q05_rank": r.group_q05_rank,
         "group_q95_rank": r.group_q95_rank, "grade": r.grade, "bonus": r.bonus, "missing": r.missing,
@@ -250,6 +299,8 @@ def cluster_scheme(scheme: Scheme, *, indicators: list[str], year: int, method_n
     ``year``); stored as 聚类生成 (the office's own assignments are kept). Returns the criterion."""
     from deltawatch.observations.models import approved_values
 
+    if scheme.assesses_departments:
+        raise SchemeError(_("部门考核方案不能按指标聚类（指标是区域的）：请由长三角办指定分类。"))
     units = list(scheme.units().values_list("code", flat=True))
     rows = approved_values().filter(indicator__code__in=indicators, region__code__in=units, year=year)
     long = pd.DataFrame(list(rows.values_list("region__code", "indicator__code", "value")),
@@ -332,12 +383,13 @@ def choose_benchmarks(scheme: Scheme, run: Run, members: list[str], candidates: 
     return made
 
 
-def add_adjustment(scheme: Scheme, *, region, year: int, points, reason: str, user=None) -> Adjustment:
-    """A bonus or deduction with its reason (refused without one)."""
+def add_adjustment(scheme: Scheme, *, unit, year: int, points, reason: str, user=None) -> Adjustment:
+    """A bonus or deduction for one of the scheme's units (a region or a department) with its
+    reason (refused without one)."""
     from django.core.exceptions import ValidationError
 
-    item = Adjustment(scheme=scheme, region=region, year=year, points=points, reason=(reason or "").strip(),
-                      entered_by=user)
+    item = Adjustment(scheme=scheme, **{scheme.unit_field: unit}, year=year, points=points,
+                      reason=(reason or "").strip(), entered_by=user)
     try:
         item.full_clean()
     except ValidationError as error:

@@ -29,7 +29,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from deltawatch.accounts.choices import Role
 from deltawatch.accounts.roles import roles_of
-from deltawatch.accounts.scoping import restrict, user_region_ids
+from deltawatch.accounts.scoping import restrict
 from deltawatch.indicators.services import english, localized
 from deltawatch.methods.assessment import DEFAULT_FACTORS, GRADES, SWAP_SHARE
 from deltawatch.observations.exports import table_response
@@ -111,10 +111,10 @@ def visible_runs(user):
     return runs if reads_all(user) else runs.filter(is_published=True)
 
 
-def may_see_scorecard(user, run: Run, region: Region) -> bool:
-    if reads_all(user):
-        return True
-    return user.is_authenticated and run.is_published and region.pk in user_region_ids(user)
+def may_see_scorecard(user, run: Run, unit) -> bool:
+    """The office and researchers every scorecard; anyone (the public too) a published run's
+    scorecards — the published ranking already shows every unit's components and rank."""
+    return reads_all(user) or run.is_published
 
 
 def _require_office(request, back: str):
@@ -219,16 +219,18 @@ def _scheme_context(request, scheme: Scheme, *, adjustment_form=None, benchmark_
     office, everything = is_office(user), reads_all(user)
     runs = list(visible_runs(user).filter(scheme=scheme).order_by("-created_at", "-id"))
     details = everything or bool(runs)
-    context = {"scheme": scheme, "name": localized(scheme), "group_name": localized(scheme.group), "is_office": office, "reads_all": everything,
-               "details": details, "runs": runs}
+    description = scheme.description_en if english() and scheme.description_en else scheme.description
+    context = {"scheme": scheme, "name": localized(scheme), "group_name": localized(scheme.group), "is_office": office,
+               "reads_all": everything, "details": details, "runs": runs, "description": description}
     if not details:
         return context
     for run in runs:
         run.n_units = run.results.count()
         run.n_scored = run.results.filter(score__isnull=False).count()
-    peers = list(scheme.peers.select_related("region").order_by("label", "region__code"))
+    field = scheme.unit_field
+    peers = list(scheme.peers.select_related(field).order_by("label", f"{field}__code"))
     units = list(scheme.units())
-    grouped = {p.region_id: p for p in peers}
+    grouped = {getattr(p, f"{field}_id"): p for p in peers}
     context.update({
         "words": definition_words(scheme.definition),
         "units": [{"region": u, "name": localized(u), "peer": grouped.get(u.pk),
@@ -240,10 +242,10 @@ def _scheme_context(request, scheme: Scheme, *, adjustment_form=None, benchmark_
         "unit_names": [(u.code, localized(u)) for u in units],
     })
     if everything:
-        context["adjustments"] = list(scheme.adjustments.select_related("region", "entered_by")
-                                      .order_by("-year", "region__code", "id"))
+        context["adjustments"] = list(scheme.adjustments.select_related(field, "entered_by")
+                                      .order_by("-year", f"{field}__code", "id"))
         for item in context["adjustments"]:
-            item.region_label = localized(item.region)
+            item.region_label = localized(item.unit)
     if office:
         lang = english()
         context["adjustment_form"] = adjustment_form or AdjustmentForm(scheme=scheme, english=lang,
@@ -253,7 +255,7 @@ def _scheme_context(request, scheme: Scheme, *, adjustment_form=None, benchmark_
         context["run_form"] = run_form or RunForm(initial={"year": scheme.year,
                                                            "runs": scheme.definition.get("runs", 1000)})
         grouping = scheme.definition.get("peer_grouping") or {}
-        context["can_cluster"] = bool(grouping.get("indicators"))
+        context["can_cluster"] = bool(grouping.get("indicators")) and not scheme.assesses_departments
     return context
 
 
@@ -309,12 +311,12 @@ def adjustment_add(request, code: str):
     form = AdjustmentForm(request.POST, scheme=scheme, english=english())
     if form.is_valid():
         data = form.cleaned_data
-        region = scheme.units().get(code=data["region"])
+        unit = scheme.units().get(code=data["region"])
         from deltawatch.audit.context import acting_as
 
         item = None
         try:  # the model's own rule first, so that its message stands on the field it is about
-            Adjustment(scheme=scheme, region=region, year=data["year"], points=data["points"],
+            Adjustment(scheme=scheme, **{scheme.unit_field: unit}, year=data["year"], points=data["points"],
                        reason=(data["reason"] or "").strip()).clean()
         except ValidationError as error:
             for field, texts in error.message_dict.items():
@@ -322,13 +324,13 @@ def adjustment_add(request, code: str):
         else:
             try:
                 with acting_as(request.user):
-                    item = services.add_adjustment(scheme, region=region, year=data["year"], points=data["points"],
+                    item = services.add_adjustment(scheme, unit=unit, year=data["year"], points=data["points"],
                                                    reason=data["reason"], user=request.user)
             except services.SchemeError as error:
                 form.add_error(None, str(error))
         if item is not None:
             messages.success(request, _("已录入%(kind)s：%(unit)s %(points)s 分（%(year)s 年）。下次运行时计入。") % {
-                "kind": _("加分") if item.points > 0 else _("扣分"), "unit": localized(region),
+                "kind": _("加分") if item.points > 0 else _("扣分"), "unit": localized(unit),
                 "points": f"{item.points:+g}", "year": item.year})
             return redirect(reverse("assessment:scheme", args=[scheme.code]) + "#adjustments")
     return render(request, "assessment/scheme.html", _scheme_context(request, scheme, adjustment_form=form),
@@ -387,15 +389,15 @@ def peer_set(request, code: str):
     form = PeerForm(request.POST, scheme=scheme, english=english())
     if not form.is_valid():
         return render(request, "assessment/scheme.html", _scheme_context(request, scheme, peer_form=form), status=400)
-    region = scheme.units().get(code=form.cleaned_data["region"])
+    unit = scheme.units().get(code=form.cleaned_data["region"])
     label = form.cleaned_data["label"].strip()
     from deltawatch.audit.context import acting_as
 
     with acting_as(request.user), transaction.atomic():
-        PeerGroup.objects.update_or_create(scheme=scheme, region=region,
+        PeerGroup.objects.update_or_create(scheme=scheme, **{scheme.unit_field: unit},
                                            defaults={"label": label, "source": PeerSource.OFFICE})
     messages.success(request, _("%(unit)s 已归入%(group)s（长三角办指定，重新聚类时保留）。下次运行时生效。")
-                     % {"unit": localized(region), "group": group_label(label)})
+                     % {"unit": localized(unit), "group": group_label(label)})
     return redirect(reverse("assessment:scheme", args=[scheme.code]) + "#peers")
 
 
@@ -470,8 +472,9 @@ def note_texts(run: Run, names: dict[str, str], components: dict[str, str]) -> l
 
 
 def ranking_rows(run: Run, user) -> list[dict]:
-    results = list(run.results.select_related("region").order_by("rank", "region__code"))
-    names = {r.region.code: localized(r.region) for r in results}
+    results = list(run.results.select_related("region", "organisation").order_by("rank", "region__code",
+                                                                                 "organisation__code"))
+    names = {r.unit.code: localized(r.unit) for r in results}
     components = component_names(run.definition)
     rows = []
     for r in results:
@@ -481,7 +484,7 @@ def ranking_rows(run: Run, user) -> list[dict]:
             swap = _("与%(unit)s的先后在 %(share)s%% 的模拟中互换，次序无实质意义") % {
                 "unit": names.get(r.swaps_with, r.swaps_with), "share": f"{100 * r.swap_share:.0f}"}
         rows.append({
-            "result": r, "code": r.region.code, "name": names[r.region.code], "scored": scored,
+            "result": r, "code": r.unit.code, "name": names[r.unit.code], "scored": scored,
             "group": r.peer_group, "group_label": group_label(r.peer_group), "score": r.score,
             "rank": rank_text(r.rank), "interval": interval_text(r.q05_rank, r.q95_rank),
             "group_rank": rank_text(r.group_rank), "group_interval": interval_text(r.group_q05_rank, r.group_q95_rank),
@@ -490,8 +493,8 @@ def ranking_rows(run: Run, user) -> list[dict]:
             "bonus": r.bonus, "missing": listing(components.get(c.strip(), c.strip()) for c in r.missing.split(",")
                                                  if c.strip()),
             "swap": swap,
-            "url": reverse("assessment:scorecard", args=[run.pk, r.region.code])
-            if may_see_scorecard(user, run, r.region) else None,
+            "url": reverse("assessment:scorecard", args=[run.pk, r.unit.code])
+            if may_see_scorecard(user, run, r.unit) else None,
         })
     return rows
 
@@ -545,7 +548,8 @@ def grade_map(rows: list[dict]) -> dict | None:
     it; a click opens the unit's scorecard where the user may see it."""
     graded = [r for r in rows if r["grade"] in GRADE_KEYS]
     codes = [r["code"] for r in graded]
-    if not graded or Region.objects.filter(groups__code="yrd41", code__in=codes).count() != len(codes):
+    if not graded or any(r["result"].region_id is None for r in graded) \
+            or Region.objects.filter(groups__code="yrd41", code__in=codes).count() != len(codes):
         return None  # the boundaries are the 41 cities'
     value_of = {g: len(GRADES) - i for i, g in enumerate(GRADES)}  # 优秀 highest: on top of the legend
     chinese = {r["code"]: r["result"].region.name_zh for r in graded}
@@ -633,7 +637,10 @@ def run(request, pk: int):
 
 
 def gap_rows(scheme: Scheme, region: Region, year: int) -> list[dict]:
-    """``services.benchmark`` per benchmark unit, the largest gaps behind first, in words."""
+    """``services.benchmark`` per benchmark unit, the largest gaps behind first, in words
+    (none for a department: benchmarking compares indicators, which are the regions')."""
+    if scheme.assesses_departments:
+        return []
     gaps = services.benchmark(scheme, region.code, year)
     if gaps.empty:
         return []
@@ -672,19 +679,47 @@ def number(value) -> str:
     return f"{value:,.4g}" if abs(value) < 1 else f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
+def unit_work(scheme: Scheme, unit, user):
+    """The unit's assignments in the ledger the user may see: a department's own, a region's
+    organisations'."""
+    from deltawatch.plans.models import Assignment
+
+    own = Assignment.objects.filter(unit=unit) if scheme.assesses_departments else \
+        Assignment.objects.filter(unit__region=unit)
+    tasks = list(restrict(own, user, "view").select_related("task", "unit").order_by("due_date", "task__code"))
+    for a in tasks:
+        a.unit_label = localized(a.unit)
+    return tasks
+
+
+def unit_targets(scheme: Scheme, unit):
+    """The region's assessed targets and how many of its series have none (a department: none)."""
+    from deltawatch.progress.models import ProgressAssessment
+
+    if scheme.assesses_departments:
+        return [], 0
+    progress = list(ProgressAssessment.objects.filter(region=unit, target__isnull=False)
+                    .select_related("indicator", "target").order_by("indicator__code", "method"))
+    for p in progress:
+        p.indicator_label = localized(p.indicator)
+    return progress, ProgressAssessment.objects.filter(region=unit, target__isnull=True).count()
+
+
 @require_GET
 def scorecard(request, pk: int, region_code: str):
     """A unit's scorecard in a run: components as coloured cells (the legend set), score, rank
     with its interval, grade, bonus items; its targets, its tasks, its gaps to its benchmark
-    units, its history of ranks across the scheme's runs."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
+    units, its history of ranks across the scheme's runs. A published run's scorecards are
+    public, as its ranking is."""
     run = get_object_or_404(visible_runs(request.user), pk=pk)
-    region = get_object_or_404(Region, code=region_code)
-    result = get_object_or_404(Result.objects.select_related("region"), run=run, region=region)
-    if not may_see_scorecard(request.user, run, region):
-        raise PermissionDenied(_("您只能查看本地区的考核记分卡。"))
+    if not may_see_scorecard(request.user, run, None):
+        return redirect_to_login(request.get_full_path())
     scheme = run.scheme
+    field = scheme.unit_field
+    region = scheme.unit_lookup(region_code)
+    if region is None:
+        raise Http404(_("考核方案中没有这个单位。"))
+    result = get_object_or_404(Result.objects.select_related(field), run=run, **{field: region})
     names = component_names(run.definition)
     weights = {c.get("code"): c.get("weight") for c in run.definition.get("components") or []}
     cells = []
@@ -693,22 +728,12 @@ def scorecard(request, pk: int, region_code: str):
         cells.append({"code": code, "name": names.get(code, code), "value": value, "band": key, "band_label": label,
                       "weight": weights.get(code)})
     score_band = band(result.score)
-    adjustments = list(Adjustment.objects.filter(scheme=scheme, year=run.year, region=region)
+    adjustments = list(Adjustment.objects.filter(scheme=scheme, year=run.year, **{field: region})
                        .select_related("entered_by").order_by("id"))
-    from deltawatch.plans.models import Assignment
-    from deltawatch.progress.models import ProgressAssessment
-
-    progress = list(ProgressAssessment.objects.filter(region=region, target__isnull=False)
-                    .select_related("indicator", "target").order_by("indicator__code", "method"))
-    for p in progress:
-        p.indicator_label = localized(p.indicator)
-    untargeted = ProgressAssessment.objects.filter(region=region, target__isnull=True).count()
-    tasks = list(restrict(Assignment.objects.filter(unit__region=region), request.user, "view")
-                 .select_related("task", "unit").order_by("due_date", "task__code"))
-    for a in tasks:
-        a.unit_label = localized(a.unit)
+    progress, untargeted = unit_targets(scheme, region)
+    tasks = unit_work(scheme, region, request.user)
     history = []
-    for other in (Result.objects.filter(run__scheme=scheme, region=region, run__in=visible_runs(request.user))
+    for other in (Result.objects.filter(run__scheme=scheme, **{field: region}, run__in=visible_runs(request.user))
                   .select_related("run").order_by("-run__created_at", "-run_id")):
         history.append({"run": other.run, "score": other.score, "rank": rank_text(other.rank),
                         "interval": interval_text(other.q05_rank, other.q95_rank), "grade": other.grade,
@@ -722,7 +747,7 @@ def scorecard(request, pk: int, region_code: str):
                        f"{g['indicator_label']}（{g['benchmark_name']}，{g['relative']:.1f}%）") for g in behind)
     swap_name = ""
     if result.swaps_with:
-        other = Region.objects.filter(code=result.swaps_with).first()
+        other = scheme.unit_lookup(result.swaps_with)
         swap_name = localized(other) if other else result.swaps_with
     context = {
         "run": run, "scheme": scheme, "scheme_name": localized(scheme), "region": region, "unit_name": localized(region),

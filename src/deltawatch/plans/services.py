@@ -340,14 +340,63 @@ def region_rollup(plan: Plan | None = None, today: dt.date | None = None) -> pd.
     return _finish(frame)
 
 
-def assigned_region_rollup(today: dt.date | None = None) -> pd.DataFrame:
-    """Per region of the assigned units (a city government's assignments count for its city):
-    on-time rate, closure rate, returns — how a region's own units carry out their tasks."""
-    today = today or timezone.localdate()
-    queryset = Assignment.objects.filter(unit__region__isnull=False)
-    frame = _counts(queryset, ["unit__region__code"], today, warn_boundary(today))
-    frame.columns = ["region"] + COUNT_COLUMNS
-    return _finish(frame)
+PERFORMANCE_COLUMNS = ["unit_id", "region", "total", "closed", "closed_on_time", "overdue_open", "terminated",
+                       "percent_sum", "requests", "returns", "closure_rate", "on_time_rate", "first_pass_rate",
+                       "progress"]
+
+
+def performance_as_of(as_of: dt.date) -> pd.DataFrame:
+    """How each unit (organisation) had carried out its assignments by the end of ``as_of`` —
+    the assessment's task component for a past year, read from dates and the journal rather
+    than today's states (an assignment closed in January counts as open on 31 December).
+
+    One row per unit with an assignment made by then: ``region`` (the unit's, may be empty),
+    the counts of ``methods.ledger.rates`` and its ``closure_rate`` and ``on_time_rate``;
+    ``requests`` and ``returns`` (close requests and returns by then) and ``first_pass_rate`` —
+    the share of close requests approved without a return (1 − returns / requests; NaN
+    without requests); ``progress`` — the mean completion (percent) of the live assignments:
+    100 when closed by then, else the last reported percentage before it (0 without one).
+    Terminated work is left out as the roll-ups leave it (its end date is not kept).
+    """
+    from .models import ProgressReport
+
+    end = dt.datetime.combine(as_of, dt.time.max, tzinfo=timezone.get_current_timezone())
+    columns = ["id", "unit_id", "unit__region__code", "state", "due_date", "closed_on"]
+    work = pd.DataFrame.from_records(list(Assignment.objects.values_list(*columns)), columns=columns)
+    journal = pd.DataFrame.from_records(
+        list(JournalEntry.objects.filter(assignment__isnull=False, at__lte=end)
+             .values_list("assignment_id", "action")), columns=["id", "action"])
+    work = work[work["id"].isin(journal["id"])]  # made by then (every assignment's first entry is 交办)
+    if work.empty:
+        return pd.DataFrame(columns=PERFORMANCE_COLUMNS)
+    due = pd.to_datetime(work["due_date"])
+    closed_on = pd.to_datetime(work["closed_on"])
+    stamp = pd.Timestamp(as_of)
+    closed = closed_on.notna() & (closed_on <= stamp)
+    terminated = work["state"].eq(State.TERMINATED)
+    last_percent = (pd.DataFrame.from_records(
+        list(ProgressReport.objects.filter(created_at__lte=end).order_by("created_at", "id")
+             .values_list("assignment_id", "percent")), columns=["id", "percent"])
+        .groupby("id")["percent"].last())
+    percent = work["id"].map(last_percent).fillna(0).where(~closed, 100).where(~terminated, 0)
+    actions = journal.groupby(["id", "action"]).size().unstack(fill_value=0)
+    for action in (Action.REQUEST_CLOSE, Action.RETURN):
+        if action not in actions:
+            actions[action] = 0
+    counts = pd.DataFrame({
+        "unit_id": work["unit_id"], "region": work["unit__region__code"].fillna(""),
+        "total": 1, "closed": closed & ~terminated,
+        "closed_on_time": closed & ~terminated & (due.isna() | (closed_on <= due)),
+        "overdue_open": ~closed & ~terminated & due.notna() & (due < stamp),
+        "terminated": terminated, "percent_sum": percent,
+        "requests": work["id"].map(actions[Action.REQUEST_CLOSE]).fillna(0),
+        "returns": work["id"].map(actions[Action.RETURN]).fillna(0)})
+    frame = counts.groupby(["unit_id", "region"], as_index=False).sum(numeric_only=True)
+    frame = ledger.rates(frame)
+    frame["first_pass_rate"] = (1 - frame["returns"] / frame["requests"].where(frame["requests"] > 0)).clip(0, 1)
+    live = frame["total"] - frame["terminated"]
+    frame["progress"] = frame["percent_sum"] / live.where(live > 0)
+    return frame[PERFORMANCE_COLUMNS]
 
 
 def full_rollup(today: dt.date | None = None) -> dict[str, pd.DataFrame]:
