@@ -40,6 +40,7 @@ from deltawatch.plans.models import Assignment, Baseline, JournalEntry, Mileston
 from deltawatch.plans.services import NewTask, create_task
 from deltawatch.plans.workflow import transition
 from deltawatch.reporting.models import Explanation, Form, FormJournal, OutlierFlag
+from deltawatch.reports.models import Report, ReportEvent
 from deltawatch.progress.models import ProgressAssessment, ProgressRun, StatusChange
 from deltawatch.site.models import Feedback
 
@@ -47,7 +48,7 @@ pytestmark = pytest.mark.django_db
 
 # The apps whose pages the matrix covers (their URL namespaces).
 SITE_APPS = ("site", "indicators", "regions", "progress", "indices", "regional", "observations", "plans",
-             "reporting", "assessment")
+             "reporting", "assessment", "reports")
 # Column order of every row below.
 ROLES = ("public", "admin", "office", "department", "reporter", "researcher")
 USERNAMES = {"admin": "sys_admin", "office": "js_office", "department": "js_kjt", "reporter": "nj_stats",
@@ -205,6 +206,22 @@ MATRIX = [
     Case("assessment:recluster", (LOGIN, 302, 302, 403, 403, 403), args=("assess_scheme",), method="post"),
     Case("assessment:publish", (LOGIN, 302, 302, 403, 403, 403), args=("assess_draft",), method="post",
          data={"action": "publish"}),
+    # ---- 通报与报告: the office drafts, writes, moves and publishes; everyone reads what is published
+    # (the public: what the office made public); the office and researchers read the drafts
+    Case("reports:list", ALL_200),
+    Case("reports:css", ALL_200),
+    Case("reports:detail", ALL_200, args=("report_public",), label="reports:detail public"),
+    Case("reports:detail", (404, 200, 200, 200, 200, 200), args=("report_issued",), label="reports:detail issued"),
+    Case("reports:detail", (404, 200, 200, 404, 404, 200), args=("report_draft",), label="reports:detail draft"),
+    Case("reports:download", ALL_200, args=("report_public", "pdf"), label="reports:download public pdf"),
+    Case("reports:download", (404, 200, 200, 404, 404, 200), args=("report_draft", "docx"),
+         label="reports:download draft docx"),
+    Case("reports:create", (LOGIN, 302, 302, 403, 403, 403), method="post",
+         data={"kind": "tasks", "period": "2026-10", "language": "zh-hans"}),
+    Case("reports:text", (LOGIN, 302, 302, 403, 403, 403), args=("report_draft",), method="post",
+         data={"section": "overview", "above": "请各单位对照整改。", "below": ""}),
+    Case("reports:move", (LOGIN, 302, 302, 403, 403, 403), args=("report_draft", "submit"), method="post"),
+    Case("reports:check", (LOGIN, 302, 302, 403, 403, 302), args=("report_issued",), method="post"),
     # ---- accounts and language (Django's own views, listed for completeness)
     Case("login", ALL_200),
     Case("password_change", (LOGIN, 200, 200, 200, 200, 200)),
@@ -277,6 +294,7 @@ def _make_world():
     objects.update(ledger(users))
     objects.update(statistics())
     objects.update(assessment())
+    objects.update(reports())
     return users, objects
 
 
@@ -332,6 +350,20 @@ def assessment() -> dict:
             "assess_pair": scheme.benchmarks.order_by("pk").first().pk}
 
 
+def reports() -> dict:
+    """A task bulletin issued and made public, one issued only, and a draft."""
+    from deltawatch.reports import services
+
+    def issued(period: str, public: bool):
+        report = services.create("tasks", period)
+        for action in ("submit", "approve", "publish"):
+            report = services.move(report, action)
+        return services.set_public(report, public) if public else report
+
+    return {"report_public": issued("2026-08", True).pk, "report_issued": issued("2026-09", False).pk,
+            "report_draft": services.create("tasks", "2026-07").pk}
+
+
 def client_for(users, role: str) -> Client:
     client = Client()
     if role != "public":
@@ -370,6 +402,8 @@ def snapshot() -> dict:
         "notifications": Notification.objects.count(),
         "notes": list(Observation.objects.exclude(note="").order_by("pk").values_list("pk", "note")),
         **assessment_snapshot(),
+        "reports": list(Report.objects.order_by("pk").values_list("pk", "status", "is_public", "texts")),
+        "report_events": ReportEvent.objects.count(),
     }
 
 
@@ -459,6 +493,20 @@ def test_assessment_actions_did_what_they_say(world):
     assert PeerGroup.objects.get(region__code="320100").label == "中心城市"
     office.post(reverse("assessment:publish", args=[objects["assess_draft"]]), {"action": "publish"})
     assert Run.objects.get(pk=objects["assess_draft"]).is_published
+
+
+def test_report_actions_did_what_they_say(world):
+    """The office's report actions the matrix expects to succeed change what they say."""
+    users, objects = world
+    office = client_for(users, "office")
+    count = Report.objects.count()
+    office.post(reverse("reports:create"), {"kind": "tasks", "period": "2026-10", "language": "zh-hans"})
+    assert Report.objects.count() == count + 1
+    draft = objects["report_draft"]
+    office.post(reverse("reports:text", args=[draft]), {"section": "overview", "above": "请各单位对照整改。"})
+    assert Report.objects.get(pk=draft).texts == {"overview": {"above": "请各单位对照整改。", "below": ""}}
+    office.post(reverse("reports:move", args=[draft, "submit"]))
+    assert Report.objects.get(pk=draft).status == "review"
 
 
 # ------------------------------------------------------------------------------ coverage

@@ -34,6 +34,8 @@ REPORTING = ("reporting.dataset", "reporting.reportingcycle", "reporting.form", 
 # researchers read them; units see their own results on the pages (assessment views).
 ASSESSMENT = ("assessment.scheme", "assessment.peergroup", "assessment.adjustment", "assessment.benchmarkpair",
               "assessment.run", "assessment.result")
+# 通报与评估报告: the office drafts, reviews, publishes; everyone reads what is published (reports views)
+REPORTS = ("reports.report", "reports.reportevent", "reports.reportfile")
 FEEDBACK = "site.feedback"  # 意见建议: the office answers; others view the published answers (site.rules)
 
 # role → {model label: actions}
@@ -47,6 +49,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         **{label: (VIEW, ADD, CHANGE) for label in PLANS},
         **{label: (VIEW, ADD, CHANGE) for label in REPORTING},
         **{label: (VIEW, ADD, CHANGE) for label in ASSESSMENT},
+        **{label: (VIEW, ADD, CHANGE) for label in REPORTS},
     },
     Role.DEPARTMENT: {
         **{label: (VIEW,) for label in CATALOGUE + STATISTICS + RESULTS},
@@ -74,6 +77,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         **{label: (VIEW,) for label in PLANS[:4]},
         **{label: (VIEW,) for label in REPORTING},
         **{label: (VIEW,) for label in ASSESSMENT},
+        **{label: (VIEW,) for label in REPORTS},
     },
 }
 

@@ -113,6 +113,8 @@ def cmd_benchmark(args) -> int:
     from . import services
 
     scheme = _scheme(args.scheme, args.lang)
+    if scheme.assesses_departments:  # benchmarking compares indicators: the regions'
+        raise UserError(say("no_benchmarks", args.lang, unit=args.unit, scheme=scheme.code))
     region = Region.objects.filter(code=args.unit).first() or Region.objects.filter(name_zh=args.unit).first()
     if region is None:
         raise UserError(say("unknown_unit", args.lang, text=args.unit))

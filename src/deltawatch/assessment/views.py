@@ -233,7 +233,7 @@ def _scheme_context(request, scheme: Scheme, *, adjustment_form=None, benchmark_
     grouped = {getattr(p, f"{field}_id"): p for p in peers}
     context.update({
         "words": definition_words(scheme.definition),
-        "units": [{"region": u, "name": localized(u), "peer": grouped.get(u.pk),
+        "units": [{"unit": u, "name": localized(u), "peer": grouped.get(u.pk),
                    "label": group_label(grouped[u.pk].label) if u.pk in grouped else _("未分类")} for u in units],
         "group_sizes": _group_sizes(peers),
         "benchmarks": [{"pair": b, "region": localized(b.region), "benchmark": localized(b.benchmark)}

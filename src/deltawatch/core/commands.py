@@ -56,6 +56,10 @@ def cmd_init(args) -> int:
         from deltawatch.assessment.defaults import load_assessment_default
 
         load_assessment_default(system)
+    with acting_as(system):  # bulletins and the annual report (示例), from the data above
+        from deltawatch.reports.defaults import load_reports_default
+
+        load_reports_default(system)
     return 0
 
 

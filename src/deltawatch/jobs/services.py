@@ -47,6 +47,16 @@ def handler_for(kind: str):
     return HANDLERS.get(kind)
 
 
+def enqueue_once_a_day(kind: str, now=None) -> Job | None:
+    """Queue a job of ``kind`` unless one was queued today already — a daily sweep's schedule
+    (the idle worker calls it often; cron or a timer may too)."""
+    now = now or timezone.now()
+    start = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    if Job.objects.filter(kind=kind, created_at__gte=start).exists():
+        return None
+    return enqueue(kind, {"date": str(timezone.localdate(now))})
+
+
 def enqueue(kind: str, parameters: dict, user=None) -> Job:
     """Queue a job of a registered ``kind`` and return it; the in-process worker is woken once
     the transaction that queued it commits."""

@@ -109,11 +109,6 @@ def sweep_job(parameters: dict, user, report) -> str:
 def schedule_daily(now=None):
     """Queue today's sweep unless one was queued today already (the worker calls this when it
     starts and a page may call it on visit: no extra scheduler process is needed)."""
-    from deltawatch.jobs.models import Job
-    from deltawatch.jobs.services import enqueue
+    from deltawatch.jobs.services import enqueue_once_a_day
 
-    now = now or timezone.now()
-    start = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
-    if Job.objects.filter(kind=JOB_KIND, created_at__gte=start).exists():
-        return None
-    return enqueue(JOB_KIND, {"date": str(timezone.localdate(now))})
+    return enqueue_once_a_day(JOB_KIND, now)

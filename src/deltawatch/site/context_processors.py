@@ -15,6 +15,7 @@ NAVIGATION = [
     ("indices:list", _("评价指数"), None),
     ("regional:disparity", _("区域差距"), None),
     ("assessment:schemes", _("绩效考核"), None),
+    ("reports:list", _("通报与报告"), None),
     ("plans:inbox", _("任务"), {"长三角办", "部门"}),
     ("plans:plans", _("任务"), {"研究人员", "系统管理员"}),  # no inbox of their own: the plan tree
     ("reporting:forms", _("统计填报"), {"统计填报"}),

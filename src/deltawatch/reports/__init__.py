@@ -1,0 +1,1 @@
+"""Bulletins and the annual evaluation report (通报 / 评估报告), issue 16."""
