@@ -9,6 +9,7 @@
     deltawatch disparity | convergence | coordination | moran …     is the Delta integrating?
     deltawatch tasks list|show|import|export|remind            the task ledger (任务清单)
     deltawatch report build|list|schedule|check                bulletins and the annual report
+    deltawatch intake FILE [--tasks]                            draft targets / tasks from a plan document
     deltawatch manage ARGS…              any Django management command (createsuperuser, …)
 
 ``DATABASE_URL`` selects the database for every command; without it, a SQLite file in the
@@ -33,11 +34,13 @@ from deltawatch.regional import commands as regional_commands
 from deltawatch.assessment import commands as assessment_commands
 from deltawatch.reporting import commands as reporting_commands
 from deltawatch.reports import commands as report_commands
+from deltawatch.intake import commands as intake_commands
 
 # Each app's ``commands`` module declares its sub-commands and their handlers (by reference);
 # the modules are light — pandas, NumPy and Django's models are imported by a handler when it runs.
 COMMAND_MODULES = (core_commands, observation_commands, progress_commands, index_commands, regional_commands,
-                   job_commands, plan_commands, reporting_commands, assessment_commands, report_commands)
+                   job_commands, plan_commands, reporting_commands, assessment_commands, report_commands,
+                   intake_commands)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -235,6 +235,7 @@ INSTALLED_APPS = [
     "deltawatch.reporting",  # 统计体系: cycles, forms, rules, approval (not "statistics": a stdlib name)
     "deltawatch.assessment",  # 绩效考核 and 对照学习: schemes, runs with rank intervals, benchmarks
     "deltawatch.reports",  # 通报 and the annual evaluation report: generated, reviewed, published
+    "deltawatch.intake",  # 文件解析: plan documents → draft targets and tasks, accepted by a person
     "django_filters",  # one filter definition for a list page, its export and the API (BSD)
     "django_htmx",  # request.htmx: partial pages for HTMX requests (MIT)
 ]

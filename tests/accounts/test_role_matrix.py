@@ -41,6 +41,7 @@ from deltawatch.plans.services import NewTask, create_task
 from deltawatch.plans.workflow import transition
 from deltawatch.reporting.models import Explanation, Form, FormJournal, OutlierFlag
 from deltawatch.reports.models import Report, ReportEvent
+from deltawatch.intake.models import SourceDocument, TargetDraft, TaskDraft
 from deltawatch.progress.models import ProgressAssessment, ProgressRun, StatusChange
 from deltawatch.site.models import Feedback
 
@@ -48,7 +49,7 @@ pytestmark = pytest.mark.django_db
 
 # The apps whose pages the matrix covers (their URL namespaces).
 SITE_APPS = ("site", "indicators", "regions", "progress", "indices", "regional", "observations", "plans",
-             "reporting", "assessment", "reports")
+             "reporting", "assessment", "reports", "intake")
 # Column order of every row below.
 ROLES = ("public", "admin", "office", "department", "reporter", "researcher")
 USERNAMES = {"admin": "sys_admin", "office": "js_office", "department": "js_kjt", "reporter": "nj_stats",
@@ -222,6 +223,15 @@ MATRIX = [
          data={"section": "overview", "above": "请各单位对照整改。", "below": ""}),
     Case("reports:move", (LOGIN, 302, 302, 403, 403, 403), args=("report_draft", "submit"), method="post"),
     Case("reports:check", (LOGIN, 302, 302, 403, 403, 302), args=("report_issued",), method="post"),
+    # ---- 文件解析: the office reads documents in and decides; researchers look; others may not
+    Case("intake:documents", (LOGIN, 200, 200, 403, 403, 200)),
+    Case("intake:document", (LOGIN, 200, 200, 403, 403, 200), args=("intake_document",)),
+    Case("intake:upload", (LOGIN, 302, 302, 403, 403, 403), method="post",
+         data={"file": "plan_txt", "plan_period": "2021-2025", "region": "320000"}),
+    Case("intake:decide_target", (LOGIN, 302, 302, 403, 403, 403), args=("intake_document", "intake_target"),
+         method="post", data={"action": "reject", "reason": "与纲要重复"}),
+    Case("intake:decide_task", (LOGIN, 302, 302, 403, 403, 403), args=("intake_document", "intake_task"),
+         method="post", data={"action": "reject", "reason": "已列入其他规划"}),
     # ---- accounts and language (Django's own views, listed for completeness)
     Case("login", ALL_200),
     Case("password_change", (LOGIN, 200, 200, 200, 200, 200)),
@@ -295,6 +305,7 @@ def _make_world():
     objects.update(statistics())
     objects.update(assessment())
     objects.update(reports())
+    objects.update(intake())
     return users, objects
 
 
@@ -364,6 +375,19 @@ def reports() -> dict:
             "report_draft": services.create("tasks", "2026-07").pk}
 
 
+INTAKE_TEXT = "一、发展目标\n到2025年，研发投入强度达到3%以上。\n二、重点任务\n2025年底前建设长三角国家技术创新中心。\n"
+
+
+def intake() -> dict:
+    """A short plan read into drafts (a target and a task to decide on)."""
+    from deltawatch.intake.services import ingest
+    from deltawatch.regions.models import Region
+
+    document = ingest(INTAKE_TEXT.encode(), "plan.txt", region=Region.objects.get(code="320000"))
+    return {"intake_document": document.pk, "intake_target": document.targetdrafts.first().pk,
+            "intake_task": document.taskdrafts.first().pk}
+
+
 def client_for(users, role: str) -> Client:
     client = Client()
     if role != "public":
@@ -373,6 +397,8 @@ def client_for(users, role: str) -> Client:
 
 def posted(data: dict) -> dict:
     """The form data, with the file a case names made (a fresh one for every request)."""
+    if data.get("file") == "plan_txt":
+        return {**data, "file": SimpleUploadedFile("plan.txt", INTAKE_TEXT.encode(), content_type="text/plain")}
     if data.get("file") == "nanjing_csv":
         text = "region,indicator,year,value,unit\n320100,gdp,2024,18600,亿元\n"
         return {**data, "file": SimpleUploadedFile("nanjing.csv", text.encode(), content_type="text/csv")}
@@ -404,6 +430,8 @@ def snapshot() -> dict:
         **assessment_snapshot(),
         "reports": list(Report.objects.order_by("pk").values_list("pk", "status", "is_public", "texts")),
         "report_events": ReportEvent.objects.count(),
+        "intake": (SourceDocument.objects.count(), list(TargetDraft.objects.values_list("pk", "decision")),
+                   list(TaskDraft.objects.values_list("pk", "decision"))),
     }
 
 

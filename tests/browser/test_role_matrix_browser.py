@@ -15,14 +15,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 EVERYONE = ["总览", "指标", "地区", "目标进展", "评价指数", "区域差距", "绩效考核", "通报与报告", "意见建议"]
 TASKS, UPLOAD, INBOX, ADMIN = "任务", "数据导入", "意见建议收件箱", "系统管理"
-FORMS, REVIEW = "统计填报", "统计审核"
+FORMS, REVIEW, INTAKE = "统计填报", "统计审核", "文件解析"
 NAVIGATION = {  # role (account) → the navigation it sees, in order (the accounts seeing most first)
     None: EVERYONE,
-    "sys_admin": EVERYONE[:8] + [TASKS, REVIEW, UPLOAD, "意见建议", INBOX, ADMIN],
-    "js_office": EVERYONE[:8] + [TASKS, REVIEW, UPLOAD, "意见建议", INBOX],
+    "sys_admin": EVERYONE[:8] + [TASKS, REVIEW, UPLOAD, INTAKE, "意见建议", INBOX, ADMIN],
+    "js_office": EVERYONE[:8] + [TASKS, REVIEW, UPLOAD, INTAKE, "意见建议", INBOX],
     "js_kjt": EVERYONE[:8] + [TASKS, "意见建议"],
     "nj_stats": EVERYONE[:8] + [FORMS, UPLOAD, "意见建议"],
-    "njnu_researcher": EVERYONE[:8] + [TASKS, REVIEW, "意见建议"],
+    "njnu_researcher": EVERYONE[:8] + [TASKS, REVIEW, INTAKE, "意见建议"],
 }
 ADMIN_PASSWORD = "matrix-test-only-9f3k"  # a test account's, in the test database only
 

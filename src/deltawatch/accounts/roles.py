@@ -36,6 +36,8 @@ ASSESSMENT = ("assessment.scheme", "assessment.peergroup", "assessment.adjustmen
               "assessment.run", "assessment.result")
 # 通报与评估报告: the office drafts, reviews, publishes; everyone reads what is published (reports views)
 REPORTS = ("reports.report", "reports.reportevent", "reports.reportfile")
+# 文件解析: the office reads documents in and decides on the drafts; researchers look
+INTAKE = ("intake.sourcedocument", "intake.targetdraft", "intake.taskdraft")
 FEEDBACK = "site.feedback"  # 意见建议: the office answers; others view the published answers (site.rules)
 
 # role → {model label: actions}
@@ -50,6 +52,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         **{label: (VIEW, ADD, CHANGE) for label in REPORTING},
         **{label: (VIEW, ADD, CHANGE) for label in ASSESSMENT},
         **{label: (VIEW, ADD, CHANGE) for label in REPORTS},
+        **{label: (VIEW, ADD, CHANGE) for label in INTAKE},
     },
     Role.DEPARTMENT: {
         **{label: (VIEW,) for label in CATALOGUE + STATISTICS + RESULTS},
@@ -78,6 +81,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         **{label: (VIEW,) for label in REPORTING},
         **{label: (VIEW,) for label in ASSESSMENT},
         **{label: (VIEW,) for label in REPORTS},
+        **{label: (VIEW,) for label in INTAKE},
     },
 }
 
@@ -105,6 +109,14 @@ def ensure_roles() -> list[str]:
             group.permissions.set(wanted)
             changed.append(role.value)
     return changed
+
+
+def office_may(user, permission: str) -> bool:
+    """The office (长三角办) holding ``permission`` — the office's work on a page: managing
+    assessment schemes, issuing reports, deciding on intake drafts — or a system administrator."""
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or (Role.OFFICE.value in roles_of(user) and user.has_perm(permission))
 
 
 def roles_of(user) -> set[str]:

@@ -27,8 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_GET, require_POST
 
-from deltawatch.accounts.choices import Role
-from deltawatch.accounts.roles import roles_of
+from deltawatch.accounts.roles import office_may
 from deltawatch.accounts.scoping import restrict
 from deltawatch.indicators.services import english, localized
 from deltawatch.methods.assessment import DEFAULT_FACTORS, GRADES, SWAP_SHARE
@@ -96,9 +95,7 @@ def band(value) -> tuple[str, str]:
 
 def is_office(user) -> bool:
     """The office (长三角办 with the assessment's change permission) or a system administrator."""
-    if not user.is_authenticated:
-        return False
-    return user.is_superuser or (Role.OFFICE.value in roles_of(user) and user.has_perm("assessment.change_scheme"))
+    return office_may(user, "assessment.change_scheme")
 
 
 def reads_all(user) -> bool:

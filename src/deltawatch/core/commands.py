@@ -60,6 +60,10 @@ def cmd_init(args) -> int:
         from deltawatch.reports.defaults import load_reports_default
 
         load_reports_default(system)
+    with acting_as(system):  # document intake: Jiangsu's implementation plan read into drafts to review
+        from deltawatch.intake.defaults import load_intake_default
+
+        load_intake_default(system)
     return 0
 
 

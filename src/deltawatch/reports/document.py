@@ -102,14 +102,18 @@ def empty(code: str, title: str, message: str, facts: dict | None = None) -> dic
 
 
 def plain(value):
-    """The content as strict JSON values: NaN and infinities (pandas' missing values) become
-    None, NumPy numbers Python ones — a database's JSON column refuses NaN."""
+    """The content as strict JSON values: missing values (None, NaN, NaT, pd.NA) and
+    infinities become None, NumPy numbers Python ones — a database's JSON column refuses NaN."""
     import math
+
+    import pandas as pd
 
     if isinstance(value, dict):
         return {str(k): plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [plain(v) for v in value]
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
     if hasattr(value, "item") and not isinstance(value, (str, bytes)):  # a NumPy scalar
         value = value.item()
     if isinstance(value, float) and not math.isfinite(value):

@@ -127,17 +127,9 @@ def _no_cycle(code: str, title: str, period: Period) -> dict:
     return doc.empty(code, title, _("%(period)s没有统计报告期。") % {"period": period.label()})
 
 
-def _plain(value):
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return None
-    if hasattr(value, "item"):
-        value = value.item()
-        return None if isinstance(value, float) and pd.isna(value) else value
-    return value
-
 
 def _records(rows: list[dict], columns: list[dict]) -> list[dict]:
-    return [{c["key"]: _plain(row.get(c["key"])) for c in columns} for row in rows]
+    return [{c["key"]: doc.plain(row.get(c["key"])) for c in columns} for row in rows]
 
 
 def _columns(*specs) -> list[dict]:

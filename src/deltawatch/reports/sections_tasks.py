@@ -199,7 +199,7 @@ def units_section(code: str, title: str, as_of: dt.date) -> dict:
                        ("on_time_rate", pgettext("report column", "按期完成率"), "percent"),
                        ("overdue_open", pgettext("report column", "逾期未办结"), "int"),
                        ("returns", pgettext("report column", "退回次数"), "int"))
-    rows = [{c["key"]: _plain(row[c["key"]]) for c in columns} for row in frame.to_dict("records")]
+    rows = [{c["key"]: doc.plain(row[c["key"]]) for c in columns} for row in frame.to_dict("records")]
     best = rows[0]
     text = _("截至%(date)s，共%(n)s个单位承办任务；按期完成率最高的是%(unit)s（%(rate)s）。") % {
         "date": day_label(as_of), "n": len(rows), "unit": best["unit"],
@@ -209,15 +209,6 @@ def units_section(code: str, title: str, as_of: dt.date) -> dict:
     table = doc.table(_("各单位任务落实情况（截至%(date)s）") % {"date": day_label(as_of)}, columns, rows, note)
     return doc.section(code, title, [doc.paragraph(text), table], facts={"units": len(rows)})
 
-
-def _plain(value):
-    """A frame's value as JSON: numpy numbers as Python's, NaN as None."""
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return None
-    if hasattr(value, "item"):
-        value = value.item()
-        return None if isinstance(value, float) and pd.isna(value) else value
-    return value
 
 
 # ------------------------------------------------------------------------------ c) overdue and returned
@@ -295,7 +286,7 @@ def overdue_section(code: str, title: str, as_of: dt.date, window) -> dict:
 
 
 def _records(frame: pd.DataFrame, columns: list[dict]) -> list[dict]:
-    return [{c["key"]: _plain(row[c["key"]]) for c in columns} for row in frame.to_dict("records")]
+    return [{c["key"]: doc.plain(row[c["key"]]) for c in columns} for row in frame.to_dict("records")]
 
 
 # ------------------------------------------------------------------------------ d) lights by area

@@ -19,8 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_GET, require_POST
 
-from deltawatch.accounts.choices import Role
-from deltawatch.accounts.roles import roles_of
+from deltawatch.accounts.roles import office_may
 from deltawatch.audit.context import acting_as
 
 from . import services
@@ -36,9 +35,7 @@ ACTIONS = {  # workflow action → button label, shown in the states it starts f
 
 
 def is_office(user) -> bool:
-    if not user.is_authenticated:
-        return False
-    return user.is_superuser or (Role.OFFICE.value in roles_of(user) and user.has_perm("reports.change_report"))
+    return office_may(user, "reports.change_report")
 
 
 def reads_all(user) -> bool:

@@ -21,6 +21,7 @@ NAVIGATION = [
     ("reporting:forms", _("统计填报"), {"统计填报"}),
     ("reporting:cycles", _("统计审核"), {"长三角办", "研究人员", "系统管理员"}),
     ("observations:upload", _("数据导入"), {"系统管理员", "长三角办", "统计填报"}),
+    ("intake:documents", _("文件解析"), {"系统管理员", "长三角办", "研究人员"}),
     ("site:feedback", _("意见建议"), None),
     ("site:feedback_inbox", _("意见建议收件箱"), {"系统管理员", "长三角办"}),
     ("admin:index", _("系统管理"), {"系统管理员"}),

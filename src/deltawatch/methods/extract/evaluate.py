@@ -1,0 +1,204 @@
+"""Precision and recall of draft targets against targets labelled by hand (issue 17, point 6).
+
+A draft is a true positive when a label row of the same sentence (compared after removing
+whitespace and punctuation; one sentence may hold the other, as a ；-clause of the same list)
+has the same value (and upper value of a range), comparator, target year and change type. Each
+label is matched at most once. Precision and recall count numeric rows only; the targets without
+a number ("完成国家下达目标任务") are scored apart, by sentence and indicator text.
+
+Labels: a CSV with the columns of ``shared/corpus/labels`` — indicator, target_year, comparator,
+value, unit, baseline_year, sentence, change_type, numeric, location. ``value`` is a number, a
+range "10-11" or a ratio "2:1" (2.0, as the extractor gives it).
+
+    python -m deltawatch.methods.extract.evaluate DOC LABELS.csv [--plan-period 2021-2025]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import re
+import sys
+import unicodedata
+from pathlib import Path
+
+from .types import DraftTarget
+
+COMPARATORS = {">=": "≥", "≥": "≥", "<=": "≤", "≤": "≤", "=": "=", "==": "=", "≈": "≈", "~": "≈", ">": ">", "<": "<",
+               "range": "range"}
+
+
+def normalise_sentence(text: str) -> str:
+    """The sentence without whitespace, punctuation and symbols (PM_2.5 = PM2.5, ，= ,)."""
+    return "".join(ch for ch in str(text) if not (ch.isspace() or unicodedata.category(ch)[0] in "PSZ"))
+
+
+def parse_value(text) -> tuple[float | None, float | None]:
+    """'75' → (75, None); '10-11' → (10, 11); '2:1' → (2.0, None); words → (None, None)."""
+    text = str(text or "").strip().replace("％", "%").rstrip("%")
+    ratio = re.fullmatch(r"(\d+(?:\.\d+)?)\s*[:：]\s*(\d+(?:\.\d+)?)", text)
+    if ratio:
+        low, high = float(ratio.group(1)), float(ratio.group(2))
+        return (low / high if high else low), None
+    rng = re.fullmatch(r"(\d+(?:\.\d+)?)%?\s*[-－—–~～至]\s*(\d+(?:\.\d+)?)", text)
+    if rng:
+        return float(rng.group(1)), float(rng.group(2))
+    try:
+        return float(text), None
+    except ValueError:
+        return None, None
+
+
+def load_labels(path) -> list[dict]:
+    with open(path, newline="", encoding="utf-8-sig") as handle:
+        rows = list(csv.DictReader(handle))
+    return [_normalise_label(row) for row in rows]
+
+
+def _blank(value) -> bool:
+    """An empty cell: None, "" or the NaN pandas reads for one."""
+    return value is None or (isinstance(value, float) and value != value) or str(value).strip() == ""
+
+
+def _normalise_label(row: dict) -> dict:
+    """A label row as read (CSV strings, or a DataFrame record with NaN for empty cells) with
+    the parsed fields ``score`` compares: numeric, value_low/value_high, comparator, year."""
+    row = {key: ("" if _blank(value) else value) for key, value in row.items()}
+    numeric = row.get("numeric", "yes")
+    row["numeric"] = numeric if isinstance(numeric, bool) else (
+        str(numeric or "yes").strip().lower() not in ("no", "false", "0", "n"))
+    value = row.get("value")
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    row["value_low"], row["value_high"] = parse_value(value)
+    comparator = str(row.get("comparator") or "=").strip()
+    row["comparator"] = COMPARATORS.get(comparator, comparator)
+    year = str(row.get("target_year") or "").strip()
+    row["year"] = int(float(year)) if year else None
+    row["change_type"] = str(row.get("change_type") or "level").strip()
+    return row
+
+
+def _as_label_rows(labels) -> list[dict]:
+    """Labels as ``load_labels`` returns them, from that list or from a pandas DataFrame of the
+    same columns (its records are normalised the same way)."""
+    if hasattr(labels, "to_dict") and hasattr(labels, "columns"):
+        return [_normalise_label(record) for record in labels.to_dict("records")]
+    return [row if "value_low" in row and "year" in row else _normalise_label(row) for row in labels]
+
+
+def _close(a, b) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return abs(a - b) <= 1e-6 * max(1.0, abs(a), abs(b))
+
+
+def _same_sentence(a: str, b: str) -> bool:
+    x, y = normalise_sentence(a), normalise_sentence(b)
+    return bool(x) and bool(y) and (x == y or x in y or y in x)
+
+
+def agrees(draft: DraftTarget, label: dict) -> bool:
+    """Value, comparator, target year and change type agree, in the same sentence."""
+    return (draft.numeric and _same_sentence(draft.sentence, label.get("sentence", ""))
+            and _close(draft.value, label["value_low"])
+            and (label["value_high"] is None or _close(draft.value_high, label["value_high"]))
+            and draft.comparator == label["comparator"] and draft.target_year == label["year"]
+            and draft.change_type == label["change_type"])
+
+
+def _names_agree(draft: DraftTarget, label: dict) -> bool:
+    x, y = normalise_sentence(draft.indicator_text), normalise_sentence(label.get("indicator", ""))
+    return bool(x) and bool(y) and (x in y or y in x)
+
+
+def score(drafts: list[DraftTarget], labels) -> dict:
+    """precision, recall, tp, fp, fn over numeric targets; ``non_numeric`` the same counts for
+    the targets without a number; ``rows`` one dict per draft and missed label with its status.
+    ``labels``: the list ``load_labels`` returns, raw CSV rows, or a pandas DataFrame of them."""
+    labels = _as_label_rows(labels)
+    numeric_labels = [label for label in labels if label["numeric"]]
+    other_labels = [label for label in labels if not label["numeric"]]
+    rows = []
+    used: set[int] = set()
+    tp = fp = 0
+    for draft in (d for d in drafts if d.numeric):
+        hit = next((i for i, label in enumerate(numeric_labels) if i not in used and agrees(draft, label)), None)
+        if hit is None:
+            fp += 1
+        else:
+            used.add(hit)
+            tp += 1
+        rows.append(_row("tp" if hit is not None else "fp", draft=draft))
+    fn = 0
+    for i, label in enumerate(numeric_labels):
+        if i not in used:
+            fn += 1
+            rows.append(_row("fn", label=label))
+    other_used: set[int] = set()
+    other_tp = other_fp = 0
+    for draft in (d for d in drafts if not d.numeric):
+        hit = next((i for i, label in enumerate(other_labels) if i not in other_used
+                    and _same_sentence(draft.sentence, label.get("sentence", "")) and _names_agree(draft, label)), None)
+        if hit is None:
+            other_fp += 1
+        else:
+            other_used.add(hit)
+            other_tp += 1
+        rows.append(_row("tp" if hit is not None else "fp", draft=draft))
+    for i, label in enumerate(other_labels):
+        if i not in other_used:
+            rows.append(_row("fn", label=label))
+    other_fn = len(other_labels) - len(other_used)
+    return {
+        "precision": tp / (tp + fp) if tp + fp else 1.0,
+        "recall": tp / (tp + fn) if tp + fn else 1.0,
+        "tp": tp, "fp": fp, "fn": fn,
+        "non_numeric": {"tp": other_tp, "fp": other_fp, "fn": other_fn},
+        "rows": rows,
+    }
+
+
+def _row(status: str, *, draft: DraftTarget | None = None, label: dict | None = None) -> dict:
+    if draft is not None:
+        value = draft.value_text if not draft.numeric else (
+            f"{draft.value:g}-{draft.value_high:g}" if draft.value_high is not None else f"{draft.value:g}")
+        return {"status": status, "indicator": draft.indicator_text, "target_year": draft.target_year,
+                "comparator": draft.comparator, "value": value, "unit": draft.unit, "change_type": draft.change_type,
+                "numeric": draft.numeric, "sentence": draft.sentence}
+    return {"status": status, "indicator": label.get("indicator", ""), "target_year": label["year"],
+            "comparator": label["comparator"], "value": label.get("value", ""), "unit": label.get("unit", ""),
+            "change_type": label["change_type"], "numeric": label["numeric"], "sentence": label.get("sentence", "")}
+
+
+def format_table(result: dict) -> str:
+    lines = [f"{'':3} {'indicator':<30} {'year':>5} {'cmp':>5} {'value':>10} {'unit':<10} change"]
+    for row in result["rows"]:
+        lines.append(f"{row['status']:3} {str(row['indicator'])[:30]:<30} {row['target_year']!s:>5} "
+                     f"{row['comparator']:>5} {str(row['value'])[:10]:>10} {str(row['unit'])[:10]:<10} "
+                     f"{row['change_type']}{'' if row['numeric'] else ' (non-numeric)'}")
+    other = result["non_numeric"]
+    lines.append(f"precision {result['precision']:.3f}  recall {result['recall']:.3f}  "
+                 f"(tp {result['tp']}, fp {result['fp']}, fn {result['fn']}); "
+                 f"non-numeric: tp {other['tp']}, fp {other['fp']}, fn {other['fn']}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    from .reading import read
+    from .targets import draft_targets
+
+    parser = argparse.ArgumentParser(prog="python -m deltawatch.methods.extract.evaluate",
+                                     description="Precision and recall of draft targets against labels")
+    parser.add_argument("document")
+    parser.add_argument("labels")
+    parser.add_argument("--plan-period", default="2021-2025")
+    args = parser.parse_args(argv)
+    first, last = (int(x) for x in args.plan_period.split("-"))
+    drafts = draft_targets(read(Path(args.document)), plan_period=(first, last))
+    print(format_table(score(drafts, load_labels(args.labels))))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1061 @@
+"""Draft targets from a plan document (issue 17, point 2): rule-based, pure Python, no Django.
+
+:func:`draft_targets` reads a :class:`~deltawatch.methods.extract.types.Document` (see
+``reading.read``) and returns every quantitative target as a :class:`DraftTarget` for a person
+to review, plus the targets without a number ("完成国家下达目标任务") as ``numeric=False`` rows.
+
+How a number becomes a target
+-----------------------------
+Each sentence (to 。！？； or a line end) is cut into clauses at ，：. In a clause, a number is a
+target value when
+
+* a goal verb stands right before it (达到 / 提高到 / 缩小到 / 控制在 / 不低于 / 年均增长 /
+  下降 / 提高 … with at most a comparator word or "2025年的" between), or
+* no verb, but the indicator stands right before the number and a comparator marks it
+  (城镇调查失业率5.5%左右; 不低于; 以上 …), or
+* a verb of building (建成 / 新建 / 新增 / 培育 …) stands right before a count (建成5G基站
+  … 10万个 / 培育100家企业) in a sentence that sets a goal (到2025年, 目标, 力争 …).
+
+and it is not a year, a date, part of a name (5G, G60, PM2.5, 1+3), a baseline value (由73.4%
+提高到…), a sub-grade (30万吨级). The sentence is skipped when it reports the past (去年, 上年,
+过去, 已经, 以来, 同比, "实现了", a year before the plan period without 到, a section of
+回顾 / 成就 / 发展基础, a 十三五 result), forecasts (预计, 有望), or holds fiscal parameters
+(赤字率, 专项债, 地方政府债券, 预算) or sums of money that are allotted, not aimed at (安排 /
+下达 / 拨付 … N 亿元).
+
+The parts of a target
+---------------------
+* comparator — 左右 / 约 → ≈, 以上 / 不低于 / 不少于 / 至少 → ≥, 以内 / 以下 / 不超过 / 控制在 → ≤,
+  超过 / 突破 / 高于 → >, 低于 → <, a range (10-11%, 6.5%－7%) → ``range`` with
+  ``value_high``, otherwise =.
+* change type — 年均增长 / 增长 / 提高 N (个百分点) / 增加 → increase; 下降 / 降低 / 减少 →
+  decrease; 累计 with a change verb (累计下降13.5%) → cumulative; a verb with 到 / 至 / 在
+  (提高到, 降低到, 控制在) and everything else → level (the value itself). "较2017年下降10%" is a
+  decrease with baseline 2017 (as in the development labels: cumulative only when 累计 is written).
+* 翻一番 / 翻两番 → value 2 / 4, unit 倍, change **increase** (the value is the multiple of the
+  baseline, not a level in the indicator's own unit), baseline year when written ("比2020年").
+* target year — the year written in the clause or sentence (到2025年, 2025年底前), else the last
+  "到YYYY年" before it in the paragraph or section, else the plan period's last year (when the
+  section says 十四五 / 今后五年 / 规划期, or as the fallback, with lower confidence).
+* unit — %, 个百分点, 万人, 亿元, 公里/万平方公里 … from a list, else the characters right after
+  the number (an unknown unit is kept as written, and then no catalogue indicator is set).
+* indicator_text — the words before the verb in the clause, without year phrases, baselines
+  and leading adverbs (力争, 确保 …).
+
+Further general rules (issue 17, second development set)
+-------------------------------------------------------
+* indicator tables rebuilt from scraped text with one cell per line (``reading.CellTable``): the
+  value under the target-year column and under a 年均 / 累计 column; ``[N]`` is a five-year
+  cumulative figure, ``[累计达到N]`` a total (level), ``[甲:…约110 乙:…约20]`` two targets.
+* indicators joined by 和 / 、 sharing one value and one head word (城镇调查失业率和登记失业率
+  稳定在4.3%左右) are a target each.
+* budget revenue growth is a target among a work report's expected goals (never deficits, debt,
+  spending or allotted funds).
+* travel-time circles (形成…1.5小时…交通圈, 15分钟生活圈) are level targets in 小时 / 分钟.
+* values in Chinese numerals before 个百分点 / 成 / 倍 (提高一个百分点, 下降两成, 增长一倍).
+* 今年 with no year in the title: the plan period's first year (the year of the work report).
+* a paragraph that opens on the past (过去一年，/ 五年来，/ 2022年，before the plan period) is
+  past results until a sentence turns to goals (今年 / 主要目标 / 到2025年 …).
+
+Confidence (0–1) rises with an explicit verb, comparator, year and a known unit; it orders the
+review, it is not a probability.
+
+Catalogue matching
+------------------
+Names and synonyms (column ``synonyms``, "；"-separated) are compared by the Dice coefficient of
+their character bigrams (1.0 when one name contains the other whole, scaled by length); unit
+agreement adds to the score: ``score = 0.8 · name + 0.2 · unit``. The best three are
+``candidates``; ``indicator`` is set when the best score is at least ``MATCH_THRESHOLD`` and the
+unit is not unknown.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from .types import Candidate, Document, DraftTarget, Sentence
+
+MATCH_THRESHOLD = 0.6
+CJK = "\u4e00-\u9fff"
+
+# ---------------------------------------------------------------------------------------------
+# Vocabulary
+# ---------------------------------------------------------------------------------------------
+
+UNITS = sorted(["%", "‰", "个百分点", "百分点", "倍", "成", "万亿元", "千亿元", "亿元", "万元", "元", "亿美元", "万美元", "美元", "亿人次", "万人次", "人次", "万人", "人", "万户", "户", "万名", "名", "岁", "年", "天", "小时", "分钟", "个月", "万平方公里", "平方公里", "万平方米", "平方米", "万公顷", "公顷", "万亩", "亩", "公里", "千米", "万公里", "米", "亿吨", "万吨", "吨", "万吨标准煤", "吨标准煤", "亿立方米", "万立方米", "立方米", "亿千瓦时", "万千瓦时", "千瓦时", "万千瓦", "千瓦", "兆瓦", "吉瓦", "微克/立方米", "毫克/升", "分贝", "亿斤", "万斤", "斤", "万标箱", "标箱", "万辆", "辆", "万台", "台", "万套", "套", "万张", "张", "万床", "张床位", "床位", "万个", "个", "万家", "家", "所", "座", "项", "条", "处", "件", "批", "部", "艘", "架", "台套", "支", "份", "册", "场", "次", "株", "棵", "只", "头", "口", "级", "星"], key=len, reverse=True)
+COUNT_UNITS = {"个", "万个", "家", "万家", "所", "座", "项", "条", "处", "件", "批", "部", "张", "万张", "辆",
+               "万辆", "台", "万台", "套", "万套", "艘", "架", "支", "名", "万名", "人", "万人", "户", "万户",
+               "公里", "千米", "万平方米", "平方米", "亩", "万亩", "公顷", "万公顷", "床位", "张床位"}
+MONEY = re.compile(r"元$")
+
+# comparator words before the number (longest first) and after it
+PREFIX_COMPARATORS = [
+    ("不低于", "≥"), ("不少于", "≥"), ("不小于", "≥"), ("至少", "≥"), ("不超过", "≤"), ("不高于", "≤"),
+    ("不多于", "≤"), ("不大于", "≤"), ("最多", "≤"), ("超过", ">"), ("高于", ">"), ("大于", ">"), ("多于", ">"),
+    ("突破", ">"), ("低于", "<"), ("少于", "<"), ("小于", "<"), ("控制在", "≤"), ("大约", "≈"), ("约", "≈"),
+]
+SUFFIX_COMPARATORS = [("以上", "≥"), ("及以上", "≥"), ("以内", "≤"), ("之内", "≤"), ("以下", "≤"),
+                      ("左右", "≈"), ("上下", "≈")]
+
+# verbs before the value: (word, change type); a verb with 到/至/在 gives the level
+LEVEL_VERBS = ("提高到", "提高至", "提升到", "提升至", "增加到", "增加至", "增长到", "增长至", "增至", "扩大到",
+               "扩大至", "上升到", "上升至", "降低到", "降低至", "下降到", "下降至", "降至", "减少到", "减少至",
+               "缩小到", "缩小至", "缩减到", "控制在", "保持在", "稳定在", "维持在", "达到", "达", "突破", "超过",
+               "不低于", "不少于", "不超过", "高于", "低于", "实现", "力争", "为")
+INCREASE_VERBS = ("年均增长", "年均提高", "年均增加", "平均增长", "增长", "提高", "提升", "增加", "上升", "扩大",
+                  "增速", "增幅", "涨幅")
+DECREASE_VERBS = ("年均下降", "年均降低", "年均减少", "下降", "降低", "减少", "压减", "削减", "缩减", "缩小", "减排")
+BUILD_VERBS = ("累计建成", "建成", "新建", "新增", "新开工", "培育", "创建", "引进", "培养", "认定", "开通", "改造",
+               "打造", "建设", "布局", "组建", "新开", "完成")
+ADVERBS = ("力争", "确保", "争取", "努力", "基本", "全面", "分别", "均", "要", "将", "进一步", "持续", "稳步",
+           "逐步", "再", "累计", "年均", "平均", "总体")
+
+FISCAL = re.compile(r"赤字|专项债|政府债|国债|债券|预算|转移支付|财政资金|财政收入|税收收入")
+ALLOTTED = re.compile(r"安排|下达|拨付|投入|筹措|补助|补贴|奖励|资金|总投资|计划投资|发行|融资|贷款|授信|奖补|募集")
+PAST = re.compile(r"去年|(?<![比较同])上年|过去|已经|已(?:建成|完成|达到|实现|形成|累计|超过|突破|有|是)|"
+                  r"以来|近年|同比|回顾|取得了|实现了|完成了|达到了|增长了|下降了|提高了|降低了|突破了|超过了|"
+                  r"建成了|展示了|形成了|十[二三]五(?:时期|期间|以来)|上一轮|刚刚过去|一年来|五年来|历年")
+FORECAST = re.compile(r"预计|预测|有望|可望|估计|预期将|或将")
+PAST_SECTION = re.compile(r"回顾|成就|成效|发展基础|发展环境|进展情况|工作总结|基本情况|现状|取得的")
+PERIOD_WORDS = re.compile(r"十四五|十五五|今后五年|未来五年|规划期|五年内|到规划期末")
+GOAL_CONTEXT = re.compile(r"到\d{4}年|\d{4}年(?:底|末)?前|目标|力争|确保|争取|累计|十四五|今后五年|规划期|年均")
+YEAR = re.compile(r"(?P<prefix>到|至|截至|于|在)?(?P<year>(?:19|20)\d{2})年(?P<suffix>底前|前|底|末|以前|之前|初)?")
+BASELINE = re.compile(r"(?:较|比|与|相比|对比|比照|由|从)(?P<year>(?:19|20)\d{2})年")
+NUMBER = re.compile(r"(?<![A-Za-z\d.+_,])(\d{1,3}(?:,\d{3})+(?![\d])(?:\.\d+)?|\d+(?:\.\d+)?)")
+DOUBLING = re.compile(r"翻(?P<times>一|两|二|三)番")
+NON_NUMERIC = re.compile(
+    r"(?:完成|达到|实现|落实|确保完成|全面完成|控制在)(?P<by>国家|省|省级|上级|市|中央)?(?:下达|确定|分解)(?:的)?"
+    r"(?P<what>[^，,；;。]{0,16}?)(?:目标任务|约束性指标|考核目标|目标|任务|指标)")
+SKIP_AFTER = re.compile(r"^(?:月|日|号|届|次会议|周年|版|代|号线|期工程|期|批次|轮|届次|大|强|年代|世纪|多)")
+POLICY = re.compile(r"补助|补贴|奖励|奖补|资助|贴息|减免|返还|给予|按.{0,8}的")
+TRAIL = re.compile(r"\s*(?:的?(?:目标|水平|增速|幅度|标准|规模|任务|良好水平)|[)）])?\s*[。！？；;]*\s*$")
+CLAUSE_SPLIT = re.compile(r"[，；;]|,(?!\d{3}(?!\d))|[:：](?!\d)")   # not 1,200 nor 2:1
+
+
+@dataclass
+class _Value:
+    start: int          # in the clause
+    end: int
+    value: float
+    value_high: float | None
+    text: str
+    unit: str
+    unit_known: bool
+    comparator: str
+
+
+# ---------------------------------------------------------------------------------------------
+# Entry point
+# ---------------------------------------------------------------------------------------------
+
+def draft_targets(doc: Document, *, plan_period: tuple[int, int] = (2021, 2025), catalogue=None) -> list[DraftTarget]:
+    """Every target of ``doc`` as a draft: numeric ones and the "完成…下达目标" ones, in the
+    order of the text, a target repeated later kept once; matched to ``catalogue`` when given."""
+    sentences = doc.sentences or _sentences(doc)
+    context = _Context(doc, plan_period)
+    drafts: list[DraftTarget] = []
+    past_paragraph, previous_end = False, 0
+    for sentence in sentences:
+        if previous_end == 0 or "\n" in doc.text[previous_end:sentence.start]:
+            past_paragraph = _opens_past(sentence.text, context)
+        elif GOAL_OPENER.search(sentence.text):
+            past_paragraph = False
+        previous_end = sentence.end
+        if past_paragraph:
+            continue
+        drafts += _targets_of_sentence(sentence, context)
+    drafts += _table_targets(doc, context, drafts)
+    drafts = _dedupe(drafts)
+    if catalogue is not None:
+        matcher = CatalogueMatcher(catalogue)
+        for draft in drafts:
+            matcher.match(draft)
+    return drafts
+
+
+# A paragraph of results opens with the time it looks back on (过去一年，… / 五年来，… / 2022年，…
+# for a year before the plan period): in work reports and plans its later sentences report
+# results without a marker of their own (规上工业增加值增长7%。), so the whole paragraph is past
+# until a sentence turns to goals (今年 / 目标 / 到2025年 …).
+PAST_OPENER = re.compile(r"^[“\"]?(?:过去(?:的)?(?:一|三|五|几)?年|去年|上年|一年来|五年来|几年来|近(?:几|三|五)年|"
+                         r"十[二三]五(?:时期|期间|以来)|(?P<year>(?:19|20)\d{2})年(?:以来|[，,]))")
+# (not a bare 目标 or 预期: reviews say 完成年度目标 and 好于预期)
+GOAL_OPENER = re.compile(r"(?:主要|预期|发展|总体)目标|目标(?:是|为)|今年|明年|今后|未来|到(?:19|20)\d{2}年|力争|规划期")
+
+
+def _opens_past(text: str, context: "_Context") -> bool:
+    match = PAST_OPENER.match(text)
+    if not match or GOAL_OPENER.search(text):
+        return False
+    return match.group("year") is None or int(match.group("year")) < context.plan_period[0]
+
+
+def _sentences(doc: Document) -> list[Sentence]:
+    from .reading import split_sentences
+
+    return split_sentences(doc)
+
+
+class _Context:
+    """What a sentence needs to know about where it stands: its section's titles (past-result
+    sections, 十四五), and the last "到YYYY年" written before it in its paragraph or section."""
+
+    def __init__(self, doc: Document, plan_period):
+        self.doc = doc
+        self.plan_period = plan_period
+        self.section_starts = [s.start for s in doc.sections]
+        self.deadlines = [(m.start(), int(m.group(2))) for m in
+                          re.finditer(r"(到|至)((?:19|20)\d{2})年(?!的)", doc.text)]
+        self.deadline_starts = [p for p, _ in self.deadlines]
+        head = [line for line in doc.text[:2000].splitlines() if line.strip()][:3]
+        years = [int(y) for line in head for y in re.findall(r"((?:19|20)\d{2})年", line)]
+        self.title_year = years[-1] if years else None   # "2024年政府工作报告": the year of 今年
+
+    def sections_at(self, position: int):
+        """The section holding ``position`` and its parents, innermost first."""
+        index = bisect.bisect_right(self.section_starts, position) - 1
+        chain = []
+        while index >= 0:
+            section = self.doc.sections[index]
+            if section.start <= position < section.end and (not chain or section.level < chain[-1].level):
+                chain.append(section)
+            if section.level == 1:     # a chapter closes everything before it: no earlier section holds it
+                break
+            index -= 1
+        return chain
+
+    def past_section(self, position: int) -> bool:
+        """A section of results: 回顾 / 成就 / 发展基础 …, or a year before the plan period in its title."""
+        for section in self.sections_at(position):
+            if PAST_SECTION.search(section.title):
+                return True
+            year = re.search(r"((?:19|20)\d{2})年", section.title)
+            if year and int(year.group(1)) < self.plan_period[0] and not re.search(r"到|至|目标", section.title):
+                return True
+        return False
+
+    def period_section(self, position: int) -> bool:
+        chain = self.sections_at(position)
+        if any(PERIOD_WORDS.search(s.title) for s in chain):
+            return True
+        if chain:
+            head = self.doc.text[chain[0].start:min(chain[0].end, chain[0].start + 400)]
+            return bool(PERIOD_WORDS.search(head))
+        return False
+
+    def heading_year(self, position: int) -> int | None:
+        """A year in the title of a section holding ``position`` (not before the plan period)."""
+        for section in self.sections_at(position):
+            match = re.search(r"((?:19|20)\d{2})年", section.title)
+            if match and int(match.group(1)) >= self.plan_period[0]:
+                return int(match.group(1))
+        return None
+
+    def goal_context(self, position: int) -> bool:
+        """The paragraph or section sets goals: a 到YYYY年 before, 目标 / 十四五 in a heading."""
+        if self.year_before(position) is not None or self.period_section(position):
+            return True
+        return any(re.search(r"目标|指标|任务", s.title) for s in self.sections_at(position))
+
+    def year_before(self, position: int) -> int | None:
+        """The last 到YYYY年 before ``position`` in the same paragraph, else the same section."""
+        index = bisect.bisect_right(self.deadline_starts, position) - 1
+        if index < 0:
+            return None
+        at, year = self.deadlines[index]
+        if "\n" not in self.doc.text[at:position].strip("\n"):
+            return year
+        chain = self.sections_at(position)
+        if chain and chain[0].start <= at:
+            return year
+        return None
+
+
+# ---------------------------------------------------------------------------------------------
+# One sentence
+# ---------------------------------------------------------------------------------------------
+
+def _targets_of_sentence(sentence: Sentence, context: _Context) -> list[DraftTarget]:
+    text = sentence.text
+    if not re.search(r"\d|翻.番|下达|确定的", text) and not CN_NUMBER.search(text):
+        return []
+    if FORECAST.search(text) or context.past_section(sentence.start):
+        return []
+    past = bool(PAST.search(text))
+    drafts = []
+    goal_sentence = bool(GOAL_CONTEXT.search(text)) or context.goal_context(sentence.start)
+    position = 0
+    for clause in CLAUSE_SPLIT.split(text):
+        clause_start = text.find(clause, position)
+        position = clause_start + len(clause)
+        if not clause.strip() or past:
+            continue
+        if FISCAL.search(clause) and not _budget_revenue_goal(clause, goal_sentence):
+            continue
+        for found in _clause_targets(clause, goal_sentence):
+            draft = _finish(found, clause, clause_start, sentence, context)
+            if draft is None:
+                continue
+            shared = _shared_value_names(draft.indicator_text) if draft.numeric and len(found) <= 4 else []
+            if shared:                                   # 城镇调查失业率和登记失业率稳定在4.3%左右
+                draft.indicator_text = shared[0]
+                drafts.append(draft)
+                for name in shared[1:]:
+                    other = _copy(draft)
+                    other.indicator_text = name
+                    drafts.append(other)
+                continue
+            if found[1] in ("力争", "争取") and drafts and drafts[-1].numeric \
+                    and not _indicator_text(clause, found[3]):    # 增长6%以上，力争7%: the same indicator
+                draft.indicator_text = drafts[-1].indicator_text
+                draft.change_type = drafts[-1].change_type
+            drafts.append(draft)
+    if not past:
+        drafts += _non_numeric(sentence, context)
+    return drafts
+
+
+BUDGET_REVENUE = re.compile(r"(?:一般公共)?预算(?:内)?收入(?:增长|增速|增幅)")
+NOT_REVENUE = re.compile(r"赤字|债|支出|安排|转移支付|财政资金|拨付|下达")
+
+
+def _budget_revenue_goal(clause: str, goal_sentence: bool) -> bool:
+    """Growth of budget revenue (一般公共预算收入增长5%) is one of the 主要预期目标 of every
+    work report; it is a target where the sentence sets goals. Deficits, debt, spending and
+    allotted funds stay fiscal parameters, never targets."""
+    return goal_sentence and bool(BUDGET_REVENUE.search(clause)) and not NOT_REVENUE.search(clause)
+
+
+def _shared_value_names(indicator: str) -> list[str]:
+    """Two or three indicators joined by 和 / 、 / 及 / 与 that share one value and end in the
+    same head word (城镇调查失业率和登记失业率, 规上工业增加值和服务业增加值): one target each.
+    Names that do not share their last two characters are one indicator (城乡居民收入比)."""
+    names = [n.strip() for n in re.split(r"和|、|及|与", indicator)]
+    if not 2 <= len(names) <= 3 or any(len(n) < 3 for n in names):
+        return []
+    if len({n[-2:] for n in names}) != 1 or not re.fullmatch(rf"[{CJK}]{{2}}", names[0][-2:]):
+        return []
+    return names
+
+
+def _copy(draft: DraftTarget) -> DraftTarget:
+    from dataclasses import replace
+
+    return replace(draft, candidates=list(draft.candidates))
+
+
+# N小时交通圈 / 1小时通勤圈 / 15分钟生活圈: a travel time the plan builds towards (形成 / 构建 …)
+CIRCLE = re.compile(r"(?P<verb>形成|构建|建成|打造|建设|实现|基本形成|全面形成)(?P<what>[^，,；;。]{0,16}?)(?:的)?"
+                    r"(?P<value>\d+(?:\.\d+)?|[一二两三四五六七八九十半])个?(?P<unit>小时|分钟)"
+                    r"(?P<kind>[^，,；;。\d]{0,8}?圈)")
+
+
+CIRCLE_MORE = re.compile(r"(?:和|、|及|与)(?P<what>[^，,；;。\d]{0,16}?)(?:的)?"
+                         r"(?P<value>\d+(?:\.\d+)?|[一二两三四五六七八九十半])个?(?P<unit>小时|分钟)"
+                         r"(?P<kind>[^，,；;。\d]{0,8}?圈)")
+
+
+def _circle_matches(clause: str):
+    """Each circle of the clause: one after a verb, and those joined to it by 和 / 、 (形成1小时
+    通勤圈和15分钟生活圈)."""
+    for match in CIRCLE.finditer(clause):
+        yield match
+        position = match.end()
+        while (more := CIRCLE_MORE.match(clause, position)) is not None:
+            yield more
+            position = more.end()
+
+
+def _circle_targets(clause: str):
+    """"形成设区市到南京的1.5小时高铁交通圈": the travel time of a 交通圈 / 通勤圈 / 生活圈 the plan
+    forms, a level in 小时 or 分钟, named by the places and the circle."""
+    results = []
+    for match in _circle_matches(clause):
+        number = match.group("value")
+        value = float(number) if number[0].isdigit() else CN_DIGITS.get(number, 0.5)
+        found = _Value(match.start("value"), match.end("unit"), value, None,
+                       clause[match.start("value"):match.end("unit")], match.group("unit"), True, "=")
+        name = (match.group("what") + match.group("kind")).strip()
+        results.append((found, "circle", "level", match.start("what"), name))
+    return results
+
+
+def _clause_targets(clause: str, goal_sentence: bool):
+    """(value, verb, change type, indicator end) for each target value of the clause."""
+    results = _circle_targets(clause)
+    circle_spans = [(r[0].start, r[0].end) for r in results]
+    series = SERIES.search(clause)
+    for value in _values(clause):
+        if any(a <= value.start < b for a, b in circle_spans):
+            continue
+        before = clause[:value.start]
+        if series and value.start > series.end("verb") and verb_of_series(series):
+            verb, change, verb_start = verb_of_series(series)
+            results.append((value, verb, change, verb_start))
+            continue
+        verb, change, verb_start = _verb_before(before)
+        if verb is None:
+            count = _build_verb_before(before, value, goal_sentence)
+            if count is not None:
+                change = "cumulative" if "累计" in before and count[0] in ("新增", "增加") else "level"
+                results.append((value, "build:" + count[0], change, count[1]))
+                continue
+            if value.comparator == "=" or not _indicator_adjacent(before):
+                continue
+            verb_start = len(before.rstrip())
+            change = "level"
+            verb = ""
+        if _is_baseline(clause, value):
+            continue
+        if value.unit == "" and not value.unit_known and "." not in value.text and value.comparator == "=" \
+                and verb in ("为", "在", "实现", "力争", ""):
+            continue
+        if MONEY.search(value.unit) and ALLOTTED.search(clause):
+            continue
+        if ALLOTTED.search(clause) and "下达" in clause or POLICY.search(clause):
+            continue
+        if not TRAIL.match(clause[value.end:]) and not (series and value.start >= series.start("values")):
+            continue                                     # 3岁以下婴幼儿, 力争3年内: a modifier, not a value
+        results.append((value, verb, change, verb_start))
+    for match in DOUBLING.finditer(clause):
+        times = {"一": 2.0, "两": 4.0, "二": 4.0, "三": 8.0}[match.group("times")]
+        value = _Value(match.start(), match.end(), times, None, match.group(), "倍", True, "=")
+        results.append((value, "翻番", "increase", match.start()))
+    return _pair_series(results, clause, series)
+
+
+SERIES = re.compile(r"分别(?P<verb>" + "|".join(sorted(LEVEL_VERBS + INCREASE_VERBS + DECREASE_VERBS, key=len,
+                                                         reverse=True)) + r")(?P<values>.+)$")
+
+
+def verb_of_series(series: re.Match):
+    """甲和乙分别达到15万元和6万元: the verb of the series, its change type, where it stands."""
+    verb = series.group("verb")
+    change = "level" if verb in LEVEL_VERBS else "increase" if verb in INCREASE_VERBS else "decrease"
+    return verb, change, series.start()
+
+
+def _pair_series(results, clause: str, series):
+    """Give each value of a 分别 series its own indicator, in order, when the counts agree."""
+    if not series:
+        return results
+    names = [n for n in re.split(r"[和、及与]", _indicator_text(clause, series.start())) if n]
+    in_series = [r for r in results if r[0].start > series.start()]
+    if len(names) != len(in_series) or len(names) < 2:
+        return results
+    paired = []
+    for result in results:
+        if result in in_series:
+            paired.append(result + (names[in_series.index(result)],))
+        else:
+            paired.append(result)
+    return paired
+
+
+CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+# 一个百分点, 半个百分点, 两成, 一倍: values written in Chinese numerals before the units that
+# take them in plan documents (a 成 must end the value: 两成左右, not 形成 / 成为)
+CN_NUMBER = re.compile(r"(?<![一二两三四五六七八九十百千万第])(?P<number>[一二两三四五六七八九]?十[一二三四五六七八九]?|"
+                       r"[一二两三四五六七八九]|半)(?P<unit>个百分点|成(?=以上|以内|左右|[，,；;。、]|$)|倍)")
+
+
+def _cn_value(text: str) -> float:
+    """一 → 1, 十二 → 12, 三十 → 30, 半 → 0.5."""
+    if text == "半":
+        return 0.5
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        return CN_DIGITS.get(tens, 1) * 10 + CN_DIGITS.get(ones, 0)
+    return CN_DIGITS[text]
+
+
+def _cn_values(clause: str) -> list[_Value]:
+    values = []
+    for match in CN_NUMBER.finditer(clause):
+        if clause[max(0, match.start() - 1):match.start()] == "翻":
+            continue                                     # 翻一番 is read as a doubling
+        end = match.end()
+        comparator, end = _suffix_comparator(clause, end)
+        prefix = _prefix_comparator(clause[:match.start()])
+        if comparator == "=" and prefix:
+            comparator = prefix
+        values.append(_Value(match.start(), end, float(_cn_value(match.group("number"))), None,
+                             match.group(), match.group("unit"), True, comparator))
+    return values
+
+
+def _values(clause: str) -> list[_Value]:
+    """The numbers of a clause that can be values: with their unit, range and comparator."""
+    values = _digit_values(clause)
+    if CN_NUMBER.search(clause):
+        values = sorted(values + _cn_values(clause), key=lambda v: v.start)
+    return values
+
+
+def _digit_values(clause: str) -> list[_Value]:
+    values = []
+    skip_until = -1
+    for match in NUMBER.finditer(clause):
+        if match.start() < skip_until:
+            continue
+        start = match.start()
+        first = match.group(1).replace(",", "")
+        rest = clause[match.end():]
+        if re.match(r"(?:19|20)\d{2}$", first) and rest.startswith("年"):
+            continue                                     # a year
+        if re.match(r"[A-Za-z]", rest) and not re.match(r"(?:km|kg|kW|MW|GW|t)\b", rest):
+            continue                                     # 5G, 3D, 4K …
+        if SKIP_AFTER.match(rest) or clause[max(0, start - 1):start] in ("第", "（", "(", "/", "—", "-", "～", "~"):
+            continue
+        if clause[max(0, start - 2):start] in ("十四", "十五"):
+            continue
+        number_end = match.end()
+        high = None
+        ratio = re.match(r"\s*[:：]\s*(\d+(?:\.\d+)?)", rest)
+        percent_first = rest.startswith(("%", "％"))
+        after_first = rest[1:] if percent_first else rest
+        rng = re.match(r"\s*[-－—–~～至到]\s*(\d+(?:\.\d+)?)", after_first)
+        if rng and re.fullmatch(r"(?:19|20)\d{2}", rng.group(1)):
+            if re.fullmatch(r"(?:19|20)\d{2}", first):
+                skip_until = number_end + (1 if percent_first else 0) + rng.end()
+                continue                                 # a period: 2021-2025年
+            rng = None
+        if ratio and not re.match(r"\s*[:：]\s*\d{2}\s*[:：]", rest) and not rest.startswith(":00"):
+            value = float(first) / float(ratio.group(1)) if float(ratio.group(1)) else float(first)
+            end = number_end + ratio.end()
+            unit, known = "ratio", True
+            text = clause[start:end]
+        else:
+            if rng:
+                high = float(rng.group(1))
+                end = number_end + (1 if percent_first else 0) + rng.end()
+            else:
+                end = number_end
+            value = float(first)
+            unit, known, end = _unit(clause, end)
+            if percent_first and high is not None and not unit:
+                unit, known = "%", True
+            text = clause[start:end]
+        if re.match(r"\s*级", clause[end:]):
+            skip_until = end
+            continue                                     # 30万吨级, 1000千伏级
+        comparator, end = _suffix_comparator(clause, end)
+        prefix = _prefix_comparator(clause[:start])
+        if high is not None:
+            comparator = "range"
+        elif comparator == "=" and prefix:
+            comparator = prefix
+        values.append(_Value(start, end, value, high, text, unit, known, comparator))
+        skip_until = end
+    return values
+
+
+def _unit(clause: str, end: int) -> tuple[str, bool, int]:
+    """The unit written after the number (position ``end``): a listed unit, a compound "X/Y",
+    else up to four characters before a comparator, punctuation or the clause end."""
+    rest = clause[end:]
+    if rest.startswith(("%", "％")):
+        return "%", True, end + 1
+    for unit in UNITS:
+        if rest.startswith(unit):
+            total = unit
+            compound = re.match(r"/(万|百|千|亿)?(" + "|".join(map(re.escape, UNITS)) + ")", rest[len(unit):])
+            if compound:
+                total += compound.group()
+            # 个百分点 etc. are listed; "个" alone before a noun is a count
+            return total, True, end + len(total)
+    # (a comparator word right after the number is not a unit: 缩小到1.9以内)
+    unknown = re.match(rf"(?!以上|以内|左右|以下|之内|上下|及以上)([{CJK}A-Za-z/]{{1,4}}?)"
+                       rf"(?=以上|以内|左右|以下|之内|上下|[，,；;。、)）]|$)", rest)
+    if unknown and not re.search(r"[的和与及]", unknown.group(1)):
+        return unknown.group(1), False, end + len(unknown.group(1))
+    return "", False, end
+
+
+def _suffix_comparator(clause: str, end: int) -> tuple[str, int]:
+    rest = clause[end:]
+    for word, comparator in SUFFIX_COMPARATORS:
+        if rest.startswith(word):
+            return comparator, end + len(word)
+    return "=", end
+
+
+def _prefix_comparator(before: str) -> str:
+    tail = before[-4:]
+    for word, comparator in PREFIX_COMPARATORS:
+        if tail.endswith(word):
+            return comparator
+    return ""
+
+
+def _strip_fillers(before: str) -> str:
+    """The words before a number without what may stand between a verb and its value:
+    comparator words, 约, "2025年的", spaces."""
+    changed = True
+    while changed:
+        changed = False
+        stripped = before.rstrip()
+        for word, _ in PREFIX_COMPARATORS:
+            if stripped.endswith(word) and word not in ("控制在",):
+                stripped = stripped[:-len(word)]
+        stripped = re.sub(r"(?:(?:19|20)\d{2}年(?:底|末)?的?|的|累计|平均|每年|分别|均)$", "", stripped)
+        if stripped != before:
+            before, changed = stripped, True
+    return before
+
+
+def _verb_before(before: str) -> tuple[str | None, str, int]:
+    """The goal verb right before the number: (verb, change type, where it starts)."""
+    core = _strip_fillers(before)
+    for verb in sorted(LEVEL_VERBS + INCREASE_VERBS + DECREASE_VERBS, key=len, reverse=True):
+        if core.endswith(verb):
+            start = len(core) - len(verb)
+            if verb in LEVEL_VERBS:
+                change = "level"
+            elif verb in INCREASE_VERBS:
+                change = "increase"
+            else:
+                change = "decrease"
+            if verb == "为" and not re.search(rf"[{CJK}]{{2,}}$", core[:start]):
+                return None, "", 0
+            if change == "level" and verb in ("达到", "达", "保持在", "稳定在", "为", "超过", "不低于"):
+                growth = re.search(r"(年均增长|增长|增速|增幅|涨幅|提高|下降|降低|降幅|减少)(?:率)?$", core[:start])
+                if growth:                               # 年均增长达到6%: still a growth rate
+                    change = "decrease" if growth.group(1) in ("下降", "降低", "降幅", "减少") else "increase"
+            if change != "level" and "累计" in before[max(0, start - 6):]:
+                change = "cumulative"
+            if change != "level" and re.search(r"(?:五年|十四五期间|规划期内|期间)$", core[:start]):
+                change = "cumulative"
+            return verb, change, start
+    # comparator words that are verbs themselves: 不低于35%, 超过50%
+    stripped = before.rstrip()
+    for word, _ in PREFIX_COMPARATORS:
+        if stripped.endswith(word) and word not in ("约", "大约"):
+            return word, "level", len(stripped) - len(word)
+    return None, "", 0
+
+
+def _build_verb_before(before: str, value: _Value, goal_sentence: bool):
+    """建成…10万个 / 培育100家…: a count right after (or a short object after) a building verb."""
+    if not goal_sentence or value.unit not in COUNT_UNITS:
+        return None
+    stripped = _strip_fillers(before)
+    for verb in BUILD_VERBS:
+        index = stripped.rfind(verb)
+        if index >= 0 and len(stripped) - index - len(verb) <= 12 \
+                and not re.search(r"[，,。；]", stripped[index:]):
+            return verb, index
+    return None
+
+
+def _indicator_adjacent(before: str) -> bool:
+    """No verb: the indicator ends right before the number (城镇调查失业率5.5%左右)."""
+    core = _strip_fillers(before).rstrip()
+    return bool(re.search(rf"[{CJK}A-Za-z)）]$", core)) and len(core) >= 2
+
+
+def _is_baseline(clause: str, value: _Value) -> bool:
+    """由73.4%提高到… / 从2.5万元增加到…: the value after 由/从 is where it starts from."""
+    before = clause[:value.start]
+    after = clause[value.end:value.end + 8]
+    if re.search(r"(?:由|从)(?:(?:19|20)\d{2}年(?:底|末)?的?)?\s*$", before):
+        return True
+    return bool(re.match(r"(?:的)?(?:提高|提升|增加|增长|上升|下降|降低|减少|缩小|扩大)(?:到|至)", after))
+
+
+_INDICATOR_LEAD = re.compile(
+    r"^(?:(?:其中|同时|并|以及|和|及|使|让|推动|促进|确保|力争|争取|努力|全年|今年|明年|本年|实现|"
+    r"主要(?:预期)?目标(?:是|为)?|目标(?:是|为)|(?:到|至|截至)?(?:19|20)\d{2}年(?:底|末)?(?:前)?|"
+    r"[“\"]?十四五[”\"]?(?:期间|时期|末)?|累计|全市|基本)[,，、\s]*)+")
+_INDICATOR_TAIL = re.compile(
+    r"(?:(?:较|比|与)(?:(?:19|20)\d{2}年|上年|基期)(?:末|底)?(?:相比)?|(?:年均|平均|累计|五年|每年|分别|均|要|将|"
+    r"力争|确保|进一步|稳步|持续|逐步|基本)|(?:由|从).*)$")
+
+
+def _indicator_text(clause: str, end: int) -> str:
+    text = clause[:end].strip().lstrip("■□◆◇●○▲△★☆►▶•·—-*＊ ")      # list bullets of scraped pages
+    for _ in range(3):
+        text = _INDICATOR_LEAD.sub("", text).strip()
+        text = _INDICATOR_TAIL.sub("", text).strip()
+    return text.strip(" \t,，、;；:：")
+
+
+def _finish(found, clause: str, clause_start: int, sentence: Sentence, context: _Context) -> DraftTarget | None:
+    value, verb, change, verb_start = found[:4]
+    named = found[4] if len(found) > 4 else None
+    text = sentence.text
+    start = sentence.start + clause_start + value.start
+    year, year_written, past_year = _target_year(clause, text, clause_start + value.start, context, start)
+    if past_year:
+        return None
+    baseline = BASELINE.search(clause[:value.start])
+    if baseline is None and change != "level":
+        baseline = BASELINE.search(clause)
+    if verb in ("增速", "增幅", "涨幅", "降幅"):           # a noun: part of the indicator's name
+        verb_start += len(verb)
+    indicator = _indicator_text(clause, verb_start) if verb_start else ""
+    if verb == "翻番":
+        indicator = _indicator_text(clause, value.start)
+    elif verb.startswith("build:"):
+        indicator = _indicator_text(clause, len(_strip_fillers(clause[:value.start])))
+        trailing = re.sub(r"[。！？；;\s]+$", "", clause[value.end:])
+        if re.search(rf"[{CJK}]", trailing) and indicator.endswith(verb[len("build:"):]):
+            indicator += trailing                        # 培育100家专精特新企业 → 培育专精特新企业
+    if named:
+        indicator = named
+    if not indicator:
+        indicator = _previous_subject(text[:clause_start])
+    confidence = 0.5 + (0.15 if verb else 0.0) + (0.1 if value.comparator != "=" else 0.0) \
+        + (0.15 if year_written else 0.0) + (0.05 if value.unit_known else -0.15) + (0.05 if indicator else -0.2)
+    indicator_start = sentence.start + clause_start + max(0, clause.find(indicator)) if indicator else start
+    return DraftTarget(
+        indicator_text=indicator, sentence=text, location=sentence.location,
+        start=min(indicator_start, start), end=sentence.start + clause_start + value.end,
+        numeric=True, target_year=year, comparator=value.comparator, value=value.value,
+        value_high=value.value_high, value_text=value.text, unit=value.unit if value.unit != "ratio" else "ratio",
+        change_type=change, baseline_year=int(baseline.group("year")) if baseline else None,
+        confidence=round(max(0.05, min(confidence, 0.99)), 2))
+
+
+def _previous_subject(text_before: str) -> str:
+    """A clause with the verb first (…，达到3%): the indicator is the clause before it."""
+    parts = [p for p in CLAUSE_SPLIT.split(text_before) if p.strip()]
+    return _indicator_text(parts[-1], len(parts[-1])) if parts else ""
+
+
+def _target_year(clause: str, text: str, position_in_text: int, context: _Context, doc_position: int):
+    """(year, written in the sentence, a past year that makes it no target)."""
+    clause_years = [m for m in YEAR.finditer(clause) if not _is_baseline_year(clause, m)]
+    sentence_years = [m for m in YEAR.finditer(text) if not _is_baseline_year(text, m)]
+    for match in clause_years + [m for m in sentence_years if m.start() <= position_in_text][::-1] + sentence_years:
+        year = int(match.group("year"))
+        deadline = match.group("prefix") in ("到", "至") or (match.group("suffix") or "").endswith("前")
+        if year < context.plan_period[0] and not deadline:
+            return None, False, True
+        return year, True, False
+    year = context.year_before(doc_position)
+    if year is not None:
+        return year, True, False
+    year = context.heading_year(doc_position)
+    if year is not None:                                 # "2024年主要目标任务"
+        return year, True, False
+    if re.search(r"今年|全年|本年|年度", text):            # a work report's year: its title's, else
+        return context.title_year or context.plan_period[0], False, False   # the period's first
+    if context.period_section(doc_position) or PERIOD_WORDS.search(text):
+        return context.plan_period[1], False, False
+    return context.plan_period[1], False, False
+
+
+def _is_baseline_year(text: str, match: re.Match) -> bool:
+    before = text[max(0, match.start() - 3):match.start()]
+    after = text[match.end():match.end() + 4]
+    return bool(re.search(r"(?:较|比|与|由|从|对比)$", before)) or after.startswith(("相比", "比", "基础上"))
+
+
+def _non_numeric(sentence: Sentence, context: _Context) -> list[DraftTarget]:
+    """完成国家下达目标任务: one row per indicator named before it (split at 、)."""
+    drafts = []
+    text = sentence.text
+    for match in NON_NUMERIC.finditer(text):
+        clause_start = max(text.rfind(c, 0, match.start()) for c in "，,；;。：:") + 1
+        subject = text[clause_start:match.start()]
+        subject = re.sub(r"(?:要|应|须|必须|确保|力争|全面|均|都|全部|按期|如期|年度)+$", "", subject).strip()
+        names = [n.strip() for n in re.split(r"[、]", subject) if n.strip()] if subject else []
+        what = match.group("what").strip()
+        if not names:
+            names = [what or ""]
+        year, _, past_year = _target_year(text[clause_start:match.end()], text, match.start(), context,
+                                          sentence.start + match.start())
+        if past_year:
+            continue
+        for name in names:
+            name = _indicator_text(name, len(name))
+            offset = text.find(name, clause_start) if name else match.start()
+            drafts.append(DraftTarget(
+                indicator_text=name, sentence=text, location=sentence.location,
+                start=sentence.start + max(offset, 0), end=sentence.start + match.end(), numeric=False,
+                target_year=year, comparator="=", value=None,
+                value_text=f"{match.group('by') or ''}下达目标",
+                unit="", change_type="level", confidence=0.6 if name else 0.4))
+    return drafts
+
+
+# ---------------------------------------------------------------------------------------------
+# Tables: a row per indicator, a column per year
+# ---------------------------------------------------------------------------------------------
+
+def _table_targets(doc: Document, context: _Context, found: list[DraftTarget]) -> list[DraftTarget]:
+    """Indicator tables (指标 | 单位 | 2020年 | 2025年 …): the value under the target-year column
+    (or 目标值 / 规划目标) of each row, and under a 年均 / 累计 column beside it (the 十四五
+    tables give a level for 2025 or an annual / five-year figure, each row in one of the two).
+    Rows whose cells read as sentences are left to the text; a target cell that is words, not a
+    number ("与经济增长基本同步", "[确保完成国家要求]"), is a target without a number."""
+    drafts = []
+    for table in list(doc.tables) + _space_tables(doc):
+        if len(table.rows) < 2:
+            continue
+        header = [re.sub(r"\s", "", c) for c in table.rows[0]]
+        columns = _target_columns(header, context.plan_period)
+        if not columns:
+            continue
+        width = len(header)
+        unit_column = next((i for i, h in enumerate(header) if "单位" in h), None)
+        name_column = next((i for i, h in enumerate(header) if re.search(r"指标|名称|项目", h)), 0)
+        spans = getattr(table, "row_spans", None)
+        line_starts = [table.start]
+        for line in doc.text[table.start:table.end].split("\n"):
+            line_starts.append(line_starts[-1] + len(line) + 1)
+        for number, row in enumerate(table.rows[1:], start=1):
+            if spans:
+                position, row_end = spans[number - 1]
+            else:
+                position = line_starts[min(number, len(line_starts) - 1)]
+                line_end = doc.text.find("\n", position)
+                row_end = line_end if line_end >= 0 else len(doc.text)
+            row_text = doc.text[position:row_end].strip()
+            if len(row) < width and getattr(table, "right_aligned", False):
+                row = [""] * (width - len(row)) + list(row)     # a category cell spanning rows
+            if name_column >= len(row):
+                continue
+            name = _cell_name(row[name_column])
+            unit = _cell_name(row[unit_column]) if unit_column is not None and unit_column < len(row) else ""
+            inline_unit = re.search(r"[(（]([^()（）]{1,10})[)）]$", name)
+            if inline_unit and not unit:
+                unit, name = inline_unit.group(1), name[:inline_unit.start()].strip()
+            if not name:
+                continue
+            for column, year in columns:
+                if column >= len(row):
+                    continue
+                cell = row[column].strip()
+                for draft in _cell_targets(cell, name, unit, year, row_text, table.location, position, row_end):
+                    drafts.append(draft)
+    return drafts
+
+
+def _cell_name(cell: str) -> str:
+    """A name or unit cell without the breaks of the scraped page ("占全市 生产总值比重",
+    "万平 方米") and without a footnote mark at its end ("拥有量[1]")."""
+    cell = re.sub(rf"(?<=[{CJK}])\s+(?=[{CJK}])", "", cell.strip())
+    return re.sub(r"\s*[\[［〔(（]\d{1,2}[\]］〕)）]$|[*＊]+$", "", cell).strip()
+
+
+def _cell_targets(cell, name, unit, year, row_text, location, position, row_end) -> list[DraftTarget]:
+    drafts = []
+    for sub, value, high, comparator, hint in _table_values(cell):
+        change = "cumulative" if hint == "cumulative" else (
+            "increase" if re.search(r"增长|增速|提高", name) else "decrease" if re.search(r"下降|降低|减少", name)
+            else "level")
+        indicator = name
+        if change != "level":
+            indicator = re.sub(r"(?:年均)?(?:增长|增速|降低|下降|提高|减少)(?:率)?$", "", indicator) or indicator
+        indicator = re.sub(r"[〔\[【]?累计[〕\]】]?", "", indicator) + (f"({sub})" if sub else "")
+        drafts.append(DraftTarget(
+            indicator_text=indicator, sentence=row_text, location=location, start=position, end=row_end,
+            target_year=year, comparator=comparator, value=value, value_high=high, value_text=cell,
+            unit=unit.replace("％", "%"), change_type=change, confidence=0.75))
+    if not drafts and _words_target(cell):
+        drafts.append(DraftTarget(
+            indicator_text=name, sentence=row_text, location=location, start=position, end=row_end,
+            numeric=False, target_year=year, value=None, value_text=cell.strip("[]〔〕【】 "),
+            unit=unit, change_type="level", confidence=0.5))
+    return drafts
+
+
+def _words_target(cell: str) -> bool:
+    """A target cell in words: Chinese text without a number (not a dash for "no target")."""
+    core = cell.strip("[]〔〕【】()（） ")
+    return len(re.findall(rf"[{CJK}]", core)) >= 4 and not re.search(r"\d", core)
+
+
+@dataclass
+class _TextTable:
+    rows: list
+    start: int
+    end: int
+    location: str
+    right_aligned: bool = True
+
+
+HEADER_LINE = re.compile(r"(?m)^[^\n]{0,40}?(?:19|20)\d{2}年?[^\n]{0,20}?(?:19|20)\d{2}年?[^\n]{0,40}$")
+
+
+def _space_tables(doc: Document) -> list[_TextTable]:
+    """Indicator tables of scraped text: a header line naming two years, rows of cells split by
+    spaces below it (aligned on the right, as a spanning category cell drops out on the left)."""
+    tables = []
+    for match in HEADER_LINE.finditer(doc.text):
+        header = match.group().split()
+        if len(header) < 3 or "\t" in match.group() or sum(bool(re.fullmatch(r"(?:19|20)\d{2}年?", c))
+                                                            for c in header) < 2:
+            continue
+        rows = [header]
+        end = match.end()
+        for line in re.finditer(r"[^\n]*(?:\n|$)", doc.text[match.end() + 1:]):
+            cells = line.group().split()
+            if len(cells) < 3 or len(cells) > len(header) or not re.search(r"\d", line.group()):
+                break
+            rows.append(cells)
+            end = match.end() + 1 + line.end()
+        if len(rows) > 1:
+            location = doc.location(match.start()) if len(doc.sections) < 2000 else ""
+            tables.append(_TextTable(rows=rows, start=match.start(), end=end, location=location))
+    return tables
+
+
+def _target_columns(header: list[str], plan_period) -> list[tuple[int, int]]:
+    """(column, year) of the values to read: the latest year of the plan period (else a column
+    named 目标 / 规划值 / 预期 without a year), and a 年均 / 累计 column without a year of its own
+    (the annual or five-year figure of the 十四五 tables, for the plan period's last year)."""
+    years, goals, period = [], [], []
+    for index, cell in enumerate(header):
+        match = re.search(r"((?:19|20)\d{2})", cell)
+        leaf = cell.rsplit("/", 1)[-1]
+        if match:
+            if int(match.group(1)) >= plan_period[0] and "基" not in cell:
+                years.append((index, int(match.group(1))))
+        elif re.search(r"年均|累计", leaf):
+            period.append((index, plan_period[1]))
+        elif re.search(r"目标|规划值|预期", cell):
+            goals.append((index, plan_period[1]))
+    columns = [max(years, key=lambda c: (c[1], c[0]))] if years else goals[-1:]
+    return columns + period
+
+
+# comparator signs of table cells (≥65, >60, <5.5, 约110)
+CELL_SIGNS = {">=": "≥", "≥": "≥", ">": ">", "＞": ">", "<=": "≤", "≤": "≤", "<": "<", "＜": "<", "约": "≈"}
+CELL_VALUE = re.compile(r"^(>=|≥|>|＞|<=|≤|<|＜|约)?(\d+(?:\.\d+)?)(?:[-－—~～](\d+(?:\.\d+)?))?(以上|以内|左右|以下)?$")
+
+
+def _table_values(cell: str) -> list[tuple]:
+    """(sub-label, value, upper value, comparator, change hint) of each value of a table cell:
+    '75' / '>3' / '≥65' / '3以上' / '6左右' / '10-11'; a cell in square brackets '[13.5]' is a
+    five-year cumulative figure (the note of every 十四五 table: "[]内为五年累计数"), except
+    '[累计达到1000]', a total to reach (a level); '[成片:五年累计约110 零星:五年累计约20]' holds
+    two values, one per sub-label."""
+    cell = cell.replace("％", "%").strip()
+    bracketed = bool(re.match(r"^[〔\[【(（].*[〕\]】)）]$", cell))
+    inner = re.sub(r"^[〔\[【(（]|[〕\]】)）]$", "", cell) if bracketed else cell
+    parts = re.findall(rf"([{CJK}A-Za-z]{{1,8}})[:：]\s*([^\s:：]+)", inner) or [("", inner)]
+    values = []
+    for sub, text in parts:
+        total = bool(re.search(r"达到|达", text))              # 累计达到1000: the total, a level
+        core = re.sub(r"五年|累计|年均|达到|达|[%\s]", "", text)
+        match = CELL_VALUE.match(core)
+        if not match:
+            continue
+        sign, first, second, suffix = match.groups()
+        comparator = CELL_SIGNS.get(sign or "", "=")
+        if suffix:
+            comparator = dict(SUFFIX_COMPARATORS)[suffix]
+        hint = "cumulative" if bracketed and not total else None
+        if second:
+            values.append((sub, float(first), float(second), "range", hint))
+        else:
+            values.append((sub, float(first), None, comparator, hint))
+    return values
+
+
+# ---------------------------------------------------------------------------------------------
+# Duplicates
+# ---------------------------------------------------------------------------------------------
+
+def _dedupe(drafts: list[DraftTarget]) -> list[DraftTarget]:
+    """A target repeated later in the document is one row (same indicator, value, comparator,
+    year, unit and change); a table row also found in its own text is one row."""
+    seen = set()
+    result = []
+    for draft in sorted(drafts, key=lambda d: d.start):
+        key = (re.sub(r"\W", "", draft.indicator_text), draft.value, draft.value_high, draft.comparator,
+               draft.target_year, draft.unit, draft.change_type, draft.numeric,
+               draft.value_text if not draft.numeric else "")
+        if key in seen:
+            continue
+        seen.add(key)
+        result.append(draft)
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# Catalogue
+# ---------------------------------------------------------------------------------------------
+
+SAME_WORDS = [("国内生产总值", "地区生产总值"), ("GDP", "地区生产总值"), ("R&D", "研发"), ("期望寿命", "预期寿命"),
+              ("研究与试验发展", "研发"), ("PM2.5", "细颗粒物"), ("细颗粒物(细颗粒物)", "细颗粒物"),
+              ("细颗粒物（细颗粒物）", "细颗粒物"), ("全省", ""), ("全市", ""), ("全区", "")]
+
+
+def _canonical(name: str) -> str:
+    """Spellings of the same words made alike before comparing names."""
+    for word, same in SAME_WORDS:
+        name = name.replace(word, same)
+    return name
+
+
+def _bigrams(text: str) -> set[str]:
+    text = re.sub(r"[\s()（）“”\"'、，,]", "", text)
+    return {text[i:i + 2] for i in range(len(text) - 1)} or ({text} if text else set())
+
+
+def name_similarity(a: str, b: str) -> float:
+    """Dice coefficient of character bigrams; a name held whole inside the other scores by
+    how much of the longer it covers, at least 0.75."""
+    a_clean, b_clean = re.sub(r"\s", "", _canonical(a)), re.sub(r"\s", "", _canonical(b))
+    if not a_clean or not b_clean:
+        return 0.0
+    if a_clean == b_clean:
+        return 1.0
+    x, y = _bigrams(a_clean), _bigrams(b_clean)
+    dice = 2 * len(x & y) / (len(x) + len(y)) if x and y else 0.0
+    shorter, longer = sorted((a_clean, b_clean), key=len)
+    if len(shorter) >= 3 and shorter in longer:
+        dice = max(dice, 0.75 + 0.25 * len(shorter) / len(longer))
+    return dice
+
+
+def _unit_score(target_unit: str, catalogue_unit: str) -> float:
+    t = (target_unit or "").replace("％", "%").strip()
+    c = (catalogue_unit or "").strip() if isinstance(catalogue_unit, str) else ""
+    if not t or not c:
+        return 0.5
+    if t == c or (t == "个百分点" and c == "%") or (t == "ratio" and c in ("比值", "ratio")) \
+            or {t, c} == {"岁", "年"}:
+        return 1.0
+    if c.startswith(t + "/"):
+        return 0.8                                     # 件 vs 件/万人: the count of a rate
+    if t.lstrip("万亿千百") == c.lstrip("万亿千百") and t.lstrip("万亿千百"):
+        return 0.8                                     # 万元 vs 元: same quantity, other scale
+    if t == "倍":
+        return 0.5
+    return 0.0
+
+
+class CatalogueMatcher:
+    """Scores each catalogue row against a draft target's indicator text and unit."""
+
+    def __init__(self, catalogue):
+        self.rows = []
+        for record in catalogue.to_dict("records"):
+            names = [str(record.get("name_zh") or "")]
+            synonyms = record.get("synonyms")
+            if isinstance(synonyms, str) and synonyms.strip():
+                names += [s.strip() for s in re.split(r"[；;]", synonyms) if s.strip()]
+            self.rows.append((str(record["code"]), names[0], names, record.get("unit")))
+
+    def score(self, text: str, unit: str) -> list[Candidate]:
+        candidates = []
+        for code, name, names, catalogue_unit in self.rows:
+            similarity = max(name_similarity(text, n) for n in names)
+            score = 0.8 * similarity + 0.2 * _unit_score(unit, catalogue_unit)
+            candidates.append(Candidate(code=code, name=name, score=round(score, 3)))
+        candidates.sort(key=lambda c: -c.score)
+        return candidates[:3]
+
+    def match(self, draft: DraftTarget) -> None:
+        draft.candidates = self.score(draft.indicator_text, draft.unit)
+        known_unit = not draft.numeric or draft.unit in UNITS or draft.unit in ("ratio", "") or "/" in draft.unit
+        best = draft.candidates[0] if draft.candidates else None
+        if best is not None and best.score >= MATCH_THRESHOLD and known_unit:
+            draft.indicator = best.code

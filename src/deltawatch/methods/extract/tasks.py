@@ -1,0 +1,802 @@
+"""Draft tasks from a plan document (issue 17, point 3): rule-based, pure Python, no Django.
+
+:func:`draft_tasks` reads a :class:`~deltawatch.methods.extract.types.Document` and returns its
+measures as :class:`~deltawatch.methods.extract.types.DraftTask` rows for a person to review.
+
+How a sentence becomes tasks
+----------------------------
+1. The text is cut into paragraphs (lines) and sentences (。！？; a following note in brackets
+   such as "（责任单位：…）" stays with its sentence). Not read: section headings, lines without
+   closing punctuation (a table of contents), a short run-in heading opening a paragraph
+   ("联合提升原始创新能力。"), sentences of principle or situation (a clause starting with 是,
+   or a sentence starting with 当前 / 目前 / 近年来 …), sentences about this document itself
+   ("制定本方案"), and the sections of aims and principles (指导思想, 总体要求, 发展目标 …).
+2. A sentence is cut into clauses at ；, and clauses into segments at ，. A segment is an
+   *action* when, after an enumerator (一是), a subject with 要/将 and adverbs (积极, 加快 …)
+   are put aside, it starts with an action verb (:data:`VERBS`). Each action starts a task.
+   A segment that is not an action belongs to the next action when it comes first in its
+   clause (a preamble: "依托…", "以南京…为极点"), else to the action before it ("…，奋力走在全国前列").
+   Segments that are quantitative targets ("到2025年…达到42件") or past results (已, 累计, 同比)
+   are dropped: the target extractor reads those.
+3. An action whose 、-separated parts each start with a verb ("建设A、推进B") is cut there;
+   a list of objects under one verb ("建设A、B、C") stays one task.
+4. Each task gets, from its own words (preamble and tail included): lead and participating
+   units, places resolved to region codes, named projects and platforms, a deadline. Units
+   and deadlines standing in a segment of their own ("由省发展改革委牵头", "2025年底前") or in a
+   bracketed note apply to every task of the sentence; a note closing a paragraph
+   ("…。（责任单位：…）") applies to the tasks of that paragraph that name no units. A subject
+   before 要 ("各设区市要…") is the lead unit of the actions after it in the sentence.
+
+Confidence is a plain score (0–1) of how sure the rules are: a verb at the very start and
+short, named actions score high; a subject before the verb, a long task or one cut out of
+a 、-list score lower. It orders the review, it is not a probability.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from deltawatch.methods.extract.types import Document, DraftTask
+
+__all__ = ["ADVERBS", "VERBS", "RegionMatcher", "draft_tasks", "find_deadline", "find_projects", "find_units",
+           "guess_document_year"]
+
+# ---------------------------------------------------------------------------------------------
+# Vocabulary
+# ---------------------------------------------------------------------------------------------
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+def _longest_first(text: str) -> tuple[str, ...]:
+    """The words of ``text``, without repeats, longest first (so 建立健全 wins over 建立)."""
+    return tuple(sorted(set(_words(text)), key=len, reverse=True))
+
+
+#: Verbs that open a measure, longest first so that 建立健全 is read before 建立.
+VERBS: tuple[str, ...] = _longest_first("""
+推进 建设 实施 完善 加快 推动 打造 构建 深化 健全 强化 加强 支持 培育 落实 开展 组织
+建立 提升 优化 促进 共建 争创 谋划 发展 发挥 鼓励 引导 探索 研究 制定 制订 编制 规划
+开工 启动 争取 参与 配合 提高 增强 扩大 统筹 创建 设立 举办 取消 推行 实行 建成 完成
+引进 搭建 布局 加大 延伸 拓展 整合 推广 壮大 保障 保护 治理 整治 修复 承接 对接 融入
+突破 共享 抓好 严格落实 筹建 申报 贯彻 出台 印发 修订 畅通 打通 做优做强 做大做强 做强
+做优 联通 深入实施 执行 开发建设 改造 新建 扩建 改扩建 主办 承办 实现 设置 优先发展 规范
+清理 健全完善 建立健全 开辟 推出 创设 试点 探索建立 部署 加速 提速 增加 减少 降低 控制
+严控 严禁 禁止 落地 编报 出资 组建 成立 共推 共享 共创 共保 共治 共育 携手打造 承担 牵引
+带动 做好 办好 打击 营造 共筑 发行 防范 树立 招引 开拓 吸引 复制 引育 长期坚持 长期推进
+用好 用活 夯实 补齐 激发 释放 稳定 巩固 确保 力促 放大
+""")
+
+#: Verbs that another verb may follow in one action ("加快建设", "研究制定", "组织实施").
+CHAIN_HEADS = frozenset(_words("""
+加快 研究 组织 推进 推动 参与 探索 争取 规划 启动 深入 继续 统筹 配合 抓紧 建立 加强
+完善 谋划 开工 开展 共同 积极 协同 联合 加速 严格 带动 支持 鼓励 引导 长期坚持 长期推进
+建立健全 深入实施 落实
+"""))
+
+#: Words before a verb that do not carry the action (adverbs, modal words, conjunctions).
+ADVERBS: tuple[str, ...] = _longest_first("""
+积极 大力 协同 共同 联合 全面 深入 进一步 着力 重点 有序 主动 率先 合力 切实 持续 不断
+努力 抓紧 稳步 扎实 逐步 继续 全力 奋力 深度 高水平 高标准 高质量 携手 加力 因地制宜 适时
+滚动 优先 同步 尽快 依法 依法合规 严厉 坚决 要 将 还要 并 同时 此外 另外 力争 争取 集中
+重点围绕 分类 分步 分批 统一 联动 有效 科学 合理 加快 统筹 探索 研究 配合 组织 共同推动
+全方位 系统 整体 加紧 认真 严格 充分
+""")
+
+#: A segment starting with one of these sets the scene for the action after it.
+PREAMBLE_START = ("依托", "围绕", "以", "聚焦", "面向", "按照", "结合", "根据", "坚持", "通过", "借助",
+                  "对标", "瞄准", "立足", "针对", "在", "为", "对", "按", "充分利用", "利用")
+
+#: Sections whose sentences are aims and principles, not measures (matched in the title).
+AIM_SECTIONS = ("指导思想", "基本原则", "总体要求", "发展目标", "主要目标", "战略定位", "发展基础",
+                "面临形势", "重大意义", "政治站位", "总体思路", "目标任务", "发展定位", "编制依据")
+
+SITUATION_START = ("当前", "目前", "近年来", "近年", "过去", "总的看", "总体上看", "同时也要看到",
+                   "随着", "“十三五”以来", "十三五以来", "党的十八大以来", "多年来", "一年来")
+
+PAST_MARKERS = re.compile(r"已经|已|累计完成|取得了|实现了|完成了|建成了|同比|比上年|上年|去年|较上年")
+TARGET_MARKERS = re.compile(
+    r"(达到|超过|不低于|不少于|不高于|不超过|控制在|提高到|提升到|增加到|降低到|下降到|下降|增长|"
+    r"年均|翻一番|以上|左右|以内)\s*[0-9０-９.%％]|[0-9][0-9.]*\s*(%|％|个百分点)|翻一番|"
+    r"^(力争)?(到|至)\s*20\d\d年")
+NARRATIVE = re.compile(r"20\d\d年\d{1,2}月\d{1,2}日|(?:宣布|指出|强调|表示)[，,：:]")
+SELF_REFERENCE = re.compile(r"本(实施)?(方案|规划|意见|计划|纲要|通知|办法)")
+
+ENUMERATOR = re.compile(r"^(?:[一二三四五六七八九十]+是|首先|其次|再次|最后|第[一二三四五六七八九十]+[，,]?|"
+                        r"[（(][0-9一二三四五六七八九十]+[)）]|[0-9]+[.、．]|[①-⑳])\s*")
+
+UNIT_SUFFIX = (r"(?:人民政府|委员会|办公室|管委会|领导小组|委|厅|局|办|署|院|部|集团|公司|中心|"
+               r"政府|各市|各地|各设区市|各县（市、区）|各县\(市、区\))")
+UNIT_NAME = (rf"(?:(?:省|市|县|区|国家|中央|上海市|江苏省|浙江省|安徽省)[^\s，。；、：:（）()“”]{{0,14}}?{UNIT_SUFFIX}|各设区市|各地各有关部门|各地|各市|省各有关部门|各有关部门|有关部门|有关单位|领导小组办公室|"
+             r"各专题工作组牵头部门|各专题工作组|各级党委和政府)")
+UNIT_LIST = rf"{UNIT_NAME}(?:[、和及，,]{UNIT_NAME})*(?:等)?"
+
+NOTE = re.compile(r"[（(]\s*((?:责任|牵头|配合|参与|协同|协作|主责|实施)(?:单位|部门)[:：][^（）()]*)[）)]")
+NOTE_FIELD = re.compile(r"(责任|牵头|配合|参与|协同|协作|主责|实施)(?:单位|部门)[:：]([^；;，,]*(?:[，,][^；;：:]*?(?=[；;]|$|[，,][^，,；;]*?(?:单位|部门)[:：]))?)")
+
+PROJECT_SUFFIX = ("示范区", "先导区", "试验区", "自贸区", "开发区", "高新区", "合作区", "新区", "中心", "平台",
+                  "走廊", "工程", "项目", "基地", "园区", "产业园", "通道", "铁路", "高铁", "快线", "机场",
+                  "枢纽", "港区", "实验室", "实验站", "接收站", "北站", "南站", "东站", "西站", "管道", "专项",
+                  "计划", "科学城", "联盟", "设施", "装置", "航道", "大桥", "航站楼", "港")
+PROJECT_TAIL = re.compile(r"(?:等)?(?:(?:规划|开工|前期|改扩|推进|一体化)?(?:建设|工作|水平|功能|布局|作用|"
+                          r"发展|对接|改造|试点|升级|扩建|改扩建|开工)(?:和|与|及)?)*$")
+GENERIC_START = ("全国性", "区域性", "一批", "一些", "各类", "若干", "更多", "相关", "一个", "一流", "有关", "各级", "重大", "重点",
+                 "一系列", "多个", "新型")
+
+#: Words that make a generic platform, not a named one ("研发中心", "创新平台").
+GENERIC_HEADS = frozenset(_words("""
+研发 创新 服务 数据 技术 产业 科技 物流 交通 示范 公共 综合 信息 孵化 实训 共享 合作
+应用 检测 展示 人才 重点 重大 相关 各类 这些 该 新
+"""))
+
+SPLIT_VERBS = ("建设", "建成", "启动", "开工", "完成", "打造", "推进", "建立", "实施", "支持", "培育", "创建", "共建", "布局", "规划建设",
+               "发挥", "推动", "加快")
+
+# ---------------------------------------------------------------------------------------------
+# Regions
+# ---------------------------------------------------------------------------------------------
+
+#: Short forms of counties that are also common words or names of lakes, seas and rivers.
+COUNTY_SHORT_STOP = frozenset(_words("""
+太湖 东海 江山 无为 大观 路桥 新北 江北 六合 西湖 南湖 望江 明光 天长 云龙 开化 城区
+郊区 金山 黄浦 秦淮 洪泽 高邮 长丰 上城 下城 大通 花山 镜湖
+"""))
+#: Words that hold a place's short name but name no place (黄浦江 holds 浦江县).
+NOT_PLACES = re.compile("黄浦江|金山银山|秦淮河|洪泽湖|高邮湖|太湖|西湖|东海|南湖|江山|无为|大观|路桥")
+LEVEL_RANK = {"province": 3, "prefecture": 2, "county": 1}
+NAME_SUFFIX = re.compile(r"(省|市|新区|区|县|自治县)$")
+
+
+class RegionMatcher:
+    """Finds place names in text and returns region codes, longest names first.
+
+    ``regions`` has ``code`` and ``name_zh`` and optionally ``level``, ``valid_to`` and a column
+    of short names (``short_names``, ``name_short`` or ``aliases``; several separated by | ; or
+    ，). Short forms without 省/市/区/县 are added for provinces and prefectures, and for
+    counties unless they are common words (:data:`COUNTY_SHORT_STOP`). Where one name belongs
+    to several regions, a valid one is preferred over an abolished one, then the higher level;
+    a name still shared is ambiguous and not matched.
+    """
+
+    def __init__(self, regions):
+        self.names: dict[str, str] = {}
+        candidates: dict[str, list[tuple[int, int, str]]] = {}
+        for row in regions.to_dict("records"):
+            code = str(row["code"]).strip()
+            full = str(row.get("name_zh") or "").strip()
+            if not code or not full:
+                continue
+            level = str(row.get("level") or "")
+            valid = 0 if _filled(row.get("valid_to")) else 1
+            rank = (valid, LEVEL_RANK.get(level, 0))
+            forms = {full}
+            short = NAME_SUFFIX.sub("", full)
+            if len(short) >= 2 and (level != "county" or short not in COUNTY_SHORT_STOP):
+                forms.add(short)
+            for column in ("short_names", "name_short", "aliases"):
+                if _filled(row.get(column)):
+                    forms.update(p.strip() for p in re.split(r"[|;；,，]", str(row[column])) if p.strip())
+            for form in forms:
+                candidates.setdefault(form, []).append((*rank, code))
+        for form, found in candidates.items():
+            found.sort(reverse=True)
+            best = [f for f in found if f[:2] == found[0][:2]]
+            if len({f[2] for f in best}) == 1:
+                self.names[form] = best[0][2]
+        ordered = sorted(self.names, key=len, reverse=True)
+        # A county's short name is not a place when a lake, river or sea follows it (洪泽湖, 黄浦江).
+        self._pattern = re.compile("|".join(map(re.escape, ordered))) if ordered else None
+
+    def find(self, text: str) -> list[str]:
+        """Codes of the places named in ``text``, in order of first mention, without repeats."""
+        if self._pattern is None:
+            return []
+        codes: list[str] = []
+        text = NOT_PLACES.sub(lambda m: "□" * len(m.group(0)), text)
+        for match in self._pattern.finditer(text):
+            name = match.group(0)
+            after = text[match.end():match.end() + 1]
+            if after in ("湖", "江", "河") and not NAME_SUFFIX.search(name):
+                continue
+            code = self.names[name]
+            if code not in codes:
+                codes.append(code)
+        return codes
+
+
+def _filled(value) -> bool:
+    return value is not None and not (isinstance(value, float) and math.isnan(value)) \
+        and str(value).strip() not in ("", "nan", "None")
+
+
+# ---------------------------------------------------------------------------------------------
+# Deadlines
+# ---------------------------------------------------------------------------------------------
+
+_CN_MONTH = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
+             "十一": 11, "十二": 12}
+DEADLINE = re.compile(
+    r"(?P<ym>(?P<y1>20\d\d)年(?P<m>1[0-2]|0?[1-9])月(?:底|末|份)?(?:前|之前|以前)?)|"
+    r"(?P<half>(?P<y2>20\d\d)年(?P<part>上半年|一季度|第一季度|二季度|第二季度|三季度|第三季度|四季度|第四季度|底|末|年底|年末)(?:前|之前|以前)?)|"
+    r"(?P<before>(?P<y3>20\d\d)年(?:前|之前|以前))|"
+    r"(?P<by>(?:到|至|于)(?P<y4>20\d\d)年)|"
+    r"(?P<period>[“\"]?十[一二三四五六七八九]五[”\"]?(?:期间|时期|期末|末)|规划期内|规划期间|规划期末|今后五年|本届政府任期内)|"
+    r"(?P<year>年内|今年内|年底前|今年底前)|"
+    r"(?P<long>长期坚持|长期推进|长期实施|(?<=[:：])\s*长期)"
+)
+_PART_END = {"上半年": (6, 30), "一季度": (3, 31), "第一季度": (3, 31), "二季度": (6, 30), "第二季度": (6, 30),
+             "三季度": (9, 30), "第三季度": (9, 30)}
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    following = dt.date(year + (month == 12), month % 12 + 1, 1)
+    return following - dt.timedelta(days=1)
+
+
+def find_deadline(text: str, *, plan_period=(2021, 2025), doc_year: int | None = None
+                  ) -> tuple[dt.date | None, str] | None:
+    """The first deadline written in ``text`` as ``(date or None, text as written)``, or None.
+
+    2025年底前 → 2025-12-31; 2023年6月底前 → 2023-06-30; 2024年上半年 → 06-30; 到2025年 → 12-31;
+    十四五期间 / 规划期内 → the last day of the plan period; 年内 → 12-31 of ``doc_year``
+    (None when the year is not known); 长期坚持 → None.
+    """
+    match = DEADLINE.search(text)
+    if match is None:
+        return None
+    written = match.group(0)
+    if match.group("ym"):
+        return _month_end(int(match.group("y1")), int(match.group("m"))), written
+    if match.group("half"):
+        year, part = int(match.group("y2")), match.group("part")
+        month, day = _PART_END.get(part, (12, 31))
+        return dt.date(year, month, day), written
+    if match.group("before"):
+        return dt.date(int(match.group("y3")), 12, 31), written
+    if match.group("by"):
+        return dt.date(int(match.group("y4")), 12, 31), written
+    if match.group("period"):
+        return dt.date(int(plan_period[1]), 12, 31), written
+    if match.group("year"):
+        return (dt.date(doc_year, 12, 31) if doc_year else None), written
+    return None, written
+
+
+def guess_document_year(doc: Document) -> int | None:
+    """The year a document was issued, from a 发布时间/日期 line or a closing date, else None."""
+    head = doc.text[:600]
+    found = re.search(r"(?:发布时间|发布日期|日期|时间)[:：]?\s*(20\d\d)[-年./]", head)
+    if found:
+        return int(found.group(1))
+    tail = doc.text[-300:]
+    dates = re.findall(r"(20\d\d)年\d{1,2}月\d{1,2}日", tail)
+    return int(dates[-1]) if dates else None
+
+
+# ---------------------------------------------------------------------------------------------
+# Units and projects
+# ---------------------------------------------------------------------------------------------
+
+_UNIT_RE = re.compile(UNIT_NAME)
+LEAD_PATTERNS = (
+    re.compile(rf"由(?P<u>{UNIT_LIST})(?:牵头|负责|主责|组织)(?!部门|单位)"),
+    re.compile(rf"(?P<u>{UNIT_LIST})(?:牵头|负责|主责)(?!部门|单位)"),
+)
+PARTICIPANT_PATTERNS = (
+    re.compile(rf"(?P<u>{UNIT_LIST})(?:配合|参与|协同|协助)"),
+    re.compile(rf"会同(?P<u>{UNIT_LIST})"),
+)
+
+
+def _split_units(text: str, known: Iterable[str] = ()) -> list[str]:
+    text = re.sub(r"等$", "", text.strip())
+    found: list[str] = []
+    for part in (p.strip(" 　等") for p in re.split(r"[、，,；;]", text)):
+        if _UNIT_RE.fullmatch(part) or part in known:
+            found.append(part)
+        else:   # "省科技厅和省财政厅", but not "省工业和信息化厅", which is one unit
+            found.extend(p for p in re.split(r"和|及", part) if p and (_UNIT_RE.fullmatch(p) or p in known))
+    return found
+
+
+def find_units(text: str, known: Iterable[str] = ()) -> tuple[list[str], list[str]]:
+    """Lead and participating units named in ``text``: a bracketed note (责任单位：…；配合单位：…),
+    "由X牵头", "X负责", "X配合", "会同X". Names listed in ``known`` are accepted as units
+    whatever their ending."""
+    known = tuple(known)
+    leads: list[str] = []
+    participants: list[str] = []
+    for note in NOTE.finditer(text):
+        for kind, names in NOTE_FIELD.findall(note.group(1)):
+            target = participants if kind in ("配合", "参与", "协同", "协作") else leads
+            _extend(target, _split_units(names, known))
+    for pattern in LEAD_PATTERNS:
+        for match in pattern.finditer(text):
+            _extend(leads, _split_units(match.group("u"), known))
+    for pattern in PARTICIPANT_PATTERNS:
+        for match in pattern.finditer(text):
+            _extend(participants, _split_units(match.group("u"), known))
+    if known:
+        for name in known:
+            for suffix, target in (("牵头", leads), ("负责", leads), ("配合", participants)):
+                if f"{name}{suffix}" in text:
+                    _extend(target, [name])
+    participants = [p for p in participants if p not in leads]
+    return leads, participants
+
+
+def _extend(into: list[str], items: Iterable[str]) -> None:
+    for item in items:
+        if item not in into:
+            into.append(item)
+
+
+def _strip_verbs(piece: str) -> str:
+    """The text after the adverbs and verbs that open ``piece``."""
+    changed = True
+    while changed:
+        changed = False
+        for word in (*ADVERBS, *VERBS):
+            if piece.startswith(word) and len(piece) > len(word):
+                piece = piece[len(word):]
+                changed = True
+                break
+    return piece
+
+
+def find_projects(text: str) -> list[str]:
+    """Named projects and platforms in ``text``: titles in 《》, quoted names that are
+    projects (“…”工程, “…平台”), and noun phrases ending in a project word (中心, 平台, 走廊,
+    示范区, 工程, 铁路, 机场, 实验室 …) that are not a category after 等 or led by 一批/各类."""
+    found: list[str] = [m.group(0) for m in re.finditer(r"《[^》]{2,40}》", text)]
+    for quoted in re.finditer(r"“([^”]{2,30})”", text):
+        inner = quoted.group(1)
+        if inner.endswith(PROJECT_SUFFIX + ("行动", "工程", "计划")) and "个" not in inner:
+            _extend(found, [inner])
+    plain = re.sub(r"《[^》]*》", "，", text)
+    plain = re.sub(r"[（(](?:责任|牵头|配合)[^）)]*[）)]", "，", plain)
+    plain = DEADLINE.sub("，", plain)
+    # a quoted name may hold 、 (“千村引领、万村升级”工程): hide it from the split below
+    plain = re.sub(r"“[^”]{1,30}”", lambda m: m.group(0).replace("、", "\x00"), plain)
+    for chunk in re.split(r"[，。；、：:,;]|以及|和|及|或", plain):
+        chunk = _balanced(chunk)
+        if not chunk:
+            continue
+        # "X等Y": X is a name, Y the category it belongs to (等重大科技基础设施): only X is read.
+        named = chunk.split("等")[0]
+        for part in _split_at_inner_verbs(named):
+            name = _project_name(part)
+            if name:
+                _extend(found, [name.replace("\x00", "、")])
+    return found
+
+
+def _split_at_inner_verbs(piece: str) -> list[str]:
+    """Cut "支持苏南硕放机场建设区域性枢纽机场" into its two noun phrases."""
+    piece = ENUMERATOR.sub("", piece)
+    piece = re.sub(rf"^由?(?:{UNIT_LIST})(?:牵头|负责|配合)?", "", piece)
+    subject = re.match(r"^[^，]{1,14}?(?:要|将|须)", piece)
+    if subject and _verb_at(piece[subject.end():])[0]:
+        piece = piece[subject.end():]
+    piece = re.sub(r"^(?:依托|围绕|聚焦|面向|借助|立足|瞄准|对标|利用|充分利用)", "", piece)
+    piece = _strip_verbs(piece)
+    pattern = re.compile("|".join(SPLIT_VERBS))
+    parts, last = [], 0
+    for match in pattern.finditer(piece):
+        if match.start() > last:
+            parts.append(piece[last:match.start()])
+        last = match.end()
+    parts.append(piece[last:])
+    return [_strip_verbs(p) for p in parts if p]
+
+
+def _balanced(text: str) -> str:
+    """``text`` without a quotation mark whose partner was cut away."""
+    text = text.strip(" 　")
+    if text.startswith("“") and "”" not in text[1:]:
+        text = text[1:]
+    if text.endswith("”") and "“" not in text[:-1]:
+        text = text[:-1]
+    return text
+
+
+def _project_name(part: str) -> str | None:
+    part = _balanced(PROJECT_TAIL.sub("", _balanced(part)))
+    if "的" in part:
+        part = part.rsplit("的", 1)[1]
+    core = re.sub(r"[一二三四五六七八九]期(?:工程)?$", "", part)
+    suffix = next((s for s in PROJECT_SUFFIX if part.endswith(s)), None) or \
+        next((s for s in PROJECT_SUFFIX if core != part and core.endswith(s)), None)
+    if suffix is None or len(core) < len(suffix) + 2 or part.startswith(GENERIC_START) \
+            or core[:-len(suffix)] in GENERIC_HEADS:
+        return None
+    if suffix == "港" and not re.search(r"港港$|[^\u4e00-\u9fff]港$|(?:南京|苏州|太仓|南通|连云港|盐城|上海|宁波|舟山)港$", part):
+        return None  # 港 closes too many words (粤港澳, 枢纽港) to take every word ending in it
+    return part
+
+
+# ---------------------------------------------------------------------------------------------
+# Sentences and segments
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Segment:
+    text: str
+    start: int                 # in Document.text
+    end: int
+    verb: str = ""
+    title_start: int = 0       # where the action's words begin (after subject, enumerator)
+    subject_led: bool = False
+    kind: str = "other"        # action | target | past | unit | time | preamble | other
+    subject: list[str] = field(default_factory=list)   # units before 要: "各设区市要…"
+
+
+@dataclass
+class _Group:
+    """One task in the making: its action segments, the scene before, the words after."""
+
+    action: _Segment
+    before: list[_Segment] = field(default_factory=list)
+    after: list[_Segment] = field(default_factory=list)
+    from_list: bool = False
+    subject: list[str] = field(default_factory=list)   # the sentence's subject, carried on
+
+
+def _sentences(doc: Document) -> list[tuple[int, int, int]]:
+    """(start, end, paragraph number) of each sentence in doc.text; a bracketed unit note
+    after the closing 。 is kept in the sentence before it."""
+    text = doc.text
+    found: list[tuple[int, int, int]] = []
+    for paragraph, line in enumerate(re.finditer(r"[^\n]+", text)):
+        start = line.start()
+        for piece in re.finditer(r"[^。！？!?]+(?:[。！？!?]+[”’」）)]?)?", line.group(0)):
+            s, e = start + piece.start(), start + piece.end()
+            stripped = text[s:e].strip()
+            if not stripped:
+                continue
+            while s < e and text[s].isspace():
+                s += 1
+            if found and found[-1][2] == paragraph and NOTE.match(stripped) and len(stripped) < 120:
+                prev = found.pop()
+                found.append((prev[0], e, paragraph))
+                continue
+            found.append((s, e, paragraph))
+    return found
+
+
+def _heading_spans(doc: Document) -> list[tuple[int, int]]:
+    spans = []
+    for section in doc.sections:
+        line_end = doc.text.find("\n", section.start)
+        spans.append((section.start, line_end if line_end != -1 else section.end))
+    return spans
+
+
+def _classify(text: str, start: int, units: tuple[str, ...]) -> _Segment:
+    """What a ，-segment is, and where its action verb stands."""
+    raw = text
+    lead = len(raw) - len(raw.lstrip(" 　“"))
+    body = raw[lead:]
+    end = start + len(raw)
+    segment = _Segment(raw, start, end)
+    if not body:
+        return segment
+    if PAST_MARKERS.search(body):
+        segment.kind = "past"
+        return segment
+    if TARGET_MARKERS.search(body):
+        segment.kind = "target"
+        return segment
+    offset = lead
+    enumerator = ENUMERATOR.match(body)
+    if enumerator:
+        offset += enumerator.end()
+        body = body[enumerator.end():]
+    leading_time = DEADLINE.match(body)
+    if leading_time and leading_time.end() < len(body) and _verb_at(body[leading_time.end():])[0]:
+        offset += leading_time.end()
+        body = body[leading_time.end():]
+    unit_led = re.match(rf"由?(?:{UNIT_LIST}|{'|'.join(map(re.escape, units)) or '(?!x)x'})"
+                        rf"(?:牵头|负责|配合|主责|会同[^，]*?)?(?:负责)?", body)
+    if unit_led and unit_led.end() < len(body):
+        rest = body[unit_led.end():]
+        if _verb_at(rest)[0]:
+            offset += unit_led.end()
+            body = rest
+            segment.subject_led = True
+            segment.subject = _split_units(re.sub(r"^由|(?:牵头|负责|配合|主责|会同.*)+$", "", unit_led.group(0)), units)
+    elif unit_led and unit_led.end() == len(body):
+        segment.kind = "unit"
+        return segment
+    if find_deadline(body) and DEADLINE.fullmatch(body.strip("，, ")):
+        segment.kind = "time"
+        return segment
+    verb, _ = _verb_at(body)
+    if not verb:
+        subject = re.match(r"^[^，、：“”]{1,12}?(?:要|将|应当|应|须|需要|必须)", body)
+        if subject:
+            verb, _ = _verb_at(body[subject.end():])
+            if verb:
+                offset += subject.end()
+                segment.subject_led = True
+                segment.subject = _split_units(re.sub(r"(?:要|将|应当|应|须|需要|必须)$", "", subject.group(0)), units)
+    if verb:
+        segment.kind = "action"
+        segment.verb = verb
+        segment.title_start = start + offset
+        return segment
+    if body.startswith(PREAMBLE_START):
+        segment.kind = "preamble"
+    return segment
+
+
+def _verb_at(body: str) -> tuple[str, int]:
+    """The main verb opening ``body`` after adverbs ("积极推动" → 推动, "加快建设" → 建设,
+    "加快南沿江高铁建设" → 加快), and how many characters the adverbs and verbs take."""
+    position, chain = 0, []
+    while position < len(body):
+        verb = next((v for v in VERBS if body.startswith(v, position)), None)
+        adverb = next((a for a in ADVERBS if body.startswith(a, position)), None)
+        if verb and chain and chain[-1] not in CHAIN_HEADS:
+            break                         # "成立推进…领导小组": 推进 belongs to the object
+        if verb and (not adverb or len(verb) >= len(adverb)):
+            chain.append(verb)
+            position += len(verb)
+        elif adverb and chain:
+            break                         # "加快建立协同治理机制": 协同 belongs to the object
+        elif adverb:
+            if adverb in VERBS:
+                chain.append(adverb)
+            position += len(adverb)
+        else:
+            break
+    if not chain or position >= len(body) - 1 and len(chain) == 1 and len(body) <= 3:
+        return "", 0
+    return chain[-1].replace("长期", ""), position
+
+
+def _comma_segments(clause: str, start: int) -> list[tuple[str, int]]:
+    """Cut at ，/, that are not inside brackets or quotes."""
+    pieces, depth, last = [], 0, 0
+    for i, ch in enumerate(clause):
+        if ch in "（(“《":
+            depth += 1
+        elif ch in "）)”》" and depth:
+            depth -= 1
+        elif ch in "，," and depth == 0:
+            pieces.append((clause[last:i], start + last))
+            last = i + 1
+    pieces.append((clause[last:], start + last))
+    return [(t, s) for t, s in pieces if t.strip()]
+
+
+def _list_actions(segment: _Segment, units: tuple[str, ...]) -> list[_Segment]:
+    """Cut an action at 、 when every part starts with a verb ("建设A、推进B"); else keep it."""
+    parts, depth, last = [], 0, 0
+    text = segment.text
+    for i, ch in enumerate(text):
+        if ch in "（(“《":
+            depth += 1
+        elif ch in "）)”》" and depth:
+            depth -= 1
+        elif ch == "、" and depth == 0:
+            parts.append((text[last:i], segment.start + last))
+            last = i + 1
+    parts.append((text[last:], segment.start + last))
+    if len(parts) < 2:
+        return [segment]
+    classified = [_classify(t, s, units) for t, s in parts]
+    # "加强政策制定、执行和评估的衔接": the parts qualify one noun after 的; not actions
+    # "采取合作办院、设立分院、组建医联体等形式": objects of one verb, closed by 等 + a noun
+    if re.search(r"等[\u4e00-\u9fff]{1,4}$", parts[-1][0].strip()):
+        return [segment]
+    if "的" in parts[-1][0] and not re.search(r"的[^、]*[、]", parts[-1][0]) and len(parts[-1][0].split("的")[0]) <= 6:
+        return [segment]
+    if all(c.kind == "action" and len(c.text.strip()) >= 4 and len(_strip_verbs(c.text)) >= 2
+           for c in classified):
+        return classified
+    return [segment]
+
+
+def _groups(sentence: str, start: int, units: tuple[str, ...]) -> tuple[list[_Group], list[_Segment]]:
+    """The tasks of one sentence, and the segments (units, times) that apply to all of them."""
+    groups: list[_Group] = []
+    shared: list[_Segment] = []
+    body = NOTE.sub(lambda m: "，" * len(m.group(0)), sentence)  # notes are read separately
+    body = re.sub(r"[。！？!?]+[”’」）)]?\s*$", lambda m: " " * len(m.group(0)), body)
+    position = 0
+    subject: list[str] = []
+    for clause in re.split(r"(?<=[；;])", body):
+        clause_start = start + position
+        position += len(clause)
+        clause_text = clause.rstrip("；; ")
+        pending: list[_Segment] = []
+        clause_groups: list[_Group] = []
+        for text, s in _comma_segments(clause_text, clause_start):
+            segment = _classify(text, s, units)
+            if segment.kind in ("target", "past"):
+                continue
+            if segment.kind in ("unit", "time"):
+                shared.append(segment)
+                continue
+            if segment.kind == "action":
+                subject = segment.subject or subject
+                actions = _list_actions(segment, units)
+                for action in actions:
+                    group = _Group(action, before=pending, from_list=len(actions) > 1, subject=subject)
+                    pending = []
+                    clause_groups.append(group)
+                continue
+            if clause_groups:
+                clause_groups[-1].after.append(segment)
+            else:
+                pending.append(segment)
+        groups.extend(clause_groups)
+    return groups, shared
+
+
+def _skip_sentence(text: str, location_title: str) -> bool:
+    stripped = ENUMERATOR.sub("", text.strip())
+    if stripped.startswith(SITUATION_START):
+        return True
+    if any(word in location_title for word in AIM_SECTIONS):
+        return True
+    if SELF_REFERENCE.search(stripped):
+        return True
+    if NARRATIVE.search(stripped):
+        return True
+    # a principle: "…，是…" (a clause opening with the copula)
+    return bool(re.search(r"[，,；;]\s*是(?!否)", stripped))
+
+
+def _section_titles(doc: Document, position: int) -> str:
+    return " ".join(s.title for s in doc.sections if s.start <= position < s.end)
+
+
+# ---------------------------------------------------------------------------------------------
+# The public function
+# ---------------------------------------------------------------------------------------------
+
+
+def draft_tasks(doc: Document, *, regions=None, units: list[str] | None = None,
+                plan_period=(2021, 2025), doc_year: int | None = None) -> list[DraftTask]:
+    """The measures of ``doc`` as draft tasks, in document order.
+
+    Parameters
+    ----------
+    doc : Document
+        The cleaned document (``doc.text`` simplified, ``doc.sections`` for locations).
+    regions : pandas.DataFrame, optional
+        ``code``, ``name_zh`` (and optionally ``level``, ``valid_to``, short names) to resolve
+        places to codes; without it ``regions`` of every task is empty.
+    units : list of str, optional
+        Names of units (departments) to recognise besides the usual endings (委, 厅, 局 …).
+    plan_period : (int, int)
+        First and last year of the plan; 十四五期间 / 规划期内 end on the last year's Dec 31.
+    doc_year : int, optional
+        The year the document was issued (for 年内); guessed from the text when not given.
+
+    Returns
+    -------
+    list of DraftTask
+        ``start``/``end`` cover the task's words in ``doc.text`` (its scene and tail
+        included); ``title`` is the action from its verb on.
+    """
+    known_units = tuple(units or ())
+    matcher = RegionMatcher(regions) if regions is not None and len(regions) else None
+    year = doc_year if doc_year is not None else guess_document_year(doc)
+    headings = _heading_spans(doc)
+    sentences = _sentences(doc)
+    paragraph_rest: dict[int, int] = {}       # characters of a paragraph outside unit notes
+    for s_start, s_end, paragraph in sentences:
+        length = len(NOTE.sub("", doc.text[s_start:s_end]).strip())
+        paragraph_rest[paragraph] = paragraph_rest.get(paragraph, 0) + length
+
+    tasks: list[DraftTask] = []
+    paragraph_tasks: dict[int, list[DraftTask]] = {}
+    seen_in_paragraph: dict[int, int] = {}
+    for s_start, s_end, paragraph in sentences:
+        order = seen_in_paragraph.get(paragraph, 0)
+        seen_in_paragraph[paragraph] = order + 1
+        sentence = doc.text[s_start:s_end]
+        stripped = sentence.strip()
+        if any(h0 <= s_start < h1 for h0, h1 in headings):
+            continue
+        if not re.search(r"[。！？!?；;）)]\s*$", stripped) and len(stripped) < 60:
+            continue                      # a heading or a line of the table of contents
+        if order == 0 and len(stripped) <= 22 and not re.search(r"[，,；;]", stripped) \
+                and paragraph_rest[paragraph] - len(stripped) >= 60:
+            continue                      # a run-in heading: the tasks follow it
+        if NOTE.fullmatch(stripped.rstrip("。")):
+            _apply_paragraph_note(paragraph_tasks.get(paragraph, []), stripped, known_units)
+            continue
+        if _skip_sentence(stripped, _section_titles(doc, s_start)):
+            continue
+        groups, shared = _groups(sentence, s_start, known_units)
+        if not groups:
+            continue
+        shared_text = "，".join(seg.text for seg in shared) + "，" + "，".join(m.group(0) for m in NOTE.finditer(sentence))
+        shared_leads, shared_participants = find_units(shared_text, known_units)
+        shared_deadline = find_deadline(shared_text, plan_period=plan_period, doc_year=year)
+        for group in groups:
+            task = _task(doc, group, stripped, matcher, known_units, plan_period, year)
+            if not task.lead_units and not task.participants:
+                task.lead_units, task.participants = list(shared_leads), list(shared_participants)
+            if not task.lead_units and group.subject:
+                task.lead_units = list(group.subject)
+            if not task.deadline_text and shared_deadline:
+                task.deadline, task.deadline_text = shared_deadline
+            task.confidence = _confidence(group, task)
+            tasks.append(task)
+            paragraph_tasks.setdefault(paragraph, []).append(task)
+        closing_note = re.search(r"[。！？!?]\s*(" + NOTE.pattern + r")\s*[。]?$", stripped)
+        if closing_note:      # "…。（责任单位：…）" closes the paragraph: it speaks for all of it
+            _apply_paragraph_note(paragraph_tasks.get(paragraph, []), closing_note.group(1), known_units)
+    return tasks
+
+
+def _apply_paragraph_note(tasks: list[DraftTask], note: str, known: tuple[str, ...]) -> None:
+    leads, participants = find_units(note, known)
+    for task in tasks:
+        if not task.lead_units and not task.participants:
+            task.lead_units, task.participants = list(leads), list(participants)
+
+
+def _task(doc: Document, group: _Group, sentence: str, matcher, known_units, plan_period, year) -> DraftTask:
+    action = group.action
+    start = min([action.start] + [s.start for s in group.before])
+    end = max([action.end] + [s.end for s in group.after])
+    words = doc.text[start:end]
+    title_start = action.title_start or action.start
+    title = doc.text[title_start:end].strip(" ，,；;。")
+    title = re.sub(r"^(?:同时要?|并且?|还要|要|将)(?=.{4})", "", title)   # modal words carry no action
+    start = _lstrip_offset(doc.text, start, end)
+    leads, participants = find_units(words, known_units)
+    deadline = find_deadline(words, plan_period=plan_period, doc_year=year)
+    return DraftTask(
+        title=title,
+        sentence=sentence,
+        location=doc.location(action.start),
+        start=start,
+        end=end,
+        verb=action.verb,
+        lead_units=leads,
+        participants=participants,
+        regions=matcher.find(words) if matcher else [],
+        projects=find_projects(words),
+        deadline=deadline[0] if deadline else None,
+        deadline_text=deadline[1] if deadline else "",
+    )
+
+
+def _lstrip_offset(text: str, start: int, end: int) -> int:
+    while start < end and text[start] in " 　，,":
+        start += 1
+    return start
+
+
+def _confidence(group: _Group, task: DraftTask) -> float:
+    score = 0.7
+    if group.action.subject_led:
+        score -= 0.1
+    if group.from_list:
+        score -= 0.1
+    length = len(task.title)
+    if length > 80:
+        score -= 0.2
+    elif length > 50:
+        score -= 0.1
+    if length < 6:
+        score -= 0.2
+    if task.lead_units or task.deadline_text or task.projects:
+        score += 0.15
+    if group.before and all(s.kind == "other" for s in group.before):
+        score -= 0.05
+    return round(max(0.05, min(0.95, score)), 2)

@@ -1,0 +1,147 @@
+"""The intake app: a document read into drafts writes nothing else; each decision writes
+exactly what was accepted (as drafted or edited) and names who decided; refusals are worded
+and write nothing; the pages by role; the CLI's columns."""
+
+import io
+import subprocess
+import sys
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from deltawatch.indicators.models import Target
+from deltawatch.intake import services
+from deltawatch.intake.commands import TARGET_COLUMNS
+from deltawatch.intake.models import Decision, SourceDocument
+from deltawatch.plans.models import JournalEntry, Task
+from deltawatch.regions.models import Region
+from tests.plans.conftest import people, plan, units  # noqa: F401 — fixtures
+
+pytestmark = pytest.mark.django_db
+
+TEXT = """江苏省推进某项工作实施方案
+
+一、发展目标
+到2025年，常住人口城镇化率达到75%，研发投入强度达到3%以上。
+
+二、重点任务
+（一）协同创新
+由省科学技术厅牵头，2025年底前建设长三角国家技术创新中心。
+"""
+
+
+@pytest.fixture
+def document(plan, people):  # noqa: F811
+    return services.ingest(TEXT.encode("utf-8"), "plan.txt", user=people["office"], plan_period=(2021, 2025),
+                           region=Region.objects.get(code="320000"), plan=plan)
+
+
+def test_reading_writes_drafts_and_nothing_else(document):
+    targets = {t.indicator_text: t for t in document.targetdrafts.all()}
+    assert {"常住人口城镇化率", "研发投入强度"} <= set(targets)
+    rd = targets["研发投入强度"]
+    assert (rd.target_year, rd.comparator, rd.value, rd.unit, rd.indicator) == (2025, "≥", 3.0, "%", "rd_intensity")
+    assert document.text[rd.start:rd.end] and rd.location == "一"
+    task = document.taskdrafts.get(title__contains="技术创新中心")
+    assert task.lead_units == ["省科学技术厅"] and str(task.deadline) == "2025-12-31"
+    assert all(d.decision == Decision.PENDING for d in [*document.targetdrafts.all(), *document.taskdrafts.all()])
+    assert not Target.objects.filter(document=document.title).exists()
+    assert not Task.objects.filter(code__startswith=f"D{document.pk}-").exists()
+
+
+def test_an_accepted_target_is_the_draft_and_an_edited_one_the_edit(document, people):  # noqa: F811
+    office = people["office"]
+    drafts = {t.indicator_text: t for t in document.targetdrafts.all()}
+    rd = drafts["研发投入强度"]
+    target = services.accept_target(rd, office, indicator="rd_intensity", target_year=2025, comparator="≥", value=3.0)
+    assert (target.comparator, target.value, target.region.code, target.sentence) == ("ge", 3.0, "320000", rd.sentence)
+    assert target.document == document.title and target.location == "一"
+    rd.refresh_from_db()
+    assert rd.decision == Decision.ACCEPTED and rd.decided_by == office and rd.target == target
+    urban = drafts["常住人口城镇化率"]
+    edited = services.accept_target(urban, office, indicator=urban.indicator, target_year=2025, comparator="≥",
+                                    value=76.0)
+    urban.refresh_from_db()
+    assert (edited.comparator, edited.value, urban.decision) == ("ge", 76.0, Decision.EDITED)
+    with pytest.raises(services.IntakeError, match="已审核"):
+        services.reject(urban, office, "重复")
+
+
+def test_refusals_are_worded_and_write_nothing(document, people):  # noqa: F811
+    office = people["office"]
+    draft = document.targetdrafts.first()
+    before = Target.objects.count()
+    with pytest.raises(services.IntakeError, match="不在指标库中"):
+        services.accept_target(draft, office, indicator="no_such_code", target_year=2025, comparator="=", value=1.0)
+    document.region = None
+    document.save()
+    draft.refresh_from_db()
+    with pytest.raises(services.IntakeError, match="区域"):
+        services.accept_target(draft, office, indicator="rd_intensity", target_year=2025, comparator="=", value=1.0)
+    draft.refresh_from_db()
+    assert Target.objects.count() == before and draft.decision == Decision.PENDING
+    services.reject(draft, office, "与纲要重复")
+    draft.refresh_from_db()
+    assert (draft.decision, draft.reason, draft.decided_by) == (Decision.REJECTED, "与纲要重复", office)
+    with pytest.raises(services.IntakeError, match="为空"):
+        services.ingest(b"", "empty.txt")
+    assert SourceDocument.objects.count() == 1
+
+
+def test_an_accepted_task_is_assigned_in_the_plan(document, people, units):  # noqa: F811
+    draft = document.taskdrafts.get(title__contains="技术创新中心")
+    journal = JournalEntry.objects.count()
+    task = services.accept_task(draft, people["office"], title=draft.title, lead=units["js-kjt"],
+                                due_date=draft.deadline)
+    assert task.plan == document.plan and task.lead_unit == units["js-kjt"] and str(task.due_date) == "2025-12-31"
+    assert task.assignments.get().role == "lead" and JournalEntry.objects.count() == journal + 1
+    assert draft.sentence in task.description
+    draft.refresh_from_db()
+    assert draft.decision == Decision.ACCEPTED and draft.task == task
+    other = document.taskdrafts.exclude(pk=draft.pk).first()
+    if other is not None:
+        with pytest.raises(services.IntakeError, match="牵头单位"):
+            services.accept_task(other, people["office"], title=other.title, lead=None)
+
+
+def _client(user=None) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def test_the_pages_by_role_and_the_upload(document, people):  # noqa: F811
+    page = reverse("intake:document", args=[document.pk])
+    assert _client().get(page)["Location"].startswith("/accounts/login/")
+    assert _client(people["reporter"]).get(page).status_code == 403
+    assert _client(people["researcher"]).get(page).status_code == 200
+    office = _client(people["office"])
+    html = office.get(page).content.decode()
+    assert '<mark class="x-target' in html and "研发投入强度" in html and "采纳" in html
+    empty = office.post(reverse("intake:upload"), {"file": SimpleUploadedFile("e.txt", b""), "plan_period": "2021-2025"})
+    assert empty.status_code == 400 and "空文件" in empty.content.decode() and SourceDocument.objects.count() == 1
+    bad = office.post(reverse("intake:upload"), {"file": SimpleUploadedFile("a.txt", TEXT.encode()), "plan_period": "2025"})
+    assert bad.status_code == 400 and "2021-2025" in bad.content.decode()
+    done = office.post(reverse("intake:upload"), {"file": SimpleUploadedFile("a.txt", TEXT.encode()),
+                                                 "plan_period": "2021-2025", "region": "320000"})
+    assert done.status_code == 302 and SourceDocument.objects.count() == 2
+    # a refused decision keeps what was typed beside its message
+    draft = document.targetdrafts.first()
+    refused = office.post(reverse("intake:decide_target", args=[document.pk, draft.pk]),
+                          {"action": "accept", "indicator": "", "target_year": "2031", "comparator": "≥", "value": "4.5"})
+    text = refused.content.decode()
+    assert refused.status_code == 400 and "不在指标库中" in text and 'value="4.5"' in text and 'value="2031"' in text
+
+
+def test_the_cli_prints_the_issues_columns(tmp_path):
+    path = tmp_path / "plan.txt"
+    path.write_text(TEXT, encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "deltawatch.cli", "intake", str(path), "--format", "csv"],
+                          capture_output=True, text=True, check=True)
+    lines = done.stdout.splitlines()
+    assert lines[0].split(",") == TARGET_COLUMNS
+    assert any(line.startswith("研发投入强度,rd_intensity,2025,≥,3,%,level") for line in lines[1:])

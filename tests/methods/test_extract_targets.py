@@ -1,0 +1,396 @@
+"""methods.extract.targets (issue 17): comparators, change types, years and baselines read from
+sentences; what is not a target; targets in a .docx table; catalogue matching; and the
+development set (seed 001 against its hand labels) with its precision and recall thresholds."""
+
+import io
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from deltawatch.methods.extract import draft_targets, read
+from deltawatch.methods.extract.evaluate import (
+    format_table,
+    load_labels,
+    main,
+    normalise_sentence,
+    parse_value,
+    score,
+)
+from deltawatch.methods.extract.targets import name_similarity
+
+ROOT = Path(__file__).resolve().parents[2]
+DEV = ROOT / "tests" / "fixtures" / "intake" / "dev"
+CATALOGUE = ROOT / "src" / "deltawatch" / "defaults" / "data" / "indicators.csv"
+
+
+def targets(text, **kwargs):
+    return draft_targets(read(text), **kwargs)
+
+
+def one(text, **kwargs):
+    found = [t for t in targets(text, **kwargs) if t.numeric]
+    assert len(found) == 1, found
+    return found[0]
+
+
+# --- comparators ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("sentence, comparator, value, high", [
+    ("到2025年，人均期望寿命达到80岁左右。", "≈", 80, None),
+    ("到2025年，城乡居民收入比约2.1。", "≈", 2.1, None),
+    ("到2025年，研发投入强度达到3%以上。", "≥", 3, None),
+    ("到2025年，制造业增加值占GDP比重不低于35%。", "≥", 35, None),
+    ("到2025年，城镇调查失业率控制在5.5%以内。", "≤", 5.5, None),
+    ("到2025年，城镇调查失业率不超过5.5%。", "≤", 5.5, None),
+    ("到2025年，数字经济核心产业增加值占比超过10%。", ">", 10, None),
+    ("到2025年，单位GDP能耗较2017年下降10-11%。", "range", 10, 11),
+    ("今后五年，地区生产总值年均增长6.5%－7%。", "range", 6.5, 7),
+    ("到2025年，常住人口城镇化率达到75%。", "=", 75, None),
+])
+def test_comparator(sentence, comparator, value, high):
+    target = one(sentence)
+    assert (target.comparator, target.value, target.value_high) == (comparator, value, high)
+
+
+def test_ratio_value():
+    target = one("到2025年，全省城乡居民收入差距缩小到2:1左右。")
+    assert (target.value, target.value_text, target.unit, target.comparator) == (2.0, "2:1", "ratio", "≈")
+    assert target.indicator_text == "全省城乡居民收入差距"
+
+
+# --- change types, years, baselines ----------------------------------------------------------
+
+@pytest.mark.parametrize("sentence, change, value, unit, baseline", [
+    ("到2025年，常住人口城镇化率提高到76%。", "level", 76, "%", None),
+    ("“十四五”时期，地区生产总值年均增长6%左右。", "increase", 6, "%", None),
+    ("到2025年，服务业增加值占比比2020年提高3个百分点。", "increase", 3, "个百分点", 2020),
+    ("到2025年，单位GDP能耗较2017年下降10%。", "decrease", 10, "%", 2017),
+    ("到2025年，单位地区生产总值能耗降低到0.3吨标准煤/万元。", "level", 0.3, "吨标准煤/万元", None),
+    ("到2025年，单位GDP二氧化碳排放五年累计下降18%。", "cumulative", 18, "%", None),
+    ("到2025年，人均地区生产总值比2020年翻一番。", "increase", 2, "倍", 2020),
+])
+def test_change_type(sentence, change, value, unit, baseline):
+    target = one(sentence)
+    assert (target.change_type, target.value, target.unit, target.baseline_year) == (change, value, unit, baseline)
+
+
+def test_target_year_written_or_from_the_plan_period():
+    assert one("到2030年，研发投入强度达到3.5%。").target_year == 2030
+    assert one("力争2027年底前，5G网络覆盖率达到95%。").target_year == 2027
+    text = "一、“十四五”发展目标\n地区生产总值年均增长6%左右。\n"
+    assert one(text, plan_period=(2021, 2025)).target_year == 2025
+    assert one(text, plan_period=(2026, 2030)).target_year == 2030
+    # a 到YYYY年 earlier in the paragraph holds for the sentences after it
+    found = targets("到2025年，区域一体化取得实质性进展。常住人口城镇化率达到75%。")
+    assert [t.target_year for t in found] == [2025]
+    # the year of the section heading ("2024年主要目标")
+    assert one("二、2024年主要目标\n城镇调查失业率5.5%左右。\n").target_year == 2024
+    # 今年 in a report whose title names its year
+    assert one("2024年政府工作报告\n今年主要预期目标是：地区生产总值增长5.5%左右。\n").target_year == 2024
+
+
+def test_several_targets_in_one_sentence_are_separate_rows():
+    found = targets("到2025年，研发投入强度达到3%以上，科技进步贡献率达到65%以上，"
+                    "高新技术产业产值占规模以上工业总产值比重达到48%以上。")
+    assert [(t.indicator_text, t.value) for t in found] == [
+        ("研发投入强度", 3), ("科技进步贡献率", 65), ("高新技术产业产值占规模以上工业总产值比重", 48)]
+    assert len({t.sentence for t in found}) == 1
+    assert all(t.location == "" for t in found)
+
+
+def test_offsets_and_location_of_a_target():
+    doc = read("一、发展目标\n（三）主要指标\n到2025年，研发投入强度达到3%以上。\n")
+    target = draft_targets(doc)[0]
+    assert target.location == "一(三)"
+    assert doc.text[target.start:target.end] == "研发投入强度达到3%以上"
+    assert 0 < target.confidence <= 1
+
+
+def test_a_target_repeated_later_is_one_row():
+    found = targets("到2025年，研发投入强度达到3%以上。\n二、创新\n到2025年，研发投入强度达到3%以上。")
+    assert len(found) == 1
+
+
+def test_verbless_targets_of_a_work_report():
+    found = targets("二、2024年主要目标\n城镇新增就业12万人以上，城镇调查失业率5.5%左右；居民消费价格涨幅3%左右。\n")
+    assert [(t.indicator_text, t.value, t.unit, t.comparator, t.change_type) for t in found] == [
+        ("城镇新增就业", 12, "万人", "≥", "level"), ("城镇调查失业率", 5.5, "%", "≈", "level"),
+        ("居民消费价格涨幅", 3, "%", "≈", "increase")]
+
+
+def test_counts_after_a_building_verb():
+    target = one("到2025年，新建5G基站6万个。")
+    assert (target.indicator_text, target.value, target.unit) == ("新建5G基站", 6, "万个")
+
+
+# --- not targets -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("sentence", [
+    "去年全市地区生产总值增长6.1%。",
+    "过去五年，城镇化率提高了5个百分点。",
+    "全省研发投入强度已经达到2.9%。",
+    "2020年常住人口城镇化率达到73.4%。",
+    "预计全年地区生产总值增长6%左右。",
+    "今年赤字率按3%左右安排。",
+    "拟安排新增地方政府专项债券200亿元。",
+    "发行地方政府债券300亿元。",
+    "一般公共预算收入增长5%。",
+    "安排省级财政资金50亿元支持科技创新。",
+    "下达中央预算内投资12亿元。",
+    "以南京等9个城市为主体，聚焦13个先进制造业集群。",
+    "加快建设1000千伏特高压交流输电工程，推进30万吨级航道建设。",
+    "5G网络和G60科创走廊建设加快，PM2.5浓度持续下降。",
+    "2018年11月5日召开会议，2021-2025年实施。",
+])
+def test_not_a_target(sentence):
+    assert [t for t in targets(sentence) if t.numeric] == []
+
+
+def test_growth_in_a_review_section_is_not_a_target():
+    text = "一、2023年工作回顾\n地区生产总值增长6.1%，城镇新增就业15万人。\n二、2024年目标\n地区生产总值增长5.5%左右。\n"
+    found = targets(text, plan_period=(2024, 2024))
+    assert [(t.value, t.target_year, t.location) for t in found] == [(5.5, 2024, "二")]
+
+
+def test_the_baseline_of_a_from_to_sentence_is_not_a_second_target():
+    target = one("到2025年，常住人口城镇化率由2020年的73.4%提高到76%。")
+    assert (target.value, target.baseline_year, target.change_type) == (76, 2020, "level")
+
+
+# --- targets without a number ----------------------------------------------------------------
+
+def test_targets_without_a_number_are_kept_one_per_indicator():
+    found = targets("到2025年，细颗粒物(PM2.5)平均浓度、空气质量优良天数比率完成国家下达目标任务，"
+                    "单位GDP能耗较2017年下降10-11%。")
+    words = [(t.indicator_text, t.numeric, t.value_text) for t in found if not t.numeric]
+    assert words == [("细颗粒物(PM2.5)平均浓度", False, "国家下达目标"), ("空气质量优良天数比率", False, "国家下达目标")]
+    assert [t.value for t in found if t.numeric] == [10]
+    assert all(t.target_year == 2025 for t in found)
+    what = [t for t in targets("全面完成省下达的节能减排目标任务。") if not t.numeric]
+    assert [t.indicator_text for t in what] == ["节能减排"]
+
+
+# --- tables ----------------------------------------------------------------------------------
+
+def test_target_in_a_docx_table():
+    docx = pytest.importorskip("docx")
+    document = docx.Document()
+    document.add_paragraph("一、主要指标")
+    rows = [["指标", "单位", "2020年", "2025年", "属性"],
+            ["常住人口城镇化率", "%", "73.4", "75", "预期性"],
+            ["单位GDP能耗降低", "%", "—", "[13.5]", "约束性"],
+            ["研发投入强度", "%", "2.8", ">3", "预期性"]]
+    table = document.add_table(rows=len(rows), cols=5)
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            table.cell(r, c).text = value
+    sentence_table = document.add_table(rows=1, cols=2)
+    sentence_table.cell(0, 0).text = "科技"
+    sentence_table.cell(0, 1).text = "到2025年，科技进步贡献率达到65%以上。"
+    buffer = io.BytesIO()
+    document.save(buffer)
+    doc = read(buffer.getvalue())
+    found = draft_targets(doc)
+    assert [(t.indicator_text, t.value, t.comparator, t.change_type, t.target_year, t.unit) for t in found] == [
+        ("常住人口城镇化率", 75, "=", "level", 2025, "%"),
+        ("单位GDP能耗", 13.5, "=", "cumulative", 2025, "%"),
+        ("研发投入强度", 3, ">", "level", 2025, "%"),
+        ("科技进步贡献率", 65, "≥", "level", 2025, "%")]
+    assert all(t.location == "一" for t in found)
+    assert doc.text[found[0].start:found[0].end].startswith("常住人口城镇化率\t%\t73.4\t75")
+
+
+def test_target_in_a_table_of_scraped_text():
+    text = ("第二章 主要目标\n专栏1 主要指标\n类别 指标 2020年 2025年 属性\n"
+            "经济发展 地区生产总值增长(%) 3.7 6左右 预期性\n常住人口城镇化率(%) 73.4 76 预期性\n"
+            "绿色生态 单位地区生产总值能耗降低(%) — [14] 约束性\n\n其他内容。\n")
+    found = targets(text)
+    assert [(t.indicator_text, t.value, t.comparator, t.change_type, t.unit) for t in found] == [
+        ("地区生产总值", 6, "≈", "increase", "%"), ("常住人口城镇化率", 76, "=", "level", "%"),
+        ("单位地区生产总值能耗", 14, "=", "cumulative", "%")]
+    assert found[1].sentence == "常住人口城镇化率(%) 73.4 76 预期性"
+
+
+def test_values_named_in_a_series_thousands_and_modifiers():
+    found = targets("到2025年，人均地区生产总值和居民人均可支配收入分别达到15万元和6万元。")
+    assert [(t.indicator_text, t.value, t.unit) for t in found] == [
+        ("人均地区生产总值", 15, "万元"), ("居民人均可支配收入", 6, "万元")]
+    assert one("到2025年，全市高速公路总里程达到1,200公里。").value == 1200
+    target = one("到2025年，每千人口拥有3岁以下婴幼儿托位数达到4.5个。")      # 3岁以下 describes, 4.5 is the value
+    assert (target.value, target.unit) == (4.5, "个")
+    assert [t for t in targets("对企业按投资额的10%给予补助，补助比例不低于50%。") if t.numeric] == []
+
+
+# --- units and the catalogue ---------------------------------------------------------------
+
+def test_unknown_unit_is_kept_and_no_indicator_is_set():
+    catalogue = pd.read_csv(CATALOGUE)
+    target = one("到2025年，港口集装箱吞吐量达到500万标准箱。", catalogue=catalogue)
+    assert (target.value, target.unit) == (500, "万标准箱")
+    assert target.indicator is None
+    assert len(target.candidates) == 3
+
+
+def test_catalogue_match_by_name_synonym_and_unit():
+    catalogue = pd.read_csv(CATALOGUE)
+    target = one("到2025年，常住人口城镇化率达到75%。", catalogue=catalogue)
+    assert target.indicator == "urbanization_rate"
+    assert target.candidates[0].code == "urbanization_rate" and target.candidates[0].score == 1.0
+    assert [c.score for c in target.candidates] == sorted((c.score for c in target.candidates), reverse=True)
+    small = pd.DataFrame({"code": ["a", "b"], "name_zh": ["数字经济核心产业增加值占比", "快递业务量"],
+                          "name_en": ["", ""], "unit": ["%", "亿件"], "synonyms": ["数字经济占比；数字经济比重", ""]})
+    target = one("到2025年，数字经济比重超过10%。", catalogue=small)
+    assert target.indicator == "a"
+    assert target.candidates[0].score == pytest.approx(0.8 * 1.0 + 0.2 * 1.0)
+    # a name that matches nothing: candidates shown, no indicator
+    target = one("到2025年，夜间经济繁荣指数达到80。", catalogue=small)
+    assert target.indicator is None and len(target.candidates) == 2
+
+
+def test_name_similarity_by_bigrams():
+    assert name_similarity("研发投入强度", "研发投入强度") == 1.0
+    # 研发,发投,投入,入强,强度 vs 研发,发经,经费,费投,投入,入强,强度: 2·4/(5+7)
+    assert name_similarity("研发投入强度", "研发经费投入强度") == pytest.approx(2 * 4 / (5 + 7))
+    assert name_similarity("城镇化率", "常住人口城镇化率") == pytest.approx(0.75 + 0.25 * 4 / 8)   # held whole
+    assert name_similarity("铁路网密度", "快递业务量") == 0.0
+
+
+# --- evaluation and the development set ------------------------------------------------------
+
+def test_evaluation_helpers():
+    assert parse_value("2:1") == (2.0, None)
+    assert parse_value("10-11") == (10.0, 11.0)
+    assert parse_value("国家下达目标") == (None, None)
+    assert normalise_sentence("细颗粒物(PM_2.5)，浓度。") == normalise_sentence("细颗粒物PM2.5,浓度")
+
+
+def test_score_counts_by_hand():
+    labels = [{"indicator": "甲", "target_year": "2025", "comparator": "≥", "value": "3", "unit": "%",
+               "baseline_year": "", "sentence": "甲达到3%以上，乙达到5%。", "change_type": "level", "numeric": "yes",
+               "location": ""},
+              {"indicator": "乙", "target_year": "2025", "comparator": "=", "value": "6", "unit": "%",
+               "baseline_year": "", "sentence": "甲达到3%以上，乙达到5%。", "change_type": "level", "numeric": "yes",
+               "location": ""}]
+    import csv
+    import tempfile
+
+    with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False, encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(labels[0]))
+        writer.writeheader()
+        writer.writerows(labels)
+    result = score(targets("到2025年，甲达到3%以上，乙达到5%。"), load_labels(handle.name))
+    # 甲 agrees; 乙 has value 5 against a label of 6: one false positive and one miss
+    assert (result["tp"], result["fp"], result["fn"]) == (1, 1, 1)
+    assert result["precision"] == 0.5 and result["recall"] == 0.5
+    Path(handle.name).unlink()
+
+
+def test_development_set_precision_and_recall():
+    doc = read(DEV / "seed001.txt")
+    labels = load_labels(DEV / "seed001_targets.csv")
+    assert sum(label["numeric"] for label in labels) == 14
+    result = score(draft_targets(doc, plan_period=(2021, 2025)), labels)
+    print(format_table(result))
+    assert result["precision"] >= 0.95
+    assert result["recall"] >= 0.90
+    assert result["non_numeric"]["tp"] == 3
+
+
+def test_evaluate_cli_prints_the_table(capsys):
+    assert main([str(DEV / "seed001.txt"), str(DEV / "seed001_targets.csv")]) == 0
+    out = capsys.readouterr().out
+    assert "precision 1.000  recall 1.000" in out
+    assert "万人发明专利拥有量" in out
+
+
+# --- general rules added on the second development set --------------------------------------
+
+def test_targets_of_a_table_with_one_cell_per_line():
+    cells = ["主要指标", "序号 |", "指标 |", "单位 |", "“十四五”目标 |", "|", "2025年 |", "年均[累计] |", "||||",
+             "1 |", "全市生产总值年均增长率 |", "% |", "- |", "5左右 |",
+             "2 |", "数字经济增加值占全市 生产总值比重[2] |", "% |", ">60 |", "- |",
+             "3 |", "单位建设用地生产总值提升 |", "% |", "- |", "[20] |",
+             "4 |", "跨国公司地区总部数量 |", "家 |", "- |", "[累计达到1000] |",
+             "5 |", "旧里房屋改造面积 |", "万平 方米 |", "- |", "[成片:五年累计约110 零星:五年累计约20] |",
+             "6 |", "居民人均可支配收入增长 |", "% |", "- |", "与经济增长基本同步 |"]
+    found = targets("\n".join(cells) + "\n", plan_period=(2021, 2025))
+    numeric = [(t.indicator_text, t.value, t.comparator, t.change_type, t.target_year, t.unit)
+               for t in found if t.numeric]
+    assert numeric == [
+        ("全市生产总值", 5, "≈", "increase", 2025, "%"),            # 年均 column, a growth rate
+        ("数字经济增加值占全市生产总值比重", 60, ">", "level", 2025, "%"),   # line break and footnote [2] gone
+        ("单位建设用地生产总值提升", 20, "=", "cumulative", 2025, "%"),    # [] = five-year cumulative
+        ("跨国公司地区总部数量", 1000, "=", "level", 2025, "家"),          # [累计达到N]: a total, a level
+        ("旧里房屋改造面积(成片)", 110, "≈", "cumulative", 2025, "万平方米"),
+        ("旧里房屋改造面积(零星)", 20, "≈", "cumulative", 2025, "万平方米")]
+    words = [t for t in found if not t.numeric]
+    assert [(t.indicator_text, t.value_text) for t in words] == [("居民人均可支配收入增长", "与经济增长基本同步")]
+    assert found[0].sentence == "1 |\n全市生产总值年均增长率 |\n% |\n- |\n5左右 |"
+
+
+def test_a_comparator_word_after_the_number_is_not_its_unit():
+    target = one("到2027年，城乡居民收入倍差缩小到1.9以内。")
+    assert (target.value, target.comparator, target.unit) == (1.9, "≤", "")
+
+
+def test_indicators_sharing_one_value_are_one_target_each():
+    found = targets("今年主要预期目标：城镇调查失业率和登记失业率稳定在4.3%左右。", plan_period=(2019, 2019))
+    assert [(t.indicator_text, t.value, t.comparator) for t in found] == [
+        ("城镇调查失业率", 4.3, "≈"), ("登记失业率", 4.3, "≈")]
+    # different head words: one indicator
+    assert one("到2025年，研发投入和产出比达到3%。").indicator_text == "研发投入和产出比"
+
+
+def test_budget_revenue_growth_is_a_target_among_the_expected_goals_only():
+    found = targets("今年主要预期目标是：地区生产总值增长6%，地方一般公共预算收入增长5%，赤字率按3%安排。",
+                    plan_period=(2019, 2019))
+    assert [(t.indicator_text, t.value, t.change_type) for t in found] == [
+        ("地区生产总值", 6, "increase"), ("地方一般公共预算收入", 5, "increase")]
+    assert targets("一般公共预算收入增长5%。") == []
+
+
+def test_travel_time_circles():
+    found = targets("到2025年，基本形成设区市到南京的1.5小时高铁交通圈和15分钟社区生活圈。")
+    assert [(t.indicator_text, t.value, t.unit, t.comparator, t.change_type) for t in found] == [
+        ("设区市到南京高铁交通圈", 1.5, "小时", "=", "level"), ("社区生活圈", 15, "分钟", "=", "level")]
+
+
+@pytest.mark.parametrize("sentence, value, unit, comparator, change", [
+    ("到2025年，研发投入强度提高一个百分点。", 1, "个百分点", "=", "increase"),
+    ("到2025年，单位GDP能耗下降两成左右。", 2, "成", "≈", "decrease"),
+    ("到2025年，研发经费投入增长一倍。", 1, "倍", "=", "increase"),
+    ("到2025年，服务业增加值比重提高半个百分点以上。", 0.5, "个百分点", "≥", "increase"),
+])
+def test_chinese_numeral_values(sentence, value, unit, comparator, change):
+    target = one(sentence)
+    assert (target.value, target.unit, target.comparator, target.change_type) == (value, unit, comparator, change)
+
+
+def test_chinese_numerals_in_words_are_no_values():
+    assert [t for t in targets("到2025年，形成一批龙头企业，建成一流大学，实现翻一番。") if t.numeric and t.unit != "倍"] == []
+
+
+def test_this_year_without_a_year_in_the_title_is_the_plan_periods_first():
+    assert one("今年主要预期目标：地区生产总值增长5%左右。", plan_period=(2023, 2027)).target_year == 2023
+
+
+def test_a_paragraph_of_results_is_past_until_it_turns_to_goals():
+    text = ("过去一年，全省地区生产总值增长6.1%。规上工业增加值增长7%，城镇新增就业15万人。"
+            "今年主要预期目标是：地区生产总值增长5.5%左右。\n2022年，研发投入强度达到2.9%。\n")
+    found = targets(text, plan_period=(2023, 2023))
+    assert [(t.indicator_text, t.value) for t in found] == [("地区生产总值", 5.5)]
+
+
+def test_list_bullets_are_not_part_of_the_indicator():
+    found = targets("今年主要预期目标\n■地区生产总值增长6%，◆城镇调查失业率5.5%左右。\n", plan_period=(2019, 2019))
+    assert [t.indicator_text for t in found] == ["地区生产总值", "城镇调查失业率"]
+    assert one("到2025年，■城镇化率达到76%。").indicator_text == "城镇化率"
+
+
+def test_score_takes_a_dataframe_of_labels():
+    frame = pd.read_csv(DEV / "seed001_targets.csv")
+    drafts = draft_targets(read(DEV / "seed001.txt"), plan_period=(2021, 2025))
+    by_frame, by_list = score(drafts, frame), score(drafts, load_labels(DEV / "seed001_targets.csv"))
+    assert (by_frame["tp"], by_frame["fp"], by_frame["fn"]) == (by_list["tp"], by_list["fp"], by_list["fn"]) == (14, 0, 0)
+    assert by_frame["non_numeric"] == by_list["non_numeric"]

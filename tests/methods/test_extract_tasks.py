@@ -1,0 +1,252 @@
+"""Draft tasks (issue 17, point 3): splitting, units, regions, projects, deadlines, exclusions,
+and a hand-counted passage of seed 001 §三(一)."""
+
+import datetime as dt
+import importlib.util
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from deltawatch.methods.extract.tasks import RegionMatcher, draft_tasks, find_deadline
+from deltawatch.methods.extract.types import Document, Section
+
+ROOT = Path(__file__).resolve().parents[2]
+REGIONS = pd.read_csv(ROOT / "src/deltawatch/defaults/data/regions.csv", dtype=str)
+SEED_001 = ROOT.parent / "shared/seeds/001_4a59f4cfa3410e62.txt"
+
+
+def document(text: str, sections=()) -> Document:
+    return Document(text=text, original=text, offsets=list(range(len(text) + 1)), sections=list(sections))
+
+
+def tasks_of(text: str, **kwargs):
+    return draft_tasks(document(text), regions=REGIONS, **kwargs)
+
+
+# --- splitting ------------------------------------------------------------------------------
+
+
+def test_a_sentence_of_three_actions_gives_three_tasks():
+    text = "加快建设南京北站综合交通枢纽，推进苏州市轨道交通建设，完善上海至南京城际铁路网。"
+    tasks = tasks_of(text)
+    assert [t.title for t in tasks] == ["加快建设南京北站综合交通枢纽", "推进苏州市轨道交通建设", "完善上海至南京城际铁路网"]
+    assert [t.verb for t in tasks] == ["建设", "推进", "完善"]
+    # offsets point at each task's own words in doc.text
+    for task in tasks:
+        assert text[task.start:task.end] == task.title
+
+
+def test_semicolon_clauses_and_verb_list_are_split():
+    tasks = tasks_of("支持苏南硕放机场建设区域性枢纽机场；规划建设南通新机场、推进淮安航空货运枢纽建设。")
+    assert [t.title for t in tasks] == ["支持苏南硕放机场建设区域性枢纽机场", "规划建设南通新机场", "推进淮安航空货运枢纽建设"]
+
+
+def test_a_list_of_objects_under_one_verb_stays_one_task_with_its_projects():
+    tasks = tasks_of("建设长三角数据中心、南京位置服务数据中心、G60科创走廊。")
+    assert len(tasks) == 1
+    assert tasks[0].projects == ["长三角数据中心", "南京位置服务数据中心", "G60科创走廊"]
+
+
+def test_titles_in_book_marks_and_quoted_projects():
+    tasks = tasks_of("深入实施《长三角地区一体化发展三年行动计划》，推进“一网通办”平台和“数字长三角”工程建设。")
+    assert tasks[0].projects == ["《长三角地区一体化发展三年行动计划》"]
+    assert tasks[1].projects == ["“一网通办”平台", "“数字长三角”工程"]
+    assert tasks_of("大力实施“千村引领、万村升级”工程。")[0].projects == ["“千村引领、万村升级”工程"]
+
+
+def test_preamble_belongs_to_the_next_action_and_tail_to_the_one_before():
+    tasks = tasks_of("依托苏南国家科技成果转移转化示范区，支持国家技术转移中心苏南中心建设，奋力走在全国前列。")
+    assert len(tasks) == 1
+    assert tasks[0].title == "支持国家技术转移中心苏南中心建设，奋力走在全国前列"
+    assert tasks[0].projects == ["苏南国家科技成果转移转化示范区", "国家技术转移中心苏南中心"]
+
+
+# --- units ----------------------------------------------------------------------------------
+
+
+def test_unit_led_by_you_qiantou_and_participants():
+    tasks = tasks_of("由省发展改革委牵头，省科技厅、省财政厅配合，建立长三角协同创新机制，完善成果共享制度。")
+    assert len(tasks) == 2
+    for task in tasks:
+        assert task.lead_units == ["省发展改革委"]
+        assert task.participants == ["省科技厅", "省财政厅"]
+
+
+def test_responsibility_note_in_brackets():
+    tasks = tasks_of("推进沪宁合产业创新带建设（责任单位：省交通运输厅，配合单位：省发展改革委、省财政厅）。")
+    assert len(tasks) == 1
+    assert tasks[0].lead_units == ["省交通运输厅"]
+    assert tasks[0].participants == ["省发展改革委", "省财政厅"]
+    assert "责任单位" not in tasks[0].title
+
+
+def test_note_after_the_full_stop_applies_to_the_paragraph():
+    text = "建设长三角数据中心。推进区域信息枢纽港建设。（牵头单位：省工业和信息化厅；参与单位：省通信管理局）"
+    tasks = tasks_of(text)
+    assert len(tasks) == 2
+    assert all(t.lead_units == ["省工业和信息化厅"] and t.participants == ["省通信管理局"] for t in tasks)
+
+
+def test_units_responsible_before_the_verb_and_subject_with_yao():
+    tasks = tasks_of("省科技厅、省财政厅负责组织实施科技成果转化专项。各设区市要切实承担主体责任，制定具体行动计划。")
+    assert tasks[0].lead_units == ["省科技厅", "省财政厅"]
+    assert tasks[0].title == "组织实施科技成果转化专项"
+    assert [t.lead_units for t in tasks[1:]] == [["各设区市"], ["各设区市"]]
+
+
+def test_known_units_are_recognised_whatever_their_ending():
+    tasks = tasks_of("长三角一体化示范区执委会牵头，编制示范区国土空间规划。", units=["长三角一体化示范区执委会"])
+    assert tasks[0].lead_units == ["长三角一体化示范区执委会"]
+
+
+# --- regions --------------------------------------------------------------------------------
+
+
+def test_regions_resolved_to_codes_longest_name_first():
+    tasks = tasks_of("鼓励南京、苏州市、上海等城市开展人工智能应用示范。")
+    assert tasks[0].regions == ["320100", "320500", "310000"]
+
+
+def test_county_short_names_that_are_lakes_or_common_words_are_not_places():
+    matcher = RegionMatcher(REGIONS)
+    assert matcher.find("推进太湖流域综合治理，践行绿水青山就是金山银山，疏浚黄浦江") == []
+    assert matcher.find("如东县和江阴") == ["320623", "320281"]
+    # 淮安 is both a prefecture and a county (淮安区): the prefecture wins
+    assert matcher.find("淮安") == ["320800"]
+
+
+def test_without_regions_no_codes():
+    tasks = draft_tasks(document("支持南京建设区域性航运物流中心。"))
+    assert tasks[0].regions == []
+
+
+# --- deadlines ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "date", "written"),
+    [
+        ("2025年底前建成沪通铁路二期。", dt.date(2025, 12, 31), "2025年底前"),
+        ("2023年6月底前完成规划编制。", dt.date(2023, 6, 30), "2023年6月底前"),
+        ("2024年2月底前出台实施细则。", dt.date(2024, 2, 29), "2024年2月底前"),
+        ("十四五期间，持续推进太湖治理。", dt.date(2026, 12, 31), "十四五期间"),
+        ("规划期内建成宁淮铁路。", dt.date(2026, 12, 31), "规划期内"),
+        ("年内启动G60科创走廊建设。", dt.date(2024, 12, 31), "年内"),
+        ("长期坚持生态优先。", None, "长期坚持"),
+    ],
+)
+def test_deadlines(text, date, written):
+    tasks = tasks_of(text, plan_period=(2022, 2026), doc_year=2024)
+    assert len(tasks) == 1
+    assert (tasks[0].deadline, tasks[0].deadline_text) == (date, written)
+
+
+def test_within_the_year_without_a_known_year_has_no_date():
+    assert find_deadline("年内启动") == (None, "年内")
+    assert find_deadline("推进建设") is None
+
+
+def test_document_year_guessed_from_a_publication_line():
+    tasks = tasks_of("发布时间:2024-11-17\n年内启动G60科创走廊建设。")
+    assert tasks[0].deadline == dt.date(2024, 12, 31)
+
+
+def test_a_leading_deadline_applies_to_every_action_of_the_sentence():
+    tasks = tasks_of("2025年底前，建成沪通铁路二期，开工建设北沿江高铁。")
+    assert [t.deadline for t in tasks] == [dt.date(2025, 12, 31)] * 2
+
+
+# --- what is not a task ---------------------------------------------------------------------
+
+
+def test_heading_principle_situation_target_and_past_result_not_taken():
+    text = (
+        "三、聚力“高质量”协同打造强劲活跃增长极\n"
+        "(二)推进基础设施互联互通\n"
+        "共建轨道上的长三角。加快建设城际铁路网，推动市域（郊）铁路向周边中小城市延伸，构建高铁、城际、城市"
+        "地铁一体化多层次的轨道交通网络。支持高铁快递、电商快递班列发展。\n"
+        "实施长三角一体化发展战略，是党中央作出的重大决策部署。\n"
+        "当前，长三角一体化进入新阶段，要加快推进各项工作。\n"
+        "到2025年，研发投入强度达到3.2%，数字经济增加值占比达到50%。\n"
+        "去年已完成投资120亿元。\n"
+        "为全面落实《规划纲要》，结合江苏实际，制定本实施方案。\n"
+    )
+    first = text.index("(二)")
+    sections = [
+        Section("三", "聚力“高质量”协同打造强劲活跃增长极", 0, len(text), 1, "三"),
+        Section("(二)", "推进基础设施互联互通", first, len(text), 2, "三(二)"),
+    ]
+    tasks = draft_tasks(document(text, sections), regions=REGIONS)
+    # 共建轨道上的长三角 is the paragraph's run-in heading
+    assert [t.title for t in tasks] == ["加快建设城际铁路网", "推动市域（郊）铁路向周边中小城市延伸",
+                                        "构建高铁、城际、城市地铁一体化多层次的轨道交通网络", "支持高铁快递、电商快递班列发展"]
+    assert all(t.location == "三(二)" for t in tasks)
+
+
+def test_target_clause_dropped_but_its_action_kept():
+    tasks = tasks_of("培育一批核心专利，到2025年万人发明专利拥有量达到42件。")
+    assert [t.title for t in tasks] == ["培育一批核心专利"]
+    assert tasks[0].deadline is None
+
+
+def test_sections_of_aims_are_not_read_for_tasks():
+    text = "(三)确立发展目标\n加快建设现代化经济体系，推动高质量发展走在前列。\n"
+    sections = [Section("(三)", "确立发展目标", 0, len(text), 2, "一(三)")]
+    assert draft_tasks(document(text, sections)) == []
+
+
+# --- seed 001 §三(一), hand-counted -------------------------------------------------------
+
+# Seed 001 §三(一), its first three paragraphs, converted to simplified characters by hand
+# (pinyin removed; the seed's half-width commas kept).
+SEED_001_PASSAGE = (
+    "(一)建设协同创新产业体系\n\n"
+    "     联合提升原始创新能力。走“科创+产业”道路,加强基础性、战略性关键技术研发,组织实施前沿引领技术基础研究"
+    "专项和前瞻性产业技术创新专项,集中突破集成电路、生物医药、物联网、人工智能、车联网、新材料、新能源、高端"
+    "装备制造等一批卡脖子问题,奋力走在全国前列。积极推动未来网络试验设施、高效低碳燃气轮机试验装置等重大科技"
+    "基础设施布局和建设。积极争取布局国家重大战略项目、国家科技重大专项,共同实施国际大科学计划和国际大科学工"
+    "程,加快建设网络通信与安全紫金山实验室、纳米真空互联实验站。培育一批布局合理、竞争力强的核心专利,到2025年"
+    "万人发明专利拥有量达到42件。\n\n"
+    "     协同推进科技成果转移转化。依托苏南国家科技成果转移转化示范区,支持国家技术转移中心苏南中心建设,建立健全"
+    "协同联动机制,共建科技成果转移转化高地。加强原始创新成果转化,重点开展新一代信息技术、高端装备制造、生命"
+    "健康、绿色技术、新能源、智能交通等领域科技创新联合攻关,构建开放、协同、高效的共性技术研发平台,实施科技成"
+    "果应用示范和科技惠民工程。发挥长三角技术交易市场联盟作用,推动技术交易市场互联互通,共建全球创新成果集散中心。\n\n"
+    "     共建产业创新大平台。以上海为龙头,以南京、苏州、无锡、杭州、合肥为重要极点,以沿沪宁产业创新带、G60科创"
+    "走廊、宁杭生态经济带为支撑,推动原始创新、技术创新和产业创新,共同打造长三角科技创新共同体。依托优势产业和"
+    "创新型领军企业,发挥长三角双创示范基地联盟作用,加强跨区域“双创”合作,联合共建国家级科技成果孵化基地和双创"
+    "示范基地。共同建设长三角国家技术创新中心。\n"
+)
+
+
+def seed_passage_tasks():
+    """The tasks of the passage: from the reader on the seed when it exists, else from the fixture."""
+    if importlib.util.find_spec("deltawatch.methods.extract.reading") is not None and SEED_001.exists():
+        from deltawatch.methods.extract.reading import read
+
+        doc = read(SEED_001)
+        first = doc.text.index("联合提升原始创新能力")
+        last = doc.text.index("共同建设长三角国家技术创新中心")
+    else:
+        doc = document(SEED_001_PASSAGE, [Section("(一)", "建设协同创新产业体系", 0, len(SEED_001_PASSAGE), 2, "三(一)")])
+        first, last = 0, len(SEED_001_PASSAGE)
+    return [t for t in draft_tasks(doc, regions=REGIONS) if first <= t.start <= last]
+
+
+def test_seed_001_passage_hand_counted():
+    tasks = seed_passage_tasks()
+    # By hand: 8 in the first paragraph (its run-in heading and the target 到2025年…42件 not
+    # taken), 10 in the second, 6 in the third.
+    assert len(tasks) == 24
+    assert all(t.location == "三(一)" for t in tasks)
+    by_title = {t.title: t for t in tasks}
+    assert "联合提升原始创新能力" not in by_title
+    assert by_title["加快建设网络通信与安全紫金山实验室、纳米真空互联实验站"].projects == [
+        "网络通信与安全紫金山实验室", "纳米真空互联实验站"]
+    assert by_title["培育一批布局合理、竞争力强的核心专利"].deadline is None
+    assert by_title["支持国家技术转移中心苏南中心建设"].projects == [
+        "苏南国家科技成果转移转化示范区", "国家技术转移中心苏南中心"]
+    poles = by_title["推动原始创新、技术创新和产业创新"]
+    assert poles.regions == ["310000", "320100", "320500", "320200", "330100", "340100"]
+    assert by_title["共同建设长三角国家技术创新中心"].verb == "建设"
+    assert [t.verb for t in tasks[:3]] == ["加强", "实施", "突破"]
