@@ -284,3 +284,30 @@ def test_a_category_column_of_a_cell_per_line_table_is_dropped():
 def test_a_menu_line_with_several_bars_is_still_navigation():
     doc = read("首页 | 新闻 | 政务 | 服务 |\n\n到2025年，研发投入强度达到3%以上。\n")
     assert "首页" not in doc.text
+
+
+# --- dev3 rules: PDF text and news pages (page numbers, spaces, "." for 。) ----------------
+
+def test_pdf_page_numbers_between_words_are_removed():
+    doc = read("单位生产总值二氧化碳排放比2005年下降 —2— 70%,确保实现碳达峰。\n")
+    assert "—2—" not in doc.text and "下降70%" in doc.text
+    assert any("页码" in note for note in doc.notes)
+    # a range written with a dash and no spaces round it stays
+    assert "7%—7.5%" in read("地区生产总值增长7%—7.5%,城镇新增就业110万人。\n").text
+
+
+def test_spaces_in_running_text_are_removed_but_not_between_numbers_or_in_tables():
+    doc = read("今年主要预期目标:地区生产总值增长 5% 以上,城镇新增就业 120 万人以上,重大战 略决策。\n")
+    assert "增长5%以上" in doc.text and "120万人以上" in doc.text and "重大战略决策" in doc.text
+    assert doc.original[doc.offsets[doc.text.index("5%以上")]] == "5"        # offsets still point home
+    assert "2 3" in read("编号为 2 3 的两个项目,已经完成了验收工作。\n").text   # two numbers stay apart
+    table = read("指标 2020年 2025年\n地区生产总值 3.9 6左右\n")
+    assert "地区生产总值 3.9 6左右" in table.text                            # cells split by spaces
+
+
+def test_an_ascii_full_stop_after_a_chinese_character_ends_a_sentence():
+    doc = read("绿色低碳循环发展政策体系初步建立.到2025年,非化石能源比重达到20%.附件:方案.pdf\n一.主要目标\n")
+    texts = [s.text for s in doc.sentences]
+    assert "到2025年,非化石能源比重达到20%." in texts
+    assert "附件:方案.pdf" in texts                      # not before a letter
+    assert any(t.startswith("一.主要目标") for t in texts)  # not after a heading numeral

@@ -394,3 +394,109 @@ def test_score_takes_a_dataframe_of_labels():
     by_frame, by_list = score(drafts, frame), score(drafts, load_labels(DEV / "seed001_targets.csv"))
     assert (by_frame["tp"], by_frame["fp"], by_frame["fn"]) == (by_list["tp"], by_list["fp"], by_list["fn"]) == (14, 0, 0)
     assert by_frame["non_numeric"] == by_list["non_numeric"]
+
+
+# --- dev3 rules: carbon-peak plans, news reports of work reports, lists joined by 、 -----------
+
+def test_targets_listed_with_the_enumeration_comma():
+    found = targets("对于2025年的目标任务，浙江省主要预期目标为生产总值增长5.5%左右、城镇调查失业率控制在5%以内、"
+                    "居民消费价格涨幅2%左右。\n", plan_period=(2025, 2025))
+    assert [(t.indicator_text, t.comparator, t.value, t.change_type) for t in found] == [
+        ("生产总值", "≈", 5.5, "increase"), ("城镇调查失业率", "≤", 5.0, "level"), ("居民消费价格涨幅", "≈", 2.0, "increase")]
+
+
+def test_a_past_sentence_makes_the_rest_of_its_paragraph_past():
+    text = ("报告回顾了2023年工作。过去一年，地区生产总值达12.82万亿元、增长5.8%。地区生产总值万亿之城增至5座。"
+            "今年主要预期目标也定了，其中地区生产总值增长5%以上。\n"
+            "报告也展示了2023年取得的成绩：进出口总额5.25万亿元。一般公共预算收入9930亿元、增长7.3%。\n")
+    found = targets(text, plan_period=(2024, 2024))
+    assert [(t.indicator_text, t.value, t.target_year) for t in found] == [("地区生产总值", 5.0, 2024)]
+
+
+def test_a_headline_figure_is_no_target_but_a_headline_goal_is():
+    text = "2017年政府工作报告“实打实” GDP增长7.8%\n\n2016年，地区生产总值增长7.8%。今年主要预期目标是：地区生产总值增长7%左右。\n"
+    assert [(t.value, t.comparator) for t in targets(text, plan_period=(2017, 2017))] == [(7.0, "≈")]
+    goal = "今年GDP预期目标为增长5%以上\n\n记者从两会获悉，会议听取了政府工作报告。\n"
+    assert [(t.value, t.comparator) for t in targets(goal, plan_period=(2024, 2024))] == [(5.0, "≥")]
+
+
+def test_this_year_is_the_year_of_a_one_year_plan_period():
+    text = "报告回顾了2023年工作，提出了今年目标任务。\n今年主要预期目标是：地区生产总值增长5%以上。\n"
+    assert one(text, plan_period=(2024, 2024)).target_year == 2024
+
+
+def test_a_repeated_target_is_kept_where_the_full_list_states_it():
+    text = ("今年主要预期目标也定了，其中地区生产总值增长5%以上。\n"
+            "报告定下了今年主要预期目标：地区生产总值增长5%以上，一般公共预算收入增长4%左右，居民消费价格涨幅3%左右。\n")
+    found = targets(text, plan_period=(2024, 2024))
+    assert len(found) == 3
+    assert all(t.sentence.startswith("报告定下了") for t in found)
+
+
+def test_budget_revenue_growth_on_a_like_for_like_basis():
+    target = one("今年主要预期目标是：一般公共预算收入同口径增长5%左右。", plan_period=(2017, 2017))
+    assert (target.indicator_text, target.value, target.comparator, target.change_type) == (
+        "一般公共预算收入", 5.0, "≈", "increase")
+    assert targets("2016年，一般公共预算收入8121亿元、同口径增长5%。", plan_period=(2017, 2017)) == []
+
+
+def test_a_verbless_value_said_in_passing_is_no_target():
+    assert targets("省长说，实体经济占全省经济总量的80%以上，是发展的重要根基。", plan_period=(2017, 2017)) == []
+    assert one("今年主要预期目标是：城镇调查失业率5%左右。", plan_period=(2024, 2024)).comparator == "≈"
+
+
+def test_carbon_peak_targets_with_baseline_years_and_two_target_years():
+    text = ("到2025年，单位生产总值能源消耗比2020年下降14%，非化石能源占能源消费总量比重力争达到20%。"
+            "到2030年，非化石能源占能源消费总量比重力争达到25%，单位生产总值二氧化碳排放比2005年下降70%，"
+            "确保2030年前实现碳达峰。\n")
+    found = targets(text, plan_period=(2021, 2025))
+    assert [(t.target_year, t.value, t.change_type, t.baseline_year) for t in found] == [
+        (2025, 14.0, "decrease", 2020), (2025, 20.0, "level", None), (2030, 25.0, "level", None),
+        (2030, 70.0, "decrease", 2005)]
+
+
+@pytest.mark.parametrize("sentence, indicator, comparator, value", [
+    ("今年江苏GDP预期目标为增长5%以上。", "江苏GDP", "≥", 5.0),
+    ("今年GDP增长预期目标为5%左右。", "GDP", "≈", 5.0),
+    ("江苏今年GDP增长目标定为5%以上。", "江苏今年GDP", "≥", 5.0),
+    ("今年全省地区生产总值预期增长5%左右。", "全省地区生产总值", "≈", 5.0),
+])
+def test_goal_announcing_words_are_not_the_indicator_and_growth_stays_a_growth(sentence, indicator, comparator, value):
+    target = one(sentence, plan_period=(2024, 2024))
+    assert (target.indicator_text, target.comparator, target.value, target.change_type) == (
+        indicator, comparator, value, "increase")
+
+
+def test_a_sentence_looking_back_then_forward_is_judged_by_clause():
+    target = one("去年全省GDP增长5.8%，今年预期目标为增长5%以上。", plan_period=(2024, 2024))
+    assert (target.indicator_text, target.value, target.comparator, target.target_year) == ("全省GDP", 5.0, "≥", 2024)
+
+
+def test_a_listed_unit_in_ten_thousands_is_a_known_unit():
+    target = one("到2025年，数据中心标准机架达到30万架。")
+    assert (target.value, target.unit) == (30.0, "万架")
+
+
+def test_targets_set_against_a_benchmark_in_words():
+    text = ("经济社会发展主要预期目标是：地区生产总值增长5.5%以上，进出口总额增速高于全国平均水平，"
+            "居民人均可支配收入增速快于经济增速，城镇新增就业完成省定目标，节能减排等完成省控目标，"
+            "居民消费价格指数与国家价格调控目标保持衔接，城乡居民收入增长与经济增长基本同步。\n")
+    found = targets(text, plan_period=(2025, 2025))
+    words = [(t.indicator_text, t.comparator, t.value_text, t.target_year) for t in found if not t.numeric]
+    assert words == [("进出口总额增速", ">", "全国平均水平", 2025), ("居民人均可支配收入增速", ">", "经济增速", 2025),
+                     ("城镇新增就业", "=", "省定目标", 2025), ("节能减排", "=", "省控目标", 2025),
+                     ("居民消费价格指数", "=", "与国家价格调控目标保持衔接", 2025),
+                     ("城乡居民收入增长", "=", "与经济增长基本同步", 2025)]
+    assert [t.value for t in found if t.numeric] == [5.5]
+
+
+def test_a_benchmark_outside_goals_or_a_qualitative_state_is_no_target():
+    assert targets("过去一年，进出口总额增速高于全国平均水平，居民收入与经济增长同步。", plan_period=(2025, 2025)) == []
+    assert targets("到2030年，重点行业能源利用效率达到国际先进水平。") == []
+
+
+def test_list_items_under_a_title_of_goals_are_goals():
+    text = "今后五年经济社会发展的主要目标是：\n——人民群众获得感显著提升。居民收入与经济发展同步增长。\n"
+    found = targets(text, plan_period=(2018, 2022))
+    assert [(t.indicator_text, t.numeric, t.target_year) for t in found] == [("居民收入", False, 2022)]
+    assert targets("——人民群众获得感显著提升。居民收入与经济发展同步增长。\n", plan_period=(2018, 2022)) == []

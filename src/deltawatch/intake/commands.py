@@ -11,6 +11,13 @@ from dataclasses import asdict
 from pathlib import Path
 
 from deltawatch.core.commandline import UserError
+from deltawatch.core.commandline import say as _say
+from deltawatch.i18n import gettext_noop
+
+# key → Chinese msgid; the English is in the catalogue (locale/en/LC_MESSAGES/django.po)
+MESSAGES = {
+    "bad_period": gettext_noop("规划期应写作 2021-2025，收到：{text}"),
+}
 
 TARGET_COLUMNS = ["indicator_text", "indicator", "target_year", "comparator", "value", "unit", "change_type",
                   "baseline_year", "sentence", "location", "confidence"]
@@ -24,11 +31,11 @@ def _shipped(name: str):
     return pd.read_csv(Path(__file__).resolve().parents[1] / "defaults" / "data" / name, dtype=str)
 
 
-def _period(text: str) -> tuple[int, int]:
+def _period(text: str, lang: str) -> tuple[int, int]:
     try:
         first, last = (int(part) for part in text.replace("—", "-").split("-"))
     except ValueError:
-        raise UserError(f"规划期应写作 2021-2025 / the plan period is written 2021-2025: {text}") from None
+        raise UserError(_say("bad_period", lang, catalogue=MESSAGES, text=text)) from None
     return first, last
 
 
@@ -45,7 +52,7 @@ def _cell(value):
 def cmd_intake(args) -> int:
     from deltawatch.methods.extract import ExtractError, draft_targets, draft_tasks, read
 
-    period = _period(args.plan_period)
+    period = _period(args.plan_period, args.lang)
     try:
         doc = read(Path(args.file), name=Path(args.file).name)
     except (ExtractError, OSError) as error:

@@ -14,8 +14,14 @@ Cleaning steps, in this order, each recorded in ``Document.notes`` when it chang
 5. Subscript markers of scraped formulas: PM_2.5 → PM2.5.
 6. Web-page headers and footers: 来源：…, 责任编辑, 分享到, 打印本页, 关闭窗口, 【字体：大 中 小】,
    copyright and ICP lines, navigation menus at the top, a title repeated on the next line.
-7. Line breaks inside a sentence (a break between two CJK characters that does not end a
+7. Page numbers a PDF's text leaves between words (… 下降 —2— 70%).
+8. Line breaks inside a sentence (a break between two CJK characters that does not end a
    paragraph or a heading): 统筹推⏎进 → 统筹推进.
+9. Spaces inside Chinese running text: PDF line ends turned into spaces (重大战 略决策) and the
+   spaces news sites put around numbers (增长 5% 以上); not in table rows, not between numbers.
+
+Sentences end at 。！？；, a line end, and at an ASCII "." after a Chinese character or % (PDF
+text that has "." for 。), not after a heading numeral (一.) nor before a digit or letter.
 
 Tables: a .docx table's rows; in plain text a block of tab-separated lines, and a table scraped
 with one cell per line ending in "|" (rebuilt row by row from its serial-number column, see
@@ -272,7 +278,14 @@ HEADING = re.compile(
     r")")
 HEADING_RANK = {"chapter": 0, "jie": 1, "cn": 2, "pcn": 3, "dot": 4, "comma": 4, "parab": 5}
 TOC_LINE = re.compile(r"(?m)^[ \t\u3000]*目[ \t\u3000]*录[ \t\u3000]*$")
-SENTENCE = re.compile(r"[^。！？；!?;\n\t]+(?:[。！？；!?;]+[”’」』)）]*)?")
+# An ASCII full stop used for 。 (PDF text of some documents): a "." after a Chinese character
+# (or a %) that is not a numeral of a heading (一.) and not before a digit or letter (方案.pdf) ends a
+# sentence too.
+TERM_DOT = rf"(?<=[{CJK}%])(?<![一二三四五六七八九十])\.(?![\dA-Za-z])"
+SENTENCE = re.compile(rf"(?:[^。！？；!?;\n\t.]+|(?!{TERM_DOT})\.)+(?:(?:[。！？；!?;]|{TERM_DOT})+[”’」』)）]*)?")
+# A page number a PDF's text puts between words where a page ended: —2—, - 12 -, standing
+# alone between spaces or line ends (a range such as 7%—7.5% has no spaces round it).
+PAGE_NUMBER = re.compile(r"(?:(?<=[ \t\n])|^)[—–\-－]{1,2}[ \t]?\d{1,3}[ \t]?[—–\-－]{1,2}(?=[ \t\n]|$)", re.M)
 
 
 def build_document(raw: str, *, name: str = "", source_format: str = "text",
@@ -288,7 +301,9 @@ def build_document(raw: str, *, name: str = "", source_format: str = "text",
     converted = _to_simplified(cleaner)
     cleaner.delete_pattern(SUBSCRIPT, "删除下标标记 {n} 处（如 PM_2.5 → PM2.5）")
     _strip_web_chrome(cleaner)
+    cleaner.delete_pattern(PAGE_NUMBER, "删除 PDF 页码 {n} 处（如 —2—）")
     _join_broken_lines(cleaner)
+    _squeeze_running_spaces(cleaner)
 
     text = cleaner.text
     offsets = cleaner.offsets
@@ -471,6 +486,36 @@ def _join_broken_lines(cleaner: _Cleaner) -> None:
     if spans:
         cleaner.delete(spans)
         cleaner.notes.append(f"合并句子中间的断行 {len(spans)} 处")
+
+
+# Spaces that are not word separators in Chinese running text: a PDF's line ends turned into
+# spaces (重大战 略决策, 下 降14%) and the spaces news sites put around numbers (增长 5% 以上,
+# 120 万人). Removed between Chinese characters, digits, % and Chinese punctuation — never
+# between two digits (two numbers) nor next to a Latin letter (English words) — and only in a
+# line of running text (with a comma or full stop, no tab or "|"), so table rows whose cells
+# are split by spaces and menus keep theirs.
+RUNNING_SPACE = re.compile(
+    rf"(?<=[{CJK}\d%，。、；：！？“”（）《》«»,:;])[ \t]+(?=[{CJK}\d%，。、；：！？“”（）《》«»,])")
+RUNNING_LINE = re.compile(r"[^\n]*[，。,][^\n]*")
+
+
+def _squeeze_running_spaces(cleaner: _Cleaner) -> None:
+    text = cleaner.text
+    if " " not in text and "\t" not in text:
+        return
+    spans = []
+    for line in RUNNING_LINE.finditer(text):
+        chunk = line.group()
+        if "\t" in chunk or "|" in chunk or len(chunk) < 20 or " " not in chunk:
+            continue
+        for match in RUNNING_SPACE.finditer(text, line.start(), line.end()):
+            left, right = text[match.start() - 1], text[match.end()]
+            if right.isdigit() and (left.isdigit() or left in ",:;"):
+                continue                                  # 2 3, "1, 200": two numbers, not one
+            spans.append(match.span())
+    if spans:
+        cleaner.delete(spans)
+        cleaner.notes.append(f"删除正文中汉字和数字之间的空格 {len(spans)} 处")
 
 
 # ---------------------------------------------------------------------------------------------

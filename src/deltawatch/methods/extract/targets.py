@@ -57,6 +57,28 @@ Further general rules (issue 17, second development set)
 * a paragraph that opens on the past (过去一年，/ 五年来，/ 2022年，before the plan period) is
   past results until a sentence turns to goals (今年 / 主要目标 / 到2025年 …).
 
+Further general rules (issue 17, third development set: a carbon-peak plan, work reports, news)
+------------------------------------------------------------------------------------------
+* a 、 right after a value separates two targets like a ， (主要预期目标为生产总值增长5.5%左右、
+  城镇调查失业率控制在5%以内、…).
+* a sentence that looks back (过去一年，… / 展示了2023年…取得的成绩：…) makes the rest of its
+  paragraph past until a sentence turns to goals; a sentence that looks back and then forward
+  (去年增长5.8%，今年预期目标为增长5%以上) is judged clause by clause.
+* a page's headline (first line, short, no comma or full stop, no goal word) gives no target.
+* 今年 is the year of a one-year plan period (a work report uploaded as 2024-2024); the title
+  year is read only from title-like lines, not from a news lede.
+* a target stated twice is kept where the sentence states the most targets (the full list, not
+  the lede that quotes one of them first).
+* budget revenue growth on a like-for-like basis (一般公共预算收入同口径增长5%) is the same target.
+* a value with no verb (城镇调查失业率5%左右) is taken only where goals are set (a goal sentence,
+  a paragraph or list of goals, a section or sentence naming a year of the plan), not from a
+  fact said in passing (实体经济占经济总量的80%以上).
+* the words that announce goals (主要预期目标为, 增长目标定为, 预期) are not the indicator, and
+  "增长目标为5%" is still a growth rate.
+* a listed unit in 万 / 亿 (30万架) is a known unit.
+* targets against a benchmark in words (高于全国平均水平, 快于经济增速, 完成省定目标, 与经济增长
+  基本同步, 与国家价格调控目标保持衔接) are targets without a number, in goal sentences only.
+
 Confidence (0–1) rises with an explicit verb, comparator, year and a known unit; it orders the
 review, it is not a probability.
 
@@ -89,6 +111,9 @@ COUNT_UNITS = {"个", "万个", "家", "万家", "所", "座", "项", "条", "�
                "万辆", "台", "万台", "套", "万套", "艘", "架", "支", "名", "万名", "人", "万人", "户", "万户",
                "公里", "千米", "万平方米", "平方米", "亩", "万亩", "公顷", "万公顷", "床位", "张床位"}
 MONEY = re.compile(r"元$")
+COMPOUND_UNIT = re.compile(r"/(万|百|千|亿)?(" + "|".join(map(re.escape, UNITS)) + ")")   # 件/万人
+SCALED_UNIT = re.compile("(?:万|亿)(?:" + "|".join(re.escape(u) for u in UNITS if u[0] not in "万亿千百")
+                         + ")(?![" + CJK + "])")
 
 # comparator words before the number (longest first) and after it
 PREFIX_COMPARATORS = [
@@ -157,15 +182,25 @@ def draft_targets(doc: Document, *, plan_period: tuple[int, int] = (2021, 2025),
     context = _Context(doc, plan_period)
     drafts: list[DraftTarget] = []
     past_paragraph, previous_end = False, 0
+    goal_block, goal_title, goal_list = False, False, False
+    headline = _headline(doc, sentences)
     for sentence in sentences:
+        opens_goals = bool(GOAL_OPENER.search(sentence.text))
         if previous_end == 0 or "\n" in doc.text[previous_end:sentence.start]:
-            past_paragraph = _opens_past(sentence.text, context)
-        elif GOAL_OPENER.search(sentence.text):
-            past_paragraph = False
+            past_paragraph = _opens_past(sentence.text, context) or _reports_past(sentence.text)
+            # the items of a list under a title of goals (主要目标是⏎——…⏎——…) stay goals
+            item = bool(LIST_ITEM.match(sentence.text))
+            goal_block = opens_goals or goal_title or (item and goal_list)
+            goal_list = goal_block and (item or goal_title or _title_line(doc, sentence))
+            goal_title = opens_goals and _title_line(doc, sentence)
+        elif opens_goals:
+            past_paragraph, goal_block = False, True
+        elif not past_paragraph and (_opens_past(sentence.text, context) or _reports_past(sentence.text)):
+            past_paragraph, goal_block = True, False     # 过去一年，…。万亿之城增至5座。
         previous_end = sentence.end
-        if past_paragraph:
+        if past_paragraph or sentence is headline:
             continue
-        drafts += _targets_of_sentence(sentence, context)
+        drafts += _targets_of_sentence(sentence, context, goal_block=goal_block)
     drafts += _table_targets(doc, context, drafts)
     drafts = _dedupe(drafts)
     if catalogue is not None:
@@ -183,6 +218,48 @@ PAST_OPENER = re.compile(r"^[“\"]?(?:过去(?:的)?(?:一|三|五|几)?年|去
                          r"十[二三]五(?:时期|期间|以来)|(?P<year>(?:19|20)\d{2})年(?:以来|[，,]))")
 # (not a bare 目标 or 预期: reviews say 完成年度目标 and 好于预期)
 GOAL_OPENER = re.compile(r"(?:主要|预期|发展|总体)目标|目标(?:是|为)|今年|明年|今后|未来|到(?:19|20)\d{2}年|力争|规划期")
+
+
+LIST_ITEM = re.compile(r"^(?:——|[■□◆◇●○▲△★☆►▶•·\-*]|\d{1,2}[.、．]|[(（][一二三四五六七八九十\d]{1,3}[)）])")
+
+
+def _title_line(doc: Document, sentence: Sentence) -> bool:
+    """The sentence ends its line and heads the list below it: short and without a full stop
+    ("今年主要预期目标"), or closed by a colon ("今后五年经济社会发展的主要目标是：")."""
+    line_end = doc.text.find("\n", sentence.end)
+    rest = doc.text[sentence.end:line_end if line_end >= 0 else len(doc.text)]
+    if rest.strip():
+        return False
+    return sentence.text.endswith((":", "：")) or (len(sentence.text) <= 30 and not re.search(r"[。，,]", sentence.text))
+
+
+def _reports_past(text: str) -> bool:
+    """A sentence inside a paragraph that looks back (过去一年，… / …展示了2023年…取得的成绩：…):
+    the sentences after it in its paragraph report results too, until one turns to goals — a
+    news report lists last year's figures one short sentence after another (地区生产总值万亿之城
+    增至5座。一般公共预算收入9930亿元、增长7.3%。) with no marker of the past of their own."""
+    # (an item of a ；-list does not: one item may look back while the others set goals)
+    return bool(PAST.search(text)) and not GOAL_OPENER.search(text) and not text.endswith(("；", ";"))
+
+
+# The title of a news report or web page (its first line, short, without a full stop or a
+# comma: "2017年江苏政府工作报告“实打实” GDP增长7.8%") sums up the text below it: a figure
+# there is a result or a target that the text states again in full, so it gives no target of
+# its own unless it names a goal (目标 / 预期 / 力争 / 到2025年 …).
+HEADLINE_GOAL = re.compile(r"目标|预期|力争|确保|争取|到(?:19|20)\d{2}年|今后|未来")
+
+
+def _headline(doc: Document, sentences: list[Sentence]) -> Sentence | None:
+    if not sentences:
+        return None
+    first = sentences[0]
+    line_end = doc.text.find("\n", first.start)
+    line = doc.text[first.start:line_end if line_end >= 0 else len(doc.text)].strip()
+    if line != first.text or len(line) > 60 or re.search(r"[。，,；;：:]", line) or HEADLINE_GOAL.search(line):
+        return None
+    if not any(s.start > line_end >= 0 for s in sentences[1:3]):
+        return None                                      # a one-line document is no headline
+    return first
 
 
 def _opens_past(text: str, context: "_Context") -> bool:
@@ -209,9 +286,15 @@ class _Context:
         self.deadlines = [(m.start(), int(m.group(2))) for m in
                           re.finditer(r"(到|至)((?:19|20)\d{2})年(?!的)", doc.text)]
         self.deadline_starts = [p for p, _ in self.deadlines]
+        # "2024年政府工作报告": the year of 今年, from the title lines (short, no full stop or
+        # comma: a news lede "报告回顾了2023年工作，…" is no title) …
         head = [line for line in doc.text[:2000].splitlines() if line.strip()][:3]
+        head = [line for line in head if len(line.strip()) <= 60 and not re.search(r"[。，,]", line)]
         years = [int(y) for line in head for y in re.findall(r"((?:19|20)\d{2})年", line)]
-        self.title_year = years[-1] if years else None   # "2024年政府工作报告": the year of 今年
+        self.title_year = years[-1] if years else None
+        # … but a plan period of one year (a work report uploaded as 2024-2024) is that year
+        if plan_period[0] == plan_period[1]:
+            self.title_year = plan_period[0]
 
     def sections_at(self, position: int):
         """The section holding ``position`` and its parents, innermost first."""
@@ -277,24 +360,53 @@ class _Context:
 # One sentence
 # ---------------------------------------------------------------------------------------------
 
-def _targets_of_sentence(sentence: Sentence, context: _Context) -> list[DraftTarget]:
+# what a sentence must hold to be read at all: a number, a doubling, a target set above, a benchmark
+SENTENCE_TRIGGER = re.compile(r"\d|翻.番|下达|确定的|平均水平|同步|衔接|[省市][定控]目标|国家(?:规定|要求|二级标准|标准)|"
+                              r"[快高]于经济")
+
+
+def _targets_of_sentence(sentence: Sentence, context: _Context, *, goal_block: bool = False) -> list[DraftTarget]:
+    """The targets of one sentence. ``goal_block``: the sentence stands in a paragraph (or under a
+    title line) that has set out goals before it (主要预期目标是：… / 今年主要预期目标⏎…)."""
     text = sentence.text
-    if not re.search(r"\d|翻.番|下达|确定的", text) and not CN_NUMBER.search(text):
+    if not SENTENCE_TRIGGER.search(text) and not CN_NUMBER.search(text):
         return []
     if FORECAST.search(text) or context.past_section(sentence.start):
         return []
     past = bool(PAST.search(text))
+    # A sentence that looks back and then forward ("去年GDP增长5.8%，今年预期目标为增长5%以上"):
+    # judged clause by clause — past until a clause turns to goals, and again when one looks back.
+    mixed = past and bool(GOAL_OPENER.search(text))
     drafts = []
     goal_sentence = bool(GOAL_CONTEXT.search(text)) or context.goal_context(sentence.start)
-    position = 0
-    for clause in CLAUSE_SPLIT.split(text):
-        clause_start = text.find(clause, position)
-        position = clause_start + len(clause)
-        if not clause.strip() or past:
+    # a value with no verb is taken where goals are set: a goal sentence, a paragraph or list of
+    # goals, a section headed by a year of the plan (2025年工作安排) or a sentence naming one
+    # (worked out only when a clause has such a value: most sentences have none)
+    cache: list[bool] = []
+
+    def verbless() -> bool:
+        if not cache:
+            cache.append(goal_sentence or goal_block or context.heading_year(sentence.start) is not None or any(
+                int(y) >= context.plan_period[0] for y in re.findall(r"((?:19|20)\d{2})年", text)))
+        return cache[0]
+    previous_clause = ""
+    clause_past = True
+    for clause, clause_start in _clauses(text):
+        if mixed:
+            if GOAL_OPENER.search(clause):
+                clause_past = False
+            elif PAST.search(clause):
+                clause_past = True
+        if not clause.strip() or (past and not mixed) or (mixed and clause_past):
             continue
-        if FISCAL.search(clause) and not _budget_revenue_goal(clause, goal_sentence):
+        if goal_sentence or goal_block:
+            drafts += _benchmark_targets(clause, clause_start, sentence, context)
+        # a clause that begins with its verb (…9930亿元、增长7.3%) takes its subject from the one before
+        subject = previous_clause + clause if VERB_FIRST.match(clause) else clause
+        previous_clause = clause
+        if FISCAL.search(subject) and not _budget_revenue_goal(subject, goal_sentence):
             continue
-        for found in _clause_targets(clause, goal_sentence):
+        for found in _clause_targets(clause, goal_sentence, verbless=verbless):
             draft = _finish(found, clause, clause_start, sentence, context)
             if draft is None:
                 continue
@@ -317,8 +429,50 @@ def _targets_of_sentence(sentence: Sentence, context: _Context) -> list[DraftTar
     return drafts
 
 
-BUDGET_REVENUE = re.compile(r"(?:一般公共)?预算(?:内)?收入(?:增长|增速|增幅)")
+# A list of targets joined by 、 (主要预期目标为生产总值增长5.5%左右、城镇调查失业率控制在5%以内、
+# 居民消费价格涨幅2%左右): a 、 right after a value — a number with its unit or a comparator word
+# after it — separates two targets, as a ， would; a 、 between names (节能减排和大气、水环境质量)
+# or numbers in a name (1、2号线) does not.
+VALUE_LIST_BREAK = re.compile(rf"(?:\d%|\d(?:万|亿|千|百)?[{CJK}]{{1,3}}|左右|以上|以内|以下|之内)、(?=[{CJK}A-Za-z])")
+
+
+def _clauses(text: str) -> list[tuple[str, int]]:
+    """The clauses of a sentence with where each starts: split at ，；：and at a 、 after a value."""
+    result, position = [], 0
+    for clause in CLAUSE_SPLIT.split(text):
+        clause_start = text.find(clause, position)
+        position = clause_start + len(clause)
+        cut = clause_start
+        for match in VALUE_LIST_BREAK.finditer(clause):
+            if not re.search(r"\d", clause[:match.end()]) or _unit_run(clause, match):
+                continue
+            end = clause_start + match.end() - 1
+            result.append((text[cut:end], cut))
+            cut = end + 1
+        result.append((text[cut:position], cut))
+    return result
+
+
+def _unit_run(clause: str, match: re.Match) -> bool:
+    """The characters after a number before 、 are a name, not a unit (5G基站、…): no known
+    unit or comparator word ends them."""
+    tail = re.sub(r"^\d", "", match.group()[:-1])
+    if tail in ("%",) or tail.endswith(("左右", "以上", "以内", "以下", "之内")):
+        return False
+    return not any(tail.endswith(unit) and tail[:len(tail) - len(unit)] in ("", "万", "亿", "千", "百")
+                   for unit in UNITS)
+
+
+BUDGET_REVENUE = re.compile(r"(?:一般公共)?预算(?:内)?收入(?:同口径|可比口径|按可比口径)?(?:增长|增速|增幅)")
 NOT_REVENUE = re.compile(r"赤字|债|支出|安排|转移支付|财政资金|拨付|下达")
+
+
+VERB_FIRST = re.compile("(?:" + "|".join(sorted(LEVEL_VERBS + INCREASE_VERBS + DECREASE_VERBS, key=len, reverse=True))
+                        + r")\s*\d")
+
+
+VERB_IN_CLAUSE = re.compile("(?:" + "|".join(sorted(LEVEL_VERBS + INCREASE_VERBS + DECREASE_VERBS, key=len,
+                                                      reverse=True)) + r")\s*\d")
 
 
 def _budget_revenue_goal(clause: str, goal_sentence: bool) -> bool:
@@ -382,8 +536,11 @@ def _circle_targets(clause: str):
     return results
 
 
-def _clause_targets(clause: str, goal_sentence: bool):
-    """(value, verb, change type, indicator end) for each target value of the clause."""
+def _clause_targets(clause: str, goal_sentence: bool, *, verbless=True):
+    """(value, verb, change type, indicator end) for each target value of the clause.
+    ``verbless`` (a bool or a function giving one): a value with no verb, only a comparator after
+    the indicator (城镇调查失业率5%左右), is taken — only where goals are being set: said in passing it is a fact (省长说，实体经济占
+    经济总量的80%以上，是…根基)."""
     results = _circle_targets(clause)
     circle_spans = [(r[0].start, r[0].end) for r in results]
     series = SERIES.search(clause)
@@ -403,6 +560,8 @@ def _clause_targets(clause: str, goal_sentence: bool):
                 results.append((value, "build:" + count[0], change, count[1]))
                 continue
             if value.comparator == "=" or not _indicator_adjacent(before):
+                continue
+            if not (verbless() if callable(verbless) else verbless):
                 continue
             verb_start = len(before.rstrip())
             change = "level"
@@ -558,10 +717,13 @@ def _unit(clause: str, end: int) -> tuple[str, bool, int]:
     rest = clause[end:]
     if rest.startswith(("%", "％")):
         return "%", True, end + 1
+    scaled = SCALED_UNIT.match(rest)
+    if scaled and scaled.group() not in UNITS:           # 30万架, 5亿件: a listed unit in 万 / 亿
+        return scaled.group(), True, end + len(scaled.group())
     for unit in UNITS:
         if rest.startswith(unit):
             total = unit
-            compound = re.match(r"/(万|百|千|亿)?(" + "|".join(map(re.escape, UNITS)) + ")", rest[len(unit):])
+            compound = COMPOUND_UNIT.match(rest, len(unit))
             if compound:
                 total += compound.group()
             # 个百分点 etc. are listed; "个" alone before a noun is a count
@@ -621,7 +783,8 @@ def _verb_before(before: str) -> tuple[str | None, str, int]:
             if verb == "为" and not re.search(rf"[{CJK}]{{2,}}$", core[:start]):
                 return None, "", 0
             if change == "level" and verb in ("达到", "达", "保持在", "稳定在", "为", "超过", "不低于"):
-                growth = re.search(r"(年均增长|增长|增速|增幅|涨幅|提高|下降|降低|降幅|减少)(?:率)?$", core[:start])
+                growth = re.search(r"(年均增长|增长|增速|增幅|涨幅|提高|下降|降低|降幅|减少)(?:率)?"
+                                   + GOAL_WORDS + "$", core[:start])   # (增长目标定为5%: a growth rate)
                 if growth:                               # 年均增长达到6%: still a growth rate
                     change = "decrease" if growth.group(1) in ("下降", "降低", "降幅", "减少") else "increase"
             if change != "level" and "累计" in before[max(0, start - 6):]:
@@ -666,16 +829,34 @@ def _is_baseline(clause: str, value: _Value) -> bool:
 
 
 _INDICATOR_LEAD = re.compile(
-    r"^(?:(?:其中|同时|并|以及|和|及|使|让|推动|促进|确保|力争|争取|努力|全年|今年|明年|本年|实现|"
+    r"^(?:(?:其中|同时|并|以及|和|及|使|让|推动|促进|确保|力争|争取|努力|全年|今年|明年|本年|去年|上年|实现|"
     r"主要(?:预期)?目标(?:是|为)?|目标(?:是|为)|(?:到|至|截至)?(?:19|20)\d{2}年(?:底|末)?(?:前)?|"
     r"[“\"]?十四五[”\"]?(?:期间|时期|末)?|累计|全市|基本)[,，、\s]*)+")
 _INDICATOR_TAIL = re.compile(
     r"(?:(?:较|比|与)(?:(?:19|20)\d{2}年|上年|基期)(?:末|底)?(?:相比)?|(?:年均|平均|累计|五年|每年|分别|均|要|将|"
+    r"同口径|可比口径|按可比口径|按可比价格计算|"
     r"力争|确保|进一步|稳步|持续|逐步|基本)|(?:由|从).*)$")
+
+
+# "…主要预期目标为生产总值增长5.5%左右" / "今年江苏GDP预期目标为增长5%以上": the words that
+# announce the goals are not the indicator — after them comes the indicator, or before them
+# it stands when the verb follows at once.
+GOAL_ANNOUNCE = re.compile(r"(?:主要)?(?:预期)?目标(?:是|为)[:：]?")
+# "GDP增长预期目标为5%" / "增长目标定为5%": words between a growth and its value that name the goal
+GOAL_WORDS = r"(?:的)?(?:主要)?(?:预期)?(?:目标)?(?:值)?(?:定|设定|确定|调整)?"
 
 
 def _indicator_text(clause: str, end: int) -> str:
     text = clause[:end].strip().lstrip("■□◆◇●○▲△★☆►▶•·—-*＊ ")      # list bullets of scraped pages
+    announce = None
+    for announce in GOAL_ANNOUNCE.finditer(text):
+        pass
+    if announce is not None:
+        after = text[announce.end():].strip()
+        text = after if after else re.sub(r"(?:主要)?(?:预期)?$", "", text[:announce.start()])
+    # (GDP增长预期目标 / 生产总值增长目标定 / 地区生产总值预期: the indicator without them)
+    text = re.sub(r"(?:(?:年均)?(?:增长|增速|增幅)(?:率)?(?:的)?(?:主要)?(?:预期)?目标(?:值)?(?:定|设定|确定|调整)?"
+                  r"|(?:的)?(?:主要)?(?:预期)?目标(?:值)?(?:定|设定|确定|调整)|预期)$", "", text)
     for _ in range(3):
         text = _INDICATOR_LEAD.sub("", text).strip()
         text = _INDICATOR_TAIL.sub("", text).strip()
@@ -722,7 +903,12 @@ def _finish(found, clause: str, clause_start: int, sentence: Sentence, context: 
 def _previous_subject(text_before: str) -> str:
     """A clause with the verb first (…，达到3%): the indicator is the clause before it."""
     parts = [p for p in CLAUSE_SPLIT.split(text_before) if p.strip()]
-    return _indicator_text(parts[-1], len(parts[-1])) if parts else ""
+    if not parts:
+        return ""
+    # (去年GDP增长5.8%，今年预期目标为增长5%以上: the name before the verb, not the figure)
+    verb = VERB_IN_CLAUSE.search(parts[-1])
+    end = verb.start() if verb else len(parts[-1])
+    return _indicator_text(parts[-1], end)
 
 
 def _target_year(clause: str, text: str, position_in_text: int, context: _Context, doc_position: int):
@@ -752,6 +938,43 @@ def _is_baseline_year(text: str, match: re.Match) -> bool:
     before = text[max(0, match.start() - 3):match.start()]
     after = text[match.end():match.end() + 4]
     return bool(re.search(r"(?:较|比|与|由|从|对比)$", before)) or after.startswith(("相比", "比", "基础上"))
+
+
+# Targets set against a benchmark in words, not a number (the labelling notes of dev3): an
+# indicator 达到 / 高于 / 快于 an average (全国 / 长三角平均水平), a standard or requirement (国家二级
+# 标准, 国家要求), a target set above (完成省定目标 / 省控目标), or kept in step with the economy
+# (居民收入与经济增长基本同步, 居民消费价格指数与国家价格调控目标保持衔接). Only where goals are set.
+BENCHMARK = (r"(?:全国|全省|全市|长三角|长江经济带|东部地区|中部地区|沿海地区)(?:平均)?水平"
+             r"|国家(?:二级)?标准|国家(?:规定|要求)|[省市](?:定|控)目标|国家价格调控目标")
+BENCHMARK_REACH = re.compile(rf"(?P<verb>基本达到|达到|高于|快于|优于|不低于|完成|符合|满足)(?P<bench>{BENCHMARK}"
+                             r"|经济增速|经济增长速度)")
+BENCHMARK_STEP = re.compile(r"与(?P<bench>经济(?:增长|发展)|国家价格调控目标|全国平均水平)(?:基本)?(?:保持)?"
+                            r"(?P<verb>同步|衔接|一致|相适应)(?:增长)?")
+
+
+def _benchmark_targets(clause: str, clause_start: int, sentence: Sentence, context: _Context) -> list[DraftTarget]:
+    drafts = []
+    for match in list(BENCHMARK_REACH.finditer(clause)) + list(BENCHMARK_STEP.finditer(clause)):
+        name = _indicator_text(clause, match.start())
+        name = re.sub(r"(?:基本|等|要|确保|均|全面|力争|保持)+$", "", name).strip()
+        if len(re.findall(rf"[{CJK}]", name)) < 2 or re.search(r"\d", name):
+            continue                                     # (a table cell "[确保完成国家要求]" is read as a cell)
+        year, _, past_year = _target_year(clause, sentence.text, clause_start + match.start(), context,
+                                          sentence.start + clause_start + match.start())
+        if past_year:
+            continue
+        verb = match.group("verb")
+        bench = match.group("bench")
+        value_text = bench if match.re is BENCHMARK_REACH else match.group()
+        growth = re.search(r"增长|增速|增幅|涨幅", name) or match.re is BENCHMARK_STEP and "经济" in bench
+        drafts.append(DraftTarget(
+            indicator_text=name, sentence=sentence.text, location=sentence.location,
+            start=sentence.start + clause_start + max(clause.find(name), 0),
+            end=sentence.start + clause_start + match.end(), numeric=False, target_year=year,
+            comparator=">" if verb in ("高于", "快于", "优于") else "≥" if verb == "不低于" else "=",
+            value=None, value_text=value_text, unit="", change_type="increase" if growth else "level",
+            confidence=0.5))
+    return drafts
 
 
 def _non_numeric(sentence: Sentence, context: _Context) -> list[DraftTarget]:
@@ -965,17 +1188,21 @@ def _table_values(cell: str) -> list[tuple]:
 def _dedupe(drafts: list[DraftTarget]) -> list[DraftTarget]:
     """A target repeated later in the document is one row (same indicator, value, comparator,
     year, unit and change); a table row also found in its own text is one row."""
-    seen = set()
-    result = []
+    # Which mention is kept: the one in the sentence that states the most targets — the full
+    # list of a work report's goals, not the lede or summary that quotes one of them first
+    # ("今年…主要预期目标也定了，其中地区生产总值增长5%以上。"); among equals, the first.
+    per_sentence: dict[tuple[str, str], int] = {}
+    for draft in drafts:
+        per_sentence[(draft.sentence, draft.location)] = per_sentence.get((draft.sentence, draft.location), 0) + 1
+    chosen: dict[tuple, DraftTarget] = {}
     for draft in sorted(drafts, key=lambda d: d.start):
         key = (re.sub(r"\W", "", draft.indicator_text), draft.value, draft.value_high, draft.comparator,
                draft.target_year, draft.unit, draft.change_type, draft.numeric,
                draft.value_text if not draft.numeric else "")
-        if key in seen:
-            continue
-        seen.add(key)
-        result.append(draft)
-    return result
+        kept = chosen.get(key)
+        if kept is None or per_sentence[(draft.sentence, draft.location)] > per_sentence[(kept.sentence, kept.location)]:
+            chosen[key] = draft
+    return sorted(chosen.values(), key=lambda d: d.start)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,0 +1,63 @@
+"""Quality of the target extractor (issue 17): precision and recall of ``draft_targets`` on
+each labelled set of tests/fixtures/intake/ — the development sets the rules were written on
+(dev, dev2, dev3) and the held-out set labelled without sight of the extractor (heldout2) —
+with the plan period a user would enter for each document (its ``plan_periods.csv``) and the
+shipped catalogue. A draft counts when value, comparator, target year and change type agree
+with a label in the same sentence (``methods.extract.evaluate.score``). Writes
+benchmarks/results/intake_quality.md.
+
+    .venv/bin/python benchmarks/eval_intake.py
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+
+from deltawatch.methods.extract import draft_targets, read
+from deltawatch.methods.extract.evaluate import load_labels, score
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures" / "intake"
+SETS = {"dev": "development (seed 001)", "dev2": "development", "dev3": "development (held out until tuned)",
+        "heldout2": "held out: never seen while tuning"}
+
+
+def documents(folder: Path):
+    periods = FIXTURES / folder / "plan_periods.csv"
+    if periods.exists():
+        for row in csv.DictReader(periods.open(encoding="utf-8")):
+            first, last = (int(x) for x in row["plan_period"].split("-"))
+            yield folder / f"{row['file']}.txt", folder / f"{row['file']}.csv", (first, last)
+    else:  # dev: seed 001, the outline's implementation plan to 2025
+        yield folder / "seed001.txt", folder / "seed001_targets.csv", (2021, 2025)
+
+
+def main() -> int:
+    catalogue = pd.read_csv(ROOT / "src/deltawatch/defaults/data/indicators.csv", dtype=str)[
+        ["code", "name_zh", "name_en", "unit"]]
+    lines = [f"# Target extraction quality ({dt.date.today()})", "",
+             "Goal on documents the extractor has never seen: precision ≥ 0.95, recall ≥ 0.90. History of the "
+             "sets: tests/fixtures/intake/MEASUREMENTS.md.", "",
+             "| set | role | documents | labelled | found right | wrong | missed | precision | recall |",
+             "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for name, role in SETS.items():
+        tp = fp = fn = n = 0
+        for text, labels, period in documents(Path(name)):
+            result = score(draft_targets(read(FIXTURES / text), plan_period=period, catalogue=catalogue),
+                           load_labels(FIXTURES / labels))
+            tp, fp, fn, n = tp + result["tp"], fp + result["fp"], fn + result["fn"], n + 1
+        precision = tp / (tp + fp) if tp + fp else float("nan")
+        lines.append(f"| {name} | {role} | {n} | {tp + fn} | {tp} | {fp} | {fn} | {precision:.3f} | "
+                     f"{tp / (tp + fn):.3f} |")
+    text = "\n".join(lines) + "\n"
+    print(text)
+    (ROOT / "benchmarks" / "results" / "intake_quality.md").write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
