@@ -28,6 +28,7 @@ from deltawatch.observations.reader.results import Problem
 from deltawatch.progress import report as progress_report
 from deltawatch.regional import commands as regional
 from deltawatch.reporting import commands as reporting_commands
+from deltawatch.exchange import backup, opensdg, sdmx
 
 SRC = Path(i18n.__file__).resolve().parent
 PO = SRC / "locale" / "en" / "LC_MESSAGES" / "django.po"
@@ -50,6 +51,9 @@ TABLES = {
     "progress.report.HEADERS": (progress_report.HEADERS, "progress table"),
     "progress.report.BASE_YEAR_SOURCES": (progress_report.BASE_YEAR_SOURCES, "progress table"),
     "reporting.commands.STATUS_COLUMNS": (reporting_commands.STATUS_COLUMNS, "cycle status"),
+    "exchange.sdmx.MESSAGES": (sdmx.MESSAGES, None),
+    "exchange.opensdg.MESSAGES": (opensdg.MESSAGES, None),
+    "exchange.backup.MESSAGES": (backup.MESSAGES, None),
 }
 TABLE_ENTRIES = [(name, key, msgid, context) for name, (table, context) in TABLES.items()
                  for key, msgid in table.items()]

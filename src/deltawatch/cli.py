@@ -10,6 +10,9 @@
     deltawatch tasks list|show|import|export|remind            the task ledger (任务清单)
     deltawatch report build|list|schedule|check                bulletins and the annual report
     deltawatch intake FILE [--tasks]                            draft targets / tasks from a plan document
+    deltawatch exchange export|import|index …   SDMX-CSV 2.0, Open SDG, an index run as JSON
+    deltawatch backup [--output FILE]           every table and the evidence files in one ZIP
+    deltawatch restore FILE [--yes]             into an empty database (--yes: replace its data)
     deltawatch manage ARGS…              any Django management command (createsuperuser, …)
 
 ``DATABASE_URL`` selects the database for every command; without it, a SQLite file in the
@@ -35,12 +38,13 @@ from deltawatch.assessment import commands as assessment_commands
 from deltawatch.reporting import commands as reporting_commands
 from deltawatch.reports import commands as report_commands
 from deltawatch.intake import commands as intake_commands
+from deltawatch.exchange import commands as exchange_commands
 
 # Each app's ``commands`` module declares its sub-commands and their handlers (by reference);
 # the modules are light — pandas, NumPy and Django's models are imported by a handler when it runs.
 COMMAND_MODULES = (core_commands, observation_commands, progress_commands, index_commands, regional_commands,
                    job_commands, plan_commands, reporting_commands, assessment_commands, report_commands,
-                   intake_commands)
+                   intake_commands, exchange_commands)
 
 
 def build_parser() -> argparse.ArgumentParser:

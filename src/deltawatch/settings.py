@@ -236,6 +236,8 @@ INSTALLED_APPS = [
     "deltawatch.assessment",  # 绩效考核 and 对照学习: schemes, runs with rank intervals, benchmarks
     "deltawatch.reports",  # 通报 and the annual evaluation report: generated, reviewed, published
     "deltawatch.intake",  # 文件解析: plan documents → draft targets and tasks, accepted by a person
+    "ninja",  # django-ninja (MIT): its bundled Swagger UI files, served from /static/ninja/ (offline)
+    "deltawatch.api",  # the REST API (OpenAPI at /api/openapi.json) and personal API tokens
     "django_filters",  # one filter definition for a list page, its export and the API (BSD)
     "django_htmx",  # request.htmx: partial pages for HTMX requests (MIT)
 ]
@@ -347,8 +349,23 @@ SESSION_COOKIE_SECURE = PRODUCTION
 # workers) each have their own cache, where a session ended in one would live on in the others:
 # DELTAWATCH_PROCESSES above 1 reads every session from the database.
 SERVER_PROCESSES = _integer("DELTAWATCH_PROCESSES", 1, minimum=1)
-SESSION_ENGINE = ("django.contrib.sessions.backends.cached_db" if SERVER_PROCESSES <= 1
+# A cache the server processes share (file:/absolute/dir, or database: `deltawatch manage
+# createcachetable`); unset: each process's memory. Shared, sessions stay cached across processes too.
+CACHE = os.environ.get("DELTAWATCH_CACHE", "").strip()
+if CACHE.startswith("file:/"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": CACHE[5:]}}
+elif CACHE == "database":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "deltawatch_cache"}}
+elif CACHE:
+    raise ImproperlyConfigured(f"环境变量 DELTAWATCH_CACHE={CACHE!r} 应为 file:/绝对路径 或 database。"
+                               f"DELTAWATCH_CACHE={CACHE!r} should be file:/absolute/directory or database.")
+SESSION_ENGINE = ("django.contrib.sessions.backends.cached_db" if SERVER_PROCESSES <= 1 or CACHE
                   else "django.contrib.sessions.backends.db")
+# With DEBUG off and no ADMINS, Django would drop the tracebacks of server errors: to stderr
+# (the service's journal) they go.
+LOGGING = {"version": 1, "disable_existing_loggers": False,
+           "handlers": {"stderr": {"class": "logging.StreamHandler"}},
+           "loggers": {"django": {"handlers": ["stderr"], "level": "WARNING"}}}
 CSRF_COOKIE_SECURE = PRODUCTION
 SECURE_SSL_REDIRECT = PRODUCTION
 # HSTS: browsers that once saw the site over HTTPS refuse plain HTTP to it for this long (sent

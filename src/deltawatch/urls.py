@@ -19,6 +19,7 @@ urlpatterns = [
     path("assessment/", include("deltawatch.assessment.urls")),  # 绩效考核 / 对照学习
     path("reports/", include("deltawatch.reports.urls")),  # 通报 / 评估报告
     path("intake/", include("deltawatch.intake.urls")),  # 文件解析
+    path("api/", include("deltawatch.api.urls")),  # the REST API; its namespace "api" is ninja's own
     path("accounts/", include("django.contrib.auth.urls")),  # login, logout, password change
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),  # set_language: 简体中文 ↔ English

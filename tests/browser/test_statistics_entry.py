@@ -10,6 +10,7 @@ failed request (other than the deliberate refusal of the bad cell)."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 from django.contrib.auth import get_user_model
 
 from deltawatch.observations.models import Observation
@@ -100,7 +101,8 @@ def test_enter_submit_return_fix_approve(browser, live_server, demo):
     primary = round(before["va_primary"][0] * 0.9, 1)
     typed = f"{primary:,.1f}".translate(str.maketrans("0123456789,.", "０１２３４５６７８９，．"))
     assert type_cell(reporter, "va_primary", typed).status == 200
-    assert cell.locator("input").input_value() == f"{primary:g}"
+    # the page writes the saved number into the cell after the answer arrives: wait for it
+    expect(cell.locator("input")).to_have_value(f"{primary:g}")
     assert "has-error" not in cell.get_attribute("class")
     assert values(form)["va_primary"] == (pytest.approx(primary), "draft")
 

@@ -2,9 +2,9 @@
 
     deltawatch index build SPEC [--data FILE] [--year Y|Y1-Y2] [--out FILE] [--audit FILE.xlsx] [--save]
     deltawatch index uncertainty SPEC [--data FILE] [--year Y] (--runs N --seed S | --design FILE)
-                                      [--design-out FILE] [--out FILE] [--save]
+                                      [--design-out FILE] [--out FILE] [--save] [--processes N | --dask ADDRESS]
     deltawatch index sensitivity SPEC [--data FILE] [--year Y] (--n N --seed S | --design FILE)
-                                      [--design-out FILE] [--out FILE] [--save]
+                                      [--design-out FILE] [--out FILE] [--save] [--processes N | --dask ADDRESS]
     deltawatch index from-coinr IMETA.csv [--out SPEC.yaml]
 
 Without ``--data`` the indicators are read from the database (the members of the spec's
@@ -15,6 +15,10 @@ module reads files, calls it and writes its results.
 factor with its choice, ``weight:<node>`` columns with weight multipliers; for ``sensitivity``
 a Saltelli sample in SALib's order); ``--design-out FILE`` writes the runs made, in the same
 format, so that ``--design`` of that file reproduces them exactly.
+
+``--processes N`` computes the runs in N local processes (0: one per core; default 1, this
+process); ``--dask tcp://scheduler:8786`` on a Dask cluster (``pip install "deltawatch[dask]"``).
+A seed gives the same result whichever computes it (``deltawatch.methods.index.executors``).
 """
 
 from __future__ import annotations
@@ -54,6 +58,9 @@ MESSAGES = {
     "design_unreadable": gettext_noop("无法读取设计表 {path}：{reason}"),
     "design_fields": gettext_noop("设计表 {path} 第 {line} 行有 {got} 个字段，表头有 {expected} 个（含逗号的值请加引号）"),
     "design_read": gettext_noop("按设计表 {path} 运行 {runs} 次模拟（--runs、--n 与 --seed 不用于抽样）"),
+    "bad_processes": gettext_noop("--processes 应为 0（每个处理器核一个进程）或正整数，收到 {n}"),
+    "dask_unreachable": gettext_noop("无法连接 Dask 调度器 {address}：{reason}"),
+    "no_dask": gettext_noop("--dask 需要安装 dask.distributed：pip install \"deltawatch[dask]\""),
 }
 
 
@@ -196,6 +203,29 @@ def _design(args):
     return design
 
 
+def _executor(args):
+    """The executor of ``--dask`` or ``--processes`` (a context manager: a Dask client is
+    closed when the command ends)."""
+    import contextlib
+
+    from deltawatch.methods.index.executors import DaskExecutor, executor_for
+
+    if args.processes is not None and args.processes < 0:
+        raise UserError(say("bad_processes", args.lang, n=args.processes))
+    executor = executor_for(processes=args.processes, dask=args.dask)
+    if isinstance(executor, DaskExecutor):  # connect now: a wrong address is said before any run
+        try:
+            import dask.distributed  # noqa: F401
+        except ImportError:
+            raise UserError(say("no_dask", args.lang)) from None
+        try:
+            executor.client
+        except (OSError, ValueError) as exc:
+            raise UserError(say("dask_unreachable", args.lang, address=args.dask, reason=exc)) from None
+        return executor
+    return contextlib.nullcontext(executor)
+
+
 def _write_design(result, args) -> None:
     if args.design_out:
         _write(result.design, args.design_out, args.lang)
@@ -310,7 +340,9 @@ def cmd_uncertainty(args) -> int:
     data, year, source, vintage = _input(args, spec, one_year=True)
     design = _design(args)
     start = time.perf_counter()
-    result = uncertainty(spec, data, runs=args.runs, seed=args.seed, target=args.target, year=year, design=design)
+    with _executor(args) as executor:
+        result = uncertainty(spec, data, runs=args.runs, seed=args.seed, target=args.target, year=year, design=design,
+                             executor=executor)
     seconds = time.perf_counter() - start
     runs = len(result.choices)
     print(say("uncertainty", args.lang, runs=runs, factors=", ".join(f.name for f in result.factors),
@@ -337,8 +369,9 @@ def cmd_sensitivity(args) -> int:
     data, year, source, vintage = _input(args, spec, one_year=True)
     design = _design(args)
     start = time.perf_counter()
-    result = sensitivity(spec, data, n=args.n, seed=args.seed, target=args.target, year=year,
-                         bootstrap=args.bootstrap, design=design)
+    with _executor(args) as executor:
+        result = sensitivity(spec, data, n=args.n, seed=args.seed, target=args.target, year=year,
+                             bootstrap=args.bootstrap, design=design, executor=executor)
     seconds = time.perf_counter() - start
     print(say("sensitivity", args.lang, n=result.n, runs=len(result.output), seconds=seconds), file=sys.stderr)
     _write(result.indices, args.out, args.lang)
@@ -404,6 +437,15 @@ def add_parsers(commands) -> None:
         parser.add_argument("--design-out", metavar="FILE",
                             help="写出所用的设计表 (同一格式; 以 --design 读回得到相同排名) / write the design used")
 
+    def executor_options(parser):
+        where = parser.add_mutually_exclusive_group()
+        where.add_argument("--processes", type=int, default=1, metavar="N",
+                           help="在 N 个本地进程中计算各次模拟 (0: 每个处理器核一个; 默认 1, 本进程); "
+                                "相同种子结果相同 / compute the runs in N local processes")
+        where.add_argument("--dask", metavar="ADDRESS",
+                           help="在 Dask 集群上计算 (调度器地址, 如 tcp://scheduler:8786; 需安装 dask[distributed]); "
+                                "相同种子结果相同 / compute the runs on a Dask cluster")
+
     build = sub.add_parser("build", help="构建指数: 各级得分与排名 / build: scores and ranks of every node")
     common(build, "年份: 2019, 或面板 2010-2020")
     build.add_argument("--audit", help="审计工作簿 (.xlsx): 每一步的数据、插补、异常值处理、权重、相关性")
@@ -415,6 +457,7 @@ def add_parsers(commands) -> None:
     unc.add_argument("--seed", type=int, default=0, help="随机种子 (默认 0; 相同种子结果相同)")
     unc.add_argument("--target", help="分析的节点 (默认: 总指数)")
     design_options(unc, "每行一次运行: 各因素一列 (如 winmax=3 写作 winmax 列的 3), 权重乘数列 weight:<节点>")
+    executor_options(unc)
     unc.set_defaults(handler=cmd_uncertainty)
 
     sens = sub.add_parser("sensitivity", help="敏感性分析: Sobol 指数 / sensitivity analysis: Sobol indices")
@@ -424,6 +467,7 @@ def add_parsers(commands) -> None:
     sens.add_argument("--bootstrap", type=int, default=100, help="置信区间的自助抽样次数 (默认 100)")
     sens.add_argument("--target", help="分析的节点 (默认: 总指数)")
     design_options(sens, "须为 SALib 顺序的 Saltelli 样本: N(d+2) 行, 每组 A, AB_1…AB_d, B")
+    executor_options(sens)
     sens.set_defaults(handler=cmd_sensitivity)
 
     coinr = sub.add_parser("from-coinr", help="由 COINr 的 iMeta 表生成指数定义 / a spec from a COINr iMeta table")

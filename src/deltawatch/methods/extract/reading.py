@@ -225,7 +225,7 @@ class _Cleaner:
     def delete_pattern(self, pattern: re.Pattern, note: str = "", group: int = 0) -> int:
         return self.delete([m.span(group) for m in pattern.finditer(self.text)], note)
 
-    def translate(self, table: dict, note: str = "") -> int:
+    def map_characters(self, table: dict, note: str = "") -> int:
         """One-for-one character replacement: offsets stay as they are."""
         present = re.compile("[" + "".join(re.escape(chr(code)) for code in table) + "]")
         if not present.search(self.text):
@@ -294,9 +294,9 @@ def build_document(raw: str, *, name: str = "", source_format: str = "text",
     cleaner = _Cleaner(raw)
     cleaner.delete_pattern(ZERO_WIDTH, "删除零宽字符和 BOM {n} 个")
     cleaner.delete_pattern(re.compile("\r(?=\n)"))
-    cleaner.translate({ord("\r"): "\n", 0x3000: " ", 0xA0: " "})
+    cleaner.map_characters({ord("\r"): "\n", 0x3000: " ", 0xA0: " "})
     cleaner.delete_pattern(PINYIN, "删除字后插入的拼音 {n} 处")
-    cleaner.translate(FULL_WIDTH, "全角数字和字母转为半角 {n} 个")
+    cleaner.map_characters(FULL_WIDTH, "全角数字和字母转为半角 {n} 个")
     _digit_punct(cleaner)
     converted = _to_simplified(cleaner)
     cleaner.delete_pattern(SUBSCRIPT, "删除下标标记 {n} 处（如 PM_2.5 → PM2.5）")

@@ -12,6 +12,11 @@ computation (a cache keyed by those steps' settings: 1,000 runs over 5 winsorisa
 × 2 normalisations compute 10 treated-and-normalised tables), and the aggregation of all runs
 that share a table is one stack of matrix products, each run with its own weights.
 
+The runs can be computed elsewhere (``executor=``: local processes, a Dask cluster; module
+:mod:`.executors`). The draws are made here, up front, from the seed; the runs are cut into
+chunks of ``chunk_runs`` by a rule that ignores the executor, and put back in run order: a seed
+gives the same result whichever executor computes it (docs/scaling.md).
+
 Factors are plain data (the ``uncertainty`` section of a spec, or ``factors=``)::
 
     uncertainty:
@@ -80,6 +85,7 @@ import pandas as pd
 
 from .aggregate import Tree
 from .errors import Detail, IndexSpecError
+from .executors import Executor, SerialExecutor
 from .params import resolve
 from .pipeline import base_weights, failure, run_prefix, score_runs
 from .spec import STEP_METHODS, IndexSpec, Setting
@@ -483,29 +489,72 @@ def _plan(spec: IndexSpec, factors: list[Factor], runs: _Runs) -> _Plan:
     return _Plan(settings, pd.DataFrame(labels))
 
 
-def _run(spec: IndexSpec, table: Table, factors: list[Factor], runs: _Runs, target: str) -> tuple:
-    """Scores of ``target`` per (run, unit), the failures, and the per-run choices."""
-    plan = _plan(spec, factors, runs)
-    units = pd.Index(pd.unique(table.units.astype(str)))
-    count = len(runs)
+CHUNK_RUNS = 250  # runs per chunk of work: a few seconds of a 3,000-unit index, a few MB of results
+
+
+@dataclass
+class _Chunk:
+    """A slice of the runs, as a worker computes it: each run's step settings and weight
+    multipliers (columns in ``codes`` order; None: no weights factor)."""
+
+    settings: list[dict[str, Setting]]
+    multipliers: np.ndarray | None
+
+
+@dataclass
+class _Raised:
+    """An :class:`IndexSpecError` raised in a worker, carried back as data (the exception
+    itself does not survive pickling: its one positional argument is not its message)."""
+
+    code: str
+    params: dict
+
+
+def _chunks(plan: _Plan, size: int | None) -> list[np.ndarray]:
+    """The runs cut into chunks of ``size``, in a fixed order: runs with the same settings
+    together (groups in the order they first appear, runs ascending within each), so that a
+    chunk computes few treated-and-normalised tables. Depends only on the runs — never on the
+    executor — so every executor computes the same chunks."""
+    group_of: dict[str, int] = {}
+    groups = np.array([group_of.setdefault(json.dumps({k: v.to_dict() for k, v in settings.items()},
+                                                      sort_keys=True, default=str), len(group_of))
+                       for settings in plan.settings], dtype=int)
+    order = np.argsort(groups, kind="stable")
+    size = max(1, int(size or len(order) or 1))
+    return [order[start:start + size] for start in range(0, len(order), size)]
+
+
+def _score_chunk(chunk: _Chunk, common) -> tuple:
+    """Scores of the target per (run of the chunk, unit) and the chunk's failures (its run →
+    reason), or a :class:`_Raised`. Runs on whichever worker the executor chose, from the
+    chunk and ``common`` = (spec, table, units, target, weight codes) alone."""
+    spec, table, units, target, codes = common
+    try:
+        return _score_runs(spec, table, units, target, codes, chunk)
+    except IndexSpecError as exc:
+        return _Raised(exc.code, exc.params)
+
+
+def _score_runs(spec: IndexSpec, table: Table, units: pd.Index, target: str, codes, chunk: _Chunk) -> tuple:
+    count = len(chunk.settings)
     scores = np.full((count, len(units)), np.nan)
     failures: dict[int, str] = {}
     cache: dict = {}
     groups: dict[str, list[int]] = {}  # runs with the same settings; run_prefix's cache shares the steps
-    for r, settings in enumerate(plan.settings):  # before aggregation between groups that differ only after
+    for r, settings in enumerate(chunk.settings):  # before aggregation between groups that differ only after
         key = json.dumps({k: v.to_dict() for k, v in settings.items()}, sort_keys=True, default=str)
         groups.setdefault(key, []).append(r)
     for members in groups.values():
-        variant = _variant(spec, plan.settings[members[0]])
+        variant = _variant(spec, chunk.settings[members[0]])
         prefix = run_prefix(variant, table, cache, keep=False)
         tree = Tree.from_spec(variant, prefix.table.columns)
-        noise = None if runs.multipliers is None else runs.multipliers[:, [runs.codes.index(c) for c in tree.codes]]
+        noise = None if chunk.multipliers is None else chunk.multipliers[:, [codes.index(c) for c in tree.codes]]
         target_column = tree.codes.index(target)
         base = base_weights(variant, tree)
         columns = units.get_indexer(prefix.table.units.astype(str))
-        chunk = max(1, int(2e7 // max(prefix.table.n_rows * len(tree.codes), 1)))
-        for start in range(0, len(members), chunk):
-            batch = np.array(members[start:start + chunk])
+        batch_size = max(1, int(2e7 // max(prefix.table.n_rows * len(tree.codes), 1)))
+        for start in range(0, len(members), batch_size):
+            batch = np.array(members[start:start + batch_size])
             result, failed, _ = score_runs(variant, prefix.table, tree, np.repeat(base[None], len(batch), axis=0),
                                            noise=None if noise is None else noise[batch])
             scores[np.ix_(batch, columns)] = result[:, :, target_column]
@@ -514,6 +563,30 @@ def _run(spec: IndexSpec, table: Table, factors: list[Factor], runs: _Runs, targ
                 error = failure(variant, tree, prefix.table, detail)
                 failures[run] = f"{error.params['method_en']} at {error.params['where']}: {error.params['detail']}"
                 scores[run] = np.nan
+    return scores, failures
+
+
+def _run(spec: IndexSpec, table: Table, factors: list[Factor], runs: _Runs, target: str,
+         executor: Executor | None = None, chunk_runs: int | None = CHUNK_RUNS) -> tuple:
+    """Scores of ``target`` per (run, unit), the failures, and the per-run choices.
+
+    The runs are cut into chunks (:func:`_chunks`), the executor computes each
+    (:func:`_score_chunk`) and the results are put back in run order: the same numbers
+    whichever executor computed them (module :mod:`.executors`)."""
+    plan = _plan(spec, factors, runs)
+    units = pd.Index(pd.unique(table.units.astype(str)))
+    chunks = _chunks(plan, chunk_runs)
+    items = [_Chunk([plan.settings[r] for r in rows], None if runs.multipliers is None else runs.multipliers[rows])
+             for rows in chunks]
+    results = (executor or SerialExecutor()).map(_score_chunk, items, common=(spec, table, units, target, runs.codes))
+    scores = np.full((len(runs), len(units)), np.nan)
+    failures: dict[int, str] = {}
+    for rows, result in zip(chunks, results):
+        if isinstance(result, _Raised):
+            raise IndexSpecError(result.code, **result.params)
+        chunk_scores, chunk_failures = result
+        scores[rows] = chunk_scores
+        failures.update({int(rows[local]): reason for local, reason in chunk_failures.items()})
     return units, scores, failures, plan.labels
 
 
@@ -590,8 +663,9 @@ def _nominal(spec: IndexSpec, table: Table, units: pd.Index, target: str) -> np.
     return series.reindex(units).to_numpy()
 
 
-def _result(spec, table, factors, runs: _Runs, target, seed) -> UncertaintyResult:
-    units, scores, failures, labels = _run(spec, table, factors, runs, target)
+def _result(spec, table, factors, runs: _Runs, target, seed, executor=None,
+            chunk_runs: int | None = CHUNK_RUNS) -> UncertaintyResult:
+    units, scores, failures, labels = _run(spec, table, factors, runs, target, executor, chunk_runs)
     ranks = rank_desc(scores, axis=1)
     nominal = _nominal(spec, table, units, target)
     good = np.setdiff1d(np.arange(len(runs)), list(failures))
@@ -612,7 +686,8 @@ def _nominal_tree(spec: IndexSpec, table: Table) -> Tree:
 
 def uncertainty(spec: IndexSpec, data, runs: int = 1000, seed: int | None = 0, factors=None,
                 target: str | None = None, year: int | None = None,
-                design: pd.DataFrame | None = None) -> UncertaintyResult:
+                design: pd.DataFrame | None = None, executor: Executor | None = None,
+                chunk_runs: int | None = CHUNK_RUNS) -> UncertaintyResult:
     """Monte Carlo uncertainty analysis of the ranks of ``target``.
 
     Parameters
@@ -631,15 +706,22 @@ def uncertainty(spec: IndexSpec, data, runs: int = 1000, seed: int | None = 0, f
     design : DataFrame, optional
         The runs, one row each (see the module docstring): replaces the random draws, so
         ``runs`` and ``seed`` are not used. ``result.design`` is such a table.
+    executor : Executor, optional
+        Where the runs are computed (:mod:`.executors`): None (this process),
+        ``LocalExecutor(processes=N)``, ``DaskExecutor(address)``. The draws are made here, up
+        front, from ``seed``; the result is the same whichever executor computes it.
+    chunk_runs : int
+        Runs per chunk of work handed to the executor (default :data:`CHUNK_RUNS`).
     """
     table = _one_year(spec, data, year)
     factors = parse_factors(spec, factors)
     tree = _nominal_tree(spec, table)
     if design is not None:
-        return _result(spec, table, factors, _design_runs(tree, factors, design), _target(spec, target), None)
+        return _result(spec, table, factors, _design_runs(tree, factors, design), _target(spec, target), None,
+                       executor, chunk_runs)
     U = np.random.default_rng(seed).random((runs, len(factors)))
     drawn = _drawn_runs(tree, factors, U, None if seed is None else seed + 1)
-    return _result(spec, table, factors, drawn, _target(spec, target), seed)
+    return _result(spec, table, factors, drawn, _target(spec, target), seed, executor, chunk_runs)
 
 
 @dataclass
@@ -731,7 +813,8 @@ def _sobol_runs(spec, table, factors, n, seed, design) -> tuple[_Runs, int]:
 
 def sensitivity(spec: IndexSpec, data, n: int = 100, seed: int | None = 0, factors=None,
                 target: str | None = None, year: int | None = None, bootstrap: int = 100,
-                conf_level: float = 0.95, design: pd.DataFrame | None = None) -> SensitivityResult:
+                conf_level: float = 0.95, design: pd.DataFrame | None = None, executor: Executor | None = None,
+                chunk_runs: int | None = CHUNK_RUNS) -> SensitivityResult:
     """Variance-based sensitivity analysis: N(d + 2) runs on a Saltelli design (SALib), Sobol
     first- and total-order indices of the mean absolute change of the target's ranks from the
     nominal ranks, with ``bootstrap`` resamples for their intervals.
@@ -742,6 +825,9 @@ def sensitivity(spec: IndexSpec, data, n: int = 100, seed: int | None = 0, facto
     is. The estimators are SALib's (module docstring): S_i = mean(y_B (y_ABi − y_A)) / V and
     ST_i = ½ mean((y_A − y_ABi)²) / V on outputs standardised over all runs, V the population
     variance of the A and B outputs.
+
+    ``executor`` and ``chunk_runs`` are as for :func:`uncertainty`: the Saltelli sample is
+    drawn here, the runs computed wherever the executor puts them, the estimates made here.
     """
     from SALib.analyze import sobol as sobol_analyze
 
@@ -751,7 +837,7 @@ def sensitivity(spec: IndexSpec, data, n: int = 100, seed: int | None = 0, facto
         raise _factor_error([f.name for f in factors], "factor_two")
     runs, n = _sobol_runs(spec, table, factors, n, seed, design)
     target = _target(spec, target)
-    result = _result(spec, table, factors, runs, target, None if design is not None else seed)
+    result = _result(spec, table, factors, runs, target, None if design is not None else seed, executor, chunk_runs)
     if len(result.failures):
         raise IndexSpecError("failed_runs_sobol", n=len(result.failures), example=result.failures["reason"].iloc[0])
     ranks = result.ranks.to_numpy().T
