@@ -2,12 +2,10 @@
 exactly what was accepted (as drafted or edited) and names who decided; refusals are worded
 and write nothing; the pages by role; the CLI's columns."""
 
-import io
 import subprocess
 import sys
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
