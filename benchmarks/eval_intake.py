@@ -23,7 +23,8 @@ from deltawatch.methods.extract.evaluate import load_labels, score
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "intake"
 SETS = {"dev": "development (seed 001)", "dev2": "development", "dev3": "development (held out until tuned)",
-        "heldout2": "held out: never seen while tuning"}
+        "dev4": "development (held out until tuned)",
+        "heldout3": "held out: never seen while tuning"}
 
 
 def documents(folder: Path):

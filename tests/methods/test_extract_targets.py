@@ -500,3 +500,113 @@ def test_list_items_under_a_title_of_goals_are_goals():
     found = targets(text, plan_period=(2018, 2022))
     assert [(t.indicator_text, t.numeric, t.target_year) for t in found] == [("居民收入", False, 2022)]
     assert targets("——人民群众获得感显著提升。居民收入与经济发展同步增长。\n", plan_period=(2018, 2022)) == []
+
+
+# --- rules of the fourth development set (dev4) -------------------------------------------------
+
+def test_a_year_after_the_value_in_a_later_clause_is_not_its_year():
+    sentence = "未来五年，全市人均生产总值达到20万元，为2035年基本实现现代化奠定基础。"
+    assert one(sentence, plan_period=(2021, 2025)).target_year == 2025
+    # a year in the value's own clause or before it still counts
+    assert one("全市人均生产总值2030年达到25万元。", plan_period=(2021, 2025)).target_year == 2030
+    assert one("到2030年，全市人均生产总值达到25万元。", plan_period=(2021, 2025)).target_year == 2030
+
+
+def test_words_announcing_a_goal_are_not_the_indicator_and_a_quoted_target_is_one_row():
+    text = ("市政府发布今年主要目标：设定GDP增长6%。\n"
+            "主要预期目标是：地区生产总值增长6%，城镇新增就业10万人，居民消费价格涨幅3%左右。\n")
+    found = [t for t in targets(text, plan_period=(2023, 2023)) if t.numeric]
+    assert [(t.indicator_text, t.value) for t in found] == [
+        ("地区生产总值", 6), ("城镇新增就业", 10), ("居民消费价格涨幅", 3)]
+
+
+def test_a_growth_named_before_an_adverb_of_effort_and_its_value():
+    target = one("今年，全区将保持工业投资平稳增长、力争达到8%。", plan_period=(2023, 2023))
+    assert (target.indicator_text, target.value, target.change_type) == ("工业投资", 8, "increase")
+
+
+def test_heading_lines_that_look_back_or_set_goals():
+    text = ("2022年工作回顾\n地区生产总值增长6.8%\n新增城镇就业12万人\n"
+            "2023年主要目标\n地区生产总值增长6%左右\n一般公共预算收入增长4%\n")
+    found = targets(text, plan_period=(2023, 2023))
+    assert [(t.indicator_text, t.value, t.change_type) for t in found] == [
+        ("地区生产总值", 6, "increase"), ("一般公共预算收入", 4, "increase")]
+    # without the goal heading the budget revenue line is a fiscal figure, not a target
+    assert [t.value for t in targets("全市经济运行\n地区生产总值增长6%左右\n一般公共预算收入增长4%\n",
+                                     plan_period=(2023, 2023))] == [6]
+
+
+def test_a_heading_on_the_plan_year_is_not_read_as_looking_back():
+    text = "全市经济运行\n2023年计划执行情况\n地区生产总值增长6%左右\n"
+    assert [t.value for t in targets(text, plan_period=(2023, 2023))] == [6]
+
+
+def test_counts_listed_after_one_building_verb_in_a_goal_paragraph():
+    text = "2023年重点工作\n强化企业主体地位，净增专精特新企业300家、瞪羚企业50家，推动产业升级。\n"
+    found = targets(text, plan_period=(2023, 2023))
+    assert [(t.value, t.unit, t.change_type) for t in found] == [(300, "家", "level"), (50, "家", "level")]
+    # a count handled, not built (推进…个项目), stays no target
+    assert targets("2023年重点工作\n加快推进年度300个重大项目。\n", plan_period=(2023, 2023)) == []
+    # outside a goal block a count built is a measure, not a target
+    assert targets("强化企业主体地位，净增专精特新企业300家。\n", plan_period=(2023, 2023)) == []
+
+
+def test_a_change_over_the_plan_period_span_is_cumulative():
+    target = one("“十四五”期间，全省单位地区生产总值用水量下降15%。")
+    assert (target.change_type, target.target_year) == ("cumulative", 2025)
+    assert one("“十四五”期间，全省用水总量年均下降1%。").change_type == "decrease"
+    assert one("“十四五”期间，地区生产总值增长6%左右。").change_type == "increase"      # the yearly rate
+    assert one("“十四五”期间，单位地区生产总值用水量比2020年下降15%。").change_type == "decrease"
+
+
+def test_shortened_to_and_a_sub_target_in_a_parenthesis():
+    found = targets("到2025年，港口平均通关时间缩短至12小时(重点港区6小时内)。")
+    assert [(t.value, t.unit, t.comparator) for t in found] == [(12, "小时", "="), (6, "小时", "≤")]
+    # a parenthesis inside a name is not a target of its own
+    assert [t.value for t in targets("到2025年，开发区(园区)亩均税收达到50万元。")] == [50]
+
+
+def test_times_of_travel_and_delivery_before_a_verb_of_reaching():
+    found = targets("到2025年，实现县城30分钟上高速、主城区15分钟到地铁站。")
+    assert [(t.value, t.unit, t.comparator) for t in found] == [(30, "分钟", "="), (15, "分钟", "=")]
+    found = targets("到2025年，快递实现省内1天、全国主要城市2天送达。")
+    assert [(t.value, t.unit) for t in found] == [(1, "天"), (2, "天")]
+    # a range of times is not a time to reach
+    assert [t.value for t in targets("到2025年，实现主城区5分钟到10分钟进站。")] == [10]
+    # a time said in passing is no target
+    assert targets("全市共有15分钟到达医院的急救站点。") == []
+
+
+def test_a_circle_that_only_names_what_a_network_serves_is_no_target():
+    assert targets("到2025年，形成服务都市圈2个“1小时交通圈”建设的客运网络。") == []
+
+
+def test_a_value_separated_from_its_unit_by_a_space_and_the_goal_named_after_it():
+    target = one("设定数字经济核心产业增加值达 2000 亿元的预期目标。", plan_period=(2026, 2026))
+    assert (target.value, target.unit) == (2000, "亿元")
+
+
+def test_the_last_clause_of_a_text_cut_off_in_mid_sentence_gives_no_target():
+    text = "到2025年，城镇污水处理率达到98%，完成300个老旧小区改造提(z"
+    assert [t.value for t in targets(text)] == [98]
+    # a bare last line ends a list item, not a cut
+    assert [t.value for t in targets("主要目标\n城镇污水处理率达到98%\n")] == [98]
+
+
+def test_a_measure_written_once_after_a_list_of_short_nouns():
+    found = targets("到2025年，城市、县城生活垃圾无害化处理率达到100%。")
+    assert [(t.indicator_text, t.value) for t in found] == [
+        ("城市生活垃圾无害化处理率", 100), ("县城生活垃圾无害化处理率", 100)]
+    # a list closed by 等 names one group
+    assert len(targets("到2025年，钢铁、水泥等行业能效标杆产能比例达到30%。")) == 1
+
+
+def test_a_share_written_before_what_it_is_a_share_of():
+    target = one("到2025年，80%以上的行政村建成美丽乡村示范村。")
+    assert (target.value, target.comparator, target.change_type) == (80, "≥", "level")
+    assert target.indicator_text.endswith("比例")
+    assert targets("到2025年，30%的资金用于乡村建设。") == []
+
+
+def test_a_paragraph_opened_by_a_sentence_on_the_past_stays_past():
+    assert targets("在过去的一年，全市地区生产总值增长6%。规上工业增加值增长8%。", plan_period=(2024, 2024)) == []

@@ -79,6 +79,28 @@ Further general rules (issue 17, third development set: a carbon-peak plan, work
 * targets against a benchmark in words (高于全国平均水平, 快于经济增速, 完成省定目标, 与经济增长
   基本同步, 与国家价格调控目标保持衔接) are targets without a number, in goal sentences only.
 
+Further general rules (issue 17, fourth development set: summaries, news of plans, special plans)
+------------------------------------------------------------------------------------------
+* a year written after the value in a later clause is not its year ("…达到82%以上，为2035年基本
+  建成…打下基础"): time phrases govern what follows them.
+* words that announce a goal (预期 / 设定 / 还将保持) are not the indicator, and names are compared
+  in one spelling (GDP = 地区生产总值) when a target quoted in a headline or lede is kept once.
+* a growth named before an adverb of effort and its value (投资稳定增长、力争达到3%) is a growth rate.
+* bare heading lines of a summary page (2021重点回顾 / 2022主要任务 / 2022年十项重点工作) make the
+  lines under them past results or goals until the next such heading.
+* in a goal paragraph or under a goal heading, budget revenue growth and counts to build are
+  targets as in a goal sentence; 净增 is a verb of building, and counts after a 、 share the verb.
+* a decrease over the span of the plan period (“十四五”时期，…下降16%) without 年均 or a base year
+  is cumulative.
+* 缩短至 / 压缩至 are level verbs; N分钟内 / N天内 is ≤; a parenthesis after a value holding a
+  value of its own ("缩短至8分钟(新建枢纽5分钟内)") is a second target.
+* times of travel and delivery before a verb of reaching (10分钟到公交站, 1天、2天、3天送达) are
+  levels; a 交通圈 that only names what a network serves (支撑…“1小时交通圈”建设运输服务网络) is not.
+* a listed unit after one space (达 1450 亿元) and "…的预期目标" after the value are read.
+* the last clause of a text cut off in mid-sentence gives no target (it may go on).
+* a measure written once after a 、-list of short nouns (受污染耕地、地块安全利用率) is a target per
+  noun; a share before what it is a share of (60%的开发区建成清新园区) is a level in %.
+
 Confidence (0–1) rises with an explicit verb, comparator, year and a known unit; it orders the
 review, it is not a probability.
 
@@ -111,6 +133,7 @@ COUNT_UNITS = {"个", "万个", "家", "万家", "所", "座", "项", "条", "�
                "万辆", "台", "万台", "套", "万套", "艘", "架", "支", "名", "万名", "人", "万人", "户", "万户",
                "公里", "千米", "万平方米", "平方米", "亩", "万亩", "公顷", "万公顷", "床位", "张床位"}
 MONEY = re.compile(r"元$")
+TIME_UNITS = {"分钟", "小时", "天", "个月"}
 COMPOUND_UNIT = re.compile(r"/(万|百|千|亿)?(" + "|".join(map(re.escape, UNITS)) + ")")   # 件/万人
 SCALED_UNIT = re.compile("(?:万|亿)(?:" + "|".join(re.escape(u) for u in UNITS if u[0] not in "万亿千百")
                          + ")(?![" + CJK + "])")
@@ -127,12 +150,12 @@ SUFFIX_COMPARATORS = [("以上", "≥"), ("及以上", "≥"), ("以内", "≤")
 # verbs before the value: (word, change type); a verb with 到/至/在 gives the level
 LEVEL_VERBS = ("提高到", "提高至", "提升到", "提升至", "增加到", "增加至", "增长到", "增长至", "增至", "扩大到",
                "扩大至", "上升到", "上升至", "降低到", "降低至", "下降到", "下降至", "降至", "减少到", "减少至",
-               "缩小到", "缩小至", "缩减到", "控制在", "保持在", "稳定在", "维持在", "达到", "达", "突破", "超过",
+               "缩小到", "缩小至", "缩减到", "缩短到", "缩短至", "压缩到", "压缩至", "控制在", "保持在", "稳定在", "维持在", "达到", "达", "突破", "超过",
                "不低于", "不少于", "不超过", "高于", "低于", "实现", "力争", "为")
 INCREASE_VERBS = ("年均增长", "年均提高", "年均增加", "平均增长", "增长", "提高", "提升", "增加", "上升", "扩大",
                   "增速", "增幅", "涨幅")
 DECREASE_VERBS = ("年均下降", "年均降低", "年均减少", "下降", "降低", "减少", "压减", "削减", "缩减", "缩小", "减排")
-BUILD_VERBS = ("累计建成", "建成", "新建", "新增", "新开工", "培育", "创建", "引进", "培养", "认定", "开通", "改造",
+BUILD_VERBS = ("累计建成", "建成", "新建", "净增", "新增", "新开工", "培育", "创建", "引进", "培养", "认定", "开通", "改造",
                "打造", "建设", "布局", "组建", "新开", "完成")
 ADVERBS = ("力争", "确保", "争取", "努力", "基本", "全面", "分别", "均", "要", "将", "进一步", "持续", "稳步",
            "逐步", "再", "累计", "年均", "平均", "总体")
@@ -155,7 +178,8 @@ NON_NUMERIC = re.compile(
     r"(?P<what>[^，,；;。]{0,16}?)(?:目标任务|约束性指标|考核目标|目标|任务|指标)")
 SKIP_AFTER = re.compile(r"^(?:月|日|号|届|次会议|周年|版|代|号线|期工程|期|批次|轮|届次|大|强|年代|世纪|多)")
 POLICY = re.compile(r"补助|补贴|奖励|奖补|资助|贴息|减免|返还|给予|按.{0,8}的")
-TRAIL = re.compile(r"\s*(?:的?(?:目标|水平|增速|幅度|标准|规模|任务|良好水平)|[)）])?\s*[。！？；;]*\s*$")
+# (what may follow a value at the end of its clause: "…达1450亿元的预期目标" names the goal)
+TRAIL = re.compile(r"\s*(?:的?(?:(?:主要)?(?:预期)?目标|水平|增速|幅度|标准|规模|任务|良好水平)|[)）])?\s*[。！？；;]*\s*$")
 CLAUSE_SPLIT = re.compile(r"[，；;]|,(?!\d{3}(?!\d))|[:：](?!\d)")   # not 1,200 nor 2:1
 
 
@@ -184,7 +208,15 @@ def draft_targets(doc: Document, *, plan_period: tuple[int, int] = (2021, 2025),
     past_paragraph, previous_end = False, 0
     goal_block, goal_title, goal_list = False, False, False
     headline = _headline(doc, sentences)
+    heading_block = None                                 # "past" / "goal" under a bare heading line
     for sentence in sentences:
+        kind = _heading_kind(doc, sentence, context)
+        if kind is not None:
+            heading_block = None if kind == "other" and heading_block is None else (
+                heading_block if kind == "other" else kind)
+            if kind != "other":
+                previous_end = sentence.end
+                continue
         opens_goals = bool(GOAL_OPENER.search(sentence.text))
         if previous_end == 0 or "\n" in doc.text[previous_end:sentence.start]:
             past_paragraph = _opens_past(sentence.text, context) or _reports_past(sentence.text)
@@ -198,10 +230,13 @@ def draft_targets(doc: Document, *, plan_period: tuple[int, int] = (2021, 2025),
         elif not past_paragraph and (_opens_past(sentence.text, context) or _reports_past(sentence.text)):
             past_paragraph, goal_block = True, False     # 过去一年，…。万亿之城增至5座。
         previous_end = sentence.end
-        if past_paragraph or sentence is headline:
+        if past_paragraph or sentence is headline or heading_block == "past":
             continue
-        drafts += _targets_of_sentence(sentence, context, goal_block=goal_block)
+        drafts += _targets_of_sentence(sentence, context, goal_block=goal_block or heading_block == "goal")
     drafts += _table_targets(doc, context, drafts)
+    cut = _cut_off_tail(doc.text)
+    if cut is not None:
+        drafts = [d for d in drafts if d.end <= cut]
     drafts = _dedupe(drafts)
     if catalogue is not None:
         matcher = CatalogueMatcher(catalogue)
@@ -233,6 +268,38 @@ def _title_line(doc: Document, sentence: Sentence) -> bool:
     return sentence.text.endswith((":", "：")) or (len(sentence.text) <= 30 and not re.search(r"[。，,]", sentence.text))
 
 
+# A summary page or a scraped report often has no numbered sections, only bare heading lines
+# ("2021重点回顾" / "2022主要任务" / "2022年十项重点工作") each over a run of short lines that
+# carry no marker of their own ("GDP增长7.5%"). A heading line that looks back (回顾 / 成就 /
+# a year before the plan period without 目标 / 任务) makes the lines under it past results; one
+# that sets out the plan (目标 / 任务 / 指标 / 重点 / 安排 / 计划 with a year of the plan, or
+# 目标 / 指标 alone) makes them goals — until the next such heading. A neutral heading ("创新",
+# "经济": a sub-heading) keeps the block it stands in.
+HEADING_LOOKS_BACK = re.compile(r"回顾|成就|成效|成绩|进展|总结|基础|现状|情况")
+HEADING_SETS_GOALS = re.compile(r"目标|指标|任务|重点|安排|计划|部署")
+
+
+def _heading_kind(doc: Document, sentence: Sentence, context: "_Context") -> str | None:
+    """"past", "goal" or "other" for a bare heading line (a whole line, short, no punctuation,
+    no number but a year), else None."""
+    text = sentence.text.strip()
+    line_start = doc.text.rfind("\n", 0, sentence.start) + 1
+    line_end = doc.text.find("\n", sentence.end)
+    line = doc.text[line_start:line_end if line_end >= 0 else len(doc.text)].strip()
+    if line != text or not 2 <= len(text) <= 24 or re.search(r"[。，,；;：:、%！？!?]", text):
+        return None
+    years = [int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d{2})(?!\d)", text)]
+    if re.search(r"\d", re.sub(r"(?<!\d)(?:19|20)\d{2}(?:年)?(?!\d)", "", text)):
+        return None                                      # a number: a target line, not a heading
+    before_plan = any(y < context.plan_period[0] for y in years)
+    in_plan = any(y >= context.plan_period[0] for y in years)
+    if (HEADING_LOOKS_BACK.search(text) or before_plan) and not in_plan and not re.search(r"到|至|目标|任务", text):
+        return "past"
+    if HEADING_SETS_GOALS.search(text) and (in_plan or re.search(r"目标|指标", text)):
+        return "goal"
+    return "other"
+
+
 def _reports_past(text: str) -> bool:
     """A sentence inside a paragraph that looks back (过去一年，… / …展示了2023年…取得的成绩：…):
     the sentences after it in its paragraph report results too, until one turns to goals — a
@@ -260,6 +327,20 @@ def _headline(doc: Document, sentences: list[Sentence]) -> Sentence | None:
     if not any(s.start > line_end >= 0 for s in sentences[1:3]):
         return None                                      # a one-line document is no headline
     return first
+
+
+def _cut_off_tail(text: str) -> int | None:
+    """Where the last clause of a text cut off by the page (or the tool) begins, else None.
+    A prose line — one with clause marks inside — that ends the document without closing
+    punctuation was cut in mid-sentence ("…实施人民城市理念下的有机更新,完成128个老旧小区功能品质(z"):
+    its last clause may go on (以上 / 左右, the rest of the indicator), so no value is read there. A
+    bare line ("社会消费品零售总额增长7%") ends a list item, not a cut, and is kept."""
+    body = text.rstrip()
+    line = body[body.rfind("\n") + 1:]
+    if not line or re.search(r"[。！？!?；;”\"）)…]$", line) or not re.search(r"[，,；;、：:]", line):
+        return None
+    last_break = max(line.rfind(mark) for mark in "，,；;、：:。")
+    return len(body) - len(line) + last_break + 1
 
 
 def _opens_past(text: str, context: "_Context") -> bool:
@@ -391,6 +472,10 @@ def _targets_of_sentence(sentence: Sentence, context: _Context, *, goal_block: b
         return cache[0]
     previous_clause = ""
     clause_past = True
+    carried_build = None
+    # a goal paragraph or list (goal_block) sets goals as a goal sentence does: its budget revenue
+    # growth and its counts to build (净增高新技术企业1000家) are targets there too
+    goal_setting = goal_sentence or goal_block
     for clause, clause_start in _clauses(text):
         if mixed:
             if GOAL_OPENER.search(clause):
@@ -404,9 +489,14 @@ def _targets_of_sentence(sentence: Sentence, context: _Context, *, goal_block: b
         # a clause that begins with its verb (…9930亿元、增长7.3%) takes its subject from the one before
         subject = previous_clause + clause if VERB_FIRST.match(clause) else clause
         previous_clause = clause
-        if FISCAL.search(subject) and not _budget_revenue_goal(subject, goal_sentence):
+        if FISCAL.search(subject) and not _budget_revenue_goal(subject, goal_setting):
             continue
-        for found in _clause_targets(clause, goal_sentence, verbless=verbless):
+        # 净增高新技术企业1000家、规上工业高企200家: a count after a 、 that follows a count built
+        # is built by the same verb (the verb is written once for the list)
+        carried = carried_build if clause_start > 0 and text[clause_start - 1] == "、" else None
+        found_here = _clause_targets(clause, goal_setting, verbless=verbless, carried_build=carried)
+        carried_build = next((f[1][len("build:"):] for f in found_here if f[1].startswith("build:")), None)
+        for found in found_here:
             draft = _finish(found, clause, clause_start, sentence, context)
             if draft is None:
                 continue
@@ -436,21 +526,48 @@ def _targets_of_sentence(sentence: Sentence, context: _Context, *, goal_block: b
 VALUE_LIST_BREAK = re.compile(rf"(?:\d%|\d(?:万|亿|千|百)?[{CJK}]{{1,3}}|左右|以上|以内|以下|之内)、(?=[{CJK}A-Za-z])")
 
 
+# "平均换乘时间缩短至8分钟(新建综合枢纽5分钟内)": a parenthesis right after a value that holds a
+# name and a value of its own is a second target of the same kind, its own clause (a parenthesis
+# inside a name — 开发区(园区) — or one without a number stays where it is)
+VALUE_PAREN = re.compile(rf"(?<=[\d%{CJK}])[(（](?=[^()（）]*?[{CJK}]{{2}}[^()（）]*?\d[^()（）]*[)）])")
+
+
 def _clauses(text: str) -> list[tuple[str, int]]:
-    """The clauses of a sentence with where each starts: split at ，；：and at a 、 after a value."""
+    """The clauses of a sentence with where each starts: split at ，；：, at a 、 after a value
+    and at a parenthesis after a value that holds a value of its own."""
     result, position = [], 0
-    for clause in CLAUSE_SPLIT.split(text):
+    for clause in _split_clauses(text):
         clause_start = text.find(clause, position)
         position = clause_start + len(clause)
         cut = clause_start
         for match in VALUE_LIST_BREAK.finditer(clause):
             if not re.search(r"\d", clause[:match.end()]) or _unit_run(clause, match):
                 continue
+            if re.search(r"\d(?:分钟|小时|天)内?、$", match.group()) and REACH.search(clause, match.end()):
+                continue                                 # 1天、2天、3天送达: one list, one verb
             end = clause_start + match.end() - 1
             result.append((text[cut:end], cut))
             cut = end + 1
         result.append((text[cut:position], cut))
     return result
+
+
+def _split_clauses(text: str) -> list[str]:
+    parts = []
+    for clause in CLAUSE_SPLIT.split(text):
+        cut = 0
+        for match in VALUE_PAREN.finditer(clause):
+            if re.search(r"\d", clause[:match.start()]) and _ends_with_value(clause[:match.start()]):
+                parts.append(clause[cut:match.start()])
+                cut = match.end()
+        parts.append(clause[cut:])
+    return parts
+
+
+def _ends_with_value(text: str) -> bool:
+    """The text ends with a number and its unit or comparator word (…缩短至8分钟)."""
+    values = _digit_values(text)
+    return bool(values) and not text[values[-1].end:].strip()
 
 
 def _unit_run(clause: str, match: re.Match) -> bool:
@@ -482,12 +599,28 @@ def _budget_revenue_goal(clause: str, goal_sentence: bool) -> bool:
     return goal_sentence and bool(BUDGET_REVENUE.search(clause)) and not NOT_REVENUE.search(clause)
 
 
+MEASURE_HEAD = re.compile(r"(?:率|比重|比例|占比|浓度|强度)$")
+
+
 def _shared_value_names(indicator: str) -> list[str]:
     """Two or three indicators joined by 和 / 、 / 及 / 与 that share one value and end in the
     same head word (城镇调查失业率和登记失业率, 规上工业增加值和服务业增加值): one target each.
     Names that do not share their last two characters are one indicator (城乡居民收入比)."""
     names = [n.strip() for n in re.split(r"和|、|及|与", indicator)]
-    if not 2 <= len(names) <= 3 or any(len(n) < 3 for n in names):
+    if not 2 <= len(names) <= 3 or any(len(n) < 2 for n in names):
+        return []
+    # "受污染耕地、地块安全利用率": the head of the measure (…安全利用率) is written once, after the
+    # last item; the items before it are short nouns without a measure of their own. Each item
+    # takes the head (the last item without its first word, taken as two characters).
+    # (only a 、-list: 和 / 与 / 及 join words inside names — 研究与试验发展经费投入强度 — and a
+    # list closed by 等 names a group, one indicator: 石化、化工等重点领域…比例)
+    if "、" in indicator and not re.search(r"[和与及等]", indicator) and MEASURE_HEAD.search(names[-1]) \
+            and not any(MEASURE_HEAD.search(n) for n in names[:-1]) and all(len(n) <= 6 for n in names[:-1]) \
+            and all(re.fullmatch(rf"[{CJK}]+", n) for n in names):
+        head = names[-1][2:]
+        if len(head) >= 3:
+            return [n + head for n in names[:-1]] + [names[-1]]
+    if any(len(n) < 3 for n in names):
         return []
     if len({n[-2:] for n in names}) != 1 or not re.fullmatch(rf"[{CJK}]{{2}}", names[0][-2:]):
         return []
@@ -503,12 +636,12 @@ def _copy(draft: DraftTarget) -> DraftTarget:
 # N小时交通圈 / 1小时通勤圈 / 15分钟生活圈: a travel time the plan builds towards (形成 / 构建 …)
 CIRCLE = re.compile(r"(?P<verb>形成|构建|建成|打造|建设|实现|基本形成|全面形成)(?P<what>[^，,；;。]{0,16}?)(?:的)?"
                     r"(?P<value>\d+(?:\.\d+)?|[一二两三四五六七八九十半])个?(?P<unit>小时|分钟)"
-                    r"(?P<kind>[^，,；;。\d]{0,8}?圈)")
+                    r"(?P<kind>[^，,；;。、\d]{0,8}?圈)")
 
 
 CIRCLE_MORE = re.compile(r"(?:和|、|及|与)(?P<what>[^，,；;。\d]{0,16}?)(?:的)?"
                          r"(?P<value>\d+(?:\.\d+)?|[一二两三四五六七八九十半])个?(?P<unit>小时|分钟)"
-                         r"(?P<kind>[^，,；;。\d]{0,8}?圈)")
+                         r"(?P<kind>[^，,；;。、\d]{0,8}?圈)")
 
 
 def _circle_matches(clause: str):
@@ -527,6 +660,11 @@ def _circle_targets(clause: str):
     forms, a level in 小时 or 分钟, named by the places and the circle."""
     results = []
     for match in _circle_matches(clause):
+        # the circle must be what the verb forms: "形成…3个“1小时交通圈”建设运输服务网络" forms a
+        # network that serves the circles (the circle only names a kind), no target of its own
+        rest = re.sub(r"^[”\"’」』]+", "", clause[match.end():]).strip()
+        if not re.match(r"^(?:$|[和及与、]|的?(?:格局|目标|体系)?[。；;]?$)", rest):
+            continue
         number = match.group("value")
         value = float(number) if number[0].isdigit() else CN_DIGITS.get(number, 0.5)
         found = _Value(match.start("value"), match.end("unit"), value, None,
@@ -536,12 +674,64 @@ def _circle_targets(clause: str):
     return results
 
 
-def _clause_targets(clause: str, goal_sentence: bool, *, verbless=True):
+# "实现核心10分钟到公交站、城区30分钟进客运枢纽" / "快货物流实现长三角重点城市1天、国内重点城市
+# 2天、全球主要经济体3天送达": a time of travel or delivery — N 分钟 / 小时 / 天 right before a verb
+# of reaching (到 / 进 / 送达 / 通勤 …) — is a level in that unit, and the items of a 、-list that
+# end in one such verb share it. Only in goal sentences (where the plan says 实现 / 到2025年 …).
+REACH_VERB = r"(?:到达|抵达|通达|直达|送达|可达|快速通勤|通勤|上高速|到|进)(?![\d一二三四五六七八九十])"   # (5分钟到10分钟: a range)
+REACH = re.compile(r"(?P<value>\d+(?:\.\d+)?)(?P<unit>分钟|小时|天)(?P<within>内)?(?=" + REACH_VERB + ")")
+REACH_ITEM = re.compile(r"(?P<value>\d+(?:\.\d+)?)(?P<unit>分钟|小时|天)(?P<within>内)?(?=、)")
+
+
+def _reach_targets(clause: str, goal_sentence: bool):
+    if not goal_sentence or not REACH.search(clause):
+        return []
+    results = []
+    segments = clause.split("、")
+    # the items of a list before the verb: "长三角重点城市1天、国内重点城市2天、…3天送达"
+    list_verb = bool(REACH.search(segments[-1])) and all(REACH_ITEM.search(seg + "、") for seg in segments[:-1]) \
+        and all(re.search(r"(?:分钟|小时|天)内?$", seg) for seg in segments[:-1])
+    offset = 0
+    for index, segment in enumerate(segments):
+        match = REACH.search(segment) or (list_verb and index < len(segments) - 1 and REACH_ITEM.search(segment + "、"))
+        if match:
+            start, end = offset + match.start(), offset + match.end()
+            found = _Value(start, end, float(match.group("value")), None, clause[start:end], match.group("unit"),
+                           True, "≤" if match.group("within") else "=")
+            name = re.sub(r"^(?:实现|力争|确保|基本实现|全面实现)", "", segment[:match.start()]).strip()
+            after = REACH.search(segments[-1]) if list_verb else match
+            verb = re.match(REACH_VERB + r"[^，,；;。]{0,8}", segments[-1][after.end():] if list_verb
+                            else segment[match.end():])
+            results.append((found, "reach", "level", offset + match.start(),
+                            (name + (verb.group() if verb else "")).strip() or None))
+        offset += len(segment) + 1
+    return results
+
+
+# "60%的省级以上开发区(园区)建成清新园区" / "80%以上的村实现…": the share written before what it
+# is a share of, with a verb of attainment after — a level in %, the indicator "…建成清新园区比例".
+# Only in goal sentences and only with such a verb (30%的资金用于… is an allotment, not a goal).
+SHARE_FIRST = re.compile(rf"^的(?P<what>[^，,；;。]{{2,24}}?)(?P<verb>建成|达到|实现|完成|通过|纳入|开展|具备|达标)"
+                         rf"(?P<rest>[^，,；;。]{{0,12}})")
+
+
+def _share_first(clause: str, value: _Value, goal_sentence: bool) -> str | None:
+    if not goal_sentence or value.unit != "%" or value.value_high is not None:
+        return None
+    match = SHARE_FIRST.match(clause[value.end:])
+    if match is None or ALLOTTED.search(match.group("what")):
+        return None
+    return match.group("what") + match.group("verb") + match.group("rest") + "比例"
+
+
+def _clause_targets(clause: str, goal_sentence: bool, *, verbless=True, carried_build: str | None = None):
     """(value, verb, change type, indicator end) for each target value of the clause.
     ``verbless`` (a bool or a function giving one): a value with no verb, only a comparator after
     the indicator (城镇调查失业率5%左右), is taken — only where goals are being set: said in passing it is a fact (省长说，实体经济占
     经济总量的80%以上，是…根基)."""
     results = _circle_targets(clause)
+    results += [r for r in _reach_targets(clause, goal_sentence)
+                if not any(c[0].start <= r[0].start < c[0].end for c in results)]
     circle_spans = [(r[0].start, r[0].end) for r in results]
     series = SERIES.search(clause)
     for value in _values(clause):
@@ -555,9 +745,16 @@ def _clause_targets(clause: str, goal_sentence: bool, *, verbless=True):
         verb, change, verb_start = _verb_before(before)
         if verb is None:
             count = _build_verb_before(before, value, goal_sentence)
+            if count is None and carried_build and value.unit in COUNT_UNITS and value.comparator == "=" \
+                    and TRAIL.match(clause[value.end:]) and _indicator_adjacent(before):
+                count = (carried_build, 0)
             if count is not None:
                 change = "cumulative" if "累计" in before and count[0] in ("新增", "增加") else "level"
                 results.append((value, "build:" + count[0], change, count[1]))
+                continue
+            share = _share_first(clause, value, goal_sentence)
+            if share is not None:
+                results.append((value, "share", "level", value.start, share))
                 continue
             if value.comparator == "=" or not _indicator_adjacent(before):
                 continue
@@ -697,6 +894,10 @@ def _digit_values(clause: str) -> list[_Value]:
             if percent_first and high is not None and not unit:
                 unit, known = "%", True
             text = clause[start:end]
+        if unit in TIME_UNITS and clause[end:end + 1] == "内" and not clause[end + 1:end + 2] in ("容", "涵"):
+            values.append(_Value(start, end + 1, value, high, text, unit, known, "≤"))
+            skip_until = end + 1
+            continue                                     # 5分钟内 / 3天内: at most (as 以内)
         if re.match(r"\s*级", clause[end:]):
             skip_until = end
             continue                                     # 30万吨级, 1000千伏级
@@ -717,6 +918,11 @@ def _unit(clause: str, end: int) -> tuple[str, bool, int]:
     rest = clause[end:]
     if rest.startswith(("%", "％")):
         return "%", True, end + 1
+    # "达 1450 亿元": a page that sets numbers apart with spaces — a listed unit after one space
+    if rest[:1] == " " and any(rest[1:].startswith(unit) for unit in UNITS if len(unit) > 1 or unit in COUNT_UNITS):
+        unit, known, unit_end = _unit(clause[:end] + clause[end + 1:], end)
+        if known:
+            return unit, known, unit_end + 1
     scaled = SCALED_UNIT.match(rest)
     if scaled and scaled.group() not in UNITS:           # 30万架, 5亿件: a listed unit in 万 / 亿
         return scaled.group(), True, end + len(scaled.group())
@@ -768,6 +974,9 @@ def _strip_fillers(before: str) -> str:
     return before
 
 
+PERIOD_SPAN = re.compile(r"(?:十[四五]五|规划)[”\"]?(?:时期|期间|期内)")
+
+
 def _verb_before(before: str) -> tuple[str | None, str, int]:
     """The goal verb right before the number: (verb, change type, where it starts)."""
     core = _strip_fillers(before)
@@ -785,12 +994,19 @@ def _verb_before(before: str) -> tuple[str | None, str, int]:
             if change == "level" and verb in ("达到", "达", "保持在", "稳定在", "为", "超过", "不低于"):
                 growth = re.search(r"(年均增长|增长|增速|增幅|涨幅|提高|下降|降低|降幅|减少)(?:率)?"
                                    + GOAL_WORDS + "$", core[:start])   # (增长目标定为5%: a growth rate)
+                # (保持固定资产投资稳定增长、力争达到3%: the growth named first, then the value it
+                # is to reach after an adverb of effort — still a growth rate, the indicator before it)
+                aimed = None if growth else re.search(r"(?:稳定|平稳|较快|持续|快速)?(年均增长|增长|提高|下降|降低)"
+                                                      r"[、，,]?(?:力争|确保|争取|努力)$", core[:start])
+                if aimed:
+                    growth, start = aimed, aimed.start()
                 if growth:                               # 年均增长达到6%: still a growth rate
                     change = "decrease" if growth.group(1) in ("下降", "降低", "降幅", "减少") else "increase"
             if change != "level" and "累计" in before[max(0, start - 6):]:
                 change = "cumulative"
             if change != "level" and re.search(r"(?:五年|十四五期间|规划期内|期间)$", core[:start]):
                 change = "cumulative"
+
             return verb, change, start
     # comparator words that are verbs themselves: 不低于35%, 超过50%
     stripped = before.rstrip()
@@ -829,13 +1045,19 @@ def _is_baseline(clause: str, value: _Value) -> bool:
 
 
 _INDICATOR_LEAD = re.compile(
+    # (and the words that announce a goal before its indicator: 预期地区生产总值增长5%以上 in a
+    # headline, 设定GDP增长5% in a lede, 还将保持固定资产投资稳定增长 — the indicator follows them)
     r"^(?:(?:其中|同时|并|以及|和|及|使|让|推动|促进|确保|力争|争取|努力|全年|今年|明年|本年|去年|上年|实现|"
+    r"预期|设定了?|定下了?|[^，,、]{0,6}?(?:还|也)?将(?:继续)?保持|[^，,、]{0,6}?还将|保持|"
     r"主要(?:预期)?目标(?:是|为)?|目标(?:是|为)|(?:到|至|截至)?(?:19|20)\d{2}年(?:底|末)?(?:前)?|"
     r"[“\"]?十四五[”\"]?(?:期间|时期|末)?|累计|全市|基本)[,，、\s]*)+")
 _INDICATOR_TAIL = re.compile(
     r"(?:(?:较|比|与)(?:(?:19|20)\d{2}年|上年|基期)(?:末|底)?(?:相比)?|(?:年均|平均|累计|五年|每年|分别|均|要|将|"
     r"同口径|可比口径|按可比口径|按可比价格计算|"
-    r"力争|确保|进一步|稳步|持续|逐步|基本)|(?:由|从).*)$")
+    r"力争|确保|进一步|稳步|持续|逐步|基本)|(?:由|从).*|"
+    # (a trend said of the indicator before its value: "受污染耕地、地块安全利用率持续提升，达到95%以上",
+    # "PM2.5年均浓度稳定控制在…" — the trend is not part of its name)
+    r"(?:持续|稳步|逐步|不断|进一步|明显|稳定)(?:提升|提高|改善|增长|下降|降低|向好)?|稳中(?:有升|向好|有降))$")
 
 
 # "…主要预期目标为生产总值增长5.5%左右" / "今年江苏GDP预期目标为增长5%以上": the words that
@@ -874,6 +1096,14 @@ def _finish(found, clause: str, clause_start: int, sentence: Sentence, context: 
     baseline = BASELINE.search(clause[:value.start])
     if baseline is None and change != "level":
         baseline = BASELINE.search(clause)
+    # "“十四五”时期，规上工业单位增加值能耗下降16%以上": a decrease over the span of the plan period
+    # (十四五时期 / 期间 / 规划期内 before the value in its sentence), with neither 年均 nor a base
+    # year, is the fall over the whole period — cumulative (the labelling convention). Not a
+    # growth: "十四五期间，地区生产总值增长6%左右" is the yearly rate, 年均 left unsaid.
+    if change == "decrease" and baseline is None \
+            and PERIOD_SPAN.search(text[:clause_start + value.start]) \
+            and not re.search(r"年均|每年|平均", text[:clause_start + value.start]):
+        change = "cumulative"
     if verb in ("增速", "增幅", "涨幅", "降幅"):           # a noun: part of the indicator's name
         verb_start += len(verb)
     indicator = _indicator_text(clause, verb_start) if verb_start else ""
@@ -915,7 +1145,13 @@ def _target_year(clause: str, text: str, position_in_text: int, context: _Contex
     """(year, written in the sentence, a past year that makes it no target)."""
     clause_years = [m for m in YEAR.finditer(clause) if not _is_baseline_year(clause, m)]
     sentence_years = [m for m in YEAR.finditer(text) if not _is_baseline_year(text, m)]
-    for match in clause_years + [m for m in sentence_years if m.start() <= position_in_text][::-1] + sentence_years:
+    # A year written after the value in a later clause of the sentence is not its year: a time
+    # phrase stands before what it governs (到2025年，X达到…), and a year after the targets looks
+    # further ahead ("…常住人口城镇化率达到82%以上，为2035年基本建成…打下坚实基础"). A year later in
+    # the value's own clause still counts ("X达到50%，2025年底前" is rare; "X 2025年达到" is read).
+    later = [m for m in sentence_years if m.start() > position_in_text and not _same_clause(text, position_in_text, m.start())]
+    earlier = [m for m in sentence_years if m.start() <= position_in_text][::-1]
+    for match in clause_years + earlier + [m for m in sentence_years if m not in later and m not in earlier]:
         year = int(match.group("year"))
         deadline = match.group("prefix") in ("到", "至") or (match.group("suffix") or "").endswith("前")
         if year < context.plan_period[0] and not deadline:
@@ -932,6 +1168,11 @@ def _target_year(clause: str, text: str, position_in_text: int, context: _Contex
     if context.period_section(doc_position) or PERIOD_WORDS.search(text):
         return context.plan_period[1], False, False
     return context.plan_period[1], False, False
+
+
+def _same_clause(text: str, a: int, b: int) -> bool:
+    """No clause break (，；：) between positions ``a`` and ``b`` of a sentence."""
+    return not CLAUSE_SPLIT.search(text[min(a, b):max(a, b)])
 
 
 def _is_baseline_year(text: str, match: re.Match) -> bool:
@@ -1196,7 +1437,8 @@ def _dedupe(drafts: list[DraftTarget]) -> list[DraftTarget]:
         per_sentence[(draft.sentence, draft.location)] = per_sentence.get((draft.sentence, draft.location), 0) + 1
     chosen: dict[tuple, DraftTarget] = {}
     for draft in sorted(drafts, key=lambda d: d.start):
-        key = (re.sub(r"\W", "", draft.indicator_text), draft.value, draft.value_high, draft.comparator,
+        # (names compared in one spelling: the lede's "GDP" is the list's "地区生产总值")
+        key = (re.sub(r"\W", "", _canonical(draft.indicator_text)), draft.value, draft.value_high, draft.comparator,
                draft.target_year, draft.unit, draft.change_type, draft.numeric,
                draft.value_text if not draft.numeric else "")
         kept = chosen.get(key)
