@@ -711,8 +711,8 @@ def _reach_targets(clause: str, goal_sentence: bool):
 # "60%的省级以上开发区(园区)建成清新园区" / "80%以上的村实现…": the share written before what it
 # is a share of, with a verb of attainment after — a level in %, the indicator "…建成清新园区比例".
 # Only in goal sentences and only with such a verb (30%的资金用于… is an allotment, not a goal).
-SHARE_FIRST = re.compile(rf"^的(?P<what>[^，,；;。]{{2,24}}?)(?P<verb>建成|达到|实现|完成|通过|纳入|开展|具备|达标)"
-                         rf"(?P<rest>[^，,；;。]{{0,12}})")
+SHARE_FIRST = re.compile(r"^的(?P<what>[^，,；;。]{2,24}?)(?P<verb>建成|达到|实现|完成|通过|纳入|开展|具备|达标)"
+                         r"(?P<rest>[^，,；;。]{0,12})")
 
 
 def _share_first(clause: str, value: _Value, goal_sentence: bool) -> str | None:
