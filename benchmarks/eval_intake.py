@@ -24,7 +24,8 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "intake"
 SETS = {"dev": "development (seed 001)", "dev2": "development", "dev3": "development (held out until tuned)",
         "dev4": "development (held out until tuned)",
-        "heldout3": "held out: never seen while tuning"}
+        "dev5": "development (held out until tuned)",
+        "heldout4": "held out: never seen while tuning"}
 
 
 def documents(folder: Path):
