@@ -230,6 +230,8 @@ MATRIX = [
          data={"file": "plan_txt", "plan_period": "2021-2025", "region": "320000"}),
     Case("intake:decide_target", (LOGIN, 302, 302, 403, 403, 403), args=("intake_document", "intake_target"),
          method="post", data={"action": "reject", "reason": "与纲要重复"}),
+    Case("intake:reject_section", (LOGIN, 302, 302, 403, 403, 403), args=("intake_document",), method="post",
+         data={"section": "二", "reason": "本节措施已列入台账"}),
     Case("intake:decide_task", (LOGIN, 302, 302, 403, 403, 403), args=("intake_document", "intake_task"),
          method="post", data={"action": "reject", "reason": "已列入其他规划"}),
     # ---- accounts and language (Django's own views, listed for completeness)

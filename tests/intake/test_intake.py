@@ -143,3 +143,17 @@ def test_the_cli_prints_the_issues_columns(tmp_path):
     lines = done.stdout.splitlines()
     assert lines[0].split(",") == TARGET_COLUMNS
     assert any(line.startswith("研发投入强度,rd_intensity,2025,≥,3,%,level") for line in lines[1:])
+
+
+def test_a_sections_pending_task_drafts_are_rejected_at_once(document, people, units):  # noqa: F811
+    office = people["office"]
+    first = document.taskdrafts.first()
+    services.accept_task(first, office, title=first.title, lead=units["js-kjt"], due_date=first.deadline)
+    with pytest.raises(services.IntakeError, match="理由"):
+        services.reject_section(document, office, section="二", reason=" ")
+    n = services.reject_section(document, office, section="二", reason="本节措施已列入台账")
+    rest = document.taskdrafts.exclude(pk=first.pk)
+    assert n == rest.filter(location__startswith="二").count()
+    assert set(rest.filter(location__startswith="二").values_list("decision", flat=True)) <= {Decision.REJECTED}
+    first.refresh_from_db()
+    assert first.decision == Decision.ACCEPTED and first.task is not None  # a decided draft is left as it was

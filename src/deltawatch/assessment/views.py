@@ -30,6 +30,7 @@ from django.views.decorators.http import require_GET, require_POST
 from deltawatch.accounts.roles import office_may
 from deltawatch.accounts.scoping import restrict
 from deltawatch.indicators.services import english, localized
+from deltawatch.indices.views import label_width
 from deltawatch.methods.assessment import DEFAULT_FACTORS, GRADES, SWAP_SHARE
 from deltawatch.observations.exports import table_response
 from deltawatch.regions.models import Region
@@ -498,12 +499,6 @@ def ranking_rows(run: Run, user) -> list[dict]:
 
 def _tip(text: str) -> dict:
     return {"formatter": escape(text)}
-
-
-def label_width(labels, font_size: int = 11) -> int:
-    def width(text):
-        return sum(font_size if ord(ch) > 0x2E80 else 0.6 * font_size for ch in str(text))
-    return int(max((width(t) for t in labels), default=0)) + 14
 
 
 def interval_chart(rows: list[dict], n_units: int) -> dict | None:

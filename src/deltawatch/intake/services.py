@@ -99,6 +99,17 @@ def reject(draft, user, reason: str = "") -> None:
     draft.save()
 
 
+def reject_section(document: SourceDocument, user, *, section: str, reason: str) -> int:
+    """不采纳 every draft task still pending in a section (its path, and its sub-sections'), with
+    one reason — a plan's chapter of principles or of measures the ledger does not follow; the
+    drafts already decided are left as they are. Returns how many were rejected."""
+    reason = (reason or "").strip()[:300]
+    if not reason:
+        raise IntakeError(_("批量不采纳须写明理由。"))
+    pending = document.taskdrafts.filter(decision=Decision.PENDING, location__startswith=section)
+    return pending.update(decision=Decision.REJECTED, decided_by=user, decided_at=timezone.now(), reason=reason)
+
+
 def target_change_type(change_type: str, sentence: str) -> str:
     """The catalogue's change type of a drafted one: 年均 increase is annual growth, a
     cumulative change is an increase or decrease over the base year by its words."""

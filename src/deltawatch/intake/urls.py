@@ -11,4 +11,5 @@ urlpatterns = [
     path("<int:pk>/", views.document, name="document"),
     path("<int:pk>/targets/<int:draft>/", views.decide_target, name="decide_target"),
     path("<int:pk>/tasks/<int:draft>/", views.decide_task, name="decide_task"),
+    path("<int:pk>/tasks/reject-section/", views.reject_section, name="reject_section"),
 ]

@@ -205,6 +205,7 @@ def _document_context(request, document: SourceDocument, errors: dict | None = N
         "change_types": [("level", _("水平值")), ("increase", _("增长")), ("decrease", _("下降")),
                          ("cumulative", _("累计变化"))],
         "pending": sum(d.decision == Decision.PENDING for d in targets + tasks),
+        "task_sections": sorted({d.location for d in tasks if d.decision == Decision.PENDING and d.location}),
     }
 
 
@@ -251,6 +252,25 @@ def _decide(request, pk: int, draft: int, model, prefix: str, accept, accepted: 
                       _document_context(request, document, errors={key: text}, typed={key: dict(post.items())}),
                       status=400)
     return redirect(back + f"#{prefix}-{item.pk}")
+
+
+@require_POST
+def reject_section(request, pk: int):
+    """不采纳 the pending task drafts of one section at once, with one reason."""
+    document = get_object_or_404(SourceDocument, pk=pk)
+    back = reverse("intake:document", args=[pk])
+    refused = _must_decide(request, back)
+    if refused:
+        return refused
+    try:
+        with acting_as(request.user):
+            n = services.reject_section(document, request.user, section=request.POST.get("section", ""),
+                                        reason=request.POST.get("reason", ""))
+    except services.IntakeError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("已不采纳该节待审核的任务草稿 %(n)s 条。") % {"n": n})
+    return redirect(back + "#tasks")
 
 
 @require_POST
