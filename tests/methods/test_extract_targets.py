@@ -610,3 +610,109 @@ def test_a_share_written_before_what_it_is_a_share_of():
 
 def test_a_paragraph_opened_by_a_sentence_on_the_past_stays_past():
     assert targets("在过去的一年，全市地区生产总值增长6%。规上工业增加值增长8%。", plan_period=(2024, 2024)) == []
+
+
+# --- rules of the fifth development set (dev5) ----------------------------------------------
+
+def numeric(text, **kwargs):
+    return [t for t in targets(text, **kwargs) if t.numeric]
+
+
+SUMMARY = ("赶超发展的五年\n城市化率从59.5%提高到62.9%;\n人均期望寿命从78.3岁提高到80.3岁。\n"
+           "今后五年的重点目标\n地区生产总值突破3000亿元;\n财政总收入突破500亿元。\n"
+           "2017年主要工作\n全市经济社会发展主要预期目标:\n地区生产总值增长7.5%以上;\n固定资产投资增长11%。\n")
+
+
+def test_a_heading_naming_a_span_of_years_heads_a_review():
+    found = numeric(SUMMARY, plan_period=(2017, 2021))
+    assert 62.9 not in [t.value for t in found] and 80.3 not in [t.value for t in found]
+    # a span that looks ahead ("今后五年", "未来的五年") heads goals
+    assert [t.value for t in numeric("未来的五年\n地区生产总值突破3000亿元。\n", plan_period=(2017, 2021))] == [3000]
+
+
+def test_a_bare_heading_with_a_year_gives_the_lines_under_it_that_year():
+    found = numeric(SUMMARY, plan_period=(2017, 2021))
+    assert [(t.value, t.target_year, t.change_type) for t in found] == [
+        (3000, 2021, "level"), (500, 2021, "level"), (7.5, 2017, "increase"), (11, 2017, "increase")]
+    # a later heading without a year clears it: the five-year goals go back to the period's last year
+    found = numeric("2017年主要工作\n主要预期目标:\n固定资产投资增长11%。\n今后五年的重点目标\n地区生产总值突破3000亿元。\n",
+                    plan_period=(2017, 2021))
+    assert [(t.value, t.target_year) for t in found] == [(11, 2017), (3000, 2021)]
+
+
+def test_a_change_from_one_past_year_to_another_is_a_review():
+    assert numeric("地区生产总值从2011年的1520亿元增加到2016年的2243.1亿元。", plan_period=(2017, 2021)) == []
+    # a change to a year of the plan stays a target (the start value is its baseline)
+    target = one("地区生产总值从2020年的100亿元增加到2025年的150亿元。", plan_period=(2021, 2025))
+    assert (target.value, target.target_year) == (150, 2025)
+
+
+def test_total_and_local_fiscal_revenue_growth_among_the_goals():
+    found = numeric("主要预期目标:财政总收入、地方财政收入均增长7%。", plan_period=(2017, 2017))
+    assert [(t.indicator_text, t.value, t.change_type) for t in found] == [
+        ("财政总收入", 7, "increase"), ("地方财政收入", 7, "increase")]
+    # said in passing, not among goals: a fiscal figure, no target
+    assert numeric("地方财政收入增长7%，有力支撑了民生支出。", plan_period=(2017, 2017)) == []
+
+
+def test_a_list_closed_by_deng_before_its_head_is_one_count():
+    target = one("到2022年，引进高层次人才、应届高校毕业生等各类人才每年不少于20万人。")
+    assert (target.value, target.comparator, target.unit) == (20, "≥", "万人")
+    # without 等 two names sharing a head are two targets
+    assert len(numeric("到2025年，城镇调查失业率和登记失业率稳定在4.3%左右。")) == 2
+
+
+def test_a_goal_quoted_in_a_news_report_ends_at_its_closing_quote():
+    target = one("“到2035年，人均公园绿地面积由10平方米提升至15平方米”，他介绍。", plan_period=(2021, 2035))
+    assert (target.value, target.unit, target.target_year) == (15, "平方米", 2035)
+    # a quote closing a name after the number: the number is part of the name
+    assert numeric("到2025年，全面推广“3个100”工程。") == []
+
+
+def test_a_part_named_after_qizhong_takes_the_verb_of_the_target_before():
+    found = numeric("到2035年，耕地保护目标为76.6万亩，其中永久基本农田66.54万亩。", plan_period=(2021, 2035))
+    assert [(t.value, t.unit, t.target_year) for t in found] == [(76.6, "万亩", 2035), (66.54, "万亩", 2035)]
+    assert found[1].indicator_text == "永久基本农田"
+    # no target before it, or a value in another unit: nothing taken
+    assert numeric("全市耕地76.6万亩，其中永久基本农田66.54万亩。") == []
+    assert [t.value for t in numeric("到2035年，耕地保护目标为76.6万亩，其中涉及12个乡镇。")] == [76.6]
+
+
+def test_a_share_of_places_a_network_covers():
+    target = one("到2025年，铁路网覆盖90%以上县。")
+    assert (target.value, target.comparator, target.unit, target.change_type) == (90, "≥", "%", "level")
+    assert target.indicator_text == "铁路网覆盖县比例"
+    # described in passing, not a goal
+    assert numeric("铁路网覆盖90%以上县，居全国前列。") == []
+
+
+def test_a_count_to_build_with_a_comparator_of_its_own_is_aimed_at():
+    target = one("开工建设亿元以上重大项目400个以上。", plan_period=(2026, 2026))
+    assert (target.value, target.comparator, target.unit, target.target_year) == (400, "≥", "个", 2026)
+    # a bare count outside a goal sentence is not
+    assert numeric("开工建设亿元以上重大项目400个。", plan_period=(2026, 2026)) == []
+
+
+def test_targets_without_a_number_named_by_and_or_by_the_clause_before():
+    found = [t for t in targets("主要预期目标是:单位GDP能耗和主要污染物减排完成省下达指标。", plan_period=(2025, 2025))
+             if not t.numeric]
+    assert [t.indicator_text for t in found] == ["单位GDP能耗", "主要污染物减排"]
+    found = [t for t in targets("到2025年，单位地区生产总值二氧化碳排放有序下降，确保完成省下达的指标。") if not t.numeric]
+    assert [t.indicator_text for t in found] == ["单位地区生产总值二氧化碳排放"]
+    # the target names its indicator itself: the clause before is not taken
+    found = [t for t in targets("到2025年，能源利用效率大幅提升，完成国家下达的“十四五”能耗双控目标。") if not t.numeric]
+    assert [t.indicator_text for t in found] != ["能源利用效率"] and len(found) == 1
+
+
+def test_income_matched_to_growth_is_a_benchmark_in_words():
+    found = [t for t in targets("主要预期目标是:居民人均可支配收入与经济增长相匹配。", plan_period=(2025, 2025))
+             if not t.numeric]
+    assert len(found) == 1 and found[0].indicator_text.startswith("居民人均可支配收入")
+    assert [t for t in targets("居民人均可支配收入与经济增长相匹配。") if not t.numeric] == []
+
+
+def test_the_year_of_a_bare_heading_ends_where_a_numbered_section_begins():
+    text = ("2024年重点工作\n主要预期目标:\n固定资产投资增长5%。\n"
+            "三、“十四五”主要指标\n到规划期末，地区生产总值年均增长6%左右。\n")
+    found = numeric(text, plan_period=(2021, 2025))
+    assert [(t.value, t.target_year) for t in found] == [(5, 2024), (6, 2025)]

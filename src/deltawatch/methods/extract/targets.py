@@ -101,6 +101,27 @@ Further general rules (issue 17, fourth development set: summaries, news of plan
 * a measure written once after a 、-list of short nouns (受污染耕地、地块安全利用率) is a target per
   noun; a share before what it is a share of (60%的开发区建成清新园区) is a level in %.
 
+Further general rules (issue 17, fifth development set: a summary mixing periods, news of plans)
+--------------------------------------------------------------------------------------------
+* a section may mix periods — a plan period of five years with a heading for one of them: a bare
+  heading line with a year of the plan ("2017年主要工作") gives that year to the lines under it
+  (no year of their own) until the next bare heading; a heading without a year clears it
+  ("今后五年的重点目标" → the period's last year). A heading of the year's work is a goal heading.
+* a bare heading that names a span of years without looking ahead (赶超发展的五年, 五年来)
+  heads a review; a change from one year to another both before the plan period
+  (从2011年的…增加到2016年的…) is a past result, its 到 no deadline.
+* 财政总收入 / 地方财政收入 growth is budget revenue growth (a target where goals are set only).
+* a list closed by 等 before its head (高层次人才、应届高校毕业生等各类人才) is one group, one count.
+* a closing quotation mark after a value ends its clause (a goal quoted in a news report).
+* a clause opening with 其中 after a target, a value in the same unit and no verb, is a part of
+  that target (耕地保护目标为76.6万亩，其中永久基本农田66.54万亩).
+* a share of places a network covers (铁路网覆盖90%以上县) is a level in %, "…覆盖县比例".
+* a count after a verb of building with a comparator word of its own (新增专业25个以上) is aimed
+  at even where the sentence does not say 目标 / 力争; a bare count still needs a goal sentence.
+* targets without a number: two full names joined by 和 are a row each; a clause with no subject
+  (…有序下降，确保完成省下达的指标) takes the indicator of the clause before; 与经济增长相匹配
+  is a benchmark like 同步.
+
 Confidence (0–1) rises with an explicit verb, comparator, year and a known unit; it orders the
 review, it is not a probability.
 
@@ -179,7 +200,9 @@ NON_NUMERIC = re.compile(
 SKIP_AFTER = re.compile(r"^(?:月|日|号|届|次会议|周年|版|代|号线|期工程|期|批次|轮|届次|大|强|年代|世纪|多)")
 POLICY = re.compile(r"补助|补贴|奖励|奖补|资助|贴息|减免|返还|给予|按.{0,8}的")
 # (what may follow a value at the end of its clause: "…达1450亿元的预期目标" names the goal)
-TRAIL = re.compile(r"\s*(?:的?(?:(?:主要)?(?:预期)?目标|水平|增速|幅度|标准|规模|任务|良好水平)|[)）])?\s*[。！？；;]*\s*$")
+# (and a closing quotation mark: a goal quoted in a news report ends "…提升至15平方米”")
+TRAIL = re.compile(r"\s*(?:的?(?:(?:主要)?(?:预期)?目标|水平|增速|幅度|标准|规模|任务|良好水平)|[)）])?\s*[。！？；;]*"
+                   r"[”\"’」』]?\s*[。！？；;]*\s*$")
 CLAUSE_SPLIT = re.compile(r"[，；;]|,(?!\d{3}(?!\d))|[:：](?!\d)")   # not 1,200 nor 2:1
 
 
@@ -214,6 +237,8 @@ def draft_targets(doc: Document, *, plan_period: tuple[int, int] = (2021, 2025),
         if kind is not None:
             heading_block = None if kind == "other" and heading_block is None else (
                 heading_block if kind == "other" else kind)
+            context.block_year = _bare_heading_year(sentence.text, context, kind)
+            context.block_start = sentence.start
             if kind != "other":
                 previous_end = sentence.end
                 continue
@@ -233,6 +258,7 @@ def draft_targets(doc: Document, *, plan_period: tuple[int, int] = (2021, 2025),
         if past_paragraph or sentence is headline or heading_block == "past":
             continue
         drafts += _targets_of_sentence(sentence, context, goal_block=goal_block or heading_block == "goal")
+    context.block_year = None
     drafts += _table_targets(doc, context, drafts)
     cut = _cut_off_tail(doc.text)
     if cut is not None:
@@ -277,6 +303,14 @@ def _title_line(doc: Document, sentence: Sentence) -> bool:
 # "经济": a sub-heading) keeps the block it stands in.
 HEADING_LOOKS_BACK = re.compile(r"回顾|成就|成效|成绩|进展|总结|基础|现状|情况")
 HEADING_SETS_GOALS = re.compile(r"目标|指标|任务|重点|安排|计划|部署")
+# (issue 17, fifth development set) a heading that names a span of years without looking ahead
+# ("赶超发展的五年", "奋进的十年", "五年来") heads a review: the lines under it are results, not
+# goals ("今后五年的重点目标" / "未来五年" look ahead and are not matched)
+HEADING_PAST_SPAN = re.compile(r"(?:的(?:[一二三四五六七八九十]|几)年|(?:[一二三四五六七八九十]|几)年来)$")
+HEADING_AHEAD = re.compile(r"今后|未来|下一|接下来|新的|到|至|目标|任务")
+# … and a heading naming the year's work ("2017年主要工作", "2026年工作安排") in the plan period
+# sets out that year's goals, unless it looks back ("2017年工作回顾")
+HEADING_YEAR_WORK = re.compile(r"(?:19|20)\d{2}年?(?:的)?(?:主要|重点)?工作$")
 
 
 def _heading_kind(doc: Document, sentence: Sentence, context: "_Context") -> str | None:
@@ -295,9 +329,29 @@ def _heading_kind(doc: Document, sentence: Sentence, context: "_Context") -> str
     in_plan = any(y >= context.plan_period[0] for y in years)
     if (HEADING_LOOKS_BACK.search(text) or before_plan) and not in_plan and not re.search(r"到|至|目标|任务", text):
         return "past"
+    if HEADING_PAST_SPAN.search(text) and not HEADING_AHEAD.search(text):
+        return "past"
     if HEADING_SETS_GOALS.search(text) and (in_plan or re.search(r"目标|指标", text)):
         return "goal"
+    if in_plan and HEADING_YEAR_WORK.search(text) and not HEADING_LOOKS_BACK.search(text):
+        return "goal"
     return "other"
+
+
+def _bare_heading_year(text: str, context: "_Context", kind: str) -> int | None:
+    """The year a bare heading line gives the lines under it (until the next bare heading).
+    A summary page under one plan period of several years may mix periods: "今后五年的重点目标"
+    (the period's last year) and then "2017年主要工作" (that one year). The lines under the
+    second have no year of their own; the heading's year is theirs, not the period's last. A
+    heading of goals or a neutral one with a year of the plan sets it; one without a year, or
+    one that looks back, clears it (an "other" heading without a year keeps the block's)."""
+    year = re.search(r"(?<!\d)((?:19|20)\d{2})(?!\d)", text)
+    if kind == "past":
+        return None
+    if year is not None:
+        value = int(year.group(1))
+        return value if context.plan_period[0] <= value else None
+    return context.block_year if kind == "other" else None
 
 
 def _reports_past(text: str) -> bool:
@@ -363,6 +417,8 @@ class _Context:
     def __init__(self, doc: Document, plan_period):
         self.doc = doc
         self.plan_period = plan_period
+        self.block_year: int | None = None           # the year of the bare heading above (see _bare_heading_year)
+        self.block_start = 0                         # … and where that heading stands
         self.section_starts = [s.start for s in doc.sections]
         self.deadlines = [(m.start(), int(m.group(2))) for m in
                           re.finditer(r"(到|至)((?:19|20)\d{2})年(?!的)", doc.text)]
@@ -376,6 +432,16 @@ class _Context:
         # … but a plan period of one year (a work report uploaded as 2024-2024) is that year
         if plan_period[0] == plan_period[1]:
             self.title_year = plan_period[0]
+
+    def block_year_at(self, position: int) -> int | None:
+        """The year of the bare heading above ``position``, unless a numbered section begins
+        between them ("2024年重点工作 … 三、十四五主要指标": the new section is not the year's)."""
+        if self.block_year is None:
+            return None
+        chain = self.sections_at(position)
+        if chain and chain[0].start > self.block_start:
+            return None
+        return self.block_year
 
     def sections_at(self, position: int):
         """The section holding ``position`` and its parents, innermost first."""
@@ -442,7 +508,7 @@ class _Context:
 # ---------------------------------------------------------------------------------------------
 
 # what a sentence must hold to be read at all: a number, a doubling, a target set above, a benchmark
-SENTENCE_TRIGGER = re.compile(r"\d|翻.番|下达|确定的|平均水平|同步|衔接|[省市][定控]目标|国家(?:规定|要求|二级标准|标准)|"
+SENTENCE_TRIGGER = re.compile(r"\d|翻.番|下达|确定的|平均水平|同步|衔接|相匹配|[省市][定控]目标|国家(?:规定|要求|二级标准|标准)|"
                               r"[快高]于经济")
 
 
@@ -472,6 +538,7 @@ def _targets_of_sentence(sentence: Sentence, context: _Context, *, goal_block: b
         return cache[0]
     previous_clause = ""
     clause_past = True
+    last_clause_drafts: list[DraftTarget] = []           # the numeric targets of the clause before
     carried_build = None
     # a goal paragraph or list (goal_block) sets goals as a goal sentence does: its budget revenue
     # growth and its counts to build (净增高新技术企业1000家) are targets there too
@@ -495,6 +562,9 @@ def _targets_of_sentence(sentence: Sentence, context: _Context, *, goal_block: b
         # is built by the same verb (the verb is written once for the list)
         carried = carried_build if clause_start > 0 and text[clause_start - 1] == "、" else None
         found_here = _clause_targets(clause, goal_setting, verbless=verbless, carried_build=carried)
+        if not found_here and last_clause_drafts:
+            found_here = _part_of_previous(clause, last_clause_drafts[-1])
+        drafts_before = len(drafts)
         carried_build = next((f[1][len("build:"):] for f in found_here if f[1].startswith("build:")), None)
         for found in found_here:
             draft = _finish(found, clause, clause_start, sentence, context)
@@ -514,6 +584,7 @@ def _targets_of_sentence(sentence: Sentence, context: _Context, *, goal_block: b
                 draft.indicator_text = drafts[-1].indicator_text
                 draft.change_type = drafts[-1].change_type
             drafts.append(draft)
+        last_clause_drafts = [d for d in drafts[drafts_before:] if d.numeric]
     if not past:
         drafts += _non_numeric(sentence, context)
     return drafts
@@ -580,7 +651,10 @@ def _unit_run(clause: str, match: re.Match) -> bool:
                    for unit in UNITS)
 
 
-BUDGET_REVENUE = re.compile(r"(?:一般公共)?预算(?:内)?收入(?:同口径|可比口径|按可比口径)?(?:增长|增速|增幅)")
+# (fifth development set: a work report may name the revenue 财政总收入 / 地方财政收入 instead,
+# "财政总收入、地方财政收入均增长7%" — the same goal, only where goals are set)
+BUDGET_REVENUE = re.compile(r"(?:(?:一般公共)?预算(?:内)?|(?:地方)?财政总?)收入(?:同口径|可比口径|按可比口径)?均?"
+                            r"(?:增长|增速|增幅)")
 NOT_REVENUE = re.compile(r"赤字|债|支出|安排|转移支付|财政资金|拨付|下达")
 
 
@@ -621,6 +695,10 @@ def _shared_value_names(indicator: str) -> list[str]:
         if len(head) >= 3:
             return [n + head for n in names[:-1]] + [names[-1]]
     if any(len(n) < 3 for n in names):
+        return []
+    # (fifth development set) a list closed by 等 before its head names one group counted
+    # together: "引进高层次人才、应届高校毕业生等各类人才每年不少于20万人" is one count, not two
+    if re.search(r"等(?:各类|各种|多种|相关|重点)?[" + CJK + r"]{1,6}$", names[-1]):
         return []
     if len({n[-2:] for n in names}) != 1 or not re.fullmatch(rf"[{CJK}]{{2}}", names[0][-2:]):
         return []
@@ -724,6 +802,40 @@ def _share_first(clause: str, value: _Value, goal_sentence: bool) -> str | None:
     return match.group("what") + match.group("verb") + match.group("rest") + "比例"
 
 
+def _part_of_previous(clause: str, previous: DraftTarget):
+    """"耕地保护目标为76.6万亩，其中永久基本农田66.54万亩": a clause opening with 其中 right after
+    a target names a part of it, with a value in the same unit and no verb of its own — a
+    target of the same kind (the verb of the clause before is understood). Without 其中, or in
+    another unit, or with no target in the clause before, nothing is taken."""
+    if not re.match(r"\s*其中", clause):
+        return []
+    results = []
+    for value in _digit_values(clause):
+        before = clause[:value.start]
+        if value.unit != previous.unit or not value.unit_known or not _indicator_adjacent(before) \
+                or _verb_before(before)[0] is not None or not TRAIL.match(clause[value.end:]):
+            continue
+        results.append((value, "其中", previous.change_type, len(before.rstrip())))
+    return results[:1]
+
+
+# "铁路网覆盖90%以上县" / "5G网络通达95%的行政村": a share of places that a network reaches,
+# written as a verb of coverage, the share and then what is covered (a short noun ending the
+# clause) — a level in %, the indicator "…覆盖县比例". Only where goals are set.
+COVERAGE_VERB = re.compile(r"(?:覆盖|通达|惠及|连通|联通|通达到)$")
+COVERED = re.compile(rf"^的?(?P<what>[{CJK}]{{1,4}})\s*[。！？；;]*\s*$")
+
+
+def _coverage_share(clause: str, value: _Value, goal_sentence: bool) -> str | None:
+    if not goal_sentence or value.unit != "%" or value.value_high is not None:
+        return None
+    before = clause[:value.start].rstrip()
+    covered = COVERED.match(clause[value.end:])
+    if not COVERAGE_VERB.search(before) or covered is None:
+        return None
+    return _indicator_text(clause, len(before)) + covered.group("what") + "比例"
+
+
 def _clause_targets(clause: str, goal_sentence: bool, *, verbless=True, carried_build: str | None = None):
     """(value, verb, change type, indicator end) for each target value of the clause.
     ``verbless`` (a bool or a function giving one): a value with no verb, only a comparator after
@@ -752,7 +864,7 @@ def _clause_targets(clause: str, goal_sentence: bool, *, verbless=True, carried_
                 change = "cumulative" if "累计" in before and count[0] in ("新增", "增加") else "level"
                 results.append((value, "build:" + count[0], change, count[1]))
                 continue
-            share = _share_first(clause, value, goal_sentence)
+            share = _share_first(clause, value, goal_sentence) or _coverage_share(clause, value, goal_sentence)
             if share is not None:
                 results.append((value, "share", "level", value.start, share))
                 continue
@@ -1018,7 +1130,12 @@ def _verb_before(before: str) -> tuple[str | None, str, int]:
 
 def _build_verb_before(before: str, value: _Value, goal_sentence: bool):
     """建成…10万个 / 培育100家…: a count right after (or a short object after) a building verb."""
-    if not goal_sentence or value.unit not in COUNT_UNITS:
+    # (fifth development set) a count with a comparator word of its own after a verb of building
+    # ("开工建设亿元以上重大项目400个以上", "新增专业25个以上") is aimed at, not reported: the
+    # sentence need not say 目标 / 力争 (a work report's list of the year's measures). A bare
+    # count ("建成…项目400个") still needs a sentence that sets goals; the past is skipped before.
+    aimed = value.comparator in ("≥", "≈", ">")
+    if not (goal_sentence or aimed) or value.unit not in COUNT_UNITS:
         return None
     stripped = _strip_fillers(before)
     for verb in BUILD_VERBS:
@@ -1151,9 +1268,14 @@ def _target_year(clause: str, text: str, position_in_text: int, context: _Contex
     # the value's own clause still counts ("X达到50%，2025年底前" is rare; "X 2025年达到" is read).
     later = [m for m in sentence_years if m.start() > position_in_text and not _same_clause(text, position_in_text, m.start())]
     earlier = [m for m in sentence_years if m.start() <= position_in_text][::-1]
+    # "从2011年的1520亿元增加到2016年的2243.1亿元": a change from a year to a year, both before the
+    # plan period, is the span of a review — its 到 marks where the change ended, not a deadline
+    review_span = any(int(m.group("year")) < context.plan_period[0] for m in BASELINE.finditer(text))
     for match in clause_years + earlier + [m for m in sentence_years if m not in later and m not in earlier]:
         year = int(match.group("year"))
         deadline = match.group("prefix") in ("到", "至") or (match.group("suffix") or "").endswith("前")
+        if review_span and year < context.plan_period[0]:
+            deadline = False
         if year < context.plan_period[0] and not deadline:
             return None, False, True
         return year, True, False
@@ -1162,6 +1284,9 @@ def _target_year(clause: str, text: str, position_in_text: int, context: _Contex
         return year, True, False
     year = context.heading_year(doc_position)
     if year is not None:                                 # "2024年主要目标任务"
+        return year, True, False
+    year = context.block_year_at(doc_position)
+    if year is not None:                                 # a bare heading line "2017年主要工作" above
         return year, True, False
     if re.search(r"今年|全年|本年|年度", text):            # a work report's year: its title's, else
         return context.title_year or context.plan_period[0], False, False   # the period's first
@@ -1190,7 +1315,7 @@ BENCHMARK = (r"(?:全国|全省|全市|长三角|长江经济带|东部地区|�
 BENCHMARK_REACH = re.compile(rf"(?P<verb>基本达到|达到|高于|快于|优于|不低于|完成|符合|满足)(?P<bench>{BENCHMARK}"
                              r"|经济增速|经济增长速度)")
 BENCHMARK_STEP = re.compile(r"与(?P<bench>经济(?:增长|发展)|国家价格调控目标|全国平均水平)(?:基本)?(?:保持)?"
-                            r"(?P<verb>同步|衔接|一致|相适应)(?:增长)?")
+                            r"(?P<verb>同步|衔接|一致|相适应|相匹配)(?:增长)?")
 
 
 def _benchmark_targets(clause: str, clause_start: int, sentence: Sentence, context: _Context) -> list[DraftTarget]:
@@ -1226,7 +1351,21 @@ def _non_numeric(sentence: Sentence, context: _Context) -> list[DraftTarget]:
         clause_start = max(text.rfind(c, 0, match.start()) for c in "，,；;。：:") + 1
         subject = text[clause_start:match.start()]
         subject = re.sub(r"(?:要|应|须|必须|确保|力争|全面|均|都|全部|按期|如期|年度)+$", "", subject).strip()
+        # (fifth development set) "单位GDP能耗和主要污染物减排完成省下达指标": two indicators
+        # joined by 和, each named in full (four characters or more), are a row each
         names = [n.strip() for n in re.split(r"[、]", subject) if n.strip()] if subject else []
+        if len(names) == 1 and len(parts := names[0].split("和")) == 2 and all(len(n) >= 4 for n in parts):
+            names = parts
+        # "…二氧化碳排放有序下降，确保完成省下达的指标": a clause with no subject of its own takes
+        # the indicator of the clause before it (without its trend, 有序下降 / 持续下降)
+        # (only when the target names no indicator either: "…完成国家下达的能耗双控目标" names one)
+        what_name = re.sub(r"[“”\"]|十四五|的", "", match.group("what"))
+        if not names and not what_name.strip() and clause_start > 0 and text[clause_start - 1] in "，,":
+            before = text[max(text.rfind(c, 0, clause_start - 1) for c in "，,；;。：:") + 1:clause_start - 1]
+            before = re.sub(r"(?:有序|持续|稳步|逐步|明显|大幅)?(?:下降|降低|减少|提升|提高|增长|改善)$", "", before)
+            name = _indicator_text(before, len(before))
+            if name and not re.search(r"\d", name):
+                names = [name]
         what = match.group("what").strip()
         if not names:
             names = [what or ""]
