@@ -152,8 +152,7 @@ def task_performance(as_of: dt.date, *, departments: bool = False) -> pd.DataFra
     """Per region (of the assigned organisations) or per department (organisation code): the
     ledger's counts and rates as of ``as_of`` and the parts of the task score (0–1)."""
     from deltawatch.accounts.models import Organisation
-    from deltawatch.methods.ledger import rates
-    from deltawatch.plans.services import performance_as_of
+    from deltawatch.plans.services import performance_as_of, performance_rates
 
     frame = performance_as_of(as_of)
     if departments:
@@ -162,10 +161,8 @@ def task_performance(as_of: dt.date, *, departments: bool = False) -> pd.DataFra
     else:
         frame = frame[frame["region"] != ""].assign(unit_code=lambda f: f["region"])
     counts = ["total", "closed", "closed_on_time", "overdue_open", "terminated", "percent_sum", "requests", "returns"]
-    by_unit = rates(frame.groupby("unit_code")[counts].sum())
-    live = by_unit["total"] - by_unit["terminated"]
-    by_unit["first_pass_rate"] = (1 - by_unit["returns"] / by_unit["requests"].where(by_unit["requests"] > 0)).clip(0, 1)
-    by_unit["progress_share"] = by_unit["percent_sum"] / live.where(live > 0) / 100.0
+    by_unit = performance_rates(frame.groupby("unit_code")[counts].sum())
+    by_unit["progress_share"] = by_unit["progress"] / 100.0
     by_unit.index = by_unit.index.astype(str)
     return by_unit
 

@@ -392,11 +392,17 @@ def performance_as_of(as_of: dt.date) -> pd.DataFrame:
         "requests": work["id"].map(actions[Action.REQUEST_CLOSE]).fillna(0),
         "returns": work["id"].map(actions[Action.RETURN]).fillna(0)})
     frame = counts.groupby(["unit_id", "region"], as_index=False).sum(numeric_only=True)
-    frame = ledger.rates(frame)
+    return performance_rates(frame)[PERFORMANCE_COLUMNS]
+
+
+def performance_rates(counts: pd.DataFrame) -> pd.DataFrame:
+    """``methods.ledger.rates`` of a frame of ``performance_as_of``'s counts (summed over any
+    grouping), with ``first_pass_rate`` and ``progress`` (mean completion, percent)."""
+    frame = ledger.rates(counts)
     frame["first_pass_rate"] = (1 - frame["returns"] / frame["requests"].where(frame["requests"] > 0)).clip(0, 1)
     live = frame["total"] - frame["terminated"]
     frame["progress"] = frame["percent_sum"] / live.where(live > 0)
-    return frame[PERFORMANCE_COLUMNS]
+    return frame
 
 
 def full_rollup(today: dt.date | None = None) -> dict[str, pd.DataFrame]:

@@ -45,10 +45,8 @@ def default_period(kind: str):
 
 
 def cmd_build(args) -> int:
-    from django.utils import timezone, translation
-
-    from . import render, services
-    from .models import ReportKind
+    from . import services
+    from .models import Report
     from .periods import Period, PeriodError
 
     try:
@@ -60,14 +58,11 @@ def cmd_build(args) -> int:
         report = services.create(args.kind, period, language=language, user=acting_user(args.user))
         print(say("saved", args.lang, id=report.pk, title=report.title), file=sys.stderr)
         data = services.render(report, args.format)
-    else:
+    else:  # a draft rendered as the pages render one, never stored
         content = services.build_content(args.kind, period, language=language)
-        with translation.override(language):
-            context = {"content": content, "number": "", "office": services.DEFAULT_OFFICE,
-                       "date": timezone.localdate(), "kind_label": str(ReportKind(args.kind).label), "texts": {},
-                       "language": language, "draft": True, "public": False}
-            data = (render.to_html(context).encode("utf-8") if args.format == "html" else
-                    render.to_pdf(context) if args.format == "pdf" else render.to_docx(context))
+        report = Report(kind=args.kind, period=period.code(), language=language, content=content,
+                        office=services.DEFAULT_OFFICE)
+        data = services.render(report, args.format)
     if args.out:
         with open(args.out, "wb") as handle:
             handle.write(data)

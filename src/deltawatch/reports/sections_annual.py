@@ -111,19 +111,11 @@ def area_targets(inputs: Inputs, area: str) -> dict:
         return doc.empty(code, title, _("本领域未设量化目标。"))
     frame = progress.with_value_text(progress.subject_columns(frame, inputs.names))
     frame = frame.sort_values(["indicator", "scope", "region_code"], ascending=[True, False, True])
-    rows = [{"indicator": r["indicator_name"], "region": r["region_name"], "target_year": r["target_year"],
-             "target": progress.target_text(r), "latest": r["latest_value"], "latest_year": r["latest_year"],
-             "ratio": r["ratio"], "status": progress.status_label(r["status"]), "status_code": r["status"]}
-            for r in frame.to_dict("records")]
-    columns = [doc.column("indicator", _("指标")), doc.column("region", _("地区")),
-               doc.column("target_year", _("目标年"), "year"), doc.column("target", _("目标")),
-               doc.column("latest", _("最新值"), "number"), doc.column("latest_year", _("最新年份"), "year"),
-               doc.column("ratio", _("进展比率"), "number"), doc.column("status", _("状态"))]
     counts = frame["status"].value_counts()
     parts = [_("%(label)s %(n)s 项") % {"label": progress.status_label(s), "n": int(counts[s])}
              for s in progress.STATUSES if counts.get(s, 0)]
     text = _("本领域 %(n)s 项目标：%(parts)s。") % {"n": len(frame), "parts": progress.listing(parts)}
-    return doc.section(code, title, [doc.paragraph(text), doc.table(_("目标及进展状态"), columns, rows)],
+    return doc.section(code, title, [doc.paragraph(text), progress.target_table(_("目标及进展状态"), frame)],
                        facts={"targets": len(frame), **{s: int(counts.get(s, 0)) for s in progress.STATUSES}})
 
 

@@ -305,20 +305,27 @@ def risk_section(frame: pd.DataFrame, names: pd.DataFrame) -> dict:
     risky = with_value_text(subject_columns(risky, names))
     risky = risky.assign(order=risky["indicator"].map(names["dimension_order"]))
     risky = risky.sort_values(["status", "order", "indicator", "region_code"], ascending=[False, True, True, True])
+    counts = risky["status"].value_counts()
+    text = _("%(n)s 项目标需关注：进展有限 %(limited)s 项，出现倒退 %(back)s 项。") % {
+        "n": len(risky), "limited": int(counts.get("limited_progress", 0)), "back": int(counts.get("deteriorating", 0))}
+    return doc.section("at_risk", title, [doc.paragraph(text), target_table(_("需关注的目标"), risky)],
+                       facts={"at_risk": len(risky), "limited_progress": int(counts.get("limited_progress", 0)),
+                              "deteriorating": int(counts.get("deteriorating", 0))})
+
+
+def target_table(caption: str, frame: pd.DataFrame) -> dict:
+    """Targets with their latest value and status, a row each (``frame``: assessments with the
+    subject columns and value texts added) — the bulletin's targets at risk and the annual
+    report's targets of each area."""
     rows = [{"indicator": r["indicator_name"], "region": r["region_name"], "target_year": r["target_year"],
              "target": target_text(r), "latest": r["latest_value"], "latest_year": r["latest_year"],
              "ratio": r["ratio"], "status": status_label(r["status"]), "status_code": r["status"]}
-            for r in risky.to_dict("records")]
+            for r in frame.to_dict("records")]
     columns = [doc.column("indicator", _("指标")), doc.column("region", _("地区")),
                doc.column("target_year", _("目标年"), "year"), doc.column("target", _("目标")),
                doc.column("latest", _("最新值"), "number"), doc.column("latest_year", _("最新年份"), "year"),
                doc.column("ratio", _("进展比率"), "number"), doc.column("status", _("状态"))]
-    counts = risky["status"].value_counts()
-    text = _("%(n)s 项目标需关注：进展有限 %(limited)s 项，出现倒退 %(back)s 项。") % {
-        "n": len(risky), "limited": int(counts.get("limited_progress", 0)), "back": int(counts.get("deteriorating", 0))}
-    return doc.section("at_risk", title, [doc.paragraph(text), doc.table(_("需关注的目标"), columns, rows)],
-                       facts={"at_risk": len(risky), "limited_progress": int(counts.get("limited_progress", 0)),
-                              "deteriorating": int(counts.get("deteriorating", 0))})
+    return doc.table(caption, columns, rows)
 
 
 # ------------------------------------------------------------------------------ the bulletin

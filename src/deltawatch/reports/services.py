@@ -99,6 +99,15 @@ def list_title(content: dict) -> str:
     return _("%(title)s（%(subtitle)s）") % {"title": title, "subtitle": subtitle} if subtitle else title
 
 
+def _generated(kind: str, period: Period, language: str) -> dict:
+    """The fields of a report made from the data now: its content, title and data version."""
+    with translation.override(language):
+        content = build_content(kind, period, language=language)
+        title = list_title(content)
+    return {"content": content, "title": title, "generated_at": timezone.now(),
+            "data_version": str((content.get("sources") or {}).get("data_version", ""))}
+
+
 def _stored_as_of(report: Report) -> dt.date | None:
     text = (report.content.get("sources") or {}).get("as_of")
     return dt.date.fromisoformat(text) if text else None
@@ -113,14 +122,10 @@ def create(kind: str, period: Period | str, *, language: str = "zh-hans", user=N
            is_sample: bool = False) -> Report:
     """A new draft of ``kind`` for ``period``, generated now."""
     period = period if isinstance(period, Period) else Period.parse(period)
-    with translation.override(language_code(language)):
-        content = build_content(kind, period, language=language)
-        title = list_title(content)
+    fields = _generated(kind, period, language_code(language))
     with transaction.atomic():
         report = Report.objects.create(kind=kind, period=period.code(), language=language_code(language),
-                                       title=title, office=office or DEFAULT_OFFICE, content=content,
-                                       data_version=str((content.get("sources") or {}).get("data_version", "")),
-                                       generated_at=timezone.now(), is_sample=is_sample)
+                                       office=office or DEFAULT_OFFICE, is_sample=is_sample, **fields)
         _event(report, "create", user, "")
     return report
 
@@ -135,13 +140,10 @@ def regenerate(report: Report, user=None) -> Report:
     _refuse_if_frozen(report)
     if report.status != Status.DRAFT:
         raise ReportError(_("只有草稿可以重新生成：请先退回。"))
-    with translation.override(report.language):
-        content = build_content(report.kind, Period.parse(report.period), language=report.language)
-        title = list_title(content)
+    fields = _generated(report.kind, Period.parse(report.period), report.language)
     with transaction.atomic():
-        report.content, report.title = content, title
-        report.data_version = str((content.get("sources") or {}).get("data_version", ""))
-        report.generated_at = timezone.now()
+        for name, value in fields.items():
+            setattr(report, name, value)
         report.save()
         _event(report, "regenerate", user, report.status)
     return report

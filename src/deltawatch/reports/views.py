@@ -83,10 +83,11 @@ def _require_office(request, back: str):
 
 
 def _list_context(request, form=None) -> dict:
-    reports = list(visible_reports(request.user).order_by("-period", "kind", "-id"))
+    reports = visible_reports(request.user).order_by("-period", "kind", "-id")
     kind = request.GET.get("kind", "")
     if kind in ReportKind.values:
-        reports = [r for r in reports if r.kind == kind]
+        reports = reports.filter(kind=kind)
+    reports = list(reports)
     for report in reports:
         report.issue = services.issue_label(report)
     office = is_office(request.user)

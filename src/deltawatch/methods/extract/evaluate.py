@@ -117,39 +117,12 @@ def score(drafts: list[DraftTarget], labels) -> dict:
     the targets without a number; ``rows`` one dict per draft and missed label with its status.
     ``labels``: the list ``load_labels`` returns, raw CSV rows, or a pandas DataFrame of them."""
     labels = _as_label_rows(labels)
-    numeric_labels = [label for label in labels if label["numeric"]]
-    other_labels = [label for label in labels if not label["numeric"]]
-    rows = []
-    used: set[int] = set()
-    tp = fp = 0
-    for draft in (d for d in drafts if d.numeric):
-        hit = next((i for i, label in enumerate(numeric_labels) if i not in used and agrees(draft, label)), None)
-        if hit is None:
-            fp += 1
-        else:
-            used.add(hit)
-            tp += 1
-        rows.append(_row("tp" if hit is not None else "fp", draft=draft))
-    fn = 0
-    for i, label in enumerate(numeric_labels):
-        if i not in used:
-            fn += 1
-            rows.append(_row("fn", label=label))
-    other_used: set[int] = set()
-    other_tp = other_fp = 0
-    for draft in (d for d in drafts if not d.numeric):
-        hit = next((i for i, label in enumerate(other_labels) if i not in other_used
-                    and _same_sentence(draft.sentence, label.get("sentence", "")) and _names_agree(draft, label)), None)
-        if hit is None:
-            other_fp += 1
-        else:
-            other_used.add(hit)
-            other_tp += 1
-        rows.append(_row("tp" if hit is not None else "fp", draft=draft))
-    for i, label in enumerate(other_labels):
-        if i not in other_used:
-            rows.append(_row("fn", label=label))
-    other_fn = len(other_labels) - len(other_used)
+    tp, fp, fn, rows = _match([d for d in drafts if d.numeric], [label for label in labels if label["numeric"]],
+                              agrees)
+    other_tp, other_fp, other_fn, other_rows = _match(
+        [d for d in drafts if not d.numeric], [label for label in labels if not label["numeric"]],
+        lambda draft, label: _same_sentence(draft.sentence, label.get("sentence", "")) and _names_agree(draft, label))
+    rows += other_rows
     return {
         "precision": tp / (tp + fp) if tp + fp else 1.0,
         "recall": tp / (tp + fn) if tp + fn else 1.0,
@@ -157,6 +130,20 @@ def score(drafts: list[DraftTarget], labels) -> dict:
         "non_numeric": {"tp": other_tp, "fp": other_fp, "fn": other_fn},
         "rows": rows,
     }
+
+
+def _match(drafts: list[DraftTarget], labels: list[dict], agree) -> tuple[int, int, int, list[dict]]:
+    """Each draft takes the first label it ``agree``s with that no earlier draft took:
+    (true positives, false positives, missed labels, a row per draft then per missed label)."""
+    used: set[int] = set()
+    rows = []
+    for draft in drafts:
+        hit = next((i for i, label in enumerate(labels) if i not in used and agree(draft, label)), None)
+        if hit is not None:
+            used.add(hit)
+        rows.append(_row("tp" if hit is not None else "fp", draft=draft))
+    rows += [_row("fn", label=label) for i, label in enumerate(labels) if i not in used]
+    return len(used), len(drafts) - len(used), len(labels) - len(used), rows
 
 
 def _row(status: str, *, draft: DraftTarget | None = None, label: dict | None = None) -> dict:
