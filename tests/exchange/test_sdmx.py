@@ -180,3 +180,25 @@ def test_the_open_sdg_command_writes_a_folder(tmp_path):
     assert sorted(p.relative_to(tmp_path / "site").as_posix() for p in (tmp_path / "site").rglob("*.*")) == [
         "data/indicator_gdp.csv", "data/indicator_land_area.csv", "meta/gdp.md", "meta/land_area.md"]
     assert _run("exchange", "import", str(tmp_path / "site"), "--format", "opensdg", "--dry-run") == 0
+
+
+@pytest.mark.django_db
+def test_a_gbk_file_is_read_as_the_importer_reads_one_and_bad_bytes_are_worded(tmp_path, capsys):
+    """Excel on Chinese Windows saves GBK: the file is decoded (its full-width value read), and
+    its wrong unit refused by row and column with nothing written; bytes in no encoding are
+    refused with the importer's own words, not a traceback."""
+    from deltawatch.observations.models import Observation
+
+    gbk = tmp_path / "gbk.csv"
+    gbk.write_bytes(("STRUCTURE,STRUCTURE_ID,ACTION,FREQ,INDICATOR,REF_AREA,TIME_PERIOD,OBS_VALUE,UNIT_MEASURE\n"
+                     "dataflow,DELTAWATCH:DF_OBSERVATIONS(1.0),I,A,gdp,320100,2024,１８６００,亿吨\n").encode("gbk"))
+    before = Observation.all_periods.count()
+    capsys.readouterr()
+    assert _run("exchange", "import", str(gbk), "--format", "sdmx") == 1
+    said = capsys.readouterr()
+    assert "gbk.csv 第2行" in said.out + said.err and "亿吨" in said.out + said.err
+    assert Observation.all_periods.count() == before
+    noise = tmp_path / "noise.csv"
+    noise.write_bytes(bytes(range(128, 256)) * 3)
+    assert _run("exchange", "import", str(noise), "--format", "sdmx") == 1
+    assert "无法识别文件的文字编码" in capsys.readouterr().err

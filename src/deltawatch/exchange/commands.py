@@ -116,6 +116,8 @@ def cmd_import(args) -> int:
     from deltawatch.audit.context import acting_as
     from deltawatch.observations.services import DatabaseBusy, ImportFailed
 
+    from deltawatch.observations.reader.grid import Unreadable, decode_text
+
     from .importing import Origin, import_long
     from .opensdg import OPENSDG_COLUMNS, OpenSdgError, read_opensdg
     from .sdmx import SdmxError, read_sdmx
@@ -125,13 +127,16 @@ def cmd_import(args) -> int:
         raise UserError(say("not_found", args.lang, path=args.path))
     try:
         if args.format == "sdmx":
-            frame = read_sdmx(path.read_text(encoding="utf-8-sig"), file=path.name)
+            frame = read_sdmx(decode_text(path.read_bytes())[0], file=path.name)
             origin = Origin([path.name] * len(frame), list(frame.index), SDMX_COLUMNS)
         else:
             frame, files, rows = read_opensdg(path)
             origin = Origin(files, rows, OPENSDG_COLUMNS)
     except (SdmxError, OpenSdgError) as error:
         print(error.message(args.lang), file=sys.stderr)
+        return 1
+    except Unreadable as error:  # worded as the importer words a file it cannot decode
+        print(error.problem(path.name).message(args.lang), file=sys.stderr)
         return 1
     user = acting_user(args.user)
     try:

@@ -125,14 +125,18 @@ META_PATTERN = re.compile(r"(?:^|/)meta/([^/]+)\.md$", re.IGNORECASE)
 
 
 def _members(path: Path) -> dict[str, str]:
-    """name → text of the data and metadata files in a folder, a ZIP or one data file."""
+    """name → text of the data and metadata files in a folder, a ZIP or one data file, decoded
+    as the importer decodes a statistics file (UTF-8, GBK/GB18030 as Excel saves it, a guess);
+    raises the importer's ``Unreadable`` for a file it cannot decode."""
+    from deltawatch.observations.reader.grid import decode_text
+
     wanted = lambda name: DATA_PATTERN.search(name) or META_PATTERN.search(name)
     if path.is_file() and zipfile.is_zipfile(path):
         with zipfile.ZipFile(path) as archive:
-            return {n: archive.read(n).decode("utf-8-sig") for n in archive.namelist() if wanted(n)}
+            return {n: decode_text(archive.read(n))[0] for n in archive.namelist() if wanted(n)}
     if path.is_file():
-        return {path.name: path.read_text(encoding="utf-8-sig")} if DATA_PATTERN.search(path.name) else {}
-    return {p.relative_to(path).as_posix(): p.read_text(encoding="utf-8-sig")
+        return {path.name: decode_text(path.read_bytes())[0]} if DATA_PATTERN.search(path.name) else {}
+    return {p.relative_to(path).as_posix(): decode_text(p.read_bytes())[0]
             for p in path.rglob("*") if p.is_file() and wanted(p.relative_to(path).as_posix())}
 
 
