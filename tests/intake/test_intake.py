@@ -157,3 +157,26 @@ def test_a_sections_pending_task_drafts_are_rejected_at_once(document, people, u
     assert set(rest.filter(location__startswith="二").values_list("decision", flat=True)) <= {Decision.REJECTED}
     first.refresh_from_db()
     assert first.decision == Decision.ACCEPTED and first.task is not None  # a decided draft is left as it was
+
+
+def test_of_two_people_deciding_at_once_the_first_wins(document, people, units):  # noqa: F811
+    """Two pages showing the same pending draft: the second decision, made from what its page
+    read before the first was saved, is refused and writes nothing."""
+    from deltawatch.intake.models import TargetDraft, TaskDraft
+
+    rd = document.targetdrafts.get(indicator_text="研发投入强度")
+    stale = TargetDraft.objects.get(pk=rd.pk)
+    services.accept_target(rd, people["office"], indicator="rd_intensity", target_year=2025, comparator="≥", value=3.0)
+    targets = Target.objects.count()
+    with pytest.raises(services.IntakeError, match="已审核"):
+        services.accept_target(stale, people["admin"], indicator="rd_intensity", target_year=2025, comparator="≥",
+                               value=3.0)
+    assert Target.objects.count() == targets
+    task = document.taskdrafts.get(title__contains="技术创新中心")
+    stale_task = TaskDraft.objects.get(pk=task.pk)
+    services.reject(task, people["office"], "另有安排")
+    tasks = Task.objects.count()
+    with pytest.raises(services.IntakeError, match="已审核"):
+        services.accept_task(stale_task, people["admin"], title=stale_task.title, lead=units["js-kjt"])
+    task.refresh_from_db()
+    assert Task.objects.count() == tasks and task.decision == Decision.REJECTED and task.reason == "另有安排"

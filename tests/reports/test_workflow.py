@@ -144,3 +144,25 @@ def test_the_schedule_drafts_each_due_bulletin_once(world):  # noqa: F811
     assert {(r.kind, r.period) for r in made} == {("tasks", "2025-03"), ("statistics", "2024"), ("progress", "2024")}
     assert schedule.draft_due(today) == [] and Report.objects.count() == 3
     assert schedule.draft_due(dt.date(2025, 5, 1))[0].period == "2025-04"
+
+
+def test_two_people_at_once_lose_nothing_and_publish_once(world, people):  # noqa: F811
+    """Two pages showing the same report: texts written on two sections are both kept; a step
+    made from a page read before the other's step is refused; a second publication too."""
+    office = people["office"]
+    report = services.create("tasks", MARCH, user=office)
+    first, second = Report.objects.get(pk=report.pk), Report.objects.get(pk=report.pk)
+    services.set_text(first, "overview", above="请各单位对照整改。", user=office)
+    services.set_text(second, "units", below="下月通报整改情况。", user=office)
+    assert set(Report.objects.get(pk=report.pk).texts) == {"overview", "units"}
+    first, second = Report.objects.get(pk=report.pk), Report.objects.get(pk=report.pk)
+    services.move(first, "submit", office)
+    with pytest.raises(services.ReportError, match="审核中"):
+        services.move(second, "submit", office)  # its page still showed a draft
+    services.move(first, "approve", office)
+    first, second = Report.objects.get(pk=report.pk), Report.objects.get(pk=report.pk)
+    services.move(first, "publish", office)
+    with pytest.raises(services.ReportFrozen):
+        services.move(second, "publish", office)
+    assert Report.objects.filter(issue_number__isnull=False).count() == 1
+    assert ReportEvent.objects.filter(report=report, action="publish").count() == 1

@@ -84,8 +84,16 @@ def ingest(data: bytes, name: str, *, user=None, plan_period: tuple[int, int] = 
     return document
 
 
-def _decide(draft, user, decision: str, reason: str = "") -> None:
-    draft.decision, draft.decided_by, draft.decided_at, draft.reason = decision, user, timezone.now(), reason
+def _decide(draft, user, decision: str, reason: str = "", **links) -> None:
+    """Record the decision on a draft still pending. The condition is in the update, not in an
+    earlier read: of two people deciding at once, the first wins and the second is told (and
+    what it was writing, inside the same transaction, is rolled back)."""
+    fields = {"decision": decision, "decided_by": user, "decided_at": timezone.now(), "reason": reason, **links}
+    if not type(draft).objects.filter(pk=draft.pk, decision=Decision.PENDING).update(**fields):
+        draft.refresh_from_db()
+        _pending(draft)
+    for name, value in fields.items():
+        setattr(draft, name, value)
 
 
 def _pending(draft) -> None:
@@ -96,7 +104,6 @@ def _pending(draft) -> None:
 def reject(draft, user, reason: str = "") -> None:
     _pending(draft)
     _decide(draft, user, Decision.REJECTED, (reason or "").strip()[:300])
-    draft.save()
 
 
 def reject_section(document: SourceDocument, user, *, section: str, reason: str) -> int:
@@ -151,10 +158,10 @@ def accept_target(draft: TargetDraft, user, *, indicator: str, target_year: int,
               or value != draft.value or value_high != draft.value_high or change_type != draft.change_type
               or baseline_year != draft.baseline_year)
     with transaction.atomic():
-        target.save()
-        draft.target = target
         _decide(draft, user, Decision.EDITED if edited else Decision.ACCEPTED)
-        draft.save()
+        target.save()
+        type(draft).objects.filter(pk=draft.pk).update(target=target)
+        draft.target = target
     return target
 
 
@@ -180,10 +187,10 @@ def accept_task(draft: TaskDraft, user, *, title: str, lead, participants=(), du
     edited = title != draft.title or due_date != draft.deadline or bool(participants) != bool(draft.participants)
     try:
         with transaction.atomic():
-            task = create_task(document.plan, item, user)
-            draft.task = task
             _decide(draft, user, Decision.EDITED if edited else Decision.ACCEPTED)
-            draft.save()
+            task = create_task(document.plan, item, user)
+            type(draft).objects.filter(pk=draft.pk).update(task=task)
+            draft.task = task
     except WorkflowError as error:
         raise IntakeError(str(error)) from None
     return task

@@ -130,6 +130,18 @@ def create(kind: str, period: Period | str, *, language: str = "zh-hans", user=N
     return report
 
 
+def _hold(report: Report, statuses) -> None:
+    """Take the report's row for a change, if it is still in one of ``statuses``, and read it
+    again. The condition is in the update, not in an earlier read: of two people changing a
+    report at once, the second waits for the first, then is refused (the report moved on) or
+    works on what the first saved (another section's text is kept)."""
+    if not Report.objects.filter(pk=report.pk, status__in=statuses).update(updated_at=timezone.now()):
+        report.refresh_from_db()
+        _refuse_if_frozen(report)
+        raise ReportError(_("报告当前为“%(status)s”，不能执行此操作。") % {"status": Status(report.status).label})
+    report.refresh_from_db()
+
+
 def _refuse_if_frozen(report: Report) -> None:
     if report.is_frozen:
         raise ReportFrozen(_("报告“%(title)s”已印发，内容不能再修改；如需更正，请另起一期。") % {"title": report.title})
@@ -142,6 +154,7 @@ def regenerate(report: Report, user=None) -> Report:
         raise ReportError(_("只有草稿可以重新生成：请先退回。"))
     fields = _generated(report.kind, Period.parse(report.period), report.language)
     with transaction.atomic():
+        _hold(report, (Status.DRAFT,))
         for name, value in fields.items():
             setattr(report, name, value)
         report.save()
@@ -157,13 +170,14 @@ def set_text(report: Report, section: str, *, above: str = "", below: str = "", 
     codes = {s["code"] for s in _sections(report.content)} | {"_front"}
     if section not in codes:
         raise ReportError(_("报告中没有“%(section)s”这一节。") % {"section": section})
-    texts = dict(report.texts or {})
     above, below = (above or "").strip(), (below or "").strip()
-    if above or below:
-        texts[section] = {"above": above, "below": below}
-    else:
-        texts.pop(section, None)
     with transaction.atomic():
+        _hold(report, (Status.DRAFT, Status.REVIEW))
+        texts = dict(report.texts or {})
+        if above or below:
+            texts[section] = {"above": above, "below": below}
+        else:
+            texts.pop(section, None)
         report.texts = texts
         report.save()
         _event(report, "text", user, report.status, comment=section)
@@ -190,6 +204,7 @@ def move(report: Report, action: str, user=None, comment: str = "") -> Report:
         return publish(report, user, comment)
     before = report.status
     with transaction.atomic():
+        _hold(report, sources)
         report.status = target
         report.save()
         _event(report, action, user, before, comment)
@@ -242,9 +257,8 @@ def publish(report: Report, user=None, comment: str = "") -> Report:
     """Number, freeze and file the report (its content as approved)."""
     before = report.status
     with transaction.atomic():
-        locked = Report.objects.select_for_update().get(pk=report.pk)
-        if locked.status != Status.APPROVED:
-            raise ReportError(_("只有已审定的报告可以印发。"))
+        locked = Report.objects.get(pk=report.pk)
+        _hold(locked, (Status.APPROVED,))
         now = timezone.now()
         year = timezone.localtime(now).year
         locked.issue_year, locked.issue_number = year, next_number(locked.kind, year)
