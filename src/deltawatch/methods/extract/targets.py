@@ -32,8 +32,8 @@ The parts of a target
   decrease; 累计 with a change verb (累计下降13.5%) → cumulative; a verb with 到 / 至 / 在
   (提高到, 降低到, 控制在) and everything else → level (the value itself). "较2017年下降10%" is a
   decrease with baseline 2017 (as in the development labels: cumulative only when 累计 is written).
-* 翻一番 / 翻两番 → value 2 / 4, unit 倍, change **increase** (the value is the multiple of the
-  baseline, not a level in the indicator's own unit), baseline year when written ("比2020年").
+* 翻番 / 翻一番 / 翻两番 → change **increase** by 100 / 300 %, baseline year when written ("比2020年",
+  "在2025年基础上"): 翻一番 is 增长1倍, so a value of "2 倍" with change increase would read as a tripling.
 * target year — the year written in the clause or sentence (到2025年, 2025年底前), else the last
   "到YYYY年" before it in the paragraph or section, else the plan period's last year (when the
   section says 十四五 / 今后五年 / 规划期, or as the fallback, with lower confidence).
@@ -165,19 +165,20 @@ PREFIX_COMPARATORS = [
     ("不多于", "≤"), ("不大于", "≤"), ("最多", "≤"), ("超过", ">"), ("高于", ">"), ("大于", ">"), ("多于", ">"),
     ("突破", ">"), ("低于", "<"), ("少于", "<"), ("小于", "<"), ("控制在", "≤"), ("大约", "≈"), ("约", "≈"),
 ]
+COMPARATOR_WORDS = {word for word, _ in PREFIX_COMPARATORS}
 SUFFIX_COMPARATORS = [("以上", "≥"), ("及以上", "≥"), ("以内", "≤"), ("之内", "≤"), ("以下", "≤"),
                       ("左右", "≈"), ("上下", "≈")]
 
 # verbs before the value: (word, change type); a verb with 到/至/在 gives the level
 LEVEL_VERBS = ("提高到", "提高至", "提升到", "提升至", "增加到", "增加至", "增长到", "增长至", "增至", "扩大到",
                "扩大至", "上升到", "上升至", "降低到", "降低至", "下降到", "下降至", "降至", "减少到", "减少至",
-               "缩小到", "缩小至", "缩减到", "缩短到", "缩短至", "压缩到", "压缩至", "控制在", "保持在", "稳定在", "维持在", "达到", "达", "突破", "超过",
+               "缩小到", "缩小至", "缩减到", "发展到", "发展至", "缩短到", "缩短至", "压缩到", "压缩至", "控制在", "保持在", "稳定在", "维持在", "达到", "达", "突破", "超过",
                "不低于", "不少于", "不超过", "高于", "低于", "实现", "力争", "为")
 INCREASE_VERBS = ("年均增长", "年均提高", "年均增加", "平均增长", "增长", "提高", "提升", "增加", "上升", "扩大",
                   "增速", "增幅", "涨幅")
 DECREASE_VERBS = ("年均下降", "年均降低", "年均减少", "下降", "降低", "减少", "压减", "削减", "缩减", "缩小", "减排")
 BUILD_VERBS = ("累计建成", "建成", "新建", "净增", "新增", "新开工", "培育", "创建", "引进", "培养", "认定", "开通", "改造",
-               "打造", "建设", "布局", "组建", "新开", "完成")
+               "打造", "建设", "布局", "组建", "新开", "完成", "落实", "包含", "育成")
 ADVERBS = ("力争", "确保", "争取", "努力", "基本", "全面", "分别", "均", "要", "将", "进一步", "持续", "稳步",
            "逐步", "再", "累计", "年均", "平均", "总体")
 
@@ -185,15 +186,19 @@ FISCAL = re.compile(r"赤字|专项债|政府债|国债|债券|预算|转移支�
 ALLOTTED = re.compile(r"安排|下达|拨付|投入|筹措|补助|补贴|奖励|资金|总投资|计划投资|发行|融资|贷款|授信|奖补|募集")
 PAST = re.compile(r"去年|(?<![比较同])上年|过去|已经|已(?:建成|完成|达到|实现|形成|累计|超过|突破|有|是)|"
                   r"以来|近年|同比|回顾|取得了|实现了|完成了|达到了|增长了|下降了|提高了|降低了|突破了|超过了|"
-                  r"建成了|展示了|形成了|十[二三]五(?:时期|期间|以来)|上一轮|刚刚过去|一年来|五年来|历年")
+                  r"建成了|展示了|形成了|交出了|成绩单|[“\"]?十[二三]五[”\"]?(?:时期|期间|以来)|上一轮|刚刚过去|一年来|五年来|历年")
 FORECAST = re.compile(r"预计|预测|有望|可望|估计|预期将|或将")
 PAST_SECTION = re.compile(r"回顾|成就|成效|发展基础|发展环境|进展情况|工作总结|基本情况|现状|取得的")
 PERIOD_WORDS = re.compile(r"十四五|十五五|今后五年|未来五年|规划期|五年内|到规划期末")
+# the end of a five-year plan named in words ("到“十四五”末"): a deadline, as 到2025年 is
+PERIOD_END = re.compile(r"[“\"]?十([四五])五[”\"]?(?:末|期末)")
+PERIOD_END_YEAR = {"四": 2025, "五": 2030}
 GOAL_CONTEXT = re.compile(r"到\d{4}年|\d{4}年(?:底|末)?前|目标|力争|确保|争取|累计|十四五|今后五年|规划期|年均")
 YEAR = re.compile(r"(?P<prefix>到|至|截至|于|在)?(?P<year>(?:19|20)\d{2})年(?P<suffix>底前|前|底|末|以前|之前|初)?")
-BASELINE = re.compile(r"(?:较|比|与|相比|对比|比照|由|从)(?P<year>(?:19|20)\d{2})年")
+BASELINE = re.compile(r"(?:较|比|与|相比|对比|比照|由|从|在(?=(?:19|20)\d{2}年(?:的)?基础上))(?P<year>(?:19|20)\d{2})年")
 NUMBER = re.compile(r"(?<![A-Za-z\d.+_,])(\d{1,3}(?:,\d{3})+(?![\d])(?:\.\d+)?|\d+(?:\.\d+)?)")
-DOUBLING = re.compile(r"翻(?P<times>一|两|二|三)番")
+DOUBLING = re.compile(r"翻(?P<times>一|两|二|三)?番")   # (翻番 alone: doubling)
+DOUBLINGS = {None: 1, "一": 1, "两": 2, "二": 2, "三": 3}
 NON_NUMERIC = re.compile(
     r"(?:完成|达到|实现|落实|确保完成|全面完成|控制在)(?P<by>国家|省|省级|上级|市|中央)?(?:下达|确定|分解)(?:的)?"
     r"(?P<what>[^，,；;。]{0,16}?)(?:目标任务|约束性指标|考核目标|目标|任务|指标)")
@@ -203,7 +208,7 @@ POLICY = re.compile(r"补助|补贴|奖励|奖补|资助|贴息|减免|返还|�
 # (and a closing quotation mark: a goal quoted in a news report ends "…提升至15平方米”")
 TRAIL = re.compile(r"\s*(?:的?(?:(?:主要)?(?:预期)?目标|水平|增速|幅度|标准|规模|任务|良好水平)|[)）])?\s*[。！？；;]*"
                    r"[”\"’」』]?\s*[。！？；;]*\s*$")
-CLAUSE_SPLIT = re.compile(r"[，；;]|,(?!\d{3}(?!\d))|[:：](?!\d)")   # not 1,200 nor 2:1
+CLAUSE_SPLIT = re.compile(r"[，；;]|(?<!\d),|,(?!\d{3}(?!\d))|[:：](?!\d)")   # not 1,200 nor 2:1
 
 
 @dataclass
@@ -232,6 +237,7 @@ def draft_targets(doc: Document, *, plan_period: tuple[int, int] = (2021, 2025),
     goal_block, goal_title, goal_list = False, False, False
     headline = _headline(doc, sentences)
     heading_block = None                                 # "past" / "goal" under a bare heading line
+    task_table = len(DEADLINE_CELL.findall(doc.text)) >= 2
     for sentence in sentences:
         kind = _heading_kind(doc, sentence, context)
         if kind is not None:
@@ -257,7 +263,8 @@ def draft_targets(doc: Document, *, plan_period: tuple[int, int] = (2021, 2025),
         previous_end = sentence.end
         if past_paragraph or sentence is headline or heading_block == "past":
             continue
-        drafts += _targets_of_sentence(sentence, context, goal_block=goal_block or heading_block == "goal")
+        drafts += _targets_of_sentence(sentence, context,
+                                       goal_block=goal_block or heading_block == "goal" or task_table)
     context.block_year = None
     drafts += _table_targets(doc, context, drafts)
     cut = _cut_off_tail(doc.text)
@@ -271,14 +278,19 @@ def draft_targets(doc: Document, *, plan_period: tuple[int, int] = (2021, 2025),
     return drafts
 
 
+# A task-division table (任务分解表) flattened to lines: each task has a deadline cell of its own
+# ("2024年底前"). Its tasks are the year's work, so the quantities in them are aimed at.
+DEADLINE_CELL = re.compile(r"(?m)^[ \t|]*(?:19|20)\d{2}年(?:\d{1,2}月)?(?:底|末)?(?:前|以前|之前)[ \t|]*$")
+
+
 # A paragraph of results opens with the time it looks back on (过去一年，… / 五年来，… / 2022年，…
 # for a year before the plan period): in work reports and plans its later sentences report
 # results without a marker of their own (规上工业增加值增长7%。), so the whole paragraph is past
 # until a sentence turns to goals (今年 / 目标 / 到2025年 …).
 PAST_OPENER = re.compile(r"^[“\"]?(?:过去(?:的)?(?:一|三|五|几)?年|去年|上年|一年来|五年来|几年来|近(?:几|三|五)年|"
-                         r"十[二三]五(?:时期|期间|以来)|(?P<year>(?:19|20)\d{2})年(?:以来|[，,]))")
+                         r"这(?:一|五|几|些)年[，,]|十[二三]五(?:时期|期间|以来)|(?P<year>(?:19|20)\d{2})年(?:以来|[，,]))")
 # (not a bare 目标 or 预期: reviews say 完成年度目标 and 好于预期)
-GOAL_OPENER = re.compile(r"(?:主要|预期|发展|总体)目标|目标(?:是|为)|今年|明年|今后|未来|到(?:19|20)\d{2}年|力争|规划期")
+GOAL_OPENER = re.compile(r"(?:主要|预期|发展|总体)目标|目标(?:是|为)|(?:明确|提出)了?[^，,。]{0,8}目标。|今年|明年|今后|未来|到(?:19|20)\d{2}年|力争|规划期")
 
 
 LIST_ITEM = re.compile(r"^(?:——|[■□◆◇●○▲△★☆►▶•·\-*]|\d{1,2}[.、．]|[(（][一二三四五六七八九十\d]{1,3}[)）])")
@@ -420,8 +432,9 @@ class _Context:
         self.block_year: int | None = None           # the year of the bare heading above (see _bare_heading_year)
         self.block_start = 0                         # … and where that heading stands
         self.section_starts = [s.start for s in doc.sections]
-        self.deadlines = [(m.start(), int(m.group(2))) for m in
-                          re.finditer(r"(到|至)((?:19|20)\d{2})年(?!的)", doc.text)]
+        self.deadlines = sorted([(m.start(), int(m.group(2))) for m in
+                                 re.finditer(r"(到|至)((?:19|20)\d{2})年(?!的)", doc.text)]
+                                + [(m.start(), PERIOD_END_YEAR[m.group(1)]) for m in PERIOD_END.finditer(doc.text)])
         self.deadline_starts = [p for p, _ in self.deadlines]
         # "2024年政府工作报告": the year of 今年, from the title lines (short, no full stop or
         # comma: a news lede "报告回顾了2023年工作，…" is no title) …
@@ -543,6 +556,7 @@ def _targets_of_sentence(sentence: Sentence, context: _Context, *, goal_block: b
     # a goal paragraph or list (goal_block) sets goals as a goal sentence does: its budget revenue
     # growth and its counts to build (净增高新技术企业1000家) are targets there too
     goal_setting = goal_sentence or goal_block
+    bare_names: list[str] = []                          # names without a value of their own, just before
     for clause, clause_start in _clauses(text):
         if mixed:
             if GOAL_OPENER.search(clause):
@@ -560,7 +574,9 @@ def _targets_of_sentence(sentence: Sentence, context: _Context, *, goal_block: b
             continue
         # 净增高新技术企业1000家、规上工业高企200家: a count after a 、 that follows a count built
         # is built by the same verb (the verb is written once for the list)
-        carried = carried_build if clause_start > 0 and text[clause_start - 1] == "、" else None
+        # (in a goal sentence a ， does too: 培育100个优势区，100个特色产业强镇)
+        carried = carried_build if clause_start > 0 and (
+            text[clause_start - 1] == "、" or goal_setting and text[clause_start - 1] in "，,") else None
         found_here = _clause_targets(clause, goal_setting, verbless=verbless, carried_build=carried)
         if not found_here and last_clause_drafts:
             found_here = _part_of_previous(clause, last_clause_drafts[-1])
@@ -570,7 +586,8 @@ def _targets_of_sentence(sentence: Sentence, context: _Context, *, goal_block: b
             draft = _finish(found, clause, clause_start, sentence, context)
             if draft is None:
                 continue
-            shared = _shared_value_names(draft.indicator_text) if draft.numeric and len(found) <= 4 else []
+            shared = _shared_value_names(draft.indicator_text, doubling=found[1] == "翻番") \
+                if draft.numeric and len(found) <= 4 else []
             if shared:                                   # 城镇调查失业率和登记失业率稳定在4.3%左右
                 draft.indicator_text = shared[0]
                 drafts.append(draft)
@@ -585,6 +602,12 @@ def _targets_of_sentence(sentence: Sentence, context: _Context, *, goal_block: b
                 draft.change_type = drafts[-1].change_type
             drafts.append(draft)
         last_clause_drafts = [d for d in drafts[drafts_before:] if d.numeric]
+        if len(last_clause_drafts) == 1 and bare_names and SHARED_BY_ALL.search(clause):
+            for name in bare_names:                      # 其中交通投资，高新技术产业投资，民间投资均增长12%
+                other = _copy(last_clause_drafts[0])
+                other.indicator_text = name
+                drafts.append(other)
+        bare_names = bare_names + [_bare_name(clause)] if _bare_name(clause) else []
     if not past:
         drafts += _non_numeric(sentence, context)
     return drafts
@@ -594,7 +617,7 @@ def _targets_of_sentence(sentence: Sentence, context: _Context, *, goal_block: b
 # 居民消费价格涨幅2%左右): a 、 right after a value — a number with its unit or a comparator word
 # after it — separates two targets, as a ， would; a 、 between names (节能减排和大气、水环境质量)
 # or numbers in a name (1、2号线) does not.
-VALUE_LIST_BREAK = re.compile(rf"(?:\d%|\d(?:万|亿|千|百)?[{CJK}]{{1,3}}|左右|以上|以内|以下|之内)、(?=[{CJK}A-Za-z])")
+VALUE_LIST_BREAK = re.compile(rf"(?:\d%|\d(?:万|亿|千|百)?[{CJK}]{{1,3}}|左右|以上|以内|以下|之内)、(?=[{CJK}A-Za-z]|(?:19|20)\d{{2}}年)")
 
 
 # "平均换乘时间缩短至8分钟(新建综合枢纽5分钟内)": a parenthesis right after a value that holds a
@@ -676,13 +699,16 @@ def _budget_revenue_goal(clause: str, goal_sentence: bool) -> bool:
 MEASURE_HEAD = re.compile(r"(?:率|比重|比例|占比|浓度|强度)$")
 
 
-def _shared_value_names(indicator: str) -> list[str]:
+def _shared_value_names(indicator: str, *, doubling: bool = False) -> list[str]:
     """Two or three indicators joined by 和 / 、 / 及 / 与 that share one value and end in the
     same head word (城镇调查失业率和登记失业率, 规上工业增加值和服务业增加值): one target each.
-    Names that do not share their last two characters are one indicator (城乡居民收入比)."""
+    Names that do not share their last two characters are one indicator (城乡居民收入比) — except
+    before a doubling, which names totals of any kind (地区生产总值和居民人均可支配收入翻番)."""
     names = [n.strip() for n in re.split(r"和|、|及|与", indicator)]
     if not 2 <= len(names) <= 3 or any(len(n) < 2 for n in names):
         return []
+    if doubling:
+        return names if all(len(n) >= 4 for n in names) else []
     # "受污染耕地、地块安全利用率": the head of the measure (…安全利用率) is written once, after the
     # last item; the items before it are short nouns without a measure of their own. Each item
     # takes the head (the last item without its first word, taken as two characters).
@@ -703,6 +729,18 @@ def _shared_value_names(indicator: str) -> list[str]:
     if len({n[-2:] for n in names}) != 1 or not re.fullmatch(rf"[{CJK}]{{2}}", names[0][-2:]):
         return []
     return names
+
+
+SHARED_BY_ALL = re.compile(r"(?<![年平人户])[均都](?:要|将)?(?:" + "|".join(sorted(LEVEL_VERBS + INCREASE_VERBS + DECREASE_VERBS,
+                                                                      key=len, reverse=True)) + ")")
+
+
+def _bare_name(clause: str) -> str:
+    """A clause that is only a name (交通投资 in "其中交通投资，民间投资均增长12%"), else ""."""
+    name = re.sub(r"^(?:其中|以及|和|及)", "", clause.strip())
+    if re.search(r"\d", name) or VERB_IN_CLAUSE.search(name) or not 2 <= len(name) <= 20:
+        return ""
+    return name if re.fullmatch(rf"[{CJK}、()（）]+", name) else ""
 
 
 def _copy(draft: DraftTarget) -> DraftTarget:
@@ -789,17 +827,20 @@ def _reach_targets(clause: str, goal_sentence: bool):
 # "60%的省级以上开发区(园区)建成清新园区" / "80%以上的村实现…": the share written before what it
 # is a share of, with a verb of attainment after — a level in %, the indicator "…建成清新园区比例".
 # Only in goal sentences and only with such a verb (30%的资金用于… is an allotment, not a goal).
-SHARE_FIRST = re.compile(r"^的(?P<what>[^，,；;。]{2,24}?)(?P<verb>建成|达到|实现|完成|通过|纳入|开展|具备|达标)"
-                         r"(?P<rest>[^，,；;。]{0,12})")
+# (…85%左右县(市、区)创建成国家和省学前教育普及普惠县: without 的 only a short subject)
+SHARE_FIRST = re.compile(r"^(?:的(?P<what>[^，,；;。]{2,24}?)|(?P<short>[^，,；;。\d%]{1,8}?))"
+                         r"(?P<verb>创建成|创建为|创成|建成|达到|实现|完成|通过|纳入|开展|具备|达标)"
+                         r"(?P<rest>[^，,；;。]{0,24})")
 
 
 def _share_first(clause: str, value: _Value, goal_sentence: bool) -> str | None:
     if not goal_sentence or value.unit != "%" or value.value_high is not None:
         return None
     match = SHARE_FIRST.match(clause[value.end:])
-    if match is None or ALLOTTED.search(match.group("what")):
+    what = match and (match.group("what") or match.group("short"))
+    if match is None or ALLOTTED.search(what):
         return None
-    return match.group("what") + match.group("verb") + match.group("rest") + "比例"
+    return what + match.group("verb") + match.group("rest") + "比例"
 
 
 def _part_of_previous(clause: str, previous: DraftTarget):
@@ -836,6 +877,9 @@ def _coverage_share(clause: str, value: _Value, goal_sentence: bool) -> str | No
     return _indicator_text(clause, len(before)) + covered.group("what") + "比例"
 
 
+ACHIEVE_FIRST = re.compile(r"^(?:力争|确保|争取|努力)?实现")
+
+
 def _clause_targets(clause: str, goal_sentence: bool, *, verbless=True, carried_build: str | None = None):
     """(value, verb, change type, indicator end) for each target value of the clause.
     ``verbless`` (a bool or a function giving one): a value with no verb, only a comparator after
@@ -855,10 +899,13 @@ def _clause_targets(clause: str, goal_sentence: bool, *, verbless=True, carried_
             results.append((value, verb, change, verb_start))
             continue
         verb, change, verb_start = _verb_before(before)
+        if verb in COMPARATOR_WORDS and value.unit in COUNT_UNITS and not TRAIL.match(clause[value.end:]):
+            verb = None      # 建成不少于17.8万张养老床位: a comparator between a verb of building and its count
         if verb is None:
             count = _build_verb_before(before, value, goal_sentence)
             if count is None and carried_build and value.unit in COUNT_UNITS and value.comparator == "=" \
-                    and TRAIL.match(clause[value.end:]) and _indicator_adjacent(before):
+                    and (TRAIL.match(clause[value.end:]) and _indicator_adjacent(before)
+                         or not before.strip() and re.match(rf"[{CJK}“\"]", clause[value.end:])):
                 count = (carried_build, 0)
             if count is not None:
                 change = "cumulative" if "累计" in before and count[0] in ("新增", "增加") else "level"
@@ -868,7 +915,12 @@ def _clause_targets(clause: str, goal_sentence: bool, *, verbless=True, carried_
             if share is not None:
                 results.append((value, "share", "level", value.start, share))
                 continue
-            if value.comparator == "=" or not _indicator_adjacent(before):
+            if not _indicator_adjacent(before):
+                continue
+            # a bare value (粮食种植面积1300万亩) is a goal only in a list of goals, or after 实现
+            # (实现全产业链产值1330亿元); elsewhere it states a fact
+            if value.comparator == "=" and not (goal_sentence and value.unit_known and (
+                    ACHIEVE_FIRST.match(clause) or TRAIL.match(clause[value.end:]))):
                 continue
             if not (verbless() if callable(verbless) else verbless):
                 continue
@@ -888,8 +940,8 @@ def _clause_targets(clause: str, goal_sentence: bool, *, verbless=True, carried_
             continue                                     # 3岁以下婴幼儿, 力争3年内: a modifier, not a value
         results.append((value, verb, change, verb_start))
     for match in DOUBLING.finditer(clause):
-        times = {"一": 2.0, "两": 4.0, "二": 4.0, "三": 8.0}[match.group("times")]
-        value = _Value(match.start(), match.end(), times, None, match.group(), "倍", True, "=")
+        growth = (2 ** DOUBLINGS[match.group("times")] - 1) * 100.0     # 翻一番: an increase of 100 %
+        value = _Value(match.start(), match.end(), growth, None, match.group(), "%", True, "=")
         results.append((value, "翻番", "increase", match.start()))
     return _pair_series(results, clause, series)
 
@@ -1140,7 +1192,9 @@ def _build_verb_before(before: str, value: _Value, goal_sentence: bool):
     stripped = _strip_fillers(before)
     for verb in BUILD_VERBS:
         index = stripped.rfind(verb)
-        if index >= 0 and len(stripped) - index - len(verb) <= 12 \
+        gap = stripped[index + len(verb):]
+        # (an object listed before its count may be long: 建成稻米、小麦、生猪、中药材、茶叶等10个…产业)
+        if index >= 0 and (len(gap) <= 12 or re.fullmatch(r"[^，,。；;]{0,40}等", gap)) \
                 and not re.search(r"[，,。；]", stripped[index:]):
             return verb, index
     return None
@@ -1167,11 +1221,12 @@ _INDICATOR_LEAD = re.compile(
     r"^(?:(?:其中|同时|并|以及|和|及|使|让|推动|促进|确保|力争|争取|努力|全年|今年|明年|本年|去年|上年|实现|"
     r"预期|设定了?|定下了?|[^，,、]{0,6}?(?:还|也)?将(?:继续)?保持|[^，,、]{0,6}?还将|保持|"
     r"主要(?:预期)?目标(?:是|为)?|目标(?:是|为)|(?:到|至|截至)?(?:19|20)\d{2}年(?:底|末)?(?:前)?|"
+    r"[^，,、]{0,8}?(?:到|至)(?:19|20)\d{2}年(?:底|末)?(?:前)?|"
     r"[“\"]?十四五[”\"]?(?:期间|时期|末)?|累计|全市|基本)[,，、\s]*)+")
 _INDICATOR_TAIL = re.compile(
     r"(?:(?:较|比|与)(?:(?:19|20)\d{2}年|上年|基期)(?:末|底)?(?:相比)?|(?:年均|平均|累计|五年|每年|分别|均|要|将|"
     r"同口径|可比口径|按可比口径|按可比价格计算|"
-    r"力争|确保|进一步|稳步|持续|逐步|基本)|(?:由|从).*|"
+    r"力争|确保|进一步|稳步|持续|逐步|基本|实现)|(?:由|从).*|在(?:19|20)\d{2}年(?:的)?基础上.*|"
     # (a trend said of the indicator before its value: "受污染耕地、地块安全利用率持续提升，达到95%以上",
     # "PM2.5年均浓度稳定控制在…" — the trend is not part of its name)
     r"(?:持续|稳步|逐步|不断|进一步|明显|稳定)(?:提升|提高|改善|增长|下降|降低|向好)?|稳中(?:有升|向好|有降))$")
@@ -1229,7 +1284,7 @@ def _finish(found, clause: str, clause_start: int, sentence: Sentence, context: 
     elif verb.startswith("build:"):
         indicator = _indicator_text(clause, len(_strip_fillers(clause[:value.start])))
         trailing = re.sub(r"[。！？；;\s]+$", "", clause[value.end:])
-        if re.search(rf"[{CJK}]", trailing) and indicator.endswith(verb[len("build:"):]):
+        if re.search(rf"[{CJK}]", trailing) and (not indicator or indicator.endswith(verb[len("build:"):])):
             indicator += trailing                        # 培育100家专精特新企业 → 培育专精特新企业
     if named:
         indicator = named
