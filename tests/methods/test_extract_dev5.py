@@ -8,7 +8,7 @@ Before the dev5 rules: tp 51, fp 14, fn 13 (P 0.785, R 0.797); 03 (a work report
 rules reach now is asserted below, per document, so a change that loses one target anywhere
 shows where.
 
-``heldout4/`` is not read here: it is measured once, at the end, by someone else.
+The held-out sets (``heldout*/``) are not read here: each is measured once, at the end.
 
 Run as a script to see the counts per document:
     .venv/bin/python tests/methods/test_extract_dev5.py
