@@ -360,8 +360,11 @@ def test_travel_time_circles():
 
 @pytest.mark.parametrize("sentence, value, unit, comparator, change", [
     ("到2025年，研发投入强度提高一个百分点。", 1, "个百分点", "=", "increase"),
-    ("到2025年，单位GDP能耗下降两成左右。", 2, "成", "≈", "decrease"),
-    ("到2025年，研发经费投入增长一倍。", 1, "倍", "=", "increase"),
+    # (two tenths are 20 %; a fall to the plan's last year with no base year and no 年均 is the
+    # fall over the plan, cumulative; 增长一倍 is an increase of 100 %)
+    ("到2025年，单位GDP能耗下降两成左右。", 20, "%", "≈", "cumulative"),
+    ("2024年，单位GDP能耗下降两成左右。", 20, "%", "≈", "decrease"),
+    ("到2025年，研发经费投入增长一倍。", 100, "%", "=", "increase"),
     ("到2025年，服务业增加值比重提高半个百分点以上。", 0.5, "个百分点", "≥", "increase"),
 ])
 def test_chinese_numeral_values(sentence, value, unit, comparator, change):
@@ -788,3 +791,73 @@ def test_a_share_of_units_reaching_a_standard_without_de():
 def test_a_sentence_announcing_the_goals_makes_the_next_ones_goals():
     text = "方案明确了提升行动目标。全市新建改扩建幼儿园30所。\n"
     assert [(t.value, t.target_year) for t in numeric(text, plan_period=(2021, 2025))] == [(30, 2025)]
+
+
+# --- rules from the seventh and eighth development sets (held-out sets 5 and 6, measured, then tuned on)
+
+def test_a_growth_held_within_a_bound_and_chao_as_more_than():
+    found = numeric("2020年主要预期目标是：居民消费价格指数涨幅控制在3%左右；社会消费品零售总额超1000亿元；"
+                    "实际使用外资增长超20%。", plan_period=(2020, 2020))
+    assert [(t.indicator_text, t.comparator, t.value, t.change_type) for t in found] == [
+        ("居民消费价格指数涨幅", "≈", 3, "increase"), ("社会消费品零售总额", ">", 1000, "level"),
+        ("实际使用外资", ">", 20, "increase")]
+
+
+def test_a_report_on_how_the_plan_went_is_past():
+    text = ("一、上半年国民经济和社会发展计划执行情况\n上半年，地区生产总值增长4%；城镇新增就业1.34万人；\n"
+            "二、下半年工作安排\n力争全年地区生产总值增长6%左右。\n")
+    assert [t.value for t in numeric(text, plan_period=(2025, 2025))] == [6]
+    assert numeric("今年以来，全市城镇新增就业1.34万人。", plan_period=(2025, 2025)) == []
+
+
+def test_a_year_of_work_points_aims_at_its_quantities():
+    text = "六安市农业农村局2023年农业农村工作要点\n\n完成3万亩大豆玉米带状复合种植任务。扩种油菜16万亩。\n"
+    assert [(t.value, t.unit, t.target_year) for t in numeric(text, plan_period=(2023, 2023))] == [
+        (3, "万亩", 2023), (16, "万亩", 2023)]
+
+
+def test_a_scraped_table_whose_rows_end_in_an_empty_cell():
+    table = ("2025年主要预期目标完成情况\n|\n指标名称 |\n预期增长(%) |\n上半年完成(%) |\n|\n地区生产总值 |\n6左右 |\n4 |\n"
+             "|\n固定资产投资 |\n8以上 |\n6.1 |\n|\n城镇新增就业 |\n2.7万人以上 |\n1.34万人 |\n|\n")
+    found = numeric(table, plan_period=(2025, 2025))
+    assert [(t.indicator_text, t.comparator, t.value, t.unit, t.change_type) for t in found] == [
+        ("地区生产总值", "≈", 6, "%", "increase"), ("固定资产投资", "≥", 8, "%", "increase"),
+        ("城镇新增就业", "≥", 2.7, "万人", "level")]
+
+
+def test_a_lede_without_commas_and_its_targets_told_again():
+    text = ("新开工5座跨江通道建成6座；扩建450公里以上；……《规划》正式公布，计划到2025年全面建成。\n"
+            "到2025年，扩建高速公路450公里以上。\n")
+    found = numeric(text, plan_period=(2021, 2025))
+    assert [(t.value, t.unit) for t in found] == [(5, "座"), (6, "座"), (450, "公里")]
+    assert found[-1].indicator_text == "扩建高速公路"          # the fuller mention is kept
+
+
+def test_a_share_of_towns_reaching_within_a_time():
+    found = numeric("到2025年，9成县城可30分钟到达高铁站。")
+    assert [(t.value, t.unit) for t in found] == [(90, "%")]
+
+
+def test_a_fall_in_a_plan_of_several_years_is_over_the_plan():
+    text = "到2025年，我市将优化水资源配置。用水总量控制在34.47亿立方米以内，万元GDP用水量下降12.5%。\n"
+    found = numeric(text, plan_period=(2021, 2025))
+    assert [(t.value, t.change_type) for t in found] == [(34.47, "level"), (12.5, "cumulative")]
+    # in a year's plan it is the year's fall
+    assert [t.change_type for t in numeric("2025年主要目标：万元GDP用水量下降3%。", plan_period=(2025, 2025))] == ["decrease"]
+
+
+def test_the_last_five_year_plan_is_past_only_for_a_later_plan():
+    text = "人民网了解到，“十三五”期间，城镇累计新增就业725.87万人；城镇登记失业率控制在4%以内；\n"
+    assert numeric(text, plan_period=(2021, 2025)) == []
+    assert [t.value for t in numeric(text, plan_period=(2016, 2020))] == [4]     # 累计… has no goal word
+
+
+def test_investment_sums_and_a_tripling():
+    assert numeric("到2025年，可再生能源新增装机约2200万千瓦，新增投资约1630亿元。")[-1].value == 2200
+    found = numeric("到2035年，地区生产总值较2020年增加两倍。")
+    assert [(t.value, t.unit, t.change_type, t.baseline_year) for t in found] == [(200, "%", "increase", 2020)]
+
+
+def test_a_comparator_word_closes_a_value_when_the_comma_is_lost():
+    found = numeric("到2025年，学生体质健康测试合格率达95%以上全省体育产业总规模超过7200亿元。")
+    assert [(t.comparator, t.value) for t in found] == [("≥", 95), (">", 7200)]

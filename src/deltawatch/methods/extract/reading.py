@@ -664,7 +664,7 @@ def _cell_table(document: Document, start: int, end: int) -> CellTable | None:
         if not content and line.count("|") > 1:
             continue
         cells.append((content, match.start(), match.end()))
-    rows = _rows_by_serial([c[0] for c in cells])
+    rows = _rows_by_serial([c[0] for c in cells]) or _rows_by_empty_cell([c[0] for c in cells])
     if rows is None:
         return None
     header_cells, row_ranges, width = rows
@@ -706,6 +706,27 @@ def _rows_by_serial(texts: list[str]):
     if serial_column > 0:
         header = header[serial_column:-1] if len(header) > serial_column + width else header[serial_column:]
     return header, ranges, width
+
+
+def _rows_by_empty_cell(texts: list[str]):
+    """Rows of a table without serial numbers whose scraper closed every row with an empty cell
+    ("|" alone on its line): the first run of cells is the header, and it gives the width. None
+    unless at least two data rows have that width."""
+    runs, first = [], None
+    for index, text in enumerate(texts + [""]):
+        if text and first is None:
+            first = index
+        elif not text and first is not None:
+            runs.append((first, index))
+            first = None
+    if len(runs) < 3:
+        return None
+    (head_first, head_last), rows = runs[0], runs[1:]
+    width = head_last - head_first
+    same = [(a, b) for a, b in rows if b - a == width]
+    if width < 2 or len(same) < 2 or len(same) < 0.6 * len(rows):
+        return None
+    return texts[head_first:head_last], same, width
 
 
 def _flatten_header(cells: list[str], width: int) -> list[str]:

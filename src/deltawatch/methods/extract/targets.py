@@ -149,7 +149,7 @@ CJK = "\u4e00-\u9fff"
 # Vocabulary
 # ---------------------------------------------------------------------------------------------
 
-UNITS = sorted(["%", "‰", "个百分点", "百分点", "倍", "成", "万亿元", "千亿元", "亿元", "万元", "元", "亿美元", "万美元", "美元", "亿人次", "万人次", "人次", "万人", "人", "万户", "户", "万名", "名", "岁", "年", "天", "小时", "分钟", "个月", "万平方公里", "平方公里", "万平方米", "平方米", "万公顷", "公顷", "万亩", "亩", "公里", "千米", "万公里", "米", "亿吨", "万吨", "吨", "万吨标准煤", "吨标准煤", "亿立方米", "万立方米", "立方米", "亿千瓦时", "万千瓦时", "千瓦时", "万千瓦", "千瓦", "兆瓦", "吉瓦", "微克/立方米", "毫克/升", "分贝", "亿斤", "万斤", "斤", "万标箱", "标箱", "万辆", "辆", "万台", "台", "万套", "套", "万张", "张", "万床", "张床位", "床位", "万个", "个", "万家", "家", "所", "座", "项", "条", "处", "件", "批", "部", "艘", "架", "台套", "支", "份", "册", "场", "次", "株", "棵", "只", "头", "口", "级", "星"], key=len, reverse=True)
+UNITS = sorted(["%", "‰", "个百分点", "百分点", "倍", "成", "万亿元", "千亿元", "亿元", "万元", "元", "亿美元", "万美元", "美元", "亿人次", "万人次", "人次", "万人", "人", "万户", "户", "万名", "名", "岁", "年", "天", "小时", "分钟", "个月", "万平方公里", "平方公里", "万平方米", "平方米", "万公顷", "公顷", "万亩", "亩", "公里", "千米", "万公里", "米", "亿吨", "万吨", "吨", "万吨标准煤", "吨标准煤", "亿立方米", "万立方米", "立方米", "亿千瓦时", "万千瓦时", "千瓦时", "万千瓦", "千瓦", "兆瓦", "吉瓦", "微克/立方米", "毫克/升", "分贝", "年一遇", "亿斤", "万斤", "斤", "万标箱", "标箱", "万辆", "辆", "万台", "台", "万套", "套", "万张", "张", "万床", "张床位", "床位", "万个", "个", "万家", "家", "所", "座", "项", "条", "处", "件", "批", "部", "艘", "架", "台套", "支", "份", "册", "场", "次", "株", "棵", "只", "头", "口", "级", "星"], key=len, reverse=True)
 COUNT_UNITS = {"个", "万个", "家", "万家", "所", "座", "项", "条", "处", "件", "批", "部", "张", "万张", "辆",
                "万辆", "台", "万台", "套", "万套", "艘", "架", "支", "名", "万名", "人", "万人", "户", "万户",
                "公里", "千米", "万平方米", "平方米", "亩", "万亩", "公顷", "万公顷", "床位", "张床位"}
@@ -163,7 +163,7 @@ SCALED_UNIT = re.compile("(?:万|亿)(?:" + "|".join(re.escape(u) for u in UNITS
 PREFIX_COMPARATORS = [
     ("不低于", "≥"), ("不少于", "≥"), ("不小于", "≥"), ("至少", "≥"), ("不超过", "≤"), ("不高于", "≤"),
     ("不多于", "≤"), ("不大于", "≤"), ("最多", "≤"), ("超过", ">"), ("高于", ">"), ("大于", ">"), ("多于", ">"),
-    ("突破", ">"), ("低于", "<"), ("少于", "<"), ("小于", "<"), ("控制在", "≤"), ("大约", "≈"), ("约", "≈"),
+    ("突破", ">"), ("超", ">"), ("低于", "<"), ("少于", "<"), ("小于", "<"), ("控制在", "≤"), ("大约", "≈"), ("约", "≈"),
 ]
 COMPARATOR_WORDS = {word for word, _ in PREFIX_COMPARATORS}
 SUFFIX_COMPARATORS = [("以上", "≥"), ("及以上", "≥"), ("以内", "≤"), ("之内", "≤"), ("以下", "≤"),
@@ -172,23 +172,24 @@ SUFFIX_COMPARATORS = [("以上", "≥"), ("及以上", "≥"), ("以内", "≤")
 # verbs before the value: (word, change type); a verb with 到/至/在 gives the level
 LEVEL_VERBS = ("提高到", "提高至", "提升到", "提升至", "增加到", "增加至", "增长到", "增长至", "增至", "扩大到",
                "扩大至", "上升到", "上升至", "降低到", "降低至", "下降到", "下降至", "降至", "减少到", "减少至",
-               "缩小到", "缩小至", "缩减到", "发展到", "发展至", "缩短到", "缩短至", "压缩到", "压缩至", "控制在", "保持在", "稳定在", "维持在", "达到", "达", "突破", "超过",
+               "缩小到", "缩小至", "缩减到", "发展到", "发展至", "缩短到", "缩短至", "压缩到", "压缩至", "控制在", "保持在", "稳定在", "维持在", "达到", "达", "突破", "超过", "超",
                "不低于", "不少于", "不超过", "高于", "低于", "实现", "力争", "为")
 INCREASE_VERBS = ("年均增长", "年均提高", "年均增加", "平均增长", "增长", "提高", "提升", "增加", "上升", "扩大",
                   "增速", "增幅", "涨幅")
 DECREASE_VERBS = ("年均下降", "年均降低", "年均减少", "下降", "降低", "减少", "压减", "削减", "缩减", "缩小", "减排")
 BUILD_VERBS = ("累计建成", "建成", "新建", "净增", "新增", "新开工", "培育", "创建", "引进", "培养", "认定", "开通", "改造",
-               "打造", "建设", "布局", "组建", "新开", "完成", "落实", "包含", "育成")
+               "打造", "建设", "布局", "组建", "新开", "完成", "落实", "包含", "育成", "扩建", "续建", "改建", "掌握", "签约")
 ADVERBS = ("力争", "确保", "争取", "努力", "基本", "全面", "分别", "均", "要", "将", "进一步", "持续", "稳步",
            "逐步", "再", "累计", "年均", "平均", "总体")
 
 FISCAL = re.compile(r"赤字|专项债|政府债|国债|债券|预算|转移支付|财政资金|财政收入|税收收入")
-ALLOTTED = re.compile(r"安排|下达|拨付|投入|筹措|补助|补贴|奖励|资金|总投资|计划投资|发行|融资|贷款|授信|奖补|募集")
+ALLOTTED = re.compile(r"安排|下达|拨付|投入|筹措|补助|补贴|奖励|资金|总投资|计划投资|新增投资|带动投资|投资估算|发行|融资|贷款|"
+                      r"授信|奖补|募集")
 PAST = re.compile(r"去年|(?<![比较同])上年|过去|已经|已(?:建成|完成|达到|实现|形成|累计|超过|突破|有|是)|"
                   r"以来|近年|同比|回顾|取得了|实现了|完成了|达到了|增长了|下降了|提高了|降低了|突破了|超过了|"
                   r"建成了|展示了|形成了|交出了|成绩单|[“\"]?十[二三]五[”\"]?(?:时期|期间|以来)|上一轮|刚刚过去|一年来|五年来|历年")
 FORECAST = re.compile(r"预计|预测|有望|可望|估计|预期将|或将")
-PAST_SECTION = re.compile(r"回顾|成就|成效|发展基础|发展环境|进展情况|工作总结|基本情况|现状|取得的")
+PAST_SECTION = re.compile(r"回顾|成就|成效|发展基础|发展环境|进展情况|执行情况|工作总结|基本情况|现状|取得的")
 PERIOD_WORDS = re.compile(r"十四五|十五五|今后五年|未来五年|规划期|五年内|到规划期末")
 # the end of a five-year plan named in words ("到“十四五”末"): a deadline, as 到2025年 is
 PERIOD_END = re.compile(r"[“\"]?十([四五])五[”\"]?(?:末|期末)")
@@ -237,7 +238,9 @@ def draft_targets(doc: Document, *, plan_period: tuple[int, int] = (2021, 2025),
     goal_block, goal_title, goal_list = False, False, False
     headline = _headline(doc, sentences)
     heading_block = None                                 # "past" / "goal" under a bare heading line
-    task_table = len(DEADLINE_CELL.findall(doc.text)) >= 2
+    # a task table, or a year's work points (2023年农业农村工作要点): every quantity is aimed at
+    year_plan = len(DEADLINE_CELL.findall(doc.text)) >= 2 or any(
+        YEAR_PLAN_TITLE.search(line) for line in context.title_lines)
     for sentence in sentences:
         kind = _heading_kind(doc, sentence, context)
         if kind is not None:
@@ -264,7 +267,7 @@ def draft_targets(doc: Document, *, plan_period: tuple[int, int] = (2021, 2025),
         if past_paragraph or sentence is headline or heading_block == "past":
             continue
         drafts += _targets_of_sentence(sentence, context,
-                                       goal_block=goal_block or heading_block == "goal" or task_table)
+                                       goal_block=goal_block or heading_block == "goal" or year_plan)
     context.block_year = None
     drafts += _table_targets(doc, context, drafts)
     cut = _cut_off_tail(doc.text)
@@ -280,6 +283,8 @@ def draft_targets(doc: Document, *, plan_period: tuple[int, int] = (2021, 2025),
 
 # A task-division table (任务分解表) flattened to lines: each task has a deadline cell of its own
 # ("2024年底前"). Its tasks are the year's work, so the quantities in them are aimed at.
+YEAR_PLAN_TITLE = re.compile(r"(?:19|20)\d{2}年.{0,24}?(?:工作要点|工作计划|重点工作|工作安排|工作任务|任务清单|"
+                             r"重点任务|任务分解)")
 DEADLINE_CELL = re.compile(r"(?m)^[ \t|]*(?:19|20)\d{2}年(?:\d{1,2}月)?(?:底|末)?(?:前|以前|之前)[ \t|]*$")
 
 
@@ -287,10 +292,13 @@ DEADLINE_CELL = re.compile(r"(?m)^[ \t|]*(?:19|20)\d{2}年(?:\d{1,2}月)?(?:底|
 # for a year before the plan period): in work reports and plans its later sentences report
 # results without a marker of their own (规上工业增加值增长7%。), so the whole paragraph is past
 # until a sentence turns to goals (今年 / 目标 / 到2025年 …).
-PAST_OPENER = re.compile(r"^[“\"]?(?:过去(?:的)?(?:一|三|五|几)?年|去年|上年|一年来|五年来|几年来|近(?:几|三|五)年|"
-                         r"这(?:一|五|几|些)年[，,]|十[二三]五(?:时期|期间|以来)|(?P<year>(?:19|20)\d{2})年(?:以来|[，,]))")
+# (after a short lead-in of a news text: "人民网了解到，“十三五”期间，…")
+PAST_OPENER = re.compile(r"^(?:[^，,。；;]{0,10}[，,])?[“\"]?(?:过去(?:的)?(?:一|三|五|几)?年|去年|上年|一年来|五年来|"
+                         r"几年来|近(?:几|三|五)年|这(?:一|五|几|些)年[，,]|今年以来|"
+                         r"十(?P<plan>[二三四])五[”\"]?(?:时期|期间|以来)|(?P<year>(?:19|20)\d{2})年(?:以来|[，,]))")
+FIVE_YEAR_PLAN_END = {"二": 2015, "三": 2020, "四": 2025}
 # (not a bare 目标 or 预期: reviews say 完成年度目标 and 好于预期)
-GOAL_OPENER = re.compile(r"(?:主要|预期|发展|总体)目标|目标(?:是|为)|(?:明确|提出)了?[^，,。]{0,8}目标。|今年|明年|今后|未来|到(?:19|20)\d{2}年|力争|规划期")
+GOAL_OPENER = re.compile(r"(?:主要|预期|发展|总体)目标|目标(?:是|为)|(?:我|全)(?:市|省|区|县)将|(?:明确|提出)了?[^，,。]{0,8}目标。|今年(?!以来)|明年|今后|未来|到(?:19|20)\d{2}年|力争|规划期")
 
 
 LIST_ITEM = re.compile(r"^(?:——|[■□◆◇●○▲△★☆►▶•·\-*]|\d{1,2}[.、．]|[(（][一二三四五六七八九十\d]{1,3}[)）])")
@@ -413,6 +421,8 @@ def _opens_past(text: str, context: "_Context") -> bool:
     match = PAST_OPENER.match(text)
     if not match or GOAL_OPENER.search(text):
         return False
+    if match.group("plan"):                              # 十三五期间: past for a plan after 2020
+        return FIVE_YEAR_PLAN_END[match.group("plan")] < context.plan_period[0]
     return match.group("year") is None or int(match.group("year")) < context.plan_period[0]
 
 
@@ -440,6 +450,7 @@ class _Context:
         # comma: a news lede "报告回顾了2023年工作，…" is no title) …
         head = [line for line in doc.text[:2000].splitlines() if line.strip()][:3]
         head = [line for line in head if len(line.strip()) <= 60 and not re.search(r"[。，,]", line)]
+        self.title_lines = head
         years = [int(y) for line in head for y in re.findall(r"((?:19|20)\d{2})年", line)]
         self.title_year = years[-1] if years else None
         # … but a plan period of one year (a work report uploaded as 2024-2024) is that year
@@ -499,6 +510,12 @@ class _Context:
     def goal_context(self, position: int) -> bool:
         """The paragraph or section sets goals: a 到YYYY年 before, 目标 / 十四五 in a heading."""
         if self.year_before(position) is not None or self.period_section(position):
+            return True
+        # (a news lede sums up a plan's goals before the sentence that names its year: "新开工5座
+        # 跨江通道建成6座；……《规划》正式公布，…计划到2025年…")
+        paragraph_end = self.doc.text.find("\n", position)
+        paragraph_end = len(self.doc.text) if paragraph_end < 0 else paragraph_end
+        if any(position < at < paragraph_end and year >= self.plan_period[0] for at, year in self.deadlines):
             return True
         return any(re.search(r"目标|指标|任务", s.title) for s in self.sections_at(position))
 
@@ -626,6 +643,12 @@ VALUE_LIST_BREAK = re.compile(rf"(?:\d%|\d(?:万|亿|千|百)?[{CJK}]{{1,3}}|左
 VALUE_PAREN = re.compile(rf"(?<=[\d%{CJK}])[(（](?=[^()（）]*?[{CJK}]{{2}}[^()（）]*?\d[^()（）]*[)）])")
 
 
+BUILD_BREAK = re.compile(rf"(?<=[{CJK}])(?:建成|新建|扩建|新开工|改造|改建|续建|新增)(?=\d)")
+
+
+COMPARATOR_BREAK = re.compile(rf"\d%?(?:以上|左右|以内)(?=[{CJK}]{{2}}[^，,；;。、]*?(?:达到|超过|突破|提高到|增长|下降)\d)")
+
+
 def _clauses(text: str) -> list[tuple[str, int]]:
     """The clauses of a sentence with where each starts: split at ，；：, at a 、 after a value
     and at a parenthesis after a value that holds a value of its own."""
@@ -634,14 +657,22 @@ def _clauses(text: str) -> list[tuple[str, int]]:
         clause_start = text.find(clause, position)
         position = clause_start + len(clause)
         cut = clause_start
+        breaks = []                                      # (where the separator starts, its length)
         for match in VALUE_LIST_BREAK.finditer(clause):
             if not re.search(r"\d", clause[:match.end()]) or _unit_run(clause, match):
                 continue
             if re.search(r"\d(?:分钟|小时|天)内?、$", match.group()) and REACH.search(clause, match.end()):
                 continue                                 # 1天、2天、3天送达: one list, one verb
-            end = clause_start + match.end() - 1
+            breaks.append((match.end() - 1, 1))
+        # a lede that drops its commas: "新开工5座跨江通道建成6座" is two clauses
+        breaks += [(match.start(), 0) for match in BUILD_BREAK.finditer(clause)
+                   if re.search(r"\d", clause[:match.start()])]
+        # … and "合格率达95%以上全省体育产业总规模超过7200亿元": a comparator word closes a value
+        breaks += [(match.end(), 0) for match in COMPARATOR_BREAK.finditer(clause)]
+        for at, length in sorted(breaks):
+            end = clause_start + at
             result.append((text[cut:end], cut))
-            cut = end + 1
+            cut = end + length
         result.append((text[cut:position], cut))
     return result
 
@@ -799,6 +830,9 @@ REACH = re.compile(r"(?P<value>\d+(?:\.\d+)?)(?P<unit>分钟|小时|天)(?P<with
 REACH_ITEM = re.compile(r"(?P<value>\d+(?:\.\d+)?)(?P<unit>分钟|小时|天)(?P<within>内)?(?=、)")
 
 
+SHARE_REACHING = re.compile(rf"\d(?:%|成)[{CJK}]{{1,8}}可$")
+
+
 def _reach_targets(clause: str, goal_sentence: bool):
     if not goal_sentence or not REACH.search(clause):
         return []
@@ -810,6 +844,8 @@ def _reach_targets(clause: str, goal_sentence: bool):
     offset = 0
     for index, segment in enumerate(segments):
         match = REACH.search(segment) or (list_verb and index < len(segments) - 1 and REACH_ITEM.search(segment + "、"))
+        if match and SHARE_REACHING.search(segment[:match.start()]):
+            match = None             # 9成县城可30分钟到达高铁站: the share is the goal, the time its threshold
         if match:
             start, end = offset + match.start(), offset + match.end()
             found = _Value(start, end, float(match.group("value")), None, clause[start:end], match.group("unit"),
@@ -829,7 +865,8 @@ def _reach_targets(clause: str, goal_sentence: bool):
 # Only in goal sentences and only with such a verb (30%的资金用于… is an allotment, not a goal).
 # (…85%左右县(市、区)创建成国家和省学前教育普及普惠县: without 的 only a short subject)
 SHARE_FIRST = re.compile(r"^(?:的(?P<what>[^，,；;。]{2,24}?)|(?P<short>[^，,；;。\d%]{1,8}?))"
-                         r"(?P<verb>创建成|创建为|创成|建成|达到|实现|完成|通过|纳入|开展|具备|达标)"
+                         r"(?P<verb>创建成|创建为|创成|建成|达到|实现|完成|通过|纳入|开展|具备|达标|"
+                         r"可\d+(?:分钟|小时)内?(?:到达|通达|抵达))"
                          r"(?P<rest>[^，,；;。]{0,24})")
 
 
@@ -1001,8 +1038,10 @@ def _cn_values(clause: str) -> list[_Value]:
         prefix = _prefix_comparator(clause[:match.start()])
         if comparator == "=" and prefix:
             comparator = prefix
-        values.append(_Value(match.start(), end, float(_cn_value(match.group("number"))), None,
-                             match.group(), match.group("unit"), True, comparator))
+        value, unit = float(_cn_value(match.group("number"))), match.group("unit")
+        if unit == "成":                                # 两成: 20 %
+            value, unit = value * 10, "%"
+        values.append(_Value(match.start(), end, value, None, match.group(), unit, True, comparator))
     return values
 
 
@@ -1065,6 +1104,8 @@ def _digit_values(clause: str) -> list[_Value]:
         if re.match(r"\s*级", clause[end:]):
             skip_until = end
             continue                                     # 30万吨级, 1000千伏级
+        if unit == "成":                                # 9成县城: nine tenths, 90 %
+            value, high, unit = value * 10, high * 10 if high is not None else None, "%"
         comparator, end = _suffix_comparator(clause, end)
         prefix = _prefix_comparator(clause[:start])
         if high is not None:
@@ -1155,7 +1196,7 @@ def _verb_before(before: str) -> tuple[str | None, str, int]:
                 change = "decrease"
             if verb == "为" and not re.search(rf"[{CJK}]{{2,}}$", core[:start]):
                 return None, "", 0
-            if change == "level" and verb in ("达到", "达", "保持在", "稳定在", "为", "超过", "不低于"):
+            if change == "level" and verb in ("达到", "达", "保持在", "稳定在", "控制在", "为", "超过", "超", "不低于"):
                 growth = re.search(r"(年均增长|增长|增速|增幅|涨幅|提高|下降|降低|降幅|减少)(?:率)?"
                                    + GOAL_WORDS + "$", core[:start])   # (增长目标定为5%: a growth rate)
                 # (保持固定资产投资稳定增长、力争达到3%: the growth named first, then the value it
@@ -1187,12 +1228,15 @@ def _build_verb_before(before: str, value: _Value, goal_sentence: bool):
     # sentence need not say 目标 / 力争 (a work report's list of the year's measures). A bare
     # count ("建成…项目400个") still needs a sentence that sets goals; the past is skipped before.
     aimed = value.comparator in ("≥", "≈", ">")
-    if not (goal_sentence or aimed) or value.unit not in COUNT_UNITS:
-        return None
     stripped = _strip_fillers(before)
+    # (完成3万亩大豆玉米带状复合种植任务: an area or amount written right after the verb)
+    right_after = value.unit_known and stripped.endswith(BUILD_VERBS)
+    if not (goal_sentence or aimed) or not (value.unit in COUNT_UNITS or right_after):
+        return None
     for verb in BUILD_VERBS:
         index = stripped.rfind(verb)
-        gap = stripped[index + len(verb):]
+        # (a note in brackets does not count: 新签约5亿元(3000万美元)以上项目60个)
+        gap = re.sub(r"[(（][^()（）]*[)）]", "", stripped[index + len(verb):])
         # (an object listed before its count may be long: 建成稻米、小麦、生猪、中药材、茶叶等10个…产业)
         if index >= 0 and (len(gap) <= 12 or re.fullmatch(r"[^，,。；;]{0,40}等", gap)) \
                 and not re.search(r"[，,。；]", stripped[index:]):
@@ -1272,10 +1316,17 @@ def _finish(found, clause: str, clause_start: int, sentence: Sentence, context: 
     # (十四五时期 / 期间 / 规划期内 before the value in its sentence), with neither 年均 nor a base
     # year, is the fall over the whole period — cumulative (the labelling convention). Not a
     # growth: "十四五期间，地区生产总值增长6%左右" is the yearly rate, 年均 left unsaid.
-    if change == "decrease" and baseline is None \
-            and PERIOD_SPAN.search(text[:clause_start + value.start]) \
+    # The same in a plan of several years for its last year, the span left unsaid ("用水总量控制
+    #在…以内，万元GDP用水量下降12.5%" in a 十四五 plan) — not in a year's plan or report.
+    first, last = context.plan_period
+    over_the_plan = PERIOD_SPAN.search(text[:clause_start + value.start]) or (
+        last - first >= 2 and year == last and not re.search(r"今年|全年|年度", text))
+    if change == "decrease" and baseline is None and over_the_plan \
             and not re.search(r"年均|每年|平均", text[:clause_start + value.start]):
         change = "cumulative"
+    if change == "increase" and value.unit == "倍" and verb != "翻番":   # 增加两倍: an increase of 200 %
+        value = _Value(value.start, value.end, value.value * 100, None if value.value_high is None
+                       else value.value_high * 100, value.text, "%", True, value.comparator)
     if verb in ("增速", "增幅", "涨幅", "降幅"):           # a noun: part of the indicator's name
         verb_start += len(verb)
     indicator = _indicator_text(clause, verb_start) if verb_start else ""
@@ -1488,7 +1539,11 @@ def _table_targets(doc: Document, context: _Context, found: list[DraftTarget]) -
                 if column >= len(row):
                     continue
                 cell = row[column].strip()
-                for draft in _cell_targets(cell, name, unit, year, row_text, table.location, position, row_end):
+                # (a column "预期增长(%)": its unit, and a growth for every row without a unit of its own)
+                column_unit = re.search(r"[(（]([^()（）]{1,8})[)）]$", header[column])
+                growth = bool(re.search(r"增长|增速|增幅", header[column]))
+                for draft in _cell_targets(cell, name, unit or (column_unit.group(1) if column_unit else ""), year,
+                                           row_text, table.location, position, row_end, growth=growth):
                     drafts.append(draft)
     return drafts
 
@@ -1500,12 +1555,13 @@ def _cell_name(cell: str) -> str:
     return re.sub(r"\s*[\[［〔(（]\d{1,2}[\]］〕)）]$|[*＊]+$", "", cell).strip()
 
 
-def _cell_targets(cell, name, unit, year, row_text, location, position, row_end) -> list[DraftTarget]:
+def _cell_targets(cell, name, unit, year, row_text, location, position, row_end, *, growth=False) -> list[DraftTarget]:
     drafts = []
-    for sub, value, high, comparator, hint in _table_values(cell):
+    for sub, value, high, comparator, hint, cell_unit in _table_values(cell):
         change = "cumulative" if hint == "cumulative" else (
-            "increase" if re.search(r"增长|增速|提高", name) else "decrease" if re.search(r"下降|降低|减少", name)
-            else "level")
+            "increase" if re.search(r"增长|增速|提高", name) or (growth and not cell_unit)
+            else "decrease" if re.search(r"下降|降低|减少", name) else "level")
+        unit = cell_unit or unit
         indicator = name
         if change != "level":
             indicator = re.sub(r"(?:年均)?(?:增长|增速|降低|下降|提高|减少)(?:率)?$", "", indicator) or indicator
@@ -1587,8 +1643,12 @@ CELL_SIGNS = {">=": "≥", "≥": "≥", ">": ">", "＞": ">", "<=": "≤", "≤
 CELL_VALUE = re.compile(r"^(>=|≥|>|＞|<=|≤|<|＜|约)?(\d+(?:\.\d+)?)(?:[-－—~～](\d+(?:\.\d+)?))?(以上|以内|左右|以下)?$")
 
 
+CELL_UNIT = re.compile(r"(?<=\d)(" + "|".join(map(re.escape, UNITS)) + r")(?=以上|以内|左右|以下|$)")
+
+
 def _table_values(cell: str) -> list[tuple]:
-    """(sub-label, value, upper value, comparator, change hint) of each value of a table cell:
+    """(sub-label, value, upper value, comparator, change hint, unit written in the cell) of each
+    value of a table cell:
     '75' / '>3' / '≥65' / '3以上' / '6左右' / '10-11'; a cell in square brackets '[13.5]' is a
     five-year cumulative figure (the note of every 十四五 table: "[]内为五年累计数"), except
     '[累计达到1000]', a total to reach (a level); '[成片:五年累计约110 零星:五年累计约20]' holds
@@ -1601,6 +1661,10 @@ def _table_values(cell: str) -> list[tuple]:
     for sub, text in parts:
         total = bool(re.search(r"达到|达", text))              # 累计达到1000: the total, a level
         core = re.sub(r"五年|累计|年均|达到|达|[%\s]", "", text)
+        cell_unit = CELL_UNIT.search(core)                    # 2.7万人以上: a unit in the cell
+        if cell_unit:
+            core = core[:cell_unit.start()] + core[cell_unit.end():]
+        cell_unit = cell_unit.group(1) if cell_unit else ""
         match = CELL_VALUE.match(core)
         if not match:
             continue
@@ -1610,9 +1674,9 @@ def _table_values(cell: str) -> list[tuple]:
             comparator = dict(SUFFIX_COMPARATORS)[suffix]
         hint = "cumulative" if bracketed and not total else None
         if second:
-            values.append((sub, float(first), float(second), "range", hint))
+            values.append((sub, float(first), float(second), "range", hint, cell_unit))
         else:
-            values.append((sub, float(first), None, comparator, hint))
+            values.append((sub, float(first), None, comparator, hint, cell_unit))
     return values
 
 
@@ -1638,7 +1702,39 @@ def _dedupe(drafts: list[DraftTarget]) -> list[DraftTarget]:
         kept = chosen.get(key)
         if kept is None or per_sentence[(draft.sentence, draft.location)] > per_sentence[(kept.sentence, kept.location)]:
             chosen[key] = draft
-    return sorted(chosen.values(), key=lambda d: d.start)
+    return _drop_retold(sorted(chosen.values(), key=lambda d: d.start), per_sentence)
+
+
+def _bare_indicator(name: str) -> str:
+    """A name without the words a retelling adds: the region, 将, 目标人数 (江苏城镇将新增就业 is
+    城镇新增就业目标人数)."""
+    name = re.sub(r"\W", "", name)
+    name = re.sub(r"^(?:江苏|浙江|安徽|上海|全省|全市|全区|我省|我市)|将|要|(?:目标)?(?:人数|值)$|目标$", "", name)
+    return name
+
+
+def _drop_retold(drafts: list[DraftTarget], per_sentence: dict) -> list[DraftTarget]:
+    """A target retold in other words in another sentence — a news lede's "扩建450公里以上" for
+    the text's "扩建高速公路450公里以上" — is one row: same value, year, unit and change, a
+    comparator that agrees (or the lede's bare number), names alike. The mention kept is the one
+    in the sentence stating more targets."""
+    dropped = set()
+    for i, a in enumerate(drafts):
+        for b in drafts[i + 1:]:
+            if not (a.numeric and b.numeric) or a.sentence == b.sentence or id(a) in dropped or id(b) in dropped:
+                continue
+            if (a.value, a.value_high, a.target_year, a.unit, a.change_type) != \
+                    (b.value, b.value_high, b.target_year, b.unit, b.change_type):
+                continue
+            if a.comparator != b.comparator and "=" not in (a.comparator, b.comparator):
+                continue
+            names = sorted((_bare_indicator(a.indicator_text), _bare_indicator(b.indicator_text)), key=len)
+            if name_similarity(*names) < 0.6 and not (len(names[0]) >= 2 and names[0] in names[1]):
+                continue
+            rank_a = (per_sentence[(a.sentence, a.location)], a.confidence)
+            rank_b = (per_sentence[(b.sentence, b.location)], b.confidence)
+            dropped.add(id(b) if rank_b <= rank_a else id(a))
+    return [d for d in drafts if id(d) not in dropped]
 
 
 # ---------------------------------------------------------------------------------------------
