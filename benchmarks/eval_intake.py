@@ -1,6 +1,6 @@
 """Quality of the target extractor (issue 17): precision and recall of ``draft_targets`` on
 each labelled set of tests/fixtures/intake/ — the development sets the rules were written on
-(dev … dev6) and the held-out sets labelled without sight of the extractor (heldout5, heldout6) —
+(dev … dev8) and the held-out sets labelled without sight of the extractor (heldout7, heldout8) —
 with the plan period a user would enter for each document (its ``plan_periods.csv``) and the
 shipped catalogue. A draft counts when value, comparator, target year and change type agree
 with a label in the same sentence (``methods.extract.evaluate.score``). Writes
@@ -26,8 +26,10 @@ SETS = {"dev": "development (seed 001)", "dev2": "development", "dev3": "develop
         "dev4": "development (held out until tuned)",
         "dev5": "development (held out until tuned)",
         "dev6": "development (held out until tuned)",
-        "heldout5": "held out: never seen while tuning",
-        "heldout6": "held out: never seen while tuning"}
+        "dev7": "development (held out until tuned)",
+        "dev8": "development (held out until tuned)",
+        "heldout7": "held out: never seen while tuning",
+        "heldout8": "held out: never seen while tuning"}
 
 
 def documents(folder: Path):
