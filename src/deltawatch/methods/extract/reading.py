@@ -440,7 +440,7 @@ def _navigation(text: str) -> list[tuple[int, int]]:
         short = len(line) <= 8 and "\t" not in text[start:end] and not any(p in line for p in SENTENCE_PUNCT + "。") and not HEADING.match(line)
         words = line.split()
         menu = (len(words) >= 4 and all(len(w) <= 8 for w in words) and "\t" not in text[start:end]
-                and not re.search(r"\d", line)
+                and not re.search(r"\d", line) and line.count("|") < 2     # (a table's header row)
                 and not any(p in line for p in "。，,；;") and not HEADING.match(line))
         if menu or (("首页" in line or "当前位置" in line) and len(line) < 60 and "。" not in line) or previous is not None and line == previous and index < 40:
             found.append((start, end))
@@ -616,7 +616,40 @@ def _tables(document: Document, raw_tables: list, offsets: np.ndarray) -> list[T
             rows = [line.split("\t") for line in match.group().splitlines() if line.strip()]
             tables.append(Table(rows=rows, start=match.start(), end=match.end(),
                                 location=location_at(document, match.start())))
-    tables += cell_tables(document)
+    tables += cell_tables(document) + inline_pipe_tables(document)
+    return tables
+
+
+# A table scraped with its cells on one line, joined by "|" ("序号 | 指标名称 | 单位 | 目标 | …"):
+# three or more such lines in a row.
+PIPE_ROWS = re.compile(r"(?m)(?:^[^\n|]*[^\s|][^\n|]*(?:\|[^\n|]*){2,}(?:\n|$)){3,}")
+
+
+def inline_pipe_tables(document: Document) -> list[CellTable]:
+    """Tables whose rows stand one per line with "|" between cells. A row is aligned on its
+    serial number under the header's 序号 (a category cell before it, 经济发展 | 1 | …, spans
+    rows and is dropped); empty cells at the end of a line are the scraper's."""
+    if "|" not in document.text:
+        return []
+    tables = []
+    for block in PIPE_ROWS.finditer(document.text):
+        lines, position = [], block.start()
+        for line in block.group().split("\n"):
+            if line.strip():
+                lines.append((line, position, position + len(line)))
+            position += len(line) + 1
+        rows = [[cell.strip() for cell in line.split("|")] for line, _, _ in lines]
+        rows = [row[:max(i for i, c in enumerate(row) if c) + 1] for row in rows]
+        header = rows[0]
+        serial = next((i for i, c in enumerate(header) if re.sub(r"\s", "", c) in ("序号", "编号")), None)
+        if serial is not None:
+            for index, row in enumerate(rows[1:], start=1):
+                at = next((i for i, c in enumerate(row) if SERIAL.fullmatch(c)), None)
+                if at is not None and at > serial:
+                    rows[index] = row[at - serial:]
+        tables.append(CellTable(rows=rows, start=block.start(), end=block.end(),
+                                location=location_at(document, block.start()),
+                                row_spans=tuple((start, end) for _, start, end in lines[1:])))
     return tables
 
 

@@ -163,7 +163,7 @@ SCALED_UNIT = re.compile("(?:万|亿)(?:" + "|".join(re.escape(u) for u in UNITS
 PREFIX_COMPARATORS = [
     ("不低于", "≥"), ("不少于", "≥"), ("不小于", "≥"), ("至少", "≥"), ("不超过", "≤"), ("不高于", "≤"),
     ("不多于", "≤"), ("不大于", "≤"), ("最多", "≤"), ("超过", ">"), ("高于", ">"), ("大于", ">"), ("多于", ">"),
-    ("突破", ">"), ("超", ">"), ("低于", "<"), ("少于", "<"), ("小于", "<"), ("控制在", "≤"), ("大约", "≈"), ("约", "≈"),
+    ("突破", ">"), ("超", ">"), ("低于", "<"), ("≤", "≤"), ("≥", "≥"), ("＜", "<"), ("＞", ">"), ("少于", "<"), ("小于", "<"), ("控制在", "≤"), ("大约", "≈"), ("约", "≈"),
 ]
 COMPARATOR_WORDS = {word for word, _ in PREFIX_COMPARATORS}
 SUFFIX_COMPARATORS = [("以上", "≥"), ("及以上", "≥"), ("以内", "≤"), ("之内", "≤"), ("以下", "≤"),
@@ -178,7 +178,7 @@ INCREASE_VERBS = ("年均增长", "年均提高", "年均增加", "平均增长"
                   "增速", "增幅", "涨幅")
 DECREASE_VERBS = ("年均下降", "年均降低", "年均减少", "下降", "降低", "减少", "压减", "削减", "缩减", "缩小", "减排")
 BUILD_VERBS = ("累计建成", "建成", "新建", "净增", "新增", "新开工", "培育", "创建", "引进", "培养", "认定", "开通", "改造",
-               "打造", "建设", "布局", "组建", "新开", "完成", "落实", "包含", "育成", "扩建", "续建", "改建", "掌握", "签约")
+               "打造", "建设", "布局", "组建", "新开", "完成", "落实", "包含", "育成", "扩建", "续建", "改建", "掌握", "签约", "建立")
 ADVERBS = ("力争", "确保", "争取", "努力", "基本", "全面", "分别", "均", "要", "将", "进一步", "持续", "稳步",
            "逐步", "再", "累计", "年均", "平均", "总体")
 
@@ -187,14 +187,16 @@ ALLOTTED = re.compile(r"安排|下达|拨付|投入|筹措|补助|补贴|奖励|
                       r"授信|奖补|募集")
 PAST = re.compile(r"去年|(?<![比较同])上年|过去|已经|已(?:建成|完成|达到|实现|形成|累计|超过|突破|有|是)|"
                   r"以来|近年|同比|回顾|取得了|实现了|完成了|达到了|增长了|下降了|提高了|降低了|突破了|超过了|"
-                  r"建成了|展示了|形成了|交出了|成绩单|[“\"]?十[二三]五[”\"]?(?:时期|期间|以来)|上一轮|刚刚过去|一年来|五年来|历年")
+                  r"建成了|展示了|形成了|交出了|成绩单|现已|数据显示|统计显示|监测显示|上一轮|刚刚过去|一年来|五年来|历年")
+# the span of an earlier five-year plan (十三五期间): the past, for a plan after it (see _looks_back)
+PAST_PLAN = re.compile(r"[“\"]?十([二三四])五[”\"]?(?:时期|期间|以来)")
 FORECAST = re.compile(r"预计|预测|有望|可望|估计|预期将|或将")
 PAST_SECTION = re.compile(r"回顾|成就|成效|发展基础|发展环境|进展情况|执行情况|工作总结|基本情况|现状|取得的")
 PERIOD_WORDS = re.compile(r"十四五|十五五|今后五年|未来五年|规划期|五年内|到规划期末")
 # the end of a five-year plan named in words ("到“十四五”末"): a deadline, as 到2025年 is
 PERIOD_END = re.compile(r"[“\"]?十([四五])五[”\"]?(?:末|期末)")
 PERIOD_END_YEAR = {"四": 2025, "五": 2030}
-GOAL_CONTEXT = re.compile(r"到\d{4}年|\d{4}年(?:底|末)?前|目标|力争|确保|争取|累计|十四五|今后五年|规划期|年均")
+GOAL_CONTEXT = re.compile(r"计划(?:到|建立|建成|新建|实现|完成|培育|打造)|到\d{4}年|\d{4}年(?:底|末)?前|目标|力争|确保|争取|累计|十四五|今后五年|规划期|年均")
 YEAR = re.compile(r"(?P<prefix>到|至|截至|于|在)?(?P<year>(?:19|20)\d{2})年(?P<suffix>底前|前|底|末|以前|之前|初)?")
 BASELINE = re.compile(r"(?:较|比|与|相比|对比|比照|由|从|在(?=(?:19|20)\d{2}年(?:的)?基础上))(?P<year>(?:19|20)\d{2})年")
 NUMBER = re.compile(r"(?<![A-Za-z\d.+_,])(\d{1,3}(?:,\d{3})+(?![\d])(?:\.\d+)?|\d+(?:\.\d+)?)")
@@ -253,7 +255,7 @@ def draft_targets(doc: Document, *, plan_period: tuple[int, int] = (2021, 2025),
                 continue
         opens_goals = bool(GOAL_OPENER.search(sentence.text))
         if previous_end == 0 or "\n" in doc.text[previous_end:sentence.start]:
-            past_paragraph = _opens_past(sentence.text, context) or _reports_past(sentence.text)
+            past_paragraph = _opens_past(sentence.text, context) or _reports_past(sentence.text, context)
             # the items of a list under a title of goals (主要目标是⏎——…⏎——…) stay goals
             item = bool(LIST_ITEM.match(sentence.text))
             goal_block = opens_goals or goal_title or (item and goal_list)
@@ -261,7 +263,7 @@ def draft_targets(doc: Document, *, plan_period: tuple[int, int] = (2021, 2025),
             goal_title = opens_goals and _title_line(doc, sentence)
         elif opens_goals:
             past_paragraph, goal_block = False, True
-        elif not past_paragraph and (_opens_past(sentence.text, context) or _reports_past(sentence.text)):
+        elif not past_paragraph and (_opens_past(sentence.text, context) or _reports_past(sentence.text, context)):
             past_paragraph, goal_block = True, False     # 过去一年，…。万亿之城增至5座。
         previous_end = sentence.end
         if past_paragraph or sentence is headline or heading_block == "past":
@@ -374,13 +376,20 @@ def _bare_heading_year(text: str, context: "_Context", kind: str) -> int | None:
     return context.block_year if kind == "other" else None
 
 
-def _reports_past(text: str) -> bool:
+def _looks_back(text: str, context: "_Context") -> bool:
+    """The sentence (or clause) speaks of the past: PAST, or the span of a five-year plan that
+    ended before the plan period (十三五期间 in a 十四五 plan, not in a 十三五 one)."""
+    return bool(PAST.search(text)) or any(FIVE_YEAR_PLAN_END[m.group(1)] < context.plan_period[0]
+                                           for m in PAST_PLAN.finditer(text))
+
+
+def _reports_past(text: str, context: "_Context") -> bool:
     """A sentence inside a paragraph that looks back (过去一年，… / …展示了2023年…取得的成绩：…):
     the sentences after it in its paragraph report results too, until one turns to goals — a
     news report lists last year's figures one short sentence after another (地区生产总值万亿之城
     增至5座。一般公共预算收入9930亿元、增长7.3%。) with no marker of the past of their own."""
     # (an item of a ；-list does not: one item may look back while the others set goals)
-    return bool(PAST.search(text)) and not GOAL_OPENER.search(text) and not text.endswith(("；", ";"))
+    return _looks_back(text, context) and not GOAL_OPENER.search(text) and not text.endswith(("；", ";"))
 
 
 # The title of a news report or web page (its first line, short, without a full stop or a
@@ -550,7 +559,7 @@ def _targets_of_sentence(sentence: Sentence, context: _Context, *, goal_block: b
         return []
     if FORECAST.search(text) or context.past_section(sentence.start):
         return []
-    past = bool(PAST.search(text))
+    past = _looks_back(text, context)
     # A sentence that looks back and then forward ("去年GDP增长5.8%，今年预期目标为增长5%以上"):
     # judged clause by clause — past until a clause turns to goals, and again when one looks back.
     mixed = past and bool(GOAL_OPENER.search(text))
@@ -578,7 +587,7 @@ def _targets_of_sentence(sentence: Sentence, context: _Context, *, goal_block: b
         if mixed:
             if GOAL_OPENER.search(clause):
                 clause_past = False
-            elif PAST.search(clause):
+            elif _looks_back(clause, context):
                 clause_past = True
         if not clause.strip() or (past and not mixed) or (mixed and clause_past):
             continue
@@ -599,11 +608,15 @@ def _targets_of_sentence(sentence: Sentence, context: _Context, *, goal_block: b
             found_here = _part_of_previous(clause, last_clause_drafts[-1])
         drafts_before = len(drafts)
         carried_build = next((f[1][len("build:"):] for f in found_here if f[1].startswith("build:")), None)
+        if carried_build is None:                        # 建成100景区城、1000个景区镇: the verb of the list
+            opening = re.match(r"(?:" + "|".join(BUILD_VERBS) + r")(?=\d)", clause)
+            carried_build = opening.group() if opening else None
         for found in found_here:
             draft = _finish(found, clause, clause_start, sentence, context)
             if draft is None:
                 continue
-            shared = _shared_value_names(draft.indicator_text, doubling=found[1] == "翻番") \
+            shared = _shared_value_names(draft.indicator_text, doubling=found[1] == "翻番",
+                                         each="分别" in clause and len(found_here) == 1) \
                 if draft.numeric and len(found) <= 4 else []
             if shared:                                   # 城镇调查失业率和登记失业率稳定在4.3%左右
                 draft.indicator_text = shared[0]
@@ -616,7 +629,8 @@ def _targets_of_sentence(sentence: Sentence, context: _Context, *, goal_block: b
             if found[1] in ("力争", "争取") and drafts and drafts[-1].numeric \
                     and not _indicator_text(clause, found[3]):    # 增长6%以上，力争7%: the same indicator
                 draft.indicator_text = drafts[-1].indicator_text
-                draft.change_type = drafts[-1].change_type
+                if draft.unit == drafts[-1].unit:        # (年均增长8%，力争突破4000亿元: the level)
+                    draft.change_type = drafts[-1].change_type
             drafts.append(draft)
         last_clause_drafts = [d for d in drafts[drafts_before:] if d.numeric]
         if len(last_clause_drafts) == 1 and bare_names and SHARED_BY_ALL.search(clause):
@@ -649,6 +663,11 @@ BUILD_BREAK = re.compile(rf"(?<=[{CJK}])(?:建成|新建|扩建|新开工|改造
 COMPARATOR_BREAK = re.compile(rf"\d%?(?:以上|左右|以内)(?=[{CJK}]{{2}}[^，,；;。、]*?(?:达到|超过|突破|提高到|增长|下降)\d)")
 
 
+COUNT_ITEM_BREAK = re.compile(r"、(?=\d+(?:\.\d+)?(?:万|亿)?(?:" + "|".join(
+    sorted((u for u in UNITS if u in {"个", "家", "所", "座", "项", "条", "处", "件", "批", "张", "辆", "台", "套", "名",
+                                       "人", "户", "艘", "架", "支", "场", "株", "头"}), key=len, reverse=True)) + "))")
+
+
 def _clauses(text: str) -> list[tuple[str, int]]:
     """The clauses of a sentence with where each starts: split at ，；：, at a 、 after a value
     and at a parenthesis after a value that holds a value of its own."""
@@ -667,6 +686,9 @@ def _clauses(text: str) -> list[tuple[str, int]]:
         # a lede that drops its commas: "新开工5座跨江通道建成6座" is two clauses
         breaks += [(match.start(), 0) for match in BUILD_BREAK.finditer(clause)
                    if re.search(r"\d", clause[:match.start()])]
+        # … and at a 、 before a count that opens the next item (培育5个以上…平台、10家以上…企业)
+        breaks += [(match.start(), 1) for match in COUNT_ITEM_BREAK.finditer(clause)
+                   if re.search(r"\d", clause[:match.start()]) and (match.start(), 1) not in breaks]
         # … and "合格率达95%以上全省体育产业总规模超过7200亿元": a comparator word closes a value
         breaks += [(match.end(), 0) for match in COMPARATOR_BREAK.finditer(clause)]
         for at, length in sorted(breaks):
@@ -730,7 +752,7 @@ def _budget_revenue_goal(clause: str, goal_sentence: bool) -> bool:
 MEASURE_HEAD = re.compile(r"(?:率|比重|比例|占比|浓度|强度)$")
 
 
-def _shared_value_names(indicator: str, *, doubling: bool = False) -> list[str]:
+def _shared_value_names(indicator: str, *, doubling: bool = False, each: bool = False) -> list[str]:
     """Two or three indicators joined by 和 / 、 / 及 / 与 that share one value and end in the
     same head word (城镇调查失业率和登记失业率, 规上工业增加值和服务业增加值): one target each.
     Names that do not share their last two characters are one indicator (城乡居民收入比) — except
@@ -740,6 +762,13 @@ def _shared_value_names(indicator: str, *, doubling: bool = False) -> list[str]:
         return []
     if doubling:
         return names if all(len(n) >= 4 for n in names) else []
+    # (一个值"分别": 挥发性有机物(VOCs)、氮氧化物排放总量比2020年分别下降10%以上 — each item,
+    # with the head of the last, 排放总量, when it has one)
+    if each and "、" in indicator:
+        items = [n.strip() for n in indicator.split("、")]
+        head = re.search(r"(?:排放总量|排放量|总量|浓度|比重|比例|占比|强度|产量|规模)$", items[-1])
+        if all(len(n) >= 2 for n in items) and 2 <= len(items) <= 4:
+            return [n + (head.group() if head and not n.endswith(head.group()) else "") for n in items[:-1]] + [items[-1]]
     # "受污染耕地、地块安全利用率": the head of the measure (…安全利用率) is written once, after the
     # last item; the items before it are short nouns without a measure of their own. Each item
     # takes the head (the last item without its first word, taken as two characters).
@@ -940,7 +969,7 @@ def _clause_targets(clause: str, goal_sentence: bool, *, verbless=True, carried_
             verb = None      # 建成不少于17.8万张养老床位: a comparator between a verb of building and its count
         if verb is None:
             count = _build_verb_before(before, value, goal_sentence)
-            if count is None and carried_build and value.unit in COUNT_UNITS and value.comparator == "=" \
+            if count is None and carried_build and value.unit in COUNT_UNITS and value.comparator in ("=", "≥", "≈") \
                     and (TRAIL.match(clause[value.end:]) and _indicator_adjacent(before)
                          or not before.strip() and re.match(rf"[{CJK}“\"]", clause[value.end:])):
                 count = (carried_build, 0)
@@ -1066,7 +1095,7 @@ def _digit_values(clause: str) -> list[_Value]:
             continue                                     # a year
         if re.match(r"[A-Za-z]", rest) and not re.match(r"(?:km|kg|kW|MW|GW|t)\b", rest):
             continue                                     # 5G, 3D, 4K …
-        if SKIP_AFTER.match(rest) or clause[max(0, start - 1):start] in ("第", "（", "(", "/", "—", "-", "～", "~"):
+        if SKIP_AFTER.match(rest) or clause[max(0, start - 1):start] in ("第", "共", "（", "(", "/", "—", "-", "～", "~"):
             continue
         if clause[max(0, start - 2):start] in ("十四", "十五"):
             continue
@@ -1303,6 +1332,8 @@ def _indicator_text(clause: str, end: int) -> str:
 
 def _finish(found, clause: str, clause_start: int, sentence: Sentence, context: _Context) -> DraftTarget | None:
     value, verb, change, verb_start = found[:4]
+    if not re.search(rf"[{CJK}A-Za-z]", re.sub(r"增长|下降|提高|降低|以上|以内|左右|约", "", sentence.text)):
+        return None                      # a table cell alone on its line ("增长6.5%左右"): no name
     named = found[4] if len(found) > 4 else None
     text = sentence.text
     start = sentence.start + clause_start + value.start
@@ -1341,6 +1372,8 @@ def _finish(found, clause: str, clause_start: int, sentence: Sentence, context: 
         indicator = named
     if not indicator:
         indicator = _previous_subject(text[:clause_start])
+    if change == "level" and re.search(r"增长率|增速|增幅|涨幅", indicator[-4:]):
+        change = "increase"              # 人口自然增长率在7.8‰左右: a rate of growth is a growth
     confidence = 0.5 + (0.15 if verb else 0.0) + (0.1 if value.comparator != "=" else 0.0) \
         + (0.15 if year_written else 0.0) + (0.05 if value.unit_known else -0.15) + (0.05 if indicator else -0.2)
     indicator_start = sentence.start + clause_start + max(0, clause.find(indicator)) if indicator else start
@@ -1558,7 +1591,7 @@ def _cell_name(cell: str) -> str:
 def _cell_targets(cell, name, unit, year, row_text, location, position, row_end, *, growth=False) -> list[DraftTarget]:
     drafts = []
     for sub, value, high, comparator, hint, cell_unit in _table_values(cell):
-        change = "cumulative" if hint == "cumulative" else (
+        change = hint if hint in ("cumulative", "increase", "decrease") else (
             "increase" if re.search(r"增长|增速|提高", name) or (growth and not cell_unit)
             else "decrease" if re.search(r"下降|降低|减少", name) else "level")
         unit = cell_unit or unit
@@ -1660,6 +1693,9 @@ def _table_values(cell: str) -> list[tuple]:
     values = []
     for sub, text in parts:
         total = bool(re.search(r"达到|达", text))              # 累计达到1000: the total, a level
+        # (增长6%以上 / 下降3%: a change written in the cell, in %, whatever the unit column says)
+        change = re.match(r"\s*(?:年均)?(增长|提高|下降|降低)", text)
+        text = text[change.end():] if change else text
         core = re.sub(r"五年|累计|年均|达到|达|[%\s]", "", text)
         cell_unit = CELL_UNIT.search(core)                    # 2.7万人以上: a unit in the cell
         if cell_unit:
@@ -1673,6 +1709,9 @@ def _table_values(cell: str) -> list[tuple]:
         if suffix:
             comparator = dict(SUFFIX_COMPARATORS)[suffix]
         hint = "cumulative" if bracketed and not total else None
+        if change:
+            hint = "increase" if change.group(1) in ("增长", "提高") else "decrease"
+            cell_unit = cell_unit or ("%" if "%" in text else "")
         if second:
             values.append((sub, float(first), float(second), "range", hint, cell_unit))
         else:
