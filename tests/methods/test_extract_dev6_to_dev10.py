@@ -1,0 +1,51 @@
+"""Precision and recall of the target extractor on the sixth to tenth development sets (issue
+17, point 6): each was a held-out set, labelled by someone who never saw the extractor and
+measured once before any tuning on it (tests/fixtures/intake/MEASUREMENTS.md, steps 10, 12 and
+14), then opened for tuning with general rules only. The counts the rules reach now are asserted
+per set, so a change that loses or adds a target anywhere shows where; the comments give the
+counts at the set's first measurement.
+
+The held-out sets (``heldout*/``) are not read here: each is measured once, at the end.
+
+Run as a script to see the counts per document:
+    .venv/bin/python tests/methods/test_extract_dev6_to_dev10.py
+"""
+
+import csv
+
+import pytest
+
+from tests.methods.test_extract_dev2 import INTAKE, report, score_documents
+
+# numeric targets per set: (tp, fp, fn) now; at the first measurement in the comment
+EXPECTED = {
+    "dev6": (72, 0, 0),      # 44, 4, 28 (heldout4)
+    "dev7": (78, 0, 1),      # 60, 6, 19 (heldout5)
+    "dev8": (72, 1, 1),      # 59, 15, 14 (heldout6)
+    "dev9": (43, 1, 1),      # 35, 9, 27 (heldout7, with 18 rows of last year's targets since removed)
+    "dev10": (66, 0, 4),     # 55, 7, 15 (heldout8)
+}
+
+
+def documents(folder: str):
+    """(name, text, labels, plan period) of each document of ``folder``."""
+    with open(INTAKE / folder / "plan_periods.csv", newline="", encoding="utf-8") as handle:
+        periods = {row["file"]: row["plan_period"] for row in csv.DictReader(handle)}
+    found = []
+    for name, period in sorted(periods.items()):
+        first, last = (int(y) for y in period.split("-"))
+        found.append((name, INTAKE / folder / f"{name}.txt", INTAKE / folder / f"{name}.csv", (first, last)))
+    return found
+
+
+@pytest.mark.parametrize("folder", list(EXPECTED))
+def test_development_set(folder, capsys):
+    total, per_document = score_documents(documents(folder))
+    with capsys.disabled():
+        report(folder, total, per_document)
+    assert (total["tp"], total["fp"], total["fn"]) == EXPECTED[folder]
+
+
+if __name__ == "__main__":
+    for name in EXPECTED:
+        report(name, *score_documents(documents(name)))
