@@ -1,6 +1,6 @@
 """Quality of the target extractor (issue 17): precision and recall of ``draft_targets`` on
 each labelled set of tests/fixtures/intake/ — the development sets the rules were written on
-(dev … dev8) and the held-out sets labelled without sight of the extractor (heldout7, heldout8) —
+(dev … dev12) and the held-out sets labelled without sight of the extractor (heldout11, heldout12) —
 with the plan period a user would enter for each document (its ``plan_periods.csv``) and the
 shipped catalogue. A draft counts when value, comparator, target year and change type agree
 with a label in the same sentence (``methods.extract.evaluate.score``). Writes
@@ -32,8 +32,10 @@ SETS = {"dev": "development (seed 001)", "dev2": "development", "dev3": "develop
         "dev8": "development (held out until tuned)",
         "dev9": "development (held out until tuned)",
         "dev10": "development (held out until tuned)",
-        "heldout9": "held out: never seen while tuning",
-        "heldout10": "held out: never seen while tuning"}
+        "dev11": "development (held out until tuned)",
+        "dev12": "development (held out until tuned)",
+        "heldout11": "held out: never seen while tuning",
+        "heldout12": "held out: never seen while tuning"}
 
 
 def documents(folder: Path):

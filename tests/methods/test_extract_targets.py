@@ -913,3 +913,56 @@ def test_one_value_respectively_for_each_name_of_a_list():
 def test_a_plan_to_build_sets_goals():
     found = numeric("全省计划建立6个省级示范区、20个示范基地。", plan_period=(2016, 2020))
     assert [(t.value, t.target_year) for t in found] == [(6, 2020), (20, 2020)]
+
+
+# --- rules from the eleventh and twelfth development sets (held-out sets 9 and 10, measured, then tuned on)
+
+def test_the_comparator_closing_a_list_of_values_holds_for_each():
+    found = numeric("到2025年，粮食播种面积和产量将分别稳定在1500万亩、120亿斤以上。")
+    assert [(t.value, t.comparator) for t in found] == [(1500, "≥"), (120, "≥")]
+    found = numeric("到2023年，新增高铁、高速通车里程125公里、300公里以上。", plan_period=(2023, 2023))
+    assert [(t.indicator_text, t.value, t.comparator) for t in found] == [
+        ("新增高铁通车里程", 125, "≥"), ("高速通车里程", 300, "≥")]
+    # 和 joins two targets with comparators of their own (as labelled in dev5)
+    found = numeric("到2025年，城乡居民收入分别增长8%和8%以上。")
+    assert [t.comparator for t in found] == ["=", "≥"]
+
+
+def test_a_plan_for_one_year_named_in_a_news_opening():
+    text = ("安徽省人民政府办公厅日前发布《安徽省有效投资专项行动方案(2023)》。新增高标准农田410万亩，"
+            "实施“小田变大田”513万亩。\n")
+    assert [t.value for t in numeric(text, plan_period=(2023, 2023))] == [410, 513]
+    assert numeric(text, plan_period=(2024, 2024)) == []      # another year's plan: facts
+
+
+def test_the_measures_of_news_about_a_plan_of_the_plan_period_are_goals():
+    text = ("《温州市综合交通运输发展“十四五”规划》近日出炉。\n\n高速铁路网着力“现代高效”。建成杭温铁路，"
+            "实现至杭州1小时、至长三角中心城市2小时。\n")
+    found = numeric(text, plan_period=(2021, 2025))
+    assert [(t.indicator_text, t.value, t.unit) for t in found] == [("至杭州时间", 1, "小时"), ("至长三角中心城市时间", 2, "小时")]
+    assert numeric(text, plan_period=(2026, 2030)) == []
+
+
+def test_an_area_reaching_a_standard_and_a_comparator_before_the_verb():
+    found = numeric("嘉定区到2025年底，50平方公里以上建设用地面积达到海绵城市建设目标要求。")
+    assert [(t.value, t.unit, t.comparator) for t in found] == [(50, "平方公里", "≥")]
+    found = numeric("到2025年，至少改造形成40个口袋公园。")
+    assert [(t.indicator_text, t.value, t.comparator) for t in found] == [("改造形成口袋公园", 40, "≥")]
+
+
+def test_doubling_at_least_and_money_set_aside():
+    assert [(t.comparator, t.value) for t in numeric("到2025年，全省新兴产业营业收入翻一番以上。")] == [("≥", 100)]
+    assert numeric("到2025年，组建30亿元规模低空产业基金。") == []
+
+
+def test_counted_circles_and_a_headline_naming_its_document():
+    assert [t.unit for t in numeric("到2025年，较高水平建成3个“1小时交通圈”。")] == ["个"]     # the count, not a time
+    found = numeric("《某市综合交通“十四五”规划》出炉 综合交通投资将达2200亿元\n", plan_period=(2021, 2025))
+    assert [t.indicator_text for t in found] in ([], ["综合交通投资"])
+
+
+def test_a_task_table_by_its_header_and_a_stepped_level():
+    table = ("序号 | 主要工作任务 | 责任单位 |\n1 | 一般公共预算收入增长6%左右。 | 市财政局 |\n"
+             "2 | 城镇新增就业11万人。 | 市人力社保局 |\n3 | 确保规上工业总产值迈上6000亿元台阶。 | 市工信局 |\n")
+    found = numeric(table, plan_period=(2024, 2024))
+    assert [(t.value, t.comparator) for t in found] == [(6, "≈"), (11, "="), (6000, "≥")]

@@ -138,7 +138,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .types import Candidate, Document, DraftTarget, Sentence
 
@@ -163,7 +163,7 @@ SCALED_UNIT = re.compile("(?:万|亿)(?:" + "|".join(re.escape(u) for u in UNITS
 PREFIX_COMPARATORS = [
     ("不低于", "≥"), ("不少于", "≥"), ("不小于", "≥"), ("至少", "≥"), ("不超过", "≤"), ("不高于", "≤"),
     ("不多于", "≤"), ("不大于", "≤"), ("最多", "≤"), ("超过", ">"), ("高于", ">"), ("大于", ">"), ("多于", ">"),
-    ("突破", ">"), ("超", ">"), ("低于", "<"), ("≤", "≤"), ("≥", "≥"), ("＜", "<"), ("＞", ">"), ("少于", "<"), ("小于", "<"), ("控制在", "≤"), ("大约", "≈"), ("约", "≈"),
+    ("突破", ">"), ("迈上", "≥"), ("跨上", "≥"), ("超", ">"), ("低于", "<"), ("≤", "≤"), ("≥", "≥"), ("＜", "<"), ("＞", ">"), ("少于", "<"), ("小于", "<"), ("控制在", "≤"), ("大约", "≈"), ("约", "≈"),
 ]
 COMPARATOR_WORDS = {word for word, _ in PREFIX_COMPARATORS}
 SUFFIX_COMPARATORS = [("以上", "≥"), ("及以上", "≥"), ("以内", "≤"), ("之内", "≤"), ("以下", "≤"),
@@ -172,9 +172,9 @@ SUFFIX_COMPARATORS = [("以上", "≥"), ("及以上", "≥"), ("以内", "≤")
 # verbs before the value: (word, change type); a verb with 到/至/在 gives the level
 LEVEL_VERBS = ("提高到", "提高至", "提升到", "提升至", "增加到", "增加至", "增长到", "增长至", "增至", "扩大到",
                "扩大至", "上升到", "上升至", "降低到", "降低至", "下降到", "下降至", "降至", "减少到", "减少至",
-               "缩小到", "缩小至", "缩减到", "发展到", "发展至", "缩短到", "缩短至", "压缩到", "压缩至", "控制在", "保持在", "稳定在", "维持在", "达到", "达", "突破", "超过", "超",
+               "缩小到", "缩小至", "缩减到", "发展到", "发展至", "缩短到", "缩短至", "压缩到", "压缩至", "控制在", "保持在", "稳定在", "维持在", "达到", "达", "突破", "迈上", "跨上", "超过", "超",
                "不低于", "不少于", "不超过", "高于", "低于", "实现", "力争", "为")
-INCREASE_VERBS = ("年均增长", "年均提高", "年均增加", "平均增长", "增长", "提高", "提升", "增加", "上升", "扩大",
+INCREASE_VERBS = ("年均增长", "年均提高", "年均增加", "平均增长", "增长", "提高", "提升", "增加", "上升", "上涨", "扩大",
                   "增速", "增幅", "涨幅")
 DECREASE_VERBS = ("年均下降", "年均降低", "年均减少", "下降", "降低", "减少", "压减", "削减", "缩减", "缩小", "减排")
 BUILD_VERBS = ("累计建成", "建成", "新建", "净增", "新增", "新开工", "培育", "创建", "引进", "培养", "认定", "开通", "改造",
@@ -183,7 +183,7 @@ ADVERBS = ("力争", "确保", "争取", "努力", "基本", "全面", "分别",
            "逐步", "再", "累计", "年均", "平均", "总体")
 
 FISCAL = re.compile(r"赤字|专项债|政府债|国债|债券|预算|转移支付|财政资金|财政收入|税收收入")
-ALLOTTED = re.compile(r"安排|下达|拨付|投入|筹措|补助|补贴|奖励|资金|总投资|计划投资|新增投资|带动投资|投资估算|发行|融资|贷款|"
+ALLOTTED = re.compile(r"安排|下达|拨付|投入|筹措|补助|补贴|奖励|资金|基金|总投资|计划投资|新增投资|带动投资|投资估算|发行|融资|贷款|"
                       r"授信|奖补|募集")
 PAST = re.compile(r"去年|(?<![比较同])上年|过去|已经|已(?:建成|完成|达到|实现|形成|累计|超过|突破|有|是)|"
                   r"以来|近年|同比|回顾|取得了|实现了|完成了|达到了|增长了|下降了|提高了|降低了|突破了|超过了|"
@@ -209,7 +209,7 @@ SKIP_AFTER = re.compile(r"^(?:月|日|号|届|次会议|周年|版|代|号线|�
 POLICY = re.compile(r"补助|补贴|奖励|奖补|资助|贴息|减免|返还|给予|按.{0,8}的")
 # (what may follow a value at the end of its clause: "…达1450亿元的预期目标" names the goal)
 # (and a closing quotation mark: a goal quoted in a news report ends "…提升至15平方米”")
-TRAIL = re.compile(r"\s*(?:的?(?:(?:主要)?(?:预期)?目标|水平|增速|幅度|标准|规模|任务|良好水平)|[)）])?\s*[。！？；;]*"
+TRAIL = re.compile(r"\s*(?:的?(?:(?:主要)?(?:预期)?目标|水平|增速|幅度|标准|规模|任务|良好水平)|[)）]|台阶|大关)?\s*[。！？；;]*"
                    r"[”\"’」』]?\s*[。！？；;]*\s*$")
 CLAUSE_SPLIT = re.compile(r"[，；;]|(?<!\d),|,(?!\d{3}(?!\d))|[:：](?!\d)")   # not 1,200 nor 2:1
 
@@ -241,8 +241,8 @@ def draft_targets(doc: Document, *, plan_period: tuple[int, int] = (2021, 2025),
     headline = _headline(doc, sentences)
     heading_block = None                                 # "past" / "goal" under a bare heading line
     # a task table, or a year's work points (2023年农业农村工作要点): every quantity is aimed at
-    year_plan = len(DEADLINE_CELL.findall(doc.text)) >= 2 or any(
-        YEAR_PLAN_TITLE.search(line) for line in context.title_lines)
+    year_plan = len(DEADLINE_CELL.findall(doc.text)) >= 2 or TASK_TABLE_HEADER.search(doc.text) is not None or any(
+        YEAR_PLAN_TITLE.search(line) for line in context.title_lines) or _names_a_year_plan(doc, plan_period)
     for sentence in sentences:
         kind = _heading_kind(doc, sentence, context)
         if kind is not None:
@@ -287,6 +287,34 @@ def draft_targets(doc: Document, *, plan_period: tuple[int, int] = (2021, 2025),
 # ("2024年底前"). Its tasks are the year's work, so the quantities in them are aimed at.
 YEAR_PLAN_TITLE = re.compile(r"(?:19|20)\d{2}年.{0,24}?(?:工作要点|工作计划|重点工作|工作安排|工作任务|任务清单|"
                              r"重点任务|任务分解)")
+# … or a news text about one (…发布《安徽省有效投资专项行动方案(2023)》): a plan for one year,
+# named in its opening, when the user's plan period is that year
+YEAR_PLAN_NAMED = re.compile(r"《[^》]{0,60}?(?:(?P<a>(?:19|20)\d{2})年?[^》]{0,40}?(?:方案|计划|要点|政策|措施|意见|安排|清单)|"
+                             r"(?:方案|计划|要点|政策|措施|意见|安排|清单)[(（](?P<b>(?:19|20)\d{2})年?[)）])》")
+
+
+# a five-year or special plan of the plan period named in the opening: 《温州市综合交通运输发展“十四五”规划》
+PLAN_NAMED = re.compile(r"《[^》]{0,40}?(?:[“\"]?十(?P<plan>[三四五])五[”\"]?[^》]{0,20}?(?:规划|计划|方案)|"
+                        r"(?:规划|计划|方案)[(（](?P<first>(?:19|20)\d{2})\s*[-—－~～至]\s*(?P<last>(?:19|20)\d{2})年?[)）])》")
+
+
+def _names_the_plan(opening: str, plan_period) -> bool:
+    for match in PLAN_NAMED.finditer(opening):
+        if match.group("plan"):
+            if FIVE_YEAR_PLAN_END[match.group("plan")] == plan_period[1]:
+                return True
+        elif int(match.group("last")) == plan_period[1]:
+            return True
+    return False
+
+
+def _names_a_year_plan(doc: Document, plan_period) -> bool:
+    if plan_period[0] != plan_period[1]:
+        return False
+    return any(int(m.group("a") or m.group("b")) == plan_period[0] for m in YEAR_PLAN_NAMED.finditer(doc.text[:400]))
+
+
+TASK_TABLE_HEADER = re.compile(r"(?m)^[^\n]*\|[^\n]*(?:责任单位|牵头单位|责任部门|完成时限)[^\n]*$")
 DEADLINE_CELL = re.compile(r"(?m)^[ \t|]*(?:19|20)\d{2}年(?:\d{1,2}月)?(?:底|末)?(?:前|以前|之前)[ \t|]*$")
 
 
@@ -298,7 +326,7 @@ DEADLINE_CELL = re.compile(r"(?m)^[ \t|]*(?:19|20)\d{2}年(?:\d{1,2}月)?(?:底|
 PAST_OPENER = re.compile(r"^(?:[^，,。；;]{0,10}[，,])?[“\"]?(?:过去(?:的)?(?:一|三|五|几)?年|去年|上年|一年来|五年来|"
                          r"几年来|近(?:几|三|五)年|这(?:一|五|几|些)年[，,]|今年以来|"
                          r"十(?P<plan>[二三四])五[”\"]?(?:时期|期间|以来)|(?P<year>(?:19|20)\d{2})年(?:以来|[，,]))")
-FIVE_YEAR_PLAN_END = {"二": 2015, "三": 2020, "四": 2025}
+FIVE_YEAR_PLAN_END = {"二": 2015, "三": 2020, "四": 2025, "五": 2030}
 # (not a bare 目标 or 预期: reviews say 完成年度目标 and 好于预期)
 GOAL_OPENER = re.compile(r"(?:主要|预期|发展|总体)目标|目标(?:是|为)|(?:我|全)(?:市|省|区|县)将|(?:明确|提出)了?[^，,。]{0,8}目标。|今年(?!以来)|明年|今后|未来|到(?:19|20)\d{2}年|力争|规划期")
 
@@ -460,6 +488,7 @@ class _Context:
         head = [line for line in doc.text[:2000].splitlines() if line.strip()][:3]
         head = [line for line in head if len(line.strip()) <= 60 and not re.search(r"[。，,]", line)]
         self.title_lines = head
+        self.plan_document = _names_the_plan(doc.text[:400], plan_period)
         years = [int(y) for line in head for y in re.findall(r"((?:19|20)\d{2})年", line)]
         self.title_year = years[-1] if years else None
         # … but a plan period of one year (a work report uploaded as 2024-2024) is that year
@@ -517,8 +546,9 @@ class _Context:
         return None
 
     def goal_context(self, position: int) -> bool:
-        """The paragraph or section sets goals: a 到YYYY年 before, 目标 / 十四五 in a heading."""
-        if self.year_before(position) is not None or self.period_section(position):
+        """The paragraph or section sets goals: a 到YYYY年 before, 目标 / 十四五 in a heading —
+        or the whole text is (news of) a plan for the user's plan period: its measures are goals."""
+        if self.plan_document or self.year_before(position) is not None or self.period_section(position):
             return True
         # (a news lede sums up a plan's goals before the sentence that names its year: "新开工5座
         # 跨江通道建成6座；……《规划》正式公布，…计划到2025年…")
@@ -583,6 +613,7 @@ def _targets_of_sentence(sentence: Sentence, context: _Context, *, goal_block: b
     # growth and its counts to build (净增高新技术企业1000家) are targets there too
     goal_setting = goal_sentence or goal_block
     bare_names: list[str] = []                          # names without a value of their own, just before
+    value_chain: list[DraftTarget] = []                  # a name list's values, one per clause (see _next_value)
     for clause, clause_start in _clauses(text):
         if mixed:
             if GOAL_OPENER.search(clause):
@@ -607,6 +638,17 @@ def _targets_of_sentence(sentence: Sentence, context: _Context, *, goal_block: b
         if not found_here and last_clause_drafts:
             found_here = _part_of_previous(clause, last_clause_drafts[-1])
         drafts_before = len(drafts)
+        if not found_here and len(last_clause_drafts) == 1 and text[clause_start - 1:clause_start] == "、" \
+                and VALUE_ONLY.match(clause) and _values(clause):
+            follower = _next_value(last_clause_drafts[0], _values(clause)[0], sentence.start + clause_start)
+            drafts.append(follower)
+            value_chain = (value_chain or [last_clause_drafts[0]]) + [follower]
+            _name_chain(value_chain)
+        # "稳定在1500万亩、120亿斤以上": the comparator closing a 、-list of values holds for each
+        # (not "8%和8%以上": 和 joins two targets, each with its own comparator)
+        closing = SHARED_COMPARATOR.match(clause) if clause_start > 0 and text[clause_start - 1] == "、" else None
+        if closing and len(last_clause_drafts) == 1 and last_clause_drafts[0].comparator == "=":
+            last_clause_drafts[0].comparator = dict(SUFFIX_COMPARATORS)[closing.group(1)]
         carried_build = next((f[1][len("build:"):] for f in found_here if f[1].startswith("build:")), None)
         if carried_build is None:                        # 建成100景区城、1000个景区镇: the verb of the list
             opening = re.match(r"(?:" + "|".join(BUILD_VERBS) + r")(?=\d)", clause)
@@ -617,7 +659,8 @@ def _targets_of_sentence(sentence: Sentence, context: _Context, *, goal_block: b
                 continue
             shared = _shared_value_names(draft.indicator_text, doubling=found[1] == "翻番",
                                          each="分别" in clause and len(found_here) == 1) \
-                if draft.numeric and len(found) <= 4 else []
+                if draft.numeric and len(found) <= 4 and not found[1].startswith("build:") else []
+            # (培育100家左右龙头企业和单项冠军企业: one count of both)
             if shared:                                   # 城镇调查失业率和登记失业率稳定在4.3%左右
                 draft.indicator_text = shared[0]
                 drafts.append(draft)
@@ -633,6 +676,8 @@ def _targets_of_sentence(sentence: Sentence, context: _Context, *, goal_block: b
                     draft.change_type = drafts[-1].change_type
             drafts.append(draft)
         last_clause_drafts = [d for d in drafts[drafts_before:] if d.numeric]
+        if not (value_chain and last_clause_drafts and last_clause_drafts[-1] is value_chain[-1]):
+            value_chain = []
         if len(last_clause_drafts) == 1 and bare_names and SHARED_BY_ALL.search(clause):
             for name in bare_names:                      # 其中交通投资，高新技术产业投资，民间投资均增长12%
                 other = _copy(last_clause_drafts[0])
@@ -648,7 +693,10 @@ def _targets_of_sentence(sentence: Sentence, context: _Context, *, goal_block: b
 # 居民消费价格涨幅2%左右): a 、 right after a value — a number with its unit or a comparator word
 # after it — separates two targets, as a ， would; a 、 between names (节能减排和大气、水环境质量)
 # or numbers in a name (1、2号线) does not.
-VALUE_LIST_BREAK = re.compile(rf"(?:\d%|\d(?:万|亿|千|百)?[{CJK}]{{1,3}}|左右|以上|以内|以下|之内)、(?=[{CJK}A-Za-z]|(?:19|20)\d{{2}}年)")
+VALUE_LIST_BREAK = re.compile(rf"(?:\d%|\d(?:万|亿|千|百)?[{CJK}]{{1,3}}|左右|以上|以内|以下|之内)、(?=[{CJK}A-Za-z“\"「]|(?:19|20)\d{{2}}年|"
+                              rf"\d+(?:\.\d+)?[^\d，,；;。、]{{0,5}}?(?:以上|左右|以内)?(?:[，,；;。]|$))")   # (…125公里、300公里以上)
+# a clause that is only a value, after a 、: the next value of the names before (高铁、高速通车里程125公里、300公里以上)
+VALUE_ONLY = re.compile(r"^\d+(?:\.\d+)?[^\d，,；;。、]{0,5}?(?:以上|左右|以内)?[。；;]?$")
 
 
 # "平均换乘时间缩短至8分钟(新建综合枢纽5分钟内)": a parenthesis right after a value that holds a
@@ -682,6 +730,8 @@ def _clauses(text: str) -> list[tuple[str, int]]:
                 continue
             if re.search(r"\d(?:分钟|小时|天)内?、$", match.group()) and REACH.search(clause, match.end()):
                 continue                                 # 1天、2天、3天送达: one list, one verb
+            if clause[match.end():match.end() + 1].isdigit() and "分别" in clause[:match.start()]:
+                continue                                 # 分别达到55平方米、50平方米: one series
             breaks.append((match.end() - 1, 1))
         # a lede that drops its commas: "新开工5座跨江通道建成6座" is two clauses
         breaks += [(match.start(), 0) for match in BUILD_BREAK.finditer(clause)
@@ -791,6 +841,7 @@ def _shared_value_names(indicator: str, *, doubling: bool = False, each: bool = 
     return names
 
 
+SHARED_COMPARATOR = re.compile(rf"^[{CJK}]{{0,4}}\d+(?:\.\d+)?[^\d，,；;。、]{{0,5}}?(以上|左右|以内)[。；;]?$")
 SHARED_BY_ALL = re.compile(r"(?<![年平人户])[均都](?:要|将)?(?:" + "|".join(sorted(LEVEL_VERBS + INCREASE_VERBS + DECREASE_VERBS,
                                                                       key=len, reverse=True)) + ")")
 
@@ -801,6 +852,30 @@ def _bare_name(clause: str) -> str:
     if re.search(r"\d", name) or VERB_IN_CLAUSE.search(name) or not 2 <= len(name) <= 20:
         return ""
     return name if re.fullmatch(rf"[{CJK}、()（）]+", name) else ""
+
+
+def _next_value(draft: DraftTarget, value: _Value, start: int) -> DraftTarget:
+    """The draft of a value standing alone after a 、, its name and year the draft's before it."""
+    follower = _copy(draft)
+    follower.value, follower.value_high, follower.value_text = value.value, value.value_high, value.text
+    follower.unit, follower.comparator = value.unit or draft.unit, value.comparator
+    follower.start, follower.end = start + value.start, start + value.end
+    return follower
+
+
+def _name_chain(chain: list[DraftTarget]) -> None:
+    """Pair a 、-list of names with the values after it, in order (新增高铁、高速通车里程125公里、
+    300公里以上: 新增高铁通车里程 125, 高速通车里程 300); the comparator closing the list holds
+    for each value written without one."""
+    names = chain[0].indicator_text.split("、")
+    if len(names) == len(chain) and all(len(n) >= 2 for n in names):
+        head = names[-1][2:] if len(names[-1]) > 3 else ""
+        for draft, name in zip(chain, names):
+            draft.indicator_text = name if name.endswith(head) else name + head
+    closing = chain[-1].comparator
+    for draft in chain[:-1]:
+        if draft.comparator == "=" and closing in ("≥", "≈", "≤"):
+            draft.comparator = closing
 
 
 def _copy(draft: DraftTarget) -> DraftTarget:
@@ -824,6 +899,8 @@ def _circle_matches(clause: str):
     """Each circle of the clause: one after a verb, and those joined to it by 和 / 、 (形成1小时
     通勤圈和15分钟生活圈)."""
     for match in CIRCLE.finditer(clause):
+        if re.search(r"\d个[“\"]?$", clause[:match.start("value")]):
+            continue                     # 建成3个“1小时交通圈”: a count of circles, not a time to reach
         yield match
         position = match.end()
         while (more := CIRCLE_MORE.match(clause, position)) is not None:
@@ -862,7 +939,16 @@ REACH_ITEM = re.compile(r"(?P<value>\d+(?:\.\d+)?)(?P<unit>分钟|小时|天)(?P
 SHARE_REACHING = re.compile(rf"\d(?:%|成)[{CJK}]{{1,8}}可$")
 
 
+# "实现至杭州1小时、至长三角中心城市2小时": the place first, then the time to reach it
+REACH_TO = re.compile(r"(?:^|、|实现)(?:至|到)(?P<what>[^、，,；;。\d]{1,12}?)(?P<value>\d+(?:\.\d+)?)(?P<unit>小时|分钟)"
+                      r"(?P<within>内)?(?=、|[，,；;。]|$)")
+
+
 def _reach_targets(clause: str, goal_sentence: bool):
+    if goal_sentence and not REACH.search(clause):
+        return [(_Value(m.start("value"), m.end(), float(m.group("value")), None, clause[m.start("value"):m.end()],
+                        m.group("unit"), True, "≤" if m.group("within") else "="), "reach", "level",
+                 m.start("value"), f"至{m.group('what')}时间") for m in REACH_TO.finditer(clause)]
     if not goal_sentence or not REACH.search(clause):
         return []
     results = []
@@ -899,14 +985,20 @@ SHARE_FIRST = re.compile(r"^(?:的(?P<what>[^，,；;。]{2,24}?)|(?P<short>[^�
                          r"(?P<rest>[^，,；;。]{0,24})")
 
 
+AREA_UNITS = {"平方公里", "万平方公里", "平方米", "万平方米", "公顷", "万公顷", "亩", "万亩"}
+
+
 def _share_first(clause: str, value: _Value, goal_sentence: bool) -> str | None:
-    if not goal_sentence or value.unit != "%" or value.value_high is not None:
+    """The name of a share, or of an area, written before what reaches a standard: "60%的园区建成
+    清新园区" → …建成清新园区比例; "50平方公里以上建设用地面积达到海绵城市建设目标要求"."""
+    area = value.unit in AREA_UNITS and value.comparator in ("≥", "≈", ">")
+    if not goal_sentence or not (value.unit == "%" or area) or value.value_high is not None:
         return None
     match = SHARE_FIRST.match(clause[value.end:])
     what = match and (match.group("what") or match.group("short"))
     if match is None or ALLOTTED.search(what):
         return None
-    return what + match.group("verb") + match.group("rest") + "比例"
+    return what + match.group("verb") + match.group("rest") + ("" if area else "比例")
 
 
 def _part_of_previous(clause: str, previous: DraftTarget):
@@ -973,8 +1065,13 @@ def _clause_targets(clause: str, goal_sentence: bool, *, verbless=True, carried_
                     and (TRAIL.match(clause[value.end:]) and _indicator_adjacent(before)
                          or not before.strip() and re.match(rf"[{CJK}“\"]", clause[value.end:])):
                 count = (carried_build, 0)
+            if count is not None and MONEY.search(value.unit) and ALLOTTED.search(clause):
+                count = None                     # 组建30亿元规模产业基金: money set aside, no goal
             if count is not None:
                 change = "cumulative" if "累计" in before and count[0] in ("新增", "增加") else "level"
+                ahead = _prefix_comparator(before[:count[1]])     # 至少改造形成40个: 至少 governs the count
+                if ahead and value.comparator == "=":
+                    value = replace(value, comparator=ahead)
                 results.append((value, "build:" + count[0], change, count[1]))
                 continue
             share = _share_first(clause, value, goal_sentence) or _coverage_share(clause, value, goal_sentence)
@@ -1007,7 +1104,8 @@ def _clause_targets(clause: str, goal_sentence: bool, *, verbless=True, carried_
         results.append((value, verb, change, verb_start))
     for match in DOUBLING.finditer(clause):
         growth = (2 ** DOUBLINGS[match.group("times")] - 1) * 100.0     # 翻一番: an increase of 100 %
-        value = _Value(match.start(), match.end(), growth, None, match.group(), "%", True, "=")
+        comparator, end = _suffix_comparator(clause, match.end())      # (翻一番以上)
+        value = _Value(match.start(), end, growth, None, match.group(), "%", True, comparator)
         results.append((value, "翻番", "increase", match.start()))
     return _pair_series(results, clause, series)
 
@@ -1029,6 +1127,12 @@ def _pair_series(results, clause: str, series):
         return results
     names = [n for n in re.split(r"[和、及与]", _indicator_text(clause, series.start())) if n]
     in_series = [r for r in results if r[0].start > series.start()]
+    # (分别稳定在1500万亩、120亿斤以上: the comparator closing a 、-list of values holds for each)
+    last = in_series[-1][0] if in_series else None
+    if last is not None and last.comparator != "=" and all(
+            r[0].comparator == "=" and clause[r[0].end:r[0].end + 1] == "、" for r in in_series[:-1]):
+        in_series = [(replace(r[0], comparator=last.comparator),) + r[1:] for r in in_series[:-1]] + [in_series[-1]]
+        results = [r for r in results if r[0].start <= series.start()] + in_series
     if len(names) != len(in_series) or len(names) < 2:
         return results
     paired = []
@@ -1276,14 +1380,14 @@ def _build_verb_before(before: str, value: _Value, goal_sentence: bool):
 def _indicator_adjacent(before: str) -> bool:
     """No verb: the indicator ends right before the number (城镇调查失业率5.5%左右)."""
     core = _strip_fillers(before).rstrip()
-    return bool(re.search(rf"[{CJK}A-Za-z)）]$", core)) and len(core) >= 2
+    return bool(re.search(rf"[{CJK}A-Za-z)）”」』]$", core)) and len(core) >= 2     # (实施“小田变大田”513万亩)
 
 
 def _is_baseline(clause: str, value: _Value) -> bool:
     """由73.4%提高到… / 从2.5万元增加到…: the value after 由/从 is where it starts from."""
     before = clause[:value.start]
     after = clause[value.end:value.end + 8]
-    if re.search(r"(?:由|从)(?:(?:19|20)\d{2}年(?:底|末)?的?)?\s*$", before):
+    if re.search(r"(?:由|从)(?:(?:19|20)\d{2}年(?:底|末)?的?|[“\"]?十[二三四五]五[”\"]?(?:末|期末)?的?)?\s*$", before):
         return True
     return bool(re.match(r"(?:的)?(?:提高|提升|增加|增长|上升|下降|降低|减少|缩小|扩大)(?:到|至)", after))
 
@@ -1315,6 +1419,8 @@ GOAL_WORDS = r"(?:的)?(?:主要)?(?:预期)?(?:目标)?(?:值)?(?:定|设定|�
 
 def _indicator_text(clause: str, end: int) -> str:
     text = clause[:end].strip().lstrip("■□◆◇●○▲△★☆►▶•·—-*＊ ")      # list bullets of scraped pages
+    # (a headline names its document first: "《…规划》出炉 综合交通投资将达…")
+    text = re.sub(r"^.*》(?:出炉|印发|发布|出台|公布)?\s*", "", text) if re.search(r"》[^《》]*$", text) else text
     announce = None
     for announce in GOAL_ANNOUNCE.finditer(text):
         pass
@@ -1365,8 +1471,10 @@ def _finish(found, clause: str, clause_start: int, sentence: Sentence, context: 
         indicator = _indicator_text(clause, value.start)
     elif verb.startswith("build:"):
         indicator = _indicator_text(clause, len(_strip_fillers(clause[:value.start])))
+        indicator = re.sub("^(?:" + "|".join(COMPARATOR_WORDS) + ")", "", indicator)
         trailing = re.sub(r"[。！？；;\s]+$", "", clause[value.end:])
-        if re.search(rf"[{CJK}]", trailing) and (not indicator or indicator.endswith(verb[len("build:"):])):
+        built = verb[len("build:"):]
+        if re.search(rf"[{CJK}]", trailing) and (not indicator or built in indicator[-len(built) - 4:]):
             indicator += trailing                        # 培育100家专精特新企业 → 培育专精特新企业
     if named:
         indicator = named
@@ -1562,6 +1670,8 @@ def _table_targets(doc: Document, context: _Context, found: list[DraftTarget]) -
             if name_column >= len(row):
                 continue
             name = _cell_name(row[name_column])
+            if name.endswith((":", "：")):
+                continue                                 # a page's metadata table (公开属性: | 全部公开)
             unit = _cell_name(row[unit_column]) if unit_column is not None and unit_column < len(row) else ""
             inline_unit = re.search(r"[(（]([^()（）]{1,10})[)）]$", name)
             if inline_unit and not unit:
