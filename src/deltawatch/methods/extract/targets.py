@@ -554,8 +554,11 @@ class _Context:
         # 跨江通道建成6座；……《规划》正式公布，…计划到2025年…")
         paragraph_end = self.doc.text.find("\n", position)
         paragraph_end = len(self.doc.text) if paragraph_end < 0 else paragraph_end
-        if any(position < at < paragraph_end and year >= self.plan_period[0] for at, year in self.deadlines):
-            return True
+        index = bisect.bisect_right(self.deadline_starts, position)
+        while index < len(self.deadlines) and self.deadlines[index][0] < paragraph_end:
+            if self.deadlines[index][1] >= self.plan_period[0]:
+                return True
+            index += 1
         return any(re.search(r"目标|指标|任务", s.title) for s in self.sections_at(position))
 
     def year_before(self, position: int) -> int | None:
