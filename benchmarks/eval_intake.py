@@ -1,6 +1,6 @@
 """Quality of the target extractor (issue 17): precision and recall of ``draft_targets`` on
 each labelled set of tests/fixtures/intake/ — the development sets the rules were written on
-(dev … dev12) and the held-out sets labelled without sight of the extractor (heldout11, heldout12) —
+(dev … dev14), each but the first two a held-out set first, measured once before tuning —
 with the plan period a user would enter for each document (its ``plan_periods.csv``) and the
 shipped catalogue. A draft counts when value, comparator, target year and change type agree
 with a label in the same sentence (``methods.extract.evaluate.score``). Writes
@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from deltawatch.methods.extract import draft_targets, read
-from deltawatch.methods.extract.evaluate import load_labels, score
+from deltawatch.methods.extract.evaluate import labels_as_drafts, load_labels, score
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "intake"
@@ -34,8 +34,8 @@ SETS = {"dev": "development (seed 001)", "dev2": "development", "dev3": "develop
         "dev10": "development (held out until tuned)",
         "dev11": "development (held out until tuned)",
         "dev12": "development (held out until tuned)",
-        "heldout11": "held out: never seen while tuning",
-        "heldout12": "held out: never seen while tuning"}
+        "dev13": "development (held out until tuned)",
+        "dev14": "development (held out until tuned)"}
 
 
 def documents(folder: Path):
@@ -71,11 +71,38 @@ def main(argv: list[str] | None = None) -> int:
         precision = tp / (tp + fp) if tp + fp else float("nan")
         lines.append(f"| {name} | {role} | {n} | {tp + fn} | {tp} | {fp} | {fn} | {precision:.3f} | "
                      f"{tp / (tp + fn):.3f} |")
+    lines += _agreement(catalogue) if names == list(SETS) else []
     text = "\n".join(lines) + "\n"
     print(text)
     if names == list(SETS):
         (ROOT / "benchmarks" / "results" / "intake_quality.md").write_text(text, encoding="utf-8")
     return 0
+
+
+def _agreement(catalogue) -> list[str]:
+    """Two people labelling the same texts (tests/fixtures/intake/agreement/<set>/, the second
+    labeller blind to the first): how far their labels agree, scored as the extractor is — the
+    first labeller's rows are the reference."""
+    lines = ["", "Agreement of two labellers on the same texts (the second scored against the first, as the "
+             "extractor is), and the extractor against each:", "",
+             "| set | second labeller vs first: P | R | extractor vs first: P | R | extractor vs second: P | R |",
+             "|---|---:|---:|---:|---:|---:|---:|"]
+    for folder in sorted((FIXTURES / "agreement").iterdir()):
+        people, first_ref, second_ref = [], [], []
+        for text, labels, period in documents(Path(folder.name)):
+            first, second = load_labels(FIXTURES / labels), load_labels(folder / labels.name)
+            drafts = draft_targets(read(FIXTURES / text), plan_period=period, catalogue=catalogue)
+            people.append(score(labels_as_drafts(second), first))
+            first_ref.append(score(drafts, first))
+            second_ref.append(score(drafts, second))
+        cells = [f"{p:.3f} | {r:.3f}" for p, r in map(_pooled, (people, first_ref, second_ref))]
+        lines.append(f"| {folder.name} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def _pooled(results: list[dict]) -> tuple[float, float]:
+    tp, fp, fn = (sum(r[key] for r in results) for key in ("tp", "fp", "fn"))
+    return tp / (tp + fp), tp / (tp + fn)
 
 
 if __name__ == "__main__":

@@ -55,6 +55,20 @@ def load_labels(path) -> list[dict]:
     return [_normalise_label(row) for row in rows]
 
 
+def labels_as_drafts(labels) -> list[DraftTarget]:
+    """Label rows as drafts, to score one labeller against another with ``score`` (the agreement
+    of two people labelling the same texts is the ceiling any extractor is measured under)."""
+    drafts = []
+    for row in _as_label_rows(labels):
+        drafts.append(DraftTarget(
+            indicator_text=str(row.get("indicator", "")), sentence=str(row.get("sentence", "")),
+            location=str(row.get("location", "")), start=0, end=0, numeric=row["numeric"],
+            target_year=row["year"], comparator=row["comparator"], value=row["value_low"],
+            value_high=row["value_high"], value_text=str(row.get("value", "")), unit=str(row.get("unit", "")),
+            change_type=row["change_type"], confidence=1.0))
+    return drafts
+
+
 def _blank(value) -> bool:
     """An empty cell: None, "" or the NaN pandas reads for one."""
     return value is None or (isinstance(value, float) and value != value) or str(value).strip() == ""

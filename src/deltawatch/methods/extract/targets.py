@@ -176,7 +176,7 @@ LEVEL_VERBS = ("提高到", "提高至", "提升到", "提升至", "增加到", 
                "不低于", "不少于", "不超过", "高于", "低于", "实现", "力争", "为")
 INCREASE_VERBS = ("年均增长", "年均提高", "年均增加", "平均增长", "增长", "提高", "提升", "增加", "上升", "上涨", "扩大",
                   "增速", "增幅", "涨幅")
-DECREASE_VERBS = ("年均下降", "年均降低", "年均减少", "下降", "降低", "减少", "压减", "削减", "缩减", "缩小", "减排")
+DECREASE_VERBS = ("年均下降", "年均降低", "年均减少", "下降", "降低", "减少", "压减", "削减", "消减", "缩减", "缩小", "减排")
 BUILD_VERBS = ("累计建成", "建成", "新建", "净增", "新增", "新开工", "培育", "创建", "引进", "培养", "认定", "开通", "改造",
                "打造", "建设", "布局", "组建", "新开", "完成", "落实", "包含", "育成", "扩建", "续建", "改建", "掌握", "签约", "建立")
 ADVERBS = ("力争", "确保", "争取", "努力", "基本", "全面", "分别", "均", "要", "将", "进一步", "持续", "稳步",
@@ -187,7 +187,8 @@ ALLOTTED = re.compile(r"安排|下达|拨付|投入|筹措|补助|补贴|奖励|
                       r"授信|奖补|募集")
 PAST = re.compile(r"去年|(?<![比较同])上年|过去|已经|已(?:建成|完成|达到|实现|形成|累计|超过|突破|有|是)|"
                   r"以来|近年|同比|回顾|取得了|实现了|完成了|达到了|增长了|下降了|提高了|降低了|突破了|超过了|"
-                  r"建成了|展示了|形成了|交出了|成绩单|现已|数据显示|统计显示|监测显示|上一轮|刚刚过去|一年来|五年来|历年")
+                  r"建成了|展示了|形成了|交出了|成绩单|现已|数据显示|统计显示|监测显示|已成功|截至目前|(?<!项)目前(?!期)|"
+                  r"\d{1,2}月份?累计|上一轮|刚刚过去|一年来|五年来|历年")
 # the span of an earlier five-year plan (十三五期间): the past, for a plan after it (see _looks_back)
 PAST_PLAN = re.compile(r"[“\"]?十([二三四])五[”\"]?(?:时期|期间|以来)")
 FORECAST = re.compile(r"预计|预测|有望|可望|估计|预期将|或将")
@@ -196,6 +197,9 @@ PERIOD_WORDS = re.compile(r"十四五|十五五|今后五年|未来五年|规划
 # the end of a five-year plan named in words ("到“十四五”末"): a deadline, as 到2025年 is
 PERIOD_END = re.compile(r"[“\"]?十([四五])五[”\"]?(?:末|期末)")
 PERIOD_END_YEAR = {"四": 2025, "五": 2030}
+# "按照“十四五”末建成…的目标要求，新建高标准农田400万亩": a goal named as the frame of the year's work;
+# its deadline holds for its own clause only, not for what follows
+FRAMED = re.compile(r"(?:按照|根据|围绕|对照|对标)[^，,。；;]{0,38}$")
 GOAL_CONTEXT = re.compile(r"计划(?:到|建立|建成|新建|实现|完成|培育|打造)|到\d{4}年|\d{4}年(?:底|末)?前|目标|力争|确保|争取|累计|十四五|今后五年|规划期|年均")
 YEAR = re.compile(r"(?P<prefix>到|至|截至|于|在)?(?P<year>(?:19|20)\d{2})年(?P<suffix>底前|前|底|末|以前|之前|初)?")
 BASELINE = re.compile(r"(?:较|比|与|相比|对比|比照|由|从|在(?=(?:19|20)\d{2}年(?:的)?基础上))(?P<year>(?:19|20)\d{2})年")
@@ -242,7 +246,7 @@ def draft_targets(doc: Document, *, plan_period: tuple[int, int] = (2021, 2025),
     heading_block = None                                 # "past" / "goal" under a bare heading line
     # a task table, or a year's work points (2023年农业农村工作要点): every quantity is aimed at
     year_plan = len(DEADLINE_CELL.findall(doc.text)) >= 2 or TASK_TABLE_HEADER.search(doc.text) is not None or any(
-        YEAR_PLAN_TITLE.search(line) for line in context.title_lines) or _names_a_year_plan(doc, plan_period)
+        YEAR_PLAN_TITLE.search(line) for line in _short_lines(doc.text[:1500])) or _names_a_year_plan(doc, plan_period)
     for sentence in sentences:
         kind = _heading_kind(doc, sentence, context)
         if kind is not None:
@@ -253,7 +257,7 @@ def draft_targets(doc: Document, *, plan_period: tuple[int, int] = (2021, 2025),
             if kind != "other":
                 previous_end = sentence.end
                 continue
-        opens_goals = bool(GOAL_OPENER.search(sentence.text))
+        opens_goals = _turns_to_goals(sentence.text, context)
         if previous_end == 0 or "\n" in doc.text[previous_end:sentence.start]:
             past_paragraph = _opens_past(sentence.text, context) or _reports_past(sentence.text, context)
             # the items of a list under a title of goals (主要目标是⏎——…⏎——…) stay goals
@@ -308,6 +312,12 @@ def _names_the_plan(opening: str, plan_period) -> bool:
     return False
 
 
+def _short_lines(opening: str) -> list[str]:
+    """The title-like lines of a text's opening: short, without a full stop or a comma (a page's
+    metadata lines come first on a government site, so not only the first three)."""
+    return [line for line in opening.splitlines() if 0 < len(line.strip()) <= 60 and not re.search(r"[。，,]", line)]
+
+
 def _names_a_year_plan(doc: Document, plan_period) -> bool:
     if plan_period[0] != plan_period[1]:
         return False
@@ -325,7 +335,7 @@ DEADLINE_CELL = re.compile(r"(?m)^[ \t|]*(?:19|20)\d{2}年(?:\d{1,2}月)?(?:底|
 # (after a short lead-in of a news text: "人民网了解到，“十三五”期间，…")
 PAST_OPENER = re.compile(r"^(?:[^，,。；;]{0,10}[，,])?[“\"]?(?:过去(?:的)?(?:一|三|五|几)?年|去年|上年|一年来|五年来|"
                          r"几年来|近(?:几|三|五)年|这(?:一|五|几|些)年[，,]|今年以来|"
-                         r"十(?P<plan>[二三四])五[”\"]?(?:时期|期间|以来)|(?P<year>(?:19|20)\d{2})年(?:以来|[，,]))")
+                         r"十(?P<plan>[二三四])五[”\"]?(?:时期|期间|以来)|(?P<year>(?:19|20)\d{2})年(?:以来|[，,]|(?![底末前初])))")
 FIVE_YEAR_PLAN_END = {"二": 2015, "三": 2020, "四": 2025, "五": 2030}
 # (not a bare 目标 or 预期: reviews say 完成年度目标 and 好于预期)
 GOAL_OPENER = re.compile(r"(?:主要|预期|发展|总体)目标|目标(?:是|为)|(?:我|全)(?:市|省|区|县)将|(?:明确|提出)了?[^，,。]{0,8}目标。|今年(?!以来)|明年|今后|未来|到(?:19|20)\d{2}年|力争|规划期")
@@ -352,7 +362,7 @@ def _title_line(doc: Document, sentence: Sentence) -> bool:
 # 目标 / 指标 alone) makes them goals — until the next such heading. A neutral heading ("创新",
 # "经济": a sub-heading) keeps the block it stands in.
 HEADING_LOOKS_BACK = re.compile(r"回顾|成就|成效|成绩|进展|总结|基础|现状|情况")
-HEADING_SETS_GOALS = re.compile(r"目标|指标|任务|重点|安排|计划|部署")
+HEADING_SETS_GOALS = re.compile(r"目标|指标|任务|重点|安排|计划|部署|要点")
 # (issue 17, fifth development set) a heading that names a span of years without looking ahead
 # ("赶超发展的五年", "奋进的十年", "五年来") heads a review: the lines under it are results, not
 # goals ("今后五年的重点目标" / "未来五年" look ahead and are not matched)
@@ -404,6 +414,15 @@ def _bare_heading_year(text: str, context: "_Context", kind: str) -> int | None:
     return context.block_year if kind == "other" else None
 
 
+def _turns_to_goals(text: str, context: "_Context") -> bool:
+    """GOAL_OPENER, except a 到YYYY年 before the plan period ("恢复到2017年的90%": a comparison)."""
+    for match in GOAL_OPENER.finditer(text):
+        year = re.match(r"到((?:19|20)\d{2})年", match.group())
+        if not year or int(year.group(1)) >= context.plan_period[0]:
+            return True
+    return False
+
+
 def _looks_back(text: str, context: "_Context") -> bool:
     """The sentence (or clause) speaks of the past: PAST, or the span of a five-year plan that
     ended before the plan period (十三五期间 in a 十四五 plan, not in a 十三五 one)."""
@@ -417,7 +436,7 @@ def _reports_past(text: str, context: "_Context") -> bool:
     news report lists last year's figures one short sentence after another (地区生产总值万亿之城
     增至5座。一般公共预算收入9930亿元、增长7.3%。) with no marker of the past of their own."""
     # (an item of a ；-list does not: one item may look back while the others set goals)
-    return _looks_back(text, context) and not GOAL_OPENER.search(text) and not text.endswith(("；", ";"))
+    return _looks_back(text, context) and not _turns_to_goals(text, context) and not text.endswith(("；", ";"))
 
 
 # The title of a news report or web page (its first line, short, without a full stop or a
@@ -456,7 +475,7 @@ def _cut_off_tail(text: str) -> int | None:
 
 def _opens_past(text: str, context: "_Context") -> bool:
     match = PAST_OPENER.match(text)
-    if not match or GOAL_OPENER.search(text):
+    if not match or _turns_to_goals(text, context):
         return False
     if match.group("plan"):                              # 十三五期间: past for a plan after 2020
         return FIVE_YEAR_PLAN_END[match.group("plan")] < context.plan_period[0]
@@ -481,7 +500,8 @@ class _Context:
         self.section_starts = [s.start for s in doc.sections]
         self.deadlines = sorted([(m.start(), int(m.group(2))) for m in
                                  re.finditer(r"(到|至)((?:19|20)\d{2})年(?!的)", doc.text)]
-                                + [(m.start(), PERIOD_END_YEAR[m.group(1)]) for m in PERIOD_END.finditer(doc.text)])
+                                + [(m.start(), PERIOD_END_YEAR[m.group(1)]) for m in PERIOD_END.finditer(doc.text)
+                                   if not FRAMED.search(doc.text, max(0, m.start() - 40), m.start())])
         self.deadline_starts = [p for p, _ in self.deadlines]
         # "2024年政府工作报告": the year of 今年, from the title lines (short, no full stop or
         # comma: a news lede "报告回顾了2023年工作，…" is no title) …
@@ -595,7 +615,7 @@ def _targets_of_sentence(sentence: Sentence, context: _Context, *, goal_block: b
     past = _looks_back(text, context)
     # A sentence that looks back and then forward ("去年GDP增长5.8%，今年预期目标为增长5%以上"):
     # judged clause by clause — past until a clause turns to goals, and again when one looks back.
-    mixed = past and bool(GOAL_OPENER.search(text))
+    mixed = past and _turns_to_goals(text, context)
     drafts = []
     goal_sentence = bool(GOAL_CONTEXT.search(text)) or context.goal_context(sentence.start)
     # a value with no verb is taken where goals are set: a goal sentence, a paragraph or list of
@@ -614,12 +634,14 @@ def _targets_of_sentence(sentence: Sentence, context: _Context, *, goal_block: b
     carried_build = None
     # a goal paragraph or list (goal_block) sets goals as a goal sentence does: its budget revenue
     # growth and its counts to build (净增高新技术企业1000家) are targets there too
-    goal_setting = goal_sentence or goal_block
+    # … and so does a year's work report or plan (a plan period of one year) for the measures it
+    # lists: "实施城中村改造项目2个，改造老旧小区26个" — the past is skipped before
+    goal_setting = goal_sentence or goal_block or context.plan_period[0] == context.plan_period[1]
     bare_names: list[str] = []                          # names without a value of their own, just before
     value_chain: list[DraftTarget] = []                  # a name list's values, one per clause (see _next_value)
     for clause, clause_start in _clauses(text):
         if mixed:
-            if GOAL_OPENER.search(clause):
+            if _turns_to_goals(clause, context):
                 clause_past = False
             elif _looks_back(clause, context):
                 clause_past = True
@@ -630,7 +652,7 @@ def _targets_of_sentence(sentence: Sentence, context: _Context, *, goal_block: b
         # a clause that begins with its verb (…9930亿元、增长7.3%) takes its subject from the one before
         subject = previous_clause + clause if VERB_FIRST.match(clause) else clause
         previous_clause = clause
-        if FISCAL.search(subject) and not _budget_revenue_goal(subject, goal_setting):
+        if FISCAL.search(subject) and not _budget_revenue_goal(subject, goal_sentence or goal_block):
             continue
         # 净增高新技术企业1000家、规上工业高企200家: a count after a 、 that follows a count built
         # is built by the same verb (the verb is written once for the list)
@@ -817,8 +839,8 @@ def _shared_value_names(indicator: str, *, doubling: bool = False, each: bool = 
         return names if all(len(n) >= 4 for n in names) else []
     # (一个值"分别": 挥发性有机物(VOCs)、氮氧化物排放总量比2020年分别下降10%以上 — each item,
     # with the head of the last, 排放总量, when it has one)
-    if each and "、" in indicator:
-        items = [n.strip() for n in indicator.split("、")]
+    if each and re.search("[、和]", indicator):
+        items = [n.strip() for n in re.split("[、和]", indicator)]
         head = re.search(r"(?:排放总量|排放量|总量|浓度|比重|比例|占比|强度|产量|规模)$", items[-1])
         if all(len(n) >= 2 for n in items) and 2 <= len(items) <= 4:
             return [n + (head.group() if head and not n.endswith(head.group()) else "") for n in items[:-1]] + [items[-1]]
@@ -1461,7 +1483,9 @@ def _finish(found, clause: str, clause_start: int, sentence: Sentence, context: 
     first, last = context.plan_period
     over_the_plan = PERIOD_SPAN.search(text[:clause_start + value.start]) or (
         last - first >= 2 and year == last and not re.search(r"今年|全年|年度", text))
-    if change == "decrease" and baseline is None and over_the_plan \
+    # (and a rise in percentage points, which does not compound: 农业科技进步贡献率提高2.5个百分点)
+    rising_points = change == "increase" and value.unit in ("个百分点", "百分点")
+    if (change == "decrease" or rising_points) and baseline is None and over_the_plan \
             and not re.search(r"年均|每年|平均", text[:clause_start + value.start]):
         change = "cumulative"
     if change == "increase" and value.unit == "倍" and verb != "翻番":   # 增加两倍: an increase of 200 %
@@ -1511,6 +1535,9 @@ def _previous_subject(text_before: str) -> str:
 def _target_year(clause: str, text: str, position_in_text: int, context: _Context, doc_position: int):
     """(year, written in the sentence, a past year that makes it no target)."""
     clause_years = [m for m in YEAR.finditer(clause) if not _is_baseline_year(clause, m)]
+    period_end = PERIOD_END.search(clause)
+    if not clause_years and period_end:                  # “十四五”末建成5000万亩: that plan's last year
+        return PERIOD_END_YEAR[period_end.group(1)], True, False
     sentence_years = [m for m in YEAR.finditer(text) if not _is_baseline_year(text, m)]
     # A year written after the value in a later clause of the sentence is not its year: a time
     # phrase stands before what it governs (到2025年，X达到…), and a year after the targets looks
@@ -1529,6 +1556,9 @@ def _target_year(clause: str, text: str, position_in_text: int, context: _Contex
         if year < context.plan_period[0] and not deadline:
             return None, False, True
         return year, True, False
+    # (江苏将按照“十四五”末建成…的目标，今年新建高标准农田400万亩: 今年 after the deadline is the report's year)
+    if re.search(r"今年|全年", text[:position_in_text]) and context.title_year is not None:
+        return context.title_year, False, False
     year = context.year_before(doc_position)
     if year is not None:
         return year, True, False
