@@ -25,9 +25,9 @@ EXPECTED = {
     "dev9": (43, 1, 1),      # 35, 9, 27 (heldout7, with 18 rows of last year's targets since removed)
     "dev10": (66, 0, 4),     # 55, 7, 15 (heldout8)
     "dev11": (65, 1, 4),     # 57, 2, 12 (heldout9)
-    "dev12": (80, 5, 11),    # 59, 10, 32 (heldout10)
-    "dev13": (68, 5, 18),    # 49, 18, 37 (heldout11)
-    "dev14": (67, 7, 14),    # 51, 10, 30 (heldout12)
+    "dev12": (82, 5, 9),     # 59, 10, 32 (heldout10)
+    "dev13": (74, 5, 12),    # 49, 18, 37 (heldout11)
+    "dev14": (68, 7, 13),    # 51, 10, 30 (heldout12)
 }
 
 

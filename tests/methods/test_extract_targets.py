@@ -1008,3 +1008,17 @@ def test_percentage_points_gained_over_a_plan_are_cumulative_and_xiaojian_is_a_c
     assert [(t.value, t.change_type) for t in found] == [(2.5, "cumulative"), (20, "cumulative")]
     found = numeric("到2025年，氮氧化物和VOCs排放总量比2020年分别下降10%以上。")
     assert [(t.indicator_text, t.value) for t in found] == [("氮氧化物排放总量", 10), ("VOCs排放总量", 10)]
+
+
+def test_a_heading_on_the_year_ahead_ends_a_look_back_and_rankings_won_are_past():
+    text = ("2023年铜陵干得怎么样\n去年，铜陵引进6个50亿元以上项目。\n"
+            "锚定挺进前列2024铜陵这样拼\n制造业投资增长15%以上。\n项目开工率达99%，居全省第2位。\n")
+    assert [t.value for t in numeric(text, plan_period=(2024, 2024))] == [15]
+
+
+def test_magnitude_words_new_units_and_aspects_counted():
+    assert [(t.comparator, t.value, t.unit) for t in numeric("到2025年，全市社会消费品零售总额突破万亿。")] == [
+        (">", 1, "万亿元")]
+    assert [(t.value, t.unit) for t in numeric("到2025年，新增新能源汽车充电桩6万根，新增冷链库容50万方。")] == [
+        (6, "万根"), (50, "万方")]
+    assert numeric("2024年，全市将重点围绕增强活力、建成创新型城市等10个方面打造样板。", plan_period=(2024, 2024)) == []

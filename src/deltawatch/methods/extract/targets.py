@@ -149,7 +149,7 @@ CJK = "\u4e00-\u9fff"
 # Vocabulary
 # ---------------------------------------------------------------------------------------------
 
-UNITS = sorted(["%", "‰", "个百分点", "百分点", "倍", "成", "万亿元", "千亿元", "亿元", "万元", "元", "亿美元", "万美元", "美元", "亿人次", "万人次", "人次", "万人", "人", "万户", "户", "万名", "名", "岁", "年", "天", "小时", "分钟", "个月", "万平方公里", "平方公里", "万平方米", "平方米", "万公顷", "公顷", "万亩", "亩", "公里", "千米", "万公里", "米", "亿吨", "万吨", "吨", "万吨标准煤", "吨标准煤", "亿立方米", "万立方米", "立方米", "亿千瓦时", "万千瓦时", "千瓦时", "万千瓦", "千瓦", "兆瓦", "吉瓦", "微克/立方米", "毫克/升", "分贝", "年一遇", "亿斤", "万斤", "斤", "万标箱", "标箱", "万辆", "辆", "万台", "台", "万套", "套", "万张", "张", "万床", "张床位", "床位", "万个", "个", "万家", "家", "所", "座", "项", "条", "处", "件", "批", "部", "艘", "架", "台套", "支", "份", "册", "场", "次", "株", "棵", "只", "头", "口", "级", "星"], key=len, reverse=True)
+UNITS = sorted(["%", "‰", "个百分点", "百分点", "倍", "成", "万亿元", "千亿元", "亿元", "万元", "元", "亿美元", "万美元", "美元", "亿人次", "万人次", "人次", "万人", "人", "万户", "户", "万名", "名", "岁", "年", "天", "小时", "分钟", "个月", "万平方公里", "平方公里", "万平方米", "平方米", "万公顷", "公顷", "万亩", "亩", "公里", "千米", "万公里", "米", "亿吨", "万吨", "吨", "万吨标准煤", "吨标准煤", "亿立方米", "万立方米", "立方米", "万方", "万根", "根", "亿千瓦时", "万千瓦时", "千瓦时", "万千瓦", "千瓦", "兆瓦", "吉瓦", "微克/立方米", "毫克/升", "分贝", "年一遇", "亿斤", "万斤", "斤", "万标箱", "标箱", "万辆", "辆", "万台", "台", "万套", "套", "万张", "张", "万床", "张床位", "床位", "万个", "个", "万家", "家", "所", "座", "项", "条", "处", "件", "批", "部", "艘", "架", "台套", "支", "份", "册", "场", "次", "株", "棵", "只", "头", "口", "级", "星"], key=len, reverse=True)
 COUNT_UNITS = {"个", "万个", "家", "万家", "所", "座", "项", "条", "处", "件", "批", "部", "张", "万张", "辆",
                "万辆", "台", "万台", "套", "万套", "艘", "架", "支", "名", "万名", "人", "万人", "户", "万户",
                "公里", "千米", "万平方米", "平方米", "亩", "万亩", "公顷", "万公顷", "床位", "张床位"}
@@ -187,7 +187,7 @@ ALLOTTED = re.compile(r"安排|下达|拨付|投入|筹措|补助|补贴|奖励|
                       r"授信|奖补|募集")
 PAST = re.compile(r"去年|(?<![比较同])上年|过去|已经|已(?:建成|完成|达到|实现|形成|累计|超过|突破|有|是)|"
                   r"以来|近年|同比|回顾|取得了|实现了|完成了|达到了|增长了|下降了|提高了|降低了|突破了|超过了|"
-                  r"建成了|展示了|形成了|交出了|成绩单|现已|数据显示|统计显示|监测显示|已成功|截至目前|(?<!项)目前(?!期)|"
+                  r"建成了|展示了|形成了|交出了|成绩单|现已|数据显示|统计显示|监测显示|已成功|截至目前|(?<!项)目前(?!期)|居(?:全省|全国|全市|长三角)第|"
                   r"\d{1,2}月份?累计|上一轮|刚刚过去|一年来|五年来|历年")
 # the span of an earlier five-year plan (十三五期间): the past, for a plan after it (see _looks_back)
 PAST_PLAN = re.compile(r"[“\"]?十([二三四])五[”\"]?(?:时期|期间|以来)")
@@ -250,7 +250,7 @@ def draft_targets(doc: Document, *, plan_period: tuple[int, int] = (2021, 2025),
     for sentence in sentences:
         kind = _heading_kind(doc, sentence, context)
         if kind is not None:
-            heading_block = None if kind == "other" and heading_block is None else (
+            heading_block = None if kind == "ahead" or kind == "other" and heading_block is None else (
                 heading_block if kind == "other" else kind)
             context.block_year = _bare_heading_year(sentence.text, context, kind)
             context.block_start = sentence.start
@@ -395,6 +395,8 @@ def _heading_kind(doc: Document, sentence: Sentence, context: "_Context") -> str
         return "goal"
     if in_plan and HEADING_YEAR_WORK.search(text) and not HEADING_LOOKS_BACK.search(text):
         return "goal"
+    if in_plan and not HEADING_LOOKS_BACK.search(text):
+        return "ahead"                   # 锚定挺进前列2024铜陵这样拼: no longer the past, each line judged
     return "other"
 
 
@@ -866,7 +868,7 @@ def _shared_value_names(indicator: str, *, doubling: bool = False, each: bool = 
     return names
 
 
-SHARED_COMPARATOR = re.compile(rf"^[{CJK}]{{0,4}}\d+(?:\.\d+)?[^\d，,；;。、]{{0,5}}?(以上|左右|以内)[。；;]?$")
+SHARED_COMPARATOR = re.compile(rf"^[{CJK}]{{0,2}}\d+(?:\.\d+)?[^\d，,；;。、]{{0,5}}?(以上|左右|以内)[。；;]?$")
 SHARED_BY_ALL = re.compile(r"(?<![年平人户])[均都](?:要|将)?(?:" + "|".join(sorted(LEVEL_VERBS + INCREASE_VERBS + DECREASE_VERBS,
                                                                       key=len, reverse=True)) + ")")
 
@@ -1092,6 +1094,9 @@ def _clause_targets(clause: str, goal_sentence: bool, *, verbless=True, carried_
                 count = (carried_build, 0)
             if count is not None and MONEY.search(value.unit) and ALLOTTED.search(clause):
                 count = None                     # 组建30亿元规模产业基金: money set aside, no goal
+            if count is not None and re.match(r"(?:个)?(?:方面|领域|方向|维度|板块|环节|大类|重点任务|专项行动)",
+                                              clause[value.end:]):
+                count = None                     # 围绕…等10个方面: how the text is arranged
             if count is not None:
                 change = "cumulative" if "累计" in before and count[0] in ("新增", "增加") else "level"
                 ahead = _prefix_comparator(before[:count[1]])     # 至少改造形成40个: 至少 governs the count
@@ -1203,9 +1208,18 @@ def _cn_values(clause: str) -> list[_Value]:
     return values
 
 
+# "社会消费品零售总额突破万亿": a magnitude word alone after a verb of reaching is one of it
+MAGNITUDE = re.compile(r"(?:(?<=突破)|(?<=超过)|(?<=迈上)|(?<=跨上)|(?<=达到)|(?<=超))(?P<unit>万亿|千亿|百亿)元?(?![\d级])")
+
+
 def _values(clause: str) -> list[_Value]:
     """The numbers of a clause that can be values: with their unit, range and comparator."""
     values = _digit_values(clause)
+    for match in MAGNITUDE.finditer(clause):
+        comparator = _prefix_comparator(clause[:match.start()]) or "="
+        values.append(_Value(match.start(), match.end(), 1.0, None, match.group(), match.group("unit") + "元", True,
+                             comparator))
+        values.sort(key=lambda v: v.start)
     if CN_NUMBER.search(clause):
         values = sorted(values + _cn_values(clause), key=lambda v: v.start)
     return values
