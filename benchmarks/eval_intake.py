@@ -55,8 +55,8 @@ def main(argv: list[str] | None = None) -> int:
     catalogue = pd.read_csv(ROOT / "src/deltawatch/defaults/data/indicators.csv", dtype=str)[
         ["code", "name_zh", "name_en", "unit"]]
     lines = [f"# Target extraction quality ({dt.date.today()})", "",
-             "Goal on documents the extractor has never seen: precision ≥ 0.95, recall ≥ 0.90. History of the "
-             "sets: tests/fixtures/intake/MEASUREMENTS.md.", "",
+             ("Goal on documents the extractor has never seen: precision ≥ 0.95, recall ≥ 0.90. History of the "
+              "sets: tests/fixtures/intake/MEASUREMENTS.md."), "",
              "| set | role | documents | labelled | found right | wrong | missed | precision | recall |",
              "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
     for name in names:
@@ -83,8 +83,8 @@ def _agreement(catalogue) -> list[str]:
     """Two people labelling the same texts (tests/fixtures/intake/agreement/<set>/, the second
     labeller blind to the first): how far their labels agree, scored as the extractor is — the
     first labeller's rows are the reference."""
-    lines = ["", "Agreement of two labellers on the same texts (the second scored against the first, as the "
-             "extractor is), and the extractor against each:", "",
+    lines = ["", ("Agreement of two labellers on the same texts (the second scored against the first, as the "
+                  "extractor is), and the extractor against each:"), "",
              "| set | second labeller vs first: P | R | extractor vs first: P | R | extractor vs second: P | R |",
              "|---|---:|---:|---:|---:|---:|---:|"]
     for folder in sorted((FIXTURES / "agreement").iterdir()):
