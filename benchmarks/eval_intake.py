@@ -35,7 +35,9 @@ SETS = {"dev": "development (seed 001)", "dev2": "development", "dev3": "develop
         "dev11": "development (held out until tuned)",
         "dev12": "development (held out until tuned)",
         "dev13": "development (held out until tuned)",
-        "dev14": "development (held out until tuned)"}
+        "dev14": "development (held out until tuned)",
+        "heldout13": "held out: never seen while tuning",
+        "heldout14": "held out: never seen while tuning"}
 
 
 def documents(folder: Path):
