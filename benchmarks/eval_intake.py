@@ -36,8 +36,8 @@ SETS = {"dev": "development (seed 001)", "dev2": "development", "dev3": "develop
         "dev12": "development (held out until tuned)",
         "dev13": "development (held out until tuned)",
         "dev14": "development (held out until tuned)",
-        "heldout13": "held out: never seen while tuning",
-        "heldout14": "held out: never seen while tuning"}
+        "dev15": "development (held out until tuned)",
+        "dev16": "development (held out until tuned)"}
 
 
 def documents(folder: Path):
