@@ -1022,3 +1022,28 @@ def test_magnitude_words_new_units_and_aspects_counted():
     assert [(t.value, t.unit) for t in numeric("到2025年，新增新能源汽车充电桩6万根，新增冷链库容50万方。")] == [
         (6, "万根"), (50, "万方")]
     assert numeric("2024年，全市将重点围绕增强活力、建成创新型城市等10个方面打造样板。", plan_period=(2024, 2024)) == []
+
+
+# --- rules from the fifteenth and sixteenth development sets (held-out sets 13 and 14, measured, then tuned on)
+
+def test_percentages_written_in_words():
+    text = "今年主要目标是：生产总值增长百分之九以上；万元生产总值综合能耗下降百分之四；城镇登记失业率控制在百分之四点五以内。"
+    found = numeric(text, plan_period=(2007, 2007))
+    assert [(t.value, t.unit, t.comparator, t.change_type) for t in found] == [
+        (9, "%", "≥", "increase"), (4, "%", "=", "decrease"), (4.5, "%", "≤", "level")]
+
+
+def test_pinyin_of_a_whole_word_and_a_space_before_its_bracket_are_removed():
+    doc = read("到2027年，万元(wànyuán)GDP用水量下降20%以上，上海市人大会(huì )议审议。")
+    assert "(" not in doc.text and "万元GDP用水量" in doc.text
+
+
+def test_a_goal_set_as_and_a_growth_year_on_year_not_below():
+    found = numeric("2021年，昆山将经济增长目标设为6%以上。", plan_period=(2021, 2021))
+    assert [(t.value, t.change_type) for t in found] == [(6, "increase")]
+    found = numeric("力争2024年全市旅游总收入同比增长不低于12%。", plan_period=(2024, 2024))
+    assert [(t.value, t.comparator) for t in found] == [(12, "≥")]
+
+
+def test_a_span_of_years_is_no_target():
+    assert numeric("今后5年，我省将实施高速公路扩容工程。通过5年努力，到2025年柑桔种植效益提高30%。")[0].value == 30

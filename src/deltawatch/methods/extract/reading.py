@@ -241,8 +241,8 @@ class _Cleaner:
 ZERO_WIDTH = re.compile("[\ufeff\u200b\u200c\u200d\u2060\u00ad\ufffe]")
 PINYIN = re.compile(
     rf"(?<=[{CJK}])[(（]"
-    r"[bcdfghjklmnpqrstwxyz]{0,2}[aeiouüāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]{1,3}(?:ng|n|r)?"
-    r"[)）]")
+    r"(?:[bcdfghjklmnpqrstwxyz]{0,2}[aeiouüāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]{1,3}(?:ng|n|r)?){1,4}"   # (wànyuán): a word's
+    r"[ \t]?[)）]")                                    # (會(huì ): a space before the bracket too)
 FULL_WIDTH = {code: code - 0xFEE0 for code in list(range(0xFF10, 0xFF1A)) + list(range(0xFF21, 0xFF3B))
               + list(range(0xFF41, 0xFF5B))}
 FULL_WIDTH[0xFF05] = ord("%")

@@ -149,7 +149,7 @@ CJK = "\u4e00-\u9fff"
 # Vocabulary
 # ---------------------------------------------------------------------------------------------
 
-UNITS = sorted(["%", "‰", "个百分点", "百分点", "倍", "成", "万亿元", "千亿元", "亿元", "万元", "元", "亿美元", "万美元", "美元", "亿人次", "万人次", "人次", "万人", "人", "万户", "户", "万名", "名", "岁", "年", "天", "小时", "分钟", "个月", "万平方公里", "平方公里", "万平方米", "平方米", "万公顷", "公顷", "万亩", "亩", "公里", "千米", "万公里", "米", "亿吨", "万吨", "吨", "万吨标准煤", "吨标准煤", "亿立方米", "万立方米", "立方米", "万方", "万根", "根", "亿千瓦时", "万千瓦时", "千瓦时", "万千瓦", "千瓦", "兆瓦", "吉瓦", "微克/立方米", "毫克/升", "分贝", "年一遇", "亿斤", "万斤", "斤", "万标箱", "标箱", "万辆", "辆", "万台", "台", "万套", "套", "万张", "张", "万床", "张床位", "床位", "万个", "个", "万家", "家", "所", "座", "项", "条", "处", "件", "批", "部", "艘", "架", "台套", "支", "份", "册", "场", "次", "株", "棵", "只", "头", "口", "级", "星"], key=len, reverse=True)
+UNITS = sorted(["%", "‰", "个百分点", "百分点", "倍", "成", "万亿元", "千亿元", "亿元", "万元", "元", "亿美元", "万美元", "美元", "亿人次", "万人次", "人次", "万人", "人", "万户", "户", "万名", "名", "岁", "年", "天", "小时", "分钟", "个月", "万平方公里", "平方公里", "万平方米", "平方米", "万公顷", "公顷", "万亩", "亩", "公里", "千米", "万公里", "米", "亿吨", "万吨", "吨", "万吨标准煤", "吨标准煤", "亿立方米", "万立方米", "立方米", "万方", "万根", "根", "万间", "间", "亿千瓦时", "万千瓦时", "千瓦时", "万千瓦", "千瓦", "兆瓦", "吉瓦", "微克/立方米", "毫克/升", "分贝", "年一遇", "亿斤", "万斤", "斤", "万标箱", "标箱", "万辆", "辆", "万台", "台", "万套", "套", "万张", "张", "万床", "张床位", "床位", "万个", "个", "万家", "家", "所", "座", "项", "条", "处", "件", "批", "部", "艘", "架", "台套", "支", "份", "册", "场", "次", "株", "棵", "只", "头", "口", "级", "星"], key=len, reverse=True)
 COUNT_UNITS = {"个", "万个", "家", "万家", "所", "座", "项", "条", "处", "件", "批", "部", "张", "万张", "辆",
                "万辆", "台", "万台", "套", "万套", "艘", "架", "支", "名", "万名", "人", "万人", "户", "万户",
                "公里", "千米", "万平方米", "平方米", "亩", "万亩", "公顷", "万公顷", "床位", "张床位"}
@@ -186,7 +186,7 @@ FISCAL = re.compile(r"赤字|专项债|政府债|国债|债券|预算|转移支�
 ALLOTTED = re.compile(r"安排|下达|拨付|投入|筹措|补助|补贴|奖励|资金|基金|总投资|计划投资|新增投资|带动投资|投资估算|发行|融资|贷款|"
                       r"授信|奖补|募集")
 PAST = re.compile(r"去年|(?<![比较同])上年|过去|已经|已(?:建成|完成|达到|实现|形成|累计|超过|突破|有|是)|"
-                  r"以来|近年|同比|回顾|取得了|实现了|完成了|达到了|增长了|下降了|提高了|降低了|突破了|超过了|"
+                  r"以来|近年|同比(?!增长(?:不低于|不少于|达到|力争))|回顾|取得了|实现了|完成了|达到了|增长了|下降了|提高了|降低了|突破了|超过了|"
                   r"建成了|展示了|形成了|交出了|成绩单|现已|数据显示|统计显示|监测显示|已成功|截至目前|(?<!项)目前(?!期)|居(?:全省|全国|全市|长三角)第|"
                   r"\d{1,2}月份?累计|上一轮|刚刚过去|一年来|五年来|历年")
 # the span of an earlier five-year plan (十三五期间): the past, for a plan after it (see _looks_back)
@@ -602,7 +602,7 @@ class _Context:
 # ---------------------------------------------------------------------------------------------
 
 # what a sentence must hold to be read at all: a number, a doubling, a target set above, a benchmark
-SENTENCE_TRIGGER = re.compile(r"\d|翻.番|下达|确定的|平均水平|同步|衔接|相匹配|[省市][定控]目标|国家(?:规定|要求|二级标准|标准)|"
+SENTENCE_TRIGGER = re.compile(r"\d|百分之|翻.?番|下达|确定的|平均水平|同步|衔接|相匹配|[省市][定控]目标|国家(?:规定|要求|二级标准|标准)|"
                               r"[快高]于经济")
 
 
@@ -1212,9 +1212,33 @@ def _cn_values(clause: str) -> list[_Value]:
 MAGNITUDE = re.compile(r"(?:(?<=突破)|(?<=超过)|(?<=迈上)|(?<=跨上)|(?<=达到)|(?<=超))(?P<unit>万亿|千亿|百亿)元?(?![\d级])")
 
 
+# 百分之九以上, 百分之四点五: a percentage written in words (news of the 2000s)
+CN_PERCENT = re.compile(r"百分之(?P<whole>[一二两三四五六七八九]?十?[一二三四五六七八九]?|[零〇])(?:点(?P<tenths>[零〇一二三四五六七八九]+))?")
+CN_FIGURES = {"零": "0", "〇": "0", "一": "1", "二": "2", "两": "2", "三": "3", "四": "4", "五": "5", "六": "6",
+              "七": "7", "八": "8", "九": "9"}
+
+
+def _cn_percent_values(clause: str) -> list[_Value]:
+    values = []
+    for match in CN_PERCENT.finditer(clause):
+        whole = match.group("whole")
+        if not whole:
+            continue
+        number = 0.0 if whole in "零〇" else float(_cn_value(whole))
+        if match.group("tenths"):
+            number += float("0." + "".join(CN_FIGURES[c] for c in match.group("tenths")))
+        comparator, end = _suffix_comparator(clause, match.end())
+        if comparator == "=":
+            comparator = _prefix_comparator(clause[:match.start()]) or "="
+        values.append(_Value(match.start(), end, number, None, clause[match.start():end], "%", True, comparator))
+    return values
+
+
 def _values(clause: str) -> list[_Value]:
     """The numbers of a clause that can be values: with their unit, range and comparator."""
     values = _digit_values(clause)
+    if "百分之" in clause:
+        values = sorted(values + _cn_percent_values(clause), key=lambda v: v.start)
     for match in MAGNITUDE.finditer(clause):
         comparator = _prefix_comparator(clause[:match.start()]) or "="
         values.append(_Value(match.start(), match.end(), 1.0, None, match.group(), match.group("unit") + "元", True,
@@ -1269,6 +1293,9 @@ def _digit_values(clause: str) -> list[_Value]:
             if percent_first and high is not None and not unit:
                 unit, known = "%", True
             text = clause[start:end]
+        if unit == "年" and re.search(r"(?:今后|未来|通过|经过|用|再用|近)$", clause[:start]):
+            skip_until = end
+            continue                                     # 今后5年 / 通过5年努力: a span of time
         if unit in TIME_UNITS and clause[end:end + 1] == "内" and not clause[end + 1:end + 2] in ("容", "涵"):
             values.append(_Value(start, end + 1, value, high, text, unit, known, "≤"))
             skip_until = end + 1
@@ -1453,7 +1480,7 @@ _INDICATOR_TAIL = re.compile(
 # it stands when the verb follows at once.
 GOAL_ANNOUNCE = re.compile(r"(?:主要)?(?:预期)?目标(?:是|为)[:：]?")
 # "GDP增长预期目标为5%" / "增长目标定为5%": words between a growth and its value that name the goal
-GOAL_WORDS = r"(?:的)?(?:主要)?(?:预期)?(?:目标)?(?:值)?(?:定|设定|确定|调整)?"
+GOAL_WORDS = r"(?:的)?(?:主要)?(?:预期)?(?:目标)?(?:值)?(?:定|设定|设|确定|调整)?"
 
 
 def _indicator_text(clause: str, end: int) -> str:
@@ -1467,8 +1494,8 @@ def _indicator_text(clause: str, end: int) -> str:
         after = text[announce.end():].strip()
         text = after if after else re.sub(r"(?:主要)?(?:预期)?$", "", text[:announce.start()])
     # (GDP增长预期目标 / 生产总值增长目标定 / 地区生产总值预期: the indicator without them)
-    text = re.sub(r"(?:(?:年均)?(?:增长|增速|增幅)(?:率)?(?:的)?(?:主要)?(?:预期)?目标(?:值)?(?:定|设定|确定|调整)?"
-                  r"|(?:的)?(?:主要)?(?:预期)?目标(?:值)?(?:定|设定|确定|调整)|预期)$", "", text)
+    text = re.sub(r"(?:(?:年均)?(?:增长|增速|增幅)(?:率)?(?:的)?(?:主要)?(?:预期)?目标(?:值)?(?:定|设定|设|确定|调整)?"
+                  r"|(?:的)?(?:主要)?(?:预期)?目标(?:值)?(?:定|设定|设|确定|调整)|预期)$", "", text)
     for _ in range(3):
         text = _INDICATOR_LEAD.sub("", text).strip()
         text = _INDICATOR_TAIL.sub("", text).strip()
