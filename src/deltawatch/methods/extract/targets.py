@@ -761,8 +761,10 @@ def _clauses(text: str) -> list[tuple[str, int]]:
                 continue                                 # 分别达到55平方米、50平方米: one series
             breaks.append((match.end() - 1, 1))
         # a lede that drops its commas: "新开工5座跨江通道建成6座" is two clauses
+        # (only right after a value's own noun: not "光伏新增1430万千瓦、风电新增388万千瓦", a 、-list)
         breaks += [(match.start(), 0) for match in BUILD_BREAK.finditer(clause)
-                   if re.search(r"\d", clause[:match.start()])]
+                   if re.search(r"\d[^、，,；;\d]*$", clause[:match.start()])
+                   and not re.search(r"(?:将|要|再|力争|确保|计划|拟|可|年)$", clause[:match.start()])]
         # … and at a 、 before a count that opens the next item (培育5个以上…平台、10家以上…企业)
         breaks += [(match.start(), 1) for match in COUNT_ITEM_BREAK.finditer(clause)
                    if re.search(r"\d", clause[:match.start()]) and (match.start(), 1) not in breaks]
