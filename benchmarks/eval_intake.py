@@ -37,7 +37,9 @@ SETS = {"dev": "development (seed 001)", "dev2": "development", "dev3": "develop
         "dev13": "development (held out until tuned)",
         "dev14": "development (held out until tuned)",
         "dev15": "development (held out until tuned)",
-        "dev16": "development (held out until tuned)"}
+        "dev16": "development (held out until tuned)",
+        "heldout15": "held out: never seen while tuning",
+        "heldout16": "held out: never seen while tuning"}
 
 
 def documents(folder: Path):

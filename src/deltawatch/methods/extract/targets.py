@@ -438,7 +438,7 @@ def _reports_past(text: str, context: "_Context") -> bool:
     news report lists last year's figures one short sentence after another (地区生产总值万亿之城
     增至5座。一般公共预算收入9930亿元、增长7.3%。) with no marker of the past of their own."""
     # (an item of a ；-list does not: one item may look back while the others set goals)
-    return _looks_back(text, context) and not _turns_to_goals(text, context) and not text.endswith(("；", ";"))
+    return not text.endswith(("；", ";")) and _looks_back(text, context) and not _turns_to_goals(text, context)
 
 
 # The title of a news report or web page (its first line, short, without a full stop or a
