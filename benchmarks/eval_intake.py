@@ -38,8 +38,8 @@ SETS = {"dev": "development (seed 001)", "dev2": "development", "dev3": "develop
         "dev14": "development (held out until tuned)",
         "dev15": "development (held out until tuned)",
         "dev16": "development (held out until tuned)",
-        "heldout15": "held out: never seen while tuning",
-        "heldout16": "held out: never seen while tuning"}
+        "dev17": "development (held out until tuned)",
+        "dev18": "development (held out until tuned)"}
 
 
 def documents(folder: Path):

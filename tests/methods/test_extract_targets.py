@@ -1047,3 +1047,13 @@ def test_a_goal_set_as_and_a_growth_year_on_year_not_below():
 
 def test_a_span_of_years_is_no_target():
     assert numeric("今后5年，我省将实施高速公路扩容工程。通过5年努力，到2025年柑桔种植效益提高30%。")[0].value == 30
+
+
+# --- rules from the seventeenth and eighteenth development sets (held-out sets 15 and 16)
+
+def test_a_japanese_form_a_verb_of_opening_and_a_unit_of_pitches():
+    found = numeric("2021年主要目标：全市GDP増长7.5%以上。", plan_period=(2021, 2021))
+    assert [(t.value, t.change_type) for t in found] == [(7.5, "increase")]
+    found = numeric("2024年民生实事：开设20个爱心暑托班，开发1000个青年就业见习岗位。", plan_period=(2024, 2024))
+    assert [t.value for t in found] == [20, 1000]
+    assert [(t.value, t.unit) for t in numeric("到2025年，每万人拥有足球场地1.1块。")] == [(1.1, "块")]

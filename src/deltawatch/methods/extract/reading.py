@@ -246,6 +246,9 @@ PINYIN = re.compile(
 FULL_WIDTH = {code: code - 0xFEE0 for code in list(range(0xFF10, 0xFF1A)) + list(range(0xFF21, 0xFF3B))
               + list(range(0xFF41, 0xFF5B))}
 FULL_WIDTH[0xFF05] = ord("%")
+# Japanese forms that Chinese pages pick up from their input methods (GDP増长): the simplified
+# character; OpenCC's t2s leaves them as they are
+VARIANTS = {ord("増"): ord("增")}
 DIGIT_PUNCT = re.compile(r"(?<=\d)[．：∶](?=\d)")      # 6．5 → 6.5, 2：1 and 2∶1 (U+2236) → 2:1
 SUBSCRIPT = re.compile(r"(?<=[A-Za-z])_(?=\d)")
 
@@ -297,6 +300,7 @@ def build_document(raw: str, *, name: str = "", source_format: str = "text",
     cleaner.map_characters({ord("\r"): "\n", 0x3000: " ", 0xA0: " "})
     cleaner.delete_pattern(PINYIN, "删除字后插入的拼音 {n} 处")
     cleaner.map_characters(FULL_WIDTH, "全角数字和字母转为半角 {n} 个")
+    cleaner.map_characters(VARIANTS, "日文字形转为简体字 {n} 个")
     _digit_punct(cleaner)
     converted = _to_simplified(cleaner)
     cleaner.delete_pattern(SUBSCRIPT, "删除下标标记 {n} 处（如 PM_2.5 → PM2.5）")
