@@ -25,15 +25,19 @@ DEV2_PRECISION, DEV2_RECALL = 1.0, 1.0
 DEV_PRECISION, DEV_RECALL = 1.0, 1.0
 
 
-def dev2_documents() -> list[tuple[str, Path, Path, tuple[int, int]]]:
-    """(name, text, labels, plan period) of each dev2 document."""
-    with open(INTAKE / "dev2" / "plan_periods.csv", newline="", encoding="utf-8") as handle:
+def set_documents(folder: str) -> list[tuple[str, Path, Path, tuple[int, int]]]:
+    """(name, text, labels, plan period) of each document of a labelled set (its plan_periods.csv)."""
+    with open(INTAKE / folder / "plan_periods.csv", newline="", encoding="utf-8") as handle:
         periods = {row["file"]: row["plan_period"] for row in csv.DictReader(handle)}
     documents = []
     for name, period in sorted(periods.items()):
         first, last = (int(y) for y in period.split("-"))
-        documents.append((name, INTAKE / "dev2" / f"{name}.txt", INTAKE / "dev2" / f"{name}.csv", (first, last)))
+        documents.append((name, INTAKE / folder / f"{name}.txt", INTAKE / folder / f"{name}.csv", (first, last)))
     return documents
+
+
+def dev2_documents() -> list[tuple[str, Path, Path, tuple[int, int]]]:
+    return set_documents("dev2")
 
 
 def score_documents(documents) -> tuple[dict, list[tuple[str, dict]]]:

@@ -12,9 +12,7 @@ Run as a script to see the counts per document:
     .venv/bin/python tests/methods/test_extract_dev3.py
 """
 
-import csv
-
-from tests.methods.test_extract_dev2 import INTAKE, report, score_documents
+from tests.methods.test_extract_dev2 import report, score_documents, set_documents
 
 # numeric targets per document: (tp, fp, fn)
 EXPECTED = {
@@ -27,14 +25,7 @@ EXPECTED = {
 
 
 def dev3_documents():
-    """(name, text, labels, plan period) of each dev3 document."""
-    with open(INTAKE / "dev3" / "plan_periods.csv", newline="", encoding="utf-8") as handle:
-        periods = {row["file"]: row["plan_period"] for row in csv.DictReader(handle)}
-    documents = []
-    for name, period in sorted(periods.items()):
-        first, last = (int(y) for y in period.split("-"))
-        documents.append((name, INTAKE / "dev3" / f"{name}.txt", INTAKE / "dev3" / f"{name}.csv", (first, last)))
-    return documents
+    return set_documents("dev3")
 
 
 def test_dev3_precision_and_recall(capsys):

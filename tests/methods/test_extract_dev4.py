@@ -19,9 +19,7 @@ Run as a script to see the counts per document:
     .venv/bin/python tests/methods/test_extract_dev4.py
 """
 
-import csv
-
-from tests.methods.test_extract_dev2 import INTAKE, report, score_documents
+from tests.methods.test_extract_dev2 import report, score_documents, set_documents
 
 # targets without a number (15 labelled): before the dev4 rules 7 found, 0 wrong
 NON_NUMERIC_TP, NON_NUMERIC_FP = 8, 0
@@ -43,14 +41,7 @@ EXPECTED = {
 
 
 def dev4_documents():
-    """(name, text, labels, plan period) of each dev4 document."""
-    with open(INTAKE / "dev4" / "plan_periods.csv", newline="", encoding="utf-8") as handle:
-        periods = {row["file"]: row["plan_period"] for row in csv.DictReader(handle)}
-    documents = []
-    for name, period in sorted(periods.items()):
-        first, last = (int(y) for y in period.split("-"))
-        documents.append((name, INTAKE / "dev4" / f"{name}.txt", INTAKE / "dev4" / f"{name}.csv", (first, last)))
-    return documents
+    return set_documents("dev4")
 
 
 def test_dev4_precision_and_recall(capsys):

@@ -14,9 +14,7 @@ Run as a script to see the counts per document:
     .venv/bin/python tests/methods/test_extract_dev5.py
 """
 
-import csv
-
-from tests.methods.test_extract_dev2 import INTAKE, report, score_documents
+from tests.methods.test_extract_dev2 import report, score_documents, set_documents
 
 # targets without a number (6 labelled): before the dev5 rules 3 found, 1 wrong
 NON_NUMERIC_TP, NON_NUMERIC_FP = 6, 0
@@ -37,14 +35,7 @@ EXPECTED = {
 
 
 def dev5_documents():
-    """(name, text, labels, plan period) of each dev5 document."""
-    with open(INTAKE / "dev5" / "plan_periods.csv", newline="", encoding="utf-8") as handle:
-        periods = {row["file"]: row["plan_period"] for row in csv.DictReader(handle)}
-    documents = []
-    for name, period in sorted(periods.items()):
-        first, last = (int(y) for y in period.split("-"))
-        documents.append((name, INTAKE / "dev5" / f"{name}.txt", INTAKE / "dev5" / f"{name}.csv", (first, last)))
-    return documents
+    return set_documents("dev5")
 
 
 def test_dev5_precision_and_recall(capsys):

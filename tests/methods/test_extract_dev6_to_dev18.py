@@ -11,11 +11,14 @@ Run as a script to see the counts per document:
     .venv/bin/python tests/methods/test_extract_dev6_to_dev18.py
 """
 
-import csv
-
 import pytest
 
-from tests.methods.test_extract_dev2 import INTAKE, report, score_documents
+from tests.methods.test_extract_dev2 import (
+    INTAKE,
+    report,
+    score_documents,
+    set_documents,
+)
 
 # numeric targets per set: (tp, fp, fn) now; at the first measurement in the comment
 EXPECTED = {
@@ -35,20 +38,9 @@ EXPECTED = {
 }
 
 
-def documents(folder: str):
-    """(name, text, labels, plan period) of each document of ``folder``."""
-    with open(INTAKE / folder / "plan_periods.csv", newline="", encoding="utf-8") as handle:
-        periods = {row["file"]: row["plan_period"] for row in csv.DictReader(handle)}
-    found = []
-    for name, period in sorted(periods.items()):
-        first, last = (int(y) for y in period.split("-"))
-        found.append((name, INTAKE / folder / f"{name}.txt", INTAKE / folder / f"{name}.csv", (first, last)))
-    return found
-
-
 @pytest.mark.parametrize("folder", list(EXPECTED))
 def test_development_set(folder, capsys):
-    total, per_document = score_documents(documents(folder))
+    total, per_document = score_documents(set_documents(folder))
     with capsys.disabled():
         report(folder, total, per_document)
     assert (total["tp"], total["fp"], total["fn"]) == EXPECTED[folder]
@@ -56,7 +48,7 @@ def test_development_set(folder, capsys):
 
 if __name__ == "__main__":
     for name in EXPECTED:
-        report(name, *score_documents(documents(name)))
+        report(name, *score_documents(set_documents(name)))
 
 
 def test_two_labellers_of_the_same_texts_agree_as_measured():

@@ -196,7 +196,7 @@ PAST_SECTION = re.compile(r"回顾|成就|成效|发展基础|发展环境|进�
 PERIOD_WORDS = re.compile(r"十四五|十五五|今后五年|未来五年|规划期|五年内|到规划期末")
 # the end of a five-year plan named in words ("到“十四五”末"): a deadline, as 到2025年 is
 PERIOD_END = re.compile(r"[“\"]?十([四五])五[”\"]?(?:末|期末)")
-PERIOD_END_YEAR = {"四": 2025, "五": 2030}
+FIVE_YEAR_PLAN_END = {"二": 2015, "三": 2020, "四": 2025, "五": 2030}     # 十三五 ends in 2020 …
 # "按照“十四五”末建成…的目标要求，新建高标准农田400万亩": a goal named as the frame of the year's work;
 # its deadline holds for its own clause only, not for what follows
 FRAMED = re.compile(r"(?:按照|根据|围绕|对照|对标)[^，,。；;]{0,38}$")
@@ -336,7 +336,6 @@ DEADLINE_CELL = re.compile(r"(?m)^[ \t|]*(?:19|20)\d{2}年(?:\d{1,2}月)?(?:底|
 PAST_OPENER = re.compile(r"^(?:[^，,。；;]{0,10}[，,])?[“\"]?(?:过去(?:的)?(?:一|三|五|几)?年|去年|上年|一年来|五年来|"
                          r"几年来|近(?:几|三|五)年|这(?:一|五|几|些)年[，,]|今年以来|"
                          r"十(?P<plan>[二三四])五[”\"]?(?:时期|期间|以来)|(?P<year>(?:19|20)\d{2})年(?:以来|[，,]|(?![底末前初])))")
-FIVE_YEAR_PLAN_END = {"二": 2015, "三": 2020, "四": 2025, "五": 2030}
 # (not a bare 目标 or 预期: reviews say 完成年度目标 and 好于预期)
 GOAL_OPENER = re.compile(r"(?:主要|预期|发展|总体)目标|目标(?:是|为)|(?:我|全)(?:市|省|区|县)将|(?:明确|提出)了?[^，,。]{0,8}目标。|今年(?!以来)|明年|今后|未来|到(?:19|20)\d{2}年|力争|规划期")
 
@@ -502,14 +501,13 @@ class _Context:
         self.section_starts = [s.start for s in doc.sections]
         self.deadlines = sorted([(m.start(), int(m.group(2))) for m in
                                  re.finditer(r"(到|至)((?:19|20)\d{2})年(?!的)", doc.text)]
-                                + [(m.start(), PERIOD_END_YEAR[m.group(1)]) for m in PERIOD_END.finditer(doc.text)
+                                + [(m.start(), FIVE_YEAR_PLAN_END[m.group(1)]) for m in PERIOD_END.finditer(doc.text)
                                    if not FRAMED.search(doc.text, max(0, m.start() - 40), m.start())])
         self.deadline_starts = [p for p, _ in self.deadlines]
         # "2024年政府工作报告": the year of 今年, from the title lines (short, no full stop or
         # comma: a news lede "报告回顾了2023年工作，…" is no title) …
         head = [line for line in doc.text[:2000].splitlines() if line.strip()][:3]
         head = [line for line in head if len(line.strip()) <= 60 and not re.search(r"[。，,]", line)]
-        self.title_lines = head
         self.plan_document = _names_the_plan(doc.text[:400], plan_period)
         years = [int(y) for line in head for y in re.findall(r"((?:19|20)\d{2})年", line)]
         self.title_year = years[-1] if years else None
@@ -1216,8 +1214,6 @@ MAGNITUDE = re.compile(r"(?:(?<=突破)|(?<=超过)|(?<=迈上)|(?<=跨上)|(?<=
 
 # 百分之九以上, 百分之四点五: a percentage written in words (news of the 2000s)
 CN_PERCENT = re.compile(r"百分之(?P<whole>[一二两三四五六七八九]?十?[一二三四五六七八九]?|[零〇])(?:点(?P<tenths>[零〇一二三四五六七八九]+))?")
-CN_FIGURES = {"零": "0", "〇": "0", "一": "1", "二": "2", "两": "2", "三": "3", "四": "4", "五": "5", "六": "6",
-              "七": "7", "八": "8", "九": "9"}
 
 
 def _cn_percent_values(clause: str) -> list[_Value]:
@@ -1228,7 +1224,7 @@ def _cn_percent_values(clause: str) -> list[_Value]:
             continue
         number = 0.0 if whole in "零〇" else float(_cn_value(whole))
         if match.group("tenths"):
-            number += float("0." + "".join(CN_FIGURES[c] for c in match.group("tenths")))
+            number += float("0." + "".join(str(CN_DIGITS.get(c, 0)) for c in match.group("tenths")))
         comparator, end = _suffix_comparator(clause, match.end())
         if comparator == "=":
             comparator = _prefix_comparator(clause[:match.start()]) or "="
@@ -1580,7 +1576,7 @@ def _target_year(clause: str, text: str, position_in_text: int, context: _Contex
     clause_years = [m for m in YEAR.finditer(clause) if not _is_baseline_year(clause, m)]
     period_end = PERIOD_END.search(clause)
     if not clause_years and period_end:                  # “十四五”末建成5000万亩: that plan's last year
-        return PERIOD_END_YEAR[period_end.group(1)], True, False
+        return FIVE_YEAR_PLAN_END[period_end.group(1)], True, False
     sentence_years = [m for m in YEAR.finditer(text) if not _is_baseline_year(text, m)]
     # A year written after the value in a later clause of the sentence is not its year: a time
     # phrase stands before what it governs (到2025年，X达到…), and a year after the targets looks
