@@ -664,8 +664,8 @@ def _targets_of_sentence(sentence: Sentence, context: _Context, *, goal_block: b
             found_here = _part_of_previous(clause, last_clause_drafts[-1])
         drafts_before = len(drafts)
         if not found_here and len(last_clause_drafts) == 1 and text[clause_start - 1:clause_start] == "、" \
-                and VALUE_ONLY.match(clause) and _values(clause):
-            follower = _next_value(last_clause_drafts[0], _values(clause)[0], sentence.start + clause_start)
+                and VALUE_ONLY.match(clause) and (alone := _values(clause)):
+            follower = _next_value(last_clause_drafts[0], alone[0], sentence.start + clause_start)
             drafts.append(follower)
             value_chain = (value_chain or [last_clause_drafts[0]]) + [follower]
             _name_chain(value_chain)
