@@ -1057,3 +1057,56 @@ def test_a_japanese_form_a_verb_of_opening_and_a_unit_of_pitches():
     found = numeric("2024年民生实事：开设20个爱心暑托班，开发1000个青年就业见习岗位。", plan_period=(2024, 2024))
     assert [t.value for t in found] == [20, 1000]
     assert [(t.value, t.unit) for t in numeric("到2025年，每万人拥有足球场地1.1块。")] == [(1.1, "块")]
+
+
+# --- rules from a second look at dev15–dev18 (before held-out sets 17 and 18 were measured)
+
+def test_a_space_table_with_group_headings_and_its_name_header_on_the_line_above():
+    text = ("“十三五”期间教育事业主要预期指标\n\n指 标\n单位 2015年 2020年\n学前教育\n幼儿在园人数 万人 181 222\n"
+            "高中段教育\n在校生 万人 142 160\n毛入学率 % 95.9 98\n\n三、发展任务\n")
+    found = numeric(text, plan_period=(2016, 2020))
+    assert [(t.indicator_text, t.value, t.unit, t.target_year) for t in found] == [
+        ("幼儿在园人数", 222, "万人", 2020), ("高中段教育在校生", 160, "万人", 2020), ("高中段教育毛入学率", 98, "%", 2020)]
+    assert found[1].sentence == "在校生 万人 142 160"
+
+
+def test_a_management_cap_is_no_target():
+    assert numeric("2024年，原则上水稻主导品种霍邱县不得超过8个。", plan_period=(2024, 2024)) == []
+
+
+def test_the_stretch_value_of_a_growth_is_a_growth_of_the_same_indicator():
+    found = numeric("今年全市GDP增长要达到7.5%以上、力争达到8.5%，一般公共预算收入增长6%以上、力争达到8%。",
+                    plan_period=(2021, 2021))
+    assert [(t.value, t.comparator, t.change_type) for t in found] == [
+        (7.5, "≥", "increase"), (8.5, "=", "increase"), (6, "≥", "increase"), (8, "=", "increase")]
+    assert found[3].indicator_text == found[2].indicator_text
+
+
+def test_a_repeated_headline_and_a_news_lede_give_way_to_the_body():
+    text = ("浙江:2027年山区海岛县减至20个以下\n\n浙江:2027年山区海岛县减至20个以下\n\n"
+            "中新网杭州1月7日电 浙江省发展改革委表示，该省将力争到2027年把山区海岛县数量减少至20个以下。"
+            "陈海涛表示，力争到2027年将山区海岛县数量减少至20个以下。\n")
+    found = numeric(text, plan_period=(2025, 2027))
+    assert [(t.value, t.comparator) for t in found] == [(20, "≤")]
+    assert found[0].sentence.startswith("陈海涛表示")
+
+
+def test_a_forecast_goes_on_in_the_next_item_of_its_sentence():
+    text = ("据预测，到“十四五”末，60岁以上老年人口将达1431.1万人，增长28.4%；"
+            "65岁以上老年人口将增加67.5万人，增长7.4%。到2025年，公办养老机构入住率在60%以上。")
+    assert [t.value for t in numeric(text)] == [60]
+
+
+def test_the_goal_column_of_a_progress_table_with_one_cell_per_line():
+    sentences = ("市政府2020年重点工作一季度进展情况表\n\n序号\n\n内容与要求\n\n进展情况\n\n责任单位\n\n1\n\n"
+                 "确保地区生产总值增长7%左右。\n\n1-2月，全市固定资产投资同比下降12.7%。\n\n市发改委\n\n2\n\n"
+                 "取得军工资质8本以上。\n\n已取得5本。\n\n市经信局\n")
+    found = numeric(sentences, plan_period=(2020, 2020))
+    assert [(t.value, t.comparator, t.change_type) for t in found] == [(7, "≈", "increase"), (8, "≥", "level")]
+    values = ("表1:上半年主要指标完成情况\n\n类别\n\n指标名称\n\n年度目标\n\n完成情况\n\n责任部门\n\n高质量发展\n\n"
+              "1、地区生产总值增长率\n\n与市保持同步\n\n9.8%\n\n区发改委\n\n2、区级财政收入增长率\n\n6%以上\n\n28.97%\n\n"
+              "区财政局\n\n3、四大重点培育产业占区级税收\n\n比重\n\n提升4个\n\n百分点\n\n提升3.89个百分点\n\n区科委\n")
+    found = numeric(values, plan_period=(2021, 2021))
+    assert [(t.value, t.unit, t.comparator, t.change_type) for t in found] == [
+        (6, "%", "≥", "increase"), (4, "个百分点", "=", "increase")]
+    assert found[1].sentence.replace("\n", "") == "提升4个百分点"

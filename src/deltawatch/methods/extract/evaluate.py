@@ -22,6 +22,7 @@ import sys
 import unicodedata
 from pathlib import Path
 
+from .reading import VARIANTS
 from .types import DraftTarget
 
 COMPARATORS = {">=": "≥", "≥": "≥", "<=": "≤", "≤": "≤", "=": "=", "==": "=", "≈": "≈", "~": "≈", ">": ">", "<": "<",
@@ -29,8 +30,11 @@ COMPARATORS = {">=": "≥", "≥": "≥", "<=": "≤", "≤": "≤", "=": "=", "
 
 
 def normalise_sentence(text: str) -> str:
-    """The sentence without whitespace, punctuation and symbols (PM_2.5 = PM2.5, ，= ,)."""
-    return "".join(ch for ch in str(text) if not (ch.isspace() or unicodedata.category(ch)[0] in "PSZ"))
+    """The sentence without whitespace, punctuation and symbols (PM_2.5 = PM2.5, ，= ,), with the
+    character variants the reader maps (増 → 增), so a label copied from the raw text still meets
+    its draft."""
+    text = str(text).translate(VARIANTS)
+    return "".join(ch for ch in text if not (ch.isspace() or unicodedata.category(ch)[0] in "PSZ"))
 
 
 def parse_value(text) -> tuple[float | None, float | None]:

@@ -122,6 +122,18 @@ Further general rules (issue 17, fifth development set: a summary mixing periods
   (…有序下降，确保完成省下达的指标) takes the indicator of the clause before; 与经济增长相匹配
   is a benchmark like 同步.
 
+Further general rules (issue 17, a second look at dev15–dev18)
+-------------------------------------------------------------
+* a progress table scraped one cell per line (序号 | 内容与要求 | 进展情况 …, or 指标名称 | 年度目标 |
+  完成情况 …): the goal column's cells are the year's goals, the progress column's are results.
+* a space-separated table whose name header stands on the line above, with group headings
+  (学前教育 / 在校生 万人 505 535): a short row name takes its group's name.
+* management caps (不得超过8个) are no targets; 减至 is a verb of reaching a level.
+* the stretch value after a growth (增长要达到7.5%以上、力争达到8.5%) is a growth of the same indicator.
+* a target repeated in a headline printed three times is one target of that line, not three; among
+  mentions stating as many targets, a body sentence is kept before a headline or news lede.
+* the ；-item after a forecast (据预测，…；65岁以上…将分别增加…) goes on forecasting.
+
 Confidence (0–1) rises with an explicit verb, comparator, year and a known unit; it orders the
 review, it is not a probability.
 
@@ -137,6 +149,7 @@ unit is not unknown.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from dataclasses import dataclass, replace
 
@@ -170,7 +183,7 @@ SUFFIX_COMPARATORS = [("以上", "≥"), ("及以上", "≥"), ("以内", "≤")
                       ("左右", "≈"), ("上下", "≈")]
 
 # verbs before the value: (word, change type); a verb with 到/至/在 gives the level
-LEVEL_VERBS = ("提高到", "提高至", "提升到", "提升至", "增加到", "增加至", "增长到", "增长至", "增至", "扩大到",
+LEVEL_VERBS = ("提高到", "提高至", "提升到", "提升至", "增加到", "增加至", "增长到", "增长至", "增至", "减至", "减到", "扩大到",
                "扩大至", "上升到", "上升至", "降低到", "降低至", "下降到", "下降至", "降至", "减少到", "减少至",
                "缩小到", "缩小至", "缩减到", "发展到", "发展至", "缩短到", "缩短至", "压缩到", "压缩至", "控制在", "保持在", "稳定在", "维持在", "达到", "达", "突破", "迈上", "跨上", "超过", "超",
                "不低于", "不少于", "不超过", "高于", "低于", "实现", "力争", "为")
@@ -192,6 +205,7 @@ PAST = re.compile(r"去年|(?<![比较同])上年|过去|已经|已(?:建成|完
 # the span of an earlier five-year plan (十三五期间): the past, for a plan after it (see _looks_back)
 PAST_PLAN = re.compile(r"[“\"]?十([二三四])五[”\"]?(?:时期|期间|以来)")
 FORECAST = re.compile(r"预计|预测|有望|可望|估计|预期将|或将")
+AIMING = re.compile(r"目标|力争|确保|争取|努力")
 PAST_SECTION = re.compile(r"回顾|成就|成效|发展基础|发展环境|进展情况|执行情况|工作总结|基本情况|现状|取得的")
 PERIOD_WORDS = re.compile(r"十四五|十五五|今后五年|未来五年|规划期|五年内|到规划期末")
 # the end of a five-year plan named in words ("到“十四五”末"): a deadline, as 到2025年 is
@@ -210,6 +224,7 @@ NON_NUMERIC = re.compile(
     r"(?:完成|达到|实现|落实|确保完成|全面完成|控制在)(?P<by>国家|省|省级|上级|市|中央)?(?:下达|确定|分解)(?:的)?"
     r"(?P<what>[^，,；;。]{0,16}?)(?:目标任务|约束性指标|考核目标|目标|任务|指标)")
 SKIP_AFTER = re.compile(r"^(?:月|日|号|届|次会议|周年|版|代|号线|期工程|期|批次|轮|届次|大|强|年代|世纪|多)")
+MANAGEMENT_CAP = re.compile(r"(?:不得|不准|不宜|严禁)(?:超过|高于|低于|少于|多于|大于|小于)\s*$")
 POLICY = re.compile(r"补助|补贴|奖励|奖补|资助|贴息|减免|返还|给予|按.{0,8}的")
 # (what may follow a value at the end of its clause: "…达1450亿元的预期目标" names the goal)
 # (and a closing quotation mark: a goal quoted in a news report ends "…提升至15平方米”")
@@ -242,12 +257,16 @@ def draft_targets(doc: Document, *, plan_period: tuple[int, int] = (2021, 2025),
     drafts: list[DraftTarget] = []
     past_paragraph, previous_end = False, 0
     goal_block, goal_title, goal_list = False, False, False
+    forecast_item = False                                # the last sentence was a ；-item of a forecast
     headline = _headline(doc, sentences)
     heading_block = None                                 # "past" / "goal" under a bare heading line
     # a task table, or a year's work points (2023年农业农村工作要点): every quantity is aimed at
     year_plan = len(DEADLINE_CELL.findall(doc.text)) >= 2 or TASK_TABLE_HEADER.search(doc.text) is not None or any(
         YEAR_PLAN_TITLE.search(line) for line in _short_lines(doc.text[:1500])) or _names_a_year_plan(doc, plan_period)
+    progress = _progress_tables(doc)
     for sentence in sentences:
+        if any(table.start <= sentence.start < table.end for table in progress):
+            continue                                     # read by its goal column below
         kind = _heading_kind(doc, sentence, context)
         if kind is not None:
             heading_block = None if kind == "ahead" or kind == "other" and heading_block is None else (
@@ -270,11 +289,16 @@ def draft_targets(doc: Document, *, plan_period: tuple[int, int] = (2021, 2025),
         elif not past_paragraph and (_opens_past(sentence.text, context) or _reports_past(sentence.text, context)):
             past_paragraph, goal_block = True, False     # 过去一年，…。万亿之城增至5座。
         previous_end = sentence.end
-        if past_paragraph or sentence is headline or heading_block == "past":
+        # (据预测，…老年人口将达1431.1万人；65岁以上…将分别增加67.5万人: the forecast goes on)
+        forecast_goes_on = forecast_item and "将" in sentence.text and not AIMING.search(sentence.text)
+        forecast_item = sentence.text.rstrip().endswith(("；", ";")) and (
+            bool(FORECAST.search(sentence.text)) or forecast_goes_on)
+        if past_paragraph or sentence is headline or heading_block == "past" or forecast_goes_on:
             continue
         drafts += _targets_of_sentence(sentence, context,
                                        goal_block=goal_block or heading_block == "goal" or year_plan)
     context.block_year = None
+    drafts += _progress_targets(doc, context, progress)
     drafts += _table_targets(doc, context, drafts)
     cut = _cut_off_tail(doc.text)
     if cut is not None:
@@ -604,13 +628,15 @@ SENTENCE_TRIGGER = re.compile(r"\d|百分之|翻.?番|下达|确定的|平均水
                               r"[快高]于经济")
 
 
-def _targets_of_sentence(sentence: Sentence, context: _Context, *, goal_block: bool = False) -> list[DraftTarget]:
+def _targets_of_sentence(sentence: Sentence, context: _Context, *, goal_block: bool = False,
+                         in_goal_column: bool = False) -> list[DraftTarget]:
     """The targets of one sentence. ``goal_block``: the sentence stands in a paragraph (or under a
-    title line) that has set out goals before it (主要预期目标是：… / 今年主要预期目标⏎…)."""
+    title line) that has set out goals before it (主要预期目标是：… / 今年主要预期目标⏎…).
+    ``in_goal_column``: a cell of a progress table's goal column, a goal whatever the section."""
     text = sentence.text
     if not SENTENCE_TRIGGER.search(text) and not CN_NUMBER.search(text):
         return []
-    if FORECAST.search(text) or context.past_section(sentence.start):
+    if FORECAST.search(text) or (context.past_section(sentence.start) and not in_goal_column):
         return []
     past = _looks_back(text, context)
     # A sentence that looks back and then forward ("去年GDP增长5.8%，今年预期目标为增长5%以上"):
@@ -694,7 +720,9 @@ def _targets_of_sentence(sentence: Sentence, context: _Context, *, goal_block: b
                     other.indicator_text = name
                     drafts.append(other)
                 continue
-            if found[1] in ("力争", "争取") and drafts and drafts[-1].numeric \
+            stretch = found[1] in ("力争", "争取") or re.fullmatch(         # (…以上、力争达到8.5%)
+                r"[、\s]*(?:力争|争取|努力)(?:达到|达|突破|实现|超过)?", clause[:found[0].start])
+            if stretch and drafts and drafts[-1].numeric \
                     and not _indicator_text(clause, found[3]):    # 增长6%以上，力争7%: the same indicator
                 draft.indicator_text = drafts[-1].indicator_text
                 if draft.unit == drafts[-1].unit:        # (年均增长8%，力争突破4000亿元: the level)
@@ -1083,6 +1111,8 @@ def _clause_targets(clause: str, goal_sentence: bool, *, verbless=True, carried_
             verb, change, verb_start = verb_of_series(series)
             results.append((value, verb, change, verb_start))
             continue
+        if MANAGEMENT_CAP.search(before):
+            continue                                     # 主导品种不得超过8个: a rule of management, no goal
         verb, change, verb_start = _verb_before(before)
         if verb in COMPARATOR_WORDS and value.unit in COUNT_UNITS and not TRAIL.match(clause[value.end:]):
             verb = None      # 建成不少于17.8万张养老床位: a comparator between a verb of building and its count
@@ -1098,7 +1128,8 @@ def _clause_targets(clause: str, goal_sentence: bool, *, verbless=True, carried_
                                               clause[value.end:]):
                 count = None                     # 围绕…等10个方面: how the text is arranged
             if count is not None:
-                change = "cumulative" if "累计" in before and count[0] in ("新增", "增加") else "level"
+                # (新增 / 完成 after 累计 over the plan: 5年累计完成旅游项目投资1万亿元)
+                change = "cumulative" if "累计" in before and count[0] in ("新增", "增加", "完成") else "level"
                 ahead = _prefix_comparator(before[:count[1]])     # 至少改造形成40个: 至少 governs the count
                 if ahead and value.comparator == "=":
                     value = replace(value, comparator=ahead)
@@ -1395,10 +1426,12 @@ def _verb_before(before: str) -> tuple[str | None, str, int]:
                 return None, "", 0
             if change == "level" and verb in ("达到", "达", "保持在", "稳定在", "控制在", "为", "超过", "超", "不低于"):
                 growth = re.search(r"(年均增长|增长|增速|增幅|涨幅|提高|下降|降低|降幅|减少)(?:率)?"
-                                   + GOAL_WORDS + "$", core[:start])   # (增长目标定为5%: a growth rate)
+                                   + GOAL_WORDS + "(?:要|将|需|须)?$", core[:start])   # (增长目标定为5%: a growth rate)
                 # (保持固定资产投资稳定增长、力争达到3%: the growth named first, then the value it
                 # is to reach after an adverb of effort — still a growth rate, the indicator before it)
+                # (GDP增长要达到7.5%以上、力争达到8.5%: the stretch value of the same growth)
                 aimed = None if growth else re.search(r"(?:稳定|平稳|较快|持续|快速)?(年均增长|增长|提高|下降|降低)"
+                                                      r"(?:要|将)?(?:达到|达)?(?:\d+(?:\.\d+)?%(?:以上|左右)?)?"
                                                       r"[、，,]?(?:力争|确保|争取|努力)$", core[:start])
                 if aimed:
                     growth, start = aimed, aimed.start()
@@ -1705,6 +1738,135 @@ def _non_numeric(sentence: Sentence, context: _Context) -> list[DraftTarget]:
 
 
 # ---------------------------------------------------------------------------------------------
+# Progress tables: the year's goals in one column, what was done in the next
+# ---------------------------------------------------------------------------------------------
+
+# A report of progress (重点工作一季度进展情况表, 计划执行情况 表1) scraped with each cell on a
+# line of its own: a header (序号 | 内容与要求 | 进展情况 | 责任单位, or 类别 | 指标名称 | 年度目标 |
+# 完成情况 | 责任部门), then rows opened by serial numbers (1 / 1、地区生产总值增长率). The goal column
+# holds the year's targets; the progress column holds results, which are no targets.
+GOAL_COLUMN = re.compile(r"(?:内容与|目标|工作|年度|计划|主要)?(?:要求|目标|任务)(?:内容|值)?|(?:19|20)\d{2}年(?:度)?目标")
+PROGRESS_COLUMN = re.compile(r"(?:[^\s]{0,6})?(?:进展|完成|执行|推进|落实)(?:情况|进度|值)?")
+SERIAL_LINE = re.compile(r"(?P<serial>\d{1,3})(?:[、.．]\s*(?P<name>\S.*))?")
+NAME_HEADER = re.compile(r"指标(?:名称)?|项目(?:名称)?")
+SERIAL_HEADER = re.compile(r"序号|编号")
+
+
+@dataclass
+class _ProgressTable:
+    start: int
+    end: int
+    goal_cells: list          # (name, goal text, start, end) of each row
+    sentence_cells: bool      # the goal column holds sentences (内容与要求), not values under a name
+
+
+def _progress_tables(doc: Document) -> list[_ProgressTable]:
+    """The progress tables of a scraped text (one cell per line, see GOAL_COLUMN)."""
+    if not re.search(r"进展|完成情况|执行情况|推进情况|落实情况", doc.text):
+        return []
+    lines = [(m.group().strip(), m.start() + len(m.group()) - len(m.group().lstrip()), m.end())
+             for m in re.finditer(r"[^\n]+", doc.text) if m.group().strip()]
+    tables, index = [], 0
+    while index < len(lines):
+        header = _progress_header(lines, index)
+        if header is None:
+            index += 1
+            continue
+        table, index = _progress_rows(lines, index, header)
+        if table is not None:
+            tables.append(table)
+    return tables
+
+
+def _progress_header(lines, index):
+    """(columns, goal column, serial column, where the rows begin) when a header of short cells
+    with a goal column and a progress column after it begins at ``index``, else None."""
+    columns = []
+    for text, _, _ in lines[index:index + 8]:
+        if len(text) > 8 or re.search(r"\d", text):
+            break
+        columns.append(re.sub(r"\s", "", text))
+    goal = next((i for i, c in enumerate(columns) if GOAL_COLUMN.fullmatch(c)), None)
+    if goal is None or not any(PROGRESS_COLUMN.fullmatch(c) for c in columns[goal + 1:]):
+        return None
+    serial = next((i for i, c in enumerate(columns) if SERIAL_HEADER.fullmatch(c)), None)
+    named = next((i for i, c in enumerate(columns) if NAME_HEADER.fullmatch(c)), None)
+    if serial is None and named is None:
+        return None
+    return columns, goal, serial if serial is not None else named, index + len(columns)
+
+
+def _progress_rows(lines, index, header):
+    """The table's rows, from serial 1 on while the serial numbers run 1, 2, 3 …; (table or None,
+    the index of the first line after it)."""
+    columns, goal, serial_column, first = header
+    starts, expected = [], 1
+    for at in range(first, min(len(lines), first + 40 * len(columns) * 3)):
+        match = SERIAL_LINE.fullmatch(lines[at][0])
+        if match and int(match.group("serial")) == expected:
+            starts.append(at)
+            expected += 1
+    if len(starts) < 2:
+        return None, first
+    width = max(2, min(b - a for a, b in itertools.pairwise(starts)))
+    bounds = list(itertools.pairwise(starts)) + [(starts[-1], min(len(lines), starts[-1] + width + 2))]
+    sentence_cells = not NAME_HEADER.fullmatch(columns[serial_column])
+    cells = []
+    for a, b in bounds:
+        row = lines[a:b]
+        name = SERIAL_LINE.fullmatch(row[0][0]).group("name") or ""
+        found = _goal_cell(row, goal - serial_column, sentence_cells)
+        if found is not None:
+            cells.append((name,) + found)
+    return _ProgressTable(start=lines[starts[0]][1], end=lines[bounds[-1][1] - 1][2], goal_cells=cells,
+                          sentence_cells=sentence_cells), bounds[-1][1]
+
+
+def _goal_cell(row, offset: int, sentence_cells: bool):
+    """(goal text, start, end) of a row: the cell ``offset`` lines after the serial. A value cell
+    broken by the page over lines is joined: a name's tail without a digit before it (…占区级税收 /
+    比重) is passed over, a verb before it (控制在 / 10410人内) and a unit after it (提升4个 / 百分点)
+    are taken in."""
+    at = offset
+    if at >= len(row) or at < 1:
+        return None
+    if sentence_cells:
+        text, start, end = row[at]
+        return text, start, end
+    verbs = tuple(COMPARATOR_WORDS) + LEVEL_VERBS + ("提升", "增长", "提高", "下降")
+    while at < len(row) - 1 and not re.search(r"\d", row[at][0]) and len(row[at][0]) <= 3 \
+            and not row[at][0].endswith(verbs):
+        at += 1                                          # the tail of a name broken over two lines
+    first = at
+    if at < len(row) - 1 and not re.search(r"\d", row[at][0]) and len(row[at][0]) <= 4 \
+            and row[at][0].endswith(verbs):
+        at += 1                                          # a verb standing above its value
+    if re.fullmatch(r"(?:个)?百分点", row[min(at + 1, len(row) - 1)][0]):
+        at += 1
+    if not re.search(r"\d", "".join(text for text, _, _ in row[first:at + 1])):
+        return None
+    return "".join(text for text, _, _ in row[first:at + 1]), row[first][1], row[at][2]
+
+
+def _progress_targets(doc: Document, context: _Context, tables: list[_ProgressTable]) -> list[DraftTarget]:
+    """The targets in the goal column of each progress table: a sentence cell read as a goal
+    sentence; a value cell read as a goal sentence with its row's name before it."""
+    drafts = []
+    for table in tables:
+        location = doc.location(table.start) if len(doc.sections) < 2000 else ""
+        for name, text, start, end in table.goal_cells:
+            if table.sentence_cells:
+                drafts += _targets_of_sentence(Sentence(text, start, end, location), context,
+                                               goal_block=True, in_goal_column=True)
+                continue
+            for draft in _targets_of_sentence(Sentence(name + text, start - len(name), end, location), context,
+                                              goal_block=True, in_goal_column=True):
+                draft.sentence = doc.text[start:end]
+                drafts.append(draft)
+    return drafts
+
+
+# ---------------------------------------------------------------------------------------------
 # Tables: a row per indicator, a column per year
 # ---------------------------------------------------------------------------------------------
 
@@ -1757,9 +1919,8 @@ def _table_targets(doc: Document, context: _Context, found: list[DraftTarget]) -
                 # (a column "预期增长(%)": its unit, and a growth for every row without a unit of its own)
                 column_unit = re.search(r"[(（]([^()（）]{1,8})[)）]$", header[column])
                 growth = bool(re.search(r"增长|增速|增幅", header[column]))
-                for draft in _cell_targets(cell, name, unit or (column_unit.group(1) if column_unit else ""), year,
-                                           row_text, table.location, position, row_end, growth=growth):
-                    drafts.append(draft)
+                drafts += _cell_targets(cell, name, unit or (column_unit.group(1) if column_unit else ""), year,
+                                        row_text, table.location, position, row_end, growth=growth)
     return drafts
 
 
@@ -1806,6 +1967,7 @@ class _TextTable:
     end: int
     location: str
     right_aligned: bool = True
+    row_spans: tuple = ()
 
 
 HEADER_LINE = re.compile(r"(?m)^[^\n]{0,40}?(?:19|20)\d{2}年?[^\n]{0,20}?(?:19|20)\d{2}年?[^\n]{0,40}$")
@@ -1813,24 +1975,36 @@ HEADER_LINE = re.compile(r"(?m)^[^\n]{0,40}?(?:19|20)\d{2}年?[^\n]{0,20}?(?:19|
 
 def _space_tables(doc: Document) -> list[_TextTable]:
     """Indicator tables of scraped text: a header line naming two years, rows of cells split by
-    spaces below it (aligned on the right, as a spanning category cell drops out on the left)."""
+    spaces below it (aligned on the right, as a spanning category cell drops out on the left).
+    A line holding one short name without a digit is a group heading (学前教育, 高等教育): the
+    rows under it keep their place in the table, and a short row name (在校生, 毛入学率) takes the
+    group's name before it. A header whose name cell stands on the line above (指 标 / 单位
+    2015年 2020年) is one cell shorter than its rows and takes a name column first."""
     tables = []
     for match in HEADER_LINE.finditer(doc.text):
         header = match.group().split()
         if len(header) < 3 or "\t" in match.group() or sum(bool(re.fullmatch(r"(?:19|20)\d{2}年?", c))
                                                             for c in header) < 2:
             continue
-        rows = [header]
-        end = match.end()
-        for line in re.finditer(r"[^\n]*(?:\n|$)", doc.text[match.end() + 1:]):
+        rows, spans, group = [header], [], ""
+        base = match.end() + 1
+        for line in re.finditer(r"[^\n]*(?:\n|$)", doc.text[base:]):
             cells = line.group().split()
+            if len(cells) == 1 and len(cells[0]) <= 12 and not re.search(r"\d", cells[0]):
+                group = cells[0]                              # a group heading inside the table
+                continue
+            if len(rows) == 1 and len(cells) == len(header) + 1 and not re.search(r"\d", cells[0]):
+                header.insert(0, "指标")                        # the name column's header was the line above
             if len(cells) < 3 or len(cells) > len(header) or not re.search(r"\d", line.group()):
                 break
+            if group and len(cells) == len(header) and len(re.sub(r"^其中[:：]", "", cells[0])) <= 5:
+                cells[0] = group + re.sub(r"^其中[:：]", "", cells[0])
             rows.append(cells)
-            end = match.end() + 1 + line.end()
+            spans.append((base + line.start(), base + line.start() + len(line.group().rstrip("\n"))))
         if len(rows) > 1:
             location = doc.location(match.start()) if len(doc.sections) < 2000 else ""
-            tables.append(_TextTable(rows=rows, start=match.start(), end=end, location=location))
+            tables.append(_TextTable(rows=rows, start=match.start(), end=spans[-1][1], location=location,
+                                     row_spans=tuple(spans)))
     return tables
 
 
@@ -1911,26 +2085,41 @@ def _dedupe(drafts: list[DraftTarget]) -> list[DraftTarget]:
     # Which mention is kept: the one in the sentence that states the most targets — the full
     # list of a work report's goals, not the lede or summary that quotes one of them first
     # ("今年…主要预期目标也定了，其中地区生产总值增长5%以上。"); among equals, the first.
-    per_sentence: dict[tuple[str, str], int] = {}
+    def key(draft):          # (names compared in one spelling: the lede's "GDP" is the list's "地区生产总值")
+        return (re.sub(r"\W", "", _canonical(draft.indicator_text)), draft.value, draft.value_high, draft.comparator,
+                draft.target_year, draft.unit, draft.change_type, draft.numeric,
+                draft.value_text if not draft.numeric else "")
+
+    # (distinct targets: a headline printed three times on its page states one target, not three)
+    targets_in: dict[tuple[str, str], set] = {}
     for draft in drafts:
-        per_sentence[(draft.sentence, draft.location)] = per_sentence.get((draft.sentence, draft.location), 0) + 1
+        targets_in.setdefault((draft.sentence, draft.location), set()).add(key(draft))
+    per_sentence = {where: len(keys) for where, keys in targets_in.items()}
     chosen: dict[tuple, DraftTarget] = {}
     for draft in sorted(drafts, key=lambda d: d.start):
-        # (names compared in one spelling: the lede's "GDP" is the list's "地区生产总值")
-        key = (re.sub(r"\W", "", _canonical(draft.indicator_text)), draft.value, draft.value_high, draft.comparator,
-               draft.target_year, draft.unit, draft.change_type, draft.numeric,
-               draft.value_text if not draft.numeric else "")
-        kept = chosen.get(key)
-        if kept is None or per_sentence[(draft.sentence, draft.location)] > per_sentence[(kept.sentence, kept.location)]:
-            chosen[key] = draft
+        kept = chosen.get(key(draft))
+        if kept is None or _mention_rank(draft, per_sentence) > _mention_rank(kept, per_sentence):
+            chosen[key(draft)] = draft
     return _drop_retold(sorted(chosen.values(), key=lambda d: d.start), per_sentence)
+
+
+# A news report's first sentence ("中新网杭州1月7日电(…)…" / "本报讯…") or a line without a
+# full stop (a headline, "浙江:2027年山区海岛县减至20个以下"): a summary of the body below it.
+SUMMARY_MENTION = re.compile(r"^[^，,。；;]{0,40}?(?:\d{1,2}日电|讯)|^[^。！？；;]*$")
+
+
+def _mention_rank(draft: DraftTarget, per_sentence: dict) -> tuple[int, bool]:
+    """Which mention of a repeated target is kept: the one in the sentence stating the most
+    targets; among equals, a body sentence before a headline or news lede."""
+    return per_sentence[(draft.sentence, draft.location)], not SUMMARY_MENTION.search(draft.sentence.strip())
 
 
 def _bare_indicator(name: str) -> str:
     """A name without the words a retelling adds: the region, 将, 目标人数 (江苏城镇将新增就业 is
     城镇新增就业目标人数)."""
     name = re.sub(r"\W", "", name)
-    name = re.sub(r"^(?:江苏|浙江|安徽|上海|全省|全市|全区|我省|我市)|将|要|(?:目标)?(?:人数|值)$|目标$", "", name)
+    name = re.sub(r"^(?:江苏|浙江|安徽|上海|全省|全市|全区|我省|我市)?(?:(?:19|20)\d{2}年)?|将|要|(?:目标)?(?:人数|值)$|目标$",
+                  "", name)                          # (a headline's "浙江:2027年山区海岛县")
     return name
 
 
@@ -1952,8 +2141,8 @@ def _drop_retold(drafts: list[DraftTarget], per_sentence: dict) -> list[DraftTar
             names = sorted((_bare_indicator(a.indicator_text), _bare_indicator(b.indicator_text)), key=len)
             if name_similarity(*names) < 0.6 and not (len(names[0]) >= 2 and names[0] in names[1]):
                 continue
-            rank_a = (per_sentence[(a.sentence, a.location)], a.confidence)
-            rank_b = (per_sentence[(b.sentence, b.location)], b.confidence)
+            rank_a = _mention_rank(a, per_sentence) + (a.confidence,)
+            rank_b = _mention_rank(b, per_sentence) + (b.confidence,)
             dropped.add(id(b) if rank_b <= rank_a else id(a))
     return [d for d in drafts if id(d) not in dropped]
 
