@@ -39,7 +39,9 @@ SETS = {"dev": "development (seed 001)", "dev2": "development", "dev3": "develop
         "dev15": "development (held out until tuned)",
         "dev16": "development (held out until tuned)",
         "dev17": "development (held out until tuned)",
-        "dev18": "development (held out until tuned)"}
+        "dev18": "development (held out until tuned)",
+        "heldout17": "held out (measured once)",
+        "heldout18": "held out (measured once)"}
 
 
 def documents(folder: Path):
