@@ -1,6 +1,6 @@
 """Quality of the target extractor (issue 17): precision and recall of ``draft_targets`` on
 each labelled set of tests/fixtures/intake/ — the development sets the rules were written on
-(dev … dev14), each but the first two a held-out set first, measured once before tuning —
+(dev, dev2 …), each but the first two a held-out set first, measured once before tuning —
 with the plan period a user would enter for each document (its ``plan_periods.csv``) and the
 shipped catalogue. A draft counts when value, comparator, target year and change type agree
 with a label in the same sentence (``methods.extract.evaluate.score``). Writes
@@ -40,8 +40,10 @@ SETS = {"dev": "development (seed 001)", "dev2": "development", "dev3": "develop
         "dev16": "development (held out until tuned)",
         "dev17": "development (held out until tuned)",
         "dev18": "development (held out until tuned)",
-        "heldout17": "held out (measured once)",
-        "heldout18": "held out (measured once)"}
+        "dev19": "development (held out until tuned)",
+        "dev20": "development (held out until tuned)",
+        "heldout19": "held out (measured once)",
+        "heldout20": "held out (measured once)"}
 
 
 def documents(folder: Path):

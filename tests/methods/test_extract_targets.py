@@ -1110,3 +1110,42 @@ def test_the_goal_column_of_a_progress_table_with_one_cell_per_line():
     assert [(t.value, t.unit, t.comparator, t.change_type) for t in found] == [
         (6, "%", "≥", "increase"), (4, "个百分点", "=", "increase")]
     assert found[1].sentence.replace("\n", "") == "提升4个百分点"
+
+
+# --- rules from the nineteenth and twentieth development sets (held-out sets 17 and 18)
+
+def test_counts_installed_or_owned_and_not_a_ratio_per_head():
+    found = numeric("2023年民生实事：安装燃气安全装置13000套，在公共场所配置20台急救设施设备。", plan_period=(2023, 2023))
+    assert [(t.value, t.unit) for t in found] == [(13000, "套"), (20, "台")]
+    found = numeric("到2023年，拥有10个以上行业知名品牌。", plan_period=(2021, 2023))
+    assert [(t.value, t.comparator) for t in found] == [(10, "≥")]
+    assert [t.value for t in numeric("到2025年，全省每千人口拥有3岁以下婴幼儿托位数4.5个。")] == [4.5]
+
+
+def test_a_count_worked_on_after_dui_and_a_make_up_is_no_target():
+    found = numeric("2023年，对听涛山庄、西城华庭等28个小区进行“液改气”改造。", plan_period=(2023, 2023))
+    assert [(t.value, t.unit) for t in found] == [(28, "个")]
+    text = "未来三年，无锡将着力打造由4个地标产业、6个优势产业和5个未来产业为核心的现代产业体系。"
+    assert numeric(text, plan_period=(2023, 2025)) == []
+
+
+def test_growth_kept_a_fall_by_a_margin_and_about_a_share():
+    found = numeric("到2025年，5个未来产业营业收入保持年均15%以上的增长。到2025年，工业危险废物填埋处置量下降幅度达10%。",
+                    plan_period=(2021, 2025))
+    assert [(t.value, t.comparator, t.change_type) for t in found] == [(15, "≥", "increase"), (10, "=", "cumulative")]
+    assert [(t.value, t.comparator) for t in numeric("到2022年，核心产业增加值约占全省的58%。", plan_period=(2018, 2022))] \
+        == [(58, "≈")]
+
+
+def test_results_of_the_first_half_year_are_past():
+    text = "今年上半年信息经济实现增加值1592亿元，增长14.7%。到2022年，数字经济总量达到1.2万亿元。"
+    assert [t.value for t in numeric(text, plan_period=(2018, 2022))] == [1.2]
+    assert [t.value for t in numeric("确保新开工重大项目上半年开工率达到75%。", plan_period=(2024, 2024))] == [75]
+
+
+def test_a_headline_with_a_colon_and_a_plan_span_heading_over_a_year_heading():
+    text = "杭州直取“数字经济第一城”:2022年总量欲达1.2万亿\n\n记者 张三\n\n到2022年，数字经济总量达到1.2万亿元。\n"
+    assert [(t.value, t.unit) for t in numeric(text, plan_period=(2018, 2022))] == [(1.2, "万亿元")]
+    text = ("2021年省政府工作报告重点工作涉杭任务\n\n一、省政府工作报告“十四五”时期重点工作涉杭任务责任分解\n\n"
+            "(一)王宏副市长牵头重点工作\n\n确保粮食产量稳定在120亿斤以上。\n")
+    assert [t.target_year for t in numeric(text, plan_period=(2021, 2025))] == [2025]

@@ -134,6 +134,16 @@ Further general rules (issue 17, a second look at dev15–dev18)
   mentions stating as many targets, a body sentence is kept before a headline or news lede.
 * the ；-item after a forecast (据预测，…；65岁以上…将分别增加…) goes on forecasting.
 
+Further general rules (issue 17, nineteenth and twentieth development sets)
+--------------------------------------------------------------------------
+* 安装 / 配置 / 配备 / 拥有 deliver counts (not 每千人口拥有…, the name of a ratio); a count after
+  对 / 为 worked on by 进行 / 实施 (对…等28个小区进行改造) is a measure.
+* counts telling what a thing is made of (由4个地标产业…为核心的体系) are no targets.
+* 保持年均15%以上的增长 is a growth; 下降幅度达10% a decrease; 约占…的58% is ≈.
+* results of the year so far (今年上半年…实现 / 1-9月…增长) are past.
+* a headline may hold a colon (杭州直取…:2022年总量欲达1.2万亿); a heading naming the plan's span
+  (“十四五”时期重点工作) ends the year a bare heading above it gave.
+
 Confidence (0–1) rises with an explicit verb, comparator, year and a known unit; it orders the
 review, it is not a probability.
 
@@ -191,7 +201,8 @@ INCREASE_VERBS = ("年均增长", "年均提高", "年均增加", "平均增长"
                   "增速", "增幅", "涨幅")
 DECREASE_VERBS = ("年均下降", "年均降低", "年均减少", "下降", "降低", "减少", "压减", "削减", "消减", "缩减", "缩小", "减排")
 BUILD_VERBS = ("累计建成", "建成", "新建", "净增", "新增", "新开工", "培育", "创建", "引进", "培养", "认定", "开通", "改造",
-               "打造", "建设", "布局", "组建", "新开", "完成", "落实", "包含", "育成", "扩建", "续建", "改建", "掌握", "签约", "建立", "推动", "推进", "实施", "争创", "招引", "引育", "开展", "举办", "开设", "开发", "援助")
+               "打造", "建设", "布局", "组建", "新开", "完成", "落实", "包含", "育成", "扩建", "续建", "改建", "掌握", "签约", "建立", "推动", "推进", "实施", "争创", "招引", "引育", "开展", "举办", "开设", "开发", "援助",
+               "安装", "配置", "配备", "拥有")
 ADVERBS = ("力争", "确保", "争取", "努力", "基本", "全面", "分别", "均", "要", "将", "进一步", "持续", "稳步",
            "逐步", "再", "累计", "年均", "平均", "总体")
 
@@ -201,7 +212,10 @@ ALLOTTED = re.compile(r"安排|下达|拨付|投入|筹措|补助|补贴|奖励|
 PAST = re.compile(r"去年|(?<![比较同])上年|过去|已经|已(?:建成|完成|达到|实现|形成|累计|超过|突破|有|是)|"
                   r"以来|近年|同比(?!增长(?:不低于|不少于|达到|力争))|回顾|取得了|实现了|完成了|达到了|增长了|下降了|提高了|降低了|突破了|超过了|"
                   r"建成了|展示了|形成了|交出了|成绩单|现已|数据显示|统计显示|监测显示|已成功|截至目前|(?<!项)目前(?!期)|居(?:全省|全国|全市|长三角)第|"
-                  r"\d{1,2}月份?累计|上一轮|刚刚过去|一年来|五年来|历年")
+                  r"\d{1,2}月份?累计|上一轮|刚刚过去|一年来|五年来|历年|"
+                  # (今年上半年…实现增加值1592亿元: a result of the year so far, not its goal)
+                  r"(?:^|(?<=[，,。；;：:\s]))(?:今年|本年)?(?:上半年|前三季度|一季度|1[-－—~至]\d{1,2}月份?)"
+                  r"(?![前底末内]|要|将|力争|确保|目标)[^，,。；;]{0,16}?(?:实现|完成|增长|达到|同比)")
 # the span of an earlier five-year plan (十三五期间): the past, for a plan after it (see _looks_back)
 PAST_PLAN = re.compile(r"[“\"]?十([二三四])五[”\"]?(?:时期|期间|以来)")
 FORECAST = re.compile(r"预计|预测|有望|可望|估计|预期将|或将")
@@ -224,6 +238,9 @@ NON_NUMERIC = re.compile(
     r"(?:完成|达到|实现|落实|确保完成|全面完成|控制在)(?P<by>国家|省|省级|上级|市|中央)?(?:下达|确定|分解)(?:的)?"
     r"(?P<what>[^，,；;。]{0,16}?)(?:目标任务|约束性指标|考核目标|目标|任务|指标)")
 SKIP_AFTER = re.compile(r"^(?:月|日|号|届|次会议|周年|版|代|号线|期工程|期|批次|轮|届次|大|强|年代|世纪|多)")
+WORK_ON = re.compile(r"^\s*(?:对|为)[^，,；;。]{0,30}$")
+MAKE_UP = re.compile(r"由[^，,；;。]{0,40}?(?:为核心|为主体|为支撑|组成|构成)的")
+KEPT_GROWTH = re.compile(r"保持(?:年均|每年)?$")
 MANAGEMENT_CAP = re.compile(r"(?:不得|不准|不宜|严禁)(?:超过|高于|低于|少于|多于|大于|小于)\s*$")
 POLICY = re.compile(r"补助|补贴|奖励|奖补|资助|贴息|减免|返还|给予|按.{0,8}的")
 # (what may follow a value at the end of its clause: "…达1450亿元的预期目标" names the goal)
@@ -271,8 +288,10 @@ def draft_targets(doc: Document, *, plan_period: tuple[int, int] = (2021, 2025),
         if kind is not None:
             heading_block = None if kind == "ahead" or kind == "other" and heading_block is None else (
                 heading_block if kind == "other" else kind)
-            context.block_year = _bare_heading_year(sentence.text, context, kind)
-            context.block_start = sentence.start
+            year = _bare_heading_year(sentence.text, context, kind)
+            if year is None or year != context.block_year or re.search(r"(?:19|20)\d{2}", sentence.text):
+                context.block_start = sentence.start     # (a heading only keeping the year does not move it)
+            context.block_year = year
             if kind != "other":
                 previous_end = sentence.end
                 continue
@@ -361,7 +380,7 @@ PAST_OPENER = re.compile(r"^(?:[^，,。；;]{0,10}[，,])?[“\"]?(?:过去(?:�
                          r"几年来|近(?:几|三|五)年|这(?:一|五|几|些)年[，,]|今年以来|"
                          r"十(?P<plan>[二三四])五[”\"]?(?:时期|期间|以来)|(?P<year>(?:19|20)\d{2})年(?:以来|[，,]|(?![底末前初])))")
 # (not a bare 目标 or 预期: reviews say 完成年度目标 and 好于预期)
-GOAL_OPENER = re.compile(r"(?:主要|预期|发展|总体)目标|目标(?:是|为)|(?:我|全)(?:市|省|区|县)将|(?:明确|提出)了?[^，,。]{0,8}目标。|今年(?!以来)|明年|今后|未来|到(?:19|20)\d{2}年|力争|规划期")
+GOAL_OPENER = re.compile(r"(?:主要|预期|发展|总体)目标|目标(?:是|为)|(?:我|全)(?:市|省|区|县)将|(?:明确|提出)了?[^，,。]{0,8}目标。|今年(?!以来|上半年|前三季度|一季度|1[-－—~至]\d)|明年|今后|未来|到(?:19|20)\d{2}年|力争|规划期")
 
 
 LIST_ITEM = re.compile(r"^(?:——|[■□◆◇●○▲△★☆►▶•·\-*]|\d{1,2}[.、．]|[(（][一二三四五六七八九十\d]{1,3}[)）])")
@@ -436,6 +455,8 @@ def _bare_heading_year(text: str, context: "_Context", kind: str) -> int | None:
     if year is not None:
         value = int(year.group(1))
         return value if context.plan_period[0] <= value else None
+    if PERIOD_WORDS.search(text) or PAST_PLAN.search(text):
+        return None                                      # “十四五”时期重点工作: the plan's span, not the year
     return context.block_year if kind == "other" else None
 
 
@@ -477,7 +498,7 @@ def _headline(doc: Document, sentences: list[Sentence]) -> Sentence | None:
     first = sentences[0]
     line_end = doc.text.find("\n", first.start)
     line = doc.text[first.start:line_end if line_end >= 0 else len(doc.text)].strip()
-    if line != first.text or len(line) > 60 or re.search(r"[。，,；;：:]", line) or HEADLINE_GOAL.search(line):
+    if line != first.text or len(line) > 60 or re.search(r"[。，,；;]|[：:]$", line) or HEADLINE_GOAL.search(line):
         return None
     if not any(s.start > line_end >= 0 for s in sentences[1:3]):
         return None                                      # a one-line document is no headline
@@ -739,7 +760,9 @@ def _targets_of_sentence(sentence: Sentence, context: _Context, *, goal_block: b
         bare_names = bare_names + [_bare_name(clause)] if _bare_name(clause) else []
     if not past:
         drafts += _non_numeric(sentence, context)
-    return drafts
+    # (打造由4个地标产业、6个优势产业…为核心的产业体系: counts telling what a thing is made of)
+    make_up = [(sentence.start + m.start(), sentence.start + m.end()) for m in MAKE_UP.finditer(text)]
+    return [d for d in drafts if not any(a <= d.end <= b for a, b in make_up)]
 
 
 # A list of targets joined by 、 (主要预期目标为生产总值增长5.5%左右、城镇调查失业率控制在5%以内、
@@ -1107,6 +1130,12 @@ def _clause_targets(clause: str, goal_sentence: bool, *, verbless=True, carried_
         if any(a <= value.start < b for a, b in circle_spans):
             continue
         before = clause[:value.start]
+        kept = KEPT_GROWTH.search(before)
+        if kept and re.match(r"(?:以上|左右)?的(?:增长|增速|增幅)", clause[value.end:]):
+            results.append((value, "保持", "increase", kept.start()))     # 保持年均15%以上的增长
+            continue
+        if value.comparator == "=" and re.search(r"约占[^，,；;。\d]{0,8}$", before):
+            value = replace(value, comparator="≈")       # 约占全省的58%
         if series and value.start > series.end("verb") and verb_of_series(series):
             verb, change, verb_start = verb_of_series(series)
             results.append((value, verb, change, verb_start))
@@ -1118,6 +1147,9 @@ def _clause_targets(clause: str, goal_sentence: bool, *, verbless=True, carried_
             verb = None      # 建成不少于17.8万张养老床位: a comparator between a verb of building and its count
         if verb is None:
             count = _build_verb_before(before, value, goal_sentence)
+            if count is None and goal_sentence and value.unit in COUNT_UNITS and WORK_ON.match(before) \
+                    and re.search(r"进行|实施|开展", clause[value.end:]):
+                count = ("进行", 0)                     # 对…等28个小区进行“液改气”改造: the count worked on
             if count is None and carried_build and value.unit in COUNT_UNITS and value.comparator in ("=", "≥", "≈") \
                     and (TRAIL.match(clause[value.end:]) and _indicator_adjacent(before)
                          or not before.strip() and re.match(rf"[{CJK}“\"]", clause[value.end:])):
@@ -1425,7 +1457,7 @@ def _verb_before(before: str) -> tuple[str | None, str, int]:
             if verb == "为" and not re.search(rf"[{CJK}]{{2,}}$", core[:start]):
                 return None, "", 0
             if change == "level" and verb in ("达到", "达", "保持在", "稳定在", "控制在", "为", "超过", "超", "不低于"):
-                growth = re.search(r"(年均增长|增长|增速|增幅|涨幅|提高|下降|降低|降幅|减少)(?:率)?"
+                growth = re.search(r"(年均增长|增长|增速|增幅|涨幅|提高|下降|降低|降幅|减少)(?:率|幅度)?"
                                    + GOAL_WORDS + "(?:要|将|需|须)?$", core[:start])   # (增长目标定为5%: a growth rate)
                 # (保持固定资产投资稳定增长、力争达到3%: the growth named first, then the value it
                 # is to reach after an adverb of effort — still a growth rate, the indicator before it)
@@ -1470,6 +1502,8 @@ def _build_verb_before(before: str, value: _Value, goal_sentence: bool):
         # (an object listed before its count may be long: 建成稻米、小麦、生猪、中药材、茶叶等10个…产业)
         if index >= 0 and (len(gap) <= 12 or re.fullmatch(r"[^，,。；;]{0,40}等", gap)) \
                 and not re.search(r"[，,。；]", stripped[index:]):
+            if verb == "拥有" and re.search(r"(?:每|人均)[^，,；;。]{0,6}$", stripped[:index]):
+                continue                                 # 每千人口拥有…托位数: the name of a ratio
             return verb, index
     return None
 
