@@ -1149,3 +1149,33 @@ def test_a_headline_with_a_colon_and_a_plan_span_heading_over_a_year_heading():
     text = ("2021年省政府工作报告重点工作涉杭任务\n\n一、省政府工作报告“十四五”时期重点工作涉杭任务责任分解\n\n"
             "(一)王宏副市长牵头重点工作\n\n确保粮食产量稳定在120亿斤以上。\n")
     assert [t.target_year for t in numeric(text, plan_period=(2021, 2025))] == [2025]
+
+
+def test_years_in_turn_and_a_comparator_before_a_share_of_something():
+    found = numeric("到2017年、2020年规模化养殖场(小区)治理率分别达到60%、90%;", plan_period=(2016, 2020))
+    assert [(t.value, t.target_year) for t in found] == [(60, 2017), (90, 2020)]
+    found = numeric("到2025年，体育服务业增加值占比超过体育产业增加值的60%。")
+    assert [(t.value, t.comparator) for t in found] == [(60, ">")]
+
+
+def test_a_doubling_over_a_plan_is_cumulative_and_a_programme_named_for_it_is_none():
+    found = numeric("到2025年，全省十大新兴产业营业收入翻一番以上，风光装机力争实现倍增。")
+    assert [(t.value, t.comparator, t.change_type) for t in found] == [(100, "≥", "cumulative"), (100, "=", "cumulative")]
+    assert numeric("今年全面实施农民收入10年倍增计划。", plan_period=(2022, 2022)) == []
+
+
+def test_budget_revenue_planned_a_share_of_gdp_and_a_unit_abbreviated_in_brackets():
+    found = numeric("2021年主要目标：一般公共预算收入计划增长6%左右。", plan_period=(2021, 2021))
+    assert [(t.value, t.comparator, t.change_type) for t in found] == [(6, "≈", "increase")]
+    found = numeric("力争2024年全市旅游产业增加值达1000亿元，占GDP16.5%。", plan_period=(2024, 2024))
+    assert [t.value for t in found] == [1000, 16.5]
+    found = numeric("到2025年，上海港集装箱年吞吐量达到4700万标准箱(TEU)以上。")
+    assert [(t.value, t.unit, t.comparator) for t in found] == [(4700, "万标准箱", "≥")]
+
+
+def test_counts_formed_shared_by_each_and_not_what_a_network_serves():
+    found = numeric("2025年，形成1个千亿级、3个300亿级产业集群。", plan_period=(2025, 2025))
+    assert [(t.value, t.unit) for t in found] == [(1, "个"), (3, "个")]
+    found = numeric("2024年，新增省级智能光伏试点示范企业、绿色工厂各2家。", plan_period=(2024, 2024))
+    assert [(t.indicator_text, t.value) for t in found] == [("新增省级智能光伏试点示范企业", 2), ("绿色工厂", 2)]
+    assert numeric("到2025年，基本形成支撑省域、市域、城区3个“1小时交通圈”建设运输服务网络。") == []

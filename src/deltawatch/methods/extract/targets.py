@@ -143,6 +143,12 @@ Further general rules (issue 17, nineteenth and twentieth development sets)
 * results of the year so far (今年上半年…实现 / 1-9月…增长) are past.
 * a headline may hold a colon (杭州直取…:2022年总量欲达1.2万亿); a heading naming the plan's span
   (“十四五”时期重点工作) ends the year a bare heading above it gave.
+* 到2017年、2020年…分别达到60%、90%: the values take the years in turn; 超过…的60% is >.
+* a doubling (翻一番, 实现倍增) over a plan of several years without a base year is cumulative;
+  倍增计划 names a programme.
+* 一般公共预算收入计划增长; 占GDP16.5%; a unit's abbreviation in brackets before 以上 ((TEU)以上).
+* 形成 delivers counts (形成1个千亿级、3个300亿级产业集群), not what a network serves
+  (支撑…3个“1小时交通圈”); 甲、乙各2家 is a count each.
 
 Confidence (0–1) rises with an explicit verb, comparator, year and a known unit; it orders the
 review, it is not a probability.
@@ -172,7 +178,7 @@ CJK = "\u4e00-\u9fff"
 # Vocabulary
 # ---------------------------------------------------------------------------------------------
 
-UNITS = sorted(["%", "‰", "个百分点", "百分点", "倍", "成", "万亿元", "千亿元", "亿元", "万元", "元", "亿美元", "万美元", "美元", "亿人次", "万人次", "人次", "万人", "人", "万户", "户", "万名", "名", "岁", "年", "天", "小时", "分钟", "个月", "万平方公里", "平方公里", "万平方米", "平方米", "万公顷", "公顷", "万亩", "亩", "公里", "千米", "万公里", "米", "亿吨", "万吨", "吨", "万吨标准煤", "吨标准煤", "亿立方米", "万立方米", "立方米", "万方", "万根", "根", "万间", "间", "块", "亿千瓦时", "万千瓦时", "千瓦时", "万千瓦", "千瓦", "兆瓦", "吉瓦", "微克/立方米", "毫克/升", "分贝", "年一遇", "亿斤", "万斤", "斤", "万标箱", "标箱", "万辆", "辆", "万台", "台", "万套", "套", "万张", "张", "万床", "张床位", "床位", "万个", "个", "万家", "家", "所", "座", "项", "条", "处", "件", "批", "部", "艘", "架", "台套", "支", "份", "册", "场", "次", "株", "棵", "只", "头", "口", "级", "星"], key=len, reverse=True)
+UNITS = sorted(["%", "‰", "个百分点", "百分点", "倍", "成", "万亿元", "千亿元", "亿元", "万元", "元", "亿美元", "万美元", "美元", "亿人次", "万人次", "人次", "万人", "人", "万户", "户", "万名", "名", "岁", "年", "天", "小时", "分钟", "个月", "万平方公里", "平方公里", "万平方米", "平方米", "万公顷", "公顷", "万亩", "亩", "公里", "千米", "万公里", "米", "亿吨", "万吨", "吨", "万吨标准煤", "吨标准煤", "亿立方米", "万立方米", "立方米", "万方", "万根", "根", "万间", "间", "块", "亿千瓦时", "万千瓦时", "千瓦时", "万千瓦", "千瓦", "兆瓦", "吉瓦", "微克/立方米", "毫克/升", "分贝", "年一遇", "亿斤", "万斤", "斤", "万标箱", "标箱", "万标准箱", "标准箱", "万辆", "辆", "万台", "台", "万套", "套", "万张", "张", "万床", "张床位", "床位", "万个", "个", "万家", "家", "所", "座", "项", "条", "处", "件", "批", "部", "艘", "架", "台套", "支", "份", "册", "场", "次", "株", "棵", "只", "头", "口", "级", "星"], key=len, reverse=True)
 COUNT_UNITS = {"个", "万个", "家", "万家", "所", "座", "项", "条", "处", "件", "批", "部", "张", "万张", "辆",
                "万辆", "台", "万台", "套", "万套", "艘", "架", "支", "名", "万名", "人", "万人", "户", "万户",
                "公里", "千米", "万平方米", "平方米", "亩", "万亩", "公顷", "万公顷", "床位", "张床位"}
@@ -202,7 +208,7 @@ INCREASE_VERBS = ("年均增长", "年均提高", "年均增加", "平均增长"
 DECREASE_VERBS = ("年均下降", "年均降低", "年均减少", "下降", "降低", "减少", "压减", "削减", "消减", "缩减", "缩小", "减排")
 BUILD_VERBS = ("累计建成", "建成", "新建", "净增", "新增", "新开工", "培育", "创建", "引进", "培养", "认定", "开通", "改造",
                "打造", "建设", "布局", "组建", "新开", "完成", "落实", "包含", "育成", "扩建", "续建", "改建", "掌握", "签约", "建立", "推动", "推进", "实施", "争创", "招引", "引育", "开展", "举办", "开设", "开发", "援助",
-               "安装", "配置", "配备", "拥有")
+               "安装", "配置", "配备", "拥有", "形成")
 ADVERBS = ("力争", "确保", "争取", "努力", "基本", "全面", "分别", "均", "要", "将", "进一步", "持续", "稳步",
            "逐步", "再", "累计", "年均", "平均", "总体")
 
@@ -231,8 +237,9 @@ FRAMED = re.compile(r"(?:按照|根据|围绕|对照|对标)[^，,。；;]{0,38}
 GOAL_CONTEXT = re.compile(r"计划(?:到|建立|建成|新建|实现|完成|培育|打造)|到\d{4}年|\d{4}年(?:底|末)?前|目标|力争|确保|争取|累计|十四五|今后五年|规划期|年均")
 YEAR = re.compile(r"(?P<prefix>到|至|截至|于|在)?(?P<year>(?:19|20)\d{2})年(?P<suffix>底前|前|底|末|以前|之前|初)?")
 BASELINE = re.compile(r"(?:较|比|与|相比|对比|比照|由|从|在(?=(?:19|20)\d{2}年(?:的)?基础上))(?P<year>(?:19|20)\d{2})年")
-NUMBER = re.compile(r"(?<![A-Za-z\d.+_,])(\d{1,3}(?:,\d{3})+(?![\d])(?:\.\d+)?|\d+(?:\.\d+)?)")
-DOUBLING = re.compile(r"翻(?P<times>一|两|二|三)?番")   # (翻番 alone: doubling)
+NUMBER = re.compile(r"(?:(?<![A-Za-z\d.+_,])|(?<=GDP))(\d{1,3}(?:,\d{3})+(?![\d])(?:\.\d+)?|\d+(?:\.\d+)?)")
+# (翻番 alone and 实现倍增: a doubling; not 倍增计划, the name of a programme)
+DOUBLING = re.compile(r"翻(?P<times>一|两|二|三)?番|(?<=实现|力争|基本)倍增(?![\u4e00-\u9fff])")
 DOUBLINGS = {None: 1, "一": 1, "两": 2, "二": 2, "三": 3}
 NON_NUMERIC = re.compile(
     r"(?:完成|达到|实现|落实|确保完成|全面完成|控制在)(?P<by>国家|省|省级|上级|市|中央)?(?:下达|确定|分解)(?:的)?"
@@ -240,6 +247,7 @@ NON_NUMERIC = re.compile(
 SKIP_AFTER = re.compile(r"^(?:月|日|号|届|次会议|周年|版|代|号线|期工程|期|批次|轮|届次|大|强|年代|世纪|多)")
 WORK_ON = re.compile(r"^\s*(?:对|为)[^，,；;。]{0,30}$")
 MAKE_UP = re.compile(r"由[^，,；;。]{0,40}?(?:为核心|为主体|为支撑|组成|构成)的")
+SHARE_COMPARED = re.compile(r"(超过|高于|不低于|不少于|低于|不超过|不高于)[^，,；;。\d]{1,14}的$")
 KEPT_GROWTH = re.compile(r"保持(?:年均|每年)?$")
 MANAGEMENT_CAP = re.compile(r"(?:不得|不准|不宜|严禁)(?:超过|高于|低于|少于|多于|大于|小于)\s*$")
 POLICY = re.compile(r"补助|补贴|奖励|奖补|资助|贴息|减免|返还|给予|按.{0,8}的")
@@ -649,6 +657,23 @@ SENTENCE_TRIGGER = re.compile(r"\d|百分之|翻.?番|下达|确定的|平均水
                               r"[快高]于经济")
 
 
+YEARS_IN_TURN = re.compile(r"(?:到|至)?((?:19|20)\d{2})年(?:底|末)?(?:[、和及]((?:19|20)\d{2})年(?:底|末)?)+")
+
+
+def _years_in_turn(text: str, offset: int, drafts: list[DraftTarget]) -> None:
+    """到2017年、2020年…治理率分别达到60%、90%: the values after 分别 take the years in turn."""
+    for match in YEARS_IN_TURN.finditer(text):
+        years = [int(y) for y in re.findall(r"((?:19|20)\d{2})年", match.group())]
+        end = text.find("。", match.end())
+        end = len(text) if end < 0 else end
+        if "分别" not in text[match.end():end]:
+            continue
+        after = [d for d in drafts if d.numeric and offset + match.end() < d.end <= offset + end]
+        if len(after) == len(years) and len({d.indicator_text for d in after}) == 1:
+            for draft, year in zip(after, years):
+                draft.target_year = year
+
+
 def _targets_of_sentence(sentence: Sentence, context: _Context, *, goal_block: bool = False,
                          in_goal_column: bool = False) -> list[DraftTarget]:
     """The targets of one sentence. ``goal_block``: the sentence stands in a paragraph (or under a
@@ -729,8 +754,12 @@ def _targets_of_sentence(sentence: Sentence, context: _Context, *, goal_block: b
             draft = _finish(found, clause, clause_start, sentence, context)
             if draft is None:
                 continue
-            shared = _shared_value_names(draft.indicator_text, doubling=found[1] == "翻番",
-                                         each="分别" in clause and len(found_here) == 1) \
+            if draft.numeric and draft.indicator_text.endswith("各") and len(draft.indicator_text) > 3:
+                draft.indicator_text = draft.indicator_text[:-1]     # 示范企业、绿色工厂各2家: each
+                each = True
+            else:
+                each = "分别" in clause and len(found_here) == 1
+            shared = _shared_value_names(draft.indicator_text, doubling=found[1] == "翻番", each=each) \
                 if draft.numeric and len(found) <= 4 and not found[1].startswith("build:") else []
             # (培育100家左右龙头企业和单项冠军企业: one count of both)
             if shared:                                   # 城镇调查失业率和登记失业率稳定在4.3%左右
@@ -760,6 +789,7 @@ def _targets_of_sentence(sentence: Sentence, context: _Context, *, goal_block: b
         bare_names = bare_names + [_bare_name(clause)] if _bare_name(clause) else []
     if not past:
         drafts += _non_numeric(sentence, context)
+    _years_in_turn(text, sentence.start, drafts)
     # (打造由4个地标产业、6个优势产业…为核心的产业体系: counts telling what a thing is made of)
     make_up = [(sentence.start + m.start(), sentence.start + m.end()) for m in MAKE_UP.finditer(text)]
     return [d for d in drafts if not any(a <= d.end <= b for a, b in make_up)]
@@ -858,7 +888,7 @@ def _unit_run(clause: str, match: re.Match) -> bool:
 # (fifth development set: a work report may name the revenue 财政总收入 / 地方财政收入 instead,
 # "财政总收入、地方财政收入均增长7%" — the same goal, only where goals are set)
 BUDGET_REVENUE = re.compile(r"(?:(?:一般公共)?预算(?:内)?|(?:地方)?财政总?)收入(?:同口径|可比口径|按可比口径)?均?"
-                            r"(?:增长|增速|增幅)")
+                            r"(?:计划|预期|力争)?(?:增长|增速|增幅)")
 NOT_REVENUE = re.compile(r"赤字|债|支出|安排|转移支付|财政资金|拨付|下达")
 
 
@@ -1136,6 +1166,9 @@ def _clause_targets(clause: str, goal_sentence: bool, *, verbless=True, carried_
             continue
         if value.comparator == "=" and re.search(r"约占[^，,；;。\d]{0,8}$", before):
             value = replace(value, comparator="≈")       # 约占全省的58%
+        share_of = SHARE_COMPARED.search(before) if value.comparator == "=" and value.unit == "%" else None
+        if share_of:                                     # 占比超过体育产业增加值的60%
+            value = replace(value, comparator=dict(PREFIX_COMPARATORS)[share_of.group(1)])
         if series and value.start > series.end("verb") and verb_of_series(series):
             verb, change, verb_start = verb_of_series(series)
             results.append((value, verb, change, verb_start))
@@ -1152,13 +1185,15 @@ def _clause_targets(clause: str, goal_sentence: bool, *, verbless=True, carried_
                 count = ("进行", 0)                     # 对…等28个小区进行“液改气”改造: the count worked on
             if count is None and carried_build and value.unit in COUNT_UNITS and value.comparator in ("=", "≥", "≈") \
                     and (TRAIL.match(clause[value.end:]) and _indicator_adjacent(before)
-                         or not before.strip() and re.match(rf"[{CJK}“\"]", clause[value.end:])):
+                         or not before.strip() and re.match(rf"[{CJK}“\"]|\d+(?:万|亿|千|百)*级", clause[value.end:])):
                 count = (carried_build, 0)
             if count is not None and MONEY.search(value.unit) and ALLOTTED.search(clause):
                 count = None                     # 组建30亿元规模产业基金: money set aside, no goal
             if count is not None and re.match(r"(?:个)?(?:方面|领域|方向|维度|板块|环节|大类|重点任务|专项行动)",
                                               clause[value.end:]):
                 count = None                     # 围绕…等10个方面: how the text is arranged
+            if count is not None and re.search(r"支撑|服务|保障", before[count[1]:]):
+                count = None                     # 形成支撑…3个“1小时交通圈”建设的网络: what it serves
             if count is not None:
                 # (新增 / 完成 after 累计 over the plan: 5年累计完成旅游项目投资1万亿元)
                 change = "cumulative" if "累计" in before and count[0] in ("新增", "增加", "完成") else "level"
@@ -1408,10 +1443,13 @@ def _unit(clause: str, end: int) -> tuple[str, bool, int]:
 
 
 def _suffix_comparator(clause: str, end: int) -> tuple[str, int]:
-    rest = clause[end:]
-    for word, comparator in SUFFIX_COMPARATORS:
-        if rest.startswith(word):
-            return comparator, end + len(word)
+    """The comparator word after a value and where it ends; an abbreviation of the unit in
+    brackets may stand between them (4700万标准箱(TEU)以上)."""
+    abbreviation = re.match(r"\s*[(（][A-Za-z]{1,8}[)）]", clause[end:])
+    for start in (end, end + abbreviation.end()) if abbreviation else (end,):
+        for word, comparator in SUFFIX_COMPARATORS:
+            if clause.startswith(word, start):
+                return comparator, start + len(word)
     return "=", end
 
 
@@ -1591,7 +1629,9 @@ def _finish(found, clause: str, clause_start: int, sentence: Sentence, context: 
         last - first >= 2 and year == last and not re.search(r"今年|全年|年度", text))
     # (and a rise in percentage points, which does not compound: 农业科技进步贡献率提高2.5个百分点)
     rising_points = change == "increase" and value.unit in ("个百分点", "百分点")
-    if (change == "decrease" or rising_points) and baseline is None and over_the_plan \
+    # (and a doubling in a plan of several years: 营业收入翻一番以上 over the plan's span)
+    doubling = verb == "翻番" and last > first
+    if (change == "decrease" or rising_points or doubling) and baseline is None and over_the_plan \
             and not re.search(r"年均|每年|平均", text[:clause_start + value.start]):
         change = "cumulative"
     if change == "increase" and value.unit == "倍" and verb != "翻番":   # 增加两倍: an increase of 200 %
