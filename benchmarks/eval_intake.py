@@ -42,8 +42,10 @@ SETS = {"dev": "development (seed 001)", "dev2": "development", "dev3": "develop
         "dev18": "development (held out until tuned)",
         "dev19": "development (held out until tuned)",
         "dev20": "development (held out until tuned)",
-        "heldout19": "held out (measured once)",
-        "heldout20": "held out (measured once)"}
+        "dev21": "development (held out until tuned)",
+        "dev22": "development (held out until tuned)",
+        "heldout21": "held out (measured once)",
+        "heldout22": "held out (measured once)"}
 
 
 def documents(folder: Path):

@@ -1179,3 +1179,37 @@ def test_counts_formed_shared_by_each_and_not_what_a_network_serves():
     found = numeric("2024年，新增省级智能光伏试点示范企业、绿色工厂各2家。", plan_period=(2024, 2024))
     assert [(t.indicator_text, t.value) for t in found] == [("新增省级智能光伏试点示范企业", 2), ("绿色工厂", 2)]
     assert numeric("到2025年，基本形成支撑省域、市域、城区3个“1小时交通圈”建设运输服务网络。") == []
+
+
+# --- rules from the twenty-first and twenty-second development sets (held-out sets 19 and 20)
+
+def test_a_livelihood_list_of_counts_worked_on_and_the_count_of_its_items():
+    text = ("具体来说，2023年新增14项包括：新增500张困难重残养护床位，为10万户高龄独居老人加装燃气报警器，"
+            "为50万户既有管道天然气居民用户更换燃具连接软管，更新投运500辆无障碍低地板新能源公交车，推出5000场艺术普及教育活动。")
+    found = numeric(text, plan_period=(2023, 2023))
+    assert [(t.value, t.unit) for t in found] == [(500, "张"), (10, "万户"), (50, "万户"), (500, "辆"), (5000, "场")]
+    assert numeric("经市政府同意，2024年我市实施47项民生实事，具体安排如下。", plan_period=(2024, 2024)) == []
+
+
+def test_progress_the_size_of_a_project_and_a_money_threshold_before_a_count_are_no_targets():
+    text = "今年既有住宅加装电梯完成目标数为10台，今年已完工3台，正在施工6台。"
+    assert [t.value for t in numeric(text, plan_period=(2024, 2024))] == [10]
+    assert numeric("2024年，新建地下停车场占地4041.18平方米。", plan_period=(2024, 2024)) == []
+    found = numeric("2023年，力争引进10亿元以上项目8个。", plan_period=(2023, 2023))
+    assert [(t.value, t.unit) for t in found] == [(8, "个")]
+
+
+def test_a_pipe_table_row_without_its_category_cell_and_a_byline_that_is_prose():
+    text = ("类别 | 序号 | 指标名称 | 单位 | 2025年 |\n健康水平 指标 | 1 | 人均期望寿命 | 岁 | 83 |\n"
+            "2 | 婴儿死亡率 | ‰ | <5 | |\n3 | 居民健康素养水平 | % | 40 | |\n")
+    found = numeric(text)
+    assert [(t.indicator_text, t.value, t.comparator) for t in found] == [
+        ("人均期望寿命", 83, "="), ("婴儿死亡率", 5, "<"), ("居民健康素养水平", 40, "=")]
+    doc = read("标题\n记者2月6日从省政府公布的规划中获悉，到2012年文化产业增加值占GDP比重达到4.2%以上。\n")
+    assert "记者2月6日" in doc.text
+
+
+def test_near_a_value_new_units_and_results_of_months_in_quotes():
+    found = numeric("力争到2022年底，风电累计装机容量近800万千瓦，全市能源消费总量控制在1.25亿吨标准煤以内。")
+    assert [(t.value, t.unit, t.comparator) for t in found] == [(800, "万千瓦", "≈"), (1.25, "亿吨标准煤", "≤")]
+    assert numeric("“今年1至5月，南通风电装备产业逆势增长超过60%。", plan_period=(2020, 2022)) == []

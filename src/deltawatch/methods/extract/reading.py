@@ -258,8 +258,9 @@ _META_WORDS = (
     "关闭窗口|关闭本页|关闭|收藏本页|收藏|主办单位|主办|承办单位|承办|协办单位|协办|地址|电话|座机|手机|传真|"
     "邮箱|电子邮箱|邮编|网站标识码|网站地图|技术支持|扫一扫|当前位置|您当前的位置|您现在的位置|当前的位置|"
     "上一篇|下一篇|相关链接|相关新闻|相关阅读|友情链接|监制|主编|制图|审核|校对|供稿|终审|初审|复审|摄影")
+# (a line of prose that opens with one of the words is text: 记者2月6日从…获悉，…。)
 META_LINE = re.compile(
-    r"(?m)^[ \t\u3000]*[\[【(（]?[ \t\u3000]*(?:" + _META_WORDS + r")[ \t\u3000]*"
+    r"(?m)^(?![^\n]*[。！？][^\n]*$)[ \t\u3000]*[\[【(（]?[ \t\u3000]*(?:" + _META_WORDS + r")[ \t\u3000]*"
     r"(?:[:：/】\]）)]|[ \t\u3000]*$|\d)[^\n]{0,120}$\n?")
 FOOTER_LINE = re.compile(
     r"(?m)^[^\n]{0,120}(?:ICP备|ICP证|版权所有|Copyright|©|All Rights Reserved|公网安备|技术支持)"
@@ -632,7 +633,8 @@ PIPE_ROWS = re.compile(r"(?m)(?:^[^\n|]*[^\s|][^\n|]*(?:\|[^\n|]*){2,}(?:\n|$)){
 def inline_pipe_tables(document: Document) -> list[CellTable]:
     """Tables whose rows stand one per line with "|" between cells. A row is aligned on its
     serial number under the header's 序号 (a category cell before it, 经济发展 | 1 | …, spans
-    rows and is dropped); empty cells at the end of a line are the scraper's."""
+    rows and is dropped; a row without it is moved right under the header); empty cells at the
+    end of a line are the scraper's."""
     if "|" not in document.text:
         return []
     tables = []
@@ -651,6 +653,8 @@ def inline_pipe_tables(document: Document) -> list[CellTable]:
                 at = next((i for i, c in enumerate(row) if SERIAL.fullmatch(c)), None)
                 if at is not None and at > serial:
                     rows[index] = row[at - serial:]
+                elif at is not None and at < serial:      # the category cell is the row above's
+                    rows[index] = [""] * (serial - at) + row
         tables.append(CellTable(rows=rows, start=block.start(), end=block.end(),
                                 location=location_at(document, block.start()),
                                 row_spans=tuple((start, end) for _, start, end in lines[1:])))

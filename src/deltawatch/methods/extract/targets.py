@@ -150,6 +150,14 @@ Further general rules (issue 17, nineteenth and twentieth development sets)
 * 形成 delivers counts (形成1个千亿级、3个300亿级产业集群), not what a network serves
   (支撑…3个“1小时交通圈”); 甲、乙各2家 is a count each.
 
+Further general rules (issue 17, twenty-first and twenty-second development sets)
+--------------------------------------------------------------------------------
+* a livelihood list's counts worked on (为10万户…加装, 更新投运500辆, 推出5000场) are measures; the
+  count of the list's items (实施47项民生实事, 新增14项包括) is not.
+* work done or under way (今年已完工3台, 正在施工6台) is past, 今年 notwithstanding; a project's size
+  (占地 / 建筑面积…平方米) and a money threshold before a count (引进10亿元以上项目8个) are no targets.
+* 近800万千瓦 is ≈; results of months quoted (“今年1至5月，…) are past; units 亿吨标准煤, 克/千瓦时.
+
 Confidence (0–1) rises with an explicit verb, comparator, year and a known unit; it orders the
 review, it is not a probability.
 
@@ -178,7 +186,7 @@ CJK = "\u4e00-\u9fff"
 # Vocabulary
 # ---------------------------------------------------------------------------------------------
 
-UNITS = sorted(["%", "‰", "个百分点", "百分点", "倍", "成", "万亿元", "千亿元", "亿元", "万元", "元", "亿美元", "万美元", "美元", "亿人次", "万人次", "人次", "万人", "人", "万户", "户", "万名", "名", "岁", "年", "天", "小时", "分钟", "个月", "万平方公里", "平方公里", "万平方米", "平方米", "万公顷", "公顷", "万亩", "亩", "公里", "千米", "万公里", "米", "亿吨", "万吨", "吨", "万吨标准煤", "吨标准煤", "亿立方米", "万立方米", "立方米", "万方", "万根", "根", "万间", "间", "块", "亿千瓦时", "万千瓦时", "千瓦时", "万千瓦", "千瓦", "兆瓦", "吉瓦", "微克/立方米", "毫克/升", "分贝", "年一遇", "亿斤", "万斤", "斤", "万标箱", "标箱", "万标准箱", "标准箱", "万辆", "辆", "万台", "台", "万套", "套", "万张", "张", "万床", "张床位", "床位", "万个", "个", "万家", "家", "所", "座", "项", "条", "处", "件", "批", "部", "艘", "架", "台套", "支", "份", "册", "场", "次", "株", "棵", "只", "头", "口", "级", "星"], key=len, reverse=True)
+UNITS = sorted(["%", "‰", "个百分点", "百分点", "倍", "成", "万亿元", "千亿元", "亿元", "万元", "元", "亿美元", "万美元", "美元", "亿人次", "万人次", "人次", "万人", "人", "万户", "户", "万名", "名", "岁", "年", "天", "小时", "分钟", "个月", "万平方公里", "平方公里", "万平方米", "平方米", "万公顷", "公顷", "万亩", "亩", "公里", "千米", "万公里", "米", "亿吨", "万吨", "吨", "亿吨标准煤", "万吨标准煤", "吨标准煤", "克标准煤/千瓦时", "克/千瓦时", "亿立方米", "万立方米", "立方米", "万方", "万根", "根", "万间", "间", "块", "亿千瓦时", "万千瓦时", "千瓦时", "万千瓦", "千瓦", "兆瓦", "吉瓦", "微克/立方米", "毫克/升", "分贝", "年一遇", "亿斤", "万斤", "斤", "万标箱", "标箱", "万标准箱", "标准箱", "万辆", "辆", "万台", "台", "万套", "套", "万张", "张", "万床", "张床位", "床位", "万个", "个", "万家", "家", "所", "座", "项", "条", "处", "件", "批", "部", "艘", "架", "台套", "支", "份", "册", "场", "次", "株", "棵", "只", "头", "口", "级", "星"], key=len, reverse=True)
 COUNT_UNITS = {"个", "万个", "家", "万家", "所", "座", "项", "条", "处", "件", "批", "部", "张", "万张", "辆",
                "万辆", "台", "万台", "套", "万套", "艘", "架", "支", "名", "万名", "人", "万人", "户", "万户",
                "公里", "千米", "万平方米", "平方米", "亩", "万亩", "公顷", "万公顷", "床位", "张床位"}
@@ -192,7 +200,7 @@ SCALED_UNIT = re.compile("(?:万|亿)(?:" + "|".join(re.escape(u) for u in UNITS
 PREFIX_COMPARATORS = [
     ("不低于", "≥"), ("不少于", "≥"), ("不小于", "≥"), ("至少", "≥"), ("不超过", "≤"), ("不高于", "≤"),
     ("不多于", "≤"), ("不大于", "≤"), ("最多", "≤"), ("超过", ">"), ("高于", ">"), ("大于", ">"), ("多于", ">"),
-    ("突破", ">"), ("迈上", "≥"), ("跨上", "≥"), ("超", ">"), ("低于", "<"), ("≤", "≤"), ("≥", "≥"), ("＜", "<"), ("＞", ">"), ("少于", "<"), ("小于", "<"), ("控制在", "≤"), ("大约", "≈"), ("约", "≈"),
+    ("突破", ">"), ("迈上", "≥"), ("跨上", "≥"), ("超", ">"), ("低于", "<"), ("≤", "≤"), ("≥", "≥"), ("＜", "<"), ("＞", ">"), ("少于", "<"), ("小于", "<"), ("控制在", "≤"), ("大约", "≈"), ("约", "≈"), ("近", "≈"),
 ]
 COMPARATOR_WORDS = {word for word, _ in PREFIX_COMPARATORS}
 SUFFIX_COMPARATORS = [("以上", "≥"), ("及以上", "≥"), ("以内", "≤"), ("之内", "≤"), ("以下", "≤"),
@@ -208,7 +216,7 @@ INCREASE_VERBS = ("年均增长", "年均提高", "年均增加", "平均增长"
 DECREASE_VERBS = ("年均下降", "年均降低", "年均减少", "下降", "降低", "减少", "压减", "削减", "消减", "缩减", "缩小", "减排")
 BUILD_VERBS = ("累计建成", "建成", "新建", "净增", "新增", "新开工", "培育", "创建", "引进", "培养", "认定", "开通", "改造",
                "打造", "建设", "布局", "组建", "新开", "完成", "落实", "包含", "育成", "扩建", "续建", "改建", "掌握", "签约", "建立", "推动", "推进", "实施", "争创", "招引", "引育", "开展", "举办", "开设", "开发", "援助",
-               "安装", "配置", "配备", "拥有", "形成")
+               "安装", "配置", "配备", "拥有", "形成", "推出", "投运", "加装", "更换")
 ADVERBS = ("力争", "确保", "争取", "努力", "基本", "全面", "分别", "均", "要", "将", "进一步", "持续", "稳步",
            "逐步", "再", "累计", "年均", "平均", "总体")
 
@@ -218,10 +226,10 @@ ALLOTTED = re.compile(r"安排|下达|拨付|投入|筹措|补助|补贴|奖励|
 PAST = re.compile(r"去年|(?<![比较同])上年|过去|已经|已(?:建成|完成|达到|实现|形成|累计|超过|突破|有|是)|"
                   r"以来|近年|同比(?!增长(?:不低于|不少于|达到|力争))|回顾|取得了|实现了|完成了|达到了|增长了|下降了|提高了|降低了|突破了|超过了|"
                   r"建成了|展示了|形成了|交出了|成绩单|现已|数据显示|统计显示|监测显示|已成功|截至目前|(?<!项)目前(?!期)|居(?:全省|全国|全市|长三角)第|"
-                  r"\d{1,2}月份?累计|上一轮|刚刚过去|一年来|五年来|历年|"
+                  r"\d{1,2}月份?累计|上一轮|刚刚过去|一年来|五年来|历年|已(?:完工|开工|交付|投运)|正在(?:施工|开展|推进|建设)|"
                   # (今年上半年…实现增加值1592亿元: a result of the year so far, not its goal)
-                  r"(?:^|(?<=[，,。；;：:\s]))(?:今年|本年)?(?:上半年|前三季度|一季度|1[-－—~至]\d{1,2}月份?)"
-                  r"(?![前底末内]|要|将|力争|确保|目标)[^，,。；;]{0,16}?(?:实现|完成|增长|达到|同比)")
+                  r"(?:^|(?<=[，,。；;：:\s“\"]))(?:今年|本年)?(?:上半年|前三季度|一季度|1[-－—~至]\d{1,2}月份?)"
+                  r"(?![前底末内]|要|将|力争|确保|目标)[，,]?[^，,。；;]{0,16}?(?:实现|完成|增长|达到|同比)")
 # the span of an earlier five-year plan (十三五期间): the past, for a plan after it (see _looks_back)
 PAST_PLAN = re.compile(r"[“\"]?十([二三四])五[”\"]?(?:时期|期间|以来)")
 FORECAST = re.compile(r"预计|预测|有望|可望|估计|预期将|或将")
@@ -249,6 +257,8 @@ WORK_ON = re.compile(r"^\s*(?:对|为)[^，,；;。]{0,30}$")
 MAKE_UP = re.compile(r"由[^，,；;。]{0,40}?(?:为核心|为主体|为支撑|组成|构成)的")
 SHARE_COMPARED = re.compile(r"(超过|高于|不低于|不少于|低于|不超过|不高于)[^，,；;。\d]{1,14}的$")
 KEPT_GROWTH = re.compile(r"保持(?:年均|每年)?$")
+DONE_SO_FAR = re.compile(r"已(?:完工|开工|完成|建成|交付|投运|达到)|正在(?:施工|开展|推进|建设)")
+PROJECT_SIZE = re.compile(r"(?:占地|占地面积|建筑面积|用地面积|总建筑面积)\s*(?:约|达)?$")
 MANAGEMENT_CAP = re.compile(r"(?:不得|不准|不宜|严禁)(?:超过|高于|低于|少于|多于|大于|小于)\s*$")
 POLICY = re.compile(r"补助|补贴|奖励|奖补|资助|贴息|减免|返还|给予|按.{0,8}的")
 # (what may follow a value at the end of its clause: "…达1450亿元的预期目标" names the goal)
@@ -713,10 +723,10 @@ def _targets_of_sentence(sentence: Sentence, context: _Context, *, goal_block: b
     value_chain: list[DraftTarget] = []                  # a name list's values, one per clause (see _next_value)
     for clause, clause_start in _clauses(text):
         if mixed:
-            if _turns_to_goals(clause, context):
+            if _turns_to_goals(clause, context) and not DONE_SO_FAR.search(clause):
                 clause_past = False
             elif _looks_back(clause, context):
-                clause_past = True
+                clause_past = True                       # (今年已完工3台: this year, but done)
         if not clause.strip() or (past and not mixed) or (mixed and clause_past):
             continue
         if goal_sentence or goal_block:
@@ -1173,6 +1183,8 @@ def _clause_targets(clause: str, goal_sentence: bool, *, verbless=True, carried_
             verb, change, verb_start = verb_of_series(series)
             results.append((value, verb, change, verb_start))
             continue
+        if PROJECT_SIZE.search(before):
+            continue                                     # 新建地下停车场占地4041.18平方米: a project's size
         if MANAGEMENT_CAP.search(before):
             continue                                     # 主导品种不得超过8个: a rule of management, no goal
         verb, change, verb_start = _verb_before(before)
@@ -1181,7 +1193,7 @@ def _clause_targets(clause: str, goal_sentence: bool, *, verbless=True, carried_
         if verb is None:
             count = _build_verb_before(before, value, goal_sentence)
             if count is None and goal_sentence and value.unit in COUNT_UNITS and WORK_ON.match(before) \
-                    and re.search(r"进行|实施|开展", clause[value.end:]):
+                    and re.search(r"进行|实施|开展|加装|安装|更换|改造|提供|配备|落实", clause[value.end:]):
                 count = ("进行", 0)                     # 对…等28个小区进行“液改气”改造: the count worked on
             if count is None and carried_build and value.unit in COUNT_UNITS and value.comparator in ("=", "≥", "≈") \
                     and (TRAIL.match(clause[value.end:]) and _indicator_adjacent(before)
@@ -1189,9 +1201,13 @@ def _clause_targets(clause: str, goal_sentence: bool, *, verbless=True, carried_
                 count = (carried_build, 0)
             if count is not None and MONEY.search(value.unit) and ALLOTTED.search(clause):
                 count = None                     # 组建30亿元规模产业基金: money set aside, no goal
-            if count is not None and re.match(r"(?:个)?(?:方面|领域|方向|维度|板块|环节|大类|重点任务|专项行动)",
+            if count is not None and re.match(r"(?:个)?(?:方面|领域|方向|维度|板块|环节|大类|重点任务|专项行动)|"
+                                              r"(?:项|件)?(?:包括|(?:重点)?民生实事|为民办实事|实事项目)",
                                               clause[value.end:]):
-                count = None                     # 围绕…等10个方面: how the text is arranged
+                count = None                     # 围绕…等10个方面, 实施47项民生实事: how the text is arranged
+            if count is not None and MONEY.search(value.unit) and re.match(r"(?:的)?(?:[^，,；;。\d]{0,4}项目|企业)",
+                                                                           clause[value.end:]):
+                count = None                     # 引进10亿元以上项目8个: the size of the projects counted
             if count is not None and re.search(r"支撑|服务|保障", before[count[1]:]):
                 count = None                     # 形成支撑…3个“1小时交通圈”建设的网络: what it serves
             if count is not None:
