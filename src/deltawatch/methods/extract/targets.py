@@ -226,10 +226,11 @@ ALLOTTED = re.compile(r"安排|下达|拨付|投入|筹措|补助|补贴|奖励|
 PAST = re.compile(r"去年|(?<![比较同])上年|过去|已经|已(?:建成|完成|达到|实现|形成|累计|超过|突破|有|是)|"
                   r"以来|近年|同比(?!增长(?:不低于|不少于|达到|力争))|回顾|取得了|实现了|完成了|达到了|增长了|下降了|提高了|降低了|突破了|超过了|"
                   r"建成了|展示了|形成了|交出了|成绩单|现已|数据显示|统计显示|监测显示|已成功|截至目前|(?<!项)目前(?!期)|居(?:全省|全国|全市|长三角)第|"
-                  r"\d{1,2}月份?累计|上一轮|刚刚过去|一年来|五年来|历年|已(?:完工|开工|交付|投运)|正在(?:施工|开展|推进|建设)|"
-                  # (今年上半年…实现增加值1592亿元: a result of the year so far, not its goal)
-                  r"(?:^|(?<=[，,。；;：:\s“\"]))(?:今年|本年)?(?:上半年|前三季度|一季度|1[-－—~至]\d{1,2}月份?)"
-                  r"(?![前底末内]|要|将|力争|确保|目标)[，,]?[^，,。；;]{0,16}?(?:实现|完成|增长|达到|同比)")
+                  r"\d{1,2}月份?累计|上一轮|刚刚过去|一年来|五年来|历年|已(?:完工|开工|交付|投运)|正在(?:施工|开展|推进|建设)")
+# (今年上半年…实现增加值1592亿元: a result of the year so far, not its goal; searched only in a
+# text naming part of a year — the lookbehinds make it slow on every sentence)
+YEAR_SO_FAR = re.compile(r"(?:^|(?<=[，,。；;：:\s“\"]))(?:今年|本年)?(?:上半年|前三季度|一季度|1[-－—~至]\d{1,2}月份?)"
+                         r"(?![前底末内]|要|将|力争|确保|目标)[，,]?[^，,。；;]{0,16}?(?:实现|完成|增长|达到|同比)")
 # the span of an earlier five-year plan (十三五期间): the past, for a plan after it (see _looks_back)
 PAST_PLAN = re.compile(r"[“\"]?十([二三四])五[”\"]?(?:时期|期间|以来)")
 FORECAST = re.compile(r"预计|预测|有望|可望|估计|预期将|或将")
@@ -490,8 +491,9 @@ def _turns_to_goals(text: str, context: "_Context") -> bool:
 def _looks_back(text: str, context: "_Context") -> bool:
     """The sentence (or clause) speaks of the past: PAST, or the span of a five-year plan that
     ended before the plan period (十三五期间 in a 十四五 plan, not in a 十三五 one)."""
-    return bool(PAST.search(text)) or any(FIVE_YEAR_PLAN_END[m.group(1)] < context.plan_period[0]
-                                           for m in PAST_PLAN.finditer(text))
+    return bool(PAST.search(text)) or ("季度" in text or "半年" in text or "月" in text) and bool(
+        YEAR_SO_FAR.search(text)) or any(FIVE_YEAR_PLAN_END[m.group(1)] < context.plan_period[0]
+                                         for m in PAST_PLAN.finditer(text))
 
 
 def _reports_past(text: str, context: "_Context") -> bool:
