@@ -44,8 +44,10 @@ SETS = {"dev": "development (seed 001)", "dev2": "development", "dev3": "develop
         "dev20": "development (held out until tuned)",
         "dev21": "development (held out until tuned)",
         "dev22": "development (held out until tuned)",
-        "heldout21": "held out (measured once)",
-        "heldout22": "held out (measured once)"}
+        "dev23": "development (held out until tuned)",
+        "dev24": "development (held out until tuned)",
+        "heldout23": "held out (measured once)",
+        "heldout24": "held out (measured once)"}
 
 
 def documents(folder: Path):

@@ -1213,3 +1213,28 @@ def test_near_a_value_new_units_and_results_of_months_in_quotes():
     found = numeric("力争到2022年底，风电累计装机容量近800万千瓦，全市能源消费总量控制在1.25亿吨标准煤以内。")
     assert [(t.value, t.unit, t.comparator) for t in found] == [(800, "万千瓦", "≈"), (1.25, "亿吨标准煤", "≤")]
     assert numeric("“今年1至5月，南通风电装备产业逆势增长超过60%。", plan_period=(2020, 2022)) == []
+
+
+# --- rules from the twenty-third and twenty-fourth development sets (held-out sets 21 and 22)
+
+def test_a_target_stated_in_headline_lede_and_text_is_kept_at_the_last_mention():
+    text = ("上海：到2028年新增年产值10亿元以上制造业企业100家\n\n行动方案提出，到2028年，新增年产值10亿元以上制造业企业100家。\n\n"
+            "上海市支持先进制造业转型升级三年行动方案(2026—2028年) 到2028年，新增年产值10亿元以上制造业企业100家。\n")
+    found = numeric(text, plan_period=(2026, 2028))
+    assert [t.value for t in found] == [100]
+    assert found[0].sentence.startswith("上海市支持先进制造业")
+
+
+def test_people_trained_helped_and_a_share_reached_of_a_group():
+    found = numeric("2024年，实施放心家政行动，培训家政服务人员15000人次，新增家政服务人员6000人。", plan_period=(2024, 2024))
+    assert [(t.value, t.unit) for t in found] == [(15000, "人次"), (6000, "人")]
+    found = numeric("2024年，“三公里”充分就业社区数量达到城市社区的60%。", plan_period=(2024, 2024))
+    assert [(t.value, t.unit, t.comparator) for t in found] == [(60, "%", "=")]
+    found = numeric("2021年：为500个住宅小区新增电动自行车充电设施；帮助8000名长期失业青年实现就业创业。",
+                    plan_period=(2021, 2021))
+    assert [t.value for t in found] == [500, 8000]
+
+
+def test_at_least_before_a_verb_of_building_holds_for_its_count():
+    found = numeric("2024年各县区均要至少建成1个零工市场。", plan_period=(2024, 2024))
+    assert [(t.value, t.comparator) for t in found] == [(1, "≥")]

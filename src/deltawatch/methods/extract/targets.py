@@ -158,6 +158,13 @@ Further general rules (issue 17, twenty-first and twenty-second development sets
   (占地 / 建筑面积…平方米) and a money threshold before a count (引进10亿元以上项目8个) are no targets.
 * 近800万千瓦 is ≈; results of months quoted (“今年1至5月，…) are past; units 亿吨标准煤, 克/千瓦时.
 
+Further general rules (issue 17, twenty-third and twenty-fourth development sets)
+--------------------------------------------------------------------------------
+* a target stated as often in headline, lede and text is kept at its last mention.
+* 培训 / 组织 / 帮助 / 增设 / 新(改)建 deliver counts, in 人次 too; 为N个住宅小区新增… is a count worked
+  on; 达到城市社区的60% is a share reached.
+* 至少 / 力争 before a verb of building governs its count (均要至少建成1个).
+
 Confidence (0–1) rises with an explicit verb, comparator, year and a known unit; it orders the
 review, it is not a probability.
 
@@ -187,7 +194,7 @@ CJK = "\u4e00-\u9fff"
 # ---------------------------------------------------------------------------------------------
 
 UNITS = sorted(["%", "‰", "个百分点", "百分点", "倍", "成", "万亿元", "千亿元", "亿元", "万元", "元", "亿美元", "万美元", "美元", "亿人次", "万人次", "人次", "万人", "人", "万户", "户", "万名", "名", "岁", "年", "天", "小时", "分钟", "个月", "万平方公里", "平方公里", "万平方米", "平方米", "万公顷", "公顷", "万亩", "亩", "公里", "千米", "万公里", "米", "亿吨", "万吨", "吨", "亿吨标准煤", "万吨标准煤", "吨标准煤", "克标准煤/千瓦时", "克/千瓦时", "亿立方米", "万立方米", "立方米", "万方", "万根", "根", "万间", "间", "块", "亿千瓦时", "万千瓦时", "千瓦时", "万千瓦", "千瓦", "兆瓦", "吉瓦", "微克/立方米", "毫克/升", "分贝", "年一遇", "亿斤", "万斤", "斤", "万标箱", "标箱", "万标准箱", "标准箱", "万辆", "辆", "万台", "台", "万套", "套", "万张", "张", "万床", "张床位", "床位", "万个", "个", "万家", "家", "所", "座", "项", "条", "处", "件", "批", "部", "艘", "架", "台套", "支", "份", "册", "场", "次", "株", "棵", "只", "头", "口", "级", "星"], key=len, reverse=True)
-COUNT_UNITS = {"个", "万个", "家", "万家", "所", "座", "项", "条", "处", "件", "批", "部", "张", "万张", "辆",
+COUNT_UNITS = {"个", "万个", "家", "万家", "所", "座", "项", "条", "处", "件", "批", "部", "张", "万张", "辆", "人次", "万人次",
                "万辆", "台", "万台", "套", "万套", "艘", "架", "支", "名", "万名", "人", "万人", "户", "万户",
                "公里", "千米", "万平方米", "平方米", "亩", "万亩", "公顷", "万公顷", "床位", "张床位"}
 MONEY = re.compile(r"元$")
@@ -216,7 +223,8 @@ INCREASE_VERBS = ("年均增长", "年均提高", "年均增加", "平均增长"
 DECREASE_VERBS = ("年均下降", "年均降低", "年均减少", "下降", "降低", "减少", "压减", "削减", "消减", "缩减", "缩小", "减排")
 BUILD_VERBS = ("累计建成", "建成", "新建", "净增", "新增", "新开工", "培育", "创建", "引进", "培养", "认定", "开通", "改造",
                "打造", "建设", "布局", "组建", "新开", "完成", "落实", "包含", "育成", "扩建", "续建", "改建", "掌握", "签约", "建立", "推动", "推进", "实施", "争创", "招引", "引育", "开展", "举办", "开设", "开发", "援助",
-               "安装", "配置", "配备", "拥有", "形成", "推出", "投运", "加装", "更换")
+               "安装", "配置", "配备", "拥有", "形成", "推出", "投运", "加装", "更换", "培训", "组织", "帮助",
+               "增设", "新(改)建", "新（改）建", "新建改建")
 ADVERBS = ("力争", "确保", "争取", "努力", "基本", "全面", "分别", "均", "要", "将", "进一步", "持续", "稳步",
            "逐步", "再", "累计", "年均", "平均", "总体")
 
@@ -256,6 +264,7 @@ NON_NUMERIC = re.compile(
 SKIP_AFTER = re.compile(r"^(?:月|日|号|届|次会议|周年|版|代|号线|期工程|期|批次|轮|届次|大|强|年代|世纪|多)")
 WORK_ON = re.compile(r"^\s*(?:对|为)[^，,；;。]{0,30}$")
 MAKE_UP = re.compile(r"由[^，,；;。]{0,40}?(?:为核心|为主体|为支撑|组成|构成)的")
+SHARE_REACHED = re.compile(r"(?:达到|达)[^，,；;。\d]{1,10}的$")
 SHARE_COMPARED = re.compile(r"(超过|高于|不低于|不少于|低于|不超过|不高于)[^，,；;。\d]{1,14}的$")
 KEPT_GROWTH = re.compile(r"保持(?:年均|每年)?$")
 DONE_SO_FAR = re.compile(r"已(?:完工|开工|完成|建成|交付|投运|达到)|正在(?:施工|开展|推进|建设)")
@@ -823,7 +832,9 @@ VALUE_ONLY = re.compile(r"^\d+(?:\.\d+)?[^\d，,；;。、]{0,5}?(?:以上|左�
 VALUE_PAREN = re.compile(rf"(?<=[\d%{CJK}])[(（](?=[^()（）]*?[{CJK}]{{2}}[^()（）]*?\d[^()（）]*[)）])")
 
 
-BUILD_BREAK = re.compile(rf"(?<=[{CJK}])(?:建成|新建|扩建|新开工|改造|改建|续建|新增)(?=\d)")
+# (not after a word that governs the count: 均要至少建成1个, 力争新增5家)
+BUILD_BREAK = re.compile(rf"(?<=[{CJK}])(?<!至少)(?<!力争)(?<!确保)(?<!争取)(?<!不少于)"
+                         rf"(?:建成|新建|扩建|新开工|改造|改建|续建|新增)(?=\d)")
 
 
 COMPARATOR_BREAK = re.compile(rf"\d%?(?:以上|左右|以内)(?=[{CJK}]{{2}}[^，,；;。、]*?(?:达到|超过|突破|提高到|增长|下降)\d)")
@@ -1190,12 +1201,15 @@ def _clause_targets(clause: str, goal_sentence: bool, *, verbless=True, carried_
         if MANAGEMENT_CAP.search(before):
             continue                                     # 主导品种不得超过8个: a rule of management, no goal
         verb, change, verb_start = _verb_before(before)
+        share_reached = SHARE_REACHED.search(before) if verb is None and value.unit == "%" else None
+        if share_reached:                                # 社区数量达到城市社区的60%: a share reached
+            verb, change, verb_start = "达到", "level", share_reached.start()
         if verb in COMPARATOR_WORDS and value.unit in COUNT_UNITS and not TRAIL.match(clause[value.end:]):
             verb = None      # 建成不少于17.8万张养老床位: a comparator between a verb of building and its count
         if verb is None:
             count = _build_verb_before(before, value, goal_sentence)
             if count is None and goal_sentence and value.unit in COUNT_UNITS and WORK_ON.match(before) \
-                    and re.search(r"进行|实施|开展|加装|安装|更换|改造|提供|配备|落实", clause[value.end:]):
+                    and re.search(r"进行|实施|开展|加装|安装|更换|改造|提供|配备|落实|新增|建设|实现", clause[value.end:]):
                 count = ("进行", 0)                     # 对…等28个小区进行“液改气”改造: the count worked on
             if count is None and carried_build and value.unit in COUNT_UNITS and value.comparator in ("=", "≥", "≈") \
                     and (TRAIL.match(clause[value.end:]) and _indicator_adjacent(before)
@@ -1210,7 +1224,8 @@ def _clause_targets(clause: str, goal_sentence: bool, *, verbless=True, carried_
             if count is not None and MONEY.search(value.unit) and re.match(r"(?:的)?(?:[^，,；;。\d]{0,4}项目|企业)",
                                                                            clause[value.end:]):
                 count = None                     # 引进10亿元以上项目8个: the size of the projects counted
-            if count is not None and re.search(r"支撑|服务|保障", before[count[1]:]):
+            if count is not None and re.search(r"支撑|服务|保障", before[count[1]:]) \
+                    and re.match(r"(?:个)?[“\"]?[^，,；;。]{0,10}圈", clause[value.end:]):
                 count = None                     # 形成支撑…3个“1小时交通圈”建设的网络: what it serves
             if count is not None:
                 # (新增 / 完成 after 累计 over the plan: 5年累计完成旅游项目投资1万亿元)
@@ -2176,7 +2191,7 @@ def _dedupe(drafts: list[DraftTarget]) -> list[DraftTarget]:
     year, unit and change); a table row also found in its own text is one row."""
     # Which mention is kept: the one in the sentence that states the most targets — the full
     # list of a work report's goals, not the lede or summary that quotes one of them first
-    # ("今年…主要预期目标也定了，其中地区生产总值增长5%以上。"); among equals, the first.
+    # ("今年…主要预期目标也定了，其中地区生产总值增长5%以上。"); among equals, see _mention_rank.
     def key(draft):          # (names compared in one spelling: the lede's "GDP" is the list's "地区生产总值")
         return (re.sub(r"\W", "", _canonical(draft.indicator_text)), draft.value, draft.value_high, draft.comparator,
                 draft.target_year, draft.unit, draft.change_type, draft.numeric,
@@ -2190,7 +2205,7 @@ def _dedupe(drafts: list[DraftTarget]) -> list[DraftTarget]:
     chosen: dict[tuple, DraftTarget] = {}
     for draft in sorted(drafts, key=lambda d: d.start):
         kept = chosen.get(key(draft))
-        if kept is None or _mention_rank(draft, per_sentence) > _mention_rank(kept, per_sentence):
+        if kept is None or _mention_rank(draft, per_sentence) >= _mention_rank(kept, per_sentence):
             chosen[key(draft)] = draft
     return _drop_retold(sorted(chosen.values(), key=lambda d: d.start), per_sentence)
 
@@ -2202,7 +2217,8 @@ SUMMARY_MENTION = re.compile(r"^[^，,。；;]{0,40}?(?:\d{1,2}日电|讯)|^[^�
 
 def _mention_rank(draft: DraftTarget, per_sentence: dict) -> tuple[int, bool]:
     """Which mention of a repeated target is kept: the one in the sentence stating the most
-    targets; among equals, a body sentence before a headline or news lede."""
+    targets; among equals, a body sentence before a headline or news lede, and then the last
+    (a news text's headline, lede and body state a goal in that order, the body in full)."""
     return per_sentence[(draft.sentence, draft.location)], not SUMMARY_MENTION.search(draft.sentence.strip())
 
 
