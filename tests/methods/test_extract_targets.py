@@ -1110,6 +1110,7 @@ def test_the_goal_column_of_a_progress_table_with_one_cell_per_line():
     assert [(t.value, t.unit, t.comparator, t.change_type) for t in found] == [
         (6, "%", "≥", "increase"), (4, "个百分点", "=", "increase")]
     assert found[1].sentence.replace("\n", "") == "提升4个百分点"
+    assert values[found[1].start:found[1].end] == found[1].sentence     # highlighted where the value stands
 
 
 # --- rules from the nineteenth and twentieth development sets (held-out sets 17 and 18)

@@ -231,10 +231,12 @@ ADVERBS = ("力争", "确保", "争取", "努力", "基本", "全面", "分别",
 FISCAL = re.compile(r"赤字|专项债|政府债|国债|债券|预算|转移支付|财政资金|财政收入|税收收入")
 ALLOTTED = re.compile(r"安排|下达|拨付|投入|筹措|补助|补贴|奖励|资金|基金|总投资|计划投资|新增投资|带动投资|投资估算|发行|融资|贷款|"
                       r"授信|奖补|募集")
+# work done or under way (今年已完工3台, 正在施工6台): past even in a clause that says 今年
+DONE_SO_FAR = re.compile(r"已(?:完工|开工|完成|建成|交付|投运|达到)|正在(?:施工|开展|推进|建设)")
 PAST = re.compile(r"去年|(?<![比较同])上年|过去|已经|已(?:建成|完成|达到|实现|形成|累计|超过|突破|有|是)|"
                   r"以来|近年|同比(?!增长(?:不低于|不少于|达到|力争))|回顾|取得了|实现了|完成了|达到了|增长了|下降了|提高了|降低了|突破了|超过了|"
                   r"建成了|展示了|形成了|交出了|成绩单|现已|数据显示|统计显示|监测显示|已成功|截至目前|(?<!项)目前(?!期)|居(?:全省|全国|全市|长三角)第|"
-                  r"\d{1,2}月份?累计|上一轮|刚刚过去|一年来|五年来|历年|已(?:完工|开工|交付|投运)|正在(?:施工|开展|推进|建设)")
+                  r"\d{1,2}月份?累计|上一轮|刚刚过去|一年来|五年来|历年|" + DONE_SO_FAR.pattern)
 # (今年上半年…实现增加值1592亿元: a result of the year so far, not its goal; searched only in a
 # text naming part of a year — the lookbehinds make it slow on every sentence)
 YEAR_SO_FAR = re.compile(r"(?:^|(?<=[，,。；;：:\s“\"]))(?:今年|本年)?(?:上半年|前三季度|一季度|1[-－—~至]\d{1,2}月份?)"
@@ -267,7 +269,6 @@ MAKE_UP = re.compile(r"由[^，,；;。]{0,40}?(?:为核心|为主体|为支撑|
 SHARE_REACHED = re.compile(r"(?:达到|达)[^，,；;。\d]{1,10}的$")
 SHARE_COMPARED = re.compile(r"(超过|高于|不低于|不少于|低于|不超过|不高于)[^，,；;。\d]{1,14}的$")
 KEPT_GROWTH = re.compile(r"保持(?:年均|每年)?$")
-DONE_SO_FAR = re.compile(r"已(?:完工|开工|完成|建成|交付|投运|达到)|正在(?:施工|开展|推进|建设)")
 PROJECT_SIZE = re.compile(r"(?:占地|占地面积|建筑面积|用地面积|总建筑面积)\s*(?:约|达)?$")
 MANAGEMENT_CAP = re.compile(r"(?:不得|不准|不宜|严禁)(?:超过|高于|低于|少于|多于|大于|小于)\s*$")
 POLICY = re.compile(r"补助|补贴|奖励|奖补|资助|贴息|减免|返还|给予|按.{0,8}的")
@@ -1857,6 +1858,7 @@ PROGRESS_COLUMN = re.compile(r"(?:[^\s]{0,6})?(?:进展|完成|执行|推进|落
 SERIAL_LINE = re.compile(r"(?P<serial>\d{1,3})(?:[、.．]\s*(?P<name>\S.*))?")
 NAME_HEADER = re.compile(r"指标(?:名称)?|项目(?:名称)?")
 SERIAL_HEADER = re.compile(r"序号|编号")
+PROGRESS_TABLE_LINES = 600        # how far below its header a progress table's rows are looked for
 
 
 @dataclass
@@ -1908,7 +1910,7 @@ def _progress_rows(lines, index, header):
     the index of the first line after it)."""
     columns, goal, serial_column, first = header
     starts, expected = [], 1
-    for at in range(first, min(len(lines), first + 40 * len(columns) * 3)):
+    for at in range(first, min(len(lines), first + PROGRESS_TABLE_LINES)):
         match = SERIAL_LINE.fullmatch(lines[at][0])
         if match and int(match.group("serial")) == expected:
             starts.append(at)
@@ -1966,9 +1968,10 @@ def _progress_targets(doc: Document, context: _Context, tables: list[_ProgressTa
                 drafts += _targets_of_sentence(Sentence(text, start, end, location), context,
                                                goal_block=True, in_goal_column=True)
                 continue
-            for draft in _targets_of_sentence(Sentence(name + text, start - len(name), end, location), context,
+            # (read with the row's name before the value; the draft stands where the value does)
+            for draft in _targets_of_sentence(Sentence(name + text, start, end, location), context,
                                               goal_block=True, in_goal_column=True):
-                draft.sentence = doc.text[start:end]
+                draft.sentence, draft.start, draft.end = doc.text[start:end], start, end
                 drafts.append(draft)
     return drafts
 
