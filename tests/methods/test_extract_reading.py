@@ -311,3 +311,11 @@ def test_an_ascii_full_stop_after_a_chinese_character_ends_a_sentence():
     assert "到2025年,非化石能源比重达到20%." in texts
     assert "附件:方案.pdf" in texts                      # not before a letter
     assert any(t.startswith("一.主要目标") for t in texts)  # not after a heading numeral
+
+
+def test_an_accessibility_bar_a_breadcrumb_and_the_index_lines_of_a_government_page_are_removed():
+    doc = read("正文内容区域请使用tab按钮切换浏览\n• 无障碍浏览\n您现在所在的位置: 网站首页> 政府信息公开\n"
+               "索引号: 11341700003244967K/202012-00140 组配分类: 年度重点工作\n"
+               "普陀区2021年计划执行情况\n到2025年，全区生产总值增长6%。\n")
+    assert doc.text.lstrip().startswith("普陀区2021年计划执行情况")
+    assert "到2025年，全区生产总值增长6%。" in doc.text

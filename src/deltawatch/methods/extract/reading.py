@@ -256,8 +256,9 @@ _META_WORDS = (
     "来源|稿源|信息来源|文章来源|新闻来源|责任编辑|责编|编辑|作者|记者|通讯员|发布时间|发布日期|发布者|"
     "发布机构|发文机关|浏览次数|点击数|点击量|阅读数|阅读量|访问量|浏览量|字号|字体|分享到|分享|打印本页|打印|"
     "关闭窗口|关闭本页|关闭|收藏本页|收藏|主办单位|主办|承办单位|承办|协办单位|协办|地址|电话|座机|手机|传真|"
-    "邮箱|电子邮箱|邮编|网站标识码|网站地图|技术支持|扫一扫|当前位置|您当前的位置|您现在的位置|当前的位置|"
-    "上一篇|下一篇|相关链接|相关新闻|相关阅读|友情链接|监制|主编|制图|审核|校对|供稿|终审|初审|复审|摄影")
+    "邮箱|电子邮箱|邮编|网站标识码|网站地图|技术支持|扫一扫|当前位置|您当前的位置|您现在的位置|您现在所在的位置|当前所在位置|当前的位置|"
+    "上一篇|下一篇|相关链接|相关新闻|相关阅读|友情链接|监制|主编|制图|审核|校对|供稿|终审|初审|复审|摄影|"
+    "索引号|组配分类|主题分类|公开方式|公开时限|公开范围|生成日期|成文日期|文号")
 # (a line of prose that opens with one of the words is text: 记者2月6日从…获悉，…。)
 META_LINE = re.compile(
     r"(?m)^(?![^\n]*[。！？][^\n]*$)[ \t\u3000]*[\[【(（]?[ \t\u3000]*(?:" + _META_WORDS + r")[ \t\u3000]*"
@@ -265,6 +266,8 @@ META_LINE = re.compile(
 FOOTER_LINE = re.compile(
     r"(?m)^[^\n]{0,120}(?:ICP备|ICP证|版权所有|Copyright|©|All Rights Reserved|公网安备|技术支持)"
     r"[^\n]{0,120}$\n?", re.IGNORECASE)
+# the accessibility bar of a government site ("正文内容区域请使用tab按钮切换浏览", "无障碍浏览 长辈版")
+ACCESS_LINE = re.compile(r"(?im)^[^\n。，,]{0,30}(?:tab按钮|tab键|无障碍浏览|长辈版|关怀版|读屏专用)[^\n。，,]{0,30}$\n?")
 FOLLOW_LINE = re.compile(r"(?m)^[ \t\u3000]*关注[^\n]{0,24}(?:微信|公众号|微博|客户端)[^\n]{0,10}$\n?")
 FONT_SIZE = re.compile(r"[【\[][ \t\u3000]*(?:字体|字号)[:：]?[ \t\u3000]*大[ \t\u3000]*中[ \t\u3000]*小[ \t\u3000]*[】\]]"
                        r"|[【\[][ \t\u3000]*(?:打印本页|关闭窗口|打印|关闭|收藏|返回顶部)[ \t\u3000]*[】\]]")
@@ -402,6 +405,7 @@ def _strip_web_chrome(cleaner: _Cleaner) -> None:
     spans = [m.span() for m in META_LINE.finditer(text) if not HEADING.match(m.group())]
     spans += [m.span() for m in FOOTER_LINE.finditer(text)]
     spans += [m.span() for m in FOLLOW_LINE.finditer(text)]
+    spans += [m.span() for m in ACCESS_LINE.finditer(text)]
     spans += [m.span() for m in FONT_SIZE.finditer(text)]
     spans += _navigation(text)
     merged = _merge(spans)

@@ -1926,27 +1926,28 @@ def _progress_rows(lines, index, header):
         name = SERIAL_LINE.fullmatch(row[0][0]).group("name") or ""
         found = _goal_cell(row, goal - serial_column, sentence_cells)
         if found is not None:
-            cells.append((name,) + found)
+            tail, text, start, end = found
+            cells.append((name + tail, text, start, end))
     return _ProgressTable(start=lines[starts[0]][1], end=lines[bounds[-1][1] - 1][2], goal_cells=cells,
                           sentence_cells=sentence_cells), bounds[-1][1]
 
 
 def _goal_cell(row, offset: int, sentence_cells: bool):
-    """(goal text, start, end) of a row: the cell ``offset`` lines after the serial. A value cell
-    broken by the page over lines is joined: a name's tail without a digit before it (…占区级税收 /
-    比重) is passed over, a verb before it (控制在 / 10410人内) and a unit after it (提升4个 / 百分点)
-    are taken in."""
+    """(the tail of the row's name, goal text, start, end) of a row: the cell ``offset`` lines after
+    the serial. A value cell broken by the page over lines is joined: a name's tail without a digit
+    before it (…占区级税收 / 比重) goes back to the name, a verb before the value (控制在 / 10410人内)
+    and a unit after it (提升4个 / 百分点) are taken in."""
     at = offset
     if at >= len(row) or at < 1:
         return None
     if sentence_cells:
         text, start, end = row[at]
-        return text, start, end
+        return "", text, start, end
     verbs = tuple(COMPARATOR_WORDS) + LEVEL_VERBS + ("提升", "增长", "提高", "下降")
     while at < len(row) - 1 and not re.search(r"\d", row[at][0]) and len(row[at][0]) <= 3 \
             and not row[at][0].endswith(verbs):
         at += 1                                          # the tail of a name broken over two lines
-    first = at
+    tail, first = "".join(text for text, _, _ in row[offset:at]), at
     if at < len(row) - 1 and not re.search(r"\d", row[at][0]) and len(row[at][0]) <= 4 \
             and row[at][0].endswith(verbs):
         at += 1                                          # a verb standing above its value
@@ -1954,7 +1955,7 @@ def _goal_cell(row, offset: int, sentence_cells: bool):
         at += 1
     if not re.search(r"\d", "".join(text for text, _, _ in row[first:at + 1])):
         return None
-    return "".join(text for text, _, _ in row[first:at + 1]), row[first][1], row[at][2]
+    return tail, "".join(text for text, _, _ in row[first:at + 1]), row[first][1], row[at][2]
 
 
 def _progress_targets(doc: Document, context: _Context, tables: list[_ProgressTable]) -> list[DraftTarget]:
