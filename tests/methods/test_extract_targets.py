@@ -1111,6 +1111,8 @@ def test_the_goal_column_of_a_progress_table_with_one_cell_per_line():
         (6, "%", "≥", "increase"), (4, "个百分点", "=", "increase")]
     assert found[1].sentence.replace("\n", "") == "提升4个百分点"
     assert values[found[1].start:found[1].end] == found[1].sentence     # highlighted where the value stands
+    words = [t for t in targets(values, plan_period=(2021, 2021)) if not t.numeric]
+    assert [(t.indicator_text, t.value_text) for t in words] == [("地区生产总值增长率", "与市保持同步")]
 
 
 # --- rules from the nineteenth and twentieth development sets (held-out sets 17 and 18)

@@ -1774,7 +1774,8 @@ BENCHMARK = (r"(?:全国|全省|全市|长三角|长江经济带|东部地区|�
              r"|国家(?:二级)?标准|国家(?:规定|要求)|[省市](?:定|控)目标|国家价格调控目标")
 BENCHMARK_REACH = re.compile(rf"(?P<verb>基本达到|达到|高于|快于|优于|不低于|完成|符合|满足)(?P<bench>{BENCHMARK}"
                              r"|经济增速|经济增长速度)")
-BENCHMARK_STEP = re.compile(r"与(?P<bench>经济(?:增长|发展)|国家价格调控目标|全国平均水平)(?:基本)?(?:保持)?"
+BENCHMARK_STEP = re.compile(r"与(?P<bench>经济(?:增长|发展)|国家价格调控目标|全国平均水平|(?:全国|全省|全市|全区|省|市|区|县)(?!\w*[的之])"
+                            r"(?:平均水平)?)(?:基本)?(?:保持)?"
                             r"(?P<verb>同步|衔接|一致|相适应|相匹配)(?:增长)?")
 
 
@@ -1858,6 +1859,7 @@ PROGRESS_COLUMN = re.compile(r"(?:[^\s]{0,6})?(?:进展|完成|执行|推进|落
 SERIAL_LINE = re.compile(r"(?P<serial>\d{1,3})(?:[、.．]\s*(?P<name>\S.*))?")
 NAME_HEADER = re.compile(r"指标(?:名称)?|项目(?:名称)?")
 SERIAL_HEADER = re.compile(r"序号|编号")
+BENCHMARK_CELL = re.compile(r"同步|平均水平|下达|衔接|相匹配|一致")
 PROGRESS_TABLE_LINES = 600        # how far below its header a progress table's rows are looked for
 
 
@@ -1943,6 +1945,8 @@ def _goal_cell(row, offset: int, sentence_cells: bool):
     if sentence_cells:
         text, start, end = row[at]
         return "", text, start, end
+    if not re.search(r"\d", row[at][0]) and BENCHMARK_CELL.search(row[at][0]):
+        return "", row[at][0], row[at][1], row[at][2]     # a target in words: 与市保持同步
     verbs = tuple(COMPARATOR_WORDS) + LEVEL_VERBS + ("提升", "增长", "提高", "下降")
     while at < len(row) - 1 and not re.search(r"\d", row[at][0]) and len(row[at][0]) <= 3 \
             and not row[at][0].endswith(verbs):
