@@ -46,8 +46,10 @@ SETS = {"dev": "development (seed 001)", "dev2": "development", "dev3": "develop
         "dev22": "development (held out until tuned)",
         "dev23": "development (held out until tuned)",
         "dev24": "development (held out until tuned)",
-        "heldout23": "held out (measured once)",
-        "heldout24": "held out (measured once)"}
+        "dev25": "development (held out until tuned)",
+        "dev26": "development (held out until tuned)",
+        "heldout25": "held out (measured once)",
+        "heldout26": "held out (measured once)"}
 
 
 def documents(folder: Path):
