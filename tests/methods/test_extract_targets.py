@@ -1241,3 +1241,24 @@ def test_people_trained_helped_and_a_share_reached_of_a_group():
 def test_at_least_before_a_verb_of_building_holds_for_its_count():
     found = numeric("2024年各县区均要至少建成1个零工市场。", plan_period=(2024, 2024))
     assert [(t.value, t.comparator) for t in found] == [(1, "≥")]
+
+
+# --- rules from the twenty-fifth and twenty-sixth development sets (held-out sets 23 and 24)
+
+def test_a_years_livelihood_list_takes_its_bare_counts_and_new_verbs():
+    text = "2023年教育民生实事\n组建“县中崛起”结对帮扶，结对学校58所。\n新(改扩)建公办中小学校100所。\n筛查义务教育段学生300万名。\n"
+    found = numeric(text, plan_period=(2023, 2023))
+    assert [(t.value, t.unit) for t in found] == [(58, "所"), (100, "所"), (300, "万名")]
+
+
+def test_capacities_built_and_the_scale_of_a_named_project():
+    found = numeric("2024年，新开工电源项目装机2600万千瓦，新增日污水处理能力30万吨。", plan_period=(2024, 2024))
+    assert [(t.value, t.unit) for t in found] == [(2600, "万千瓦"), (30, "万吨")]
+    assert numeric("2024年，推进XX炼化150万吨乙烯等重大产业项目建设。", plan_period=(2024, 2024)) == []
+    found = numeric("到2025年，动力电池产量达150GWh，创建省级以上高速公路优秀服务区60对。")
+    assert [(t.value, t.unit) for t in found] == [(150, "GWh"), (60, "对")]
+
+
+def test_the_count_of_a_plans_indicators_and_actions_is_no_target():
+    text = "到2025年，规划共设置生态环境保护重点指标17项，其中约束性指标7项。安庆市将开展18项行动。"
+    assert numeric(text) == []

@@ -165,6 +165,14 @@ Further general rules (issue 17, twenty-third and twenty-fourth development sets
   on; 达到城市社区的60% is a share reached.
 * 至少 / 力争 before a verb of building governs its count (均要至少建成1个).
 
+Further general rules (issue 17, twenty-fifth and twenty-sixth development sets)
+-------------------------------------------------------------------------------
+* a year's 民生实事 list is a year plan (its bare counts are the year's goals); 新(改扩)建, 更新,
+  筛查 deliver counts; units GWh, GW, MW, kWh, 对.
+* capacities built (新开工电源项目装机2600万千瓦) count as things built, but not the scale of a
+  project named after them (推进150万吨乙烯等项目).
+* the count of a plan's indicators or actions (重点指标17项, 开展18项行动) is no target.
+
 Confidence (0–1) rises with an explicit verb, comparator, year and a known unit; it orders the
 review, it is not a probability.
 
@@ -193,10 +201,12 @@ CJK = "\u4e00-\u9fff"
 # Vocabulary
 # ---------------------------------------------------------------------------------------------
 
-UNITS = sorted(["%", "‰", "个百分点", "百分点", "倍", "成", "万亿元", "千亿元", "亿元", "万元", "元", "亿美元", "万美元", "美元", "亿人次", "万人次", "人次", "万人", "人", "万户", "户", "万名", "名", "岁", "年", "天", "小时", "分钟", "个月", "万平方公里", "平方公里", "万平方米", "平方米", "万公顷", "公顷", "万亩", "亩", "公里", "千米", "万公里", "米", "亿吨", "万吨", "吨", "亿吨标准煤", "万吨标准煤", "吨标准煤", "克标准煤/千瓦时", "克/千瓦时", "亿立方米", "万立方米", "立方米", "万方", "万根", "根", "万间", "间", "块", "亿千瓦时", "万千瓦时", "千瓦时", "万千瓦", "千瓦", "兆瓦", "吉瓦", "微克/立方米", "毫克/升", "分贝", "年一遇", "亿斤", "万斤", "斤", "万标箱", "标箱", "万标准箱", "标准箱", "万辆", "辆", "万台", "台", "万套", "套", "万张", "张", "万床", "张床位", "床位", "万个", "个", "万家", "家", "所", "座", "项", "条", "处", "件", "批", "部", "艘", "架", "台套", "支", "份", "册", "场", "次", "株", "棵", "只", "头", "口", "级", "星"], key=len, reverse=True)
+UNITS = sorted(["%", "‰", "个百分点", "百分点", "倍", "成", "万亿元", "千亿元", "亿元", "万元", "元", "亿美元", "万美元", "美元", "亿人次", "万人次", "人次", "万人", "人", "万户", "户", "万名", "名", "岁", "年", "天", "小时", "分钟", "个月", "万平方公里", "平方公里", "万平方米", "平方米", "万公顷", "公顷", "万亩", "亩", "公里", "千米", "万公里", "米", "亿吨", "万吨", "吨", "亿吨标准煤", "万吨标准煤", "吨标准煤", "克标准煤/千瓦时", "克/千瓦时", "亿立方米", "万立方米", "立方米", "万方", "万根", "根", "万间", "间", "块", "亿千瓦时", "万千瓦时", "千瓦时", "万千瓦", "千瓦", "兆瓦", "吉瓦", "GWh", "GW", "MW", "kWh", "微克/立方米", "毫克/升", "分贝", "年一遇", "亿斤", "万斤", "斤", "万标箱", "标箱", "万标准箱", "标准箱", "万辆", "辆", "万台", "台", "万套", "套", "万张", "张", "万床", "张床位", "床位", "万个", "个", "万家", "家", "所", "座", "项", "条", "处", "件", "批", "部", "艘", "架", "台套", "支", "份", "册", "场", "次", "对", "株", "棵", "只", "头", "口", "级", "星"], key=len, reverse=True)
 COUNT_UNITS = {"个", "万个", "家", "万家", "所", "座", "项", "条", "处", "件", "批", "部", "张", "万张", "辆", "人次", "万人次",
                "万辆", "台", "万台", "套", "万套", "艘", "架", "支", "名", "万名", "人", "万人", "户", "万户",
                "公里", "千米", "万平方米", "平方米", "亩", "万亩", "公顷", "万公顷", "床位", "张床位"}
+# capacities built (新开工电源项目装机2600万千瓦, 新增日污水处理能力30万吨): counted like things built
+CAPACITY_UNITS = {"万千瓦", "千瓦", "兆瓦", "吉瓦", "GW", "MW", "万吨", "亿吨", "万立方米", "亿立方米", "万标箱", "万标准箱"}
 MONEY = re.compile(r"元$")
 TIME_UNITS = {"分钟", "小时", "天", "个月"}
 COMPOUND_UNIT = re.compile(r"/(万|百|千|亿)?(" + "|".join(map(re.escape, UNITS)) + ")")   # 件/万人
@@ -224,7 +234,7 @@ DECREASE_VERBS = ("年均下降", "年均降低", "年均减少", "下降", "降
 BUILD_VERBS = ("累计建成", "建成", "新建", "净增", "新增", "新开工", "培育", "创建", "引进", "培养", "认定", "开通", "改造",
                "打造", "建设", "布局", "组建", "新开", "完成", "落实", "包含", "育成", "扩建", "续建", "改建", "掌握", "签约", "建立", "推动", "推进", "实施", "争创", "招引", "引育", "开展", "举办", "开设", "开发", "援助",
                "安装", "配置", "配备", "拥有", "形成", "推出", "投运", "加装", "更换", "培训", "组织", "帮助",
-               "增设", "新(改)建", "新（改）建", "新建改建")
+               "增设", "新(改)建", "新（改）建", "新建改建", "新(改扩)建", "新（改扩）建", "更新", "筛查")
 ADVERBS = ("力争", "确保", "争取", "努力", "基本", "全面", "分别", "均", "要", "将", "进一步", "持续", "稳步",
            "逐步", "再", "累计", "年均", "平均", "总体")
 
@@ -362,7 +372,7 @@ def draft_targets(doc: Document, *, plan_period: tuple[int, int] = (2021, 2025),
 # A task-division table (任务分解表) flattened to lines: each task has a deadline cell of its own
 # ("2024年底前"). Its tasks are the year's work, so the quantities in them are aimed at.
 YEAR_PLAN_TITLE = re.compile(r"(?:19|20)\d{2}年.{0,24}?(?:工作要点|工作计划|重点工作|工作安排|工作任务|任务清单|"
-                             r"重点任务|任务分解)")
+                             r"重点任务|任务分解|民生实事|为民办实事|实事项目)")
 # … or a news text about one (…发布《安徽省有效投资专项行动方案(2023)》): a plan for one year,
 # named in its opening, when the user's plan period is that year
 YEAR_PLAN_NAMED = re.compile(r"《[^》]{0,60}?(?:(?P<a>(?:19|20)\d{2})年?[^》]{0,40}?(?:方案|计划|要点|政策|措施|意见|安排|清单)|"
@@ -1199,6 +1209,9 @@ def _clause_targets(clause: str, goal_sentence: bool, *, verbless=True, carried_
             continue
         if PROJECT_SIZE.search(before):
             continue                                     # 新建地下停车场占地4041.18平方米: a project's size
+        if value.unit in ("项", "个") and (re.search(r"指标\s*$", before) or re.match(r"(?:重点|专项)?(?:指标|行动)(?!计划|方案)",
+                                                                                 clause[value.end:])):
+            continue                                     # 重点指标17项, 开展18项行动: what the plan holds
         if MANAGEMENT_CAP.search(before):
             continue                                     # 主导品种不得超过8个: a rule of management, no goal
         verb, change, verb_start = _verb_before(before)
@@ -1209,6 +1222,9 @@ def _clause_targets(clause: str, goal_sentence: bool, *, verbless=True, carried_
             verb = None      # 建成不少于17.8万张养老床位: a comparator between a verb of building and its count
         if verb is None:
             count = _build_verb_before(before, value, goal_sentence)
+            if count is not None and value.unit in CAPACITY_UNITS and not re.match(r"[.．]|" + TRAIL.pattern,
+                                                                                      clause[value.end:]):
+                count = None                     # 推进150万吨乙烯等项目: the scale of what is named
             if count is None and goal_sentence and value.unit in COUNT_UNITS and WORK_ON.match(before) \
                     and re.search(r"进行|实施|开展|加装|安装|更换|改造|提供|配备|落实|新增|建设|实现", clause[value.end:]):
                 count = ("进行", 0)                     # 对…等28个小区进行“液改气”改造: the count worked on
@@ -1390,7 +1406,7 @@ def _digit_values(clause: str) -> list[_Value]:
         rest = clause[match.end():]
         if re.match(r"(?:19|20)\d{2}$", first) and rest.startswith("年"):
             continue                                     # a year
-        if re.match(r"[A-Za-z]", rest) and not re.match(r"(?:km|kg|kW|MW|GW|t)\b", rest):
+        if re.match(r"[A-Za-z]", rest) and not re.match(r"(?:km|kg|kWh?|MW|GWh?|t)\b", rest):
             continue                                     # 5G, 3D, 4K …
         if SKIP_AFTER.match(rest) or clause[max(0, start - 1):start] in ("第", "共", "（", "(", "/", "—", "-", "～", "~"):
             continue
@@ -1565,7 +1581,7 @@ def _build_verb_before(before: str, value: _Value, goal_sentence: bool):
     stripped = _strip_fillers(before)
     # (完成3万亩大豆玉米带状复合种植任务: an area or amount written right after the verb)
     right_after = value.unit_known and stripped.endswith(BUILD_VERBS)
-    if not (goal_sentence or aimed) or not (value.unit in COUNT_UNITS or right_after):
+    if not (goal_sentence or aimed) or not (value.unit in COUNT_UNITS or value.unit in CAPACITY_UNITS or right_after):
         return None
     for verb in BUILD_VERBS:
         index = stripped.rfind(verb)
