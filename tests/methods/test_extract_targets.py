@@ -1262,3 +1262,10 @@ def test_capacities_built_and_the_scale_of_a_named_project():
 def test_the_count_of_a_plans_indicators_and_actions_is_no_target():
     text = "到2025年，规划共设置生态环境保护重点指标17项，其中约束性指标7项。安庆市将开展18项行动。"
     assert numeric(text) == []
+
+
+def test_a_year_of_a_plan_of_several_years_sets_a_goal_for_a_count():
+    found = numeric("2021年安徽计划建设长三角绿色农产品生产加工供应示范基地100个。2021年新增“三品一标”农产品1000个。",
+                    plan_period=(2021, 2025))
+    assert [(t.value, t.target_year) for t in found] == [(100, 2021), (1000, 2021)]
+    assert numeric("2020年新增“三品一标”农产品800个。", plan_period=(2021, 2025)) == []

@@ -172,6 +172,8 @@ Further general rules (issue 17, twenty-fifth and twenty-sixth development sets)
 * capacities built (新开工电源项目装机2600万千瓦) count as things built, but not the scale of a
   project named after them (推进150万吨乙烯等项目).
 * the count of a plan's indicators or actions (重点指标17项, 开展18项行动) is no target.
+* in a plan of several years, a sentence naming one of its years (2021年新增…1000个), or 计划建设 /
+  计划新增, sets goals as 到2025年 does.
 
 Confidence (0–1) rises with an explicit verb, comparator, year and a known unit; it orders the
 review, it is not a probability.
@@ -263,7 +265,7 @@ FIVE_YEAR_PLAN_END = {"二": 2015, "三": 2020, "四": 2025, "五": 2030}     # 
 # "按照“十四五”末建成…的目标要求，新建高标准农田400万亩": a goal named as the frame of the year's work;
 # its deadline holds for its own clause only, not for what follows
 FRAMED = re.compile(r"(?:按照|根据|围绕|对照|对标)[^，,。；;]{0,38}$")
-GOAL_CONTEXT = re.compile(r"计划(?:到|建立|建成|新建|实现|完成|培育|打造)|到\d{4}年|\d{4}年(?:底|末)?前|目标|力争|确保|争取|累计|十四五|今后五年|规划期|年均")
+GOAL_CONTEXT = re.compile(r"计划(?:到|建立|建成|新建|建设|新增|实施|实现|完成|培育|打造)|到\d{4}年|\d{4}年(?:底|末)?前|目标|力争|确保|争取|累计|十四五|今后五年|规划期|年均")
 YEAR = re.compile(r"(?P<prefix>到|至|截至|于|在)?(?P<year>(?:19|20)\d{2})年(?P<suffix>底前|前|底|末|以前|之前|初)?")
 BASELINE = re.compile(r"(?:较|比|与|相比|对比|比照|由|从|在(?=(?:19|20)\d{2}年(?:的)?基础上))(?P<year>(?:19|20)\d{2})年")
 NUMBER = re.compile(r"(?:(?<![A-Za-z\d.+_,])|(?<=GDP))(\d{1,3}(?:,\d{3})+(?![\d])(?:\.\d+)?|\d+(?:\.\d+)?)")
@@ -721,7 +723,10 @@ def _targets_of_sentence(sentence: Sentence, context: _Context, *, goal_block: b
     # judged clause by clause — past until a clause turns to goals, and again when one looks back.
     mixed = past and _turns_to_goals(text, context)
     drafts = []
-    goal_sentence = bool(GOAL_CONTEXT.search(text)) or context.goal_context(sentence.start)
+    # (2021年新增“三品一标”农产品1000个 in a plan of 2021–2025: a year of the plan sets a goal)
+    goal_sentence = bool(GOAL_CONTEXT.search(text)) or context.goal_context(sentence.start) or (
+        context.plan_period[0] < context.plan_period[1] and not past
+        and any(int(y) >= context.plan_period[0] for y in re.findall(r"(?<![到至])((?:19|20)\d{2})年(?![底末]?前)", text)))
     # a value with no verb is taken where goals are set: a goal sentence, a paragraph or list of
     # goals, a section headed by a year of the plan (2025年工作安排) or a sentence naming one
     # (worked out only when a clause has such a value: most sentences have none)
