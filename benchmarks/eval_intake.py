@@ -48,8 +48,10 @@ SETS = {"dev": "development (seed 001)", "dev2": "development", "dev3": "develop
         "dev24": "development (held out until tuned)",
         "dev25": "development (held out until tuned)",
         "dev26": "development (held out until tuned)",
-        "heldout25": "held out (measured once)",
-        "heldout26": "held out (measured once)"}
+        "dev27": "development (held out until tuned)",
+        "dev28": "development (held out until tuned)",
+        "heldout27": "held out (measured once)",
+        "heldout28": "held out (measured once)"}
 
 
 def documents(folder: Path):
