@@ -1269,3 +1269,27 @@ def test_a_year_of_a_plan_of_several_years_sets_a_goal_for_a_count():
                     plan_period=(2021, 2025))
     assert [(t.value, t.target_year) for t in found] == [(100, 2021), (1000, 2021)]
     assert numeric("2020年新增“三品一标”农产品800个。", plan_period=(2021, 2025)) == []
+
+
+# --- rules from the twenty-seventh and twenty-eighth development sets (held-out sets 25 and 26)
+
+def test_year_on_year_growth_is_a_goal_where_goals_are_set_and_a_year_in_chinese_numerals_is_read():
+    found = numeric("今年灌南县发展的主要目标是：地区生产总值同比增长10%，一般公共预算收入同比增长8%。",
+                    plan_period=(2021, 2021))
+    assert [(t.indicator_text, t.value, t.change_type) for t in found] == [
+        ("地区生产总值", 10, "increase"), ("一般公共预算收入", 8, "increase")]
+    assert numeric("2023年全市生产总值同比增长5.8%。", plan_period=(2024, 2024)) == []
+    doc = read("二○二五年上海GDP增长百分之五点四。")
+    assert doc.text.startswith("2025年") and numeric("二○二五年上海GDP增长百分之五点四。", plan_period=(2026, 2026)) == []
+
+
+def test_batches_a_rebuilt_count_an_age_and_a_units_multiplier():
+    found = numeric("2020年民生实事：年度抽检不少于50批次；改扩建城区公交站台10对；新增3岁以下婴幼儿照护机构3家。",
+                    plan_period=(2020, 2020))
+    assert [(t.value, t.unit) for t in found] == [(50, "批次"), (10, "对"), (3, "家")]
+    assert numeric("到2020年，按期建成田湾核电二期工程(2×112.6万千瓦)。", plan_period=(2016, 2020)) == []
+
+
+def test_the_counts_that_spell_a_programmes_code_are_no_targets():
+    text = "“十四五”期间，我市将按照“1136”的思路构建数字合肥框架体系，即围绕建设1个领先城市、构建1个城市大脑。"
+    assert numeric(text) == []

@@ -225,6 +225,21 @@ class _Cleaner:
     def delete_pattern(self, pattern: re.Pattern, note: str = "", group: int = 0) -> int:
         return self.delete([m.span(group) for m in pattern.finditer(self.text)], note)
 
+    def rewrite(self, pattern: re.Pattern, replace, note: str = "") -> int:
+        """Each match replaced by ``replace(match)``, a text of the same length: offsets stay."""
+        pieces, previous, count = [], 0, 0
+        for match in pattern.finditer(self.text):
+            new = replace(match)
+            if len(new) != len(match.group()) or new == match.group():
+                continue
+            pieces += [self.text[previous:match.start()], new]
+            previous, count = match.end(), count + 1
+        if count:
+            self.text = "".join(pieces) + self.text[previous:]
+            if note:
+                self.notes.append(note.format(n=count))
+        return count
+
     def map_characters(self, table: dict, note: str = "") -> int:
         """One-for-one character replacement: offsets stay as they are."""
         present = re.compile("[" + "".join(re.escape(chr(code)) for code in table) + "]")
@@ -249,6 +264,9 @@ FULL_WIDTH[0xFF05] = ord("%")
 # Japanese forms that Chinese pages pick up from their input methods (GDP増长): the simplified
 # character; OpenCC's t2s leaves them as they are
 VARIANTS = {ord("増"): ord("增")}
+# a year written in Chinese numerals (二〇二五年, 二○二五年): in digits, one for one
+CN_YEAR = re.compile(r"(?<![零〇○一二三四五六七八九十])[一二][零〇○一二三四五六七八九]{3}(?=年)")
+CN_YEAR_DIGITS = str.maketrans("零〇○一二三四五六七八九", "000123456789")
 DIGIT_PUNCT = re.compile(r"(?<=\d)[．：∶](?=\d)")      # 6．5 → 6.5, 2：1 and 2∶1 (U+2236) → 2:1
 SUBSCRIPT = re.compile(r"(?<=[A-Za-z])_(?=\d)")
 
@@ -306,6 +324,7 @@ def build_document(raw: str, *, name: str = "", source_format: str = "text",
     cleaner.map_characters(FULL_WIDTH, "全角数字和字母转为半角 {n} 个")
     cleaner.map_characters(VARIANTS, "日文字形转为简体字 {n} 个")
     _digit_punct(cleaner)
+    cleaner.rewrite(CN_YEAR, lambda m: m.group().translate(CN_YEAR_DIGITS), "汉字年份转为数字 {n} 处（如 二〇二五年）")
     converted = _to_simplified(cleaner)
     cleaner.delete_pattern(SUBSCRIPT, "删除下标标记 {n} 处（如 PM_2.5 → PM2.5）")
     _strip_web_chrome(cleaner)

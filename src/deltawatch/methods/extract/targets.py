@@ -175,6 +175,14 @@ Further general rules (issue 17, twenty-fifth and twenty-sixth development sets)
 * in a plan of several years, a sentence naming one of its years (2021年新增…1000个), or 计划建设 /
   计划新增, sets goals as 到2025年 does.
 
+Further general rules (issue 17, twenty-seventh and twenty-eighth development sets)
+----------------------------------------------------------------------------------
+* 同比 alone does not mark the past (主要目标是：地区生产总值同比增长10%); years before the plan,
+  去年, 上半年 and 1-N月 still do. A year in Chinese numerals (二○二五年) is read as digits.
+* 批次, 对, 万公里 are counts; 改扩建 and 构建 deliver them; an age (新增3岁以下…机构) and a unit's
+  multiplier (2×112.6万千瓦) are not values.
+* the counts after 即 that spell a programme's code (按照“1136”的思路…，即…) are no targets.
+
 Confidence (0–1) rises with an explicit verb, comparator, year and a known unit; it orders the
 review, it is not a probability.
 
@@ -203,10 +211,10 @@ CJK = "\u4e00-\u9fff"
 # Vocabulary
 # ---------------------------------------------------------------------------------------------
 
-UNITS = sorted(["%", "‰", "个百分点", "百分点", "倍", "成", "万亿元", "千亿元", "亿元", "万元", "元", "亿美元", "万美元", "美元", "亿人次", "万人次", "人次", "万人", "人", "万户", "户", "万名", "名", "岁", "年", "天", "小时", "分钟", "个月", "万平方公里", "平方公里", "万平方米", "平方米", "万公顷", "公顷", "万亩", "亩", "公里", "千米", "万公里", "米", "亿吨", "万吨", "吨", "亿吨标准煤", "万吨标准煤", "吨标准煤", "克标准煤/千瓦时", "克/千瓦时", "亿立方米", "万立方米", "立方米", "万方", "万根", "根", "万间", "间", "块", "亿千瓦时", "万千瓦时", "千瓦时", "万千瓦", "千瓦", "兆瓦", "吉瓦", "GWh", "GW", "MW", "kWh", "微克/立方米", "毫克/升", "分贝", "年一遇", "亿斤", "万斤", "斤", "万标箱", "标箱", "万标准箱", "标准箱", "万辆", "辆", "万台", "台", "万套", "套", "万张", "张", "万床", "张床位", "床位", "万个", "个", "万家", "家", "所", "座", "项", "条", "处", "件", "批", "部", "艘", "架", "台套", "支", "份", "册", "场", "次", "对", "株", "棵", "只", "头", "口", "级", "星"], key=len, reverse=True)
-COUNT_UNITS = {"个", "万个", "家", "万家", "所", "座", "项", "条", "处", "件", "批", "部", "张", "万张", "辆", "人次", "万人次",
+UNITS = sorted(["%", "‰", "个百分点", "百分点", "倍", "成", "万亿元", "千亿元", "亿元", "万元", "元", "亿美元", "万美元", "美元", "亿人次", "万人次", "人次", "万人", "人", "万户", "户", "万名", "名", "岁", "年", "天", "小时", "分钟", "个月", "万平方公里", "平方公里", "万平方米", "平方米", "万公顷", "公顷", "万亩", "亩", "公里", "千米", "万公里", "米", "亿吨", "万吨", "吨", "亿吨标准煤", "万吨标准煤", "吨标准煤", "克标准煤/千瓦时", "克/千瓦时", "亿立方米", "万立方米", "立方米", "万方", "万根", "根", "万间", "间", "块", "亿千瓦时", "万千瓦时", "千瓦时", "万千瓦", "千瓦", "兆瓦", "吉瓦", "GWh", "GW", "MW", "kWh", "微克/立方米", "毫克/升", "分贝", "年一遇", "亿斤", "万斤", "斤", "万标箱", "标箱", "万标准箱", "标准箱", "万辆", "辆", "万台", "台", "万套", "套", "万张", "张", "万床", "张床位", "床位", "万个", "个", "万家", "家", "所", "座", "项", "条", "处", "件", "批", "部", "艘", "架", "台套", "支", "份", "册", "场", "批次", "次", "对", "株", "棵", "只", "头", "口", "级", "星"], key=len, reverse=True)
+COUNT_UNITS = {"个", "万个", "家", "万家", "所", "座", "项", "条", "处", "件", "批", "批次", "对", "部", "张", "万张", "辆", "人次", "万人次",
                "万辆", "台", "万台", "套", "万套", "艘", "架", "支", "名", "万名", "人", "万人", "户", "万户",
-               "公里", "千米", "万平方米", "平方米", "亩", "万亩", "公顷", "万公顷", "床位", "张床位"}
+               "公里", "万公里", "千米", "万平方米", "平方米", "亩", "万亩", "公顷", "万公顷", "床位", "张床位"}
 # capacities built (新开工电源项目装机2600万千瓦, 新增日污水处理能力30万吨): counted like things built
 CAPACITY_UNITS = {"万千瓦", "千瓦", "兆瓦", "吉瓦", "GW", "MW", "万吨", "亿吨", "万立方米", "亿立方米", "万标箱", "万标准箱"}
 MONEY = re.compile(r"元$")
@@ -236,7 +244,7 @@ DECREASE_VERBS = ("年均下降", "年均降低", "年均减少", "下降", "降
 BUILD_VERBS = ("累计建成", "建成", "新建", "净增", "新增", "新开工", "培育", "创建", "引进", "培养", "认定", "开通", "改造",
                "打造", "建设", "布局", "组建", "新开", "完成", "落实", "包含", "育成", "扩建", "续建", "改建", "掌握", "签约", "建立", "推动", "推进", "实施", "争创", "招引", "引育", "开展", "举办", "开设", "开发", "援助",
                "安装", "配置", "配备", "拥有", "形成", "推出", "投运", "加装", "更换", "培训", "组织", "帮助",
-               "增设", "新(改)建", "新（改）建", "新建改建", "新(改扩)建", "新（改扩）建", "更新", "筛查")
+               "增设", "新(改)建", "新（改）建", "新建改建", "新(改扩)建", "新（改扩）建", "更新", "筛查", "改扩建", "构建")
 ADVERBS = ("力争", "确保", "争取", "努力", "基本", "全面", "分别", "均", "要", "将", "进一步", "持续", "稳步",
            "逐步", "再", "累计", "年均", "平均", "总体")
 
@@ -246,7 +254,7 @@ ALLOTTED = re.compile(r"安排|下达|拨付|投入|筹措|补助|补贴|奖励|
 # work done or under way (今年已完工3台, 正在施工6台): past even in a clause that says 今年
 DONE_SO_FAR = re.compile(r"已(?:完工|开工|完成|建成|交付|投运|达到)|正在(?:施工|开展|推进|建设)")
 PAST = re.compile(r"去年|(?<![比较同])上年|过去|已经|已(?:建成|完成|达到|实现|形成|累计|超过|突破|有|是)|"
-                  r"以来|近年|同比(?!增长(?:不低于|不少于|达到|力争))|回顾|取得了|实现了|完成了|达到了|增长了|下降了|提高了|降低了|突破了|超过了|"
+                  r"以来|近年|回顾|取得了|实现了|完成了|达到了|增长了|下降了|提高了|降低了|突破了|超过了|"
                   r"建成了|展示了|形成了|交出了|成绩单|现已|数据显示|统计显示|监测显示|已成功|截至目前|(?<!项)目前(?!期)|居(?:全省|全国|全市|长三角)第|"
                   r"\d{1,2}月份?累计|上一轮|刚刚过去|一年来|五年来|历年|" + DONE_SO_FAR.pattern)
 # (今年上半年…实现增加值1592亿元: a result of the year so far, not its goal; searched only in a
@@ -275,8 +283,9 @@ DOUBLINGS = {None: 1, "一": 1, "两": 2, "二": 2, "三": 3}
 NON_NUMERIC = re.compile(
     r"(?:完成|达到|实现|落实|确保完成|全面完成|控制在)(?P<by>国家|省|省级|上级|市|中央)?(?:下达|确定|分解)(?:的)?"
     r"(?P<what>[^，,；;。]{0,16}?)(?:目标任务|约束性指标|考核目标|目标|任务|指标)")
-SKIP_AFTER = re.compile(r"^(?:月|日|号|届|次会议|周年|版|代|号线|期工程|期|批次|轮|届次|大|强|年代|世纪|多)")
+SKIP_AFTER = re.compile(r"^(?:月|日|号|届|次会议|周年|版|代|号线|期工程|期|轮|届次|大|强|年代|世纪|多)")
 WORK_ON = re.compile(r"^\s*(?:对|为)[^，,；;。]{0,30}$")
+CODE_SPELLED = re.compile(r"[“\"]\d{3,5}[”\"][^。]{0,30}?即")
 MAKE_UP = re.compile(r"由[^，,；;。]{0,40}?(?:为核心|为主体|为支撑|组成|构成)的")
 SHARE_REACHED = re.compile(r"(?:达到|达)[^，,；;。\d]{1,10}的$")
 SHARE_COMPARED = re.compile(r"(超过|高于|不低于|不少于|低于|不超过|不高于)[^，,；;。\d]{1,14}的$")
@@ -829,7 +838,12 @@ def _targets_of_sentence(sentence: Sentence, context: _Context, *, goal_block: b
     _years_in_turn(text, sentence.start, drafts)
     # (打造由4个地标产业、6个优势产业…为核心的产业体系: counts telling what a thing is made of)
     make_up = [(sentence.start + m.start(), sentence.start + m.end()) for m in MAKE_UP.finditer(text)]
-    return [d for d in drafts if not any(a <= d.end <= b for a, b in make_up)]
+    drafts = [d for d in drafts if not any(a <= d.end <= b for a, b in make_up)]
+    # (按照“1136”的思路…，即…1个…、1个…: the counts after 即 spell a programme's code)
+    code = CODE_SPELLED.search(text)
+    if code:
+        drafts = [d for d in drafts if not (d.unit in COUNT_UNITS and d.end > sentence.start + code.end())]
+    return drafts
 
 
 # A list of targets joined by 、 (主要预期目标为生产总值增长5.5%左右、城镇调查失业率控制在5%以内、
@@ -926,7 +940,7 @@ def _unit_run(clause: str, match: re.Match) -> bool:
 
 # (fifth development set: a work report may name the revenue 财政总收入 / 地方财政收入 instead,
 # "财政总收入、地方财政收入均增长7%" — the same goal, only where goals are set)
-BUDGET_REVENUE = re.compile(r"(?:(?:一般公共)?预算(?:内)?|(?:地方)?财政总?)收入(?:同口径|可比口径|按可比口径)?均?"
+BUDGET_REVENUE = re.compile(r"(?:(?:一般公共)?预算(?:内)?|(?:地方)?财政总?)收入(?:同口径|可比口径|按可比口径|同比)?均?"
                             r"(?:计划|预期|力争)?(?:增长|增速|增幅)")
 NOT_REVENUE = re.compile(r"赤字|债|支出|安排|转移支付|财政资金|拨付|下达")
 
@@ -1227,6 +1241,8 @@ def _clause_targets(clause: str, goal_sentence: bool, *, verbless=True, carried_
             verb = None      # 建成不少于17.8万张养老床位: a comparator between a verb of building and its count
         if verb is None:
             count = _build_verb_before(before, value, goal_sentence)
+            if count is not None and value.unit == "岁":
+                count = None                     # 新增3岁以下婴幼儿照护机构: an age, not a count
             if count is not None and value.unit in CAPACITY_UNITS and not re.match(r"[.．]|" + TRAIL.pattern,
                                                                                       clause[value.end:]):
                 count = None                     # 推进150万吨乙烯等项目: the scale of what is named
@@ -1413,7 +1429,8 @@ def _digit_values(clause: str) -> list[_Value]:
             continue                                     # a year
         if re.match(r"[A-Za-z]", rest) and not re.match(r"(?:km|kg|kWh?|MW|GWh?|t)\b", rest):
             continue                                     # 5G, 3D, 4K …
-        if SKIP_AFTER.match(rest) or clause[max(0, start - 1):start] in ("第", "共", "（", "(", "/", "—", "-", "～", "~"):
+        if SKIP_AFTER.match(rest) or clause[max(0, start - 1):start] in ("第", "共", "（", "(", "/", "—", "-", "～", "~",
+                                                                          "×"):     # (2×112.6万千瓦: two units of)
             continue
         if clause[max(0, start - 2):start] in ("十四", "十五"):
             continue
@@ -1626,7 +1643,7 @@ _INDICATOR_LEAD = re.compile(
     r"[“\"]?十四五[”\"]?(?:期间|时期|末)?|累计|全市|基本)[,，、\s]*)+")
 _INDICATOR_TAIL = re.compile(
     r"(?:(?:较|比|与)(?:(?:19|20)\d{2}年|上年|基期)(?:末|底)?(?:相比)?|(?:年均|平均|累计|五年|每年|分别|均|要|将|"
-    r"同口径|可比口径|按可比口径|按可比价格计算|"
+    r"同口径|可比口径|按可比口径|按可比价格计算|同比|计划|"
     r"力争|确保|进一步|稳步|持续|逐步|基本|实现)|(?:由|从).*|在(?:19|20)\d{2}年(?:的)?基础上.*|"
     # (a trend said of the indicator before its value: "受污染耕地、地块安全利用率持续提升，达到95%以上",
     # "PM2.5年均浓度稳定控制在…" — the trend is not part of its name)
