@@ -50,8 +50,10 @@ SETS = {"dev": "development (seed 001)", "dev2": "development", "dev3": "develop
         "dev26": "development (held out until tuned)",
         "dev27": "development (held out until tuned)",
         "dev28": "development (held out until tuned)",
-        "heldout27": "held out (measured once)",
-        "heldout28": "held out (measured once)"}
+        "dev29": "development (held out until tuned)",
+        "dev30": "development (held out until tuned)",
+        "heldout29": "held out (measured once)",
+        "heldout30": "held out (measured once)"}
 
 
 def documents(folder: Path):
