@@ -1293,3 +1293,28 @@ def test_batches_a_rebuilt_count_an_age_and_a_units_multiplier():
 def test_the_counts_that_spell_a_programmes_code_are_no_targets():
     text = "“十四五”期间，我市将按照“1136”的思路构建数字合肥框架体系，即围绕建设1个领先城市、构建1个城市大脑。"
     assert numeric(text) == []
+
+
+# --- rules from the twenty-ninth and thirtieth development sets (held-out sets 27 and 28)
+
+def test_a_heading_of_the_next_years_and_a_list_of_indicators_arranged_for_the_year():
+    text = "2021年成绩\n全市生产总值增长8.5%。\n今后5年发展目标\n到2026年，全市生产总值达到2.5万亿元。\n"
+    assert [(t.value, t.target_year) for t in numeric(text, plan_period=(2022, 2026))] == [(2.5, 2026)]
+    text = ("周建峰在报告中提出了2021年全市经济社会高质量发展指标体系安排，具体为：地区生产总值增长6.5%左右；"
+            "一般公共预算收入增长5%；税收收入占一般公共预算收入比重82%以上。")
+    assert [t.value for t in numeric(text, plan_period=(2021, 2021))] == [6.5, 5, 82]
+
+
+def test_a_goal_set_at_a_rank_group_a_note_after_a_value_and_a_growth_target_set_in():
+    text = "到2025年，数字经济规模位居全国第一方阵——信息产业营业收入超6万亿元。"
+    assert [(t.value, t.comparator) for t in numeric(text)] == [(6, ">")]
+    text = "到2025年，全省能源综合生产能力达到4377万吨标准煤左右(均为非化石能源)。"
+    assert [(t.value, t.comparator) for t in numeric(text)] == [(4377, "≈")]
+    found = numeric("今年，上海将GDP增长的预期目标定在了6%以上。", plan_period=(2021, 2021))
+    assert [(t.value, t.comparator, t.change_type) for t in found] == [(6, "≥", "increase")]
+
+
+def test_a_news_lead_in_before_last_years_results_and_what_a_project_provides():
+    text = "记者从22日召开的全省水利局长会议上获悉，2018年我省完成投资234亿元。新增高效节水灌溉面积50.6万亩。"
+    assert numeric(text, plan_period=(2019, 2019)) == []
+    assert numeric("2021年，共新建校舍37.69万平方米，建成后可提供学位12900个。", plan_period=(2021, 2021))[-1].value != 12900

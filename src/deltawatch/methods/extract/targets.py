@@ -183,6 +183,14 @@ Further general rules (issue 17, twenty-seventh and twenty-eighth development se
   multiplier (2×112.6万千瓦) are not values.
 * the counts after 即 that spell a programme's code (按照“1136”的思路…，即…) are no targets.
 
+Further general rules (issue 17, twenty-ninth and thirtieth development sets)
+----------------------------------------------------------------------------
+* a heading of the coming years (今后5年发展目标) is a goal heading; 指标体系安排 opens goals; a news
+  lead-in (记者…获悉，2018年…) does not hide that a paragraph opens on the past.
+* 位居全国第一方阵 is a goal, not a rank reached; 定在了6%以上 sets a growth; a note in brackets
+  after a value (左右(均为非化石能源)) ends its clause; 税收收入占一般公共预算收入比重 is a share, a goal.
+* what a project will provide (建成后可提供学位12900个) is its size; 新辟 / 优化 / 疏浚 deliver counts.
+
 Confidence (0–1) rises with an explicit verb, comparator, year and a known unit; it orders the
 review, it is not a probability.
 
@@ -237,17 +245,18 @@ SUFFIX_COMPARATORS = [("以上", "≥"), ("及以上", "≥"), ("以内", "≤")
 LEVEL_VERBS = ("提高到", "提高至", "提升到", "提升至", "增加到", "增加至", "增长到", "增长至", "增至", "减至", "减到", "扩大到",
                "扩大至", "上升到", "上升至", "降低到", "降低至", "下降到", "下降至", "降至", "减少到", "减少至",
                "缩小到", "缩小至", "缩减到", "发展到", "发展至", "缩短到", "缩短至", "压缩到", "压缩至", "控制在", "保持在", "稳定在", "维持在", "达到", "达", "突破", "迈上", "跨上", "超过", "超",
-               "不低于", "不少于", "不超过", "高于", "低于", "实现", "力争", "为")
+               "不低于", "不少于", "不超过", "高于", "低于", "实现", "力争", "为", "定在了", "定在")
 INCREASE_VERBS = ("年均增长", "年均提高", "年均增加", "平均增长", "增长", "提高", "提升", "增加", "上升", "上涨", "扩大",
                   "增速", "增幅", "涨幅")
 DECREASE_VERBS = ("年均下降", "年均降低", "年均减少", "下降", "降低", "减少", "压减", "削减", "消减", "缩减", "缩小", "减排")
 BUILD_VERBS = ("累计建成", "建成", "新建", "净增", "新增", "新开工", "培育", "创建", "引进", "培养", "认定", "开通", "改造",
                "打造", "建设", "布局", "组建", "新开", "完成", "落实", "包含", "育成", "扩建", "续建", "改建", "掌握", "签约", "建立", "推动", "推进", "实施", "争创", "招引", "引育", "开展", "举办", "开设", "开发", "援助",
                "安装", "配置", "配备", "拥有", "形成", "推出", "投运", "加装", "更换", "培训", "组织", "帮助",
-               "增设", "新(改)建", "新（改）建", "新建改建", "新(改扩)建", "新（改扩）建", "更新", "筛查", "改扩建", "构建")
+               "增设", "新(改)建", "新（改）建", "新建改建", "新(改扩)建", "新（改扩）建", "更新", "筛查", "改扩建", "构建", "新辟", "优化", "疏浚整治", "疏浚")
 ADVERBS = ("力争", "确保", "争取", "努力", "基本", "全面", "分别", "均", "要", "将", "进一步", "持续", "稳步",
            "逐步", "再", "累计", "年均", "平均", "总体")
 
+FISCAL_SHARE = re.compile(r"占[^，,；;。]{0,12}(?:预算|财政)收入(?:的)?比重")
 FISCAL = re.compile(r"赤字|专项债|政府债|国债|债券|预算|转移支付|财政资金|财政收入|税收收入")
 ALLOTTED = re.compile(r"安排|下达|拨付|投入|筹措|补助|补贴|奖励|资金|基金|总投资|计划投资|新增投资|带动投资|投资估算|发行|融资|贷款|"
                       r"授信|奖补|募集")
@@ -255,7 +264,7 @@ ALLOTTED = re.compile(r"安排|下达|拨付|投入|筹措|补助|补贴|奖励|
 DONE_SO_FAR = re.compile(r"已(?:完工|开工|完成|建成|交付|投运|达到)|正在(?:施工|开展|推进|建设)")
 PAST = re.compile(r"去年|(?<![比较同])上年|过去|已经|已(?:建成|完成|达到|实现|形成|累计|超过|突破|有|是)|"
                   r"以来|近年|回顾|取得了|实现了|完成了|达到了|增长了|下降了|提高了|降低了|突破了|超过了|"
-                  r"建成了|展示了|形成了|交出了|成绩单|现已|数据显示|统计显示|监测显示|已成功|截至目前|(?<!项)目前(?!期)|居(?:全省|全国|全市|长三角)第|"
+                  r"建成了|展示了|形成了|交出了|成绩单|现已|数据显示|统计显示|监测显示|已成功|截至目前|(?<!项)目前(?!期)|居(?:全省|全国|全市|长三角)第(?!一方阵|一梯队)|"
                   r"\d{1,2}月份?累计|上一轮|刚刚过去|一年来|五年来|历年|" + DONE_SO_FAR.pattern)
 # (今年上半年…实现增加值1592亿元: a result of the year so far, not its goal; searched only in a
 # text naming part of a year — the lookbehinds make it slow on every sentence)
@@ -266,7 +275,7 @@ PAST_PLAN = re.compile(r"[“\"]?十([二三四])五[”\"]?(?:时期|期间|以
 FORECAST = re.compile(r"预计|预测|有望|可望|估计|预期将|或将")
 AIMING = re.compile(r"目标|力争|确保|争取|努力")
 PAST_SECTION = re.compile(r"回顾|成就|成效|发展基础|发展环境|进展情况|执行情况|工作总结|基本情况|现状|取得的")
-PERIOD_WORDS = re.compile(r"十四五|十五五|今后五年|未来五年|规划期|五年内|到规划期末")
+PERIOD_WORDS = re.compile(r"十四五|十五五|(?:今后|未来)[五5]年|规划期|五年内|到规划期末")
 # the end of a five-year plan named in words ("到“十四五”末"): a deadline, as 到2025年 is
 PERIOD_END = re.compile(r"[“\"]?十([四五])五[”\"]?(?:末|期末)")
 FIVE_YEAR_PLAN_END = {"二": 2015, "三": 2020, "四": 2025, "五": 2030}     # 十三五 ends in 2020 …
@@ -290,12 +299,15 @@ MAKE_UP = re.compile(r"由[^，,；;。]{0,40}?(?:为核心|为主体|为支撑|
 SHARE_REACHED = re.compile(r"(?:达到|达)[^，,；;。\d]{1,10}的$")
 SHARE_COMPARED = re.compile(r"(超过|高于|不低于|不少于|低于|不超过|不高于)[^，,；;。\d]{1,14}的$")
 KEPT_GROWTH = re.compile(r"保持(?:年均|每年)?$")
-PROJECT_SIZE = re.compile(r"(?:占地|占地面积|建筑面积|用地面积|总建筑面积)\s*(?:约|达)?$")
+PROJECT_SIZE = re.compile(r"(?:占地|占地面积|建筑面积|用地面积|总建筑面积)\s*(?:约|达)?$|(?:建成后)?可(?:提供|容纳)[^，,；;。\d]{0,6}$")
 MANAGEMENT_CAP = re.compile(r"(?:不得|不准|不宜|严禁)(?:超过|高于|低于|少于|多于|大于|小于)\s*$")
 POLICY = re.compile(r"补助|补贴|奖励|奖补|资助|贴息|减免|返还|给予|按.{0,8}的")
 # (what may follow a value at the end of its clause: "…达1450亿元的预期目标" names the goal)
 # (and a closing quotation mark: a goal quoted in a news report ends "…提升至15平方米”")
-TRAIL = re.compile(r"\s*(?:的?(?:(?:主要)?(?:预期)?目标|水平|增速|幅度|标准|规模|任务|良好水平)|[)）]|台阶|大关)?\s*[。！？；;]*"
+# what may follow a value to the end of its clause: a closing word, a quote, a note in brackets
+# without a number of its own (4377万吨标准煤左右(均为非化石能源))
+TRAIL = re.compile(r"\s*(?:的?(?:(?:主要)?(?:预期)?目标|水平|增速|幅度|标准|规模|任务|良好水平)|[)）]|台阶|大关)?"
+                   r"(?:[(（][^()（）\d]{1,20}[)）])?\s*[。！？；;]*"
                    r"[”\"’」』]?\s*[。！？；;]*\s*$")
 CLAUSE_SPLIT = re.compile(r"[，；;]|(?<!\d),|,(?!\d{3}(?!\d))|[:：](?!\d)")   # not 1,200 nor 2:1
 
@@ -426,11 +438,12 @@ DEADLINE_CELL = re.compile(r"(?m)^[ \t|]*(?:19|20)\d{2}年(?:\d{1,2}月)?(?:底|
 # results without a marker of their own (规上工业增加值增长7%。), so the whole paragraph is past
 # until a sentence turns to goals (今年 / 目标 / 到2025年 …).
 # (after a short lead-in of a news text: "人民网了解到，“十三五”期间，…")
-PAST_OPENER = re.compile(r"^(?:[^，,。；;]{0,10}[，,])?[“\"]?(?:过去(?:的)?(?:一|三|五|几)?年|去年|上年|一年来|五年来|"
+# (a news lead-in may stand first: 记者从22日召开的…会议上获悉，2018年我省…)
+PAST_OPENER = re.compile(r"^(?:[^，,。；;]{0,10}[，,]|[^，,。；;]{0,40}(?:获悉|了解到)[，,]?)?[“\"]?(?:过去(?:的)?(?:一|三|五|几)?年|去年|上年|一年来|五年来|"
                          r"几年来|近(?:几|三|五)年|这(?:一|五|几|些)年[，,]|今年以来|"
                          r"十(?P<plan>[二三四])五[”\"]?(?:时期|期间|以来)|(?P<year>(?:19|20)\d{2})年(?:以来|[，,]|(?![底末前初])))")
 # (not a bare 目标 or 预期: reviews say 完成年度目标 and 好于预期)
-GOAL_OPENER = re.compile(r"(?:主要|预期|发展|总体)目标|目标(?:是|为)|(?:我|全)(?:市|省|区|县)将|(?:明确|提出)了?[^，,。]{0,8}目标。|今年(?!以来|上半年|前三季度|一季度|1[-－—~至]\d)|明年|今后|未来|到(?:19|20)\d{2}年|力争|规划期")
+GOAL_OPENER = re.compile(r"(?:主要|预期|发展|总体)目标|目标(?:是|为)|指标(?:体系)?安排|(?:我|全)(?:市|省|区|县)将|(?:明确|提出)了?[^，,。]{0,8}目标。|今年(?!以来|上半年|前三季度|一季度|1[-－—~至]\d)|明年|今后|未来|到(?:19|20)\d{2}年|力争|规划期")
 
 
 LIST_ITEM = re.compile(r"^(?:——|[■□◆◇●○▲△★☆►▶•·\-*]|\d{1,2}[.、．]|[(（][一二三四五六七八九十\d]{1,3}[)）])")
@@ -475,8 +488,8 @@ def _heading_kind(doc: Document, sentence: Sentence, context: "_Context") -> str
     if line != text or not 2 <= len(text) <= 24 or re.search(r"[。，,；;：:、%！？!?]", text):
         return None
     years = [int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d{2})(?!\d)", text)]
-    if re.search(r"\d", re.sub(r"(?<!\d)(?:19|20)\d{2}(?:年)?(?!\d)", "", text)):
-        return None                                      # a number: a target line, not a heading
+    if re.search(r"\d", re.sub(r"(?<!\d)(?:19|20)\d{2}(?:年)?(?!\d)|(?:今后|未来|近)\d{1,2}年", "", text)):
+        return None                                      # a number: a target line, not a heading (今后5年 is a span)
     before_plan = any(y < context.plan_period[0] for y in years)
     in_plan = any(y >= context.plan_period[0] for y in years)
     if (HEADING_LOOKS_BACK.search(text) or before_plan) and not in_plan and not re.search(r"到|至|目标|任务", text):
@@ -770,8 +783,9 @@ def _targets_of_sentence(sentence: Sentence, context: _Context, *, goal_block: b
         # a clause that begins with its verb (…9930亿元、增长7.3%) takes its subject from the one before
         subject = previous_clause + clause if VERB_FIRST.match(clause) else clause
         previous_clause = clause
-        if FISCAL.search(subject) and not _budget_revenue_goal(subject, goal_sentence or goal_block):
-            continue
+        if FISCAL.search(subject) and not _budget_revenue_goal(subject, goal_sentence or goal_block) \
+                and not FISCAL_SHARE.search(subject):
+            continue                                     # (税收收入占一般公共预算收入比重82%: a share, a goal)
         # 净增高新技术企业1000家、规上工业高企200家: a count after a 、 that follows a count built
         # is built by the same verb (the verb is written once for the list)
         # (in a goal sentence a ， does too: 培育100个优势区，100个特色产业强镇)
@@ -1566,7 +1580,8 @@ def _verb_before(before: str) -> tuple[str | None, str, int]:
                 change = "decrease"
             if verb == "为" and not re.search(rf"[{CJK}]{{2,}}$", core[:start]):
                 return None, "", 0
-            if change == "level" and verb in ("达到", "达", "保持在", "稳定在", "控制在", "为", "超过", "超", "不低于"):
+            if change == "level" and verb in ("达到", "达", "保持在", "稳定在", "控制在", "为", "超过", "超", "不低于", "定在了",
+                                              "定在"):
                 growth = re.search(r"(年均增长|增长|增速|增幅|涨幅|提高|下降|降低|降幅|减少)(?:率|幅度)?"
                                    + GOAL_WORDS + "(?:要|将|需|须)?$", core[:start])   # (增长目标定为5%: a growth rate)
                 # (保持固定资产投资稳定增长、力争达到3%: the growth named first, then the value it
@@ -1660,6 +1675,8 @@ GOAL_WORDS = r"(?:的)?(?:主要)?(?:预期)?(?:目标)?(?:值)?(?:定|设定|�
 
 def _indicator_text(clause: str, end: int) -> str:
     text = clause[:end].strip().lstrip("■□◆◇●○▲△★☆►▶•·—-*＊ ")      # list bullets of scraped pages
+    # (a headline names the news before a space: "…信息化发展规划发布 到2025年信息产业营收突破…")
+    text = re.sub(r"^[^，,。\s]{2,30}(?:发布|出炉|印发|出台|公布)\s+", "", text)
     # (a headline names its document first: "《…规划》出炉 综合交通投资将达…")
     text = re.sub(r"^.*》(?:出炉|印发|发布|出台|公布)?\s*", "", text) if re.search(r"》[^《》]*$", text) else text
     announce = None
