@@ -52,8 +52,10 @@ SETS = {"dev": "development (seed 001)", "dev2": "development", "dev3": "develop
         "dev28": "development (held out until tuned)",
         "dev29": "development (held out until tuned)",
         "dev30": "development (held out until tuned)",
-        "heldout29": "held out (measured once)",
-        "heldout30": "held out (measured once)"}
+        "dev31": "development (held out until tuned)",
+        "dev32": "development (held out until tuned)",
+        "heldout31": "held out (measured once)",
+        "heldout32": "held out (measured once)"}
 
 
 def documents(folder: Path):
