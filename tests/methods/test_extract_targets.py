@@ -1318,3 +1318,21 @@ def test_a_news_lead_in_before_last_years_results_and_what_a_project_provides():
     text = "记者从22日召开的全省水利局长会议上获悉，2018年我省完成投资234亿元。新增高效节水灌溉面积50.6万亩。"
     assert numeric(text, plan_period=(2019, 2019)) == []
     assert numeric("2021年，共新建校舍37.69万平方米，建成后可提供学位12900个。", plan_period=(2021, 2021))[-1].value != 12900
+
+
+# --- rules from the thirty-first and thirty-second development sets (held-out sets 29 and 30)
+
+def test_the_text_before_a_reports_second_part_is_its_review():
+    text = ("一般公共预算收入2693.2亿元，税收占比85.5%。财政总收入5058亿元。新增上市公司13家。\n\n"
+            "二、2026年重点工作\n地区生产总值增长5%一5.5%，在实际工作中努力争取更好结果。\n")
+    found = numeric(text, plan_period=(2026, 2026))
+    assert [(t.value, t.value_high, t.comparator, t.change_type) for t in found] == [(5, 5.5, "range", "increase")]
+
+
+def test_an_increase_on_a_base_year_page_spans_and_new_counts():
+    found = numeric("到2022年，全省农民人均可支配收入比2017年新增1万元。", plan_period=(2018, 2022))
+    assert [(t.value, t.change_type, t.baseline_year) for t in found] == [(1, "increase", 2017)]
+    assert numeric("2024年第2期96-96，共1页", plan_period=(2024, 2024)) == []
+    found = numeric("2025年实事项目：建设改善30间生产一线职工工间休息室；在居民小区增配125台自动式体外除颤器。",
+                    plan_period=(2025, 2025))
+    assert [(t.value, t.unit) for t in found] == [(30, "间"), (125, "台")]

@@ -191,6 +191,13 @@ Further general rules (issue 17, twenty-ninth and thirtieth development sets)
   after a value (左右(均为非化石能源)) ends its clause; 税收收入占一般公共预算收入比重 is a share, a goal.
 * what a project will provide (建成后可提供学位12900个) is its size; 新辟 / 优化 / 疏浚 deliver counts.
 
+Further general rules (issue 17, thirty-first and thirty-second development sets)
+--------------------------------------------------------------------------------
+* a report's page that opens on results and then heads "二、2026年重点工作": the text before the second
+  part is the review (its heading 一、… was cut off the page).
+* 5%一5.5% is a range (一 typed for the dash); 96-96 is a page span; 比2017年新增1万元 is an increase on
+  that base; 增配 delivers counts, 间 counts.
+
 Confidence (0–1) rises with an explicit verb, comparator, year and a known unit; it orders the
 review, it is not a probability.
 
@@ -220,7 +227,7 @@ CJK = "\u4e00-\u9fff"
 # ---------------------------------------------------------------------------------------------
 
 UNITS = sorted(["%", "‰", "个百分点", "百分点", "倍", "成", "万亿元", "千亿元", "亿元", "万元", "元", "亿美元", "万美元", "美元", "亿人次", "万人次", "人次", "万人", "人", "万户", "户", "万名", "名", "岁", "年", "天", "小时", "分钟", "个月", "万平方公里", "平方公里", "万平方米", "平方米", "万公顷", "公顷", "万亩", "亩", "公里", "千米", "万公里", "米", "亿吨", "万吨", "吨", "亿吨标准煤", "万吨标准煤", "吨标准煤", "克标准煤/千瓦时", "克/千瓦时", "亿立方米", "万立方米", "立方米", "万方", "万根", "根", "万间", "间", "块", "亿千瓦时", "万千瓦时", "千瓦时", "万千瓦", "千瓦", "兆瓦", "吉瓦", "GWh", "GW", "MW", "kWh", "微克/立方米", "毫克/升", "分贝", "年一遇", "亿斤", "万斤", "斤", "万标箱", "标箱", "万标准箱", "标准箱", "万辆", "辆", "万台", "台", "万套", "套", "万张", "张", "万床", "张床位", "床位", "万个", "个", "万家", "家", "所", "座", "项", "条", "处", "件", "批", "部", "艘", "架", "台套", "支", "份", "册", "场", "批次", "次", "对", "株", "棵", "只", "头", "口", "级", "星"], key=len, reverse=True)
-COUNT_UNITS = {"个", "万个", "家", "万家", "所", "座", "项", "条", "处", "件", "批", "批次", "对", "部", "张", "万张", "辆", "人次", "万人次",
+COUNT_UNITS = {"个", "万个", "家", "万家", "所", "座", "项", "条", "处", "件", "批", "批次", "对", "间", "万间", "部", "张", "万张", "辆", "人次", "万人次",
                "万辆", "台", "万台", "套", "万套", "艘", "架", "支", "名", "万名", "人", "万人", "户", "万户",
                "公里", "万公里", "千米", "万平方米", "平方米", "亩", "万亩", "公顷", "万公顷", "床位", "张床位"}
 # capacities built (新开工电源项目装机2600万千瓦, 新增日污水处理能力30万吨): counted like things built
@@ -252,7 +259,7 @@ DECREASE_VERBS = ("年均下降", "年均降低", "年均减少", "下降", "降
 BUILD_VERBS = ("累计建成", "建成", "新建", "净增", "新增", "新开工", "培育", "创建", "引进", "培养", "认定", "开通", "改造",
                "打造", "建设", "布局", "组建", "新开", "完成", "落实", "包含", "育成", "扩建", "续建", "改建", "掌握", "签约", "建立", "推动", "推进", "实施", "争创", "招引", "引育", "开展", "举办", "开设", "开发", "援助",
                "安装", "配置", "配备", "拥有", "形成", "推出", "投运", "加装", "更换", "培训", "组织", "帮助",
-               "增设", "新(改)建", "新（改）建", "新建改建", "新(改扩)建", "新（改扩）建", "更新", "筛查", "改扩建", "构建", "新辟", "优化", "疏浚整治", "疏浚")
+               "增设", "新(改)建", "新（改）建", "新建改建", "新(改扩)建", "新（改扩）建", "更新", "筛查", "改扩建", "构建", "新辟", "优化", "疏浚整治", "疏浚", "增配")
 ADVERBS = ("力争", "确保", "争取", "努力", "基本", "全面", "分别", "均", "要", "将", "进一步", "持续", "稳步",
            "逐步", "再", "累计", "年均", "平均", "总体")
 
@@ -613,6 +620,12 @@ class _Context:
                                 + [(m.start(), FIVE_YEAR_PLAN_END[m.group(1)]) for m in PERIOD_END.finditer(doc.text)
                                    if not FRAMED.search(doc.text, max(0, m.start() - 40), m.start())])
         self.deadline_starts = [p for p, _ in self.deadlines]
+        # (a work report's page that opens on last year's results, its heading 一、…回顾 cut off, and
+        # then "二、2026年重点工作": what stands before the second part is the review)
+        first = doc.sections[0] if doc.sections else None
+        self.review_end = first.start if first is not None and first.number == "二" and first.level == 1 and (
+            HEADING_SETS_GOALS.search(first.title) or any(int(y) >= plan_period[0]
+                                                          for y in re.findall(r"((?:19|20)\d{2})年", first.title))) else 0
         # "2024年政府工作报告": the year of 今年, from the title lines (short, no full stop or
         # comma: a news lede "报告回顾了2023年工作，…" is no title) …
         head = [line for line in doc.text[:2000].splitlines() if line.strip()][:3]
@@ -648,7 +661,10 @@ class _Context:
         return chain
 
     def past_section(self, position: int) -> bool:
-        """A section of results: 回顾 / 成就 / 发展基础 …, or a year before the plan period in its title."""
+        """A section of results: 回顾 / 成就 / 发展基础 …, or a year before the plan period in its title;
+        and the text before a report's second part when the page lost the first part's heading."""
+        if position < self.review_end:
+            return True
         for section in self.sections_at(position):
             if PAST_SECTION.search(section.title):
                 return True
@@ -1280,8 +1296,11 @@ def _clause_targets(clause: str, goal_sentence: bool, *, verbless=True, carried_
                     and re.match(r"(?:个)?[“\"]?[^，,；;。]{0,10}圈", clause[value.end:]):
                 count = None                     # 形成支撑…3个“1小时交通圈”建设的网络: what it serves
             if count is not None:
-                # (新增 / 完成 after 累计 over the plan: 5年累计完成旅游项目投资1万亿元)
-                change = "cumulative" if "累计" in before and count[0] in ("新增", "增加", "完成") else "level"
+                # (新增 / 完成 after 累计 over the plan: 5年累计完成旅游项目投资1万亿元; 比2017年新增1万元:
+                # an increase on a base year)
+                change = "cumulative" if "累计" in before and count[0] in ("新增", "增加", "完成") else (
+                    "increase" if count[0] in ("新增", "增加") and BASELINE.search(before[max(0, count[1] - 8):count[1]])
+                    else "level")
                 ahead = _prefix_comparator(before[:count[1]])     # 至少改造形成40个: 至少 governs the count
                 if ahead and value.comparator == "=":
                     value = replace(value, comparator=ahead)
@@ -1453,7 +1472,8 @@ def _digit_values(clause: str) -> list[_Value]:
         ratio = re.match(r"\s*[:：]\s*(\d+(?:\.\d+)?)", rest)
         percent_first = rest.startswith(("%", "％"))
         after_first = rest[1:] if percent_first else rest
-        rng = re.match(r"\s*[-－—–~～至到]\s*(\d+(?:\.\d+)?)", after_first)
+        # (5%一5.5%: a 一 typed for the dash, before a second percentage)
+        rng = re.match(r"(?:\s*[-－—–~～至到]\s*|一(?=\d+(?:\.\d+)?[%％]))(\d+(?:\.\d+)?)", after_first)
         if rng and re.fullmatch(r"(?:19|20)\d{2}", rng.group(1)):
             if re.fullmatch(r"(?:19|20)\d{2}", first):
                 skip_until = number_end + (1 if percent_first else 0) + rng.end()
@@ -1465,6 +1485,9 @@ def _digit_values(clause: str) -> list[_Value]:
             unit, known = "ratio", True
             text = clause[start:end]
         else:
+            if rng and float(rng.group(1)) == float(first):
+                skip_until = number_end + rng.end()
+                continue                                 # 96-96: a page span, no range of values
             if rng:
                 high = float(rng.group(1))
                 end = number_end + (1 if percent_first else 0) + rng.end()
