@@ -54,8 +54,10 @@ SETS = {"dev": "development (seed 001)", "dev2": "development", "dev3": "develop
         "dev30": "development (held out until tuned)",
         "dev31": "development (held out until tuned)",
         "dev32": "development (held out until tuned)",
-        "heldout31": "held out (measured once)",
-        "heldout32": "held out (measured once)"}
+        "dev33": "development (held out until tuned)",
+        "dev34": "development (held out until tuned)",
+        "heldout33": "held out (measured once)",
+        "heldout34": "held out (measured once)"}
 
 
 def documents(folder: Path):
