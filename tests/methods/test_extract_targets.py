@@ -1336,3 +1336,27 @@ def test_an_increase_on_a_base_year_page_spans_and_new_counts():
     found = numeric("2025年实事项目：建设改善30间生产一线职工工间休息室；在居民小区增配125台自动式体外除颤器。",
                     plan_period=(2025, 2025))
     assert [(t.value, t.unit) for t in found] == [(30, "间"), (125, "台")]
+
+
+# --- rules from the thirty-third and thirty-fourth development sets (held-out sets 31 and 32)
+
+def test_headings_of_infrastructure_and_new_achievements_are_not_reviews():
+    text = "安徽城市基础设施\n到2021年，全省高速公路达到5700公里。\n"
+    assert [t.value for t in numeric(text, plan_period=(2017, 2021))] == [5700]
+    text = "【聚焦地方两会】奋力展现走在前做示范新气象新成效\n2024年，南京市经济社会发展的主要预期目标是地区生产总值增长5%以上。\n"
+    assert [t.value for t in numeric(text, plan_period=(2024, 2024))] == [5]
+
+
+def test_level_with_last_year_is_a_comparison_and_the_parts_of_a_total_are_no_targets():
+    text = ("建议今年全市经济社会发展的主要预期目标是：全市生产总值增长6%左右，地方一般公共预算收入与上年基本持平，"
+            "城镇调查失业率、城镇登记失业率分别为4.8%左右和4.3%左右，居民消费价格涨幅3%左右。")
+    assert [t.value for t in numeric(text, plan_period=(2020, 2020))] == [6, 4.8, 4.3, 3]
+    text = "2023年，在88个全市大交通重点项目中，港航项目42个，高速及过江通道项目16个。"
+    assert numeric(text, plan_period=(2023, 2023)) == []
+
+
+def test_capacities_per_day_near_a_value_and_shows_and_classes_counted():
+    found = numeric("到2025年，新增园区配套污水处理厂废水处理能力80万吨/日以上，规划加氢站接近100座。")
+    assert [(t.value, t.unit, t.comparator) for t in found] == [(80, "万吨/日", "≥"), (100, "座", "≈")]
+    found = numeric("2024年实事项目：开办26个小学生爱心暑托班；推出200场公益性文艺演出。", plan_period=(2024, 2024))
+    assert [(t.value, t.unit) for t in found] == [(26, "个"), (200, "场")]

@@ -198,6 +198,12 @@ Further general rules (issue 17, thirty-first and thirty-second development sets
 * 5%一5.5% is a range (一 typed for the dash); 96-96 is a page span; 比2017年新增1万元 is an increase on
   that base; 增配 delivers counts, 间 counts.
 
+Further general rules (issue 17, thirty-third and thirty-fourth development sets)
+--------------------------------------------------------------------------------
+* a heading with 基础设施 or 新成效 does not look back; 与上年基本持平 is a comparison, not the past.
+* the counts after 在…88个…项目中， are the parts of a total, no targets.
+* capacities per day (80万吨/日), 接近N (≈), 场 / 场次 counts, 开办.
+
 Confidence (0–1) rises with an explicit verb, comparator, year and a known unit; it orders the
 review, it is not a probability.
 
@@ -227,14 +233,14 @@ CJK = "\u4e00-\u9fff"
 # ---------------------------------------------------------------------------------------------
 
 UNITS = sorted(["%", "‰", "个百分点", "百分点", "倍", "成", "万亿元", "千亿元", "亿元", "万元", "元", "亿美元", "万美元", "美元", "亿人次", "万人次", "人次", "万人", "人", "万户", "户", "万名", "名", "岁", "年", "天", "小时", "分钟", "个月", "万平方公里", "平方公里", "万平方米", "平方米", "万公顷", "公顷", "万亩", "亩", "公里", "千米", "万公里", "米", "亿吨", "万吨", "吨", "亿吨标准煤", "万吨标准煤", "吨标准煤", "克标准煤/千瓦时", "克/千瓦时", "亿立方米", "万立方米", "立方米", "万方", "万根", "根", "万间", "间", "块", "亿千瓦时", "万千瓦时", "千瓦时", "万千瓦", "千瓦", "兆瓦", "吉瓦", "GWh", "GW", "MW", "kWh", "微克/立方米", "毫克/升", "分贝", "年一遇", "亿斤", "万斤", "斤", "万标箱", "标箱", "万标准箱", "标准箱", "万辆", "辆", "万台", "台", "万套", "套", "万张", "张", "万床", "张床位", "床位", "万个", "个", "万家", "家", "所", "座", "项", "条", "处", "件", "批", "部", "艘", "架", "台套", "支", "份", "册", "场", "批次", "次", "对", "株", "棵", "只", "头", "口", "级", "星"], key=len, reverse=True)
-COUNT_UNITS = {"个", "万个", "家", "万家", "所", "座", "项", "条", "处", "件", "批", "批次", "对", "间", "万间", "部", "张", "万张", "辆", "人次", "万人次",
+COUNT_UNITS = {"个", "万个", "家", "万家", "所", "座", "项", "条", "处", "件", "批", "批次", "对", "间", "万间", "场", "场次", "部", "张", "万张", "辆", "人次", "万人次",
                "万辆", "台", "万台", "套", "万套", "艘", "架", "支", "名", "万名", "人", "万人", "户", "万户",
                "公里", "万公里", "千米", "万平方米", "平方米", "亩", "万亩", "公顷", "万公顷", "床位", "张床位"}
 # capacities built (新开工电源项目装机2600万千瓦, 新增日污水处理能力30万吨): counted like things built
 CAPACITY_UNITS = {"万千瓦", "千瓦", "兆瓦", "吉瓦", "GW", "MW", "万吨", "亿吨", "万立方米", "亿立方米", "万标箱", "万标准箱"}
 MONEY = re.compile(r"元$")
 TIME_UNITS = {"分钟", "小时", "天", "个月"}
-COMPOUND_UNIT = re.compile(r"/(万|百|千|亿)?(" + "|".join(map(re.escape, UNITS)) + ")")   # 件/万人
+COMPOUND_UNIT = re.compile(r"/(万|百|千|亿)?(" + "|".join(map(re.escape, UNITS)) + "|日|月)")   # 件/万人, 万吨/日
 SCALED_UNIT = re.compile("(?:万|亿)(?:" + "|".join(re.escape(u) for u in UNITS if u[0] not in "万亿千百")
                          + ")(?![" + CJK + "])")
 
@@ -242,7 +248,7 @@ SCALED_UNIT = re.compile("(?:万|亿)(?:" + "|".join(re.escape(u) for u in UNITS
 PREFIX_COMPARATORS = [
     ("不低于", "≥"), ("不少于", "≥"), ("不小于", "≥"), ("至少", "≥"), ("不超过", "≤"), ("不高于", "≤"),
     ("不多于", "≤"), ("不大于", "≤"), ("最多", "≤"), ("超过", ">"), ("高于", ">"), ("大于", ">"), ("多于", ">"),
-    ("突破", ">"), ("迈上", "≥"), ("跨上", "≥"), ("超", ">"), ("低于", "<"), ("≤", "≤"), ("≥", "≥"), ("＜", "<"), ("＞", ">"), ("少于", "<"), ("小于", "<"), ("控制在", "≤"), ("大约", "≈"), ("约", "≈"), ("近", "≈"),
+    ("突破", ">"), ("迈上", "≥"), ("跨上", "≥"), ("超", ">"), ("低于", "<"), ("≤", "≤"), ("≥", "≥"), ("＜", "<"), ("＞", ">"), ("少于", "<"), ("小于", "<"), ("控制在", "≤"), ("大约", "≈"), ("约", "≈"), ("接近", "≈"), ("近", "≈"),
 ]
 COMPARATOR_WORDS = {word for word, _ in PREFIX_COMPARATORS}
 SUFFIX_COMPARATORS = [("以上", "≥"), ("及以上", "≥"), ("以内", "≤"), ("之内", "≤"), ("以下", "≤"),
@@ -259,7 +265,7 @@ DECREASE_VERBS = ("年均下降", "年均降低", "年均减少", "下降", "降
 BUILD_VERBS = ("累计建成", "建成", "新建", "净增", "新增", "新开工", "培育", "创建", "引进", "培养", "认定", "开通", "改造",
                "打造", "建设", "布局", "组建", "新开", "完成", "落实", "包含", "育成", "扩建", "续建", "改建", "掌握", "签约", "建立", "推动", "推进", "实施", "争创", "招引", "引育", "开展", "举办", "开设", "开发", "援助",
                "安装", "配置", "配备", "拥有", "形成", "推出", "投运", "加装", "更换", "培训", "组织", "帮助",
-               "增设", "新(改)建", "新（改）建", "新建改建", "新(改扩)建", "新（改扩）建", "更新", "筛查", "改扩建", "构建", "新辟", "优化", "疏浚整治", "疏浚", "增配")
+               "增设", "新(改)建", "新（改）建", "新建改建", "新(改扩)建", "新（改扩）建", "更新", "筛查", "改扩建", "构建", "新辟", "优化", "疏浚整治", "疏浚", "增配", "开办")
 ADVERBS = ("力争", "确保", "争取", "努力", "基本", "全面", "分别", "均", "要", "将", "进一步", "持续", "稳步",
            "逐步", "再", "累计", "年均", "平均", "总体")
 
@@ -269,7 +275,7 @@ ALLOTTED = re.compile(r"安排|下达|拨付|投入|筹措|补助|补贴|奖励|
                       r"授信|奖补|募集")
 # work done or under way (今年已完工3台, 正在施工6台): past even in a clause that says 今年
 DONE_SO_FAR = re.compile(r"已(?:完工|开工|完成|建成|交付|投运|达到)|正在(?:施工|开展|推进|建设)")
-PAST = re.compile(r"去年|(?<![比较同])上年|过去|已经|已(?:建成|完成|达到|实现|形成|累计|超过|突破|有|是)|"
+PAST = re.compile(r"去年|(?<![比较同与])上年|过去|已经|已(?:建成|完成|达到|实现|形成|累计|超过|突破|有|是)|"
                   r"以来|近年|回顾|取得了|实现了|完成了|达到了|增长了|下降了|提高了|降低了|突破了|超过了|"
                   r"建成了|展示了|形成了|交出了|成绩单|现已|数据显示|统计显示|监测显示|已成功|截至目前|(?<!项)目前(?!期)|居(?:全省|全国|全市|长三角)第(?!一方阵|一梯队)|"
                   r"\d{1,2}月份?累计|上一轮|刚刚过去|一年来|五年来|历年|" + DONE_SO_FAR.pattern)
@@ -301,6 +307,7 @@ NON_NUMERIC = re.compile(
     r"(?P<what>[^，,；;。]{0,16}?)(?:目标任务|约束性指标|考核目标|目标|任务|指标)")
 SKIP_AFTER = re.compile(r"^(?:月|日|号|届|次会议|周年|版|代|号线|期工程|期|轮|届次|大|强|年代|世纪|多)")
 WORK_ON = re.compile(r"^\s*(?:对|为)[^，,；;。]{0,30}$")
+PARTS_OF = re.compile(r"在[^，,。；;]{0,30}\d+[^，,。；;]{0,20}中[，,]")
 CODE_SPELLED = re.compile(r"[“\"]\d{3,5}[”\"][^。]{0,30}?即")
 MAKE_UP = re.compile(r"由[^，,；;。]{0,40}?(?:为核心|为主体|为支撑|组成|构成)的")
 SHARE_REACHED = re.compile(r"(?:达到|达)[^，,；;。\d]{1,10}的$")
@@ -473,7 +480,7 @@ def _title_line(doc: Document, sentence: Sentence) -> bool:
 # that sets out the plan (目标 / 任务 / 指标 / 重点 / 安排 / 计划 with a year of the plan, or
 # 目标 / 指标 alone) makes them goals — until the next such heading. A neutral heading ("创新",
 # "经济": a sub-heading) keeps the block it stands in.
-HEADING_LOOKS_BACK = re.compile(r"回顾|成就|成效|成绩|进展|总结|基础|现状|情况")
+HEADING_LOOKS_BACK = re.compile(r"回顾|(?<!新)成就|(?<!新)成效|(?<!新)成绩|进展|总结|基础(?!设施)|现状|情况")
 HEADING_SETS_GOALS = re.compile(r"目标|指标|任务|重点|安排|计划|部署|要点")
 # (issue 17, fifth development set) a heading that names a span of years without looking ahead
 # ("赶超发展的五年", "奋进的十年", "五年来") heads a review: the lines under it are results, not
@@ -870,9 +877,10 @@ def _targets_of_sentence(sentence: Sentence, context: _Context, *, goal_block: b
     make_up = [(sentence.start + m.start(), sentence.start + m.end()) for m in MAKE_UP.finditer(text)]
     drafts = [d for d in drafts if not any(a <= d.end <= b for a, b in make_up)]
     # (按照“1136”的思路…，即…1个…、1个…: the counts after 即 spell a programme's code)
-    code = CODE_SPELLED.search(text)
-    if code:
-        drafts = [d for d in drafts if not (d.unit in COUNT_UNITS and d.end > sentence.start + code.end())]
+    # (在2023年的88个全市大交通重点项目中，港航项目42个，…: the parts of a total)
+    for opening in (CODE_SPELLED.search(text), PARTS_OF.search(text)):
+        if opening:
+            drafts = [d for d in drafts if not (d.unit in COUNT_UNITS and d.end > sentence.start + opening.end())]
     return drafts
 
 
@@ -1273,7 +1281,7 @@ def _clause_targets(clause: str, goal_sentence: bool, *, verbless=True, carried_
             count = _build_verb_before(before, value, goal_sentence)
             if count is not None and value.unit == "岁":
                 count = None                     # 新增3岁以下婴幼儿照护机构: an age, not a count
-            if count is not None and value.unit in CAPACITY_UNITS and not re.match(r"[.．]|" + TRAIL.pattern,
+            if count is not None and value.unit.split("/")[0] in CAPACITY_UNITS and not re.match(r"[.．]|" + TRAIL.pattern,
                                                                                       clause[value.end:]):
                 count = None                     # 推进150万吨乙烯等项目: the scale of what is named
             if count is None and goal_sentence and value.unit in COUNT_UNITS and WORK_ON.match(before) \
@@ -1641,7 +1649,8 @@ def _build_verb_before(before: str, value: _Value, goal_sentence: bool):
     stripped = _strip_fillers(before)
     # (完成3万亩大豆玉米带状复合种植任务: an area or amount written right after the verb)
     right_after = value.unit_known and stripped.endswith(BUILD_VERBS)
-    if not (goal_sentence or aimed) or not (value.unit in COUNT_UNITS or value.unit in CAPACITY_UNITS or right_after):
+    capacity = value.unit.split("/")[0] in CAPACITY_UNITS            # (万吨/日: a capacity per day)
+    if not (goal_sentence or aimed) or not (value.unit in COUNT_UNITS or capacity or right_after):
         return None
     for verb in BUILD_VERBS:
         index = stripped.rfind(verb)
