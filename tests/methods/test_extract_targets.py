@@ -1360,3 +1360,9 @@ def test_capacities_per_day_near_a_value_and_shows_and_classes_counted():
     assert [(t.value, t.unit, t.comparator) for t in found] == [(80, "万吨/日", "≥"), (100, "座", "≈")]
     found = numeric("2024年实事项目：开办26个小学生爱心暑托班；推出200场公益性文艺演出。", plan_period=(2024, 2024))
     assert [(t.value, t.unit) for t in found] == [(26, "个"), (200, "场")]
+
+
+def test_more_than_a_number_written_with_duo_or_yu():
+    found = numeric("2023年，打造400多公里旅游风景道示范工程，重点推进30余个重大项目建设。", plan_period=(2023, 2023))
+    assert [(t.value, t.comparator, t.unit) for t in found] == [(400, ">", "公里"), (30, ">", "个")]
+    assert numeric("2023年有十多个项目开工。", plan_period=(2023, 2023)) == []

@@ -203,6 +203,7 @@ Further general rules (issue 17, thirty-third and thirty-fourth development sets
 * a heading with 基础设施 or 新成效 does not look back; 与上年基本持平 is a comparison, not the past.
 * the counts after 在…88个…项目中， are the parts of a total, no targets.
 * capacities per day (80万吨/日), 接近N (≈), 场 / 场次 counts, 开办.
+* 400多公里 / 30余个 is more than the number (>), as CONVENTIONS has it.
 
 Confidence (0–1) rises with an explicit verb, comparator, year and a known unit; it orders the
 review, it is not a probability.
@@ -1470,7 +1471,8 @@ def _digit_values(clause: str) -> list[_Value]:
             continue                                     # a year
         if re.match(r"[A-Za-z]", rest) and not re.match(r"(?:km|kg|kWh?|MW|GWh?|t)\b", rest):
             continue                                     # 5G, 3D, 4K …
-        if SKIP_AFTER.match(rest) or clause[max(0, start - 1):start] in ("第", "共", "（", "(", "/", "—", "-", "～", "~",
+        more = False
+        if SKIP_AFTER.match(rest) and not (rest[:1] == "多" and _unit(rest, 1)[1]) or clause[max(0, start - 1):start] in ("第", "共", "（", "(", "/", "—", "-", "～", "~",
                                                                           "×"):     # (2×112.6万千瓦: two units of)
             continue
         if clause[max(0, start - 2):start] in ("十四", "十五"):
@@ -1502,7 +1504,9 @@ def _digit_values(clause: str) -> list[_Value]:
             else:
                 end = number_end
             value = float(first)
-            unit, known, end = _unit(clause, end)
+            # (400多公里, 500余个: more than the number, the unit after 多 / 余)
+            more = clause[end:end + 1] in ("多", "余") and _unit(clause, end + 1)[1]
+            unit, known, end = _unit(clause, end + 1 if more else end)
             if percent_first and high is not None and not unit:
                 unit, known = "%", True
             text = clause[start:end]
@@ -1520,6 +1524,8 @@ def _digit_values(clause: str) -> list[_Value]:
             value, high, unit = value * 10, high * 10 if high is not None else None, "%"
         comparator, end = _suffix_comparator(clause, end)
         prefix = _prefix_comparator(clause[:start])
+        if high is None and more and comparator == "=":
+            comparator = ">"
         if high is not None:
             comparator = "range"
         elif comparator == "=" and prefix:
