@@ -56,8 +56,8 @@ SETS = {"dev": "development (seed 001)", "dev2": "development", "dev3": "develop
         "dev32": "development (held out until tuned)",
         "dev33": "development (held out until tuned)",
         "dev34": "development (held out until tuned)",
-        "heldout33": "held out (measured once)",
-        "heldout34": "held out (measured once)"}
+        "dev35": "development (held out until tuned)",
+        "dev36": "development (held out until tuned)"}
 
 
 def documents(folder: Path):
