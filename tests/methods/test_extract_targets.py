@@ -1366,3 +1366,14 @@ def test_more_than_a_number_written_with_duo_or_yu():
     found = numeric("2023年，打造400多公里旅游风景道示范工程，重点推进30余个重大项目建设。", plan_period=(2023, 2023))
     assert [(t.value, t.comparator, t.unit) for t in found] == [(400, ">", "公里"), (30, ">", "个")]
     assert numeric("2023年有十多个项目开工。", plan_period=(2023, 2023)) == []
+
+
+# --- rules from the thirty-fifth and thirty-sixth development sets (held-out sets 33 and 34)
+
+def test_money_norms_a_reading_time_note_and_a_goal_task_after_a_value():
+    text = "2022年，粮油类每县400万元左右；按照亩均财政投资不低于3000元标准建设高标准农田。"
+    assert numeric(text, plan_period=(2022, 2022)) == []
+    doc = read("标题\n本篇文章1106字,读完约3分钟\n到2025年，全省高速公路达到5700公里。\n")
+    assert "读完" not in doc.text
+    found = numeric("2022年，确保产量740亿斤以上的目标任务。", plan_period=(2022, 2022))
+    assert [(t.value, t.comparator) for t in found] == [(740, "≥")]

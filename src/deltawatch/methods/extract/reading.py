@@ -286,6 +286,8 @@ FOOTER_LINE = re.compile(
     r"[^\n]{0,120}$\n?", re.IGNORECASE)
 # the accessibility bar of a government site ("正文内容区域请使用tab按钮切换浏览", "无障碍浏览 长辈版")
 ACCESS_LINE = re.compile(r"(?im)^[^\n。，,]{0,30}(?:tab按钮|tab键|无障碍浏览|长辈版|关怀版|读屏专用)[^\n。，,]{0,30}$\n?")
+# a news page's reading-time note ("本篇文章1106字,读完约3分钟")
+READING_TIME = re.compile(r"(?m)^[^\n]{0,10}本篇文章\d+字[^\n]{0,20}$\n?|(?:本文|全文)?(?:共\d+字[,，]?)?(?:阅读|读完)(?:需要|约|时长)\s*\d+分钟")
 FOLLOW_LINE = re.compile(r"(?m)^[ \t\u3000]*关注[^\n]{0,24}(?:微信|公众号|微博|客户端)[^\n]{0,10}$\n?")
 FONT_SIZE = re.compile(r"[【\[][ \t\u3000]*(?:字体|字号)[:：]?[ \t\u3000]*大[ \t\u3000]*中[ \t\u3000]*小[ \t\u3000]*[】\]]"
                        r"|[【\[][ \t\u3000]*(?:打印本页|关闭窗口|打印|关闭|收藏|返回顶部)[ \t\u3000]*[】\]]")
@@ -425,6 +427,7 @@ def _strip_web_chrome(cleaner: _Cleaner) -> None:
     spans += [m.span() for m in FOOTER_LINE.finditer(text)]
     spans += [m.span() for m in FOLLOW_LINE.finditer(text)]
     spans += [m.span() for m in ACCESS_LINE.finditer(text)]
+    spans += [m.span() for m in READING_TIME.finditer(text)]
     spans += [m.span() for m in FONT_SIZE.finditer(text)]
     spans += _navigation(text)
     merged = _merge(spans)

@@ -204,6 +204,7 @@ Further general rules (issue 17, thirty-third and thirty-fourth development sets
 * the counts after 在…88个…项目中， are the parts of a total, no targets.
 * capacities per day (80万吨/日), 接近N (≈), 场 / 场次 counts, 开办.
 * 400多公里 / 30余个 is more than the number (>), as CONVENTIONS has it.
+* norms of money (粮油类每县400万元左右, 不低于3000元标准) are no targets; …以上的目标任务 closes a value.
 
 Confidence (0–1) rises with an explicit verb, comparator, year and a known unit; it orders the
 review, it is not a probability.
@@ -321,7 +322,7 @@ POLICY = re.compile(r"补助|补贴|奖励|奖补|资助|贴息|减免|返还|�
 # (and a closing quotation mark: a goal quoted in a news report ends "…提升至15平方米”")
 # what may follow a value to the end of its clause: a closing word, a quote, a note in brackets
 # without a number of its own (4377万吨标准煤左右(均为非化石能源))
-TRAIL = re.compile(r"\s*(?:的?(?:(?:主要)?(?:预期)?目标|水平|增速|幅度|标准|规模|任务|良好水平)|[)）]|台阶|大关)?"
+TRAIL = re.compile(r"\s*(?:的?(?:(?:主要)?(?:预期)?目标(?:任务)?|水平|增速|幅度|标准|规模|任务|良好水平)|[)）]|台阶|大关)?"
                    r"(?:[(（][^()（）\d]{1,20}[)）])?\s*[。！？；;]*"
                    r"[”\"’」』]?\s*[。！？；;]*\s*$")
 CLAUSE_SPLIT = re.compile(r"[，；;]|(?<!\d),|,(?!\d{3}(?!\d))|[:：](?!\d)")   # not 1,200 nor 2:1
@@ -1338,6 +1339,9 @@ def _clause_targets(clause: str, goal_sentence: bool, *, verbless=True, carried_
             continue
         if MONEY.search(value.unit) and ALLOTTED.search(clause):
             continue
+        if MONEY.search(value.unit) and (re.match(r"(?:左右|以上)?的?标准", clause[value.end:])
+                                         or re.search(r"每(?:县|市|区|个|家|户|人|亩)", clause[:value.start])):
+            continue                                     # 每县400万元左右, 不低于3000元标准: a norm of money
         if ALLOTTED.search(clause) and "下达" in clause or POLICY.search(clause):
             continue
         if not TRAIL.match(clause[value.end:]) and not (series and value.start >= series.start("values")):
