@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 import sys
 from pathlib import Path
 
@@ -24,40 +25,22 @@ from deltawatch.methods.extract.evaluate import labels_as_drafts, load_labels, s
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "intake"
-SETS = {"dev": "development (seed 001)", "dev2": "development", "dev3": "development (held out until tuned)",
-        "dev4": "development (held out until tuned)",
-        "dev5": "development (held out until tuned)",
-        "dev6": "development (held out until tuned)",
-        "dev7": "development (held out until tuned)",
-        "dev8": "development (held out until tuned)",
-        "dev9": "development (held out until tuned)",
-        "dev10": "development (held out until tuned)",
-        "dev11": "development (held out until tuned)",
-        "dev12": "development (held out until tuned)",
-        "dev13": "development (held out until tuned)",
-        "dev14": "development (held out until tuned)",
-        "dev15": "development (held out until tuned)",
-        "dev16": "development (held out until tuned)",
-        "dev17": "development (held out until tuned)",
-        "dev18": "development (held out until tuned)",
-        "dev19": "development (held out until tuned)",
-        "dev20": "development (held out until tuned)",
-        "dev21": "development (held out until tuned)",
-        "dev22": "development (held out until tuned)",
-        "dev23": "development (held out until tuned)",
-        "dev24": "development (held out until tuned)",
-        "dev25": "development (held out until tuned)",
-        "dev26": "development (held out until tuned)",
-        "dev27": "development (held out until tuned)",
-        "dev28": "development (held out until tuned)",
-        "dev29": "development (held out until tuned)",
-        "dev30": "development (held out until tuned)",
-        "dev31": "development (held out until tuned)",
-        "dev32": "development (held out until tuned)",
-        "dev33": "development (held out until tuned)",
-        "dev34": "development (held out until tuned)",
-        "dev35": "development (held out until tuned)",
-        "dev36": "development (held out until tuned)"}
+
+
+def _labelled_sets() -> dict[str, str]:
+    """Every labelled set under tests/fixtures/intake/ in order (dev, dev2, dev3 …, then any
+    held-out set not yet tuned on), with its role: each set but the first two was a held-out
+    set, measured once, before it was tuned on (MEASUREMENTS.md)."""
+    roles = {}
+    for prefix, role in (("dev", "development (held out until tuned)"), ("heldout", "held out (measured once)")):
+        numbered = [p.name for p in FIXTURES.iterdir() if re.fullmatch(rf"{prefix}\d*", p.name)]
+        for name in sorted(numbered, key=lambda n: int(n[len(prefix):] or 1)):
+            roles[name] = role
+    roles.update({"dev": "development (seed 001)", "dev2": "development"})
+    return roles
+
+
+SETS = _labelled_sets()
 
 
 def documents(folder: Path):

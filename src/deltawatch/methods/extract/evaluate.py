@@ -22,7 +22,7 @@ import sys
 import unicodedata
 from pathlib import Path
 
-from .reading import CN_YEAR, CN_YEAR_DIGITS, VARIANTS
+from .reading import CN_YEAR, VARIANTS, year_in_digits
 from .types import DraftTarget
 
 COMPARATORS = {">=": "≥", "≥": "≥", "<=": "≤", "≤": "≤", "=": "=", "==": "=", "≈": "≈", "~": "≈", ">": ">", "<": "<",
@@ -34,7 +34,7 @@ def normalise_sentence(text: str) -> str:
     the reader reads a text — character variants mapped (増 → 增), full-width letters made narrow,
     years in Chinese numerals in digits — so a label copied from the raw text meets its draft."""
     text = unicodedata.normalize("NFKC", str(text).translate(VARIANTS))      # (ＧＤＰ = GDP, as the reader reads it)
-    text = CN_YEAR.sub(lambda m: m.group().translate(CN_YEAR_DIGITS), text)     # (二〇二五年 = 2025年)
+    text = CN_YEAR.sub(year_in_digits, text)                                  # (二〇二五年 = 2025年)
     return "".join(ch for ch in text if not (ch.isspace() or unicodedata.category(ch)[0] in "PSZ"))
 
 

@@ -267,6 +267,13 @@ VARIANTS = {ord("増"): ord("增")}
 # a year written in Chinese numerals (二〇二五年, 二○二五年): in digits, one for one
 CN_YEAR = re.compile(r"(?<![零〇○一二三四五六七八九十])[一二][零〇○一二三四五六七八九]{3}(?=年)")
 CN_YEAR_DIGITS = str.maketrans("零〇○一二三四五六七八九", "000123456789")
+
+
+def year_in_digits(match: re.Match) -> str:
+    """A CN_YEAR match written in digits (二〇二五 → 2025), for the reader and the scorer alike."""
+    return match.group().translate(CN_YEAR_DIGITS)
+
+
 DIGIT_PUNCT = re.compile(r"(?<=\d)[．：∶](?=\d)")      # 6．5 → 6.5, 2：1 and 2∶1 (U+2236) → 2:1
 SUBSCRIPT = re.compile(r"(?<=[A-Za-z])_(?=\d)")
 
@@ -326,7 +333,7 @@ def build_document(raw: str, *, name: str = "", source_format: str = "text",
     cleaner.map_characters(FULL_WIDTH, "全角数字和字母转为半角 {n} 个")
     cleaner.map_characters(VARIANTS, "日文字形转为简体字 {n} 个")
     _digit_punct(cleaner)
-    cleaner.rewrite(CN_YEAR, lambda m: m.group().translate(CN_YEAR_DIGITS), "汉字年份转为数字 {n} 处（如 二〇二五年）")
+    cleaner.rewrite(CN_YEAR, year_in_digits, "汉字年份转为数字 {n} 处（如 二〇二五年）")
     converted = _to_simplified(cleaner)
     cleaner.delete_pattern(SUBSCRIPT, "删除下标标记 {n} 处（如 PM_2.5 → PM2.5）")
     _strip_web_chrome(cleaner)
