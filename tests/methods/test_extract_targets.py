@@ -1377,3 +1377,11 @@ def test_money_norms_a_reading_time_note_and_a_goal_task_after_a_value():
     assert "读完" not in doc.text
     found = numeric("2022年，确保产量740亿斤以上的目标任务。", plan_period=(2022, 2022))
     assert [(t.value, t.comparator) for t in found] == [(740, "≥")]
+
+
+def test_a_pipe_table_with_a_header_of_two_rows_lines_up_under_the_row_naming_xuhao():
+    text = ("指标 | 单位 | 2020年 | 2025年 |\n类别 | 序号 | 指标名称 | 单位 | 2025年目标 |\n"
+            "经济 | 1 | 地区生产总值增长 | % | 6左右 |\n2 | 研发经费投入强度 | 公斤 | 3.2 |\n")
+    found = numeric(text)
+    assert [(t.indicator_text, t.value, t.unit, t.comparator, t.change_type) for t in found] == [
+        ("地区生产总值", 6, "%", "≈", "increase"), ("研发经费投入强度", 3.2, "公斤", "=", "level")]

@@ -679,8 +679,12 @@ def inline_pipe_tables(document: Document) -> list[CellTable]:
             position += len(line) + 1
         rows = [[cell.strip() for cell in line.split("|")] for line, _, _ in lines]
         rows = [row[:max(i for i, c in enumerate(row) if c) + 1] for row in rows]
+        # (a header of two rows, 指标 | 单位 | 2020年 | 2025年 over 类别 | 序号 | 指标名称 | …: the
+        # row naming 序号 is the one the data rows line up under)
+        below = next((i for i, row in enumerate(rows[:3]) if any(_is_serial_header(c) for c in row)), 0)
+        rows, lines = rows[below:], lines[below:]
         header = rows[0]
-        serial = next((i for i, c in enumerate(header) if re.sub(r"\s", "", c) in ("序号", "编号")), None)
+        serial = next((i for i, c in enumerate(header) if _is_serial_header(c)), None)
         if serial is not None:
             for index, row in enumerate(rows[1:], start=1):
                 at = next((i for i, c in enumerate(row) if SERIAL.fullmatch(c)), None)
@@ -692,6 +696,10 @@ def inline_pipe_tables(document: Document) -> list[CellTable]:
                                 location=location_at(document, block.start()),
                                 row_spans=tuple((start, end) for _, start, end in lines[1:])))
     return tables
+
+
+def _is_serial_header(cell: str) -> bool:
+    return re.sub(r"\s", "", cell) in ("序号", "编号")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -776,7 +784,7 @@ def _rows_by_serial(texts: list[str]):
     if sum(1 for a, b in ranges if b - a == width) < 0.6 * len(ranges):
         return None
     header = texts[:first]
-    serial_column = next((i for i, cell in enumerate(header) if re.sub(r"\s", "", cell) in ("序号", "编号")), 0)
+    serial_column = next((i for i, cell in enumerate(header) if _is_serial_header(cell)), 0)
     if serial_column > 0:
         header = header[serial_column:-1] if len(header) > serial_column + width else header[serial_column:]
     return header, ranges, width
