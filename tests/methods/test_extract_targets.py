@@ -1385,3 +1385,46 @@ def test_a_pipe_table_with_a_header_of_two_rows_lines_up_under_the_row_naming_xu
     found = numeric(text)
     assert [(t.indicator_text, t.value, t.unit, t.comparator, t.change_type) for t in found] == [
         ("地区生产总值", 6, "%", "≈", "increase"), ("研发经费投入强度", 3.2, "公斤", "=", "level")]
+
+
+# --- rules tuned on the thirty-fifth development set again (while held-out sets 35–38 were labelled)
+
+def test_work_verbs_of_a_task_table_deliver_counts():
+    found = numeric("6.淘汰整治高耗低效企业5000家，腾出用地5万亩。各县区启动1-2个“小城市”建设。", plan_period=(2023, 2023))
+    assert [(t.value, t.value_high, t.unit) for t in found] == [(5000, None, "家"), (5, None, "万亩"), (1, 2, "个")]
+    found = numeric("2017年，在3家养老机构内增设医疗机构；全年拆除100万平方米的成片违法建筑。", plan_period=(2017, 2017))
+    assert [(t.value, t.unit) for t in found] == [(3, "家"), (100, "万平方米")]
+    # 规划 as the plan's name or a noun is no verb of building
+    assert numeric("《规划》还提出19项发展指标。规划重点为上城、西湖等10个区。") == []
+
+
+def test_a_forecast_holds_from_its_clause_on():
+    text = "今年新增通车里程312公里，高速公路通车里程突破3500公里，其中6个项目有望在今年建成通车。"
+    assert [t.value for t in numeric(text, plan_period=(2013, 2013))] == [312, 3500]
+    assert numeric("预计全年增长5%，投资增长8%。", plan_period=(2013, 2013)) == []
+
+
+def test_results_of_months_so_far_and_replies_received_are_past():
+    assert numeric("发展改革委1-2月份，我县完成固定资产投资18.6亿元，增速23.6%。", plan_period=(2021, 2021)) == []
+    assert numeric("商务局截至2月份，社会消费品零售额累计完成6.69亿元。", plan_period=(2021, 2021)) == []
+    assert numeric("2017年实事项目进行了广泛征集，共收到书面来信60余件。", plan_period=(2017, 2017)) == []
+
+
+def test_this_year_after_a_past_year_turns_to_the_goal():
+    text = "2012年，全省交通建设完成投资389.6亿元，而今年将会提高到450亿元。"
+    found = numeric(text, plan_period=(2013, 2013))
+    assert [(t.value, t.target_year, t.indicator_text) for t in found] == [(450, 2013, "全省交通建设完成投资")]
+
+
+def test_a_lede_that_reports_a_meeting_yields_to_the_body():
+    text = ("日前召开的2013年全省交通运输工作会议透露，今年将完成交通建设投资450亿元，高速公路通车里程将突破3500公里。\n"
+            "在高速公路建设方面，今年新增通车里程312公里，高速公路通车里程突破3500公里。\n")
+    found = [t for t in numeric(text, plan_period=(2013, 2013)) if t.value == 3500]
+    assert len(found) == 1 and found[0].sentence.startswith("在高速公路建设方面")
+
+
+def test_a_closing_comparator_reaches_back_over_a_short_name():
+    found = numeric("2022年，确保完成粮食播种面积8124.9万亩、产量740亿斤以上的目标任务。", plan_period=(2022, 2022))
+    assert [(t.value, t.comparator) for t in found] == [(8124.9, "≥"), (740, "≥")]
+    found = numeric("2023年，实施城乡建设重点工程269项、年度投资400亿元左右。", plan_period=(2023, 2023))
+    assert (found[0].value, found[0].comparator) == (269, "=")

@@ -206,6 +206,17 @@ Further general rules (issue 17, thirty-third and thirty-fourth development sets
 * 400多公里 / 30余个 is more than the number (>), as CONVENTIONS has it.
 * norms of money (粮油类每县400万元左右, 不低于3000元标准) are no targets; …以上的目标任务 closes a value.
 
+Further general rules (issue 17, thirty-fifth development set again, before held-out sets 35–38)
+----------------------------------------------------------------------------------------------
+* 淘汰整治 / 拆除 / 腾出 / 启动 / 规划 deliver counts (规划 not as a noun: 《规划》, 规划重点);
+  在3家养老机构内增设… is a count worked on.
+* a forecast holds from its clause on (…突破3500公里，其中6个项目有望在今年建成通车: the clauses
+  before it stand); results of 1-2月份 and 截至2月份, 进行了, 共收到 are past.
+* 2012年…389.6亿元，而今年将会提高到450亿元: a 今年 after a past year turns to the report's year.
+* among mentions of one target, a body sentence is kept before a headline or a lede that reports a
+  meeting (…会议透露，/ 获悉，); a cut last sentence without 。 is no headline.
+* a closing 以上 reaches back over a short name without a verb (面积8124.9万亩、产量740亿斤以上).
+
 Confidence (0–1) rises with an explicit verb, comparator, year and a known unit; it orders the
 review, it is not a probability.
 
@@ -267,7 +278,8 @@ DECREASE_VERBS = ("年均下降", "年均降低", "年均减少", "下降", "降
 BUILD_VERBS = ("累计建成", "建成", "新建", "净增", "新增", "新开工", "培育", "创建", "引进", "培养", "认定", "开通", "改造",
                "打造", "建设", "布局", "组建", "新开", "完成", "落实", "包含", "育成", "扩建", "续建", "改建", "掌握", "签约", "建立", "推动", "推进", "实施", "争创", "招引", "引育", "开展", "举办", "开设", "开发", "援助",
                "安装", "配置", "配备", "拥有", "形成", "推出", "投运", "加装", "更换", "培训", "组织", "帮助",
-               "增设", "新(改)建", "新（改）建", "新建改建", "新(改扩)建", "新（改扩）建", "更新", "筛查", "改扩建", "构建", "新辟", "优化", "疏浚整治", "疏浚", "增配", "开办")
+               "增设", "新(改)建", "新（改）建", "新建改建", "新(改扩)建", "新（改扩）建", "更新", "筛查", "改扩建", "构建", "新辟", "优化", "疏浚整治", "疏浚", "增配", "开办",
+               "淘汰整治", "淘汰", "拆除", "腾出", "启动", "规划")
 ADVERBS = ("力争", "确保", "争取", "努力", "基本", "全面", "分别", "均", "要", "将", "进一步", "持续", "稳步",
            "逐步", "再", "累计", "年均", "平均", "总体")
 
@@ -280,10 +292,10 @@ DONE_SO_FAR = re.compile(r"已(?:完工|开工|完成|建成|交付|投运|达�
 PAST = re.compile(r"去年|(?<![比较同与])上年|过去|已经|已(?:建成|完成|达到|实现|形成|累计|超过|突破|有|是)|"
                   r"以来|近年|回顾|取得了|实现了|完成了|达到了|增长了|下降了|提高了|降低了|突破了|超过了|"
                   r"建成了|展示了|形成了|交出了|成绩单|现已|数据显示|统计显示|监测显示|已成功|截至目前|(?<!项)目前(?!期)|居(?:全省|全国|全市|长三角)第(?!一方阵|一梯队)|"
-                  r"\d{1,2}月份?累计|上一轮|刚刚过去|一年来|五年来|历年|" + DONE_SO_FAR.pattern)
+                  r"\d{1,2}月份?累计|截至\d{1,2}月|进行了|共收到|征集到|上一轮|刚刚过去|一年来|五年来|历年|" + DONE_SO_FAR.pattern)
 # (今年上半年…实现增加值1592亿元: a result of the year so far, not its goal; searched only in a
 # text naming part of a year — the lookbehinds make it slow on every sentence)
-YEAR_SO_FAR = re.compile(r"(?:^|(?<=[，,。；;：:\s“\"]))(?:今年|本年)?(?:上半年|前三季度|一季度|1[-－—~至]\d{1,2}月份?)"
+YEAR_SO_FAR = re.compile(r"(?:(?:^|(?<=[，,。；;：:\s“\"]))(?:今年|本年)?(?:上半年|前三季度|一季度)|(?<!\d)1[-－—~至]\d{1,2}月份?)"
                          r"(?![前底末内]|要|将|力争|确保|目标)[，,]?[^，,。；;]{0,16}?(?:实现|完成|增长|达到|同比)")
 # the span of an earlier five-year plan (十三五期间): the past, for a plan after it (see _looks_back)
 PAST_PLAN = re.compile(r"[“\"]?十([二三四])五[”\"]?(?:时期|期间|以来)")
@@ -308,7 +320,7 @@ NON_NUMERIC = re.compile(
     r"(?:完成|达到|实现|落实|确保完成|全面完成|控制在)(?P<by>国家|省|省级|上级|市|中央)?(?:下达|确定|分解)(?:的)?"
     r"(?P<what>[^，,；;。]{0,16}?)(?:目标任务|约束性指标|考核目标|目标|任务|指标)")
 SKIP_AFTER = re.compile(r"^(?:月|日|号|届|次会议|周年|版|代|号线|期工程|期|轮|届次|大|强|年代|世纪|多)")
-WORK_ON = re.compile(r"^\s*(?:对|为)[^，,；;。]{0,30}$")
+WORK_ON = re.compile(r"^\s*(?:对|为|在)[^，,；;。]{0,30}$")
 PARTS_OF = re.compile(r"在[^，,。；;]{0,30}\d+[^，,。；;]{0,20}中[，,]")
 CODE_SPELLED = re.compile(r"[“\"]\d{3,5}[”\"][^。]{0,30}?即")
 MAKE_UP = re.compile(r"由[^，,；;。]{0,40}?(?:为核心|为主体|为支撑|组成|构成)的")
@@ -763,7 +775,14 @@ def _targets_of_sentence(sentence: Sentence, context: _Context, *, goal_block: b
     text = sentence.text
     if not SENTENCE_TRIGGER.search(text) and not CN_NUMBER.search(text):
         return []
-    if FORECAST.search(text) or (context.past_section(sentence.start) and not in_goal_column):
+    if context.past_section(sentence.start) and not in_goal_column:
+        return []
+    # a forecast holds from its clause on: in the first clause the whole sentence is one
+    # (预计全年增长5%，…); later (…突破3500公里，其中6个项目有望在今年建成通车) the clauses before stand
+    forecast = FORECAST.search(text)
+    forecast_from = max((text.rfind(mark, 0, forecast.start()) for mark in "，,；;"), default=-1) + 1 \
+        if forecast else len(text)
+    if forecast_from == 0:
         return []
     past = _looks_back(text, context)
     # A sentence that looks back and then forward ("去年GDP增长5.8%，今年预期目标为增长5%以上"):
@@ -796,6 +815,8 @@ def _targets_of_sentence(sentence: Sentence, context: _Context, *, goal_block: b
     bare_names: list[str] = []                          # names without a value of their own, just before
     value_chain: list[DraftTarget] = []                  # a name list's values, one per clause (see _next_value)
     for clause, clause_start in _clauses(text):
+        if clause_start >= forecast_from:
+            break
         if mixed:
             if _turns_to_goals(clause, context) and not DONE_SO_FAR.search(clause):
                 clause_past = False
@@ -828,9 +849,12 @@ def _targets_of_sentence(sentence: Sentence, context: _Context, *, goal_block: b
             _name_chain(value_chain)
         # "稳定在1500万亩、120亿斤以上": the comparator closing a 、-list of values holds for each
         # (not "8%和8%以上": 和 joins two targets, each with its own comparator)
+        # (面积8124.9万亩、产量740亿斤以上的目标任务: over a short name too, with no verb of its own;
+        # not 实施重点工程269项、年度投资400亿元左右, a second measure)
         closing = SHARED_COMPARATOR.match(clause) if clause_start > 0 and text[clause_start - 1] == "、" else None
-        if closing and len(last_clause_drafts) == 1 and last_clause_drafts[0].comparator == "=":
-            last_clause_drafts[0].comparator = dict(SUFFIX_COMPARATORS)[closing.group(1)]
+        if closing and len(last_clause_drafts) == 1 and last_clause_drafts[0].comparator == "=" \
+                and len(closing.group("name")) <= 2 and not VERB_IN_CLAUSE.search(closing.group("name")):
+            last_clause_drafts[0].comparator = dict(SUFFIX_COMPARATORS)[closing.group(2)]
         carried_build = next((f[1][len("build:"):] for f in found_here if f[1].startswith("build:")), None)
         if carried_build is None:                        # 建成100景区城、1000个景区镇: the verb of the list
             opening = re.match(r"(?:" + "|".join(BUILD_VERBS) + r")(?=\d)", clause)
@@ -1042,7 +1066,7 @@ def _shared_value_names(indicator: str, *, doubling: bool = False, each: bool = 
     return names
 
 
-SHARED_COMPARATOR = re.compile(rf"^[{CJK}]{{0,2}}\d+(?:\.\d+)?[^\d，,；;。、]{{0,5}}?(以上|左右|以内)[。；;]?$")
+SHARED_COMPARATOR = re.compile(rf"^(?P<name>[{CJK}]{{0,8}}?)\d+(?:\.\d+)?[^\d，,；;。、]{{0,5}}?(以上|左右|以内)(?:的目标(?:任务)?)?[。；;]?$")
 SHARED_BY_ALL = re.compile(r"(?<![年平人户])[均都](?:要|将)?(?:" + "|".join(sorted(LEVEL_VERBS + INCREASE_VERBS + DECREASE_VERBS,
                                                                       key=len, reverse=True)) + ")")
 
@@ -1287,7 +1311,7 @@ def _clause_targets(clause: str, goal_sentence: bool, *, verbless=True, carried_
                                                                                       clause[value.end:]):
                 count = None                     # 推进150万吨乙烯等项目: the scale of what is named
             if count is None and goal_sentence and value.unit in COUNT_UNITS and WORK_ON.match(before) \
-                    and re.search(r"进行|实施|开展|加装|安装|更换|改造|提供|配备|落实|新增|建设|实现", clause[value.end:]):
+                    and re.search(r"进行|实施|开展|加装|安装|更换|改造|提供|配备|落实|新增|增设|建设|实现", clause[value.end:]):
                 count = ("进行", 0)                     # 对…等28个小区进行“液改气”改造: the count worked on
             if count is None and carried_build and value.unit in COUNT_UNITS and value.comparator in ("=", "≥", "≈") \
                     and (TRAIL.match(clause[value.end:]) and _indicator_adjacent(before)
@@ -1671,6 +1695,9 @@ def _build_verb_before(before: str, value: _Value, goal_sentence: bool):
                 and not re.search(r"[，,。；]", stripped[index:]):
             if verb == "拥有" and re.search(r"(?:每|人均)[^，,；;。]{0,6}$", stripped[:index]):
                 continue                                 # 每千人口拥有…托位数: the name of a ratio
+            if verb == "规划" and (re.match(r"[》”\"]|重点|范围|面积|期|目标|提出", stripped[index + 2:])
+                                 or stripped[index - 1:index] == "《"):
+                continue                                 # 《规划》还提出19项…, 规划重点为…10个区: the plan, a noun
             return verb, index
     return None
 
@@ -1693,7 +1720,7 @@ def _is_baseline(clause: str, value: _Value) -> bool:
 _INDICATOR_LEAD = re.compile(
     # (and the words that announce a goal before its indicator: 预期地区生产总值增长5%以上 in a
     # headline, 设定GDP增长5% in a lede, 还将保持固定资产投资稳定增长 — the indicator follows them)
-    r"^(?:(?:其中|同时|并|以及|和|及|使|让|推动|促进|确保|力争|争取|努力|全年|今年|明年|本年|去年|上年|实现|"
+    r"^(?:(?:其中|同时|并|以及|和|及|而|将会|使|让|推动|促进|确保|力争|争取|努力|全年|今年|明年|本年|去年|上年|实现|"
     r"预期|设定了?|定下了?|[^，,、]{0,6}?(?:还|也)?将(?:继续)?保持|[^，,、]{0,6}?还将|保持|"
     r"主要(?:预期)?目标(?:是|为)?|目标(?:是|为)|(?:到|至|截至)?(?:19|20)\d{2}年(?:底|末)?(?:前)?|"
     r"[^，,、]{0,8}?(?:到|至)(?:19|20)\d{2}年(?:底|末)?(?:前)?|"
@@ -1804,9 +1831,12 @@ def _previous_subject(text_before: str) -> str:
     if not parts:
         return ""
     # (去年GDP增长5.8%，今年预期目标为增长5%以上: the name before the verb, not the figure)
-    verb = VERB_IN_CLAUSE.search(parts[-1])
+    verb = VERB_IN_CLAUSE.search(parts[-1]) or re.search(r"\d", parts[-1])    # (…完成投资389.6亿元: the name)
     end = verb.start() if verb else len(parts[-1])
     return _indicator_text(parts[-1], end)
+
+
+RELATIVE_YEAR = re.compile(r"今年|明年|本年")
 
 
 def _target_year(clause: str, text: str, position_in_text: int, context: _Context, doc_position: int):
@@ -1822,6 +1852,10 @@ def _target_year(clause: str, text: str, position_in_text: int, context: _Contex
     # the value's own clause still counts ("X达到50%，2025年底前" is rare; "X 2025年达到" is read).
     later = [m for m in sentence_years if m.start() > position_in_text and not _same_clause(text, position_in_text, m.start())]
     earlier = [m for m in sentence_years if m.start() <= position_in_text][::-1]
+    # (2012年…完成投资389.6亿元，而今年将会提高到450亿元: a 今年 after the year, in a clause of its
+    # own, turns from that year to the report's)
+    if earlier and not clause_years and RELATIVE_YEAR.search(text, earlier[0].end(), position_in_text):
+        sentence_years = earlier = []
     # "从2011年的1520亿元增加到2016年的2243.1亿元": a change from a year to a year, both before the
     # plan period, is the span of a review — its 到 marks where the change ended, not a deadline
     review_span = any(int(m.group("year")) < context.plan_period[0] for m in BASELINE.finditer(text))
@@ -2317,14 +2351,14 @@ def _dedupe(drafts: list[DraftTarget]) -> list[DraftTarget]:
 
 # A news report's first sentence ("中新网杭州1月7日电(…)…" / "本报讯…") or a line without a
 # full stop (a headline, "浙江:2027年山区海岛县减至20个以下"): a summary of the body below it.
-SUMMARY_MENTION = re.compile(r"^[^，,。；;]{0,40}?(?:\d{1,2}日电|讯)|^[^。！？；;]*$")
+SUMMARY_MENTION = re.compile(r"^[^，,。；;]{0,40}?(?:\d{1,2}日电|讯|透露|获悉|了解到)|^[^。！？；;]{0,60}$")
 
 
 def _mention_rank(draft: DraftTarget, per_sentence: dict) -> tuple[int, bool]:
     """Which mention of a repeated target is kept: the one in the sentence stating the most
     targets; among equals, a body sentence before a headline or news lede, and then the last
     (a news text's headline, lede and body state a goal in that order, the body in full)."""
-    return per_sentence[(draft.sentence, draft.location)], not SUMMARY_MENTION.search(draft.sentence.strip())
+    return not SUMMARY_MENTION.search(draft.sentence.strip()), per_sentence[(draft.sentence, draft.location)]
 
 
 def _bare_indicator(name: str) -> str:
