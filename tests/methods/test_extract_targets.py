@@ -1428,3 +1428,70 @@ def test_a_closing_comparator_reaches_back_over_a_short_name():
     assert [(t.value, t.comparator) for t in found] == [(8124.9, "≥"), (740, "≥")]
     found = numeric("2023年，实施城乡建设重点工程269项、年度投资400亿元左右。", plan_period=(2023, 2023))
     assert (found[0].value, found[0].comparator) == (269, "=")
+
+
+# --- rules from the thirty-seventh to fortieth development sets (held-out sets 35–38)
+
+def test_an_indicator_table_scraped_one_cell_per_line_gives_each_year_of_the_plan():
+    text = ("主要指标\n\n类别\n\n指标\n\n2017年\n\n2020年\n\n2022年\n\n总体规模\n\n数字经济增加值(亿元)\n\n20658\n\n"
+            "30000\n\n40000\n\n上市企业(家)\n\n80\n\n120\n\n150\n\n产业 数字 化\n\n重点工业企业装备数控化率(% )\n\n57\n\n62\n\n65\n")
+    found = numeric(text, plan_period=(2018, 2022))
+    assert [(t.indicator_text, t.target_year, t.value, t.unit) for t in found] == [
+        ("数字经济增加值", 2020, 30000, "亿元"), ("数字经济增加值", 2022, 40000, "亿元"),
+        ("上市企业", 2020, 120, "家"), ("上市企业", 2022, 150, "家"),
+        ("重点工业企业装备数控化率", 2020, 62, "%"), ("重点工业企业装备数控化率", 2022, 65, "%")]
+    # the base year's column (2017, before the plan) is not read; the row is the sentence
+    assert "20658" in found[0].sentence
+
+
+def test_a_plan_span_named_keeps_its_end_and_a_ratio_raised_over_it_is_cumulative():
+    text = ("展望到2035年，基本建成全球卓越制造基地。例如先导产业规模实现翻一番，"
+            "力争“十四五”期间工业投资规模累计达到8500亿元左右。")
+    found = numeric(text, plan_period=(2021, 2025))
+    assert {(t.target_year, t.change_type) for t in found} == {(2025, "cumulative"), (2025, "level")}
+    found = numeric("“十四五”时期，全社会主要资源产出率提高20%左右。", plan_period=(2021, 2025))
+    assert [(t.value, t.change_type) for t in found] == [(20, "cumulative")]
+    found = numeric("“十四五”期间，地区生产总值增长6%左右。", plan_period=(2021, 2025))
+    assert [t.change_type for t in found] == ["increase"]
+
+
+def test_a_quantity_added_is_a_level_and_a_named_group_one_target():
+    found = numeric("到2015年，森林蓄积量增加42万立方米。", plan_period=(2011, 2015))
+    assert [(t.value, t.change_type) for t in found] == [(42, "level")]
+    found = numeric("到2025年，集成电路、生物医药和人工智能三大先导产业规模实现翻一番。", plan_period=(2021, 2025))
+    assert len(found) == 1
+
+
+def test_years_in_turn_stop_at_the_clause_of_fenbie_and_yu_is_more_than():
+    text = "到2010年，沿江地区GDP达1000亿元左右，2005年和2010年人均GDP分别达3000美元和6000美元以上，城市化水平达70%以上。"
+    found = {t.value: t.target_year for t in numeric(text, plan_period=(2003, 2010))}
+    assert (found[3000], found[6000], found[70]) == (2005, 2010, 2010)
+    found = numeric("江苏到2025年体育产业总规模逾越7200亿元。")
+    assert [(t.value, t.comparator) for t in found] == [(7200, ">")]
+
+
+def test_what_a_plan_covers_and_is_made_of_and_past_works_are_no_targets():
+    assert numeric("至2020年，规划范围为扬州市区及仪征、江都两市，面积3215平方公里。", plan_period=(2003, 2020)) == []
+    assert numeric("该《实施方案》分总体目标、主要任务、保障机制3部分40条。", plan_period=(2013, 2017)) == []
+    assert numeric("全市行道树总量达92.57万株，创建了73条林荫大道。", plan_period=(2011, 2015)) == []
+    assert numeric("2021年 | 3.农村道路改造提升项目 | 投资5000万元，提升改造低等级公路40公里。",
+                   plan_period=(2021, 2021))[0].value == 40
+
+
+def test_a_review_goes_on_over_paragraphs_that_say_nothing_of_what_is_to_come():
+    text = ("记者获悉，2021年安徽文旅行业加快复苏，全年接待国内游客5.8亿人次。\n"
+            "公共文化服务惠民乐民。全省村级综合文化中心覆盖率由96%提高到98%，总数达1.75万个。\n"
+            "今年，全省将全面提升文化旅游能级，力争全省旅游市场恢复到2019年的80%左右。\n")
+    found = numeric(text, plan_period=(2022, 2022))
+    assert [(t.indicator_text, t.target_year, t.value, t.comparator) for t in found] == [("全省旅游市场", 2022, 80, "≈")]
+
+
+def test_governing_words_units_and_verbs_of_work_reports():
+    found = numeric("今年全年重点建设项目投资将至少完成115亿元，改造提升210万亩，新增墓穴10000穴，智能算力规模超20000P。",
+                    plan_period=(2012, 2012))
+    assert [(t.value, t.comparator, t.change_type, t.unit) for t in found] == [
+        (115, "≥", "level", "亿元"), (210, "=", "level", "万亩"), (10000, "=", "level", "穴"), (20000, ">", "level", "P")]
+    found = numeric("今年主要预期目标是：地区生产总值按增长5%安排。", plan_period=(2026, 2026))
+    assert [(t.indicator_text, t.value, t.change_type) for t in found] == [("地区生产总值", 5, "increase")]
+    text = "会议回顾总结了2021年工作。会议提到，2022年江苏要出台指导意见，年内全省建成垃圾分类达标小区3000个。"
+    assert [t.value for t in numeric(text, plan_period=(2022, 2022))] == [3000]

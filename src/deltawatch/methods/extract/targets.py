@@ -217,6 +217,21 @@ Further general rules (issue 17, thirty-fifth development set again, before held
   meeting (…会议透露，/ 获悉，); a cut last sentence without 。 is no headline.
 * a closing 以上 reaches back over a short name without a verb (面积8124.9万亩、产量740亿斤以上).
 
+Further general rules (issue 17, thirty-seventh to fortieth development sets)
+----------------------------------------------------------------------------
+* an indicator table scraped one cell per line with no column marks (类别⏎指标⏎2017年⏎2020年⏎
+  2022年⏎数字经济增加值(亿元)⏎20658⏎30000⏎40000): rows by their shape (``_line_tables``); a table
+  gives every year column of the plan period, a milestone as well as the last.
+* a sentence naming the plan's span (“十四五”期间) keeps its end, not a year carried from the
+  sentence before (展望到2035年); a ratio 提高 / 提升 over that span is cumulative; a quantity added
+  (森林蓄积量增加42万立方米) is a level; X、Y和Z三大…产业 is one group.
+* years in turn take the values of the clause with 分别 only; 逾 / 逾越 is >; units 穴, 眼, P.
+* no targets: the area a plan covers (规划范围为…面积…), a plan's parts (3部分40条), a project's
+  budget (…项目 | 投资5000万元), works with 了 (创建了73条).
+* a review goes on over paragraphs that say nothing of what is to come (no 将 / 要 / 今年 / 目标 …),
+  until a heading; 2022年…要 turns to goals; 恢复到2019年的80% compares with 2019; 至少 governs the
+  value over its verb (至少完成115亿元); the verb of building nearest the value is the verb.
+
 Confidence (0–1) rises with an explicit verb, comparator, year and a known unit; it orders the
 review, it is not a probability.
 
@@ -245,10 +260,11 @@ CJK = "\u4e00-\u9fff"
 # Vocabulary
 # ---------------------------------------------------------------------------------------------
 
-UNITS = sorted(["%", "‰", "个百分点", "百分点", "倍", "成", "万亿元", "千亿元", "亿元", "万元", "元", "亿美元", "万美元", "美元", "亿人次", "万人次", "人次", "万人", "人", "万户", "户", "万名", "名", "岁", "年", "天", "小时", "分钟", "个月", "万平方公里", "平方公里", "万平方米", "平方米", "万公顷", "公顷", "万亩", "亩", "公里", "千米", "万公里", "米", "亿吨", "万吨", "吨", "亿吨标准煤", "万吨标准煤", "吨标准煤", "克标准煤/千瓦时", "克/千瓦时", "亿立方米", "万立方米", "立方米", "万方", "万根", "根", "万间", "间", "块", "亿千瓦时", "万千瓦时", "千瓦时", "万千瓦", "千瓦", "兆瓦", "吉瓦", "GWh", "GW", "MW", "kWh", "微克/立方米", "毫克/升", "分贝", "年一遇", "亿斤", "万斤", "斤", "万标箱", "标箱", "万标准箱", "标准箱", "万辆", "辆", "万台", "台", "万套", "套", "万张", "张", "万床", "张床位", "床位", "万个", "个", "万家", "家", "所", "座", "项", "条", "处", "件", "批", "部", "艘", "架", "台套", "支", "份", "册", "场", "批次", "次", "对", "株", "棵", "只", "头", "口", "级", "星"], key=len, reverse=True)
+UNITS = sorted(["%", "‰", "个百分点", "百分点", "倍", "成", "万亿元", "千亿元", "亿元", "万元", "元", "亿美元", "万美元", "美元", "亿人次", "万人次", "人次", "万人", "人", "万户", "户", "万名", "名", "岁", "年", "天", "小时", "分钟", "个月", "万平方公里", "平方公里", "万平方米", "平方米", "万公顷", "公顷", "万亩", "亩", "公里", "千米", "万公里", "米", "亿吨", "万吨", "吨", "亿吨标准煤", "万吨标准煤", "吨标准煤", "克标准煤/千瓦时", "克/千瓦时", "亿立方米", "万立方米", "立方米", "万方", "万根", "根", "万间", "间", "块", "亿千瓦时", "万千瓦时", "千瓦时", "万千瓦", "千瓦", "兆瓦", "吉瓦", "GWh", "GW", "MW", "kWh", "微克/立方米", "毫克/升", "分贝", "年一遇", "亿斤", "万斤", "斤", "万标箱", "标箱", "万标准箱", "标准箱", "万辆", "辆", "万台", "台", "万套", "套", "万张", "张", "万床", "张床位", "床位", "万个", "个", "万家", "家", "所", "座", "项", "条", "处", "件", "批", "部", "艘", "架", "台套", "支", "份", "册", "场", "批次", "次", "对", "株", "棵", "只", "头", "口", "级", "星", "穴", "万眼", "眼", "EFlops", "PFlops", "P"], key=len, reverse=True)
 COUNT_UNITS = {"个", "万个", "家", "万家", "所", "座", "项", "条", "处", "件", "批", "批次", "对", "间", "万间", "场", "场次", "部", "张", "万张", "辆", "人次", "万人次",
                "万辆", "台", "万台", "套", "万套", "艘", "架", "支", "名", "万名", "人", "万人", "户", "万户",
-               "公里", "万公里", "千米", "万平方米", "平方米", "亩", "万亩", "公顷", "万公顷", "床位", "张床位"}
+               "公里", "万公里", "千米", "万平方米", "平方米", "亩", "万亩", "公顷", "万公顷", "床位", "张床位",
+               "穴", "眼", "万眼"}
 # capacities built (新开工电源项目装机2600万千瓦, 新增日污水处理能力30万吨): counted like things built
 CAPACITY_UNITS = {"万千瓦", "千瓦", "兆瓦", "吉瓦", "GW", "MW", "万吨", "亿吨", "万立方米", "亿立方米", "万标箱", "万标准箱"}
 MONEY = re.compile(r"元$")
@@ -260,7 +276,7 @@ SCALED_UNIT = re.compile("(?:万|亿)(?:" + "|".join(re.escape(u) for u in UNITS
 # comparator words before the number (longest first) and after it
 PREFIX_COMPARATORS = [
     ("不低于", "≥"), ("不少于", "≥"), ("不小于", "≥"), ("至少", "≥"), ("不超过", "≤"), ("不高于", "≤"),
-    ("不多于", "≤"), ("不大于", "≤"), ("最多", "≤"), ("超过", ">"), ("高于", ">"), ("大于", ">"), ("多于", ">"),
+    ("不多于", "≤"), ("不大于", "≤"), ("最多", "≤"), ("超过", ">"), ("逾越", ">"), ("逾", ">"), ("高于", ">"), ("大于", ">"), ("多于", ">"),
     ("突破", ">"), ("迈上", "≥"), ("跨上", "≥"), ("超", ">"), ("低于", "<"), ("≤", "≤"), ("≥", "≥"), ("＜", "<"), ("＞", ">"), ("少于", "<"), ("小于", "<"), ("控制在", "≤"), ("大约", "≈"), ("约", "≈"), ("接近", "≈"), ("近", "≈"),
 ]
 COMPARATOR_WORDS = {word for word, _ in PREFIX_COMPARATORS}
@@ -270,7 +286,7 @@ SUFFIX_COMPARATORS = [("以上", "≥"), ("及以上", "≥"), ("以内", "≤")
 # verbs before the value: (word, change type); a verb with 到/至/在 gives the level
 LEVEL_VERBS = ("提高到", "提高至", "提升到", "提升至", "增加到", "增加至", "增长到", "增长至", "增至", "减至", "减到", "扩大到",
                "扩大至", "上升到", "上升至", "降低到", "降低至", "下降到", "下降至", "降至", "减少到", "减少至",
-               "缩小到", "缩小至", "缩减到", "发展到", "发展至", "缩短到", "缩短至", "压缩到", "压缩至", "控制在", "保持在", "稳定在", "维持在", "达到", "达", "突破", "迈上", "跨上", "超过", "超",
+               "缩小到", "缩小至", "缩减到", "发展到", "发展至", "恢复到", "恢复至", "缩短到", "缩短至", "压缩到", "压缩至", "控制在", "保持在", "稳定在", "维持在", "达到", "达", "突破", "迈上", "跨上", "超过", "超",
                "不低于", "不少于", "不超过", "高于", "低于", "实现", "力争", "为", "定在了", "定在")
 INCREASE_VERBS = ("年均增长", "年均提高", "年均增加", "平均增长", "增长", "提高", "提升", "增加", "上升", "上涨", "扩大",
                   "增速", "增幅", "涨幅")
@@ -291,21 +307,23 @@ ALLOTTED = re.compile(r"安排|下达|拨付|投入|筹措|补助|补贴|奖励|
 DONE_SO_FAR = re.compile(r"已(?:完工|开工|完成|建成|交付|投运|达到)|正在(?:施工|开展|推进|建设)")
 PAST = re.compile(r"去年|(?<![比较同与])上年|过去|已经|已(?:建成|完成|达到|实现|形成|累计|超过|突破|有|是)|"
                   r"以来|近年|回顾|取得了|实现了|完成了|达到了|增长了|下降了|提高了|降低了|突破了|超过了|"
-                  r"建成了|展示了|形成了|交出了|成绩单|现已|数据显示|统计显示|监测显示|已成功|截至目前|(?<!项)目前(?!期)|居(?:全省|全国|全市|长三角)第(?!一方阵|一梯队)|"
+                  r"建成了|展示了|形成了|(?:创建|新建|建设|培育|打造|新增|实施|举办|引进)了|交出了|成绩单|现已|数据显示|统计显示|监测显示|已成功|截至目前|(?<!项)目前(?!期)|居(?:全省|全国|全市|长三角)第(?!一方阵|一梯队)|"
                   r"\d{1,2}月份?累计|截至\d{1,2}月|进行了|共收到|征集到|上一轮|刚刚过去|一年来|五年来|历年|" + DONE_SO_FAR.pattern)
 # (今年上半年…实现增加值1592亿元: a result of the year so far, not its goal; searched only in a
 # text naming part of a year — the lookbehinds make it slow on every sentence)
 YEAR_SO_FAR = re.compile(r"(?:(?:^|(?<=[，,。；;：:\s“\"]))(?:今年|本年)?(?:上半年|前三季度|一季度)|(?<!\d)1[-－—~至]\d{1,2}月份?)"
                          r"(?![前底末内]|要|将|力争|确保|目标)[，,]?[^，,。；;]{0,16}?(?:实现|完成|增长|达到|同比)")
 # the span of an earlier five-year plan (十三五期间): the past, for a plan after it (see _looks_back)
-PAST_PLAN = re.compile(r"[“\"]?十([二三四])五[”\"]?(?:时期|期间|以来)")
+PAST_PLAN = re.compile(r"[“\"]?十([一二三四])五[”\"]?(?:时期|期间|以来)")
+# words of what is to come: a paragraph without any of them says what was done
+FUTURE = re.compile(r"将|要|拟|计划|力争|确保|争取|预计|目标|任务|今年|明年|到(?:19|20)\d{2}年|(?:19|20)\d{2}年(?:底|末)?前")
 FORECAST = re.compile(r"预计|预测|有望|可望|估计|预期将|或将")
 AIMING = re.compile(r"目标|力争|确保|争取|努力")
 PAST_SECTION = re.compile(r"回顾|成就|成效|发展基础|发展环境|进展情况|执行情况|工作总结|基本情况|现状|取得的")
 PERIOD_WORDS = re.compile(r"十四五|十五五|(?:今后|未来)[五5]年|规划期|五年内|到规划期末")
 # the end of a five-year plan named in words ("到“十四五”末"): a deadline, as 到2025年 is
 PERIOD_END = re.compile(r"[“\"]?十([四五])五[”\"]?(?:末|期末)")
-FIVE_YEAR_PLAN_END = {"二": 2015, "三": 2020, "四": 2025, "五": 2030}     # 十三五 ends in 2020 …
+FIVE_YEAR_PLAN_END = {"一": 2010, "二": 2015, "三": 2020, "四": 2025, "五": 2030}     # 十三五 ends in 2020 …
 # "按照“十四五”末建成…的目标要求，新建高标准农田400万亩": a goal named as the frame of the year's work;
 # its deadline holds for its own clause only, not for what follows
 FRAMED = re.compile(r"(?:按照|根据|围绕|对照|对标)[^，,。；;]{0,38}$")
@@ -323,6 +341,9 @@ SKIP_AFTER = re.compile(r"^(?:月|日|号|届|次会议|周年|版|代|号线|�
 WORK_ON = re.compile(r"^\s*(?:对|为|在)[^，,；;。]{0,30}$")
 PARTS_OF = re.compile(r"在[^，,。；;]{0,30}\d+[^，,。；;]{0,20}中[，,]")
 CODE_SPELLED = re.compile(r"[“\"]\d{3,5}[”\"][^。]{0,30}?即")
+PROJECT_BUDGET = re.compile(r"(?:^|[|｜]\s*|项目[，,]?)投资\s*$")
+PLAN_SCOPE = re.compile(r"(?:规划|研究|实施)范围(?:为|包括|涉及|是)")
+DOCUMENT_PARTS = re.compile(r"\d+\s*(?:个)?(?:部分|章|篇)(?:\d+\s*条)?")
 MAKE_UP = re.compile(r"由[^，,；;。]{0,40}?(?:为核心|为主体|为支撑|组成|构成)的")
 SHARE_REACHED = re.compile(r"(?:达到|达)[^，,；;。\d]{1,10}的$")
 SHARE_COMPARED = re.compile(r"(超过|高于|不低于|不少于|低于|不超过|不高于)[^，,；;。\d]{1,14}的$")
@@ -334,7 +355,7 @@ POLICY = re.compile(r"补助|补贴|奖励|奖补|资助|贴息|减免|返还|�
 # (and a closing quotation mark: a goal quoted in a news report ends "…提升至15平方米”")
 # what may follow a value to the end of its clause: a closing word, a quote, a note in brackets
 # without a number of its own (4377万吨标准煤左右(均为非化石能源))
-TRAIL = re.compile(r"\s*(?:的?(?:(?:主要)?(?:预期)?目标(?:任务)?|水平|增速|幅度|标准|规模|任务|良好水平)|[)）]|台阶|大关)?"
+TRAIL = re.compile(r"\s*(?:的?(?:(?:主要)?(?:预期)?目标(?:任务)?|水平|增速|幅度|标准|规模|任务|良好水平)|[)）]|台阶|大关|安排)?"
                    r"(?:[(（][^()（）\d]{1,20}[)）])?\s*[。！？；;]*"
                    r"[”\"’」』]?\s*[。！？；;]*\s*$")
 CLAUSE_SPLIT = re.compile(r"[，；;]|(?<!\d),|,(?!\d{3}(?!\d))|[:：](?!\d)")   # not 1,200 nor 2:1
@@ -384,10 +405,18 @@ def draft_targets(doc: Document, *, plan_period: tuple[int, int] = (2021, 2025),
             context.block_year = year
             if kind != "other":
                 previous_end = sentence.end
+                past_paragraph = False                   # (a heading ends the review above it)
                 continue
         opens_goals = _turns_to_goals(sentence.text, context)
         if previous_end == 0 or "\n" in doc.text[previous_end:sentence.start]:
-            past_paragraph = _opens_past(sentence.text, context) or _reports_past(sentence.text, context)
+            # (a review goes on over the paragraphs after it that say nothing of what is to come:
+            # 2021年，安徽文化艺术出新出彩。…⏎公共文化服务惠民乐民。覆盖率由96%提高到98%。…)
+            paragraph_end = doc.text.find("\n", sentence.start)
+            paragraph = doc.text[sentence.start:paragraph_end if paragraph_end >= 0 else len(doc.text)]
+            review_goes_on = past_paragraph and not year_plan and not FUTURE.search(paragraph) \
+                and not _turns_to_goals(paragraph, context)
+            past_paragraph = _opens_past(sentence.text, context) or _reports_past(sentence.text, context) \
+                or review_goes_on
             # the items of a list under a title of goals (主要目标是⏎——…⏎——…) stay goals
             item = bool(LIST_ITEM.match(sentence.text))
             goal_block = opens_goals or goal_title or (item and goal_list)
@@ -557,7 +586,11 @@ def _turns_to_goals(text: str, context: "_Context") -> bool:
         year = re.match(r"到((?:19|20)\d{2})年", match.group())
         if not year or int(year.group(1)) >= context.plan_period[0]:
             return True
-    return False
+    # (会议提到，2022年江苏要出台…: a year of the plan with what is to be done in it)
+    return any(int(m.group(1)) >= context.plan_period[0] for m in YEAR_TO_DO.finditer(text))
+
+
+YEAR_TO_DO = re.compile(r"((?:19|20)\d{2})年[^，,。；;\d]{0,6}?(?:要|将|力争|确保|计划)")
 
 
 def _looks_back(text: str, context: "_Context") -> bool:
@@ -757,10 +790,12 @@ def _years_in_turn(text: str, offset: int, drafts: list[DraftTarget]) -> None:
     """到2017年、2020年…治理率分别达到60%、90%: the values after 分别 take the years in turn."""
     for match in YEARS_IN_TURN.finditer(text):
         years = [int(y) for y in re.findall(r"((?:19|20)\d{2})年", match.group())]
-        end = text.find("。", match.end())
-        end = len(text) if end < 0 else end
-        if "分别" not in text[match.end():end]:
+        each = text.find("分别", match.end())
+        stop = re.compile(r"[。；;]").search(text, match.end())
+        if each < 0 or (stop and stop.start() < each):
             continue
+        clause_end = CLAUSE_SPLIT.search(text, each)                # (the values after 分别, in its clause)
+        end = clause_end.start() if clause_end else len(text)
         after = [d for d in drafts if d.numeric and offset + match.end() < d.end <= offset + end]
         if len(after) == len(years) and len({d.indicator_text for d in after}) == 1:
             for draft, year in zip(after, years):
@@ -907,6 +942,10 @@ def _targets_of_sentence(sentence: Sentence, context: _Context, *, goal_block: b
     for opening in (CODE_SPELLED.search(text), PARTS_OF.search(text)):
         if opening:
             drafts = [d for d in drafts if not (d.unit in COUNT_UNITS and d.end > sentence.start + opening.end())]
+    # (规划范围为扬州市区及仪征、江都两市，面积3215平方公里: the area a plan covers)
+    scope = PLAN_SCOPE.search(text)
+    if scope:
+        drafts = [d for d in drafts if not ("平方" in d.unit and d.end > sentence.start + scope.end())]
     return drafts
 
 
@@ -1035,6 +1074,8 @@ def _shared_value_names(indicator: str, *, doubling: bool = False, each: bool = 
     names = [n.strip() for n in re.split(r"和|、|及|与", indicator)]
     if not 2 <= len(names) <= 3 or any(len(n) < 2 for n in names):
         return []
+    if re.search(r"[两三四五六七八九十\d]大", names[-1]):
+        return []              # 集成电路、生物医药和人工智能三大先导产业: one group, counted as one
     if doubling:
         return names if all(len(n) >= 4 for n in names) else []
     # (一个值"分别": 挥发性有机物(VOCs)、氮氧化物排放总量比2020年分别下降10%以上 — each item,
@@ -1295,6 +1336,10 @@ def _clause_targets(clause: str, goal_sentence: bool, *, verbless=True, carried_
         if value.unit in ("项", "个") and (re.search(r"指标\s*$", before) or re.match(r"(?:重点|专项)?(?:指标|行动)(?!计划|方案)",
                                                                                  clause[value.end:])):
             continue                                     # 重点指标17项, 开展18项行动: what the plan holds
+        if MONEY.search(value.unit) and PROJECT_BUDGET.search(before):
+            continue                                     # …项目 | 投资5000万元，提升改造公路40公里: its budget
+        if DOCUMENT_PARTS.search(clause):
+            continue                                     # 分总体目标、主要任务…3部分40条: the plan's make-up
         if MANAGEMENT_CAP.search(before):
             continue                                     # 主导品种不得超过8个: a rule of management, no goal
         verb, change, verb_start = _verb_before(before)
@@ -1335,7 +1380,7 @@ def _clause_targets(clause: str, goal_sentence: bool, *, verbless=True, carried_
                 change = "cumulative" if "累计" in before and count[0] in ("新增", "增加", "完成") else (
                     "increase" if count[0] in ("新增", "增加") and BASELINE.search(before[max(0, count[1] - 8):count[1]])
                     else "level")
-                ahead = _prefix_comparator(before[:count[1]])     # 至少改造形成40个: 至少 governs the count
+                ahead = _prefix_comparator(before[:count[1]]) or _governing_comparator(before)   # 至少改造形成40个
                 if ahead and value.comparator == "=":
                     value = replace(value, comparator=ahead)
                 results.append((value, "build:" + count[0], change, count[1]))
@@ -1370,6 +1415,8 @@ def _clause_targets(clause: str, goal_sentence: bool, *, verbless=True, carried_
             continue
         if not TRAIL.match(clause[value.end:]) and not (series and value.start >= series.start("values")):
             continue                                     # 3岁以下婴幼儿, 力争3年内: a modifier, not a value
+        if value.comparator == "=" and _governing_comparator(before):
+            value = replace(value, comparator="≥")      # 投资将至少完成115亿元: 至少 governs the value
         results.append((value, verb, change, verb_start))
     for match in DOUBLING.finditer(clause):
         growth = (2 ** DOUBLINGS[match.group("times")] - 1) * 100.0     # 翻一番: an increase of 100 %
@@ -1497,7 +1544,7 @@ def _digit_values(clause: str) -> list[_Value]:
         rest = clause[match.end():]
         if re.match(r"(?:19|20)\d{2}$", first) and rest.startswith("年"):
             continue                                     # a year
-        if re.match(r"[A-Za-z]", rest) and not re.match(r"(?:km|kg|kWh?|MW|GWh?|t)\b", rest):
+        if re.match(r"[A-Za-z]", rest) and not re.match(r"(?:km|kg|kWh?|MW|GWh?|t|[PE]Flops|P)\b", rest):
             continue                                     # 5G, 3D, 4K …
         more = False
         if SKIP_AFTER.match(rest) and not (rest[:1] == "多" and _unit(rest, 1)[1]) or clause[max(0, start - 1):start] in ("第", "共", "（", "(", "/", "—", "-", "～", "~",
@@ -1604,6 +1651,11 @@ def _suffix_comparator(clause: str, end: int) -> tuple[str, int]:
     return "=", end
 
 
+def _governing_comparator(before: str) -> str:
+    """至少 / 不少于 a few words before the value, over its verb (至少改造形成40个): ≥, else ""."""
+    return "≥" if re.search(r"(?:至少|不少于|不低于)[^，,；;。\d]{1,4}$", before) else ""
+
+
 def _prefix_comparator(before: str) -> str:
     tail = before[-4:]
     for word, comparator in PREFIX_COMPARATORS:
@@ -1645,6 +1697,8 @@ def _verb_before(before: str) -> tuple[str | None, str, int]:
                 change = "decrease"
             if verb == "为" and not re.search(rf"[{CJK}]{{2,}}$", core[:start]):
                 return None, "", 0
+            if verb in ("提升", "提高") and core[:start].endswith("改造"):
+                return None, "", 0                       # 改造提升210万亩: an area worked on (改造 builds)
             if change == "level" and verb in ("达到", "达", "保持在", "稳定在", "控制在", "为", "超过", "超", "不低于", "定在了",
                                               "定在"):
                 growth = re.search(r"(年均增长|增长|增速|增幅|涨幅|提高|下降|降低|降幅|减少)(?:率|幅度)?"
@@ -1686,7 +1740,8 @@ def _build_verb_before(before: str, value: _Value, goal_sentence: bool):
     capacity = value.unit.split("/")[0] in CAPACITY_UNITS            # (万吨/日: a capacity per day)
     if not (goal_sentence or aimed) or not (value.unit in COUNT_UNITS or capacity or right_after):
         return None
-    for verb in BUILD_VERBS:
+    # (the verb nearest the value: 重点建设项目投资将至少完成115亿元 is 完成, not 建设)
+    for verb in sorted(BUILD_VERBS, key=lambda v: -(stripped.rfind(v) + len(v)) if v in stripped else 0):
         index = stripped.rfind(verb)
         # (a note in brackets does not count: 新签约5亿元(3000万美元)以上项目60个)
         gap = re.sub(r"[(（][^()（）]*[)）]", "", stripped[index + len(verb):])
@@ -1727,7 +1782,7 @@ _INDICATOR_LEAD = re.compile(
     r"[“\"]?十四五[”\"]?(?:期间|时期|末)?|累计|全市|基本)[,，、\s]*)+")
 _INDICATOR_TAIL = re.compile(
     r"(?:(?:较|比|与)(?:(?:19|20)\d{2}年|上年|基期)(?:末|底)?(?:相比)?|(?:年均|平均|累计|五年|每年|分别|均|要|将|"
-    r"同口径|可比口径|按可比口径|按可比价格计算|同比|计划|"
+    r"同口径|可比口径|按可比口径|按可比价格计算|同比|计划|按|"
     r"力争|确保|进一步|稳步|持续|逐步|基本|实现)|(?:由|从).*|在(?:19|20)\d{2}年(?:的)?基础上.*|"
     # (a trend said of the indicator before its value: "受污染耕地、地块安全利用率持续提升，达到95%以上",
     # "PM2.5年均浓度稳定控制在…" — the trend is not part of its name)
@@ -1776,6 +1831,11 @@ def _finish(found, clause: str, clause_start: int, sentence: Sentence, context: 
     baseline = BASELINE.search(clause[:value.start])
     if baseline is None and change != "level":
         baseline = BASELINE.search(clause)
+    # (森林蓄积量增加42万立方米: a quantity added, the 城镇新增就业 convention — not a rise of money
+    # or a rate, 人均收入增加30元 / 增加两倍, and not against a written base year)
+    if change == "increase" and verb == "增加" and baseline is None and not MONEY.search(value.unit) \
+            and value.unit not in ("%", "个百分点", "百分点", "倍", "成", "‰"):
+        change = "level"
     # "“十四五”时期，规上工业单位增加值能耗下降16%以上": a decrease over the span of the plan period
     # (十四五时期 / 期间 / 规划期内 before the value in its sentence), with neither 年均 nor a base
     # year, is the fall over the whole period — cumulative (the labelling convention). Not a
@@ -1789,7 +1849,11 @@ def _finish(found, clause: str, clause_start: int, sentence: Sentence, context: 
     rising_points = change == "increase" and value.unit in ("个百分点", "百分点")
     # (and a doubling in a plan of several years: 营业收入翻一番以上 over the plan's span)
     doubling = verb == "翻番" and last > first
-    if (change == "decrease" or rising_points or doubling) and baseline is None and over_the_plan \
+    # (and a ratio raised over a span the sentence names: “十四五”时期，资源产出率提高20%左右 —
+    # 提高 / 提升, not 增长, the yearly growth of a quantity)
+    raised_over_span = change == "increase" and verb in ("提高", "提升") and value.unit == "%" \
+        and bool(PERIOD_SPAN.search(text[:clause_start + value.start]))
+    if (change == "decrease" or rising_points or doubling or raised_over_span) and baseline is None and over_the_plan \
             and not re.search(r"年均|每年|平均", text[:clause_start + value.start]):
         change = "cumulative"
     if change == "increase" and value.unit == "倍" and verb != "翻番":   # 增加两倍: an increase of 200 %
@@ -1870,6 +1934,12 @@ def _target_year(clause: str, text: str, position_in_text: int, context: _Contex
     # (江苏将按照“十四五”末建成…的目标，今年新建高标准农田400万亩: 今年 after the deadline is the report's year)
     if re.search(r"今年|全年", text[:position_in_text]) and context.title_year is not None:
         return context.title_year, False, False
+    # (…展望到2035年…。例如…，力争“十四五”期间…: a sentence naming the plan's span keeps its end,
+    # not the year carried from the sentence before)
+    span = PERIOD_SPAN.search(text)
+    if span:
+        named = re.match(r"十([四五])五", span.group())
+        return FIVE_YEAR_PLAN_END[named.group(1)] if named else context.plan_period[1], False, False
     year = context.year_before(doc_position)
     if year is not None:
         return year, True, False
@@ -1894,7 +1964,9 @@ def _same_clause(text: str, a: int, b: int) -> bool:
 def _is_baseline_year(text: str, match: re.Match) -> bool:
     before = text[max(0, match.start() - 3):match.start()]
     after = text[match.end():match.end() + 4]
-    return bool(re.search(r"(?:较|比|与|由|从|对比)$", before)) or after.startswith(("相比", "比", "基础上"))
+    # (恢复到2019年的80%左右: the year compared with, not a deadline)
+    recovered = re.search(r"恢复(?:到|至)?$", text[max(0, match.start() - 3):match.start()]) and after.startswith(("的", "水平"))
+    return bool(re.search(r"(?:较|比|与|由|从|对比)$", before) or recovered) or after.startswith(("相比", "比", "基础上"))
 
 
 # Targets set against a benchmark in words, not a number (the labelling notes of dev3): an
@@ -2123,7 +2195,7 @@ def _table_targets(doc: Document, context: _Context, found: list[DraftTarget]) -
     Rows whose cells read as sentences are left to the text; a target cell that is words, not a
     number ("与经济增长基本同步", "[确保完成国家要求]"), is a target without a number."""
     drafts = []
-    for table in list(doc.tables) + _space_tables(doc):
+    for table in list(doc.tables) + _space_tables(doc) + _line_tables(doc):
         if len(table.rows) < 2:
             continue
         header = [re.sub(r"\s", "", c) for c in table.rows[0]]
@@ -2155,7 +2227,7 @@ def _table_targets(doc: Document, context: _Context, found: list[DraftTarget]) -
             unit = _cell_name(row[unit_column]) if unit_column is not None and unit_column < len(row) else ""
             inline_unit = re.search(r"[(（]([^()（）]{1,10})[)）]$", name)
             if inline_unit and not unit:
-                unit, name = inline_unit.group(1), name[:inline_unit.start()].strip()
+                unit, name = re.sub(r"\s", "", inline_unit.group(1)), name[:inline_unit.start()].strip()
             if not name:
                 continue
             for column, year in columns:
@@ -2254,8 +2326,63 @@ def _space_tables(doc: Document) -> list[_TextTable]:
     return tables
 
 
+# the year cells of a table scraped one cell per line (2017年⏎⏎2020年⏎⏎2022年), blank lines between
+YEAR_CELL_RUN = re.compile(r"(?m)^[ \t]*(?:19|20)\d{2}年(?:目标值?)?[ \t]*\n(?:[ \t]*\n)*[ \t]*(?:19|20)\d{2}年(?:目标值?)?[ \t]*$")
+EMPTY_CELL = re.compile(r"[—–\-－/／]{1,2}")
+
+
+def _line_tables(doc: Document) -> list[_TextTable]:
+    """Indicator tables of scraped text with every cell on a line of its own (类别⏎指标⏎2017年⏎
+    2020年⏎2022年⏎总体规模⏎数字经济增加值(亿元)⏎20658⏎30000⏎40000 …): a header of two or more
+    year cells, then rows of a name line (and a unit line under a 单位 header) followed by one
+    value line per year. A short line without a digit that opens no row is a category cell
+    spanning rows (总体规模) and is passed over. Hand-written: the page keeps no column marks, so
+    rows are recognised by their shape — a name, then as many values as the header has years."""
+    tables = []
+    for run in YEAR_CELL_RUN.finditer(doc.text):
+        lines = [(m.group().strip(), m.start() + len(m.group()) - len(m.group().lstrip()), m.end())
+                 for m in re.finditer(r"[^\n]+", doc.text[run.start():run.start() + 20000]) if m.group().strip()]
+        years = list(itertools.takewhile(lambda line: re.fullmatch(r"(?:19|20)\d{2}年(?:目标值?)?", line[0]), lines))
+        names_before = [cell for cell, _, _ in _header_cells_before(doc, run.start())]
+        unit = "单位" in names_before
+        header = ["指标"] + (["单位"] if unit else []) + [cell for cell, _, _ in years]
+        rows, spans, at, skipped = [header], [], len(years), 0
+        shift = run.start()
+        width = 1 + unit + len(years)
+        while at + width <= len(lines) and skipped <= 2:
+            cells = [cell for cell, _, _ in lines[at:at + width]]
+            values = cells[1 + unit:]
+            if not re.search(r"\d", cells[0]) and len(cells[0]) <= 60 and all(
+                    EMPTY_CELL.fullmatch(v) or _table_values(v) for v in values) and any(_table_values(v) for v in values):
+                rows.append(cells)
+                spans.append((shift + lines[at][1], shift + lines[at + width - 1][2]))
+                at, skipped = at + width, 0
+            elif not re.search(r"\d", cells[0]) and len(cells[0]) <= 12:
+                at, skipped = at + 1, skipped + 1          # a category cell spanning rows (总体规模)
+            else:
+                break
+        if len(rows) > 2:
+            location = doc.location(run.start()) if len(doc.sections) < 2000 else ""
+            tables.append(_TextTable(rows=rows, start=run.start(), end=spans[-1][1], location=location,
+                                     row_spans=tuple(spans)))
+    return tables
+
+
+def _header_cells_before(doc: Document, position: int) -> list[tuple[str, int, int]]:
+    """The up to three short cell lines right above a header's first year cell (类别⏎指标⏎单位)."""
+    before = [m for m in re.finditer(r"[^\n]+", doc.text[max(0, position - 200):position]) if m.group().strip()]
+    cells = []
+    for match in reversed(before[-3:]):
+        cell = match.group().strip()
+        if len(cell) > 8 or re.search(r"\d", cell):
+            break
+        cells.insert(0, (re.sub(r"\s", "", cell), match.start(), match.end()))
+    return cells
+
+
 def _target_columns(header: list[str], plan_period) -> list[tuple[int, int]]:
-    """(column, year) of the values to read: the latest year of the plan period (else a column
+    """(column, year) of the values to read: each year of the plan period, a milestone (2020年 in
+    a plan to 2022) as well as the last (else a column
     named 目标 / 规划值 / 预期 without a year), and a 年均 / 累计 column without a year of its own
     (the annual or five-year figure of the 十四五 tables, for the plan period's last year)."""
     years, goals, period = [], [], []
@@ -2269,7 +2396,7 @@ def _target_columns(header: list[str], plan_period) -> list[tuple[int, int]]:
             period.append((index, plan_period[1]))
         elif re.search(r"目标|规划值|预期", cell):
             goals.append((index, plan_period[1]))
-    columns = [max(years, key=lambda c: (c[1], c[0]))] if years else goals[-1:]
+    columns = sorted(years, key=lambda c: c[0]) if years else goals[-1:]
     return columns + period
 
 
