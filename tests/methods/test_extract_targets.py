@@ -1495,3 +1495,42 @@ def test_governing_words_units_and_verbs_of_work_reports():
     assert [(t.indicator_text, t.value, t.change_type) for t in found] == [("地区生产总值", 5, "increase")]
     text = "会议回顾总结了2021年工作。会议提到，2022年江苏要出台指导意见，年内全省建成垃圾分类达标小区3000个。"
     assert [t.value for t in numeric(text, plan_period=(2022, 2022))] == [3000]
+
+
+# --- rules from the forty-first to forty-fourth development sets (held-out sets 39–42)
+
+def test_counts_in_chinese_numerals_and_a_zero_typed_in_a_year():
+    text = "本年度将完成防护工程二百多公里、防洪墙八点七公里，加固涵闸四十四座。"
+    found = numeric(text, plan_period=(2000, 2000))
+    assert [(t.value, t.comparator, t.unit) for t in found] == [(200, ">", "公里"), (8.7, "=", "公里"), (44, "=", "座")]
+    assert numeric("“十四五”期间，打造一个平台，建成三座加氢站。", plan_period=(2021, 2025)) == []
+    found = numeric("到二0一二年地区生产总值要突破六千亿元。", plan_period=(2010, 2015))
+    assert [(t.target_year, t.value, t.comparator) for t in found] == [(2012, 6000, ">")]
+
+
+def test_goals_named_by_a_code_are_goals_and_parts_of_a_total_are_not():
+    text = "商务区确立了“4311”总体目标，即力争到2025年形成4个千亿元级产业集群、1000家总部型企业。"
+    assert [t.value for t in numeric(text)] == [4, 1000]
+    text = "2018年，要求完成交通投资23亿元以上，其中由我局牵头实施的有实施类项目13个，前期类项目2个。"
+    assert [t.value for t in numeric(text, plan_period=(2018, 2018))] == [23]
+    text = "13个实施项目包括金甬铁路等2个铁路项目和4个公路项目。"
+    assert numeric(text, plan_period=(2018, 2018)) == []
+
+
+def test_growth_kept_base_of_a_further_doubling_and_about():
+    found = numeric("“十四五”时期，规上工业产值保持年均6%增长。", plan_period=(2021, 2025))
+    assert [(t.value, t.change_type) for t in found] == [(6, "increase")]
+    found = numeric("到2035年，新能源产业规模在2025年的基础上再翻一番。", plan_period=(2023, 2025))
+    assert [(t.target_year, t.baseline_year, t.change_type) for t in found] == [(2035, 2025, "increase")]
+    found = numeric("到2035年，全省综合交通干线网规模约为3.54万公里。")
+    assert [(t.value, t.comparator) for t in found] == [(3.54, "≈")]
+
+
+def test_results_of_months_so_far_norms_and_derived_shares_are_no_targets():
+    text = "今年前8个月，商务区吸引投资和开工建设项目总额近1200亿元。"
+    assert numeric(text, plan_period=(2025, 2025)) == []
+    assert numeric("2023年，特困人员基本生活标准不低于当地最低生活保障标准的1.3倍。", plan_period=(2023, 2023)) == []
+    text = "今年芜湖市共46.2万亩高标准农田建设任务，占全省建设总任务比例9.06%。"
+    assert all(t.value != 9.06 for t in numeric(text, plan_period=(2022, 2022)))
+    text = "报告显示，根据预计，过去一年里，地区生产总值增长6%左右；城镇居民人均可支配收入增长5.5%。"
+    assert numeric(text, plan_period=(2024, 2024)) == []

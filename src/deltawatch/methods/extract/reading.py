@@ -265,7 +265,7 @@ FULL_WIDTH[0xFF05] = ord("%")
 # character; OpenCC's t2s leaves them as they are
 VARIANTS = {ord("増"): ord("增")}
 # a year written in Chinese numerals (二〇二五年, 二○二五年): in digits, one for one
-CN_YEAR = re.compile(r"(?<![零〇○一二三四五六七八九十])[一二][零〇○一二三四五六七八九]{3}(?=年)")
+CN_YEAR = re.compile(r"(?<![零〇○0一二三四五六七八九十])[一二][零〇○0一二三四五六七八九]{3}(?=年)")   # (二0一二年: a 0 typed among them)
 CN_YEAR_DIGITS = str.maketrans("零〇○一二三四五六七八九", "000123456789")
 
 

@@ -232,6 +232,17 @@ Further general rules (issue 17, thirty-seventh to fortieth development sets)
   until a heading; 2022年…要 turns to goals; 恢复到2019年的80% compares with 2019; 至少 governs the
   value over its verb (至少完成115亿元); the verb of building nearest the value is the verb.
 
+Further general rules (issue 17, forty-first to forty-fourth development sets)
+-----------------------------------------------------------------------------
+* counts in Chinese numerals before their unit (二百多公里, 八点七公里, 四十四座; two characters at
+  least, so 一个 / 三座 stay words); a 0 typed in a year in numerals (二0一二年).
+* goals named by a code (“4311”总体目标，即…) are goals; the parts of a total (N个项目包括…, 其中…有
+  N个) are not; nor 前8个月 results, a norm of 标准的1.3倍, a share of a total task.
+* 保持年均6%增长 is a growth; 在2025年的基础上再翻一番 takes 2025 as its base; 约为 is ≈; a 年均
+  elsewhere in the sentence does not make a rise over the plan yearly; 创成 / 配送 / 打通 / 开放 /
+  资助 deliver counts (课时 too); a closing 以上 reaches back over a name of three characters; a
+  report's lead-in of two short clauses (报告显示，根据预计，过去一年里) still opens on the past.
+
 Confidence (0–1) rises with an explicit verb, comparator, year and a known unit; it orders the
 review, it is not a probability.
 
@@ -260,11 +271,11 @@ CJK = "\u4e00-\u9fff"
 # Vocabulary
 # ---------------------------------------------------------------------------------------------
 
-UNITS = sorted(["%", "‰", "个百分点", "百分点", "倍", "成", "万亿元", "千亿元", "亿元", "万元", "元", "亿美元", "万美元", "美元", "亿人次", "万人次", "人次", "万人", "人", "万户", "户", "万名", "名", "岁", "年", "天", "小时", "分钟", "个月", "万平方公里", "平方公里", "万平方米", "平方米", "万公顷", "公顷", "万亩", "亩", "公里", "千米", "万公里", "米", "亿吨", "万吨", "吨", "亿吨标准煤", "万吨标准煤", "吨标准煤", "克标准煤/千瓦时", "克/千瓦时", "亿立方米", "万立方米", "立方米", "万方", "万根", "根", "万间", "间", "块", "亿千瓦时", "万千瓦时", "千瓦时", "万千瓦", "千瓦", "兆瓦", "吉瓦", "GWh", "GW", "MW", "kWh", "微克/立方米", "毫克/升", "分贝", "年一遇", "亿斤", "万斤", "斤", "万标箱", "标箱", "万标准箱", "标准箱", "万辆", "辆", "万台", "台", "万套", "套", "万张", "张", "万床", "张床位", "床位", "万个", "个", "万家", "家", "所", "座", "项", "条", "处", "件", "批", "部", "艘", "架", "台套", "支", "份", "册", "场", "批次", "次", "对", "株", "棵", "只", "头", "口", "级", "星", "穴", "万眼", "眼", "EFlops", "PFlops", "P"], key=len, reverse=True)
+UNITS = sorted(["%", "‰", "个百分点", "百分点", "倍", "成", "万亿元", "千亿元", "亿元", "万元", "元", "亿美元", "万美元", "美元", "亿人次", "万人次", "人次", "万人", "人", "万户", "户", "万名", "名", "岁", "年", "天", "小时", "分钟", "个月", "万平方公里", "平方公里", "万平方米", "平方米", "万公顷", "公顷", "万亩", "亩", "公里", "千米", "万公里", "米", "亿吨", "万吨", "吨", "亿吨标准煤", "万吨标准煤", "吨标准煤", "克标准煤/千瓦时", "克/千瓦时", "亿立方米", "万立方米", "立方米", "万方", "万根", "根", "万间", "间", "块", "亿千瓦时", "万千瓦时", "千瓦时", "万千瓦", "千瓦", "兆瓦", "吉瓦", "GWh", "GW", "MW", "kWh", "微克/立方米", "毫克/升", "分贝", "年一遇", "亿斤", "万斤", "斤", "万标箱", "标箱", "万标准箱", "标准箱", "万辆", "辆", "万台", "台", "万套", "套", "万张", "张", "万床", "张床位", "床位", "万个", "个", "万家", "家", "所", "座", "项", "条", "处", "件", "批", "部", "艘", "架", "台套", "支", "份", "册", "场", "批次", "次", "对", "株", "棵", "只", "头", "口", "级", "星", "穴", "万眼", "眼", "㎡", "课时", "EFlops", "PFlops", "P"], key=len, reverse=True)
 COUNT_UNITS = {"个", "万个", "家", "万家", "所", "座", "项", "条", "处", "件", "批", "批次", "对", "间", "万间", "场", "场次", "部", "张", "万张", "辆", "人次", "万人次",
                "万辆", "台", "万台", "套", "万套", "艘", "架", "支", "名", "万名", "人", "万人", "户", "万户",
                "公里", "万公里", "千米", "万平方米", "平方米", "亩", "万亩", "公顷", "万公顷", "床位", "张床位",
-               "穴", "眼", "万眼"}
+               "穴", "眼", "万眼", "课时"}
 # capacities built (新开工电源项目装机2600万千瓦, 新增日污水处理能力30万吨): counted like things built
 CAPACITY_UNITS = {"万千瓦", "千瓦", "兆瓦", "吉瓦", "GW", "MW", "万吨", "亿吨", "万立方米", "亿立方米", "万标箱", "万标准箱"}
 MONEY = re.compile(r"元$")
@@ -277,7 +288,7 @@ SCALED_UNIT = re.compile("(?:万|亿)(?:" + "|".join(re.escape(u) for u in UNITS
 PREFIX_COMPARATORS = [
     ("不低于", "≥"), ("不少于", "≥"), ("不小于", "≥"), ("至少", "≥"), ("不超过", "≤"), ("不高于", "≤"),
     ("不多于", "≤"), ("不大于", "≤"), ("最多", "≤"), ("超过", ">"), ("逾越", ">"), ("逾", ">"), ("高于", ">"), ("大于", ">"), ("多于", ">"),
-    ("突破", ">"), ("迈上", "≥"), ("跨上", "≥"), ("超", ">"), ("低于", "<"), ("≤", "≤"), ("≥", "≥"), ("＜", "<"), ("＞", ">"), ("少于", "<"), ("小于", "<"), ("控制在", "≤"), ("大约", "≈"), ("约", "≈"), ("接近", "≈"), ("近", "≈"),
+    ("突破", ">"), ("迈上", "≥"), ("跨上", "≥"), ("超", ">"), ("低于", "<"), ("≤", "≤"), ("≥", "≥"), ("＜", "<"), ("＞", ">"), ("少于", "<"), ("小于", "<"), ("控制在", "≤"), ("大约", "≈"), ("约为", "≈"), ("约", "≈"), ("接近", "≈"), ("近", "≈"),
 ]
 COMPARATOR_WORDS = {word for word, _ in PREFIX_COMPARATORS}
 SUFFIX_COMPARATORS = [("以上", "≥"), ("及以上", "≥"), ("以内", "≤"), ("之内", "≤"), ("以下", "≤"),
@@ -295,7 +306,7 @@ BUILD_VERBS = ("累计建成", "建成", "新建", "净增", "新增", "新开�
                "打造", "建设", "布局", "组建", "新开", "完成", "落实", "包含", "育成", "扩建", "续建", "改建", "掌握", "签约", "建立", "推动", "推进", "实施", "争创", "招引", "引育", "开展", "举办", "开设", "开发", "援助",
                "安装", "配置", "配备", "拥有", "形成", "推出", "投运", "加装", "更换", "培训", "组织", "帮助",
                "增设", "新(改)建", "新（改）建", "新建改建", "新(改扩)建", "新（改扩）建", "更新", "筛查", "改扩建", "构建", "新辟", "优化", "疏浚整治", "疏浚", "增配", "开办",
-               "淘汰整治", "淘汰", "拆除", "腾出", "启动", "规划")
+               "淘汰整治", "淘汰", "拆除", "腾出", "启动", "规划", "创成", "配送", "打通", "开放", "资助")
 ADVERBS = ("力争", "确保", "争取", "努力", "基本", "全面", "分别", "均", "要", "将", "进一步", "持续", "稳步",
            "逐步", "再", "累计", "年均", "平均", "总体")
 
@@ -307,11 +318,11 @@ ALLOTTED = re.compile(r"安排|下达|拨付|投入|筹措|补助|补贴|奖励|
 DONE_SO_FAR = re.compile(r"已(?:完工|开工|完成|建成|交付|投运|达到)|正在(?:施工|开展|推进|建设)")
 PAST = re.compile(r"去年|(?<![比较同与])上年|过去|已经|已(?:建成|完成|达到|实现|形成|累计|超过|突破|有|是)|"
                   r"以来|近年|回顾|取得了|实现了|完成了|达到了|增长了|下降了|提高了|降低了|突破了|超过了|"
-                  r"建成了|展示了|形成了|(?:创建|新建|建设|培育|打造|新增|实施|举办|引进)了|交出了|成绩单|现已|数据显示|统计显示|监测显示|已成功|截至目前|(?<!项)目前(?!期)|居(?:全省|全国|全市|长三角)第(?!一方阵|一梯队)|"
-                  r"\d{1,2}月份?累计|截至\d{1,2}月|进行了|共收到|征集到|上一轮|刚刚过去|一年来|五年来|历年|" + DONE_SO_FAR.pattern)
+                  r"建成了|展示了|形成了|(?:创建|新建|建设|培育|打造|新增|实施|举办|引进|集聚|聚集|吸引)了|交出了|成绩单|现已|数据显示|统计显示|监测显示|已成功|截至目前|(?<!项)目前(?!期)|居(?:全省|全国|全市|长三角)第(?!一方阵|一梯队)|"
+                  r"\d{1,2}月份?累计|截至\d{1,2}月|前\d{1,2}个月|进行了|共收到|征集到|上一轮|刚刚过去|一年来|五年来|历年|" + DONE_SO_FAR.pattern)
 # (今年上半年…实现增加值1592亿元: a result of the year so far, not its goal; searched only in a
 # text naming part of a year — the lookbehinds make it slow on every sentence)
-YEAR_SO_FAR = re.compile(r"(?:(?:^|(?<=[，,。；;：:\s“\"]))(?:今年|本年)?(?:上半年|前三季度|一季度)|(?<!\d)1[-－—~至]\d{1,2}月份?)"
+YEAR_SO_FAR = re.compile(r"(?:(?:^|(?<=[，,。；;：:\s“\"]))(?:今年|本年)?(?:上半年|前三季度|一季度|前\d{1,2}个月)|(?<!\d)1[-－—~至]\d{1,2}月份?)"
                          r"(?![前底末内]|要|将|力争|确保|目标)[，,]?[^，,。；;]{0,16}?(?:实现|完成|增长|达到|同比)")
 # the span of an earlier five-year plan (十三五期间): the past, for a plan after it (see _looks_back)
 PAST_PLAN = re.compile(r"[“\"]?十([一二三四])五[”\"]?(?:时期|期间|以来)")
@@ -339,15 +350,15 @@ NON_NUMERIC = re.compile(
     r"(?P<what>[^，,；;。]{0,16}?)(?:目标任务|约束性指标|考核目标|目标|任务|指标)")
 SKIP_AFTER = re.compile(r"^(?:月|日|号|届|次会议|周年|版|代|号线|期工程|期|轮|届次|大|强|年代|世纪|多)")
 WORK_ON = re.compile(r"^\s*(?:对|为|在)[^，,；;。]{0,30}$")
-PARTS_OF = re.compile(r"在[^，,。；;]{0,30}\d+[^，,。；;]{0,20}中[，,]")
-CODE_SPELLED = re.compile(r"[“\"]\d{3,5}[”\"][^。]{0,30}?即")
+PARTS_OF = re.compile(r"在[^，,。；;]{0,30}\d+[^，,。；;]{0,20}中[，,]|\d+个[^，,。；;\d]{0,10}包括|其中[^，,；;。\d]{0,16}?有(?!望|效|序|力)")
+CODE_SPELLED = re.compile(r"[“\"]\d{3,5}[”\"](?![^。]{0,30}?目标)[^。]{0,30}?即")     # (not “4311”总体目标，即…: goals)
 PROJECT_BUDGET = re.compile(r"(?:^|[|｜]\s*|项目[，,]?)投资\s*$")
 PLAN_SCOPE = re.compile(r"(?:规划|研究|实施)范围(?:为|包括|涉及|是)")
 DOCUMENT_PARTS = re.compile(r"\d+\s*(?:个)?(?:部分|章|篇)(?:\d+\s*条)?")
 MAKE_UP = re.compile(r"由[^，,；;。]{0,40}?(?:为核心|为主体|为支撑|组成|构成)的")
 SHARE_REACHED = re.compile(r"(?:达到|达)[^，,；;。\d]{1,10}的$")
 SHARE_COMPARED = re.compile(r"(超过|高于|不低于|不少于|低于|不超过|不高于)[^，,；;。\d]{1,14}的$")
-KEPT_GROWTH = re.compile(r"保持(?:年均|每年)?$")
+KEPT_GROWTH = re.compile(r"保持(?:年均|每年)?$")     # (…的增长 / 增长 after the value: see _clause_targets)
 PROJECT_SIZE = re.compile(r"(?:占地|占地面积|建筑面积|用地面积|总建筑面积)\s*(?:约|达)?$|(?:建成后)?可(?:提供|容纳)[^，,；;。\d]{0,6}$")
 MANAGEMENT_CAP = re.compile(r"(?:不得|不准|不宜|严禁)(?:超过|高于|低于|少于|多于|大于|小于)\s*$")
 POLICY = re.compile(r"补助|补贴|奖励|奖补|资助|贴息|减免|返还|给予|按.{0,8}的")
@@ -355,7 +366,7 @@ POLICY = re.compile(r"补助|补贴|奖励|奖补|资助|贴息|减免|返还|�
 # (and a closing quotation mark: a goal quoted in a news report ends "…提升至15平方米”")
 # what may follow a value to the end of its clause: a closing word, a quote, a note in brackets
 # without a number of its own (4377万吨标准煤左右(均为非化石能源))
-TRAIL = re.compile(r"\s*(?:的?(?:(?:主要)?(?:预期)?目标(?:任务)?|水平|增速|幅度|标准|规模|任务|良好水平)|[)）]|台阶|大关|安排)?"
+TRAIL = re.compile(r"\s*(?:[的等]?(?:(?:主要)?(?:预期)?目标(?:任务)?|水平|增速|幅度|标准|规模|任务|良好水平)|[)）]|台阶|大关|安排)?"
                    r"(?:[(（][^()（）\d]{1,20}[)）])?\s*[。！？；;]*"
                    r"[”\"’」』]?\s*[。！？；;]*\s*$")
 CLAUSE_SPLIT = re.compile(r"[，；;]|(?<!\d),|,(?!\d{3}(?!\d))|[:：](?!\d)")   # not 1,200 nor 2:1
@@ -496,11 +507,11 @@ DEADLINE_CELL = re.compile(r"(?m)^[ \t|]*(?:19|20)\d{2}年(?:\d{1,2}月)?(?:底|
 # until a sentence turns to goals (今年 / 目标 / 到2025年 …).
 # (after a short lead-in of a news text: "人民网了解到，“十三五”期间，…")
 # (a news lead-in may stand first: 记者从22日召开的…会议上获悉，2018年我省…)
-PAST_OPENER = re.compile(r"^(?:[^，,。；;]{0,10}[，,]|[^，,。；;]{0,40}(?:获悉|了解到)[，,]?)?[“\"]?(?:过去(?:的)?(?:一|三|五|几)?年|去年|上年|一年来|五年来|"
+PAST_OPENER = re.compile(r"^(?:(?:[^，,。；;]{0,10}[，,]){1,2}|[^，,。；;]{0,40}(?:获悉|了解到)[，,]?)?[“\"]?(?:过去(?:的)?(?:一|三|五|几)?年|去年|上年|一年来|五年来|"
                          r"几年来|近(?:几|三|五)年|这(?:一|五|几|些)年[，,]|今年以来|"
                          r"十(?P<plan>[二三四])五[”\"]?(?:时期|期间|以来)|(?P<year>(?:19|20)\d{2})年(?:以来|[，,]|(?![底末前初])))")
 # (not a bare 目标 or 预期: reviews say 完成年度目标 and 好于预期)
-GOAL_OPENER = re.compile(r"(?:主要|预期|发展|总体)目标|目标(?:是|为)|指标(?:体系)?安排|(?:我|全)(?:市|省|区|县)将|(?:明确|提出)了?[^，,。]{0,8}目标。|今年(?!以来|上半年|前三季度|一季度|1[-－—~至]\d)|明年|今后|未来|到(?:19|20)\d{2}年|力争|规划期")
+GOAL_OPENER = re.compile(r"(?:主要|预期|发展|总体)目标|目标(?:是|为)|指标(?:体系)?安排|(?:我|全)(?:市|省|区|县)将|(?:明确|提出)了?[^，,。]{0,8}目标。|今年(?!以来|上半年|前三季度|一季度|前\d{1,2}个月|1[-－—~至]\d)|明年|今后|未来|到(?:19|20)\d{2}年|力争|规划期")
 
 
 LIST_ITEM = re.compile(r"^(?:——|[■□◆◇●○▲△★☆►▶•·\-*]|\d{1,2}[.、．]|[(（][一二三四五六七八九十\d]{1,3}[)）])")
@@ -808,7 +819,7 @@ def _targets_of_sentence(sentence: Sentence, context: _Context, *, goal_block: b
     title line) that has set out goals before it (主要预期目标是：… / 今年主要预期目标⏎…).
     ``in_goal_column``: a cell of a progress table's goal column, a goal whatever the section."""
     text = sentence.text
-    if not SENTENCE_TRIGGER.search(text) and not CN_NUMBER.search(text):
+    if not SENTENCE_TRIGGER.search(text) and not CN_NUMBER.search(text) and not CN_COUNT.search(text):
         return []
     if context.past_section(sentence.start) and not in_goal_column:
         return []
@@ -888,7 +899,7 @@ def _targets_of_sentence(sentence: Sentence, context: _Context, *, goal_block: b
         # not 实施重点工程269项、年度投资400亿元左右, a second measure)
         closing = SHARED_COMPARATOR.match(clause) if clause_start > 0 and text[clause_start - 1] == "、" else None
         if closing and len(last_clause_drafts) == 1 and last_clause_drafts[0].comparator == "=" \
-                and len(closing.group("name")) <= 2 and not VERB_IN_CLAUSE.search(closing.group("name")):
+                and len(closing.group("name")) <= 3 and not VERB_IN_CLAUSE.search(closing.group("name")):
             last_clause_drafts[0].comparator = dict(SUFFIX_COMPARATORS)[closing.group(2)]
         carried_build = next((f[1][len("build:"):] for f in found_here if f[1].startswith("build:")), None)
         if carried_build is None:                        # 建成100景区城、1000个景区镇: the verb of the list
@@ -953,7 +964,7 @@ def _targets_of_sentence(sentence: Sentence, context: _Context, *, goal_block: b
 # 居民消费价格涨幅2%左右): a 、 right after a value — a number with its unit or a comparator word
 # after it — separates two targets, as a ， would; a 、 between names (节能减排和大气、水环境质量)
 # or numbers in a name (1、2号线) does not.
-VALUE_LIST_BREAK = re.compile(rf"(?:\d%|\d(?:万|亿|千|百)?[{CJK}]{{1,3}}|左右|以上|以内|以下|之内)、(?=[{CJK}A-Za-z“\"「]|(?:19|20)\d{{2}}年|"
+VALUE_LIST_BREAK = re.compile(rf"(?:\d%|[\d十百千](?:万|亿|千|百)?[{CJK}]{{1,3}}|左右|以上|以内|以下|之内)、(?=[{CJK}A-Za-z“\"「]|(?:19|20)\d{{2}}年|"
                               rf"\d+(?:\.\d+)?[^\d，,；;。、]{{0,5}}?(?:以上|左右|以内)?(?:[，,；;。]|$))")   # (…125公里、300公里以上)
 # a clause that is only a value, after a 、: the next value of the names before (高铁、高速通车里程125公里、300公里以上)
 VALUE_ONLY = re.compile(r"^\d+(?:\.\d+)?[^\d，,；;。、]{0,5}?(?:以上|左右|以内)?[。；;]?$")
@@ -988,7 +999,7 @@ def _clauses(text: str) -> list[tuple[str, int]]:
         cut = clause_start
         breaks = []                                      # (where the separator starts, its length)
         for match in VALUE_LIST_BREAK.finditer(clause):
-            if not re.search(r"\d", clause[:match.end()]) or _unit_run(clause, match):
+            if not re.search(r"[\d十百千]", clause[:match.end()]) or _unit_run(clause, match):
                 continue
             if re.search(r"\d(?:分钟|小时|天)内?、$", match.group()) and REACH.search(clause, match.end()):
                 continue                                 # 1天、2天、3天送达: one list, one verb
@@ -1034,7 +1045,7 @@ def _ends_with_value(text: str) -> bool:
 def _unit_run(clause: str, match: re.Match) -> bool:
     """The characters after a number before 、 are a name, not a unit (5G基站、…): no known
     unit or comparator word ends them."""
-    tail = re.sub(r"^\d", "", match.group()[:-1])
+    tail = re.sub(r"^[\d十百千][多余]?", "", match.group()[:-1])       # (二百多公里、: 公里)
     if tail in ("%",) or tail.endswith(("左右", "以上", "以内", "以下", "之内")):
         return False
     return not any(tail.endswith(unit) and tail[:len(tail) - len(unit)] in ("", "万", "亿", "千", "百")
@@ -1319,7 +1330,7 @@ def _clause_targets(clause: str, goal_sentence: bool, *, verbless=True, carried_
             continue
         before = clause[:value.start]
         kept = KEPT_GROWTH.search(before)
-        if kept and re.match(r"(?:以上|左右)?的(?:增长|增速|增幅)", clause[value.end:]):
+        if kept and re.match(r"(?:以上|左右)?的?(?:增长|增速|增幅)", clause[value.end:]):
             results.append((value, "保持", "increase", kept.start()))     # 保持年均15%以上的增长
             continue
         if value.comparator == "=" and re.search(r"约占[^，,；;。\d]{0,8}$", before):
@@ -1356,7 +1367,7 @@ def _clause_targets(clause: str, goal_sentence: bool, *, verbless=True, carried_
                                                                                       clause[value.end:]):
                 count = None                     # 推进150万吨乙烯等项目: the scale of what is named
             if count is None and goal_sentence and value.unit in COUNT_UNITS and WORK_ON.match(before) \
-                    and re.search(r"进行|实施|开展|加装|安装|更换|改造|提供|配备|落实|新增|增设|建设|实现", clause[value.end:]):
+                    and re.search(r"进行|实施|开展|加装|安装|更换|改造|提供|配备|落实|新增|增设|建设|实现|形成|取得", clause[value.end:]):
                 count = ("进行", 0)                     # 对…等28个小区进行“液改气”改造: the count worked on
             if count is None and carried_build and value.unit in COUNT_UNITS and value.comparator in ("=", "≥", "≈") \
                     and (TRAIL.match(clause[value.end:]) and _indicator_adjacent(before)
@@ -1411,6 +1422,8 @@ def _clause_targets(clause: str, goal_sentence: bool, *, verbless=True, carried_
         if MONEY.search(value.unit) and (re.match(r"(?:左右|以上)?的?标准", clause[value.end:])
                                          or re.search(r"每(?:县|市|区|个|家|户|人|亩)", clause[:value.start])):
             continue                                     # 每县400万元左右, 不低于3000元标准: a norm of money
+        if value.unit == "倍" and re.search(r"标准的$", before) or re.search(r"占[^，,；;。]{0,10}任务(?:的)?比(?:例|重)", before):
+            continue                                     # 低保标准的1.3倍: a norm; 占全省…总任务比例: derived
         if ALLOTTED.search(clause) and "下达" in clause or POLICY.search(clause):
             continue
         if not TRAIL.match(clause[value.end:]) and not (series and value.start >= series.start("values")):
@@ -1477,6 +1490,45 @@ def _cn_value(text: str) -> float:
     return CN_DIGITS[text]
 
 
+# a count or length written in Chinese numerals before its unit (本年度将完成防护工程二百多公里、防洪墙
+# 八点七公里，加固涵闸四十四座): two characters at least, so that 一个 / 三座 in prose stay words
+CN_COUNT = re.compile(r"(?<![一二两三四五六七八九十百千万第])(?P<number>[一二两三四五六七八九十百千]{2,}(?:点[零一二三四五六七八九]+)?"
+                      r"|[一二两三四五六七八九]点[零一二三四五六七八九]+)(?P<more>多|余)?"
+                      r"(?P<unit>万公里|公里|万亩|亩|万公顷|公顷|座|个|家|所|条|项|处|台|辆|万人|亿元|万元|万千瓦)")
+
+
+def _cn_integer(text: str) -> float:
+    """二百 → 200, 四十四 → 44, 一千二百三十 → 1230, 八点七 → 8.7 (no 万: the unit carries it)."""
+    whole, _, decimals = text.partition("点")
+    total, digit = 0, 0
+    for char in whole:
+        if char in "十百千":
+            total += (digit or 1) * {"十": 10, "百": 100, "千": 1000}[char]
+            digit = 0
+        else:
+            digit = CN_DIGITS[char]
+    total += digit
+    fraction = "".join(str(CN_DIGITS.get(c, 0)) for c in decimals)
+    return float(f"{total}.{fraction}") if fraction else float(total)
+
+
+def _cn_count_values(clause: str) -> list[_Value]:
+    values = []
+    for match in CN_COUNT.finditer(clause):
+        number = match.group("number")
+        if re.fullmatch(r"十[二三四五]", number) or not re.search(r"[十百千点]", number):
+            continue                                     # 十四(五), 二三: names and runs, not numbers
+        comparator, end = _suffix_comparator(clause, match.end())
+        if match.group("more"):
+            comparator = ">"                             # 二百多公里: more than 200
+        prefix = _prefix_comparator(clause[:match.start()])
+        if comparator == "=" and prefix:
+            comparator = prefix
+        values.append(_Value(match.start(), end, _cn_integer(number), None, match.group(), match.group("unit"), True,
+                             comparator))
+    return values
+
+
 def _cn_values(clause: str) -> list[_Value]:
     values = []
     for match in CN_NUMBER.finditer(clause):
@@ -1530,6 +1582,10 @@ def _values(clause: str) -> list[_Value]:
         values.sort(key=lambda v: v.start)
     if CN_NUMBER.search(clause):
         values = sorted(values + _cn_values(clause), key=lambda v: v.start)
+    if CN_COUNT.search(clause):
+        taken = [(v.start, v.end) for v in values]
+        values = sorted(values + [v for v in _cn_count_values(clause)
+                                  if not any(a < v.end and v.start < b for a, b in taken)], key=lambda v: v.start)
     return values
 
 
@@ -1547,8 +1603,10 @@ def _digit_values(clause: str) -> list[_Value]:
         if re.match(r"[A-Za-z]", rest) and not re.match(r"(?:km|kg|kWh?|MW|GWh?|t|[PE]Flops|P)\b", rest):
             continue                                     # 5G, 3D, 4K …
         more = False
-        if SKIP_AFTER.match(rest) and not (rest[:1] == "多" and _unit(rest, 1)[1]) or clause[max(0, start - 1):start] in ("第", "共", "（", "(", "/", "—", "-", "～", "~",
-                                                                          "×"):     # (2×112.6万千瓦: two units of)
+        # (共118项: a count of items; but 今年共46.2万亩…建设任务 is the year's task)
+        task_total = clause[max(0, start - 1):start] == "共" and re.match(r"[^，,；;。]{0,16}任务", rest)
+        if SKIP_AFTER.match(rest) and not (rest[:1] == "多" and _unit(rest, 1)[1]) or clause[max(0, start - 1):start] in (
+                "第", "共", "（", "(", "/", "—", "-", "～", "~", "×") and not task_total:   # (2×112.6万千瓦: two units of)
             continue
         if clause[max(0, start - 2):start] in ("十四", "十五"):
             continue
@@ -1854,7 +1912,7 @@ def _finish(found, clause: str, clause_start: int, sentence: Sentence, context: 
     raised_over_span = change == "increase" and verb in ("提高", "提升") and value.unit == "%" \
         and bool(PERIOD_SPAN.search(text[:clause_start + value.start]))
     if (change == "decrease" or rising_points or doubling or raised_over_span) and baseline is None and over_the_plan \
-            and not re.search(r"年均|每年|平均", text[:clause_start + value.start]):
+            and not re.search(r"年均|每年|平均", text[clause_start:clause_start + value.start]):
         change = "cumulative"
     if change == "increase" and value.unit == "倍" and verb != "翻番":   # 增加两倍: an increase of 200 %
         value = _Value(value.start, value.end, value.value * 100, None if value.value_high is None
@@ -1966,7 +2024,7 @@ def _is_baseline_year(text: str, match: re.Match) -> bool:
     after = text[match.end():match.end() + 4]
     # (恢复到2019年的80%左右: the year compared with, not a deadline)
     recovered = re.search(r"恢复(?:到|至)?$", text[max(0, match.start() - 3):match.start()]) and after.startswith(("的", "水平"))
-    return bool(re.search(r"(?:较|比|与|由|从|对比)$", before) or recovered) or after.startswith(("相比", "比", "基础上"))
+    return bool(re.search(r"(?:较|比|与|由|从|对比)$", before) or recovered) or after.startswith(("相比", "比", "基础上", "的基础上"))
 
 
 # Targets set against a benchmark in words, not a number (the labelling notes of dev3): an
