@@ -1534,3 +1534,19 @@ def test_results_of_months_so_far_norms_and_derived_shares_are_no_targets():
     assert all(t.value != 9.06 for t in numeric(text, plan_period=(2022, 2022)))
     text = "报告显示，根据预计，过去一年里，地区生产总值增长6%左右；城镇居民人均可支配收入增长5.5%。"
     assert numeric(text, plan_period=(2024, 2024)) == []
+
+
+def test_coverage_before_its_verb_people_raised_and_a_list_page_without_punctuation():
+    found = numeric("2017年，完成“交通一卡通”县(市、区)100%覆盖。", plan_period=(2017, 2017))
+    assert [(t.indicator_text, t.value) for t in found] == [("“交通一卡通”县(市、区)覆盖率", 100)]
+    found = numeric("2023年，完成成人初高中学历提升10万人。", plan_period=(2023, 2023))
+    assert [(t.value, t.change_type) for t in found] == [(10, "level")]
+    text = ("2026年度十大民生实事项目概览 - 区通过人大代表票决确定了十大民生实事项目 [1] 项目一：病有所医 - "
+            "实施社区卫生服务中心标准化建设 [2] 项目四：劳有所得 - 实施精准就业帮扶 全年城镇新增就业2700人 "
+            "不断提高保障水平 [2] 项目五：环境有改善 - 对大寨河等3公里河道实施生态综合治理 更新更换143台老旧电梯 [3]")
+    assert [t.value for t in numeric(text, plan_period=(2026, 2026))] == [2700, 3, 143]
+    # each item is judged on its own: a year before the plan or a count collected in one item
+    # does not make the others past
+    text = ("项目概览 - 区通过人大代表票决确定了十大民生实事项目 项目征集工作自2025年11月启动 共征集意见建议70余条 "
+            "[1] 项目四：劳有所得 - 全年城镇新增就业2700人 [2] 项目五：环境有改善 - 更新更换143台老旧电梯 [3]")
+    assert [t.value for t in numeric(text, plan_period=(2026, 2026))] == [2700, 143]

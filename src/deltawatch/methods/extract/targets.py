@@ -242,6 +242,10 @@ Further general rules (issue 17, forty-first to forty-fourth development sets)
   elsewhere in the sentence does not make a rise over the plan yearly; 创成 / 配送 / 打通 / 开放 /
   资助 deliver counts (课时 too); a closing 以上 reaches back over a name of three characters; a
   report's lead-in of two short clauses (报告显示，根据预计，过去一年里) still opens on the past.
+* a list page that lost its punctuation (items parted by spaces and [n] marks on one line) is read
+  item by item: each a clause, dated and judged past on its own (``_is_spaced_list``); a line
+  ending in a note mark [5] is not cut off. 100%覆盖 is a coverage share; 学历提升10万人 a count;
+  共征集 / 中选出 counts are past; 投产 delivers counts.
 
 Confidence (0–1) rises with an explicit verb, comparator, year and a known unit; it orders the
 review, it is not a probability.
@@ -306,7 +310,7 @@ BUILD_VERBS = ("累计建成", "建成", "新建", "净增", "新增", "新开�
                "打造", "建设", "布局", "组建", "新开", "完成", "落实", "包含", "育成", "扩建", "续建", "改建", "掌握", "签约", "建立", "推动", "推进", "实施", "争创", "招引", "引育", "开展", "举办", "开设", "开发", "援助",
                "安装", "配置", "配备", "拥有", "形成", "推出", "投运", "加装", "更换", "培训", "组织", "帮助",
                "增设", "新(改)建", "新（改）建", "新建改建", "新(改扩)建", "新（改扩）建", "更新", "筛查", "改扩建", "构建", "新辟", "优化", "疏浚整治", "疏浚", "增配", "开办",
-               "淘汰整治", "淘汰", "拆除", "腾出", "启动", "规划", "创成", "配送", "打通", "开放", "资助")
+               "淘汰整治", "淘汰", "拆除", "腾出", "启动", "规划", "创成", "配送", "打通", "开放", "资助", "投产")
 ADVERBS = ("力争", "确保", "争取", "努力", "基本", "全面", "分别", "均", "要", "将", "进一步", "持续", "稳步",
            "逐步", "再", "累计", "年均", "平均", "总体")
 
@@ -319,7 +323,7 @@ DONE_SO_FAR = re.compile(r"已(?:完工|开工|完成|建成|交付|投运|达�
 PAST = re.compile(r"去年|(?<![比较同与])上年|过去|已经|已(?:建成|完成|达到|实现|形成|累计|超过|突破|有|是)|"
                   r"以来|近年|回顾|取得了|实现了|完成了|达到了|增长了|下降了|提高了|降低了|突破了|超过了|"
                   r"建成了|展示了|形成了|(?:创建|新建|建设|培育|打造|新增|实施|举办|引进|集聚|聚集|吸引)了|交出了|成绩单|现已|数据显示|统计显示|监测显示|已成功|截至目前|(?<!项)目前(?!期)|居(?:全省|全国|全市|长三角)第(?!一方阵|一梯队)|"
-                  r"\d{1,2}月份?累计|截至\d{1,2}月|前\d{1,2}个月|进行了|共收到|征集到|上一轮|刚刚过去|一年来|五年来|历年|" + DONE_SO_FAR.pattern)
+                  r"\d{1,2}月份?累计|截至\d{1,2}月|前\d{1,2}个月|进行了|共收到|征集到|共征集|中选出|上一轮|刚刚过去|一年来|五年来|历年|" + DONE_SO_FAR.pattern)
 # (今年上半年…实现增加值1592亿元: a result of the year so far, not its goal; searched only in a
 # text naming part of a year — the lookbehinds make it slow on every sentence)
 YEAR_SO_FAR = re.compile(r"(?:(?:^|(?<=[，,。；;：:\s“\"]))(?:今年|本年)?(?:上半年|前三季度|一季度|前\d{1,2}个月)|(?<!\d)1[-－—~至]\d{1,2}月份?)"
@@ -442,6 +446,8 @@ def draft_targets(doc: Document, *, plan_period: tuple[int, int] = (2021, 2025),
         forecast_goes_on = forecast_item and "将" in sentence.text and not AIMING.search(sentence.text)
         forecast_item = sentence.text.rstrip().endswith(("；", ";")) and (
             bool(FORECAST.search(sentence.text)) or forecast_goes_on)
+        if _is_spaced_list(sentence.text):
+            past_paragraph = False                       # (a spaced list is judged item by item)
         if past_paragraph or sentence is headline or heading_block == "past" or forecast_goes_on:
             continue
         drafts += _targets_of_sentence(sentence, context,
@@ -649,7 +655,7 @@ def _cut_off_tail(text: str) -> int | None:
     bare line ("社会消费品零售总额增长7%") ends a list item, not a cut, and is kept."""
     body = text.rstrip()
     line = body[body.rfind("\n") + 1:]
-    if not line or re.search(r"[。！？!?；;”\"）)…]$", line) or not re.search(r"[，,；;、：:]", line):
+    if not line or re.search(r"[。！？!?；;”\"）)…\]】]$", line) or not re.search(r"[，,；;、：:]", line):
         return None
     last_break = max(line.rfind(mark) for mark in "，,；;、：:。")
     return len(body) - len(line) + last_break + 1
@@ -830,7 +836,9 @@ def _targets_of_sentence(sentence: Sentence, context: _Context, *, goal_block: b
         if forecast else len(text)
     if forecast_from == 0:
         return []
-    past = _looks_back(text, context)
+    # (a spaced list's items are judged one by one: 共征集意见建议70余条 in one, 更换143台 in another)
+    spaced = _is_spaced_list(text)
+    past = not spaced and _looks_back(text, context)
     # A sentence that looks back and then forward ("去年GDP增长5.8%，今年预期目标为增长5%以上"):
     # judged clause by clause — past until a clause turns to goals, and again when one looks back.
     mixed = past and _turns_to_goals(text, context)
@@ -868,7 +876,7 @@ def _targets_of_sentence(sentence: Sentence, context: _Context, *, goal_block: b
                 clause_past = False
             elif _looks_back(clause, context):
                 clause_past = True                       # (今年已完工3台: this year, but done)
-        if not clause.strip() or (past and not mixed) or (mixed and clause_past):
+        if not clause.strip() or (past and not mixed) or (mixed and clause_past) or (spaced and _looks_back(clause, context)):
             continue
         if goal_sentence or goal_block:
             drafts += _benchmark_targets(clause, clause_start, sentence, context)
@@ -1024,9 +1032,19 @@ def _clauses(text: str) -> list[tuple[str, int]]:
     return result
 
 
+# a list page that lost its punctuation: items on one line, parted by spaces and [n] marks
+# ("…全年城镇新增就业2700人 不断提高… [2] 项目五：环境有改善 - 对…3公里河道实施生态综合治理 …")
+SPACED_ITEMS = re.compile(rf"(?<=[{CJK}”）)\]])\s+(?:\[\d+\]\s*)?(?:-\s+)?(?=[{CJK}“（(])")
+
+
+def _is_spaced_list(text: str) -> bool:
+    return len(text) > 60 and not re.search(r"[，,；;。]", text) and len(SPACED_ITEMS.findall(text)) >= 3
+
+
 def _split_clauses(text: str) -> list[str]:
     parts = []
-    for clause in CLAUSE_SPLIT.split(text):
+    separator = SPACED_ITEMS if _is_spaced_list(text) else CLAUSE_SPLIT     # (each spaced item a clause)
+    for clause in separator.split(text):
         cut = 0
         for match in VALUE_PAREN.finditer(clause):
             if re.search(r"\d", clause[:match.start()]) and _ends_with_value(clause[:match.start()]):
@@ -1306,6 +1324,9 @@ def _coverage_share(clause: str, value: _Value, goal_sentence: bool) -> str | No
     if not goal_sentence or value.unit != "%" or value.value_high is not None:
         return None
     before = clause[:value.start].rstrip()
+    # (完成“交通一卡通”县(市、区)100%覆盖: the share before its verb)
+    if re.match(r"(?:全)?覆盖\s*[。！？；;]*\s*$", clause[value.end:]):
+        return re.sub(r"^(?:完成|实现|力争|确保)", "", _indicator_text(clause, len(before))) + "覆盖率"
     covered = COVERED.match(clause[value.end:])
     if not COVERAGE_VERB.search(before) or covered is None:
         return None
@@ -1883,7 +1904,11 @@ def _finish(found, clause: str, clause_start: int, sentence: Sentence, context: 
     named = found[4] if len(found) > 4 else None
     text = sentence.text
     start = sentence.start + clause_start + value.start
-    year, year_written, past_year = _target_year(clause, text, clause_start + value.start, context, start)
+    # (the items of a spaced list are sentences of their own for their year: 项目征集工作自2025年11月启动
+    # in one item does not date 全年城镇新增就业2700人 in the next)
+    own = _is_spaced_list(text)
+    year, year_written, past_year = _target_year(clause, clause if own else text, value.start if own else clause_start + value.start,
+                                                 context, start)
     if past_year:
         return None
     baseline = BASELINE.search(clause[:value.start])
@@ -1894,6 +1919,8 @@ def _finish(found, clause: str, clause_start: int, sentence: Sentence, context: 
     if change == "increase" and verb == "增加" and baseline is None and not MONEY.search(value.unit) \
             and value.unit not in ("%", "个百分点", "百分点", "倍", "成", "‰"):
         change = "level"
+    if change == "increase" and verb in ("提升", "提高") and baseline is None and value.unit in COUNT_UNITS:
+        change = "level"                                 # 学历提升10万人: the people raised, a count
     # "“十四五”时期，规上工业单位增加值能耗下降16%以上": a decrease over the span of the plan period
     # (十四五时期 / 期间 / 规划期内 before the value in its sentence), with neither 年均 nor a base
     # year, is the fall over the whole period — cumulative (the labelling convention). Not a
