@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from deltawatch.methods.extract import draft_targets, read
+from deltawatch.methods.extract import draft_targets, parse_plan_period, read
 from deltawatch.methods.extract.evaluate import labels_as_drafts, load_labels, score
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -47,8 +47,7 @@ def documents(folder: Path):
     periods = FIXTURES / folder / "plan_periods.csv"
     if periods.exists():
         for row in csv.DictReader(periods.open(encoding="utf-8")):
-            first, last = (int(x) for x in row["plan_period"].split("-"))
-            yield folder / f"{row['file']}.txt", folder / f"{row['file']}.csv", (first, last)
+            yield folder / f"{row['file']}.txt", folder / f"{row['file']}.csv", parse_plan_period(row["plan_period"])
     else:  # dev: seed 001, the outline's implementation plan to 2025
         yield folder / "seed001.txt", folder / "seed001_targets.csv", (2021, 2025)
 

@@ -122,8 +122,8 @@ def test_the_pages_by_role_and_the_upload(document, people):  # noqa: F811
     assert '<mark class="x-target' in html and "研发投入强度" in html and "采纳" in html
     empty = office.post(reverse("intake:upload"), {"file": SimpleUploadedFile("e.txt", b""), "plan_period": "2021-2025"})
     assert empty.status_code == 400 and "空文件" in empty.content.decode() and SourceDocument.objects.count() == 1
-    bad = office.post(reverse("intake:upload"), {"file": SimpleUploadedFile("a.txt", TEXT.encode()), "plan_period": "2025"})
-    assert bad.status_code == 400 and "2021-2025" in bad.content.decode()
+    bad = office.post(reverse("intake:upload"), {"file": SimpleUploadedFile("a.txt", TEXT.encode()), "plan_period": "2025-2021"})
+    assert bad.status_code == 400 and "2021-2025" in bad.content.decode() and 'value="2025-2021"' in bad.content.decode()
     done = office.post(reverse("intake:upload"), {"file": SimpleUploadedFile("a.txt", TEXT.encode()),
                                                  "plan_period": "2021-2025", "region": "320000"})
     assert done.status_code == 302 and SourceDocument.objects.count() == 2

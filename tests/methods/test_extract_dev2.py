@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from deltawatch.methods.extract import draft_targets, read
+from deltawatch.methods.extract import draft_targets, parse_plan_period, read
 from deltawatch.methods.extract.evaluate import load_labels, score
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,8 +31,8 @@ def set_documents(folder: str) -> list[tuple[str, Path, Path, tuple[int, int]]]:
         periods = {row["file"]: row["plan_period"] for row in csv.DictReader(handle)}
     documents = []
     for name, period in sorted(periods.items()):
-        first, last = (int(y) for y in period.split("-"))
-        documents.append((name, INTAKE / folder / f"{name}.txt", INTAKE / folder / f"{name}.csv", (first, last)))
+        documents.append((name, INTAKE / folder / f"{name}.txt", INTAKE / folder / f"{name}.csv",
+                          parse_plan_period(period)))
     return documents
 
 

@@ -1550,3 +1550,15 @@ def test_coverage_before_its_verb_people_raised_and_a_list_page_without_punctuat
     text = ("项目概览 - 区通过人大代表票决确定了十大民生实事项目 项目征集工作自2025年11月启动 共征集意见建议70余条 "
             "[1] 项目四：劳有所得 - 全年城镇新增就业2700人 [2] 项目五：环境有改善 - 更新更换143台老旧电梯 [3]")
     assert [t.value for t in numeric(text, plan_period=(2026, 2026))] == [2700, 143]
+
+
+def test_a_plan_period_is_a_span_or_one_year():
+    from deltawatch.methods.extract import parse_plan_period
+
+    assert parse_plan_period("2021-2025") == (2021, 2025)
+    assert parse_plan_period(" 2021—2025 ") == (2021, 2025)
+    assert parse_plan_period("2021年至2025年") == (2021, 2025)
+    assert parse_plan_period("2024") == (2024, 2024)       # an annual report, plan or list
+    for bad in ("2025-2021", "十四五", "21-25", "", "2024-"):
+        with pytest.raises(ValueError):
+            parse_plan_period(bad)

@@ -16,7 +16,7 @@ from deltawatch.i18n import gettext_noop
 
 # key → Chinese msgid; the English is in the catalogue (locale/en/LC_MESSAGES/django.po)
 MESSAGES = {
-    "bad_period": gettext_noop("规划期应写作 2021-2025，收到：{text}"),
+    "bad_period": gettext_noop("规划期应写作 2021-2025（年度文件可只写一年，如 2024），收到：{text}"),
 }
 
 TARGET_COLUMNS = ["indicator_text", "indicator", "target_year", "comparator", "value", "unit", "change_type",
@@ -32,11 +32,12 @@ def _shipped(name: str):
 
 
 def _period(text: str, lang: str) -> tuple[int, int]:
+    from deltawatch.methods.extract import parse_plan_period
+
     try:
-        first, last = (int(part) for part in text.replace("—", "-").split("-"))
+        return parse_plan_period(text)
     except ValueError:
         raise UserError(_say("bad_period", lang, catalogue=MESSAGES, text=text)) from None
-    return first, last
 
 
 def _cell(value):

@@ -66,14 +66,12 @@ class UploadForm(forms.Form):
         self.fields["plan"].queryset = Plan.objects.order_by("code")
 
     def clean_plan_period(self):
-        text = self.cleaned_data["plan_period"].replace("—", "-").replace("–", "-").strip()
+        from deltawatch.methods.extract import parse_plan_period
+
         try:
-            first, last = (int(part) for part in text.split("-"))
+            return parse_plan_period(self.cleaned_data["plan_period"])
         except ValueError:
-            raise forms.ValidationError(_("规划期应写作 2021-2025。")) from None
-        if not 1949 <= first <= last <= 2100:
-            raise forms.ValidationError(_("规划期应写作 2021-2025。"))
-        return first, last
+            raise forms.ValidationError(_("规划期应写作 2021-2025；年度报告或计划可只写一年，如 2024。")) from None
 
     def clean_region(self):
         from deltawatch.regions.models import Region, RegionGroup

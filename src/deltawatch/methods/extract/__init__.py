@@ -6,9 +6,9 @@
 """
 
 from .reading import ExtractError, read
-from .targets import draft_targets
+from .targets import draft_targets, parse_plan_period
 
-__all__ = ["ExtractError", "draft_targets", "draft_tasks", "read"]
+__all__ = ["ExtractError", "draft_targets", "draft_tasks", "parse_plan_period", "read"]
 
 
 try:

@@ -192,7 +192,7 @@ def format_table(result: dict) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     from .reading import read
-    from .targets import draft_targets
+    from .targets import draft_targets, parse_plan_period
 
     parser = argparse.ArgumentParser(prog="python -m deltawatch.methods.extract.evaluate",
                                      description="Precision and recall of draft targets against labels")
@@ -200,8 +200,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("labels")
     parser.add_argument("--plan-period", default="2021-2025")
     args = parser.parse_args(argv)
-    first, last = (int(x) for x in args.plan_period.split("-"))
-    drafts = draft_targets(read(Path(args.document)), plan_period=(first, last))
+    drafts = draft_targets(read(Path(args.document)), plan_period=parse_plan_period(args.plan_period))
     print(format_table(score(drafts, load_labels(args.labels))))
     return 0
 

@@ -392,6 +392,23 @@ class _Value:
 # Entry point
 # ---------------------------------------------------------------------------------------------
 
+PLAN_PERIOD_TEXT = re.compile(r"\s*((?:19|20)\d{2})\s*年?\s*(?:[-－—–~～至到]\s*((?:19|20)\d{2})\s*年?)?\s*")
+
+
+def parse_plan_period(text: str) -> tuple[int, int]:
+    """The plan period a user types: "2021-2025" (or 2021—2025, 2021至2025年) → (2021, 2025); one
+    year, "2024" — an annual work report, plan or list — → (2024, 2024). ValueError otherwise, or
+    when the span runs backwards. (The upload form, the CLI and the evaluation scripts share it.)"""
+    match = PLAN_PERIOD_TEXT.fullmatch(str(text))
+    if not match:
+        raise ValueError(f"not a plan period: {text!r}")
+    first = int(match.group(1))
+    last = int(match.group(2) or first)
+    if last < first:
+        raise ValueError(f"a plan period runs forwards: {text!r}")
+    return first, last
+
+
 def draft_targets(doc: Document, *, plan_period: tuple[int, int] = (2021, 2025), catalogue=None) -> list[DraftTarget]:
     """Every target of ``doc`` as a draft: numeric ones and the "完成…下达目标" ones, in the
     order of the text, a target repeated later kept once; matched to ``catalogue`` when given."""
