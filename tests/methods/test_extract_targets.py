@@ -1562,3 +1562,38 @@ def test_a_plan_period_is_a_span_or_one_year():
     for bad in ("2025-2021", "十四五", "21-25", "", "2024-"):
         with pytest.raises(ValueError):
             parse_plan_period(bad)
+
+
+# --- rules from the forty-fifth to forty-eighth development sets (held-out sets 43–46)
+
+def test_a_progress_table_printed_as_lines_and_a_pipe_rows_progress_cell_are_results():
+    text = ("2025年县政府重点工作任务一季度完成情况\n"
+            "1 地区生产总值增长6%以上。 县发改委 一季度地区生产总值增长6.8%\n"
+            "2 规模工业增加值增长4.5%。 县工信局 规模工业增加值增长11.9%\n")
+    assert [t.value for t in numeric(text, plan_period=(2025, 2025))] == [6, 4.5]
+    text = ("序号 | 工作任务 | 责任单位 | 一季度目标 | 进展情况 |\n"
+            "1 | 新改扩建公办中小学校1所 | 教体局 | 室内安装 | 进展情况：新建工程室内装修完成80%，场外工程完成70%。 |\n")
+    assert [t.value for t in numeric(text, plan_period=(2023, 2023))] == [1]
+
+
+def test_one_row_progress_tables_and_a_task_cell_of_several_sentences():
+    text = ("重点工作半年度完成情况汇总表\n\n序号\n\n目标任务\n\n推进情况\n\n1\n\n"
+            "地区生产总值增长6%左右，奋力突破4000亿元关口。固定资产投资增长9%，奋力突破2000亿元关口。\n\n"
+            "1.上半年地区生产总值增长5.1%。\n")
+    found = numeric(text, plan_period=(2023, 2023))
+    assert [(t.indicator_text, t.value, t.comparator) for t in found] == [
+        ("地区生产总值", 6, "≈"), ("地区生产总值", 4000, ">"), ("固定资产投资", 9, "="), ("固定资产投资", 2000, ">")]
+
+
+def test_a_growth_in_a_goal_column_a_base_named_and_counts_done_to():
+    text = "指标名称 | 年度目标 | 上半年完成情况 |\n1.增加值 | 5.5%以上 | 1248.3亿元 |\n2.城镇调查失业率 | 5% | 4.2% |\n"
+    found = numeric(text, plan_period=(2023, 2023))
+    assert [(t.value, t.unit, t.change_type) for t in found] == [(5.5, "%", "increase"), (5, "%", "level")]
+    text = "今年，本市将在去年全年总产超过23亿斤的基础上，稳定粮食生产能力，并确保蔬菜生产面积50万亩。"
+    assert [t.value for t in numeric(text, plan_period=(2011, 2011))] == [50]
+    text = "今年本市将有100个村的基础设施得到改建；力促16个高速公路项目年内开工。"
+    assert [t.value for t in numeric(text, plan_period=(2011, 2011))] == [100, 16]
+    assert numeric("10年来，上海的人均公共绿地从不足1平方米提高到了9平方米。", plan_period=(2004, 2004)) == []
+    found = numeric("2023年，继续压减一般性支出15%以上。", plan_period=(2023, 2023))
+    assert [(t.value, t.change_type) for t in found] == [(15, "decrease")]
+    assert numeric("(三)实现三个“基本翻番”。", plan_period=(2021, 2025)) == []

@@ -247,6 +247,18 @@ Further general rules (issue 17, forty-first to forty-fourth development sets)
   ending in a note mark [5] is not cut off. 100%覆盖 is a coverage share; 学历提升10万人 a count;
   共征集 / 中选出 counts are past; 投产 delivers counts.
 
+Further general rules (issue 17, forty-fifth to forty-eighth development sets)
+-----------------------------------------------------------------------------
+* progress reports: a task table printed as lines under a progress title (1地区生产总值增长6%以上。
+  县发改委一季度…) — the responsible unit and what follows it are results; a pipe row's cell
+  "进展情况：…" ends what is read; a one-row progress table under a repeated header, its serial
+  numbers running on (1, then 2 …), and a task cell of several sentences read one by one.
+* a quantity's goal in % in a table's goal column (增加值 | 5.5%以上) is its growth; the past
+  named as a base (在去年…超过23亿斤的基础上) is no look back; 10年来 and 提高到了 are.
+* counts done to (将有100个村…得到改建, 力促16个项目年内开工); 继续压减一般性支出15% is a
+  decrease; 突破4000亿元关口; 实现三个“基本翻番” names goals; 超越 is >; 修建 / 塑造 / 颁布 / 出台
+  deliver counts, 片 is a count.
+
 Confidence (0–1) rises with an explicit verb, comparator, year and a known unit; it orders the
 review, it is not a probability.
 
@@ -275,11 +287,11 @@ CJK = "\u4e00-\u9fff"
 # Vocabulary
 # ---------------------------------------------------------------------------------------------
 
-UNITS = sorted(["%", "‰", "个百分点", "百分点", "倍", "成", "万亿元", "千亿元", "亿元", "万元", "元", "亿美元", "万美元", "美元", "亿人次", "万人次", "人次", "万人", "人", "万户", "户", "万名", "名", "岁", "年", "天", "小时", "分钟", "个月", "万平方公里", "平方公里", "万平方米", "平方米", "万公顷", "公顷", "万亩", "亩", "公里", "千米", "万公里", "米", "亿吨", "万吨", "吨", "亿吨标准煤", "万吨标准煤", "吨标准煤", "克标准煤/千瓦时", "克/千瓦时", "亿立方米", "万立方米", "立方米", "万方", "万根", "根", "万间", "间", "块", "亿千瓦时", "万千瓦时", "千瓦时", "万千瓦", "千瓦", "兆瓦", "吉瓦", "GWh", "GW", "MW", "kWh", "微克/立方米", "毫克/升", "分贝", "年一遇", "亿斤", "万斤", "斤", "万标箱", "标箱", "万标准箱", "标准箱", "万辆", "辆", "万台", "台", "万套", "套", "万张", "张", "万床", "张床位", "床位", "万个", "个", "万家", "家", "所", "座", "项", "条", "处", "件", "批", "部", "艘", "架", "台套", "支", "份", "册", "场", "批次", "次", "对", "株", "棵", "只", "头", "口", "级", "星", "穴", "万眼", "眼", "㎡", "课时", "EFlops", "PFlops", "P"], key=len, reverse=True)
+UNITS = sorted(["%", "‰", "个百分点", "百分点", "倍", "成", "万亿元", "千亿元", "亿元", "万元", "元", "亿美元", "万美元", "美元", "亿人次", "万人次", "人次", "万人", "人", "万户", "户", "万名", "名", "岁", "年", "天", "小时", "分钟", "个月", "万平方公里", "平方公里", "万平方米", "平方米", "万公顷", "公顷", "万亩", "亩", "公里", "千米", "万公里", "米", "亿吨", "万吨", "吨", "亿吨标准煤", "万吨标准煤", "吨标准煤", "克标准煤/千瓦时", "克/千瓦时", "亿立方米", "万立方米", "立方米", "万方", "万根", "根", "万间", "间", "块", "亿千瓦时", "万千瓦时", "千瓦时", "万千瓦", "千瓦", "兆瓦", "吉瓦", "GWh", "GW", "MW", "kWh", "微克/立方米", "毫克/升", "分贝", "年一遇", "亿斤", "万斤", "斤", "万标箱", "标箱", "万标准箱", "标准箱", "万辆", "辆", "万台", "台", "万套", "套", "万张", "张", "万床", "张床位", "床位", "万个", "个", "万家", "家", "所", "座", "项", "条", "处", "件", "批", "部", "艘", "架", "台套", "支", "份", "册", "场", "批次", "次", "对", "株", "棵", "只", "头", "口", "级", "星", "穴", "万眼", "眼", "㎡", "课时", "片", "EFlops", "PFlops", "P"], key=len, reverse=True)
 COUNT_UNITS = {"个", "万个", "家", "万家", "所", "座", "项", "条", "处", "件", "批", "批次", "对", "间", "万间", "场", "场次", "部", "张", "万张", "辆", "人次", "万人次",
                "万辆", "台", "万台", "套", "万套", "艘", "架", "支", "名", "万名", "人", "万人", "户", "万户",
                "公里", "万公里", "千米", "万平方米", "平方米", "亩", "万亩", "公顷", "万公顷", "床位", "张床位",
-               "穴", "眼", "万眼", "课时"}
+               "穴", "眼", "万眼", "课时", "片"}
 # capacities built (新开工电源项目装机2600万千瓦, 新增日污水处理能力30万吨): counted like things built
 CAPACITY_UNITS = {"万千瓦", "千瓦", "兆瓦", "吉瓦", "GW", "MW", "万吨", "亿吨", "万立方米", "亿立方米", "万标箱", "万标准箱"}
 MONEY = re.compile(r"元$")
@@ -291,7 +303,7 @@ SCALED_UNIT = re.compile("(?:万|亿)(?:" + "|".join(re.escape(u) for u in UNITS
 # comparator words before the number (longest first) and after it
 PREFIX_COMPARATORS = [
     ("不低于", "≥"), ("不少于", "≥"), ("不小于", "≥"), ("至少", "≥"), ("不超过", "≤"), ("不高于", "≤"),
-    ("不多于", "≤"), ("不大于", "≤"), ("最多", "≤"), ("超过", ">"), ("逾越", ">"), ("逾", ">"), ("高于", ">"), ("大于", ">"), ("多于", ">"),
+    ("不多于", "≤"), ("不大于", "≤"), ("最多", "≤"), ("超过", ">"), ("超越", ">"), ("逾越", ">"), ("逾", ">"), ("高于", ">"), ("大于", ">"), ("多于", ">"),
     ("突破", ">"), ("迈上", "≥"), ("跨上", "≥"), ("超", ">"), ("低于", "<"), ("≤", "≤"), ("≥", "≥"), ("＜", "<"), ("＞", ">"), ("少于", "<"), ("小于", "<"), ("控制在", "≤"), ("大约", "≈"), ("约为", "≈"), ("约", "≈"), ("接近", "≈"), ("近", "≈"),
 ]
 COMPARATOR_WORDS = {word for word, _ in PREFIX_COMPARATORS}
@@ -310,7 +322,7 @@ BUILD_VERBS = ("累计建成", "建成", "新建", "净增", "新增", "新开�
                "打造", "建设", "布局", "组建", "新开", "完成", "落实", "包含", "育成", "扩建", "续建", "改建", "掌握", "签约", "建立", "推动", "推进", "实施", "争创", "招引", "引育", "开展", "举办", "开设", "开发", "援助",
                "安装", "配置", "配备", "拥有", "形成", "推出", "投运", "加装", "更换", "培训", "组织", "帮助",
                "增设", "新(改)建", "新（改）建", "新建改建", "新(改扩)建", "新（改扩）建", "更新", "筛查", "改扩建", "构建", "新辟", "优化", "疏浚整治", "疏浚", "增配", "开办",
-               "淘汰整治", "淘汰", "拆除", "腾出", "启动", "规划", "创成", "配送", "打通", "开放", "资助", "投产")
+               "淘汰整治", "淘汰", "拆除", "腾出", "启动", "规划", "创成", "配送", "打通", "开放", "资助", "投产", "修建", "塑造", "颁布", "出台")
 ADVERBS = ("力争", "确保", "争取", "努力", "基本", "全面", "分别", "均", "要", "将", "进一步", "持续", "稳步",
            "逐步", "再", "累计", "年均", "平均", "总体")
 
@@ -323,7 +335,7 @@ DONE_SO_FAR = re.compile(r"已(?:完工|开工|完成|建成|交付|投运|达�
 PAST = re.compile(r"去年|(?<![比较同与])上年|过去|已经|已(?:建成|完成|达到|实现|形成|累计|超过|突破|有|是)|"
                   r"以来|近年|回顾|取得了|实现了|完成了|达到了|增长了|下降了|提高了|降低了|突破了|超过了|"
                   r"建成了|展示了|形成了|(?:创建|新建|建设|培育|打造|新增|实施|举办|引进|集聚|聚集|吸引)了|交出了|成绩单|现已|数据显示|统计显示|监测显示|已成功|截至目前|(?<!项)目前(?!期)|居(?:全省|全国|全市|长三角)第(?!一方阵|一梯队)|"
-                  r"\d{1,2}月份?累计|截至\d{1,2}月|前\d{1,2}个月|进行了|共收到|征集到|共征集|中选出|上一轮|刚刚过去|一年来|五年来|历年|" + DONE_SO_FAR.pattern)
+                  r"\d{1,2}月份?累计|截至\d{1,2}月|前\d{1,2}个月|\d{1,2}年来|(?:提高|增加|发展|上升|下降|降低|增长)到了|进行了|共收到|征集到|共征集|中选出|上一轮|刚刚过去|一年来|五年来|历年|" + DONE_SO_FAR.pattern)
 # (今年上半年…实现增加值1592亿元: a result of the year so far, not its goal; searched only in a
 # text naming part of a year — the lookbehinds make it slow on every sentence)
 YEAR_SO_FAR = re.compile(r"(?:(?:^|(?<=[，,。；;：:\s“\"]))(?:今年|本年)?(?:上半年|前三季度|一季度|前\d{1,2}个月)|(?<!\d)1[-－—~至]\d{1,2}月份?)"
@@ -353,9 +365,11 @@ NON_NUMERIC = re.compile(
     r"(?:完成|达到|实现|落实|确保完成|全面完成|控制在)(?P<by>国家|省|省级|上级|市|中央)?(?:下达|确定|分解)(?:的)?"
     r"(?P<what>[^，,；;。]{0,16}?)(?:目标任务|约束性指标|考核目标|目标|任务|指标)")
 SKIP_AFTER = re.compile(r"^(?:月|日|号|届|次会议|周年|版|代|号线|期工程|期|轮|届次|大|强|年代|世纪|多)")
-WORK_ON = re.compile(r"^\s*(?:对|为|在)[^，,；;。]{0,30}$")
+WORK_ON = re.compile(r"^\s*(?:对|为|在|力促|促进|推动|[^，,；;。]{0,8}将有)[^，,；;。]{0,30}$")
 PARTS_OF = re.compile(r"在[^，,。；;]{0,30}\d+[^，,。；;]{0,20}中[，,]|\d+个[^，,。；;\d]{0,10}包括|其中[^，,；;。\d]{0,16}?有(?!望|效|序|力)")
 CODE_SPELLED = re.compile(r"[“\"]\d{3,5}[”\"](?![^。]{0,30}?目标)[^。]{0,30}?即")     # (not “4311”总体目标，即…: goals)
+LEADING_CUT = re.compile(r"^\s*(?:继续|进一步|力争|确保|持续)?(?:压减|削减|压降|减少)[^，,；;。\d]{1,12}$")
+PROGRESS_CELL = re.compile(r"\|\s*(?:进展情况|完成情况|推进情况|目前进展|工作进展)[:：]")
 PROJECT_BUDGET = re.compile(r"(?:^|[|｜]\s*|项目[，,]?)投资\s*$")
 PLAN_SCOPE = re.compile(r"(?:规划|研究|实施)范围(?:为|包括|涉及|是)")
 DOCUMENT_PARTS = re.compile(r"\d+\s*(?:个)?(?:部分|章|篇)(?:\d+\s*条)?")
@@ -370,7 +384,7 @@ POLICY = re.compile(r"补助|补贴|奖励|奖补|资助|贴息|减免|返还|�
 # (and a closing quotation mark: a goal quoted in a news report ends "…提升至15平方米”")
 # what may follow a value to the end of its clause: a closing word, a quote, a note in brackets
 # without a number of its own (4377万吨标准煤左右(均为非化石能源))
-TRAIL = re.compile(r"\s*(?:[的等]?(?:(?:主要)?(?:预期)?目标(?:任务)?|水平|增速|幅度|标准|规模|任务|良好水平)|[)）]|台阶|大关|安排)?"
+TRAIL = re.compile(r"\s*(?:[的等]?(?:(?:主要)?(?:预期)?目标(?:任务)?|水平|增速|幅度|标准|规模|任务|良好水平)|[)）]|台阶|大关|关口|安排)?"
                    r"(?:[(（][^()（）\d]{1,20}[)）])?\s*[。！？；;]*"
                    r"[”\"’」』]?\s*[。！？；;]*\s*$")
 CLAUSE_SPLIT = re.compile(r"[，；;]|(?<!\d),|,(?!\d{3}(?!\d))|[:：](?!\d)")   # not 1,200 nor 2:1
@@ -424,9 +438,12 @@ def draft_targets(doc: Document, *, plan_period: tuple[int, int] = (2021, 2025),
     year_plan = len(DEADLINE_CELL.findall(doc.text)) >= 2 or TASK_TABLE_HEADER.search(doc.text) is not None or any(
         YEAR_PLAN_TITLE.search(line) for line in _short_lines(doc.text[:1500])) or _names_a_year_plan(doc, plan_period)
     progress = _progress_tables(doc)
+    progress_cells = _progress_line_cells(doc)
     for sentence in sentences:
         if any(table.start <= sentence.start < table.end for table in progress):
             continue                                     # read by its goal column below
+        if progress_cells and any(a <= sentence.start < b for a, b in progress_cells):
+            continue                                     # a progress cell: results, no targets
         kind = _heading_kind(doc, sentence, context)
         if kind is not None:
             heading_block = None if kind == "ahead" or kind == "other" and heading_block is None else (
@@ -627,9 +644,14 @@ def _turns_to_goals(text: str, context: "_Context") -> bool:
 YEAR_TO_DO = re.compile(r"((?:19|20)\d{2})年[^，,。；;\d]{0,6}?(?:要|将|力争|确保|计划)")
 
 
+BASE_FRAME = re.compile(r"在[^，,；;。]{0,30}?的?基础上")
+
+
 def _looks_back(text: str, context: "_Context") -> bool:
     """The sentence (or clause) speaks of the past: PAST, or the span of a five-year plan that
     ended before the plan period (十三五期间 in a 十四五 plan, not in a 十三五 one)."""
+    if "基础上" in text:                              # (在去年全年总产超过23亿斤的基础上，稳定20亿斤…:
+        text = BASE_FRAME.sub("", text)                  # the past named as a base, not the time spoken of)
     return bool(PAST.search(text)) or ("季度" in text or "半年" in text or "月" in text) and bool(
         YEAR_SO_FAR.search(text)) or any(FIVE_YEAR_PLAN_END[m.group(1)] < context.plan_period[0]
                                          for m in PAST_PLAN.finditer(text))
@@ -853,6 +875,10 @@ def _targets_of_sentence(sentence: Sentence, context: _Context, *, goal_block: b
         if forecast else len(text)
     if forecast_from == 0:
         return []
+    # (a table row's progress cell, "| 进展情况：…完成80%", reports what was done: read up to it)
+    progress_cell = PROGRESS_CELL.search(text) if "|" in text else None
+    if progress_cell:
+        forecast_from = min(forecast_from, progress_cell.start())
     # (a spaced list's items are judged one by one: 共征集意见建议70余条 in one, 更换143台 in another)
     spaced = _is_spaced_list(text)
     past = not spaced and _looks_back(text, context)
@@ -1405,7 +1431,8 @@ def _clause_targets(clause: str, goal_sentence: bool, *, verbless=True, carried_
                                                                                       clause[value.end:]):
                 count = None                     # 推进150万吨乙烯等项目: the scale of what is named
             if count is None and goal_sentence and value.unit in COUNT_UNITS and WORK_ON.match(before) \
-                    and re.search(r"进行|实施|开展|加装|安装|更换|改造|提供|配备|落实|新增|增设|建设|实现|形成|取得", clause[value.end:]):
+                    and re.search(r"进行|实施|开展|加装|安装|更换|改造|提供|配备|落实|新增|增设|建设|实现|形成|取得|"
+                                r"(?:年内)?(?:开工|竣工|建成)|得到(?:改造|改建|改善|整治|提升|修缮|治理)", clause[value.end:]):
                 count = ("进行", 0)                     # 对…等28个小区进行“液改气”改造: the count worked on
             if count is None and carried_build and value.unit in COUNT_UNITS and value.comparator in ("=", "≥", "≈") \
                     and (TRAIL.match(clause[value.end:]) and _indicator_adjacent(before)
@@ -1448,7 +1475,8 @@ def _clause_targets(clause: str, goal_sentence: bool, *, verbless=True, carried_
             if not (verbless() if callable(verbless) else verbless):
                 continue
             verb_start = len(before.rstrip())
-            change = "level"
+            # (继续压减一般性支出15%以上: the cut named before what it cuts)
+            change = "decrease" if value.unit == "%" and LEADING_CUT.match(before) else "level"
             verb = ""
         if _is_baseline(clause, value):
             continue
@@ -1470,6 +1498,8 @@ def _clause_targets(clause: str, goal_sentence: bool, *, verbless=True, carried_
             value = replace(value, comparator="≥")      # 投资将至少完成115亿元: 至少 governs the value
         results.append((value, verb, change, verb_start))
     for match in DOUBLING.finditer(clause):
+        if re.search(r"[两三四五六七八九十\d]个[“\"][^”\"]*$", clause[:match.start()]):
+            continue                                     # 实现三个“基本翻番”: the name of three goals
         growth = (2 ** DOUBLINGS[match.group("times")] - 1) * 100.0     # 翻一番: an increase of 100 %
         comparator, end = _suffix_comparator(clause, match.end())      # (翻一番以上)
         value = _Value(match.start(), end, growth, None, match.group(), "%", True, comparator)
@@ -1871,7 +1901,7 @@ def _is_baseline(clause: str, value: _Value) -> bool:
 _INDICATOR_LEAD = re.compile(
     # (and the words that announce a goal before its indicator: 预期地区生产总值增长5%以上 in a
     # headline, 设定GDP增长5% in a lede, 还将保持固定资产投资稳定增长 — the indicator follows them)
-    r"^(?:(?:其中|同时|并|以及|和|及|而|将会|使|让|推动|促进|确保|力争|争取|努力|全年|今年|明年|本年|去年|上年|实现|"
+    r"^(?:(?:其中|同时|并|以及|和|及|而|将会|奋力|使|让|推动|促进|确保|力争|争取|努力|全年|今年|明年|本年|去年|上年|实现|"
     r"预期|设定了?|定下了?|[^，,、]{0,6}?(?:还|也)?将(?:继续)?保持|[^，,、]{0,6}?还将|保持|"
     r"主要(?:预期)?目标(?:是|为)?|目标(?:是|为)|(?:到|至|截至)?(?:19|20)\d{2}年(?:底|末)?(?:前)?|"
     r"[^，,、]{0,8}?(?:到|至)(?:19|20)\d{2}年(?:底|末)?(?:前)?|"
@@ -2194,6 +2224,26 @@ def _progress_tables(doc: Document) -> list[_ProgressTable]:
     return tables
 
 
+# a task table printed as lines, titled as a progress report (…一季度完成情况): each row "1地区生产总值
+# 增长6%以上。县发改委一季度地区生产总值增长6.8%" ends in the responsible unit and the progress cell
+PROGRESS_TITLE = re.compile(r"完成情况|进展情况|推进情况|落实情况")
+RESPONSIBLE_UNIT = r"[县市区省][\u4e00-\u9fff]{1,10}?(?:委|局|办|厅|院|中心|政府|部|室|处)"
+TASK_ROW_WITH_UNIT = re.compile(rf"(?m)^[ \t]*\d{{1,3}}[ \t、.]*[^\n]*?[。；;][ \t]*(?={RESPONSIBLE_UNIT}(?:[、,，]{RESPONSIBLE_UNIT})*)")
+
+
+def _progress_line_cells(doc: Document) -> list[tuple[int, int]]:
+    """(start, end) of the progress cells of a task table printed as lines under a progress
+    title: what follows a row's task cell (closed by 。) on its line — the responsible unit, then
+    what was done so far, which is no target."""
+    if not PROGRESS_TITLE.search(doc.text[:300]):
+        return []
+    cells = []
+    for row in TASK_ROW_WITH_UNIT.finditer(doc.text):
+        line_end = doc.text.find("\n", row.end())
+        cells.append((row.end(), line_end if line_end >= 0 else len(doc.text)))
+    return cells
+
+
 def _progress_header(lines, index):
     """(columns, goal column, serial column, where the rows begin) when a header of short cells
     with a goal column and a progress column after it begins at ``index``, else None."""
@@ -2216,15 +2266,19 @@ def _progress_rows(lines, index, header):
     """The table's rows, from serial 1 on while the serial numbers run 1, 2, 3 …; (table or None,
     the index of the first line after it)."""
     columns, goal, serial_column, first = header
-    starts, expected = [], 1
+    # (the serial numbers run on from the first one under the header: a report that repeats the
+    # header for each leader's part numbers its tables 1, then 2 …; such a table may hold one row)
+    opening = SERIAL_LINE.fullmatch(lines[first][0]) if first < len(lines) else None
+    starts, expected = [], int(opening.group("serial")) if opening else 1
+    bare = opening is not None and opening.group("name") is None   # (1⏎任务 — then 1.… 2.… in a cell are no rows)
     for at in range(first, min(len(lines), first + PROGRESS_TABLE_LINES)):
         match = SERIAL_LINE.fullmatch(lines[at][0])
-        if match and int(match.group("serial")) == expected:
+        if match and int(match.group("serial")) == expected and not (bare and match.group("name")):
             starts.append(at)
             expected += 1
-    if len(starts) < 2:
+    if not starts or len(starts) < 2 and starts[0] != first:
         return None, first
-    width = max(2, min(b - a for a, b in itertools.pairwise(starts)))
+    width = max(2, min(b - a for a, b in itertools.pairwise(starts))) if len(starts) > 1 else len(columns) - serial_column
     bounds = list(itertools.pairwise(starts)) + [(starts[-1], min(len(lines), starts[-1] + width + 2))]
     sentence_cells = not NAME_HEADER.fullmatch(columns[serial_column])
     cells = []
@@ -2274,9 +2328,10 @@ def _progress_targets(doc: Document, context: _Context, tables: list[_ProgressTa
     for table in tables:
         location = doc.location(table.start) if len(doc.sections) < 2000 else ""
         for name, text, start, end in table.goal_cells:
-            if table.sentence_cells:
-                drafts += _targets_of_sentence(Sentence(text, start, end, location), context,
-                                               goal_block=True, in_goal_column=True)
+            if table.sentence_cells:                     # (a task cell of several sentences: each read alone)
+                for part in re.finditer(r"[^。！？]+[。！？]?", text):
+                    drafts += _targets_of_sentence(Sentence(part.group(), start + part.start(), start + part.end(), location),
+                                                   context, goal_block=True, in_goal_column=True)
                 continue
             # (read with the row's name before the value; the draft stands where the value does)
             for draft in _targets_of_sentence(Sentence(name + text, start, end, location), context,
@@ -2351,11 +2406,17 @@ def _cell_name(cell: str) -> str:
     return re.sub(r"\s*[\[［〔(（]\d{1,2}[\]］〕)）]$|[*＊]+$", "", cell).strip()
 
 
+# names of what is already a ratio: a % beside them is the ratio's level, not a growth
+RATE_NAME = re.compile(r"率|比重|比例|占比|占|份额|指数|强度|覆盖|达标|满意|程度|水平|贡献|系数|%")
+
+
 def _cell_targets(cell, name, unit, year, row_text, location, position, row_end, *, growth=False) -> list[DraftTarget]:
     drafts = []
     for sub, value, high, comparator, hint, cell_unit in _table_values(cell):
+        # (增加值 | 5.5%以上 in a year's goal column: a quantity's goal in % is its growth)
+        quantity_in_percent = cell_unit == "%" and not unit and not RATE_NAME.search(name)
         change = hint if hint in ("cumulative", "increase", "decrease") else (
-            "increase" if re.search(r"增长|增速|提高", name) or (growth and not cell_unit)
+            "increase" if re.search(r"增长|增速|提高", name) or (growth and not cell_unit) or quantity_in_percent
             else "decrease" if re.search(r"下降|降低|减少", name) else "level")
         unit = cell_unit or unit
         indicator = name
@@ -2531,7 +2592,7 @@ def _table_values(cell: str) -> list[tuple]:
         cell_unit = CELL_UNIT.search(core)                    # 2.7万人以上: a unit in the cell
         if cell_unit:
             core = core[:cell_unit.start()] + core[cell_unit.end():]
-        cell_unit = cell_unit.group(1) if cell_unit else ""
+        cell_unit = cell_unit.group(1) if cell_unit else ("%" if "%" in text else "")
         match = CELL_VALUE.match(core)
         if not match:
             continue
