@@ -1413,7 +1413,7 @@ def test_results_of_months_so_far_and_replies_received_are_past():
 def test_this_year_after_a_past_year_turns_to_the_goal():
     text = "2012年，全省交通建设完成投资389.6亿元，而今年将会提高到450亿元。"
     found = numeric(text, plan_period=(2013, 2013))
-    assert [(t.value, t.target_year, t.indicator_text) for t in found] == [(450, 2013, "全省交通建设完成投资")]
+    assert [(t.value, t.target_year, t.indicator_text) for t in found] == [(450, 2013, "全省交通建设投资")]
 
 
 def test_a_lede_that_reports_a_meeting_yields_to_the_body():
@@ -1597,3 +1597,21 @@ def test_a_growth_in_a_goal_column_a_base_named_and_counts_done_to():
     found = numeric("2023年，继续压减一般性支出15%以上。", plan_period=(2023, 2023))
     assert [(t.value, t.change_type) for t in found] == [(15, "decrease")]
     assert numeric("(三)实现三个“基本翻番”。", plan_period=(2021, 2025)) == []
+
+
+# --- rules from the forty-ninth to fifty-second development sets (held-out sets 47–50)
+
+def test_investment_to_complete_and_results_of_months_and_holidays():
+    text = "2017年，全力推进五大工程，即启动中心河拓浚工程，完成投资7亿元；推进圩区整治工程，完成投资8617万元。"
+    found = numeric(text, plan_period=(2017, 2017))
+    assert [(t.indicator_text[-2:], t.value) for t in found] == [("投资", 7), ("投资", 8617)]
+    assert numeric("今年1-7月，盐城新能源装机容量达461.1万千瓦、占全省30.3%。", plan_period=(2016, 2016)) == []
+    assert numeric("2024年春节假日全市实现旅游收入42.11亿元。", plan_period=(2024, 2024)) == []
+    found = numeric("到2025年，全市的养老床位数量将从目前的15.9万张增加到17.8万张。", plan_period=(2022, 2025))
+    assert [t.value for t in found] == [17.8]
+
+
+def test_doublings_told_or_named_are_no_targets():
+    text = "到2025年，力争实现农产品网络零售额1600亿元，较2019年的842亿元近乎翻番。"
+    assert all(t.unit != "%" for t in numeric(text, plan_period=(2021, 2025)))
+    assert numeric("实现“十三五”良好开局，为实现“四个翻番”打下基础。", plan_period=(2016, 2016)) == []

@@ -259,6 +259,13 @@ Further general rules (issue 17, forty-fifth to forty-eighth development sets)
   decrease; 突破4000亿元关口; 实现三个“基本翻番” names goals; 超越 is >; 修建 / 塑造 / 颁布 / 出台
   deliver counts, 片 is a count.
 
+Further general rules (issue 17, forty-ninth to fifty-second development sets)
+-----------------------------------------------------------------------------
+* 完成投资 / 完成年度投资 + a sum is a goal (the labellers' investment goals), named …投资; a
+  1-7月, opening, 春节假日 results, 比上年同期 and 位列全省第 are past; 从目前的15.9万张 is a base.
+* a reporter's 近乎翻番 and the quoted name “四个翻番” are no doublings; the count of a 实事 list
+  (民生实事项目10项) is no target; 吨/日 is a capacity.
+
 Confidence (0–1) rises with an explicit verb, comparator, year and a known unit; it orders the
 review, it is not a probability.
 
@@ -293,7 +300,7 @@ COUNT_UNITS = {"个", "万个", "家", "万家", "所", "座", "项", "条", "�
                "公里", "万公里", "千米", "万平方米", "平方米", "亩", "万亩", "公顷", "万公顷", "床位", "张床位",
                "穴", "眼", "万眼", "课时", "片"}
 # capacities built (新开工电源项目装机2600万千瓦, 新增日污水处理能力30万吨): counted like things built
-CAPACITY_UNITS = {"万千瓦", "千瓦", "兆瓦", "吉瓦", "GW", "MW", "万吨", "亿吨", "万立方米", "亿立方米", "万标箱", "万标准箱"}
+CAPACITY_UNITS = {"万千瓦", "千瓦", "兆瓦", "吉瓦", "GW", "MW", "吨", "万吨", "亿吨", "万立方米", "亿立方米", "万标箱", "万标准箱"}
 MONEY = re.compile(r"元$")
 TIME_UNITS = {"分钟", "小时", "天", "个月"}
 COMPOUND_UNIT = re.compile(r"/(万|百|千|亿)?(" + "|".join(map(re.escape, UNITS)) + "|日|月)")   # 件/万人, 万吨/日
@@ -313,7 +320,7 @@ SUFFIX_COMPARATORS = [("以上", "≥"), ("及以上", "≥"), ("以内", "≤")
 # verbs before the value: (word, change type); a verb with 到/至/在 gives the level
 LEVEL_VERBS = ("提高到", "提高至", "提升到", "提升至", "增加到", "增加至", "增长到", "增长至", "增至", "减至", "减到", "扩大到",
                "扩大至", "上升到", "上升至", "降低到", "降低至", "下降到", "下降至", "降至", "减少到", "减少至",
-               "缩小到", "缩小至", "缩减到", "发展到", "发展至", "恢复到", "恢复至", "缩短到", "缩短至", "压缩到", "压缩至", "控制在", "保持在", "稳定在", "维持在", "达到", "达", "突破", "迈上", "跨上", "超过", "超",
+               "缩小到", "缩小至", "缩减到", "发展到", "发展至", "恢复到", "恢复至", "完成投资", "完成年度投资", "缩短到", "缩短至", "压缩到", "压缩至", "控制在", "保持在", "稳定在", "维持在", "达到", "达", "突破", "迈上", "跨上", "超过", "超",
                "不低于", "不少于", "不超过", "高于", "低于", "实现", "力争", "为", "定在了", "定在")
 INCREASE_VERBS = ("年均增长", "年均提高", "年均增加", "平均增长", "增长", "提高", "提升", "增加", "上升", "上涨", "扩大",
                   "增速", "增幅", "涨幅")
@@ -335,7 +342,7 @@ DONE_SO_FAR = re.compile(r"已(?:完工|开工|完成|建成|交付|投运|达�
 PAST = re.compile(r"去年|(?<![比较同与])上年|过去|已经|已(?:建成|完成|达到|实现|形成|累计|超过|突破|有|是)|"
                   r"以来|近年|回顾|取得了|实现了|完成了|达到了|增长了|下降了|提高了|降低了|突破了|超过了|"
                   r"建成了|展示了|形成了|(?:创建|新建|建设|培育|打造|新增|实施|举办|引进|集聚|聚集|吸引)了|交出了|成绩单|现已|数据显示|统计显示|监测显示|已成功|截至目前|(?<!项)目前(?!期)|居(?:全省|全国|全市|长三角)第(?!一方阵|一梯队)|"
-                  r"\d{1,2}月份?累计|截至\d{1,2}月|前\d{1,2}个月|\d{1,2}年来|(?:提高|增加|发展|上升|下降|降低|增长)到了|进行了|共收到|征集到|共征集|中选出|上一轮|刚刚过去|一年来|五年来|历年|" + DONE_SO_FAR.pattern)
+                  r"\d{1,2}月份?累计|截至\d{1,2}月|前\d{1,2}个月|(?<!\d)1[-－—~至]\d{1,2}月份?[，,]|\d{1,2}年来|(?:提高|增加|发展|上升|下降|降低|增长)到了|春节(?:假日|假期|期间)|比(?:上年|(?:19|20)\d{2}年)同期|位列(?:全省|全国|全市)第|进行了|共收到|征集到|共征集|中选出|上一轮|刚刚过去|一年来|五年来|历年|" + DONE_SO_FAR.pattern)
 # (今年上半年…实现增加值1592亿元: a result of the year so far, not its goal; searched only in a
 # text naming part of a year — the lookbehinds make it slow on every sentence)
 YEAR_SO_FAR = re.compile(r"(?:(?:^|(?<=[，,。；;：:\s“\"]))(?:今年|本年)?(?:上半年|前三季度|一季度|前\d{1,2}个月)|(?<!\d)1[-－—~至]\d{1,2}月份?)"
@@ -644,14 +651,14 @@ def _turns_to_goals(text: str, context: "_Context") -> bool:
 YEAR_TO_DO = re.compile(r"((?:19|20)\d{2})年[^，,。；;\d]{0,6}?(?:要|将|力争|确保|计划)")
 
 
-BASE_FRAME = re.compile(r"在[^，,；;。]{0,30}?的?基础上")
+BASE_FRAME = re.compile(r"在[^，,；;。]{0,30}?的?基础上|(?:从|由)目前(?:的)?")
 
 
 def _looks_back(text: str, context: "_Context") -> bool:
     """The sentence (or clause) speaks of the past: PAST, or the span of a five-year plan that
     ended before the plan period (十三五期间 in a 十四五 plan, not in a 十三五 one)."""
-    if "基础上" in text:                              # (在去年全年总产超过23亿斤的基础上，稳定20亿斤…:
-        text = BASE_FRAME.sub("", text)                  # the past named as a base, not the time spoken of)
+    if "基础上" in text or "目前" in text:            # (在去年全年总产超过23亿斤的基础上，稳定20亿斤…;
+        text = BASE_FRAME.sub("", text)                  # 从目前的15.9万张增加到…: the past named as a base)
     return bool(PAST.search(text)) or ("季度" in text or "半年" in text or "月" in text) and bool(
         YEAR_SO_FAR.search(text)) or any(FIVE_YEAR_PLAN_END[m.group(1)] < context.plan_period[0]
                                          for m in PAST_PLAN.finditer(text))
@@ -1442,8 +1449,9 @@ def _clause_targets(clause: str, goal_sentence: bool, *, verbless=True, carried_
                 count = None                     # 组建30亿元规模产业基金: money set aside, no goal
             if count is not None and re.match(r"(?:个)?(?:方面|领域|方向|维度|板块|环节|大类|重点任务|专项行动)|"
                                               r"(?:项|件)?(?:包括|(?:重点)?民生实事|为民办实事|实事项目)",
-                                              clause[value.end:]):
-                count = None                     # 围绕…等10个方面, 实施47项民生实事: how the text is arranged
+                                              clause[value.end:]) \
+                    or value.unit in ("项", "件") and re.search(r"实事(?:项目)?$", before):
+                count = None                     # 围绕…等10个方面, 实施47项民生实事 / 民生实事项目10项: the list's items
             if count is not None and MONEY.search(value.unit) and re.match(r"(?:的)?(?:[^，,；;。\d]{0,4}项目|企业)",
                                                                            clause[value.end:]):
                 count = None                     # 引进10亿元以上项目8个: the size of the projects counted
@@ -1498,8 +1506,11 @@ def _clause_targets(clause: str, goal_sentence: bool, *, verbless=True, carried_
             value = replace(value, comparator="≥")      # 投资将至少完成115亿元: 至少 governs the value
         results.append((value, verb, change, verb_start))
     for match in DOUBLING.finditer(clause):
-        if re.search(r"[两三四五六七八九十\d]个[“\"][^”\"]*$", clause[:match.start()]):
-            continue                                     # 实现三个“基本翻番”: the name of three goals
+        if re.search(r"(?:近乎|接近|几乎)$", clause[:match.start()]):
+            continue                                     # 较2019年的842亿元近乎翻番: a comparison told, no goal
+        if re.search(r"[两三四五六七八九十\d]个[“\"][^”\"]*$|[“\"][^”\"]{0,6}$", clause[:match.start()]) \
+                and clause[match.end():match.end() + 1] in ("”", "\""):
+            continue                                     # 实现三个“基本翻番”, “四个翻番”: names of goals
         growth = (2 ** DOUBLINGS[match.group("times")] - 1) * 100.0     # 翻一番: an increase of 100 %
         comparator, end = _suffix_comparator(clause, match.end())      # (翻一番以上)
         value = _Value(match.start(), end, growth, None, match.group(), "%", True, comparator)
@@ -1994,6 +2005,8 @@ def _finish(found, clause: str, clause_start: int, sentence: Sentence, context: 
     if verb in ("增速", "增幅", "涨幅", "降幅"):           # a noun: part of the indicator's name
         verb_start += len(verb)
     indicator = _indicator_text(clause, verb_start) if verb_start else ""
+    if verb in ("完成投资", "完成年度投资"):
+        indicator += verb[2:]                            # (完成投资7亿元: what is completed is investment)
     if verb == "翻番":
         indicator = _indicator_text(clause, value.start)
     elif verb.startswith("build:"):
@@ -2029,7 +2042,8 @@ def _previous_subject(text_before: str) -> str:
     # (去年GDP增长5.8%，今年预期目标为增长5%以上: the name before the verb, not the figure)
     verb = VERB_IN_CLAUSE.search(parts[-1]) or re.search(r"\d", parts[-1])    # (…完成投资389.6亿元: the name)
     end = verb.start() if verb else len(parts[-1])
-    return _indicator_text(parts[-1], end)
+    invested = re.match(r"完成(年度)?投资", parts[-1][end:])
+    return _indicator_text(parts[-1], end) + (invested.group()[2:] if invested else "")
 
 
 RELATIVE_YEAR = re.compile(r"今年|明年|本年")
