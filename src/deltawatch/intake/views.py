@@ -53,7 +53,7 @@ def _must_decide(request, back: str):
 class UploadForm(forms.Form):
     file = forms.FileField(label=_l("文件"), help_text=_l("纯文本、Word（.docx）或有文字层的 PDF；繁体自动转为简体"))
     plan_period = forms.CharField(label=_l("规划期"), initial="2021-2025", max_length=9,
-                                  help_text=_l("如 2021-2025：“十四五”“今后五年”的目标年取其末年"))
+                                  help_text=_l("如 2021-2025，“十四五”“今后五年”的目标年取其末年；年度报告或计划可只写一年，如 2024"))
     region = forms.CharField(label=_l("目标所属区域或区域组"), required=False, max_length=40,
                              help_text=_l("区划代码或区域组代码，如 320000（江苏省）或 yrd；采纳目标前须指定"))
     plan = forms.ModelChoiceField(label=_l("任务纳入的规划"), queryset=None, required=False)
