@@ -1615,3 +1615,13 @@ def test_doublings_told_or_named_are_no_targets():
     text = "到2025年，力争实现农产品网络零售额1600亿元，较2019年的842亿元近乎翻番。"
     assert all(t.unit != "%" for t in numeric(text, plan_period=(2021, 2025)))
     assert numeric("实现“十三五”良好开局，为实现“四个翻番”打下基础。", plan_period=(2016, 2016)) == []
+
+
+def test_a_review_stops_at_a_heading_a_numbered_item_or_a_paragraph_setting_out_measures():
+    text = ("“十三五”期间，上海市河湖环境质量得到改善。\n备注：至2020年底，新增河湖面积为2441公顷。\n防治措施力度再加大\n"
+            "1、实施约300公里的骨干河湖综合整治工程。\n")
+    assert [t.value for t in numeric(text, plan_period=(2021, 2025))] == [300]
+    text = ("近年来，全省大力推进农村公路建设，2021年全省完成农村公路提质改造工程4489公里。\n"
+            "省委一号文件提出，扎实开展农村基础设施建设，完成5000户以上农村危房改造。\n")
+    assert [t.value for t in numeric(text, plan_period=(2022, 2022))] == [5000]
+    assert numeric("2022年，推进20户以上自然村通硬化路。", plan_period=(2022, 2022)) == []

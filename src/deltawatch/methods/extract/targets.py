@@ -265,6 +265,8 @@ Further general rules (issue 17, forty-ninth to fifty-second development sets)
   1-7月, opening, 春节假日 results, 比上年同期 and 位列全省第 are past; 从目前的15.9万张 is a base.
 * a reporter's 近乎翻番 and the quoted name “四个翻番” are no doublings; the count of a 实事 list
   (民生实事项目10项) is no target; 吨/日 is a capacity.
+* a review goes on over paragraphs only until a heading line, a numbered item or a paragraph that
+  says 提出 / 明确 / 部署 (省委一号文件提出，…); 20户以上自然村 is a size class of villages.
 
 Confidence (0–1) rises with an explicit verb, comparator, year and a known unit; it orders the
 review, it is not a probability.
@@ -350,7 +352,7 @@ YEAR_SO_FAR = re.compile(r"(?:(?:^|(?<=[，,。；;：:\s“\"]))(?:今年|本�
 # the span of an earlier five-year plan (十三五期间): the past, for a plan after it (see _looks_back)
 PAST_PLAN = re.compile(r"[“\"]?十([一二三四])五[”\"]?(?:时期|期间|以来)")
 # words of what is to come: a paragraph without any of them says what was done
-FUTURE = re.compile(r"将|要|拟|计划|力争|确保|争取|预计|目标|任务|今年|明年|到(?:19|20)\d{2}年|(?:19|20)\d{2}年(?:底|末)?前")
+FUTURE = re.compile(r"将|要|拟|计划|力争|确保|争取|预计|目标|任务|提出|明确|部署|今年|明年|到(?:19|20)\d{2}年|(?:19|20)\d{2}年(?:底|末)?前")
 FORECAST = re.compile(r"预计|预测|有望|可望|估计|预期将|或将")
 AIMING = re.compile(r"目标|力争|确保|争取|努力")
 PAST_SECTION = re.compile(r"回顾|成就|成效|发展基础|发展环境|进展情况|执行情况|工作总结|基本情况|现状|取得的")
@@ -377,6 +379,7 @@ PARTS_OF = re.compile(r"在[^，,。；;]{0,30}\d+[^，,。；;]{0,20}中[，,]|
 CODE_SPELLED = re.compile(r"[“\"]\d{3,5}[”\"](?![^。]{0,30}?目标)[^。]{0,30}?即")     # (not “4311”总体目标，即…: goals)
 LEADING_CUT = re.compile(r"^\s*(?:继续|进一步|力争|确保|持续)?(?:压减|削减|压降|减少)[^，,；;。\d]{1,12}$")
 PROGRESS_CELL = re.compile(r"\|\s*(?:进展情况|完成情况|推进情况|目前进展|工作进展)[:：]")
+SIZED_PLACE = re.compile(r"(?:的)?(?:自然村|行政村|村庄|村|小区|社区|乡镇|集镇|居民点)")
 PROJECT_BUDGET = re.compile(r"(?:^|[|｜]\s*|项目[，,]?)投资\s*$")
 PLAN_SCOPE = re.compile(r"(?:规划|研究|实施)范围(?:为|包括|涉及|是)")
 DOCUMENT_PARTS = re.compile(r"\d+\s*(?:个)?(?:部分|章|篇)(?:\d+\s*条)?")
@@ -469,8 +472,10 @@ def draft_targets(doc: Document, *, plan_period: tuple[int, int] = (2021, 2025),
             # 2021年，安徽文化艺术出新出彩。…⏎公共文化服务惠民乐民。覆盖率由96%提高到98%。…)
             paragraph_end = doc.text.find("\n", sentence.start)
             paragraph = doc.text[sentence.start:paragraph_end if paragraph_end >= 0 else len(doc.text)]
+            # (…but not over a heading line or a numbered item: 防治措施力度再加大⏎1、实施约300公里…)
             review_goes_on = past_paragraph and not year_plan and not FUTURE.search(paragraph) \
-                and not _turns_to_goals(paragraph, context)
+                and not _turns_to_goals(paragraph, context) and not LIST_ITEM.match(sentence.text) \
+                and not _title_line(doc, sentence)
             past_paragraph = _opens_past(sentence.text, context) or _reports_past(sentence.text, context) \
                 or review_goes_on
             # the items of a list under a title of goals (主要目标是⏎——…⏎——…) stay goals
@@ -1418,6 +1423,8 @@ def _clause_targets(clause: str, goal_sentence: bool, *, verbless=True, carried_
         if value.unit in ("项", "个") and (re.search(r"指标\s*$", before) or re.match(r"(?:重点|专项)?(?:指标|行动)(?!计划|方案)",
                                                                                  clause[value.end:])):
             continue                                     # 重点指标17项, 开展18项行动: what the plan holds
+        if value.unit in ("户", "人", "万人") and value.comparator == "≥" and SIZED_PLACE.match(clause[value.end:]):
+            continue                                     # 20户以上自然村通硬化路: a size class of villages
         if MONEY.search(value.unit) and PROJECT_BUDGET.search(before):
             continue                                     # …项目 | 投资5000万元，提升改造公路40公里: its budget
         if DOCUMENT_PARTS.search(clause):
