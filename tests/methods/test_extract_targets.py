@@ -1625,3 +1625,12 @@ def test_a_review_stops_at_a_heading_a_numbered_item_or_a_paragraph_setting_out_
             "省委一号文件提出，扎实开展农村基础设施建设，完成5000户以上农村危房改造。\n")
     assert [t.value for t in numeric(text, plan_period=(2022, 2022))] == [5000]
     assert numeric("2022年，推进20户以上自然村通硬化路。", plan_period=(2022, 2022)) == []
+
+
+def test_a_plans_make_up_its_parts_and_a_share_before_its_verb():
+    text = "上海市水系统治理“十四五”规划出炉，制定了八项约束性指标和二十三项重点举措。"
+    assert numeric(text, plan_period=(2021, 2025)) == []
+    text = "2016年我市将有40个重点旅游项目计划列入市级调控，主要包括扬中渡江文化园等7个文化旅游类项目。"
+    assert all(t.value != 7 for t in numeric(text, plan_period=(2016, 2016)))
+    found = numeric("2019年，全面打通市场监管系统“信息孤岛”，数据资源100%共享。", plan_period=(2019, 2019))
+    assert [(t.value, t.indicator_text[-3:]) for t in found] == [(100, "共享率")]

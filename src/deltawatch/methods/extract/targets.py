@@ -267,6 +267,8 @@ Further general rules (issue 17, forty-ninth to fifty-second development sets)
   (民生实事项目10项) is no target; 吨/日 is a capacity.
 * a review goes on over paragraphs only until a heading line, a numbered item or a paragraph that
   says 提出 / 明确 / 部署 (省委一号文件提出，…); 20户以上自然村 is a size class of villages.
+* N个…，主要包括… : the counts after it are parts; 二十三项重点举措 / 23项预期性指标 are what a plan
+  holds; 已逾 is past; 数据资源100%共享 is a share; 制定 / 入选 deliver counts.
 
 Confidence (0–1) rises with an explicit verb, comparator, year and a known unit; it orders the
 review, it is not a probability.
@@ -331,7 +333,7 @@ BUILD_VERBS = ("累计建成", "建成", "新建", "净增", "新增", "新开�
                "打造", "建设", "布局", "组建", "新开", "完成", "落实", "包含", "育成", "扩建", "续建", "改建", "掌握", "签约", "建立", "推动", "推进", "实施", "争创", "招引", "引育", "开展", "举办", "开设", "开发", "援助",
                "安装", "配置", "配备", "拥有", "形成", "推出", "投运", "加装", "更换", "培训", "组织", "帮助",
                "增设", "新(改)建", "新（改）建", "新建改建", "新(改扩)建", "新（改扩）建", "更新", "筛查", "改扩建", "构建", "新辟", "优化", "疏浚整治", "疏浚", "增配", "开办",
-               "淘汰整治", "淘汰", "拆除", "腾出", "启动", "规划", "创成", "配送", "打通", "开放", "资助", "投产", "修建", "塑造", "颁布", "出台")
+               "淘汰整治", "淘汰", "拆除", "腾出", "启动", "规划", "创成", "配送", "打通", "开放", "资助", "投产", "修建", "塑造", "颁布", "出台", "制定", "入选")
 ADVERBS = ("力争", "确保", "争取", "努力", "基本", "全面", "分别", "均", "要", "将", "进一步", "持续", "稳步",
            "逐步", "再", "累计", "年均", "平均", "总体")
 
@@ -341,7 +343,7 @@ ALLOTTED = re.compile(r"安排|下达|拨付|投入|筹措|补助|补贴|奖励|
                       r"授信|奖补|募集")
 # work done or under way (今年已完工3台, 正在施工6台): past even in a clause that says 今年
 DONE_SO_FAR = re.compile(r"已(?:完工|开工|完成|建成|交付|投运|达到)|正在(?:施工|开展|推进|建设)")
-PAST = re.compile(r"去年|(?<![比较同与])上年|过去|已经|已(?:建成|完成|达到|实现|形成|累计|超过|突破|有|是)|"
+PAST = re.compile(r"去年|(?<![比较同与])上年|过去|已经|已(?:建成|完成|达到|实现|形成|累计|超过|突破|有|是|逾)|"
                   r"以来|近年|回顾|取得了|实现了|完成了|达到了|增长了|下降了|提高了|降低了|突破了|超过了|"
                   r"建成了|展示了|形成了|(?:创建|新建|建设|培育|打造|新增|实施|举办|引进|集聚|聚集|吸引)了|交出了|成绩单|现已|数据显示|统计显示|监测显示|已成功|截至目前|(?<!项)目前(?!期)|居(?:全省|全国|全市|长三角)第(?!一方阵|一梯队)|"
                   r"\d{1,2}月份?累计|截至\d{1,2}月|前\d{1,2}个月|(?<!\d)1[-－—~至]\d{1,2}月份?[，,]|\d{1,2}年来|(?:提高|增加|发展|上升|下降|降低|增长)到了|春节(?:假日|假期|期间)|比(?:上年|(?:19|20)\d{2}年)同期|位列(?:全省|全国|全市)第|进行了|共收到|征集到|共征集|中选出|上一轮|刚刚过去|一年来|五年来|历年|" + DONE_SO_FAR.pattern)
@@ -375,7 +377,8 @@ NON_NUMERIC = re.compile(
     r"(?P<what>[^，,；;。]{0,16}?)(?:目标任务|约束性指标|考核目标|目标|任务|指标)")
 SKIP_AFTER = re.compile(r"^(?:月|日|号|届|次会议|周年|版|代|号线|期工程|期|轮|届次|大|强|年代|世纪|多)")
 WORK_ON = re.compile(r"^\s*(?:对|为|在|力促|促进|推动|[^，,；;。]{0,8}将有)[^，,；;。]{0,30}$")
-PARTS_OF = re.compile(r"在[^，,。；;]{0,30}\d+[^，,。；;]{0,20}中[，,]|\d+个[^，,。；;\d]{0,10}包括|其中[^，,；;。\d]{0,16}?有(?!望|效|序|力)")
+PARTS_OF = re.compile(r"在[^，,。；;]{0,30}\d+[^，,。；;]{0,20}中[，,]|\d+个[^，,。；;\d]{0,10}包括|其中[^，,；;。\d]{0,16}?有(?!望|效|序|力)|"
+                      r"\d+个[^。]{0,30}[，,](?:主要|具体)包括")
 CODE_SPELLED = re.compile(r"[“\"]\d{3,5}[”\"](?![^。]{0,30}?目标)[^。]{0,30}?即")     # (not “4311”总体目标，即…: goals)
 LEADING_CUT = re.compile(r"^\s*(?:继续|进一步|力争|确保|持续)?(?:压减|削减|压降|减少)[^，,；;。\d]{1,12}$")
 PROGRESS_CELL = re.compile(r"\|\s*(?:进展情况|完成情况|推进情况|目前进展|工作进展)[:：]")
@@ -1380,8 +1383,9 @@ def _coverage_share(clause: str, value: _Value, goal_sentence: bool) -> str | No
         return None
     before = clause[:value.start].rstrip()
     # (完成“交通一卡通”县(市、区)100%覆盖: the share before its verb)
-    if re.match(r"(?:全)?覆盖\s*[。！？；;]*\s*$", clause[value.end:]):
-        return re.sub(r"^(?:完成|实现|力争|确保)", "", _indicator_text(clause, len(before))) + "覆盖率"
+    if re.match(r"(?:全)?(?:覆盖|共享)\s*[。！？；;]*\s*$", clause[value.end:]):
+        verb = "共享率" if "共享" in clause[value.end:] else "覆盖率"
+        return re.sub(r"^(?:完成|实现|力争|确保)", "", _indicator_text(clause, len(before))) + verb
     covered = COVERED.match(clause[value.end:])
     if not COVERAGE_VERB.search(before) or covered is None:
         return None
@@ -1420,8 +1424,8 @@ def _clause_targets(clause: str, goal_sentence: bool, *, verbless=True, carried_
             continue
         if PROJECT_SIZE.search(before):
             continue                                     # 新建地下停车场占地4041.18平方米: a project's size
-        if value.unit in ("项", "个") and (re.search(r"指标\s*$", before) or re.match(r"(?:重点|专项)?(?:指标|行动)(?!计划|方案)",
-                                                                                 clause[value.end:])):
+        if value.unit in ("项", "个") and (re.search(r"指标\s*$", before) or re.match(
+                r"(?:重点|专项|约束性|预期性|主要)?(?:指标|行动|举措|措施)(?!计划|方案)", clause[value.end:])):
             continue                                     # 重点指标17项, 开展18项行动: what the plan holds
         if value.unit in ("户", "人", "万人") and value.comparator == "≥" and SIZED_PLACE.match(clause[value.end:]):
             continue                                     # 20户以上自然村通硬化路: a size class of villages
