@@ -349,7 +349,7 @@ PAST = re.compile(r"去年|(?<![比较同与])上年|过去|已经|已(?:建成|
                   r"\d{1,2}月份?累计|截至\d{1,2}月|前\d{1,2}个月|(?<!\d)1[-－—~至]\d{1,2}月份?[，,]|\d{1,2}年来|(?:提高|增加|发展|上升|下降|降低|增长)到了|春节(?:假日|假期|期间)|比(?:上年|(?:19|20)\d{2}年)同期|位列(?:全省|全国|全市)第|进行了|共收到|征集到|共征集|中选出|上一轮|刚刚过去|一年来|五年来|历年|" + DONE_SO_FAR.pattern)
 # (今年上半年…实现增加值1592亿元: a result of the year so far, not its goal; searched only in a
 # text naming part of a year — the lookbehinds make it slow on every sentence)
-YEAR_SO_FAR = re.compile(r"(?:(?:^|(?<=[，,。；;：:\s“\"]))(?:今年|本年)?(?:上半年|前三季度|一季度|前\d{1,2}个月)|(?<!\d)1[-－—~至]\d{1,2}月份?)"
+YEAR_SO_FAR = re.compile(r"(?:(?:^|(?<=[，,。；;：:\s“\"]))(?:今年|本年)?(?:上半年|前三季度|一季度)|(?<!\d)1[-－—~至]\d{1,2}月份?)"
                          r"(?![前底末内]|要|将|力争|确保|目标)[，,]?[^，,。；;]{0,16}?(?:实现|完成|增长|达到|同比)")
 # the span of an earlier five-year plan (十三五期间): the past, for a plan after it (see _looks_back)
 PAST_PLAN = re.compile(r"[“\"]?十([一二三四])五[”\"]?(?:时期|期间|以来)")
@@ -1572,12 +1572,16 @@ CN_NUMBER = re.compile(r"(?<![一二两三四五六七八九十百千万第])(?P
 
 def _cn_value(text: str) -> float:
     """一 → 1, 十二 → 12, 三十 → 30, 半 → 0.5."""
-    if text == "半":
-        return 0.5
-    if "十" in text:
-        tens, _, ones = text.partition("十")
-        return CN_DIGITS.get(tens, 1) * 10 + CN_DIGITS.get(ones, 0)
-    return CN_DIGITS[text]
+    return 0.5 if text == "半" else _cn_integer(text)
+
+
+def _comparator_around(clause: str, start: int, end: int) -> tuple[str, int]:
+    """The comparator of a value written in words at clause[start:end]: a word after it (以上 /
+    左右, which the value then takes in: the new end), else one before it (不少于 / 约), else =."""
+    comparator, end = _suffix_comparator(clause, end)
+    if comparator == "=":
+        comparator = _prefix_comparator(clause[:start]) or "="
+    return comparator, end
 
 
 # a count or length written in Chinese numerals before its unit (本年度将完成防护工程二百多公里、防洪墙
@@ -1588,7 +1592,7 @@ CN_COUNT = re.compile(r"(?<![一二两三四五六七八九十百千万第])(?P<
 
 
 def _cn_integer(text: str) -> float:
-    """二百 → 200, 四十四 → 44, 一千二百三十 → 1230, 八点七 → 8.7 (no 万: the unit carries it)."""
+    """二百 → 200, 四十四 → 44, 一千二百三十 → 1230, 八点七 → 8.7, 零 → 0 (no 万: the unit carries it)."""
     whole, _, decimals = text.partition("点")
     total, digit = 0, 0
     for char in whole:
@@ -1596,7 +1600,7 @@ def _cn_integer(text: str) -> float:
             total += (digit or 1) * {"十": 10, "百": 100, "千": 1000}[char]
             digit = 0
         else:
-            digit = CN_DIGITS[char]
+            digit = CN_DIGITS.get(char, 0)
     total += digit
     fraction = "".join(str(CN_DIGITS.get(c, 0)) for c in decimals)
     return float(f"{total}.{fraction}") if fraction else float(total)
@@ -1608,12 +1612,9 @@ def _cn_count_values(clause: str) -> list[_Value]:
         number = match.group("number")
         if re.fullmatch(r"十[二三四五]", number) or not re.search(r"[十百千点]", number):
             continue                                     # 十四(五), 二三: names and runs, not numbers
-        comparator, end = _suffix_comparator(clause, match.end())
+        comparator, end = _comparator_around(clause, match.start(), match.end())
         if match.group("more"):
             comparator = ">"                             # 二百多公里: more than 200
-        prefix = _prefix_comparator(clause[:match.start()])
-        if comparator == "=" and prefix:
-            comparator = prefix
         values.append(_Value(match.start(), end, _cn_integer(number), None, match.group(), match.group("unit"), True,
                              comparator))
     return values
@@ -1624,11 +1625,7 @@ def _cn_values(clause: str) -> list[_Value]:
     for match in CN_NUMBER.finditer(clause):
         if clause[max(0, match.start() - 1):match.start()] == "翻":
             continue                                     # 翻一番 is read as a doubling
-        end = match.end()
-        comparator, end = _suffix_comparator(clause, end)
-        prefix = _prefix_comparator(clause[:match.start()])
-        if comparator == "=" and prefix:
-            comparator = prefix
+        comparator, end = _comparator_around(clause, match.start(), match.end())
         value, unit = float(_cn_value(match.group("number"))), match.group("unit")
         if unit == "成":                                # 两成: 20 %
             value, unit = value * 10, "%"
@@ -1650,12 +1647,8 @@ def _cn_percent_values(clause: str) -> list[_Value]:
         whole = match.group("whole")
         if not whole:
             continue
-        number = 0.0 if whole in "零〇" else float(_cn_value(whole))
-        if match.group("tenths"):
-            number += float("0." + "".join(str(CN_DIGITS.get(c, 0)) for c in match.group("tenths")))
-        comparator, end = _suffix_comparator(clause, match.end())
-        if comparator == "=":
-            comparator = _prefix_comparator(clause[:match.start()]) or "="
+        number = _cn_integer(whole + ("点" + match.group("tenths") if match.group("tenths") else ""))
+        comparator, end = _comparator_around(clause, match.start(), match.end())
         values.append(_Value(match.start(), end, number, None, clause[match.start():end], "%", True, comparator))
     return values
 
