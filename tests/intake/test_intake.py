@@ -145,6 +145,15 @@ def test_the_cli_prints_the_issues_columns(tmp_path):
     assert any(line.startswith("研发投入强度,rd_intensity,2025,≥,3,%,level") for line in lines[1:])
 
 
+def test_the_cli_refuses_an_empty_file_in_the_language_asked_for(tmp_path):
+    path = tmp_path / "empty.txt"
+    path.write_bytes(b"")
+    for lang, message in (("zh", "文件为空"), ("en", "The file is empty")):
+        done = subprocess.run([sys.executable, "-m", "deltawatch.cli", "--lang", lang, "intake", str(path)],
+                              capture_output=True, text=True)
+        assert done.returncode == 2 and message in done.stderr and not done.stdout
+
+
 def test_a_sections_pending_task_drafts_are_rejected_at_once(document, people, units):  # noqa: F811
     office = people["office"]
     first = document.taskdrafts.first()

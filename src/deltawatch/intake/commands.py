@@ -56,7 +56,9 @@ def cmd_intake(args) -> int:
     period = _period(args.plan_period, args.lang)
     try:
         doc = read(Path(args.file), name=Path(args.file).name)
-    except (ExtractError, OSError) as error:
+    except ExtractError as error:                        # (worded in the language asked for)
+        raise UserError(error.english if args.lang == "en" else str(error)) from None
+    except OSError as error:
         raise UserError(str(error)) from None
     if args.tasks:
         regions = _shipped("regions.csv")[["code", "name_zh", "level"]]
