@@ -319,3 +319,12 @@ def test_an_accessibility_bar_a_breadcrumb_and_the_index_lines_of_a_government_p
                "普陀区2021年计划执行情况\n到2025年，全区生产总值增长6%。\n")
     assert doc.text.lstrip().startswith("普陀区2021年计划执行情况")
     assert "到2025年，全区生产总值增长6%。" in doc.text
+
+
+def test_a_table_header_of_words_parted_by_spaces_is_kept_with_its_rows_serials():
+    page = ("首页 新闻 政务公开 互动交流\n怀远县2021年度政府重点工作任务第一季度完成情况汇总表\n"
+            "序号 目标任务 牵头县领导 牵头责任单位 一季度完成情况\n1 地区生产总值增长9%以上。 路 军 发展改革委 数据上报中\n")
+    lines = read(page).text.strip().splitlines()
+    assert lines[0] == "怀远县2021年度政府重点工作任务第一季度完成情况汇总表"   # the menu goes, not the header
+    assert lines[1] == "序号 目标任务 牵头县领导 牵头责任单位 一季度完成情况"      # nor joined to the title
+    assert lines[2].startswith("1 地区生产总值增长9%以上。")                 # the serial stays apart

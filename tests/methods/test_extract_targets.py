@@ -17,7 +17,7 @@ from deltawatch.methods.extract.evaluate import (
     parse_value,
     score,
 )
-from deltawatch.methods.extract.targets import name_similarity
+from deltawatch.methods.extract.targets import MATCH_THRESHOLD, name_similarity
 
 ROOT = Path(__file__).resolve().parents[2]
 DEV = ROOT / "tests" / "fixtures" / "intake" / "dev"
@@ -1634,3 +1634,26 @@ def test_a_plans_make_up_its_parts_and_a_share_before_its_verb():
     assert all(t.value != 7 for t in numeric(text, plan_period=(2016, 2016)))
     found = numeric("2019年，全面打通市场监管系统“信息孤岛”，数据资源100%共享。", plan_period=(2019, 2019))
     assert [(t.value, t.indicator_text[-3:]) for t in found] == [(100, "共享率")]
+
+
+def test_a_progress_table_with_cells_parted_by_spaces_reads_its_goal_column_only():
+    text = ("2024年重点工作任务分解表\n"
+            "序号 重点工作任务 牵头责任单位 一季度完成情况\n"
+            "1 地区生产总值增长6%左右 市发展改革委 一季度增长5.8%\n"
+            "2 新增城镇就业5万人以上 市人社局 一季度新增1.2万人\n"
+            "3 城镇调查失业率控制在5.5%以内 市人社局 一季度为5.1%\n")
+    found = numeric(text, plan_period=(2024, 2024))
+    assert [(t.indicator_text, t.comparator, t.value, t.change_type) for t in found] == [
+        ("地区生产总值", "≈", 6, "increase"), ("新增城镇就业", "≥", 5, "level"), ("城镇调查失业率", "≤", 5.5, "level")]
+    # (the draft stands on its goal cell, not on the row)
+    assert [text[t.start:t.end] for t in found][0] == "地区生产总值增长6%左右"
+
+
+def test_a_row_serial_before_its_task_is_no_part_of_the_indicator():
+    text = ("怀远县2021年度政府重点工作任务第一季度完成情况汇总表\n序号 目标任务 牵头县领导 牵头责任单位 一季度完成情况\n"
+            "1 地区生产总值增长9%以上。 路 军 发展改革委 数据上报中\n")
+    assert [t.indicator_text for t in numeric(text, plan_period=(2021, 2021))] == ["地区生产总值"]
+
+
+def test_the_base_of_a_share_is_not_the_share():
+    assert name_similarity("规模以上工业增加值", "高新技术产业增加值占规模以上工业增加值比重") < MATCH_THRESHOLD

@@ -479,6 +479,7 @@ def _navigation(text: str) -> list[tuple[int, int]]:
         words = line.split()
         menu = (len(words) >= 4 and all(len(w) <= 8 for w in words) and "\t" not in text[start:end]
                 and not re.search(r"\d", line) and line.count("|") < 2     # (a table's header row)
+                and not _names_table_columns(words)
                 and not any(p in line for p in "。，,；;") and not HEADING.match(line))
         if menu or (("首页" in line or "当前位置" in line) and len(line) < 60 and "。" not in line) or previous is not None and line == previous and index < 40:
             found.append((start, end))
@@ -492,6 +493,22 @@ def _navigation(text: str) -> list[tuple[int, int]]:
     if len(run) >= 3:
         found += [lines[i] for i in run]
     return found
+
+
+# the words of a table's header row (序号 重点工作任务 牵头单位 完成情况), never of a site's menu
+COLUMN_WORD = re.compile(r"序号|编号|指标|单位|目标|任务|完成|进展|情况|时限|属性|类别|备注|年度")
+
+
+def _table_header(line: str) -> bool:
+    """A line of three or more short cells parted by spaces that name a table's columns."""
+    words = line.split()
+    return len(words) >= 3 and all(len(w) <= 8 for w in words) and _names_table_columns(words)
+
+
+def _names_table_columns(words: list[str]) -> bool:
+    """A line of short words that is a table's header: it opens with 序号 / 编号, or half its
+    words name columns."""
+    return words[0] in ("序号", "编号") or 2 * sum(bool(COLUMN_WORD.search(w)) for w in words) >= len(words)
 
 
 BROKEN_LINE = re.compile(rf"(?<=[{CJK}，,、“（(])[ \t]*\n(?P<blank>(?:[ \t]*\n)*)[ \t]*(?=[{CJK}“])")
@@ -512,7 +529,8 @@ def _join_broken_lines(cleaner: _Cleaner) -> None:
         line_start = text.rfind("\n", 0, match.start()) + 1
         previous = text[line_start:match.start()].strip()
         if HEADING.match(previous) or HEADING.match(text, match.end()) or "\t" in previous \
-                or len(previous.split()) >= 3 or _next_line(text, match.end()).rstrip().endswith("|"):
+                or len(previous.split()) >= 3 or _next_line(text, match.end()).rstrip().endswith("|") \
+                or _table_header(_next_line(text, match.end())):
             continue                                      # (tabs, cells split by spaces or "|": a table)
         running = any(p in previous[:-1] for p in "。；;！？")     # running text, not a title
         limit = (10 if running else 60) if match.group("blank") else 20
@@ -535,6 +553,8 @@ def _join_broken_lines(cleaner: _Cleaner) -> None:
 RUNNING_SPACE = re.compile(
     rf"(?<=[{CJK}\d%，。、；：！？“”（）《》«»,:;])[ \t]+(?=[{CJK}\d%，。、；：！？“”（）《》«»,])")
 RUNNING_LINE = re.compile(r"[^\n]*[，。,][^\n]*")
+ROW_SERIAL = re.compile(r"[ \t]*[★☆*]?\d{1,3}[ \t]+")
+UNIT_CHARACTERS = "月日年号时万亿千百个项家人名座所条处公米吨元倍成%"
 
 
 def _squeeze_running_spaces(cleaner: _Cleaner) -> None:
@@ -550,6 +570,8 @@ def _squeeze_running_spaces(cleaner: _Cleaner) -> None:
             left, right = text[match.start() - 1], text[match.end()]
             if right.isdigit() and (left.isdigit() or left in ",:;"):
                 continue                                  # 2 3, "1, 200": two numbers, not one
+            if ROW_SERIAL.fullmatch(text, line.start(), match.end()) and right not in UNIT_CHARACTERS:
+                continue                                  # "1 地区生产总值…": a table row's serial number
             spans.append(match.span())
     if spans:
         cleaner.delete(spans)

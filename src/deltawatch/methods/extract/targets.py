@@ -270,13 +270,20 @@ Further general rules (issue 17, forty-ninth to fifty-second development sets)
 * N个…，主要包括… : the counts after it are parts; 二十三项重点举措 / 23项预期性指标 are what a plan
   holds; 已逾 is past; 数据资源100%共享 is a share; 制定 / 入选 deliver counts.
 
+Found by trying bad input (a progress table pasted from a web page):
+* a progress table with a row per line and its cells parted by spaces (序号 重点工作任务 牵头责任单位
+  一季度完成情况 ⏎ 1 地区生产总值增长6%左右 市发展改革委 一季度增长5.8%): the cell under the goal
+  column is read, the progress cell is not — for rows as wide as the header;
+* a row's serial number is no part of its indicator (1 地区生产总值 → 地区生产总值).
+
 Confidence (0–1) rises with an explicit verb, comparator, year and a known unit; it orders the
 review, it is not a probability.
 
 Catalogue matching
 ------------------
 Names and synonyms (column ``synonyms``, "；"-separated) are compared by the Dice coefficient of
-their character bigrams (1.0 when one name contains the other whole, scaled by length); unit
+their character bigrams (1.0 when one name contains the other whole, scaled by length; halved
+when the shorter is the base of a share in the longer, 占规模以上工业增加值比重); unit
 agreement adds to the score: ``score = 0.8 · name + 0.2 · unit``. The best three are
 ``candidates``; ``indicator`` is set when the best score is at least ``MATCH_THRESHOLD`` and the
 unit is not unknown.
@@ -450,7 +457,7 @@ def draft_targets(doc: Document, *, plan_period: tuple[int, int] = (2021, 2025),
     # a task table, or a year's work points (2023年农业农村工作要点): every quantity is aimed at
     year_plan = len(DEADLINE_CELL.findall(doc.text)) >= 2 or TASK_TABLE_HEADER.search(doc.text) is not None or any(
         YEAR_PLAN_TITLE.search(line) for line in _short_lines(doc.text[:1500])) or _names_a_year_plan(doc, plan_period)
-    progress = _progress_tables(doc)
+    progress = _progress_tables(doc) + _spaced_progress_tables(doc)
     progress_cells = _progress_line_cells(doc)
     for sentence in sentences:
         if any(table.start <= sentence.start < table.end for table in progress):
@@ -1940,6 +1947,7 @@ GOAL_WORDS = r"(?:的)?(?:主要)?(?:预期)?(?:目标)?(?:值)?(?:定|设定|�
 
 def _indicator_text(clause: str, end: int) -> str:
     text = clause[:end].strip().lstrip("■□◆◇●○▲△★☆►▶•·—-*＊ ")      # list bullets of scraped pages
+    text = re.sub(rf"^\d{{1,3}}\s+(?=[{CJK}])", "", text)          # a table row's serial (1 地区生产总值)
     # (a headline names the news before a space: "…信息化发展规划发布 到2025年信息产业营收突破…")
     text = re.sub(r"^[^，,。\s]{2,30}(?:发布|出炉|印发|出台|公布)\s+", "", text)
     # (a headline names its document first: "《…规划》出炉 综合交通投资将达…")
@@ -2207,7 +2215,7 @@ def _non_numeric(sentence: Sentence, context: _Context) -> list[DraftTarget]:
 # line of its own: a header (序号 | 内容与要求 | 进展情况 | 责任单位, or 类别 | 指标名称 | 年度目标 |
 # 完成情况 | 责任部门), then rows opened by serial numbers (1 / 1、地区生产总值增长率). The goal column
 # holds the year's targets; the progress column holds results, which are no targets.
-GOAL_COLUMN = re.compile(r"(?:内容与|目标|工作|年度|计划|主要)?(?:要求|目标|任务)(?:内容|值)?|(?:19|20)\d{2}年(?:度)?目标")
+GOAL_COLUMN = re.compile(r"(?:重点)?(?:内容与|目标|工作|年度|计划|主要)?(?:要求|目标|任务)(?:内容|值)?|(?:19|20)\d{2}年(?:度)?目标")
 PROGRESS_COLUMN = re.compile(r"(?:[^\s]{0,6})?(?:进展|完成|执行|推进|落实)(?:情况|进度|值)?")
 SERIAL_LINE = re.compile(r"(?P<serial>\d{1,3})(?:[、.．]\s*(?P<name>\S.*))?")
 NAME_HEADER = re.compile(r"指标(?:名称)?|项目(?:名称)?")
@@ -2270,6 +2278,13 @@ def _progress_header(lines, index):
         if len(text) > 8 or re.search(r"\d", text):
             break
         columns.append(re.sub(r"\s", "", text))
+    found = _progress_columns(columns)
+    return None if found is None else (columns, *found, index + len(columns))
+
+
+def _progress_columns(columns: list[str]):
+    """(goal column, serial or name column) of a progress table's header cells, else None: a goal
+    column with a progress column after it, and a serial or a name column."""
     goal = next((i for i, c in enumerate(columns) if GOAL_COLUMN.fullmatch(c)), None)
     if goal is None or not any(PROGRESS_COLUMN.fullmatch(c) for c in columns[goal + 1:]):
         return None
@@ -2277,7 +2292,41 @@ def _progress_header(lines, index):
     named = next((i for i, c in enumerate(columns) if NAME_HEADER.fullmatch(c)), None)
     if serial is None and named is None:
         return None
-    return columns, goal, serial if serial is not None else named, index + len(columns)
+    return goal, serial if serial is not None else named
+
+
+# a row of a progress table whose cells are parted by spaces: its serial number, then cells
+SPACED_ROW = re.compile(r"(?m)^[ \t]*(\d{1,3})[、.．]?[ \t]+(\S[^\n]*)$")
+
+
+def _spaced_progress_tables(doc: Document) -> list[_ProgressTable]:
+    """Progress tables scraped with a row per line and the cells parted by spaces (序号 重点工作任务
+    牵头责任单位 一季度完成情况 ⏎ 1 地区生产总值增长6%左右 市发展改革委 一季度增长5.8%): the cell under
+    the goal column of each numbered row, when the row has as many cells as the header. Only a
+    row of the header's width is read, since a cell holding a space would shift the columns."""
+    if not re.search(r"进展|完成情况|执行情况|推进情况|落实情况", doc.text):
+        return []
+    tables = []
+    for header_line in re.finditer(r"(?m)^[ \t]*(?:序号|编号|指标)[ \t]+[^\n]+$", doc.text):
+        columns = header_line.group().split()
+        found = _progress_columns(columns)
+        if found is None or any(len(c) > 8 or re.search(r"\d", c) for c in columns):
+            continue
+        goal, serial = found
+        cells, position, end = [], header_line.end() + 1, header_line.end()
+        for row in SPACED_ROW.finditer(doc.text, position):
+            if doc.text[position:row.start()].strip():
+                break                                    # (the rows run on without other lines)
+            parts = list(re.finditer(r"\S+", row.group()))
+            if len(parts) != len(columns):
+                break
+            cell = parts[goal]
+            cells.append(("", cell.group(), row.start() + cell.start(), row.start() + cell.end()))
+            position = end = row.end()
+        if cells:
+            tables.append(_ProgressTable(start=header_line.start(), end=end, goal_cells=cells,
+                                         sentence_cells=not NAME_HEADER.fullmatch(columns[serial])))
+    return tables
 
 
 def _progress_rows(lines, index, header):
@@ -2734,6 +2783,8 @@ def name_similarity(a: str, b: str) -> float:
     x, y = _bigrams(a_clean), _bigrams(b_clean)
     dice = 2 * len(x & y) / (len(x) + len(y)) if x and y else 0.0
     shorter, longer = sorted((a_clean, b_clean), key=len)
+    if len(shorter) >= 3 and f"占{shorter}" in longer:
+        return dice / 2          # the base of a share: 规模以上工业增加值 ≠ 高新技术产业增加值占规模以上工业增加值比重
     if len(shorter) >= 3 and shorter in longer:
         dice = max(dice, 0.75 + 0.25 * len(shorter) / len(longer))
     return dice
