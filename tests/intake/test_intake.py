@@ -189,3 +189,24 @@ def test_of_two_people_deciding_at_once_the_first_wins(document, people, units):
         services.accept_task(stale_task, people["admin"], title=stale_task.title, lead=units["js-kjt"])
     task.refresh_from_db()
     assert Task.objects.count() == tasks and task.decision == Decision.REJECTED and task.reason == "另有安排"
+
+
+def test_the_readers_notes_are_shown_in_the_pages_language(people, plan):  # noqa: F811
+    raw = "发展目标：到2025年，ＧＤＰ增长５％左右。\n".encode()
+    document = services.ingest(raw, "full-width.txt", user=people["office"], plan_period=(2021, 2025), plan=plan)
+    assert document.notes == ["全角数字和字母转为半角 5 个"]        # stored as written
+    client = _client(people["office"])
+    page = reverse("intake:document", args=[document.pk])
+    assert "全角数字和字母转为半角 5 个" in client.get(page).content.decode()
+    client.cookies["django_language"] = "en"
+    html = client.get(page).content.decode()
+    assert "5 full-width digits and letters made half-width" in html and "全角数字" not in html
+
+
+def test_the_cli_gives_its_reading_notes_in_the_language_asked_for(tmp_path):
+    path = tmp_path / "full-width.txt"
+    path.write_text("发展目标：到2025年，ＧＤＰ增长５％左右。\n", encoding="utf-8")
+    for lang, note in (("zh", "全角数字和字母转为半角 5 个"), ("en", "5 full-width digits and letters made half-width")):
+        done = subprocess.run([sys.executable, "-m", "deltawatch.cli", "--lang", lang, "intake", str(path)],
+                              capture_output=True, text=True, check=True)
+        assert done.stderr.strip() == note and "GDP" in done.stdout

@@ -3,12 +3,13 @@ the offsets back into the original, .docx with tables, PDF with and without a te
 the bad inputs (empty, English, a big text)."""
 
 import io
+import re
 from pathlib import Path
 
 import pytest
 
 from deltawatch.methods.extract import ExtractError, read
-from deltawatch.methods.extract.reading import split_sentences
+from deltawatch.methods.extract.reading import CJK, split_sentences
 
 DEV = Path(__file__).resolve().parents[1] / "fixtures" / "intake" / "dev"
 
@@ -328,3 +329,22 @@ def test_a_table_header_of_words_parted_by_spaces_is_kept_with_its_rows_serials(
     assert lines[0] == "怀远县2021年度政府重点工作任务第一季度完成情况汇总表"   # the menu goes, not the header
     assert lines[1] == "序号 目标任务 牵头县领导 牵头责任单位 一季度完成情况"      # nor joined to the title
     assert lines[2].startswith("1 地区生产总值增长9%以上。")                 # the serial stays apart
+
+
+def test_every_reading_note_has_its_english():
+    from deltawatch.methods.extract import note_in
+    from deltawatch.methods.extract.reading import NOTES_EN
+
+    page = ("首页 新闻 政务公开 互动交流\n發(fā)展目標：到二〇二五年，ＧＤＰ增長５％左右，\n\n人口达到1，200万人。PM_2.5浓度下降\u200b。\n"
+            "— 2 —\n上海市普陀区 2025 年实事项目，共计 10 项。\n")
+    doc = read(page)
+    assert len(doc.notes) >= 8
+    for note in doc.notes:
+        english = note_in(note, "en")
+        assert english != note and not re.search(f"[{CJK}]{{3}}", english.replace("二〇二五年", "")), note
+        assert note_in(note, "zh-hans") == note
+    # each template turns its own count (多 too) into English
+    for chinese, english in NOTES_EN.items():
+        assert note_in(chinese.format(n=7), "en") == english.format(n=7)
+    assert note_in("删除字后插入的拼音 多 处", "en") == "many pinyin insertions after characters removed"
+    assert note_in("一条未知的说明", "en") == "一条未知的说明"

@@ -51,7 +51,7 @@ def _cell(value):
 
 
 def cmd_intake(args) -> int:
-    from deltawatch.methods.extract import ExtractError, draft_targets, draft_tasks, read
+    from deltawatch.methods.extract import ExtractError, draft_targets, draft_tasks, note_in, read
 
     period = _period(args.plan_period, args.lang)
     try:
@@ -68,7 +68,7 @@ def cmd_intake(args) -> int:
         drafts, columns = draft_targets(doc, plan_period=period, catalogue=catalogue), TARGET_COLUMNS
     rows = [{column: asdict(d)[column] for column in columns} for d in drafts]
     for note in doc.notes:
-        print(note, file=sys.stderr)
+        print(note_in(note, args.lang), file=sys.stderr)
     if args.format == "json":
         json.dump(rows, sys.stdout, ensure_ascii=False, indent=1, default=str)
         sys.stdout.write("\n")

@@ -17,11 +17,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_GET, require_POST
 
 from deltawatch.accounts.roles import office_may
+from deltawatch.methods.extract import note_in
 from deltawatch.audit.context import acting_as
 
 from . import services
@@ -197,6 +199,7 @@ def _document_context(request, document: SourceDocument, errors: dict | None = N
             draft.typed = typed.get(f"{prefix}-{draft.pk}")
     return {
         "document": document, "text": highlighted(document, targets, tasks), "targets": targets, "tasks": tasks,
+        "notes": [note_in(note, get_language() or "zh-hans") for note in document.notes or []],
         "is_office": is_office(request.user), "indicators": list(Indicator.objects.order_by("code")
                                                                    .values_list("code", "name_zh")),
         "units": units, "comparators": list(services.COMPARATORS),

@@ -5,10 +5,10 @@
     targets = draft_targets(doc, plan_period=(2021, 2025), catalogue=indicators_frame)
 """
 
-from .reading import ExtractError, read
+from .reading import ExtractError, note_in, read
 from .targets import draft_targets, parse_plan_period
 
-__all__ = ["ExtractError", "draft_targets", "draft_tasks", "parse_plan_period", "read"]
+__all__ = ["ExtractError", "draft_targets", "draft_tasks", "note_in", "parse_plan_period", "read"]
 
 
 try:

@@ -322,6 +322,42 @@ SENTENCE = re.compile(rf"(?:[^。！？；!?;\n\t.]+|(?!{TERM_DOT})\.)+(?:(?:[�
 PAGE_NUMBER = re.compile(r"(?:(?<=[ \t\n])|^)[—–\-－]{1,2}[ \t]?\d{1,3}[ \t]?[—–\-－]{1,2}(?=[ \t\n]|$)", re.M)
 
 
+# The reader's notes are kept as written, in Chinese; their English (the CLI's --lang en, the
+# English pages), by template — {n} is a count, 多 ("many") on a text too long to count.
+NOTES_EN = {
+    "删除零宽字符和 BOM {n} 个": "{n} zero-width characters and byte-order marks removed",
+    "删除字后插入的拼音 {n} 处": "{n} pinyin insertions after characters removed",
+    "全角数字和字母转为半角 {n} 个": "{n} full-width digits and letters made half-width",
+    "日文字形转为简体字 {n} 个": "{n} Japanese character forms made simplified Chinese",
+    "数字间的全角标点转为半角 {n} 个": "{n} full-width marks between digits made half-width",
+    "汉字年份转为数字 {n} 处（如 二〇二五年）": "{n} years in Chinese numerals written in digits (e.g. 二〇二五年)",
+    "繁体字转为简体字 {n} 个（原文保留用于显示）":
+        "{n} traditional characters made simplified (the original is kept for display)",
+    "删除下标标记 {n} 处（如 PM_2.5 → PM2.5）": "{n} subscript marks removed (e.g. PM_2.5 → PM2.5)",
+    "删除网页页眉页脚和导航 {n} 处（来源、编辑、版权、分享、打印等）":
+        "{n} web-page headers, footers and menus removed (source, editor, copyright, share, print …)",
+    "删除 PDF 页码 {n} 处（如 —2—）": "{n} PDF page numbers removed (e.g. —2—)",
+    "合并句子中间的断行 {n} 处": "{n} line breaks inside sentences joined",
+    "删除正文中汉字和数字之间的空格 {n} 处": "{n} spaces between characters and digits of running text removed",
+    "文档不是中文（几乎没有汉字），可能提取不到目标":
+        "The document is not in Chinese (almost no Chinese characters); targets may not be found",
+}
+
+
+def note_in(note: str, language: str) -> str:
+    """A reader's note in ``language`` ("en" or else Chinese, as stored)."""
+    if not language.startswith("en"):
+        return note
+    for chinese, english in NOTES_EN.items():
+        before, _, after = chinese.partition("{n}")
+        if note.startswith(before) and note.endswith(after) and len(note) >= len(before) + len(after):
+            count = note[len(before):len(note) - len(after)] if "{n}" in chinese else ""
+            if "{n}" not in chinese and note != chinese:
+                continue
+            return english.format(n="many" if count == "多" else count)
+    return note
+
+
 def build_document(raw: str, *, name: str = "", source_format: str = "text",
                    raw_tables: list | None = None) -> Document:
     """Clean ``raw`` and find its structure (``read`` without the file handling)."""
@@ -368,7 +404,7 @@ def _digit_punct(cleaner: _Cleaner) -> None:
                 chars[position] = "." if chars[position] == "．" else ":"
             text = "".join(chars)
         cleaner.text = text
-        cleaner.notes.append(f"数字间的全角标点转为半角 {len(spans)} 个")
+        cleaner.notes.append("数字间的全角标点转为半角 {n} 个".format(n=len(spans)))
 
 
 _converter = None
@@ -398,7 +434,7 @@ def _to_simplified(cleaner: _Cleaner) -> bool:
         new = _convert_by_lines(text, cleaner)
     count = sum(1 for a, b in zip(text, new) if a != b) if len(text) < 5_000_000 else "多"
     cleaner.text = new
-    cleaner.notes.append(f"繁体字转为简体字 {count} 个（原文保留用于显示）")
+    cleaner.notes.append("繁体字转为简体字 {n} 个（原文保留用于显示）".format(n=count))
     return True
 
 
@@ -440,7 +476,7 @@ def _strip_web_chrome(cleaner: _Cleaner) -> None:
     merged = _merge(spans)
     if merged:
         cleaner.delete(merged)
-        cleaner.notes.append(f"删除网页页眉页脚和导航 {len(merged)} 处（来源、编辑、版权、分享、打印等）")
+        cleaner.notes.append("删除网页页眉页脚和导航 {n} 处（来源、编辑、版权、分享、打印等）".format(n=len(merged)))
 
 
 def _merge(spans):
@@ -541,7 +577,7 @@ def _join_broken_lines(cleaner: _Cleaner) -> None:
         spans.append(match.span())
     if spans:
         cleaner.delete(spans)
-        cleaner.notes.append(f"合并句子中间的断行 {len(spans)} 处")
+        cleaner.notes.append("合并句子中间的断行 {n} 处".format(n=len(spans)))
 
 
 # Spaces that are not word separators in Chinese running text: a PDF's line ends turned into
@@ -575,7 +611,7 @@ def _squeeze_running_spaces(cleaner: _Cleaner) -> None:
             spans.append(match.span())
     if spans:
         cleaner.delete(spans)
-        cleaner.notes.append(f"删除正文中汉字和数字之间的空格 {len(spans)} 处")
+        cleaner.notes.append("删除正文中汉字和数字之间的空格 {n} 处".format(n=len(spans)))
 
 
 # ---------------------------------------------------------------------------------------------
