@@ -1646,7 +1646,7 @@ def test_a_progress_table_with_cells_parted_by_spaces_reads_its_goal_column_only
     assert [(t.indicator_text, t.comparator, t.value, t.change_type) for t in found] == [
         ("地区生产总值", "≈", 6, "increase"), ("新增城镇就业", "≥", 5, "level"), ("城镇调查失业率", "≤", 5.5, "level")]
     # (the draft stands on its goal cell, not on the row)
-    assert [text[t.start:t.end] for t in found][0] == "地区生产总值增长6%左右"
+    assert next(text[t.start:t.end] for t in found) == "地区生产总值增长6%左右"
 
 
 def test_a_row_serial_before_its_task_is_no_part_of_the_indicator():

@@ -51,7 +51,13 @@ def _cell(value):
 
 
 def cmd_intake(args) -> int:
-    from deltawatch.methods.extract import ExtractError, draft_targets, draft_tasks, note_in, read
+    from deltawatch.methods.extract import (
+        ExtractError,
+        draft_targets,
+        draft_tasks,
+        note_in,
+        read,
+    )
 
     period = _period(args.plan_period, args.lang)
     try:

@@ -23,8 +23,8 @@ from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_GET, require_POST
 
 from deltawatch.accounts.roles import office_may
-from deltawatch.methods.extract import note_in
 from deltawatch.audit.context import acting_as
+from deltawatch.methods.extract import note_in
 
 from . import services
 from .models import Decision, SourceDocument, TargetDraft, TaskDraft

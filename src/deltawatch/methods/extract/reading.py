@@ -404,7 +404,7 @@ def _digit_punct(cleaner: _Cleaner) -> None:
                 chars[position] = "." if chars[position] == "．" else ":"
             text = "".join(chars)
         cleaner.text = text
-        cleaner.notes.append("数字间的全角标点转为半角 {n} 个".format(n=len(spans)))
+        cleaner.notes.append(f"数字间的全角标点转为半角 {len(spans)} 个")
 
 
 _converter = None
@@ -434,7 +434,7 @@ def _to_simplified(cleaner: _Cleaner) -> bool:
         new = _convert_by_lines(text, cleaner)
     count = sum(1 for a, b in zip(text, new) if a != b) if len(text) < 5_000_000 else "多"
     cleaner.text = new
-    cleaner.notes.append("繁体字转为简体字 {n} 个（原文保留用于显示）".format(n=count))
+    cleaner.notes.append(f"繁体字转为简体字 {count} 个（原文保留用于显示）")
     return True
 
 
@@ -476,7 +476,7 @@ def _strip_web_chrome(cleaner: _Cleaner) -> None:
     merged = _merge(spans)
     if merged:
         cleaner.delete(merged)
-        cleaner.notes.append("删除网页页眉页脚和导航 {n} 处（来源、编辑、版权、分享、打印等）".format(n=len(merged)))
+        cleaner.notes.append(f"删除网页页眉页脚和导航 {len(merged)} 处（来源、编辑、版权、分享、打印等）")
 
 
 def _merge(spans):
@@ -577,7 +577,7 @@ def _join_broken_lines(cleaner: _Cleaner) -> None:
         spans.append(match.span())
     if spans:
         cleaner.delete(spans)
-        cleaner.notes.append("合并句子中间的断行 {n} 处".format(n=len(spans)))
+        cleaner.notes.append(f"合并句子中间的断行 {len(spans)} 处")
 
 
 # Spaces that are not word separators in Chinese running text: a PDF's line ends turned into
@@ -611,7 +611,7 @@ def _squeeze_running_spaces(cleaner: _Cleaner) -> None:
             spans.append(match.span())
     if spans:
         cleaner.delete(spans)
-        cleaner.notes.append("删除正文中汉字和数字之间的空格 {n} 处".format(n=len(spans)))
+        cleaner.notes.append(f"删除正文中汉字和数字之间的空格 {len(spans)} 处")
 
 
 # ---------------------------------------------------------------------------------------------
