@@ -1657,3 +1657,23 @@ def test_a_row_serial_before_its_task_is_no_part_of_the_indicator():
 
 def test_the_base_of_a_share_is_not_the_share():
     assert name_similarity("规模以上工业增加值", "高新技术产业增加值占规模以上工业增加值比重") < MATCH_THRESHOLD
+
+
+# --- rules of held-out sets 55-62 (dev57-dev64) -------------------------------------------
+
+def test_a_named_five_year_plan_in_a_heading_or_five_years_ahead_in_a_years_report():
+    text = "“十三五”时期经济社会发展主要任务\n■ 常住人口总量控制在2500万以内\n■ 轨道交通运营线路总长达到800公里\n"
+    assert [(t.value, t.target_year) for t in numeric(text, plan_period=(2016, 2016))] == [(2500, 2020), (800, 2020)]
+    text = "市长说，未来5年的目标是全市生产总值超过2万亿元。"
+    assert [(t.value, t.target_year) for t in numeric(text, plan_period=(2008, 2008))] == [(2, 2012)]
+    # (in a plan of several years the plan's own end stands)
+    assert [t.target_year for t in numeric(text, plan_period=(2008, 2010))] == [2010]
+    text = "“十二五”时期主要任务\n■ 轨道交通运营线路总长达到800公里\n"          # a plan already over: no year of its own
+    assert [t.target_year for t in numeric(text, plan_period=(2016, 2016))] == [2016]
+
+
+def test_a_half_width_full_stop_ends_a_target_but_a_cut_number_or_an_ellipsis_does_not():
+    text = "4 高新技术产业产值增长10%. 科技局\n5 新兴产业产值占规上产业产值比重达50%. 经信委\n"
+    assert [(t.value, t.change_type) for t in numeric(text, plan_period=(2018, 2018))] == [(10, "increase"), (50, "level")]
+    assert numeric("2\n\n研发投入强度达到3.", plan_period=(2023, 2023)) == []
+    assert numeric("计划到2025年,所有设区市及60%...\n2022-08-26 14:01:44\n", plan_period=(2022, 2025)) == []

@@ -315,7 +315,7 @@ TOC_LINE = re.compile(r"(?m)^[ \t\u3000]*目[ \t\u3000]*录[ \t\u3000]*$")
 # An ASCII full stop used for 。 (PDF text of some documents): a "." after a Chinese character
 # (or a %) that is not a numeral of a heading (一.) and not before a digit or letter (方案.pdf) ends a
 # sentence too.
-TERM_DOT = rf"(?<=[{CJK}%])(?<![一二三四五六七八九十])\.(?![\dA-Za-z])"
+TERM_DOT = rf"(?<=[{CJK}%])(?<![一二三四五六七八九十])\.(?![\dA-Za-z.])"    # (not the first dot of "...")
 SENTENCE = re.compile(rf"(?:[^。！？；!?;\n\t.]+|(?!{TERM_DOT})\.)+(?:(?:[。！？；!?;]|{TERM_DOT})+[”’」』)）]*)?")
 # A page number a PDF's text puts between words where a page ended: —2—, - 12 -, standing
 # alone between spaces or line ends (a range such as 7%—7.5% has no spaces round it).

@@ -405,8 +405,8 @@ POLICY = re.compile(r"补助|补贴|奖励|奖补|资助|贴息|减免|返还|�
 # what may follow a value to the end of its clause: a closing word, a quote, a note in brackets
 # without a number of its own (4377万吨标准煤左右(均为非化石能源))
 TRAIL = re.compile(r"\s*(?:[的等]?(?:(?:主要)?(?:预期)?目标(?:任务)?|水平|增速|幅度|标准|规模|任务|良好水平)|[)）]|台阶|大关|关口|安排)?"
-                   r"(?:[(（][^()（）\d]{1,20}[)）])?\s*[。！？；;]*"
-                   r"[”\"’」』]?\s*[。！？；;]*\s*$")
+                   r"(?:[(（][^()（）\d]{1,20}[)）])?\s*(?:[。！？；;]|\.(?!\.))*"   # (a page's "." too, not "...")
+                   r"[”\"’」』]?\s*(?:[。！？；;]|\.(?!\.))*\s*$")
 CLAUSE_SPLIT = re.compile(r"[，；;]|(?<!\d),|,(?!\d{3}(?!\d))|[:：](?!\d)")   # not 1,200 nor 2:1
 
 
@@ -648,9 +648,20 @@ def _bare_heading_year(text: str, context: "_Context", kind: str) -> int | None:
     if year is not None:
         value = int(year.group(1))
         return value if context.plan_period[0] <= value else None
+    named = NAMED_PLAN.search(text)
+    if named and FIVE_YEAR_PLAN_END[named.group(1)] >= context.plan_period[0]:
+        return FIVE_YEAR_PLAN_END[named.group(1)]        # (“十三五”时期主要任务 in a 2016 report: to 2020)
+    if FIVE_YEARS_AHEAD.search(text) and context.one_year:
+        return context.plan_period[0] + 4                # (今后五年的重点目标 in a 2017 report: to 2021)
     if PERIOD_WORDS.search(text) or PAST_PLAN.search(text):
         return None                                      # “十四五”时期重点工作: the plan's span, not the year
     return context.block_year if kind == "other" else None
+
+
+# a five-year plan named in a heading (“十三五”时期主要任务)
+NAMED_PLAN = re.compile(r"十([一二三四五])五")
+# the five years ahead of a year's work report: the government's term, that year and four more
+FIVE_YEARS_AHEAD = re.compile(r"(?:今后|未来)(?:的)?[五5]年")
 
 
 def _turns_to_goals(text: str, context: "_Context") -> bool:
@@ -716,6 +727,8 @@ def _cut_off_tail(text: str) -> int | None:
     bare line ("社会消费品零售总额增长7%") ends a list item, not a cut, and is kept."""
     body = text.rstrip()
     line = body[body.rfind("\n") + 1:]
+    if re.search(r"\d\.$", line):                          # 研发投入强度达到3. — a number cut after its point
+        return len(body) - len(line) + max(line.rfind(mark) for mark in "，,；;、：:。") + 1
     if not line or re.search(r"[。！？!?；;”\"）)…\]】]$", line) or not re.search(r"[，,；;、：:]", line):
         return None
     last_break = max(line.rfind(mark) for mark in "，,；;、：:。")
@@ -744,6 +757,7 @@ class _Context:
     def __init__(self, doc: Document, plan_period):
         self.doc = doc
         self.plan_period = plan_period
+        self.one_year = plan_period[0] == plan_period[1]    # a year's report, plan or list
         self.block_year: int | None = None           # the year of the bare heading above (see _bare_heading_year)
         self.block_start = 0                         # … and where that heading stands
         self.section_starts = [s.start for s in doc.sections]
@@ -2098,6 +2112,9 @@ def _target_year(clause: str, text: str, position_in_text: int, context: _Contex
     if span:
         named = re.match(r"十([四五])五", span.group())
         return FIVE_YEAR_PLAN_END[named.group(1)] if named else context.plan_period[1], False, False
+    # (a new government's first report, entered as its year: 未来5年的目标是… → that year and four more)
+    if context.one_year and FIVE_YEARS_AHEAD.search(text):
+        return context.plan_period[0] + 4, False, False
     year = context.year_before(doc_position)
     if year is not None:
         return year, True, False
