@@ -1677,3 +1677,14 @@ def test_a_half_width_full_stop_ends_a_target_but_a_cut_number_or_an_ellipsis_do
     assert [(t.value, t.change_type) for t in numeric(text, plan_period=(2018, 2018))] == [(10, "increase"), (50, "level")]
     assert numeric("2\n\n研发投入强度达到3.", plan_period=(2023, 2023)) == []
     assert numeric("计划到2025年,所有设区市及60%...\n2022-08-26 14:01:44\n", plan_period=(2022, 2025)) == []
+
+
+def test_numbered_items_run_together_a_tally_of_tasks_and_sums_naming_a_size_class():
+    text = ("工作任务进展缓慢,未达到序时进度的工作有7项,分别为:1.规模以上工业增加值增长3.5%2.一般公共预算收入增长6%"
+            "3.城镇居民人均可支配收入增长6.5%4.农村居民人均可支配收入增长8%。")
+    found = numeric(text, plan_period=(2024, 2024))
+    assert [(t.indicator_text, t.value) for t in found] == [
+        ("规模以上工业增加值", 3.5), ("城镇居民人均可支配收入", 6.5), ("农村居民人均可支配收入", 8)]   # (budget revenue: fiscal)
+    text = "6.培育规上工业企业20家以上,新增营收亿元以上企业5家,加快培育5亿元、10亿元企业。"
+    found = numeric(text, plan_period=(2024, 2024))
+    assert [(t.indicator_text, t.value) for t in found] == [("培育规上工业企业", 20), ("新增营收亿元以上企业", 5)]

@@ -1044,7 +1044,12 @@ def _targets_of_sentence(sentence: Sentence, context: _Context, *, goal_block: b
     scope = PLAN_SCOPE.search(text)
     if scope:
         drafts = [d for d in drafts if not ("平方" in d.unit and d.end > sentence.start + scope.end())]
-    return drafts
+    # (加快培育5亿元、10亿元企业: sums naming a size class of firms, not goals)
+    return [d for d in drafts if not (MONEY.search(d.unit) and SIZE_CLASS.match(text, d.end - sentence.start))]
+
+
+# what follows sums that name a size class (5亿元、10亿元企业, 百亿级项目)
+SIZE_CLASS = re.compile(r"(?:、\d+(?:\.\d+)?[万亿千百]*元)*(?:级|以上)?(?:的)?(?:企业|龙头企业|项目)")
 
 
 # A list of targets joined by 、 (主要预期目标为生产总值增长5.5%左右、城镇调查失业率控制在5%以内、
@@ -1103,12 +1108,34 @@ def _clauses(text: str) -> list[tuple[str, int]]:
                    if re.search(r"\d", clause[:match.start()]) and (match.start(), 1) not in breaks]
         # … and "合格率达95%以上全省体育产业总规模超过7200亿元": a comparator word closes a value
         breaks += [(match.end(), 0) for match in COMPARATOR_BREAK.finditer(clause)]
+        breaks += _glued_items(clause)
         for at, length in sorted(breaks):
             end = clause_start + at
             result.append((text[cut:end], cut))
             cut = end + length
         result.append((text[cut:position], cut))
     return result
+
+
+# a numbered item run on after the one before it with no mark between (…增长3.5%2.一般公共预算收入…)
+GLUED_ITEM = re.compile(rf"(?<=[%{CJK}])(\d{{1,2}})[.．、](?=[{CJK}])")
+LIST_NUMBER = re.compile(rf"(?:^|(?<=[:：]))\s*(\d{{1,2}})[.．、](?=[{CJK}])")
+
+
+def _glued_items(clause: str) -> list[tuple[int, int]]:
+    """(start, length) of each numbered item mark glued to the item before it, in a clause that
+    opens a numbered list (1.规模以上工业增加值增长3.5%2.一般公共预算收入增长6%3.…): only marks
+    that go on counting from the clause's first, so 3.5% is not read as item 3."""
+    first = LIST_NUMBER.search(clause)
+    if first is None or first.start() > 0 and not re.fullmatch(r"[^，,；;\d]{0,12}[:：]", clause[:first.start()]):
+        return []
+    # (分别为:1.… — the lead-in before the first item is a clause of its own)
+    marks, expected = [(first.start(), 0)] if first.start() else [], int(first.group(1)) + 1
+    for match in GLUED_ITEM.finditer(clause, first.end()):
+        if int(match.group(1)) == expected:
+            marks.append((match.start(), len(match.group())))
+            expected += 1
+    return marks
 
 
 # a list page that lost its punctuation: items on one line, parted by spaces and [n] marks
@@ -1445,6 +1472,8 @@ def _clause_targets(clause: str, goal_sentence: bool, *, verbless=True, carried_
             continue
         if PROJECT_SIZE.search(before):
             continue                                     # 新建地下停车场占地4041.18平方米: a project's size
+        if value.unit in ("项", "件") and re.search(r"(?:工作|任务|事项)(?:共)?有$", before):
+            continue                                     # 未达到序时进度的工作有7项: a tally of a report
         if value.unit in ("项", "个") and (re.search(r"指标\s*$", before) or re.match(
                 r"(?:重点|专项|约束性|预期性|主要)?(?:指标|行动|举措|措施)(?!计划|方案)", clause[value.end:])):
             continue                                     # 重点指标17项, 开展18项行动: what the plan holds
@@ -1961,7 +1990,7 @@ GOAL_WORDS = r"(?:的)?(?:主要)?(?:预期)?(?:目标)?(?:值)?(?:定|设定|�
 
 def _indicator_text(clause: str, end: int) -> str:
     text = clause[:end].strip().lstrip("■□◆◇●○▲△★☆►▶•·—-*＊ ")      # list bullets of scraped pages
-    text = re.sub(rf"^\d{{1,3}}\s+(?=[{CJK}])", "", text)          # a table row's serial (1 地区生产总值)
+    text = re.sub(rf"^\d{{1,3}}(?:\s+|[.．、](?=[{CJK}]))", "", text)   # a row's serial (1 地区生产总值, 6.培育)
     # (a headline names the news before a space: "…信息化发展规划发布 到2025年信息产业营收突破…")
     text = re.sub(r"^[^，,。\s]{2,30}(?:发布|出炉|印发|出台|公布)\s+", "", text)
     # (a headline names its document first: "《…规划》出炉 综合交通投资将达…")
