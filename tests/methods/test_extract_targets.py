@@ -1688,3 +1688,16 @@ def test_numbered_items_run_together_a_tally_of_tasks_and_sums_naming_a_size_cla
     text = "6.培育规上工业企业20家以上,新增营收亿元以上企业5家,加快培育5亿元、10亿元企业。"
     found = numeric(text, plan_period=(2024, 2024))
     assert [(t.indicator_text, t.value) for t in found] == [("培育规上工业企业", 20), ("新增营收亿元以上企业", 5)]
+
+
+def test_a_series_with_a_span_word_a_pair_joined_by_he_and_years_to_take():
+    text = "到2015年，万元地区生产总值能耗、万元工业增加值用水量、碳排放强度分别累计下降16%、30%和17%。"
+    found = numeric(text, plan_period=(2011, 2020))
+    assert [(t.indicator_text, t.value, t.change_type) for t in found] == [
+        ("万元地区生产总值能耗", 16, "cumulative"), ("万元工业增加值用水量", 30, "cumulative"), ("碳排放强度", 17, "cumulative")]
+    text = "到2015年，城镇居民人均可支配收入和农民人均纯收入力争达到31576元和10570元。"
+    found = numeric(text, plan_period=(2011, 2020))
+    assert [(t.indicator_text, t.value) for t in found] == [("城镇居民人均可支配收入", 31576), ("农民人均纯收入", 10570)]
+    text = "省政府决定从2009年起实施茶产业振兴工程,即力争用5年时间,将无性系良种茶园的比重提高到40%,使茶农年人均茶叶收入翻一番。"
+    found = numeric(text, plan_period=(2009, 2013))
+    assert [(t.value, t.target_year, t.change_type) for t in found] == [(40, 2013, "level"), (100, 2013, "cumulative")]

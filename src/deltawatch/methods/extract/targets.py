@@ -340,7 +340,7 @@ BUILD_VERBS = ("累计建成", "建成", "新建", "净增", "新增", "新开�
                "打造", "建设", "布局", "组建", "新开", "完成", "落实", "包含", "育成", "扩建", "续建", "改建", "掌握", "签约", "建立", "推动", "推进", "实施", "争创", "招引", "引育", "开展", "举办", "开设", "开发", "援助",
                "安装", "配置", "配备", "拥有", "形成", "推出", "投运", "加装", "更换", "培训", "组织", "帮助",
                "增设", "新(改)建", "新（改）建", "新建改建", "新(改扩)建", "新（改扩）建", "更新", "筛查", "改扩建", "构建", "新辟", "优化", "疏浚整治", "疏浚", "增配", "开办",
-               "淘汰整治", "淘汰", "拆除", "腾出", "启动", "规划", "创成", "配送", "打通", "开放", "资助", "投产", "修建", "塑造", "颁布", "出台", "制定", "入选")
+               "淘汰整治", "淘汰", "拆除", "腾出", "启动", "规划", "创成", "配送", "打通", "开放", "资助", "投产", "修建", "塑造", "颁布", "出台", "制定", "入选", "开辟")
 ADVERBS = ("力争", "确保", "争取", "努力", "基本", "全面", "分别", "均", "要", "将", "进一步", "持续", "稳步",
            "逐步", "再", "累计", "年均", "平均", "总体")
 
@@ -1452,7 +1452,7 @@ def _clause_targets(clause: str, goal_sentence: bool, *, verbless=True, carried_
     results += [r for r in _reach_targets(clause, goal_sentence)
                 if not any(c[0].start <= r[0].start < c[0].end for c in results)]
     circle_spans = [(r[0].start, r[0].end) for r in results]
-    series = SERIES.search(clause)
+    series = SERIES.search(clause) or _pair(clause)
     for value in _values(clause):
         if any(a <= value.start < b for a, b in circle_spans):
             continue
@@ -1579,14 +1579,30 @@ def _clause_targets(clause: str, goal_sentence: bool, *, verbless=True, carried_
     return _pair_series(results, clause, series)
 
 
-SERIES = re.compile(r"分别(?P<verb>" + "|".join(sorted(LEVEL_VERBS + INCREASE_VERBS + DECREASE_VERBS, key=len,
+SERIES = re.compile(r"分别(?P<span>累计|年均)?(?P<verb>" + "|".join(sorted(LEVEL_VERBS + INCREASE_VERBS + DECREASE_VERBS, key=len,
                                                          reverse=True)) + r")(?P<values>.+)$")
+
+
+# 甲和乙力争达到31576元和10570元: two names and two values, each joined by 和, one verb between
+PAIRED = re.compile(r"(?P<span>)(?P<verb>达到|提高到|提升到|增加到|增长到|降低到|下降到|控制在|稳定在)"
+                    r"(?P<values>\d[^，,；;。和、]*和\d[^，,；;。和、]*)[。；;]?$")
+
+
+def _pair(clause: str) -> re.Match | None:
+    """A pair read as a 分别 series (see PAIRED): one 和 among the names before the verb too."""
+    match = PAIRED.search(clause)
+    if match is None:
+        return None
+    names = clause[:match.start()]
+    return match if names.count("和") == 1 and not re.search(r"[、及与\d]", names) else None
 
 
 def verb_of_series(series: re.Match):
     """甲和乙分别达到15万元和6万元: the verb of the series, its change type, where it stands."""
     verb = series.group("verb")
     change = "level" if verb in LEVEL_VERBS else "increase" if verb in INCREASE_VERBS else "decrease"
+    if change != "level" and series.group("span") == "累计":
+        change = "cumulative"                            # 分别累计下降16%、30%和17%
     return verb, change, series.start()
 
 
@@ -2041,7 +2057,7 @@ def _finish(found, clause: str, clause_start: int, sentence: Sentence, context: 
     # The same in a plan of several years for its last year, the span left unsaid ("用水总量控制
     #在…以内，万元GDP用水量下降12.5%" in a 十四五 plan) — not in a year's plan or report.
     first, last = context.plan_period
-    over_the_plan = PERIOD_SPAN.search(text[:clause_start + value.start]) or (
+    over_the_plan = PERIOD_SPAN.search(text[:clause_start + value.start]) or YEARS_TO_TAKE.search(text) or (
         last - first >= 2 and year == last and not re.search(r"今年|全年|年度", text))
     # (and a rise in percentage points, which does not compound: 农业科技进步贡献率提高2.5个百分点)
     rising_points = change == "increase" and value.unit in ("个百分点", "百分点")
@@ -2132,6 +2148,13 @@ def _target_year(clause: str, text: str, position_in_text: int, context: _Contex
         if year < context.plan_period[0] and not deadline:
             return None, False, True
         return year, True, False
+    # (决定从2009年起…，即力争用5年时间，新开辟茶园20万亩: the span's last year, counted from its start)
+    years_span = YEARS_TO_TAKE.search(text, 0, position_in_text)
+    if years_span:
+        start = re.search(r"从((?:19|20)\d{2})年起", text)
+        first = int(start.group(1)) if start else context.plan_period[0]
+        count = years_span.group(1)
+        return first + (int(count) if count.isdigit() else int(_cn_integer(count))) - 1, False, False
     # (江苏将按照“十四五”末建成…的目标，今年新建高标准农田400万亩: 今年 after the deadline is the report's year)
     if re.search(r"今年|全年", text[:position_in_text]) and context.title_year is not None:
         return context.title_year, False, False
@@ -2158,6 +2181,10 @@ def _target_year(clause: str, text: str, position_in_text: int, context: _Contex
     if context.period_section(doc_position) or PERIOD_WORDS.search(text):
         return context.plan_period[1], False, False
     return context.plan_period[1], False, False
+
+
+# a span of years to take for the goals (用5年时间 / 用三年左右时间)
+YEARS_TO_TAKE = re.compile(r"用([1-9]|[一二两三四五六七八九十])年(?:左右)?(?:的)?时间")
 
 
 def _same_clause(text: str, a: int, b: int) -> bool:
