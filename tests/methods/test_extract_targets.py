@@ -1701,3 +1701,10 @@ def test_a_series_with_a_span_word_a_pair_joined_by_he_and_years_to_take():
     text = "省政府决定从2009年起实施茶产业振兴工程,即力争用5年时间,将无性系良种茶园的比重提高到40%,使茶农年人均茶叶收入翻一番。"
     found = numeric(text, plan_period=(2009, 2013))
     assert [(t.value, t.target_year, t.change_type) for t in found] == [(40, 2013, "level"), (100, 2013, "cumulative")]
+
+
+def test_counts_to_build_after_jiang_jian_and_results_up_to_a_quarter():
+    text = "未来五年，我省将建100个运动休闲基地、50个非物质文化遗产旅游经典景区。"
+    assert [t.value for t in numeric(text, plan_period=(2011, 2015))] == [100, 50]
+    text = "上海正加快5G网络建设，截至一季度末，已建5G室外基站和室内小站均超1.8万个。"
+    assert numeric(text, plan_period=(2020, 2022)) == []
