@@ -1708,3 +1708,11 @@ def test_counts_to_build_after_jiang_jian_and_results_up_to_a_quarter():
     assert [t.value for t in numeric(text, plan_period=(2011, 2015))] == [100, 50]
     text = "上海正加快5G网络建设，截至一季度末，已建5G室外基站和室内小站均超1.8万个。"
     assert numeric(text, plan_period=(2020, 2022)) == []
+
+
+def test_the_years_task_named_in_a_progress_report_is_a_goal_its_progress_is_not():
+    text = ("村内道路建设年度任务是硬化道路350万平方米,上半年完成248万平方米,占年度任务的71%;"
+            "村邮站建设年度计划建设800个,现已建成349个;社会保障卡工程年度任务发卡60万张,目前发卡37.9万张。")
+    assert [t.value for t in numeric(text, plan_period=(2016, 2016))] == [350, 800, 60]
+    assert numeric("全市圆满完成年度目标任务，新建村邮站349个。", plan_period=(2016, 2016))[0].value == 349   # (no turn)
+    assert numeric("上半年完成248万平方米，占年度任务的71%。", plan_period=(2016, 2016)) == []

@@ -671,11 +671,16 @@ def _turns_to_goals(text: str, context: "_Context") -> bool:
         year = re.match(r"到((?:19|20)\d{2})年", match.group())
         if not year or int(year.group(1)) >= context.plan_period[0]:
             return True
+    # (村邮站建设年度计划建设800个，现已建成349个: a progress report names the year's task first)
+    if context.one_year and YEAR_TASK.search(text):
+        return True
     # (会议提到，2022年江苏要出台…: a year of the plan with what is to be done in it)
     return any(int(m.group(1)) >= context.plan_period[0] for m in YEAR_TO_DO.finditer(text))
 
 
 YEAR_TO_DO = re.compile(r"((?:19|20)\d{2})年[^，,。；;\d]{0,6}?(?:要|将|力争|确保|计划)")
+# the year's task named (年度任务是… / 年度计划建设… / 全年目标是…), not a share of it (占年度任务的71%)
+YEAR_TASK = re.compile(r"(?<!占)(?<!完成)(?<!实现)(?:年度|全年)(?:任务|计划|目标)(?:是|为|[^\d，,。；;的]{0,8}?\d)")
 
 
 BASE_FRAME = re.compile(r"在[^，,；;。]{0,30}?的?基础上|(?:从|由)目前(?:的)?")
