@@ -270,6 +270,19 @@ Further general rules (issue 17, forty-ninth to fifty-second development sets)
 * N个…，主要包括… : the counts after it are parts; 二十三项重点举措 / 23项预期性指标 are what a plan
   holds; 已逾 is past; 数据资源100%共享 is a share; 制定 / 入选 deliver counts.
 
+Held-out sets 55–62 (dev57–dev64, eight at once, one province and one kind each):
+* a heading naming a five-year plan not yet over (“十三五”时期主要任务 in a 2016 report) dates the
+  lines under it to that plan's end; 未来5年 / 今后五年 in a year's report is that year and four more;
+  用5年时间 counts from 从2009年起 (else the period's start) and makes a doubling over it cumulative;
+* a page's half-width full stop ends a target (增长10%.) — not a number cut after its point (达到3.)
+  nor the first dot of "..."; numbered items run on without a mark (…3.5%2.一般公共预算收入…) are
+  parted while their numbers go on counting;
+* 分别累计下降16%、30%和17% is a cumulative series; 甲和乙力争达到X和Y pairs names and values;
+* in a year's report the year's task named with its number (年度任务是…350万平方米, 年度计划建设800个)
+  is a goal, what was done after it is not; 截至一季度末 reports results;
+* a tally of a report's tasks (工作有7项) and sums naming a size class (培育5亿元、10亿元企业) are
+  no targets; 将建 / 要建 / 拟建 + a count builds.
+
 Found by trying bad input (a progress table pasted from a web page):
 * a progress table with a row per line and its cells parted by spaces (序号 重点工作任务 牵头责任单位
   一季度完成情况 ⏎ 1 地区生产总值增长6%左右 市发展改革委 一季度增长5.8%): the cell under the goal
