@@ -1716,3 +1716,16 @@ def test_the_years_task_named_in_a_progress_report_is_a_goal_its_progress_is_not
     assert [t.value for t in numeric(text, plan_period=(2016, 2016))] == [350, 800, 60]
     assert numeric("全市圆满完成年度目标任务，新建村邮站349个。", plan_period=(2016, 2016))[0].value == 349   # (no turn)
     assert numeric("上半年完成248万平方米，占年度任务的71%。", plan_period=(2016, 2016)) == []
+
+
+def test_progress_cells_of_a_pipe_table_and_progress_paragraphs_are_results_and_page_metadata_no_table():
+    text = ("索引号 | 000330185/2022-86781 | 公开方式 | 主动公开 |\n公开范围 | 面向社会 | 公开时限 | 长期公开 |\n"
+            "2022年区政府民生实事项目进展情况表(截至9月底)\n序号 | 项目内容 | 进展情况 | 责任单位 |\n"
+            "2 | 新建成婴幼儿照护服务成长驿站7家。 | 新建锦南街道等13家婴幼儿成长驿站。 | 卫生健康局 |\n"
+            "新增婴幼儿照护服务托位500个。 | 新增婴幼儿照护服务托位600个。 | ||\n")
+    found = targets(text, plan_period=(2022, 2022))
+    assert [(t.value, t.numeric) for t in found] == [(7, True), (500, True)]      # (no 面向社会 either)
+    text = ("2025年普陀区为民办实事项目一季度进展情况\n1.新增2个社区长者食堂\n"
+            "已选定宜川路街道社区长者食堂，目前项目建设推进顺利。\n2.开办10个小学生爱心寒托班\n"
+            "在各街道镇顺利开办爱心寒托班10个班级，服务小学生350人。\n")
+    assert [t.value for t in numeric(text, plan_period=(2025, 2025))] == [2, 10]

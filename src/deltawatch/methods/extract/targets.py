@@ -281,7 +281,10 @@ Held-out sets 55–62 (dev57–dev64, eight at once, one province and one kind e
 * in a year's report the year's task named with its number (年度任务是…350万平方米, 年度计划建设800个)
   is a goal, what was done after it is not; 截至一季度末 reports results;
 * a tally of a report's tasks (工作有7项) and sums naming a size class (培育5亿元、10亿元企业) are
-  no targets; 将建 / 要建 / 拟建 + a count builds.
+  no targets; 将建 / 要建 / 拟建 + a count builds;
+* progress reports: a pipe table's cells under its progress column (序号 | 项目内容 | 进展情况 | …),
+  a task's second line shifted one cell left, and the paragraph under each numbered task of a
+  report titled …进展情况 are results; a page's metadata table (索引号 | … | 公开方式) is no table.
 
 Found by trying bad input (a progress table pasted from a web page):
 * a progress table with a row per line and its cells parted by spaces (序号 重点工作任务 牵头责任单位
@@ -472,7 +475,7 @@ def draft_targets(doc: Document, *, plan_period: tuple[int, int] = (2021, 2025),
     year_plan = len(DEADLINE_CELL.findall(doc.text)) >= 2 or TASK_TABLE_HEADER.search(doc.text) is not None or any(
         YEAR_PLAN_TITLE.search(line) for line in _short_lines(doc.text[:1500])) or _names_a_year_plan(doc, plan_period)
     progress = _progress_tables(doc) + _spaced_progress_tables(doc)
-    progress_cells = _progress_line_cells(doc)
+    progress_cells = _progress_line_cells(doc) + _pipe_progress_cells(doc) + _progress_paragraphs(doc)
     for sentence in sentences:
         if any(table.start <= sentence.start < table.end for table in progress):
             continue                                     # read by its goal column below
@@ -2362,6 +2365,53 @@ def _progress_line_cells(doc: Document) -> list[tuple[int, int]]:
     return cells
 
 
+def _progress_paragraphs(doc: Document) -> list[tuple[int, int]]:
+    """(start, end) of the paragraphs of a progress report (titled …进展情况) that follow a
+    numbered task line without a number of their own: the task's progress (2.新增2个社区长者食堂 ⏎
+    已选定宜川路街道…长者食堂，目前项目建设推进顺利。), which is no target."""
+    if not PROGRESS_TITLE.search(doc.text[:300]):
+        return []
+    spans, after_item = [], False
+    for line in re.finditer(r"[^\n]+", doc.text):
+        text = line.group().strip()
+        if not text:
+            continue
+        numbered = bool(re.match(r"\d{1,2}[.．、]", text))
+        if after_item and not numbered and "|" not in text:   # (a table row's next line goes on with it)
+            spans.append(line.span())
+        after_item = numbered and "|" not in text
+    return spans
+
+
+def _pipe_progress_cells(doc: Document) -> list[tuple[int, int]]:
+    """(start, end) of the progress cells of a pipe table whose header names a progress column
+    after the task (序号 | 项目内容 | 进展情况 | 责任单位 |): each from the mark before it to the
+    next. A row without its serial (a task's second line: 新增托位500个。 | 新增托位600个。 | ||)
+    has its cells one place to the left. What was done is no target."""
+    if "|" not in doc.text or not re.search(r"进展|完成情况|执行情况|推进情况|落实情况", doc.text):
+        return []
+    cells, header_column, serial_first = [], None, False
+    for line in re.finditer(r"[^\n]+", doc.text):
+        row = line.group()
+        if "|" not in row:
+            header_column = None
+            continue
+        parts = [part.strip() for part in row.split("|")]
+        column = next((i for i, part in enumerate(parts) if i > 0 and PROGRESS_COLUMN.fullmatch(part)), None)
+        if column is not None and all(len(part) <= 8 and not re.search(r"\d", part) for part in parts):
+            header_column, serial_first = column, bool(SERIAL_HEADER.fullmatch(parts[0]))
+            continue
+        if header_column is None:
+            continue
+        index = header_column if re.fullmatch(r"\d{1,3}", parts[0]) or not serial_first else header_column - 1
+        marks = [at for at, char in enumerate(row) if char == "|"]
+        if index < 1 or index > len(marks):
+            continue
+        end = marks[index] if index < len(marks) else len(row)
+        cells.append((line.start() + marks[index - 1], line.start() + end))
+    return cells
+
+
 def _progress_header(lines, index):
     """(columns, goal column, serial column, where the rows begin) when a header of short cells
     with a goal column and a progress column after it begins at ``index``, else None."""
@@ -2512,8 +2562,8 @@ def _table_targets(doc: Document, context: _Context, found: list[DraftTarget]) -
     number ("与经济增长基本同步", "[确保完成国家要求]"), is a target without a number."""
     drafts = []
     for table in list(doc.tables) + _space_tables(doc) + _line_tables(doc):
-        if len(table.rows) < 2:
-            continue
+        if len(table.rows) < 2 or any(PAGE_META_CELL.fullmatch(str(c).strip()) for c in table.rows[0]):
+            continue                                     # (索引号 | … | 公开方式 | 主动公开: the page's metadata)
         header = [re.sub(r"\s", "", c) for c in table.rows[0]]
         columns = _target_columns(header, context.plan_period)
         if not columns:
@@ -2556,6 +2606,11 @@ def _table_targets(doc: Document, context: _Context, found: list[DraftTarget]) -
                 drafts += _cell_targets(cell, name, unit or (column_unit.group(1) if column_unit else ""), year,
                                         row_text, table.location, position, row_end, growth=growth)
     return drafts
+
+
+# the cells of a government page's metadata table (索引号 | 000330185/2022-86781 | 公开方式 | 主动公开)
+PAGE_META_CELL = re.compile(r"索引号|公开方式|公开范围|公开时限|公开类别|发布单位|发布机构|发文日期|发布日期|发布时间|"
+                            r"文件编号|文号|主题分类|成文日期|发文机关|组配分类")
 
 
 def _cell_name(cell: str) -> str:
