@@ -1729,3 +1729,10 @@ def test_progress_cells_of_a_pipe_table_and_progress_paragraphs_are_results_and_
             "已选定宜川路街道社区长者食堂，目前项目建设推进顺利。\n2.开办10个小学生爱心寒托班\n"
             "在各街道镇顺利开办爱心寒托班10个班级，服务小学生350人。\n")
     assert [t.value for t in numeric(text, plan_period=(2025, 2025))] == [2, 10]
+
+
+def test_a_parenthesis_after_a_row_name_is_its_unit_only_when_it_names_one():
+    text = "指标名称 | 年度目标 | 上半年完成 |\n2.规模以上工业总产值 | 8%以上 | 11.7% |\n#规模以上工业总产值(区属) | 5%以上 | 24.4% |\n"
+    found = numeric(text, plan_period=(2021, 2021))
+    assert [(t.indicator_text, t.value, t.change_type) for t in found] == [
+        ("规模以上工业总产值", 8, "increase"), ("规模以上工业总产值(区属)", 5, "increase")]

@@ -2591,8 +2591,10 @@ def _table_targets(doc: Document, context: _Context, found: list[DraftTarget]) -
             if name.endswith((":", "：")):
                 continue                                 # a page's metadata table (公开属性: | 全部公开)
             unit = _cell_name(row[unit_column]) if unit_column is not None and unit_column < len(row) else ""
+            # (2.规模以上工业总产值 / #规模以上工业总产值(区属): a row's serial, a sub-item's mark)
+            name = re.sub(rf"^(?:\d{{1,2}}[.．、]\s*(?=[{CJK}])|[#＃]\s*)", "", name)
             inline_unit = re.search(r"[(（]([^()（）]{1,10})[)）]$", name)
-            if inline_unit and not unit:
+            if inline_unit and not unit and _names_a_unit(inline_unit.group(1)):
                 unit, name = re.sub(r"\s", "", inline_unit.group(1)), name[:inline_unit.start()].strip()
             if not name:
                 continue
@@ -2611,6 +2613,15 @@ def _table_targets(doc: Document, context: _Context, found: list[DraftTarget]) -
 # the cells of a government page's metadata table (索引号 | 000330185/2022-86781 | 公开方式 | 主动公开)
 PAGE_META_CELL = re.compile(r"索引号|公开方式|公开范围|公开时限|公开类别|发布单位|发布机构|发文日期|发布日期|发布时间|"
                             r"文件编号|文号|主题分类|成文日期|发文机关|组配分类")
+
+
+UNIT_ENDINGS = ("克", "米", "吨", "元", "瓦", "时", "人", "次", "个", "户", "亩", "箱")
+
+
+def _names_a_unit(text: str) -> bool:
+    """(亿元), (%), (万人次), (吨/万元) name units; (区属), (累计) do not."""
+    text = re.sub(r"\s", "", text).replace("％", "%")
+    return text in UNITS or "/" in text or "%" in text or text in ("比值", "ratio") or text.endswith(UNIT_ENDINGS)
 
 
 def _cell_name(cell: str) -> str:
