@@ -200,13 +200,13 @@ def test_the_readers_notes_are_shown_in_the_pages_language(people, plan):  # noq
     assert "全角数字和字母转为半角 5 个" in client.get(page).content.decode()
     client.cookies["django_language"] = "en"
     html = client.get(page).content.decode()
-    assert "5 full-width digits and letters made half-width" in html and "全角数字" not in html
+    assert "full-width digits and letters made half-width: 5" in html and "全角数字" not in html
 
 
 def test_the_cli_gives_its_reading_notes_in_the_language_asked_for(tmp_path):
     path = tmp_path / "full-width.txt"
     path.write_text("发展目标：到2025年，ＧＤＰ增长５％左右。\n", encoding="utf-8")
-    for lang, note in (("zh", "全角数字和字母转为半角 5 个"), ("en", "5 full-width digits and letters made half-width")):
+    for lang, note in (("zh", "全角数字和字母转为半角 5 个"), ("en", "full-width digits and letters made half-width: 5")):
         done = subprocess.run([sys.executable, "-m", "deltawatch.cli", "--lang", lang, "intake", str(path)],
                               capture_output=True, text=True, check=True)
         assert done.stderr.strip() == note and "GDP" in done.stdout

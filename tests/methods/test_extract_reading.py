@@ -346,5 +346,5 @@ def test_every_reading_note_has_its_english():
     # each template turns its own count (多 too) into English
     for chinese, english in NOTES_EN.items():
         assert note_in(chinese.format(n=7), "en") == english.format(n=7)
-    assert note_in("删除字后插入的拼音 多 处", "en") == "many pinyin insertions after characters removed"
+    assert note_in("删除字后插入的拼音 多 处", "en") == "pinyin inserted after characters, removed: many"
     assert note_in("一条未知的说明", "en") == "一条未知的说明"

@@ -325,20 +325,20 @@ PAGE_NUMBER = re.compile(r"(?:(?<=[ \t\n])|^)[—–\-－]{1,2}[ \t]?\d{1,3}[ \t
 # The reader's notes are kept as written, in Chinese; their English (the CLI's --lang en, the
 # English pages), by template — {n} is a count, 多 ("many") on a text too long to count.
 NOTES_EN = {
-    "删除零宽字符和 BOM {n} 个": "{n} zero-width characters and byte-order marks removed",
-    "删除字后插入的拼音 {n} 处": "{n} pinyin insertions after characters removed",
-    "全角数字和字母转为半角 {n} 个": "{n} full-width digits and letters made half-width",
-    "日文字形转为简体字 {n} 个": "{n} Japanese character forms made simplified Chinese",
-    "数字间的全角标点转为半角 {n} 个": "{n} full-width marks between digits made half-width",
-    "汉字年份转为数字 {n} 处（如 二〇二五年）": "{n} years in Chinese numerals written in digits (e.g. 二〇二五年)",
+    "删除零宽字符和 BOM {n} 个": "zero-width characters and byte-order marks removed: {n}",
+    "删除字后插入的拼音 {n} 处": "pinyin inserted after characters, removed: {n}",
+    "全角数字和字母转为半角 {n} 个": "full-width digits and letters made half-width: {n}",
+    "日文字形转为简体字 {n} 个": "Japanese character forms made simplified Chinese: {n}",
+    "数字间的全角标点转为半角 {n} 个": "full-width marks between digits made half-width: {n}",
+    "汉字年份转为数字 {n} 处（如 二〇二五年）": "years in Chinese numerals written in digits (e.g. 二〇二五年): {n}",
     "繁体字转为简体字 {n} 个（原文保留用于显示）":
-        "{n} traditional characters made simplified (the original is kept for display)",
-    "删除下标标记 {n} 处（如 PM_2.5 → PM2.5）": "{n} subscript marks removed (e.g. PM_2.5 → PM2.5)",
+        "traditional characters made simplified (the original is kept for display): {n}",
+    "删除下标标记 {n} 处（如 PM_2.5 → PM2.5）": "subscript marks removed (e.g. PM_2.5 → PM2.5): {n}",
     "删除网页页眉页脚和导航 {n} 处（来源、编辑、版权、分享、打印等）":
-        "{n} web-page headers, footers and menus removed (source, editor, copyright, share, print …)",
-    "删除 PDF 页码 {n} 处（如 —2—）": "{n} PDF page numbers removed (e.g. —2—)",
-    "合并句子中间的断行 {n} 处": "{n} line breaks inside sentences joined",
-    "删除正文中汉字和数字之间的空格 {n} 处": "{n} spaces between characters and digits of running text removed",
+        "web-page headers, footers and menus removed (source, editor, copyright, share, print …): {n}",
+    "删除 PDF 页码 {n} 处（如 —2—）": "PDF page numbers removed (e.g. —2—): {n}",
+    "合并句子中间的断行 {n} 处": "line breaks inside sentences joined: {n}",
+    "删除正文中汉字和数字之间的空格 {n} 处": "spaces between characters and digits of running text removed: {n}",
     "文档不是中文（几乎没有汉字），可能提取不到目标":
         "The document is not in Chinese (almost no Chinese characters); targets may not be found",
 }
