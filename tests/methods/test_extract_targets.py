@@ -1736,3 +1736,11 @@ def test_a_parenthesis_after_a_row_name_is_its_unit_only_when_it_names_one():
     found = numeric(text, plan_period=(2021, 2021))
     assert [(t.indicator_text, t.value, t.change_type) for t in found] == [
         ("规模以上工业总产值", 8, "increase"), ("规模以上工业总产值(区属)", 5, "increase")]
+
+
+def test_preliminary_accounts_and_the_part_of_the_year_in_a_progress_report_are_results():
+    text = "初步核算,安徽省生产总值15110.3亿元,增长13.5%;社会消费品零售总额4900.6亿元,增长18%;城镇新增就业62.3万人。\n"
+    assert numeric(text, plan_period=(2012, 2012)) == []
+    text = ("2023年政府工作报告重点任务上半年完成情况\n地区生产总值增长6%左右。\n"
+            "上半年,全市社会消费品零售总额672.7亿元,同比增长6.1%。\n")
+    assert [t.value for t in numeric(text, plan_period=(2023, 2023))] == [6]

@@ -370,7 +370,7 @@ DONE_SO_FAR = re.compile(r"已(?:完工|开工|完成|建成|交付|投运|达�
 PAST = re.compile(r"去年|(?<![比较同与])上年|过去|已经|已(?:建成|完成|达到|实现|形成|累计|超过|突破|有|是|逾)|"
                   r"以来|近年|回顾|取得了|实现了|完成了|达到了|增长了|下降了|提高了|降低了|突破了|超过了|"
                   r"建成了|展示了|形成了|(?:创建|新建|建设|培育|打造|新增|实施|举办|引进|集聚|聚集|吸引)了|交出了|成绩单|现已|数据显示|统计显示|监测显示|已成功|截至目前|(?<!项)目前(?!期)|居(?:全省|全国|全市|长三角)第(?!一方阵|一梯队)|"
-                  r"\d{1,2}月份?累计|截至\d{1,2}月|截至(?:[一二三四1-4]季度|上半年)末?|前\d{1,2}个月|(?<!\d)1[-－—~至]\d{1,2}月份?[，,]|\d{1,2}年来|(?:提高|增加|发展|上升|下降|降低|增长)到了|春节(?:假日|假期|期间)|比(?:上年|(?:19|20)\d{2}年)同期|位列(?:全省|全国|全市)第|进行了|共收到|征集到|共征集|中选出|上一轮|刚刚过去|一年来|五年来|历年|" + DONE_SO_FAR.pattern)
+                  r"\d{1,2}月份?累计|截至\d{1,2}月|截至(?:[一二三四1-4]季度|上半年)末?|初步核算|统一核算结果|前\d{1,2}个月|(?<!\d)1[-－—~至]\d{1,2}月份?[，,]|\d{1,2}年来|(?:提高|增加|发展|上升|下降|降低|增长)到了|春节(?:假日|假期|期间)|比(?:上年|(?:19|20)\d{2}年)同期|位列(?:全省|全国|全市)第|进行了|共收到|征集到|共征集|中选出|上一轮|刚刚过去|一年来|五年来|历年|" + DONE_SO_FAR.pattern)
 # (今年上半年…实现增加值1592亿元: a result of the year so far, not its goal; searched only in a
 # text naming part of a year — the lookbehinds make it slow on every sentence)
 YEAR_SO_FAR = re.compile(r"(?:(?:^|(?<=[，,。；;：:\s“\"]))(?:今年|本年)?(?:上半年|前三季度|一季度)|(?<!\d)1[-－—~至]\d{1,2}月份?)"
@@ -587,7 +587,7 @@ DEADLINE_CELL = re.compile(r"(?m)^[ \t|]*(?:19|20)\d{2}年(?:\d{1,2}月)?(?:底|
 # (after a short lead-in of a news text: "人民网了解到，“十三五”期间，…")
 # (a news lead-in may stand first: 记者从22日召开的…会议上获悉，2018年我省…)
 PAST_OPENER = re.compile(r"^(?:(?:[^，,。；;]{0,10}[，,]){1,2}|[^，,。；;]{0,40}(?:获悉|了解到)[，,]?)?[“\"]?(?:过去(?:的)?(?:一|三|五|几)?年|去年|上年|一年来|五年来|"
-                         r"几年来|近(?:几|三|五)年|这(?:一|五|几|些)年[，,]|今年以来|"
+                         r"几年来|近(?:几|三|五)年|这(?:一|五|几|些)年[，,]|今年以来|初步核算|"
                          r"十(?P<plan>[二三四])五[”\"]?(?:时期|期间|以来)|(?P<year>(?:19|20)\d{2})年(?:以来|[，,]|(?![底末前初])))")
 # (not a bare 目标 or 预期: reviews say 完成年度目标 and 好于预期)
 GOAL_OPENER = re.compile(r"(?:主要|预期|发展|总体)目标|目标(?:是|为)|指标(?:体系)?安排|(?:我|全)(?:市|省|区|县)将|(?:明确|提出)了?[^，,。]{0,8}目标。|今年(?!以来|上半年|前三季度|一季度|前\d{1,2}个月|1[-－—~至]\d)|明年|今后|未来|到(?:19|20)\d{2}年|力争|规划期")
@@ -757,7 +757,13 @@ def _cut_off_tail(text: str) -> int | None:
     return len(body) - len(line) + last_break + 1
 
 
+# the part of the year a progress report speaks of, opening a sentence (上半年，… / 1-6月，…)
+PERIOD_SO_FAR = re.compile(r"(?:今年|(?:19|20)\d{2}年)?(?:上半年|一季度|前三季度|1[-－—~至]\d{1,2}月份?)[，,]")
+
+
 def _opens_past(text: str, context: "_Context") -> bool:
+    if context.progress_report and PERIOD_SO_FAR.match(text):
+        return True                                      # (…完成情况: 上半年，全市社会消费品零售总额672.7亿元)
     match = PAST_OPENER.match(text)
     if not match or _turns_to_goals(text, context):
         return False
@@ -780,6 +786,7 @@ class _Context:
         self.doc = doc
         self.plan_period = plan_period
         self.one_year = plan_period[0] == plan_period[1]    # a year's report, plan or list
+        self.progress_report = bool(PROGRESS_TITLE.search(doc.text[:300]))   # (…一季度完成情况)
         self.block_year: int | None = None           # the year of the bare heading above (see _bare_heading_year)
         self.block_start = 0                         # … and where that heading stands
         self.section_starts = [s.start for s in doc.sections]
