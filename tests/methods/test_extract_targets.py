@@ -1744,3 +1744,15 @@ def test_preliminary_accounts_and_the_part_of_the_year_in_a_progress_report_are_
     text = ("2023年政府工作报告重点任务上半年完成情况\n地区生产总值增长6%左右。\n"
             "上半年,全市社会消费品零售总额672.7亿元,同比增长6.1%。\n")
     assert [t.value for t in numeric(text, plan_period=(2023, 2023))] == [6]
+
+
+def test_five_years_ahead_only_before_the_value_grades_and_a_goal_name_column():
+    text = "实施招商引资“百千”行动,每年招引亿元以上制造业项目100个,带动未来五年制造业投资1000亿元以上。"
+    assert [t.target_year for t in numeric(text, plan_period=(2023, 2023)) if t.value == 100] == [2023]
+    assert numeric("力争引进20亿级项目不少于12个、50亿级项目不少于2个。", plan_period=(2023, 2023))[0].unit == "个"
+    assert all(not t.unit.endswith("级") for t in numeric("力争引进20亿级项目不少于12个、50亿级项目不少于2个。",
+                                                          plan_period=(2023, 2023)))
+    text = ("体育局2022年职能目标完成情况(第三季度)\n目标名称 | 考核内容及指标 | 三季度进展 | 累计进展 |\n"
+            "体育消费券 | 发放体育消费券300万元。 | 发放200万元。 | 累计发放消费券205.596万元。 |\n")
+    found = targets(text, plan_period=(2022, 2022))
+    assert not [t for t in found if t.value_text in ("体育消费券",) or t.value == 205.596]

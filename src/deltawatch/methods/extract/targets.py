@@ -1074,7 +1074,9 @@ def _targets_of_sentence(sentence: Sentence, context: _Context, *, goal_block: b
     if scope:
         drafts = [d for d in drafts if not ("平方" in d.unit and d.end > sentence.start + scope.end())]
     # (加快培育5亿元、10亿元企业: sums naming a size class of firms, not goals)
-    return [d for d in drafts if not (MONEY.search(d.unit) and SIZE_CLASS.match(text, d.end - sentence.start))]
+    # (and 50亿级项目不少于2个: a value "of a grade" is a class too)
+    return [d for d in drafts if not (MONEY.search(d.unit) and SIZE_CLASS.match(text, d.end - sentence.start)
+                                      or d.unit.endswith("级"))]
 
 
 # what follows sums that name a size class (5亿元、10亿元企业, 百亿级项目)
@@ -2194,7 +2196,7 @@ def _target_year(clause: str, text: str, position_in_text: int, context: _Contex
         named = re.match(r"十([四五])五", span.group())
         return FIVE_YEAR_PLAN_END[named.group(1)] if named else context.plan_period[1], False, False
     # (a new government's first report, entered as its year: 未来5年的目标是… → that year and four more)
-    if context.one_year and FIVE_YEARS_AHEAD.search(text):
+    if context.one_year and FIVE_YEARS_AHEAD.search(text, 0, position_in_text):
         return context.plan_period[0] + 4, False, False
     year = context.year_before(doc_position)
     if year is not None:
@@ -2414,8 +2416,7 @@ def _pipe_progress_cells(doc: Document) -> list[tuple[int, int]]:
         marks = [at for at, char in enumerate(row) if char == "|"]
         if index < 1 or index > len(marks):
             continue
-        end = marks[index] if index < len(marks) else len(row)
-        cells.append((line.start() + marks[index - 1], line.start() + end))
+        cells.append((line.start() + marks[index - 1], line.end()))   # (累计进展 after 三季度进展: all of it)
     return cells
 
 
@@ -2789,7 +2790,7 @@ def _target_columns(header: list[str], plan_period) -> list[tuple[int, int]]:
                 years.append((index, int(match.group(1))))
         elif re.search(r"年均|累计", leaf):
             period.append((index, plan_period[1]))
-        elif re.search(r"目标|规划值|预期", cell):
+        elif re.search(r"目标|规划值|预期", cell) and not re.search(r"名称|内容", cell):   # (not 目标名称)
             goals.append((index, plan_period[1]))
     columns = sorted(years, key=lambda c: c[0]) if years else goals[-1:]
     return columns + period
