@@ -1756,3 +1756,11 @@ def test_five_years_ahead_only_before_the_value_grades_and_a_goal_name_column():
             "体育消费券 | 发放体育消费券300万元。 | 发放200万元。 | 累计发放消费券205.596万元。 |\n")
     found = targets(text, plan_period=(2022, 2022))
     assert not [t for t in found if t.value_text in ("体育消费券",) or t.value == 205.596]
+
+
+def test_within_the_year_is_the_reports_year_after_a_later_deadline():
+    text = ("奋战3年,确保到2009年实现全面小康目标,60%以上的村居达省定小康标准。"
+            "新的一年,省级经济开发区确保年内国税开票达85亿元以上,引进3000万美元以上项目15个。")
+    found = numeric(text, plan_period=(2007, 2007))
+    assert [(t.value, t.target_year) for t in found if t.value in (85, 15)] == [(85, 2007), (15, 2007)]
+    assert [t.target_year for t in numeric("确保到2009年，3年内建成10个园区。", plan_period=(2007, 2007))] == [2009]

@@ -2187,7 +2187,7 @@ def _target_year(clause: str, text: str, position_in_text: int, context: _Contex
         count = years_span.group(1)
         return first + (int(count) if count.isdigit() else int(_cn_integer(count))) - 1, False, False
     # (江苏将按照“十四五”末建成…的目标，今年新建高标准农田400万亩: 今年 after the deadline is the report's year)
-    if re.search(r"今年|全年", text[:position_in_text]) and context.title_year is not None:
+    if re.search(r"今年|全年|(?<![\d一二三四五六七八九十两])年内", text[:position_in_text]) and context.title_year is not None:
         return context.title_year, False, False
     # (…展望到2035年…。例如…，力争“十四五”期间…: a sentence naming the plan's span keeps its end,
     # not the year carried from the sentence before)
