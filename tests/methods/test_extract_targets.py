@@ -1764,3 +1764,8 @@ def test_within_the_year_is_the_reports_year_after_a_later_deadline():
     found = numeric(text, plan_period=(2007, 2007))
     assert [(t.value, t.target_year) for t in found if t.value in (85, 15)] == [(85, 2007), (15, 2007)]
     assert [t.target_year for t in numeric("确保到2009年，3年内建成10个园区。", plan_period=(2007, 2007))] == [2009]
+
+
+def test_a_bulleted_line_with_a_year_is_an_item_not_a_heading_for_the_lines_below():
+    text = "科技创新\n●2016年开工建设小微企业创业园50家\n●力争到2020年完成企业研发投入翻一番\n●升级科技型企业达3000家\n"
+    assert [t.target_year for t in numeric(text, plan_period=(2016, 2020)) if t.value == 3000] == [2020]

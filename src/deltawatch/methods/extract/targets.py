@@ -632,8 +632,8 @@ def _heading_kind(doc: Document, sentence: Sentence, context: "_Context") -> str
     line_start = doc.text.rfind("\n", 0, sentence.start) + 1
     line_end = doc.text.find("\n", sentence.end)
     line = doc.text[line_start:line_end if line_end >= 0 else len(doc.text)].strip()
-    if line != text or not 2 <= len(text) <= 24 or re.search(r"[。，,；;：:、%！？!?]", text):
-        return None
+    if line != text or not 2 <= len(text) <= 24 or re.search(r"[。，,；;：:、%！？!?]", text) or text[0] in "●○◆◇■□▲△•·":
+        return None                                      # (●2016年市区普通高中一体化: an item, not a heading)
     years = [int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d{2})(?!\d)", text)]
     if re.search(r"\d", re.sub(r"(?<!\d)(?:19|20)\d{2}(?:年)?(?!\d)|(?:今后|未来|近)\d{1,2}年", "", text)):
         return None                                      # a number: a target line, not a heading (今后5年 is a span)
