@@ -286,6 +286,14 @@ Held-out sets 55–62 (dev57–dev64, eight at once, one province and one kind e
   a task's second line shifted one cell left, and the paragraph under each numbered task of a
   report titled …进展情况 are results; a page's metadata table (索引号 | … | 公开方式) is no table.
 
+Held-out sets 63–70 (dev65–dev72):
+* 初步核算 / 统一核算结果 open a review; in a report titled …完成情况 a sentence opening with the
+  part of the year (上半年，/ 1-6月，) reports results; 年内 after a later deadline is the report's
+  year; 未来五年 dates a value only when it stands before it;
+* values of a grade (50亿级项目) are classes; a 目标名称 column is no goal column; a pipe progress
+  table's cells from its first progress column on are results; a bulleted line with a year
+  (●2016年…) is an item, not a bare heading.
+
 Found by trying bad input (a progress table pasted from a web page):
 * a progress table with a row per line and its cells parted by spaces (序号 重点工作任务 牵头责任单位
   一季度完成情况 ⏎ 1 地区生产总值增长6%左右 市发展改革委 一季度增长5.8%): the cell under the goal
