@@ -1769,3 +1769,11 @@ def test_within_the_year_is_the_reports_year_after_a_later_deadline():
 def test_a_bulleted_line_with_a_year_is_an_item_not_a_heading_for_the_lines_below():
     text = "科技创新\n●2016年开工建设小微企业创业园50家\n●力争到2020年完成企业研发投入翻一番\n●升级科技型企业达3000家\n"
     assert [t.target_year for t in numeric(text, plan_period=(2016, 2020)) if t.value == 3000] == [2020]
+
+
+def test_a_bare_wan_after_a_count_of_visits_is_a_level():
+    text = "到2024年,力争全市乡村旅游接待人次达3000万、年均增长17%以上。"
+    found = numeric(text, plan_period=(2022, 2024))
+    assert [(t.indicator_text, t.value, t.unit, t.change_type) for t in found] == [
+        ("乡村旅游接待人次", 3000, "万", "level"), ("乡村旅游接待人次", 17, "%", "increase")]
+    assert numeric("到2024年,建成5G基站3万、…", plan_period=(2022, 2024)) == []   # (a bare 万 after a thing built)

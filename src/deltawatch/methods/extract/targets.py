@@ -1211,6 +1211,9 @@ def _unit_run(clause: str, match: re.Match) -> bool:
     tail = re.sub(r"^[\d十百千][多余]?", "", match.group()[:-1])       # (二百多公里、: 公里)
     if tail in ("%",) or tail.endswith(("左右", "以上", "以内", "以下", "之内")):
         return False
+    if tail in ("万", "亿"):                             # (接待人次达3000万、: what is counted is named before)
+        number = re.search(r"[\d.,]*$", clause[:match.start() + 1])
+        return not COUNTED_BEFORE.search(clause[:number.start()])
     return not any(tail.endswith(unit) and tail[:len(tail) - len(unit)] in ("", "万", "亿", "千", "百")
                    for unit in UNITS)
 
@@ -1777,6 +1780,10 @@ def _values(clause: str) -> list[_Value]:
     return values
 
 
+# a name of people or visits counted, right before a bare 万 / 亿 (接待人次达3000万, 游客突破1亿)
+COUNTED_BEFORE = re.compile(r"(?:人次|人数|游客|客流量?|旅客|接待量)(?:数)?(?:将|力争|要)?(?:达到?|突破|超过|为|实现)?$")
+
+
 def _digit_values(clause: str) -> list[_Value]:
     values = []
     skip_until = -1
@@ -1830,6 +1837,8 @@ def _digit_values(clause: str) -> list[_Value]:
             unit, known, end = _unit(clause, end + 1 if more else end)
             if percent_first and high is not None and not unit:
                 unit, known = "%", True
+            if unit in ("万", "亿") and COUNTED_BEFORE.search(clause[:start]):
+                known = True                             # 接待人次达3000万: the name gives what is counted
             text = clause[start:end]
         if unit == "年" and re.search(r"(?:今后|未来|通过|经过|用|再用|近)$", clause[:start]):
             skip_until = end
