@@ -1777,3 +1777,10 @@ def test_a_bare_wan_after_a_count_of_visits_is_a_level():
     assert [(t.indicator_text, t.value, t.unit, t.change_type) for t in found] == [
         ("乡村旅游接待人次", 3000, "万", "level"), ("乡村旅游接待人次", 17, "%", "increase")]
     assert numeric("到2024年,建成5G基站3万、…", plan_period=(2022, 2024)) == []   # (a bare 万 after a thing built)
+
+
+def test_qianyue_is_signed_not_about_and_a_size_class_may_carry_a_parenthesis():
+    found = numeric("完成加装电梯签约8台，竣工6台。", plan_period=(2022, 2022))
+    assert [(t.indicator_text, t.comparator, t.value) for t in found][0] == ("完成加装电梯签约", "=", 8)
+    found = numeric("全年新签约5亿元(3000万美元)以上项目60个。", plan_period=(2025, 2025))
+    assert [t.value for t in found] == [60]

@@ -1088,7 +1088,7 @@ def _targets_of_sentence(sentence: Sentence, context: _Context, *, goal_block: b
 
 
 # what follows sums that name a size class (5亿元、10亿元企业, 百亿级项目)
-SIZE_CLASS = re.compile(r"(?:、\d+(?:\.\d+)?[万亿千百]*元)*(?:级|以上)?(?:的)?(?:企业|龙头企业|项目)")
+SIZE_CLASS = re.compile(r"(?:、\d+(?:\.\d+)?[万亿千百]*元)*(?:[(（][^()（）]{1,12}[)）])?(?:级|以上)?(?:的)?(?:企业|龙头企业|项目)")
 
 
 # A list of targets joined by 、 (主要预期目标为生产总值增长5.5%左右、城镇调查失业率控制在5%以内、
@@ -1911,10 +1911,15 @@ def _governing_comparator(before: str) -> str:
     return "≥" if re.search(r"(?:至少|不少于|不低于)[^，,；;。\d]{1,4}$", before) else ""
 
 
+SIGNED = r"[签预节制邀合契履公条]约$"        # 签约 / 预约 …: a word, not 约 "about"
+
+
 def _prefix_comparator(before: str) -> str:
     tail = before[-4:]
     for word, comparator in PREFIX_COMPARATORS:
         if tail.endswith(word):
+            if word == "约" and re.search(SIGNED, tail):
+                return ""                                # 签约8台: signed, not about
             return comparator
     return ""
 
@@ -1927,7 +1932,8 @@ def _strip_fillers(before: str) -> str:
         changed = False
         stripped = before.rstrip()
         for word, _ in PREFIX_COMPARATORS:
-            if stripped.endswith(word) and word not in ("控制在",):
+            if stripped.endswith(word) and word not in ("控制在",) and not (
+                    word == "约" and re.search(SIGNED, stripped)):
                 stripped = stripped[:-len(word)]
         stripped = re.sub(r"(?:(?:19|20)\d{2}年(?:底|末)?的?|的|累计|平均|每年|分别|均)$", "", stripped)
         if stripped != before:
