@@ -1784,3 +1784,21 @@ def test_qianyue_is_signed_not_about_and_a_size_class_may_carry_a_parenthesis():
     assert [(t.indicator_text, t.comparator, t.value) for t in found][0] == ("完成加装电梯签约", "=", 8)
     found = numeric("全年新签约5亿元(3000万美元)以上项目60个。", plan_period=(2025, 2025))
     assert [t.value for t in found] == [60]
+
+
+# --- rules of held-out sets 71-74 (dev73-dev76) -------------------------------------------
+
+def test_a_table_one_cell_per_line_with_year_cells_naming_what_they_hold():
+    text = ("“十二五”现代农业主要经济指标表\n\n类别\n\n  指标\n\n  2010年实绩\n\n  2015年目标\n\n  一、经济增长\n\n"
+            "  农业增加值(亿元)\n\n  81.53\n\n  163\n\n  粮食总产(万吨)\n\n  119.6\n\n  100\n\n"
+            "  综合农业机械化水平(%)\n\n  74%\n\n  82%\n")
+    found = numeric(text, plan_period=(2011, 2015))
+    assert [(t.indicator_text, t.value, t.unit, t.target_year) for t in found] == [
+        ("农业增加值", 163, "亿元", 2015), ("粮食总产", 100, "万吨", 2015), ("综合农业机械化水平", 82, "%", 2015)]
+
+
+def test_people_gathered_in_wan_before_renkou():
+    text = "到2020年,嘉定新城初步确立综合性节点城市地位,聚集100万左右人口;青浦新城聚集60至80万人口。"
+    found = numeric(text, plan_period=(2011, 2020))
+    assert [(t.indicator_text, t.comparator, t.value, t.value_high, t.unit) for t in found] == [
+        ("聚集人口", "≈", 100, None, "万人"), ("青浦新城聚集人口", "range", 60, 80, "万人")]

@@ -365,7 +365,7 @@ BUILD_VERBS = ("累计建成", "建成", "新建", "净增", "新增", "新开�
                "安装", "配置", "配备", "拥有", "形成", "推出", "投运", "加装", "更换", "培训", "组织", "帮助",
                "增设", "新(改)建", "新（改）建", "新建改建", "新(改扩)建", "新（改扩）建", "更新", "筛查", "改扩建", "构建", "新辟", "优化", "疏浚整治", "疏浚", "增配", "开办",
                "淘汰整治", "淘汰", "拆除", "腾出", "启动", "规划", "创成", "配送", "打通", "开放", "资助", "投产", "修建", "塑造", "颁布", "出台", "制定", "入选", "开辟",
-               "将建", "要建", "拟建", "再建")                   # (将建100个基地: 建 alone, after a word of the future)
+               "将建", "要建", "拟建", "再建", "聚集", "集聚")                   # (将建100个基地: 建 alone, after a word of the future)
 ADVERBS = ("力争", "确保", "争取", "努力", "基本", "全面", "分别", "均", "要", "将", "进一步", "持续", "稳步",
            "逐步", "再", "累计", "年均", "平均", "总体")
 
@@ -1839,6 +1839,10 @@ def _digit_values(clause: str) -> list[_Value]:
                 unit, known = "%", True
             if unit in ("万", "亿") and COUNTED_BEFORE.search(clause[:start]):
                 known = True                             # 接待人次达3000万: the name gives what is counted
+            if unit == "万" and re.match(r"(?:左右|以上)?人口", clause[end:]):
+                unit, known = "万人", True               # 聚集100万左右人口: people
+            elif unit.endswith("万人") and clause[end:end + 1] == "口":
+                end -= 1                                 # 聚集60至80万人口: 万 people, the noun 人口 after
             text = clause[start:end]
         if unit == "年" and re.search(r"(?:今后|未来|通过|经过|用|再用|近)$", clause[:start]):
             skip_until = end
@@ -2746,7 +2750,9 @@ def _space_tables(doc: Document) -> list[_TextTable]:
 
 
 # the year cells of a table scraped one cell per line (2017年⏎⏎2020年⏎⏎2022年), blank lines between
-YEAR_CELL_RUN = re.compile(r"(?m)^[ \t]*(?:19|20)\d{2}年(?:目标值?)?[ \t]*\n(?:[ \t]*\n)*[ \t]*(?:19|20)\d{2}年(?:目标值?)?[ \t]*$")
+# (2010年实绩 / 2015年目标 / 2020年现状值 / 2025年规划值: a year cell with what it holds)
+YEAR_CELL = r"(?:19|20)\d{2}年(?:目标值?|实绩|实际值?|现状值?|基数|基期值?|规划值?|预期值?|预计)?"
+YEAR_CELL_RUN = re.compile(rf"(?m)^[ \t]*{YEAR_CELL}[ \t]*\n(?:[ \t]*\n)*[ \t]*{YEAR_CELL}[ \t]*$")
 EMPTY_CELL = re.compile(r"[—–\-－/／]{1,2}")
 
 
@@ -2761,7 +2767,7 @@ def _line_tables(doc: Document) -> list[_TextTable]:
     for run in YEAR_CELL_RUN.finditer(doc.text):
         lines = [(m.group().strip(), m.start() + len(m.group()) - len(m.group().lstrip()), m.end())
                  for m in re.finditer(r"[^\n]+", doc.text[run.start():run.start() + 20000]) if m.group().strip()]
-        years = list(itertools.takewhile(lambda line: re.fullmatch(r"(?:19|20)\d{2}年(?:目标值?)?", line[0]), lines))
+        years = list(itertools.takewhile(lambda line: re.fullmatch(YEAR_CELL, line[0]), lines))
         names_before = [cell for cell, _, _ in _header_cells_before(doc, run.start())]
         unit = "单位" in names_before
         header = ["指标"] + (["单位"] if unit else []) + [cell for cell, _, _ in years]
