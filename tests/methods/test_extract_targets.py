@@ -1802,3 +1802,9 @@ def test_people_gathered_in_wan_before_renkou():
     found = numeric(text, plan_period=(2011, 2020))
     assert [(t.indicator_text, t.comparator, t.value, t.value_high, t.unit) for t in found] == [
         ("聚集人口", "≈", 100, None, "万人"), ("青浦新城聚集人口", "range", 60, 80, "万人")]
+
+
+def test_a_headline_opening_with_a_quantity_of_2000_is_no_past_year_heading():
+    text = ("2000公里绿道串起一城山水\n\n《宁波市域绿道网规划研究》昨天正式出炉并开始草案公示。\n\n"
+            "根据这份规划,我市到2020年将建设6条市域主线绿道、10条市区主线绿道,全长超过2000公里。\n")
+    assert [t.value for t in numeric(text, plan_period=(2014, 2020))] == [6, 10, 2000]

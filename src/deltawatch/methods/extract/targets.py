@@ -633,6 +633,10 @@ HEADING_AHEAD = re.compile(r"今后|未来|下一|接下来|新的|到|至|目�
 HEADING_YEAR_WORK = re.compile(r"(?:19|20)\d{2}年?(?:的)?(?:主要|重点)?工作$")
 
 
+# (2000公里绿道串起一城山水: 2000 with a unit is a quantity, not a year)
+NOT_A_QUANTITY = r"(?!\s*(?:公里|千米|米|万|亿|个|家|名|人|吨|元|亩|%|项|条|座|所|台|辆|套|户|件|平方|立方))"
+
+
 def _heading_kind(doc: Document, sentence: Sentence, context: "_Context") -> str | None:
     """"past", "goal" or "other" for a bare heading line (a whole line, short, no punctuation,
     no number but a year), else None."""
@@ -642,8 +646,8 @@ def _heading_kind(doc: Document, sentence: Sentence, context: "_Context") -> str
     line = doc.text[line_start:line_end if line_end >= 0 else len(doc.text)].strip()
     if line != text or not 2 <= len(text) <= 24 or re.search(r"[。，,；;：:、%！？!?]", text) or text[0] in "●○◆◇■□▲△•·":
         return None                                      # (●2016年市区普通高中一体化: an item, not a heading)
-    years = [int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d{2})(?!\d)", text)]
-    if re.search(r"\d", re.sub(r"(?<!\d)(?:19|20)\d{2}(?:年)?(?!\d)|(?:今后|未来|近)\d{1,2}年", "", text)):
+    years = [int(y) for y in re.findall(rf"(?<!\d)((?:19|20)\d{{2}})(?!\d){NOT_A_QUANTITY}", text)]
+    if re.search(r"\d", re.sub(rf"(?<!\d)(?:19|20)\d{{2}}(?:年)?(?!\d){NOT_A_QUANTITY}|(?:今后|未来|近)\d{{1,2}}年", "", text)):
         return None                                      # a number: a target line, not a heading (今后5年 is a span)
     before_plan = any(y < context.plan_period[0] for y in years)
     in_plan = any(y >= context.plan_period[0] for y in years)
