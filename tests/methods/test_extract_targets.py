@@ -1808,3 +1808,9 @@ def test_a_headline_opening_with_a_quantity_of_2000_is_no_past_year_heading():
     text = ("2000公里绿道串起一城山水\n\n《宁波市域绿道网规划研究》昨天正式出炉并开始草案公示。\n\n"
             "根据这份规划,我市到2020年将建设6条市域主线绿道、10条市区主线绿道,全长超过2000公里。\n")
     assert [t.value for t in numeric(text, plan_period=(2014, 2020))] == [6, 10, 2000]
+
+
+def test_a_task_then_what_was_done_and_an_overfulfilled_task():
+    text = "(1)改造17所市级医院急诊室,已完成5所;对40所乡镇卫生院实施标准化建设,已开工24所。"
+    assert [t.value for t in numeric(text, plan_period=(2003, 2003))][:1] == [17]
+    assert numeric("完成518户居家环境适老化改造,超额完成年度任务。", plan_period=(2023, 2023)) == []

@@ -374,7 +374,7 @@ FISCAL = re.compile(r"赤字|专项债|政府债|国债|债券|预算|转移支�
 ALLOTTED = re.compile(r"安排|下达|拨付|投入|筹措|补助|补贴|奖励|资金|基金|总投资|计划投资|新增投资|带动投资|投资估算|发行|融资|贷款|"
                       r"授信|奖补|募集")
 # work done or under way (今年已完工3台, 正在施工6台): past even in a clause that says 今年
-DONE_SO_FAR = re.compile(r"已(?:完工|开工|完成|建成|交付|投运|达到)|正在(?:施工|开展|推进|建设)")
+DONE_SO_FAR = re.compile(r"已(?:完工|开工|完成|建成|交付|投运|达到)|正在(?:施工|开展|推进|建设)|(?<!确保)(?<!力争)超额完成")
 PAST = re.compile(r"去年|(?<![比较同与])上年|过去|已经|已(?:建成|完成|达到|实现|形成|累计|超过|突破|有|是|逾)|"
                   r"以来|近年|回顾|取得了|实现了|完成了|达到了|增长了|下降了|提高了|降低了|突破了|超过了|"
                   r"建成了|展示了|形成了|(?:创建|新建|建设|培育|打造|新增|实施|举办|引进|集聚|聚集|吸引)了|交出了|成绩单|现已|数据显示|统计显示|监测显示|已成功|截至目前|(?<!项)目前(?!期)|居(?:全省|全国|全市|长三角)第(?!一方阵|一梯队)|"
@@ -962,6 +962,10 @@ def _targets_of_sentence(sentence: Sentence, context: _Context, *, goal_block: b
     # A sentence that looks back and then forward ("去年GDP增长5.8%，今年预期目标为增长5%以上"):
     # judged clause by clause — past until a clause turns to goals, and again when one looks back.
     mixed = past and _turns_to_goals(text, context)
+    # (a progress report's line names its task, then what was done: 改造17所市级医院急诊室，已完成5所)
+    task_then_done = past and not mixed and (context.progress_report or context.one_year) and bool(re.search(r"[，,；;](?:已|目前已|正在)", text)) \
+        and not _looks_back(CLAUSE_SPLIT.split(text, 1)[0], context)
+    mixed = mixed or task_then_done
     drafts = []
     # (2021年新增“三品一标”农产品1000个 in a plan of 2021–2025: a year of the plan sets a goal)
     goal_sentence = bool(GOAL_CONTEXT.search(text)) or context.goal_context(sentence.start) or (
@@ -978,7 +982,7 @@ def _targets_of_sentence(sentence: Sentence, context: _Context, *, goal_block: b
                 int(y) >= context.plan_period[0] for y in re.findall(r"((?:19|20)\d{2})年", text)))
         return cache[0]
     previous_clause = ""
-    clause_past = True
+    clause_past = not task_then_done
     last_clause_drafts: list[DraftTarget] = []           # the numeric targets of the clause before
     carried_build = None
     # a goal paragraph or list (goal_block) sets goals as a goal sentence does: its budget revenue
