@@ -1814,3 +1814,10 @@ def test_a_task_then_what_was_done_and_an_overfulfilled_task():
     text = "(1)改造17所市级医院急诊室,已完成5所;对40所乡镇卫生院实施标准化建设,已开工24所。"
     assert [t.value for t in numeric(text, plan_period=(2003, 2003))][:1] == [17]
     assert numeric("完成518户居家环境适老化改造,超额完成年度任务。", plan_period=(2023, 2023)) == []
+
+
+def test_a_document_approved_already_is_no_review():
+    text = ("市政府各部门、各单位:《市政府2021年重点工作责任分工》已经市政府同意,现印发给你们,请认真贯彻执行。"
+            "市政府2021年重点工作责任分工一、重点工作序号内容与要求责任单位1确保地区生产总值增长7%以上。固定资产投资增长8%左右;\n")
+    assert [t.value for t in numeric(text, plan_period=(2021, 2021))] == [7, 8]
+    assert numeric("过去五年，我市已经建成公园30个。", plan_period=(2021, 2021)) == []
