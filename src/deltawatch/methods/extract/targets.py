@@ -294,6 +294,14 @@ Held-out sets 63–70 (dev65–dev72):
   table's cells from its first progress column on are results; a bulleted line with a year
   (●2016年…) is an item, not a bare heading.
 
+Held-out sets 71–74 (dev73–dev76):
+* a table one cell per line whose year cells say what they hold (2010年实绩 / 2015年目标 / 现状值);
+* a number like 2000 followed by a unit (2000公里绿道…) is a quantity, not a year in a headline;
+* 接待人次达3000万 / 聚集100万左右人口: a bare 万 after a count of visits, or before 人口, is a count;
+* 签约8台 is signed, not 约 "about"; a size class may carry a parenthesis (5亿元(3000万美元)以上项目);
+* 已经市政府同意 is the document's approval, not a review; 超额完成 reports what was done; a line
+  that names its task and then what was done (改造17所…，已完成5所) keeps the task.
+
 Found by trying bad input (a progress table pasted from a web page):
 * a progress table with a row per line and its cells parted by spaces (序号 重点工作任务 牵头责任单位
   一季度完成情况 ⏎ 1 地区生产总值增长6%左右 市发展改革委 一季度增长5.8%): the cell under the goal
