@@ -4,6 +4,10 @@
 ``reading.read``) and returns every quantitative target as a :class:`DraftTarget` for a person
 to review, plus the targets without a number ("完成国家下达目标任务") as ``numeric=False`` rows.
 
+This module reads sentences, dates and judges them, and drafts. Beside it: ``vocabulary`` (units,
+verbs, comparators, the patterns of past and future), ``tables`` (the readers of scraped tables
+and progress tables, and a cell's values) and ``catalogue`` (matching a draft to an indicator).
+
 How a number becomes a target
 -----------------------------
 Each sentence (to 。！？； or a line end) is cut into clauses at ，：. In a clause, a number is a
@@ -324,136 +328,88 @@ unit is not unknown.
 from __future__ import annotations
 
 import bisect
-import itertools
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
-from .types import Candidate, Document, DraftTarget, Sentence
+from .catalogue import MATCH_THRESHOLD, CatalogueMatcher, _canonical, name_similarity
+from .tables import (
+    PAGE_META_CELL,
+    PROGRESS_TITLE,
+    _cell_name,
+    _cell_targets,
+    _line_tables,
+    _names_a_unit,
+    _pipe_progress_cells,
+    _progress_line_cells,
+    _progress_paragraphs,
+    _progress_tables,
+    _ProgressTable,
+    _space_tables,
+    _spaced_progress_tables,
+    _target_columns,
+)
+from .types import Document, DraftTarget, Sentence
+from .vocabulary import (
+    AIMING,
+    ALLOTTED,
+    BASELINE,
+    BUILD_VERBS,
+    CAPACITY_UNITS,
+    CJK,
+    CLAUSE_SPLIT,
+    CODE_SPELLED,
+    COMPARATOR_WORDS,
+    COMPOUND_UNIT,
+    COUNT_UNITS,
+    DECREASE_VERBS,
+    DOCUMENT_PARTS,
+    DONE_SO_FAR,
+    DOUBLING,
+    DOUBLINGS,
+    FISCAL,
+    FISCAL_SHARE,
+    FIVE_YEAR_PLAN_END,
+    FORECAST,
+    FRAMED,
+    FUTURE,
+    GOAL_CONTEXT,
+    INCREASE_VERBS,
+    KEPT_GROWTH,
+    LEADING_CUT,
+    LEVEL_VERBS,
+    MAKE_UP,
+    MANAGEMENT_CAP,
+    MONEY,
+    NON_NUMERIC,
+    NUMBER,
+    PARTS_OF,
+    PAST,
+    PAST_PLAN,
+    PAST_SECTION,
+    PERIOD_END,
+    PERIOD_WORDS,
+    PLAN_SCOPE,
+    POLICY,
+    PREFIX_COMPARATORS,
+    PROGRESS_CELL,
+    PROJECT_BUDGET,
+    PROJECT_SIZE,
+    SCALED_UNIT,
+    SHARE_COMPARED,
+    SHARE_REACHED,
+    SIZED_PLACE,
+    SKIP_AFTER,
+    SUFFIX_COMPARATORS,
+    TIME_UNITS,
+    TRAIL,
+    UNITS,
+    WORK_ON,
+    YEAR,
+    YEAR_SO_FAR,
+    _Value,
+)
 
-MATCH_THRESHOLD = 0.6
-CJK = "\u4e00-\u9fff"
-
-# ---------------------------------------------------------------------------------------------
-# Vocabulary
-# ---------------------------------------------------------------------------------------------
-
-UNITS = sorted(["%", "‰", "个百分点", "百分点", "倍", "成", "万亿元", "千亿元", "亿元", "万元", "元", "亿美元", "万美元", "美元", "亿人次", "万人次", "人次", "万人", "人", "万户", "户", "万名", "名", "岁", "年", "天", "小时", "分钟", "个月", "万平方公里", "平方公里", "万平方米", "平方米", "万公顷", "公顷", "万亩", "亩", "公里", "千米", "万公里", "米", "亿吨", "万吨", "吨", "亿吨标准煤", "万吨标准煤", "吨标准煤", "克标准煤/千瓦时", "克/千瓦时", "亿立方米", "万立方米", "立方米", "万方", "万根", "根", "万间", "间", "块", "亿千瓦时", "万千瓦时", "千瓦时", "万千瓦", "千瓦", "兆瓦", "吉瓦", "GWh", "GW", "MW", "kWh", "微克/立方米", "毫克/升", "分贝", "年一遇", "亿斤", "万斤", "斤", "万标箱", "标箱", "万标准箱", "标准箱", "万辆", "辆", "万台", "台", "万套", "套", "万张", "张", "万床", "张床位", "床位", "万个", "个", "万家", "家", "所", "座", "项", "条", "处", "件", "批", "部", "艘", "架", "台套", "支", "份", "册", "场", "批次", "次", "对", "株", "棵", "只", "头", "口", "级", "星", "穴", "万眼", "眼", "㎡", "课时", "片", "EFlops", "PFlops", "P"], key=len, reverse=True)
-COUNT_UNITS = {"个", "万个", "家", "万家", "所", "座", "项", "条", "处", "件", "批", "批次", "对", "间", "万间", "场", "场次", "部", "张", "万张", "辆", "人次", "万人次",
-               "万辆", "台", "万台", "套", "万套", "艘", "架", "支", "名", "万名", "人", "万人", "户", "万户",
-               "公里", "万公里", "千米", "万平方米", "平方米", "亩", "万亩", "公顷", "万公顷", "床位", "张床位",
-               "穴", "眼", "万眼", "课时", "片"}
-# capacities built (新开工电源项目装机2600万千瓦, 新增日污水处理能力30万吨): counted like things built
-CAPACITY_UNITS = {"万千瓦", "千瓦", "兆瓦", "吉瓦", "GW", "MW", "吨", "万吨", "亿吨", "万立方米", "亿立方米", "万标箱", "万标准箱"}
-MONEY = re.compile(r"元$")
-TIME_UNITS = {"分钟", "小时", "天", "个月"}
-COMPOUND_UNIT = re.compile(r"/(万|百|千|亿)?(" + "|".join(map(re.escape, UNITS)) + "|日|月)")   # 件/万人, 万吨/日
-SCALED_UNIT = re.compile("(?:万|亿)(?:" + "|".join(re.escape(u) for u in UNITS if u[0] not in "万亿千百")
-                         + ")(?![" + CJK + "])")
-
-# comparator words before the number (longest first) and after it
-PREFIX_COMPARATORS = [
-    ("不低于", "≥"), ("不少于", "≥"), ("不小于", "≥"), ("至少", "≥"), ("不超过", "≤"), ("不高于", "≤"),
-    ("不多于", "≤"), ("不大于", "≤"), ("最多", "≤"), ("超过", ">"), ("超越", ">"), ("逾越", ">"), ("逾", ">"), ("高于", ">"), ("大于", ">"), ("多于", ">"),
-    ("突破", ">"), ("迈上", "≥"), ("跨上", "≥"), ("超", ">"), ("低于", "<"), ("≤", "≤"), ("≥", "≥"), ("＜", "<"), ("＞", ">"), ("少于", "<"), ("小于", "<"), ("控制在", "≤"), ("大约", "≈"), ("约为", "≈"), ("约", "≈"), ("接近", "≈"), ("近", "≈"),
-]
-COMPARATOR_WORDS = {word for word, _ in PREFIX_COMPARATORS}
-SUFFIX_COMPARATORS = [("以上", "≥"), ("及以上", "≥"), ("以内", "≤"), ("之内", "≤"), ("以下", "≤"),
-                      ("左右", "≈"), ("上下", "≈")]
-
-# verbs before the value: (word, change type); a verb with 到/至/在 gives the level
-LEVEL_VERBS = ("提高到", "提高至", "提升到", "提升至", "增加到", "增加至", "增长到", "增长至", "增至", "减至", "减到", "扩大到",
-               "扩大至", "上升到", "上升至", "降低到", "降低至", "下降到", "下降至", "降至", "减少到", "减少至",
-               "缩小到", "缩小至", "缩减到", "发展到", "发展至", "恢复到", "恢复至", "完成投资", "完成年度投资", "缩短到", "缩短至", "压缩到", "压缩至", "控制在", "保持在", "稳定在", "维持在", "达到", "达", "突破", "迈上", "跨上", "超过", "超",
-               "不低于", "不少于", "不超过", "高于", "低于", "实现", "力争", "为", "定在了", "定在")
-INCREASE_VERBS = ("年均增长", "年均提高", "年均增加", "平均增长", "增长", "提高", "提升", "增加", "上升", "上涨", "扩大",
-                  "增速", "增幅", "涨幅")
-DECREASE_VERBS = ("年均下降", "年均降低", "年均减少", "下降", "降低", "减少", "压减", "削减", "消减", "缩减", "缩小", "减排")
-BUILD_VERBS = ("累计建成", "建成", "新建", "净增", "新增", "新开工", "培育", "创建", "引进", "培养", "认定", "开通", "改造",
-               "打造", "建设", "布局", "组建", "新开", "完成", "落实", "包含", "育成", "扩建", "续建", "改建", "掌握", "签约", "建立", "推动", "推进", "实施", "争创", "招引", "引育", "开展", "举办", "开设", "开发", "援助",
-               "安装", "配置", "配备", "拥有", "形成", "推出", "投运", "加装", "更换", "培训", "组织", "帮助",
-               "增设", "新(改)建", "新（改）建", "新建改建", "新(改扩)建", "新（改扩）建", "更新", "筛查", "改扩建", "构建", "新辟", "优化", "疏浚整治", "疏浚", "增配", "开办",
-               "淘汰整治", "淘汰", "拆除", "腾出", "启动", "规划", "创成", "配送", "打通", "开放", "资助", "投产", "修建", "塑造", "颁布", "出台", "制定", "入选", "开辟",
-               "将建", "要建", "拟建", "再建", "聚集", "集聚")                   # (将建100个基地: 建 alone, after a word of the future)
-ADVERBS = ("力争", "确保", "争取", "努力", "基本", "全面", "分别", "均", "要", "将", "进一步", "持续", "稳步",
-           "逐步", "再", "累计", "年均", "平均", "总体")
-
-FISCAL_SHARE = re.compile(r"占[^，,；;。]{0,12}(?:预算|财政)收入(?:的)?比重")
-FISCAL = re.compile(r"赤字|专项债|政府债|国债|债券|预算|转移支付|财政资金|财政收入|税收收入")
-ALLOTTED = re.compile(r"安排|下达|拨付|投入|筹措|补助|补贴|奖励|资金|基金|总投资|计划投资|新增投资|带动投资|投资估算|发行|融资|贷款|"
-                      r"授信|奖补|募集")
-# work done or under way (今年已完工3台, 正在施工6台): past even in a clause that says 今年
-DONE_SO_FAR = re.compile(r"已(?:完工|开工|完成|建成|交付|投运|达到)|正在(?:施工|开展|推进|建设)|(?<!确保)(?<!力争)超额完成")
-PAST = re.compile(r"去年|(?<![比较同与])上年|过去|已经(?![^，,。；;]{0,10}(?:同意|批准|审议通过|研究通过))|已(?:建成|完成|达到|实现|形成|累计|超过|突破|有|是|逾)|"
-                  r"以来|近年|回顾|取得了|实现了|完成了|达到了|增长了|下降了|提高了|降低了|突破了|超过了|"
-                  r"建成了|展示了|形成了|(?:创建|新建|建设|培育|打造|新增|实施|举办|引进|集聚|聚集|吸引)了|交出了|成绩单|现已|数据显示|统计显示|监测显示|已成功|截至目前|(?<!项)目前(?!期)|居(?:全省|全国|全市|长三角)第(?!一方阵|一梯队)|"
-                  r"\d{1,2}月份?累计|截至\d{1,2}月|截至(?:[一二三四1-4]季度|上半年)末?|初步核算|统一核算结果|前\d{1,2}个月|(?<!\d)1[-－—~至]\d{1,2}月份?[，,]|\d{1,2}年来|(?:提高|增加|发展|上升|下降|降低|增长)到了|春节(?:假日|假期|期间)|比(?:上年|(?:19|20)\d{2}年)同期|位列(?:全省|全国|全市)第|进行了|共收到|征集到|共征集|中选出|上一轮|刚刚过去|一年来|五年来|历年|" + DONE_SO_FAR.pattern)
-# (今年上半年…实现增加值1592亿元: a result of the year so far, not its goal; searched only in a
-# text naming part of a year — the lookbehinds make it slow on every sentence)
-YEAR_SO_FAR = re.compile(r"(?:(?:^|(?<=[，,。；;：:\s“\"]))(?:今年|本年)?(?:上半年|前三季度|一季度)|(?<!\d)1[-－—~至]\d{1,2}月份?)"
-                         r"(?![前底末内]|要|将|力争|确保|目标)[，,]?[^，,。；;]{0,16}?(?:实现|完成|增长|达到|同比)")
-# the span of an earlier five-year plan (十三五期间): the past, for a plan after it (see _looks_back)
-PAST_PLAN = re.compile(r"[“\"]?十([一二三四])五[”\"]?(?:时期|期间|以来)")
-# words of what is to come: a paragraph without any of them says what was done
-FUTURE = re.compile(r"将|要|拟|计划|力争|确保|争取|预计|目标|任务|提出|明确|部署|今年|明年|到(?:19|20)\d{2}年|(?:19|20)\d{2}年(?:底|末)?前")
-FORECAST = re.compile(r"预计|预测|有望|可望|估计|预期将|或将")
-AIMING = re.compile(r"目标|力争|确保|争取|努力")
-PAST_SECTION = re.compile(r"回顾|成就|成效|发展基础|发展环境|进展情况|执行情况|工作总结|基本情况|现状|取得的")
-PERIOD_WORDS = re.compile(r"十四五|十五五|(?:今后|未来)[五5]年|规划期|五年内|到规划期末")
-# the end of a five-year plan named in words ("到“十四五”末"): a deadline, as 到2025年 is
-PERIOD_END = re.compile(r"[“\"]?十([四五])五[”\"]?(?:末|期末)")
-FIVE_YEAR_PLAN_END = {"一": 2010, "二": 2015, "三": 2020, "四": 2025, "五": 2030}     # 十三五 ends in 2020 …
-# "按照“十四五”末建成…的目标要求，新建高标准农田400万亩": a goal named as the frame of the year's work;
-# its deadline holds for its own clause only, not for what follows
-FRAMED = re.compile(r"(?:按照|根据|围绕|对照|对标)[^，,。；;]{0,38}$")
-GOAL_CONTEXT = re.compile(r"计划(?:到|建立|建成|新建|建设|新增|实施|实现|完成|培育|打造)|到\d{4}年|\d{4}年(?:底|末)?前|目标|力争|确保|争取|累计|十四五|今后五年|规划期|年均")
-YEAR = re.compile(r"(?P<prefix>到|至|截至|于|在)?(?P<year>(?:19|20)\d{2})年(?P<suffix>底前|前|底|末|以前|之前|初)?")
-BASELINE = re.compile(r"(?:较|比|与|相比|对比|比照|由|从|在(?=(?:19|20)\d{2}年(?:的)?基础上))(?P<year>(?:19|20)\d{2})年")
-NUMBER = re.compile(r"(?:(?<![A-Za-z\d.+_,])|(?<=GDP))(\d{1,3}(?:,\d{3})+(?![\d])(?:\.\d+)?|\d+(?:\.\d+)?)")
-# (翻番 alone and 实现倍增: a doubling; not 倍增计划, the name of a programme)
-DOUBLING = re.compile(r"翻(?P<times>一|两|二|三)?番|(?<=实现|力争|基本)倍增(?![\u4e00-\u9fff])")
-DOUBLINGS = {None: 1, "一": 1, "两": 2, "二": 2, "三": 3}
-NON_NUMERIC = re.compile(
-    r"(?:完成|达到|实现|落实|确保完成|全面完成|控制在)(?P<by>国家|省|省级|上级|市|中央)?(?:下达|确定|分解)(?:的)?"
-    r"(?P<what>[^，,；;。]{0,16}?)(?:目标任务|约束性指标|考核目标|目标|任务|指标)")
-SKIP_AFTER = re.compile(r"^(?:月|日|号|届|次会议|周年|版|代|号线|期工程|期|轮|届次|大|强|年代|世纪|多)")
-WORK_ON = re.compile(r"^\s*(?:对|为|在|力促|促进|推动|[^，,；;。]{0,8}将有)[^，,；;。]{0,30}$")
-PARTS_OF = re.compile(r"在[^，,。；;]{0,30}\d+[^，,。；;]{0,20}中[，,]|\d+个[^，,。；;\d]{0,10}包括|其中[^，,；;。\d]{0,16}?有(?!望|效|序|力)|"
-                      r"\d+个[^。]{0,30}[，,](?:主要|具体)包括")
-CODE_SPELLED = re.compile(r"[“\"]\d{3,5}[”\"](?![^。]{0,30}?目标)[^。]{0,30}?即")     # (not “4311”总体目标，即…: goals)
-LEADING_CUT = re.compile(r"^\s*(?:继续|进一步|力争|确保|持续)?(?:压减|削减|压降|减少)[^，,；;。\d]{1,12}$")
-PROGRESS_CELL = re.compile(r"\|\s*(?:进展情况|完成情况|推进情况|目前进展|工作进展)[:：]")
-SIZED_PLACE = re.compile(r"(?:的)?(?:自然村|行政村|村庄|村|小区|社区|乡镇|集镇|居民点)")
-PROJECT_BUDGET = re.compile(r"(?:^|[|｜]\s*|项目[，,]?)投资\s*$")
-PLAN_SCOPE = re.compile(r"(?:规划|研究|实施)范围(?:为|包括|涉及|是)")
-DOCUMENT_PARTS = re.compile(r"\d+\s*(?:个)?(?:部分|章|篇)(?:\d+\s*条)?")
-MAKE_UP = re.compile(r"由[^，,；;。]{0,40}?(?:为核心|为主体|为支撑|组成|构成)的")
-SHARE_REACHED = re.compile(r"(?:达到|达)[^，,；;。\d]{1,10}的$")
-SHARE_COMPARED = re.compile(r"(超过|高于|不低于|不少于|低于|不超过|不高于)[^，,；;。\d]{1,14}的$")
-KEPT_GROWTH = re.compile(r"保持(?:年均|每年)?$")     # (…的增长 / 增长 after the value: see _clause_targets)
-PROJECT_SIZE = re.compile(r"(?:占地|占地面积|建筑面积|用地面积|总建筑面积)\s*(?:约|达)?$|(?:建成后)?可(?:提供|容纳)[^，,；;。\d]{0,6}$")
-MANAGEMENT_CAP = re.compile(r"(?:不得|不准|不宜|严禁)(?:超过|高于|低于|少于|多于|大于|小于)\s*$")
-POLICY = re.compile(r"补助|补贴|奖励|奖补|资助|贴息|减免|返还|给予|按.{0,8}的")
-# (what may follow a value at the end of its clause: "…达1450亿元的预期目标" names the goal)
-# (and a closing quotation mark: a goal quoted in a news report ends "…提升至15平方米”")
-# what may follow a value to the end of its clause: a closing word, a quote, a note in brackets
-# without a number of its own (4377万吨标准煤左右(均为非化石能源))
-TRAIL = re.compile(r"\s*(?:[的等]?(?:(?:主要)?(?:预期)?目标(?:任务)?|水平|增速|幅度|标准|规模|任务|良好水平)|[)）]|台阶|大关|关口|安排)?"
-                   r"(?:[(（][^()（）\d]{1,20}[)）])?\s*(?:[。！？；;]|\.(?!\.))*"   # (a page's "." too, not "...")
-                   r"[”\"’」』]?\s*(?:[。！？；;]|\.(?!\.))*\s*$")
-CLAUSE_SPLIT = re.compile(r"[，；;]|(?<!\d),|,(?!\d{3}(?!\d))|[:：](?!\d)")   # not 1,200 nor 2:1
-
-
-@dataclass
-class _Value:
-    start: int          # in the clause
-    end: int
-    value: float
-    value_high: float | None
-    text: str
-    unit: str
-    unit_known: bool
-    comparator: str
-
+__all__ = ["MATCH_THRESHOLD", "draft_targets", "name_similarity", "parse_plan_period"]
 
 # ---------------------------------------------------------------------------------------------
 # Entry point
@@ -2354,233 +2310,6 @@ def _non_numeric(sentence: Sentence, context: _Context) -> list[DraftTarget]:
     return drafts
 
 
-# ---------------------------------------------------------------------------------------------
-# Progress tables: the year's goals in one column, what was done in the next
-# ---------------------------------------------------------------------------------------------
-
-# A report of progress (重点工作一季度进展情况表, 计划执行情况 表1) scraped with each cell on a
-# line of its own: a header (序号 | 内容与要求 | 进展情况 | 责任单位, or 类别 | 指标名称 | 年度目标 |
-# 完成情况 | 责任部门), then rows opened by serial numbers (1 / 1、地区生产总值增长率). The goal column
-# holds the year's targets; the progress column holds results, which are no targets.
-GOAL_COLUMN = re.compile(r"(?:重点)?(?:内容与|目标|工作|年度|计划|主要)?(?:要求|目标|任务)(?:内容|值)?|(?:19|20)\d{2}年(?:度)?目标")
-PROGRESS_COLUMN = re.compile(r"(?:[^\s]{0,6})?(?:进展|完成|执行|推进|落实)(?:情况|进度|值)?")
-SERIAL_LINE = re.compile(r"(?P<serial>\d{1,3})(?:[、.．]\s*(?P<name>\S.*))?")
-NAME_HEADER = re.compile(r"指标(?:名称)?|项目(?:名称)?")
-SERIAL_HEADER = re.compile(r"序号|编号")
-BENCHMARK_CELL = re.compile(r"同步|平均水平|下达|衔接|相匹配|一致")
-PROGRESS_TABLE_LINES = 600        # how far below its header a progress table's rows are looked for
-
-
-@dataclass
-class _ProgressTable:
-    start: int
-    end: int
-    goal_cells: list          # (name, goal text, start, end) of each row
-    sentence_cells: bool      # the goal column holds sentences (内容与要求), not values under a name
-
-
-def _progress_tables(doc: Document) -> list[_ProgressTable]:
-    """The progress tables of a scraped text (one cell per line, see GOAL_COLUMN)."""
-    if not re.search(r"进展|完成情况|执行情况|推进情况|落实情况", doc.text):
-        return []
-    lines = [(m.group().strip(), m.start() + len(m.group()) - len(m.group().lstrip()), m.end())
-             for m in re.finditer(r"[^\n]+", doc.text) if m.group().strip()]
-    tables, index = [], 0
-    while index < len(lines):
-        header = _progress_header(lines, index)
-        if header is None:
-            index += 1
-            continue
-        table, index = _progress_rows(lines, index, header)
-        if table is not None:
-            tables.append(table)
-    return tables
-
-
-# a task table printed as lines, titled as a progress report (…一季度完成情况): each row "1地区生产总值
-# 增长6%以上。县发改委一季度地区生产总值增长6.8%" ends in the responsible unit and the progress cell
-PROGRESS_TITLE = re.compile(r"完成情况|进展情况|推进情况|落实情况")
-RESPONSIBLE_UNIT = r"[县市区省][\u4e00-\u9fff]{1,10}?(?:委|局|办|厅|院|中心|政府|部|室|处)"
-TASK_ROW_WITH_UNIT = re.compile(rf"(?m)^[ \t]*\d{{1,3}}[ \t、.]*[^\n]*?[。；;][ \t]*(?={RESPONSIBLE_UNIT}(?:[、,，]{RESPONSIBLE_UNIT})*)")
-
-
-def _progress_line_cells(doc: Document) -> list[tuple[int, int]]:
-    """(start, end) of the progress cells of a task table printed as lines under a progress
-    title: what follows a row's task cell (closed by 。) on its line — the responsible unit, then
-    what was done so far, which is no target."""
-    if not PROGRESS_TITLE.search(doc.text[:300]):
-        return []
-    cells = []
-    for row in TASK_ROW_WITH_UNIT.finditer(doc.text):
-        line_end = doc.text.find("\n", row.end())
-        cells.append((row.end(), line_end if line_end >= 0 else len(doc.text)))
-    return cells
-
-
-def _progress_paragraphs(doc: Document) -> list[tuple[int, int]]:
-    """(start, end) of the paragraphs of a progress report (titled …进展情况) that follow a
-    numbered task line without a number of their own: the task's progress (2.新增2个社区长者食堂 ⏎
-    已选定宜川路街道…长者食堂，目前项目建设推进顺利。), which is no target."""
-    if not PROGRESS_TITLE.search(doc.text[:300]):
-        return []
-    spans, after_item = [], False
-    for line in re.finditer(r"[^\n]+", doc.text):
-        text = line.group().strip()
-        if not text:
-            continue
-        numbered = bool(re.match(r"\d{1,2}[.．、]", text))
-        if after_item and not numbered and "|" not in text:   # (a table row's next line goes on with it)
-            spans.append(line.span())
-        after_item = numbered and "|" not in text
-    return spans
-
-
-def _pipe_progress_cells(doc: Document) -> list[tuple[int, int]]:
-    """(start, end) of the progress cells of a pipe table whose header names a progress column
-    after the task (序号 | 项目内容 | 进展情况 | 责任单位 |): each from the mark before it to the
-    next. A row without its serial (a task's second line: 新增托位500个。 | 新增托位600个。 | ||)
-    has its cells one place to the left. What was done is no target."""
-    if "|" not in doc.text or not re.search(r"进展|完成情况|执行情况|推进情况|落实情况", doc.text):
-        return []
-    cells, header_column, serial_first = [], None, False
-    for line in re.finditer(r"[^\n]+", doc.text):
-        row = line.group()
-        if "|" not in row:
-            header_column = None
-            continue
-        parts = [part.strip() for part in row.split("|")]
-        column = next((i for i, part in enumerate(parts) if i > 0 and PROGRESS_COLUMN.fullmatch(part)), None)
-        if column is not None and all(len(part) <= 8 and not re.search(r"\d", part) for part in parts):
-            header_column, serial_first = column, bool(SERIAL_HEADER.fullmatch(parts[0]))
-            continue
-        if header_column is None:
-            continue
-        index = header_column if re.fullmatch(r"\d{1,3}", parts[0]) or not serial_first else header_column - 1
-        marks = [at for at, char in enumerate(row) if char == "|"]
-        if index < 1 or index > len(marks):
-            continue
-        cells.append((line.start() + marks[index - 1], line.end()))   # (累计进展 after 三季度进展: all of it)
-    return cells
-
-
-def _progress_header(lines, index):
-    """(columns, goal column, serial column, where the rows begin) when a header of short cells
-    with a goal column and a progress column after it begins at ``index``, else None."""
-    columns = []
-    for text, _, _ in lines[index:index + 8]:
-        if len(text) > 8 or re.search(r"\d", text):
-            break
-        columns.append(re.sub(r"\s", "", text))
-    found = _progress_columns(columns)
-    return None if found is None else (columns, *found, index + len(columns))
-
-
-def _progress_columns(columns: list[str]):
-    """(goal column, serial or name column) of a progress table's header cells, else None: a goal
-    column with a progress column after it, and a serial or a name column."""
-    goal = next((i for i, c in enumerate(columns) if GOAL_COLUMN.fullmatch(c)), None)
-    if goal is None or not any(PROGRESS_COLUMN.fullmatch(c) for c in columns[goal + 1:]):
-        return None
-    serial = next((i for i, c in enumerate(columns) if SERIAL_HEADER.fullmatch(c)), None)
-    named = next((i for i, c in enumerate(columns) if NAME_HEADER.fullmatch(c)), None)
-    if serial is None and named is None:
-        return None
-    return goal, serial if serial is not None else named
-
-
-# a row of a progress table whose cells are parted by spaces: its serial number, then cells
-SPACED_ROW = re.compile(r"(?m)^[ \t]*(\d{1,3})[、.．]?[ \t]+(\S[^\n]*)$")
-
-
-def _spaced_progress_tables(doc: Document) -> list[_ProgressTable]:
-    """Progress tables scraped with a row per line and the cells parted by spaces (序号 重点工作任务
-    牵头责任单位 一季度完成情况 ⏎ 1 地区生产总值增长6%左右 市发展改革委 一季度增长5.8%): the cell under
-    the goal column of each numbered row, when the row has as many cells as the header. Only a
-    row of the header's width is read, since a cell holding a space would shift the columns."""
-    if not re.search(r"进展|完成情况|执行情况|推进情况|落实情况", doc.text):
-        return []
-    tables = []
-    for header_line in re.finditer(r"(?m)^[ \t]*(?:序号|编号|指标)[ \t]+[^\n]+$", doc.text):
-        columns = header_line.group().split()
-        found = _progress_columns(columns)
-        if found is None or any(len(c) > 8 or re.search(r"\d", c) for c in columns):
-            continue
-        goal, serial = found
-        cells, position, end = [], header_line.end() + 1, header_line.end()
-        for row in SPACED_ROW.finditer(doc.text, position):
-            if doc.text[position:row.start()].strip():
-                break                                    # (the rows run on without other lines)
-            parts = list(re.finditer(r"\S+", row.group()))
-            if len(parts) != len(columns):
-                break
-            cell = parts[goal]
-            cells.append(("", cell.group(), row.start() + cell.start(), row.start() + cell.end()))
-            position = end = row.end()
-        if cells:
-            tables.append(_ProgressTable(start=header_line.start(), end=end, goal_cells=cells,
-                                         sentence_cells=not NAME_HEADER.fullmatch(columns[serial])))
-    return tables
-
-
-def _progress_rows(lines, index, header):
-    """The table's rows, from serial 1 on while the serial numbers run 1, 2, 3 …; (table or None,
-    the index of the first line after it)."""
-    columns, goal, serial_column, first = header
-    # (the serial numbers run on from the first one under the header: a report that repeats the
-    # header for each leader's part numbers its tables 1, then 2 …; such a table may hold one row)
-    opening = SERIAL_LINE.fullmatch(lines[first][0]) if first < len(lines) else None
-    starts, expected = [], int(opening.group("serial")) if opening else 1
-    bare = opening is not None and opening.group("name") is None   # (1⏎任务 — then 1.… 2.… in a cell are no rows)
-    for at in range(first, min(len(lines), first + PROGRESS_TABLE_LINES)):
-        match = SERIAL_LINE.fullmatch(lines[at][0])
-        if match and int(match.group("serial")) == expected and not (bare and match.group("name")):
-            starts.append(at)
-            expected += 1
-    if not starts or len(starts) < 2 and starts[0] != first:
-        return None, first
-    width = max(2, min(b - a for a, b in itertools.pairwise(starts))) if len(starts) > 1 else len(columns) - serial_column
-    bounds = list(itertools.pairwise(starts)) + [(starts[-1], min(len(lines), starts[-1] + width + 2))]
-    sentence_cells = not NAME_HEADER.fullmatch(columns[serial_column])
-    cells = []
-    for a, b in bounds:
-        row = lines[a:b]
-        name = SERIAL_LINE.fullmatch(row[0][0]).group("name") or ""
-        found = _goal_cell(row, goal - serial_column, sentence_cells)
-        if found is not None:
-            tail, text, start, end = found
-            cells.append((name + tail, text, start, end))
-    return _ProgressTable(start=lines[starts[0]][1], end=lines[bounds[-1][1] - 1][2], goal_cells=cells,
-                          sentence_cells=sentence_cells), bounds[-1][1]
-
-
-def _goal_cell(row, offset: int, sentence_cells: bool):
-    """(the tail of the row's name, goal text, start, end) of a row: the cell ``offset`` lines after
-    the serial. A value cell broken by the page over lines is joined: a name's tail without a digit
-    before it (…占区级税收 / 比重) goes back to the name, a verb before the value (控制在 / 10410人内)
-    and a unit after it (提升4个 / 百分点) are taken in."""
-    at = offset
-    if at >= len(row) or at < 1:
-        return None
-    if sentence_cells:
-        text, start, end = row[at]
-        return "", text, start, end
-    if not re.search(r"\d", row[at][0]) and BENCHMARK_CELL.search(row[at][0]):
-        return "", row[at][0], row[at][1], row[at][2]     # a target in words: 与市保持同步
-    verbs = tuple(COMPARATOR_WORDS) + LEVEL_VERBS + ("提升", "增长", "提高", "下降")
-    while at < len(row) - 1 and not re.search(r"\d", row[at][0]) and len(row[at][0]) <= 3 \
-            and not row[at][0].endswith(verbs):
-        at += 1                                          # the tail of a name broken over two lines
-    tail, first = "".join(text for text, _, _ in row[offset:at]), at
-    if at < len(row) - 1 and not re.search(r"\d", row[at][0]) and len(row[at][0]) <= 4 \
-            and row[at][0].endswith(verbs):
-        at += 1                                          # a verb standing above its value
-    if re.fullmatch(r"(?:个)?百分点", row[min(at + 1, len(row) - 1)][0]):
-        at += 1
-    if not re.search(r"\d", "".join(text for text, _, _ in row[first:at + 1])):
-        return None
-    return tail, "".join(text for text, _, _ in row[first:at + 1]), row[first][1], row[at][2]
-
-
 def _progress_targets(doc: Document, context: _Context, tables: list[_ProgressTable]) -> list[DraftTarget]:
     """The targets in the goal column of each progress table: a sentence cell read as a goal
     sentence; a value cell read as a goal sentence with its row's name before it."""
@@ -2599,12 +2328,6 @@ def _progress_targets(doc: Document, context: _Context, tables: list[_ProgressTa
                 draft.sentence, draft.start, draft.end = doc.text[start:end], start, end
                 drafts.append(draft)
     return drafts
-
-
-# ---------------------------------------------------------------------------------------------
-# Tables: a row per indicator, a column per year
-# ---------------------------------------------------------------------------------------------
-
 def _table_targets(doc: Document, context: _Context, found: list[DraftTarget]) -> list[DraftTarget]:
     """Indicator tables (指标 | 单位 | 2020年 | 2025年 …): the value under the target-year column
     (or 目标值 / 规划目标) of each row, and under a 年均 / 累计 column beside it (the 十四五
@@ -2659,236 +2382,6 @@ def _table_targets(doc: Document, context: _Context, found: list[DraftTarget]) -
                 drafts += _cell_targets(cell, name, unit or (column_unit.group(1) if column_unit else ""), year,
                                         row_text, table.location, position, row_end, growth=growth)
     return drafts
-
-
-# the cells of a government page's metadata table (索引号 | 000330185/2022-86781 | 公开方式 | 主动公开)
-PAGE_META_CELL = re.compile(r"索引号|公开方式|公开范围|公开时限|公开类别|发布单位|发布机构|发文日期|发布日期|发布时间|"
-                            r"文件编号|文号|主题分类|成文日期|发文机关|组配分类")
-
-
-UNIT_ENDINGS = ("克", "米", "吨", "元", "瓦", "时", "人", "次", "个", "户", "亩", "箱")
-
-
-def _names_a_unit(text: str) -> bool:
-    """(亿元), (%), (万人次), (吨/万元) name units; (区属), (累计) do not."""
-    text = re.sub(r"\s", "", text).replace("％", "%")
-    return text in UNITS or "/" in text or "%" in text or text in ("比值", "ratio") or text.endswith(UNIT_ENDINGS)
-
-
-def _cell_name(cell: str) -> str:
-    """A name or unit cell without the breaks of the scraped page ("占全市 生产总值比重",
-    "万平 方米") and without a footnote mark at its end ("拥有量[1]")."""
-    cell = re.sub(rf"(?<=[{CJK}])\s+(?=[{CJK}])", "", cell.strip())
-    return re.sub(r"\s*[\[［〔(（]\d{1,2}[\]］〕)）]$|[*＊]+$", "", cell).strip()
-
-
-# names of what is already a ratio: a % beside them is the ratio's level, not a growth
-RATE_NAME = re.compile(r"率|比重|比例|占比|占|份额|指数|强度|覆盖|达标|满意|程度|水平|贡献|系数|%")
-
-
-def _cell_targets(cell, name, unit, year, row_text, location, position, row_end, *, growth=False) -> list[DraftTarget]:
-    drafts = []
-    for sub, value, high, comparator, hint, cell_unit in _table_values(cell):
-        # (增加值 | 5.5%以上 in a year's goal column: a quantity's goal in % is its growth)
-        quantity_in_percent = cell_unit == "%" and not unit and not RATE_NAME.search(name)
-        change = hint if hint in ("cumulative", "increase", "decrease") else (
-            "increase" if re.search(r"增长|增速|提高", name) or (growth and not cell_unit) or quantity_in_percent
-            else "decrease" if re.search(r"下降|降低|减少", name) else "level")
-        unit = cell_unit or unit
-        indicator = name
-        if change != "level":
-            indicator = re.sub(r"(?:年均)?(?:增长|增速|降低|下降|提高|减少)(?:率)?$", "", indicator) or indicator
-        indicator = re.sub(r"[〔\[【]?累计[〕\]】]?", "", indicator) + (f"({sub})" if sub else "")
-        drafts.append(DraftTarget(
-            indicator_text=indicator, sentence=row_text, location=location, start=position, end=row_end,
-            target_year=year, comparator=comparator, value=value, value_high=high, value_text=cell,
-            unit=unit.replace("％", "%"), change_type=change, confidence=0.75))
-    if not drafts and _words_target(cell):
-        drafts.append(DraftTarget(
-            indicator_text=name, sentence=row_text, location=location, start=position, end=row_end,
-            numeric=False, target_year=year, value=None, value_text=cell.strip("[]〔〕【】 "),
-            unit=unit, change_type="level", confidence=0.5))
-    return drafts
-
-
-def _words_target(cell: str) -> bool:
-    """A target cell in words: Chinese text without a number (not a dash for "no target")."""
-    core = cell.strip("[]〔〕【】()（） ")
-    return len(re.findall(rf"[{CJK}]", core)) >= 4 and not re.search(r"\d", core)
-
-
-@dataclass
-class _TextTable:
-    rows: list
-    start: int
-    end: int
-    location: str
-    right_aligned: bool = True
-    row_spans: tuple = ()
-
-
-HEADER_LINE = re.compile(r"(?m)^[^\n]{0,40}?(?:19|20)\d{2}年?[^\n]{0,20}?(?:19|20)\d{2}年?[^\n]{0,40}$")
-
-
-def _space_tables(doc: Document) -> list[_TextTable]:
-    """Indicator tables of scraped text: a header line naming two years, rows of cells split by
-    spaces below it (aligned on the right, as a spanning category cell drops out on the left).
-    A line holding one short name without a digit is a group heading (学前教育, 高等教育): the
-    rows under it keep their place in the table, and a short row name (在校生, 毛入学率) takes the
-    group's name before it. A header whose name cell stands on the line above (指 标 / 单位
-    2015年 2020年) is one cell shorter than its rows and takes a name column first."""
-    tables = []
-    for match in HEADER_LINE.finditer(doc.text):
-        header = match.group().split()
-        if len(header) < 3 or "\t" in match.group() or sum(bool(re.fullmatch(r"(?:19|20)\d{2}年?", c))
-                                                            for c in header) < 2:
-            continue
-        rows, spans, group = [header], [], ""
-        base = match.end() + 1
-        for line in re.finditer(r"[^\n]*(?:\n|$)", doc.text[base:]):
-            cells = line.group().split()
-            if len(cells) == 1 and len(cells[0]) <= 12 and not re.search(r"\d", cells[0]):
-                group = cells[0]                              # a group heading inside the table
-                continue
-            if len(rows) == 1 and len(cells) == len(header) + 1 and not re.search(r"\d", cells[0]):
-                header.insert(0, "指标")                        # the name column's header was the line above
-            if len(cells) < 3 or len(cells) > len(header) or not re.search(r"\d", line.group()):
-                break
-            if group and len(cells) == len(header) and len(re.sub(r"^其中[:：]", "", cells[0])) <= 5:
-                cells[0] = group + re.sub(r"^其中[:：]", "", cells[0])
-            rows.append(cells)
-            spans.append((base + line.start(), base + line.start() + len(line.group().rstrip("\n"))))
-        if len(rows) > 1:
-            location = doc.location(match.start()) if len(doc.sections) < 2000 else ""
-            tables.append(_TextTable(rows=rows, start=match.start(), end=spans[-1][1], location=location,
-                                     row_spans=tuple(spans)))
-    return tables
-
-
-# the year cells of a table scraped one cell per line (2017年⏎⏎2020年⏎⏎2022年), blank lines between
-# (2010年实绩 / 2015年目标 / 2020年现状值 / 2025年规划值: a year cell with what it holds)
-YEAR_CELL = r"(?:19|20)\d{2}年(?:目标值?|实绩|实际值?|现状值?|基数|基期值?|规划值?|预期值?|预计)?"
-YEAR_CELL_RUN = re.compile(rf"(?m)^[ \t]*{YEAR_CELL}[ \t]*\n(?:[ \t]*\n)*[ \t]*{YEAR_CELL}[ \t]*$")
-EMPTY_CELL = re.compile(r"[—–\-－/／]{1,2}")
-
-
-def _line_tables(doc: Document) -> list[_TextTable]:
-    """Indicator tables of scraped text with every cell on a line of its own (类别⏎指标⏎2017年⏎
-    2020年⏎2022年⏎总体规模⏎数字经济增加值(亿元)⏎20658⏎30000⏎40000 …): a header of two or more
-    year cells, then rows of a name line (and a unit line under a 单位 header) followed by one
-    value line per year. A short line without a digit that opens no row is a category cell
-    spanning rows (总体规模) and is passed over. Hand-written: the page keeps no column marks, so
-    rows are recognised by their shape — a name, then as many values as the header has years."""
-    tables = []
-    for run in YEAR_CELL_RUN.finditer(doc.text):
-        lines = [(m.group().strip(), m.start() + len(m.group()) - len(m.group().lstrip()), m.end())
-                 for m in re.finditer(r"[^\n]+", doc.text[run.start():run.start() + 20000]) if m.group().strip()]
-        years = list(itertools.takewhile(lambda line: re.fullmatch(YEAR_CELL, line[0]), lines))
-        names_before = [cell for cell, _, _ in _header_cells_before(doc, run.start())]
-        unit = "单位" in names_before
-        header = ["指标"] + (["单位"] if unit else []) + [cell for cell, _, _ in years]
-        rows, spans, at, skipped = [header], [], len(years), 0
-        shift = run.start()
-        width = 1 + unit + len(years)
-        while at + width <= len(lines) and skipped <= 2:
-            cells = [cell for cell, _, _ in lines[at:at + width]]
-            values = cells[1 + unit:]
-            if not re.search(r"\d", cells[0]) and len(cells[0]) <= 60 and all(
-                    EMPTY_CELL.fullmatch(v) or _table_values(v) for v in values) and any(_table_values(v) for v in values):
-                rows.append(cells)
-                spans.append((shift + lines[at][1], shift + lines[at + width - 1][2]))
-                at, skipped = at + width, 0
-            elif not re.search(r"\d", cells[0]) and len(cells[0]) <= 12:
-                at, skipped = at + 1, skipped + 1          # a category cell spanning rows (总体规模)
-            else:
-                break
-        if len(rows) > 2:
-            location = doc.location(run.start()) if len(doc.sections) < 2000 else ""
-            tables.append(_TextTable(rows=rows, start=run.start(), end=spans[-1][1], location=location,
-                                     row_spans=tuple(spans)))
-    return tables
-
-
-def _header_cells_before(doc: Document, position: int) -> list[tuple[str, int, int]]:
-    """The up to three short cell lines right above a header's first year cell (类别⏎指标⏎单位)."""
-    before = [m for m in re.finditer(r"[^\n]+", doc.text[max(0, position - 200):position]) if m.group().strip()]
-    cells = []
-    for match in reversed(before[-3:]):
-        cell = match.group().strip()
-        if len(cell) > 8 or re.search(r"\d", cell):
-            break
-        cells.insert(0, (re.sub(r"\s", "", cell), match.start(), match.end()))
-    return cells
-
-
-def _target_columns(header: list[str], plan_period) -> list[tuple[int, int]]:
-    """(column, year) of the values to read: each year of the plan period, a milestone (2020年 in
-    a plan to 2022) as well as the last (else a column
-    named 目标 / 规划值 / 预期 without a year), and a 年均 / 累计 column without a year of its own
-    (the annual or five-year figure of the 十四五 tables, for the plan period's last year)."""
-    years, goals, period = [], [], []
-    for index, cell in enumerate(header):
-        match = re.search(r"((?:19|20)\d{2})", cell)
-        leaf = cell.rsplit("/", 1)[-1]
-        if match:
-            if int(match.group(1)) >= plan_period[0] and "基" not in cell:
-                years.append((index, int(match.group(1))))
-        elif re.search(r"年均|累计", leaf):
-            period.append((index, plan_period[1]))
-        elif re.search(r"目标|规划值|预期", cell) and not re.search(r"名称|内容", cell):   # (not 目标名称)
-            goals.append((index, plan_period[1]))
-    columns = sorted(years, key=lambda c: c[0]) if years else goals[-1:]
-    return columns + period
-
-
-# comparator signs of table cells (≥65, >60, <5.5, 约110)
-CELL_SIGNS = {">=": "≥", "≥": "≥", ">": ">", "＞": ">", "<=": "≤", "≤": "≤", "<": "<", "＜": "<", "约": "≈"}
-CELL_VALUE = re.compile(r"^(>=|≥|>|＞|<=|≤|<|＜|约)?(\d+(?:\.\d+)?)(?:[-－—~～](\d+(?:\.\d+)?))?(以上|以内|左右|以下)?$")
-
-
-CELL_UNIT = re.compile(r"(?<=\d)(" + "|".join(map(re.escape, UNITS)) + r")(?=以上|以内|左右|以下|$)")
-
-
-def _table_values(cell: str) -> list[tuple]:
-    """(sub-label, value, upper value, comparator, change hint, unit written in the cell) of each
-    value of a table cell:
-    '75' / '>3' / '≥65' / '3以上' / '6左右' / '10-11'; a cell in square brackets '[13.5]' is a
-    five-year cumulative figure (the note of every 十四五 table: "[]内为五年累计数"), except
-    '[累计达到1000]', a total to reach (a level); '[成片:五年累计约110 零星:五年累计约20]' holds
-    two values, one per sub-label."""
-    cell = cell.replace("％", "%").strip()
-    bracketed = bool(re.match(r"^[〔\[【(（].*[〕\]】)）]$", cell))
-    inner = re.sub(r"^[〔\[【(（]|[〕\]】)）]$", "", cell) if bracketed else cell
-    parts = re.findall(rf"([{CJK}A-Za-z]{{1,8}})[:：]\s*([^\s:：]+)", inner) or [("", inner)]
-    values = []
-    for sub, text in parts:
-        total = bool(re.search(r"达到|达", text))              # 累计达到1000: the total, a level
-        # (增长6%以上 / 下降3%: a change written in the cell, in %, whatever the unit column says)
-        change = re.match(r"\s*(?:年均)?(增长|提高|下降|降低)", text)
-        text = text[change.end():] if change else text
-        core = re.sub(r"五年|累计|年均|达到|达|[%\s]", "", text)
-        cell_unit = CELL_UNIT.search(core)                    # 2.7万人以上: a unit in the cell
-        if cell_unit:
-            core = core[:cell_unit.start()] + core[cell_unit.end():]
-        cell_unit = cell_unit.group(1) if cell_unit else ("%" if "%" in text else "")
-        match = CELL_VALUE.match(core)
-        if not match:
-            continue
-        sign, first, second, suffix = match.groups()
-        comparator = CELL_SIGNS.get(sign or "", "=")
-        if suffix:
-            comparator = dict(SUFFIX_COMPARATORS)[suffix]
-        hint = "cumulative" if bracketed and not total else None
-        if change:
-            hint = "increase" if change.group(1) in ("增长", "提高") else "decrease"
-            cell_unit = cell_unit or ("%" if "%" in text else "")
-        if second:
-            values.append((sub, float(first), float(second), "range", hint, cell_unit))
-        else:
-            values.append((sub, float(first), None, comparator, hint, cell_unit))
-    return values
-
-
 # ---------------------------------------------------------------------------------------------
 # Duplicates
 # ---------------------------------------------------------------------------------------------
@@ -2960,88 +2453,3 @@ def _drop_retold(drafts: list[DraftTarget], per_sentence: dict) -> list[DraftTar
             rank_b = _mention_rank(b, per_sentence) + (b.confidence,)
             dropped.add(id(b) if rank_b <= rank_a else id(a))
     return [d for d in drafts if id(d) not in dropped]
-
-
-# ---------------------------------------------------------------------------------------------
-# Catalogue
-# ---------------------------------------------------------------------------------------------
-
-SAME_WORDS = [("国内生产总值", "地区生产总值"), ("GDP", "地区生产总值"), ("R&D", "研发"), ("期望寿命", "预期寿命"),
-              ("研究与试验发展", "研发"), ("PM2.5", "细颗粒物"), ("细颗粒物(细颗粒物)", "细颗粒物"),
-              ("细颗粒物（细颗粒物）", "细颗粒物"), ("全省", ""), ("全市", ""), ("全区", "")]
-
-
-def _canonical(name: str) -> str:
-    """Spellings of the same words made alike before comparing names."""
-    for word, same in SAME_WORDS:
-        name = name.replace(word, same)
-    return name
-
-
-def _bigrams(text: str) -> set[str]:
-    text = re.sub(r"[\s()（）“”\"'、，,]", "", text)
-    return {text[i:i + 2] for i in range(len(text) - 1)} or ({text} if text else set())
-
-
-def name_similarity(a: str, b: str) -> float:
-    """Dice coefficient of character bigrams; a name held whole inside the other scores by
-    how much of the longer it covers, at least 0.75."""
-    a_clean, b_clean = re.sub(r"\s", "", _canonical(a)), re.sub(r"\s", "", _canonical(b))
-    if not a_clean or not b_clean:
-        return 0.0
-    if a_clean == b_clean:
-        return 1.0
-    x, y = _bigrams(a_clean), _bigrams(b_clean)
-    dice = 2 * len(x & y) / (len(x) + len(y)) if x and y else 0.0
-    shorter, longer = sorted((a_clean, b_clean), key=len)
-    if len(shorter) >= 3 and f"占{shorter}" in longer:
-        return dice / 2          # the base of a share: 规模以上工业增加值 ≠ 高新技术产业增加值占规模以上工业增加值比重
-    if len(shorter) >= 3 and shorter in longer:
-        dice = max(dice, 0.75 + 0.25 * len(shorter) / len(longer))
-    return dice
-
-
-def _unit_score(target_unit: str, catalogue_unit: str) -> float:
-    t = (target_unit or "").replace("％", "%").strip()
-    c = (catalogue_unit or "").strip() if isinstance(catalogue_unit, str) else ""
-    if not t or not c:
-        return 0.5
-    if t == c or (t == "个百分点" and c == "%") or (t == "ratio" and c in ("比值", "ratio")) \
-            or {t, c} == {"岁", "年"}:
-        return 1.0
-    if c.startswith(t + "/"):
-        return 0.8                                     # 件 vs 件/万人: the count of a rate
-    if t.lstrip("万亿千百") == c.lstrip("万亿千百") and t.lstrip("万亿千百"):
-        return 0.8                                     # 万元 vs 元: same quantity, other scale
-    if t == "倍":
-        return 0.5
-    return 0.0
-
-
-class CatalogueMatcher:
-    """Scores each catalogue row against a draft target's indicator text and unit."""
-
-    def __init__(self, catalogue):
-        self.rows = []
-        for record in catalogue.to_dict("records"):
-            names = [str(record.get("name_zh") or "")]
-            synonyms = record.get("synonyms")
-            if isinstance(synonyms, str) and synonyms.strip():
-                names += [s.strip() for s in re.split(r"[；;]", synonyms) if s.strip()]
-            self.rows.append((str(record["code"]), names[0], names, record.get("unit")))
-
-    def score(self, text: str, unit: str) -> list[Candidate]:
-        candidates = []
-        for code, name, names, catalogue_unit in self.rows:
-            similarity = max(name_similarity(text, n) for n in names)
-            score = 0.8 * similarity + 0.2 * _unit_score(unit, catalogue_unit)
-            candidates.append(Candidate(code=code, name=name, score=round(score, 3)))
-        candidates.sort(key=lambda c: -c.score)
-        return candidates[:3]
-
-    def match(self, draft: DraftTarget) -> None:
-        draft.candidates = self.score(draft.indicator_text, draft.unit)
-        known_unit = not draft.numeric or draft.unit in UNITS or draft.unit in ("ratio", "") or "/" in draft.unit
-        best = draft.candidates[0] if draft.candidates else None
-        if best is not None and best.score >= MATCH_THRESHOLD and known_unit:
-            draft.indicator = best.code
