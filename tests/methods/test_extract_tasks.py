@@ -250,3 +250,32 @@ def test_seed_001_passage_hand_counted():
     assert poles.regions == ["310000", "320100", "320500", "320200", "330100", "340100"]
     assert by_title["共同建设长三角国家技术创新中心"].verb == "建设"
     assert [t.verb for t in tasks[:3]] == ["加强", "实施", "突破"]
+
+
+def _read_tasks(text: str, **kwargs):
+    from deltawatch.methods.extract import read
+
+    return draft_tasks(read(text), **kwargs)
+
+
+def test_a_task_table_gives_a_task_per_row_with_its_lead_unit_and_deadline():
+    for separator in (" | ", " "):
+        text = (f"2024年重点工作任务分解表\n序号{separator}重点工作任务{separator}牵头责任单位{separator}完成时限\n"
+                f"1{separator}推进长三角科技创新共同体建设{separator}市科技局{separator}2024年底前\n"
+                f"2{separator}建设市域铁路S1线{separator}市交通局、市发展改革委{separator}2024年6月底前\n")
+        found = _read_tasks(text, plan_period=(2024, 2024), doc_year=2024)
+        assert [(t.title, t.verb, t.lead_units, str(t.deadline)) for t in found] == [
+            ("推进长三角科技创新共同体建设", "推进", ["市科技局"], "2024-12-31"),
+            ("建设市域铁路S1线", "建设", ["市交通局", "市发展改革委"], "2024-06-30")], separator
+        assert text[found[0].start:found[0].end] == "推进长三角科技创新共同体建设"
+
+
+def test_a_progress_tables_task_cells_are_tasks_and_its_progress_is_not():
+    text = ("2022年区政府民生实事项目进展情况表\n序号 | 项目内容 | 进展情况 | 责任单位 |\n"
+            "2 | 新建成婴幼儿照护服务成长驿站7家。 | 新建锦南街道等13家婴幼儿成长驿站。 | 卫生健康局 |\n"
+            "新增婴幼儿照护服务托位500个。 | 新增婴幼儿照护服务托位600个。 | ||\n"
+            "3 | 培训应急救护人员235人。 | 已完成。 培训188人。 | |\n")
+    found = _read_tasks(text, plan_period=(2022, 2022), doc_year=2022)
+    assert [(t.title, t.lead_units) for t in found] == [
+        ("新建成婴幼儿照护服务成长驿站7家", ["卫生健康局"]), ("新增婴幼儿照护服务托位500个", []),
+        ("培训应急救护人员235人", [])]      # (a missing unit cell: the progress text is no unit)

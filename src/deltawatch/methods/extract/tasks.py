@@ -26,6 +26,10 @@ How a sentence becomes tasks
    bracketed note apply to every task of the sentence; a note closing a paragraph
    ("…。（责任单位：…）") applies to the tasks of that paragraph that name no units. A subject
    before 要 ("各设区市要…") is the lead unit of the actions after it in the sentence.
+5. A task table (序号 | 重点工作任务 | 牵头责任单位 | 完成时限, its cells parted by "|", tabs or spaces;
+   a .docx table is read the same way) gives a task per row: the task cell is the task, the
+   lead and partner cells its units, the deadline cell its deadline. A progress column
+   (进展情况, 落实情况) is never read, and a unit cell holding other words is no unit.
 
 Confidence is a plain score (0–1) of how sure the rules are: a verb at the very start and
 short, named actions score high; a subject before the verb, a long task or one cut out of
@@ -661,6 +665,123 @@ def _section_titles(doc: Document, position: int) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
+# Task tables: a row per task, its lead unit and deadline in columns of their own
+# ---------------------------------------------------------------------------------------------
+
+# the columns of a task-division table (重点工作任务分解表, 责任分工表, a progress report's table)
+TASK_COLUMN = re.compile(r"(?:重点|主要|具体)?(?:工作)?(?:任务|内容|事项|举措|措施)(?:内容|名称|与要求)?|"
+                         r"(?:内容与|工作)要求|工作要点|项目(?:名称|内容)")
+LEAD_COLUMN = re.compile(r"(?:牵头|责任|主办|主责|负责)(?:责任)?(?:单位|部门)|牵头(?:市|县|区)?领导|责任领导")
+PARTNER_COLUMN = re.compile(r"(?:配合|协办|参与|协同|协作)(?:单位|部门)")
+DEADLINE_COLUMN = re.compile(r"(?:完成)?(?:时限|期限)|(?:完成|计划)?时间(?:节点|要求)?|进度(?:要求|安排)")
+ROW_SERIAL = re.compile(r"[★☆*]?\d{1,3}[.、．]?")
+
+
+@dataclass
+class _TaskColumns:
+    task: int
+    leads: list[int]            # 牵头单位 (and 责任领导, whose names are people, not units)
+    partners: list[int]
+    deadline: int | None
+    serial_first: bool
+    width: int
+    spaced: bool                # cells parted by spaces, not by "|" or tabs
+
+
+def _row_cells(line: str) -> tuple[list[tuple[str, int]], bool]:
+    """(cell text, offset in the line) of a table row, and whether its cells are parted by
+    spaces: by "|" or a tab when the line has one, else by runs of spaces."""
+    if "|" in line or "\t" in line:
+        cells, position = [], 0
+        for part in re.split(r"[|\t]", line):
+            stripped = part.strip()
+            cells.append((stripped, position + (len(part) - len(part.lstrip())) if stripped else position))
+            position += len(part) + 1
+        while cells and not cells[-1][0]:
+            cells.pop()                  # (the "|" closing a row)
+        return cells, False
+    return [(m.group(), m.start()) for m in re.finditer(r"\S+", line)], True
+
+
+def _task_columns(cells: list[tuple[str, int]], spaced: bool) -> _TaskColumns | None:
+    """The columns of a task table's header row, else None: a task column and a lead unit or a
+    deadline column, every cell short and without a digit."""
+    names = [re.sub(r"\s", "", cell) for cell, _ in cells]
+    if len(names) < 2 or any(len(n) > 10 or re.search(r"\d", n) for n in names):
+        return None
+    task = next((i for i, n in enumerate(names) if TASK_COLUMN.fullmatch(n)), None)
+    leads = [i for i, n in enumerate(names) if LEAD_COLUMN.fullmatch(n) and "领导" not in n]
+    partners = [i for i, n in enumerate(names) if PARTNER_COLUMN.fullmatch(n)]
+    deadline = next((i for i, n in enumerate(names) if DEADLINE_COLUMN.fullmatch(n)), None)
+    if task is None or not leads and deadline is None:
+        return None
+    return _TaskColumns(task, leads, partners, deadline, names[0] in ("序号", "编号"), len(names), spaced)
+
+
+def _table_tasks(doc: Document, known_units, matcher, plan_period, year) -> tuple[list[DraftTask], list[tuple[int, int]]]:
+    """Draft tasks of the task tables of ``doc`` (see TASK_COLUMN) and the spans of the rows read.
+    A row's task cell is the task, its lead and partner cells its units, its deadline cell (else
+    the task) its deadline; a row without its serial (a task's second line) has its cells one
+    place to the left. Rows parted by spaces are read only when as wide as the header, since a
+    name with a space in it (路 军) would shift the columns. Hand-written: scraped tables keep no
+    structure but their lines."""
+    tasks, spans, columns = [], [], None
+    for line in re.finditer(r"[^\n]+", doc.text):
+        cells, spaced = _row_cells(line.group())
+        header = _task_columns(cells, spaced)
+        if header is not None:
+            columns = header
+            continue
+        if columns is None or spaced != columns.spaced or len(cells) < 2:
+            columns = None if columns is not None and not cells else columns
+            continue
+        shift = 0 if ROW_SERIAL.fullmatch(cells[0][0]) or not columns.serial_first else 1
+        if columns.spaced and (shift or len(cells) != columns.width):
+            continue
+        def cell(index):
+            at = index - shift
+            return cells[at] if 0 <= at < len(cells) else ("", 0)
+        text, offset = cell(columns.task)
+        task = _table_task(doc, text, line.start() + offset, line.group().strip(),
+                           [cell(i)[0] for i in columns.leads], [cell(i)[0] for i in columns.partners],
+                           cell(columns.deadline)[0] if columns.deadline is not None else "",
+                           known_units, matcher, plan_period, year)
+        if task is not None:
+            tasks.append(task)
+            spans.append(line.span())
+    return tasks, spans
+
+
+def _cell_units(cell: str, known) -> list[str]:
+    """The units named in a unit cell (市发展改革委、市统计局); nothing when the cell holds other
+    words, as when a row lacks its unit cell and the next column's text has moved into it."""
+    parts = [part for part in re.split(r"[、，,；;/\s]+", cell) if part]
+    if not all(_UNIT_RE.fullmatch(part) or part in known or len(part) <= 12 and not re.search(r"[。:：\d]", part)
+               for part in parts):
+        return []
+    return parts
+
+
+def _table_task(doc, text, start, row, lead_cells, partner_cells, deadline_cell, known_units, matcher,
+                plan_period, year) -> DraftTask | None:
+    """One row's task (see _table_tasks); None when its cell holds no action."""
+    title = ENUMERATOR.sub("", text).strip(" ，,；;。")
+    verb, _ = _verb_at(title)
+    if len(title) < 4 or not re.search(r"[\u4e00-\u9fff]", title):
+        return None
+    leads = [u for cell in lead_cells for u in _cell_units(cell, known_units)]
+    partners = [u for cell in partner_cells for u in _cell_units(cell, known_units)]
+    deadline = find_deadline(deadline_cell, plan_period=plan_period, doc_year=year) if deadline_cell else None
+    deadline = deadline or find_deadline(title, plan_period=plan_period, doc_year=year)
+    task = DraftTask(title=title, sentence=row, location=doc.location(start), start=start, end=start + len(text),
+                     verb=verb, lead_units=leads, participants=[p for p in partners if p not in leads],
+                     regions=matcher.find(title) if matcher else [], projects=find_projects(title),
+                     deadline=deadline[0] if deadline else None, deadline_text=deadline[1] if deadline else "")
+    task.confidence = 0.8 if verb and leads else 0.65 if verb or leads else 0.5
+    return task
+
+
+# ---------------------------------------------------------------------------------------------
 # The public function
 # ---------------------------------------------------------------------------------------------
 
@@ -699,7 +820,7 @@ def draft_tasks(doc: Document, *, regions=None, units: list[str] | None = None,
         length = len(NOTE.sub("", doc.text[s_start:s_end]).strip())
         paragraph_rest[paragraph] = paragraph_rest.get(paragraph, 0) + length
 
-    tasks: list[DraftTask] = []
+    tasks, table_rows = _table_tasks(doc, known_units, matcher, plan_period, year)
     paragraph_tasks: dict[int, list[DraftTask]] = {}
     seen_in_paragraph: dict[int, int] = {}
     for s_start, s_end, paragraph in sentences:
@@ -707,8 +828,8 @@ def draft_tasks(doc: Document, *, regions=None, units: list[str] | None = None,
         seen_in_paragraph[paragraph] = order + 1
         sentence = doc.text[s_start:s_end]
         stripped = sentence.strip()
-        if any(h0 <= s_start < h1 for h0, h1 in headings):
-            continue
+        if any(h0 <= s_start < h1 for h0, h1 in headings) or any(r0 <= s_start < r1 for r0, r1 in table_rows):
+            continue                      # (a table's row is read as its task cell, above)
         if not re.search(r"[。！？!?；;）)]\s*$", stripped) and len(stripped) < 60:
             continue                      # a heading or a line of the table of contents
         if order == 0 and len(stripped) <= 22 and not re.search(r"[，,；;]", stripped) \
@@ -739,7 +860,7 @@ def draft_tasks(doc: Document, *, regions=None, units: list[str] | None = None,
         closing_note = re.search(r"[。！？!?]\s*(" + NOTE.pattern + r")\s*[。]?$", stripped)
         if closing_note:      # "…。（责任单位：…）" closes the paragraph: it speaks for all of it
             _apply_paragraph_note(paragraph_tasks.get(paragraph, []), closing_note.group(1), known_units)
-    return tasks
+    return sorted(tasks, key=lambda task: task.start)
 
 
 def _apply_paragraph_note(tasks: list[DraftTask], note: str, known: tuple[str, ...]) -> None:
