@@ -279,3 +279,21 @@ def test_a_progress_tables_task_cells_are_tasks_and_its_progress_is_not():
     assert [(t.title, t.lead_units) for t in found] == [
         ("新建成婴幼儿照护服务成长驿站7家", ["卫生健康局"]), ("新增婴幼儿照护服务托位500个", []),
         ("培训应急救护人员235人", [])]      # (a missing unit cell: the progress text is no unit)
+
+
+def test_a_task_table_in_a_docx_gives_its_rows_as_tasks(tmp_path):
+    import docx
+
+    from deltawatch.methods.extract import read
+
+    document_file = docx.Document()
+    document_file.add_paragraph("2024年重点工作任务分解表")
+    table = document_file.add_table(rows=2, cols=4)
+    for r, row in enumerate([["序号", "重点工作任务", "牵头责任单位", "完成时限"],
+                             ["1", "建设市域铁路S1线", "省交通运输厅、省发展改革委", "2024年6月底前"]]):
+        for c, value in enumerate(row):
+            table.cell(r, c).text = value
+    document_file.save(tmp_path / "tasks.docx")
+    found = draft_tasks(read(tmp_path / "tasks.docx"), plan_period=(2024, 2024), doc_year=2024)
+    assert [(t.title, t.lead_units, str(t.deadline)) for t in found] == [
+        ("建设市域铁路S1线", ["省交通运输厅", "省发展改革委"], "2024-06-30")]
