@@ -732,19 +732,23 @@ def _table_tasks(doc: Document, known_units, matcher, plan_period, year) -> tupl
         if header is not None:
             columns = header
             continue
-        if columns is None or spaced != columns.spaced or len(cells) < 2:
-            columns = None if columns is not None and not cells else columns
+        if columns is None:
             continue
+        if spaced != columns.spaced:
+            columns = None                # (a line of another kind ends the table)
+            continue
+        if len(cells) < 2:
+            continue
+        # (a row without its serial — a task's second line — has its cells one place to the left)
         shift = 0 if ROW_SERIAL.fullmatch(cells[0][0]) or not columns.serial_first else 1
         if columns.spaced and (shift or len(cells) != columns.width):
             continue
-        def cell(index):
-            at = index - shift
-            return cells[at] if 0 <= at < len(cells) else ("", 0)
-        text, offset = cell(columns.task)
+        by_column = {index + shift: cell for index, cell in enumerate(cells)}
+        text, offset = by_column.get(columns.task, ("", 0))
         task = _table_task(doc, text, line.start() + offset, line.group().strip(),
-                           [cell(i)[0] for i in columns.leads], [cell(i)[0] for i in columns.partners],
-                           cell(columns.deadline)[0] if columns.deadline is not None else "",
+                           [by_column.get(i, ("", 0))[0] for i in columns.leads],
+                           [by_column.get(i, ("", 0))[0] for i in columns.partners],
+                           by_column.get(columns.deadline, ("", 0))[0] if columns.deadline is not None else "",
                            known_units, matcher, plan_period, year)
         if task is not None:
             tasks.append(task)
