@@ -26,6 +26,8 @@ SERIAL_LINE = re.compile(r"(?P<serial>\d{1,3})(?:[、.．]\s*(?P<name>\S.*))?")
 NAME_HEADER = re.compile(r"指标(?:名称)?|项目(?:名称)?")
 SERIAL_HEADER = re.compile(r"序号|编号")
 BENCHMARK_CELL = re.compile(r"同步|平均水平|下达|衔接|相匹配|一致")
+# words a text must hold to have a progress table at all (a cheap test before the readers)
+PROGRESS_WORDS = re.compile(r"进展|完成情况|执行情况|推进情况|落实情况")
 PROGRESS_TABLE_LINES = 600        # how far below its header a progress table's rows are looked for
 
 
@@ -39,7 +41,7 @@ class _ProgressTable:
 
 def _progress_tables(doc: Document) -> list[_ProgressTable]:
     """The progress tables of a scraped text (one cell per line, see GOAL_COLUMN)."""
-    if not re.search(r"进展|完成情况|执行情况|推进情况|落实情况", doc.text):
+    if not PROGRESS_WORDS.search(doc.text):
         return []
     lines = [(m.group().strip(), m.start() + len(m.group()) - len(m.group().lstrip()), m.end())
              for m in re.finditer(r"[^\n]+", doc.text) if m.group().strip()]
@@ -98,27 +100,44 @@ def _pipe_progress_cells(doc: Document) -> list[tuple[int, int]]:
     after the task (序号 | 项目内容 | 进展情况 | 责任单位 |): each from the mark before it to the
     next. A row without its serial (a task's second line: 新增托位500个。 | 新增托位600个。 | ||)
     has its cells one place to the left. What was done is no target."""
-    if "|" not in doc.text or not re.search(r"进展|完成情况|执行情况|推进情况|落实情况", doc.text):
+    if "|" not in doc.text or not PROGRESS_WORDS.search(doc.text):
         return []
-    cells, header_column, serial_first = [], None, False
+    spans, header_column, serial_first = [], None, False
     for line in re.finditer(r"[^\n]+", doc.text):
         row = line.group()
         if "|" not in row:
             header_column = None
             continue
-        parts = [part.strip() for part in row.split("|")]
-        column = next((i for i, part in enumerate(parts) if i > 0 and PROGRESS_COLUMN.fullmatch(part)), None)
-        if column is not None and all(len(part) <= 8 and not re.search(r"\d", part) for part in parts):
-            header_column, serial_first = column, bool(SERIAL_HEADER.fullmatch(parts[0]))
+        cells, _ = row_cells(row)
+        names = [name for name, _ in cells]
+        column = next((i for i, name in enumerate(names) if i > 0 and PROGRESS_COLUMN.fullmatch(name)), None)
+        if column is not None and all(len(name) <= 8 and not re.search(r"\d", name) for name in names):
+            header_column, serial_first = column, bool(SERIAL_HEADER.fullmatch(names[0]))
             continue
         if header_column is None:
             continue
-        index = header_column if re.fullmatch(r"\d{1,3}", parts[0]) or not serial_first else header_column - 1
-        marks = [at for at, char in enumerate(row) if char == "|"]
-        if index < 1 or index > len(marks):
+        index = header_column if re.fullmatch(r"\d{1,3}", names[0]) or not serial_first else header_column - 1
+        if not 1 <= index < len(cells):
             continue
-        cells.append((line.start() + marks[index - 1], line.end()))   # (累计进展 after 三季度进展: all of it)
-    return cells
+        # (from the mark before the cell to the row's end: 累计进展 after 三季度进展 is progress too)
+        spans.append((line.start() + row.rfind("|", 0, cells[index][1]), line.end()))
+    return spans
+
+
+def row_cells(line: str) -> tuple[list[tuple[str, int]], bool]:
+    """(cell text, offset in the line) of a table row, and whether its cells are parted by
+    spaces: by "|" or a tab when the line has one, else by runs of spaces. A row's closing
+    "|" gives no cell. The progress tables here and the task tables of ``tasks`` read rows so."""
+    if "|" in line or "\t" in line:
+        cells, position = [], 0
+        for part in re.split(r"[|\t]", line):
+            stripped = part.strip()
+            cells.append((stripped, position + (len(part) - len(part.lstrip())) if stripped else position))
+            position += len(part) + 1
+        while cells and not cells[-1][0]:
+            cells.pop()
+        return cells, False
+    return [(m.group(), m.start()) for m in re.finditer(r"\S+", line)], True
 
 
 def _progress_header(lines, index):
@@ -155,7 +174,7 @@ def _spaced_progress_tables(doc: Document) -> list[_ProgressTable]:
     牵头责任单位 一季度完成情况 ⏎ 1 地区生产总值增长6%左右 市发展改革委 一季度增长5.8%): the cell under
     the goal column of each numbered row, when the row has as many cells as the header. Only a
     row of the header's width is read, since a cell holding a space would shift the columns."""
-    if not re.search(r"进展|完成情况|执行情况|推进情况|落实情况", doc.text):
+    if not PROGRESS_WORDS.search(doc.text):
         return []
     tables = []
     for header_line in re.finditer(r"(?m)^[ \t]*(?:序号|编号|指标)[ \t]+[^\n]+$", doc.text):

@@ -44,6 +44,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from deltawatch.methods.extract.tables import SERIAL_HEADER, row_cells
 from deltawatch.methods.extract.types import Document, DraftTask
 
 __all__ = ["ADVERBS", "VERBS", "RegionMatcher", "draft_tasks", "find_deadline", "find_projects", "find_units",
@@ -688,21 +689,6 @@ class _TaskColumns:
     spaced: bool                # cells parted by spaces, not by "|" or tabs
 
 
-def _row_cells(line: str) -> tuple[list[tuple[str, int]], bool]:
-    """(cell text, offset in the line) of a table row, and whether its cells are parted by
-    spaces: by "|" or a tab when the line has one, else by runs of spaces."""
-    if "|" in line or "\t" in line:
-        cells, position = [], 0
-        for part in re.split(r"[|\t]", line):
-            stripped = part.strip()
-            cells.append((stripped, position + (len(part) - len(part.lstrip())) if stripped else position))
-            position += len(part) + 1
-        while cells and not cells[-1][0]:
-            cells.pop()                  # (the "|" closing a row)
-        return cells, False
-    return [(m.group(), m.start()) for m in re.finditer(r"\S+", line)], True
-
-
 def _task_columns(cells: list[tuple[str, int]], spaced: bool) -> _TaskColumns | None:
     """The columns of a task table's header row, else None: a task column and a lead unit or a
     deadline column, every cell short and without a digit."""
@@ -715,7 +701,7 @@ def _task_columns(cells: list[tuple[str, int]], spaced: bool) -> _TaskColumns | 
     deadline = next((i for i, n in enumerate(names) if DEADLINE_COLUMN.fullmatch(n)), None)
     if task is None or not leads and deadline is None:
         return None
-    return _TaskColumns(task, leads, partners, deadline, names[0] in ("序号", "编号"), len(names), spaced)
+    return _TaskColumns(task, leads, partners, deadline, bool(SERIAL_HEADER.fullmatch(names[0])), len(names), spaced)
 
 
 def _table_tasks(doc: Document, known_units, matcher, plan_period, year) -> tuple[list[DraftTask], list[tuple[int, int]]]:
@@ -727,7 +713,7 @@ def _table_tasks(doc: Document, known_units, matcher, plan_period, year) -> tupl
     structure but their lines."""
     tasks, spans, columns = [], [], None
     for line in re.finditer(r"[^\n]+", doc.text):
-        cells, spaced = _row_cells(line.group())
+        cells, spaced = row_cells(line.group())
         header = _task_columns(cells, spaced)
         if header is not None:
             columns = header
