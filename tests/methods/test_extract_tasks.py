@@ -297,3 +297,11 @@ def test_a_task_table_in_a_docx_gives_its_rows_as_tasks(tmp_path):
     found = draft_tasks(read(tmp_path / "tasks.docx"), plan_period=(2024, 2024), doc_year=2024)
     assert [(t.title, t.lead_units, str(t.deadline)) for t in found] == [
         ("建设市域铁路S1线", ["省交通运输厅", "省发展改革委"], "2024-06-30")]
+
+
+def test_a_task_row_with_an_empty_serial_cell_keeps_its_columns():
+    text = ("序号 | 重点工作任务 | 牵头责任单位 | 一季度完成情况 |\n1 | 推进长三角科创共同体建设 | 市科技局 | 已完成方案 |\n"
+            "  | 研发经费投入强度达到3% | 市科技局 | 已完成 |\n")
+    found = _read_tasks(text, plan_period=(2024, 2024), doc_year=2024)
+    assert [(t.title, t.lead_units) for t in found] == [
+        ("推进长三角科创共同体建设", ["市科技局"]), ("研发经费投入强度达到3%", ["市科技局"])]

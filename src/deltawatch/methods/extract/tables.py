@@ -116,7 +116,8 @@ def _pipe_progress_cells(doc: Document) -> list[tuple[int, int]]:
             continue
         if header_column is None:
             continue
-        index = header_column if re.fullmatch(r"\d{1,3}", names[0]) or not serial_first else header_column - 1
+        # (an empty first cell keeps the serial column's place; only a row without it shifts)
+        index = header_column if re.fullmatch(r"\d{0,3}", names[0]) or not serial_first else header_column - 1
         if not 1 <= index < len(cells):
             continue
         # (from the mark before the cell to the row's end: 累计进展 after 三季度进展 is progress too)

@@ -453,6 +453,10 @@ def draft_targets(doc: Document, *, plan_period: tuple[int, int] = (2021, 2025),
             continue                                     # read by its goal column below
         if progress_cells and any(a <= sentence.start < b for a, b in progress_cells):
             continue                                     # a progress cell: results, no targets
+        # (a row whose goal cell has no 。 runs on into its progress cell: read up to that cell)
+        cell = next((a for a, _ in progress_cells if sentence.start < a < sentence.end), None) if progress_cells else None
+        if cell is not None:
+            sentence = Sentence(doc.text[sentence.start:cell], sentence.start, cell, sentence.location)
         kind = _heading_kind(doc, sentence, context)
         if kind is not None:
             heading_block = None if kind == "ahead" or kind == "other" and heading_block is None else (

@@ -726,7 +726,7 @@ def _table_tasks(doc: Document, known_units, matcher, plan_period, year) -> tupl
         if len(cells) < 2:
             continue
         # (a row without its serial — a task's second line — has its cells one place to the left)
-        shift = 0 if ROW_SERIAL.fullmatch(cells[0][0]) or not columns.serial_first else 1
+        shift = 0 if not cells[0][0] or ROW_SERIAL.fullmatch(cells[0][0]) or not columns.serial_first else 1
         if columns.spaced and (shift or len(cells) != columns.width):
             continue
         by_column = {index + shift: cell for index, cell in enumerate(cells)}
