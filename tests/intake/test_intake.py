@@ -210,3 +210,11 @@ def test_the_cli_gives_its_reading_notes_in_the_language_asked_for(tmp_path):
         done = subprocess.run([sys.executable, "-m", "deltawatch.cli", "--lang", lang, "intake", str(path)],
                               capture_output=True, text=True, check=True)
         assert done.stderr.strip() == note and "GDP" in done.stdout
+
+
+def test_a_document_opening_with_a_table_row_is_titled_by_its_file_name(people, plan):  # noqa: F811
+    raw = "序号 | 重点工作任务 | 牵头责任单位 |\n1 | 推进长三角科创共同体建设 | 市科技局 |\n".encode("gbk")
+    document = services.ingest(raw, "分解表.txt", user=people["office"], plan_period=(2024, 2024), plan=plan)
+    assert document.title == ""
+    html = _client(people["office"]).get(reverse("intake:document", args=[document.pk])).content.decode()
+    assert "<h1>分解表.txt" in html and document.taskdrafts.get().lead_units == ["市科技局"]
