@@ -1821,3 +1821,41 @@ def test_a_document_approved_already_is_no_review():
             "市政府2021年重点工作责任分工一、重点工作序号内容与要求责任单位1确保地区生产总值增长7%以上。固定资产投资增长8%左右;\n")
     assert [t.value for t in numeric(text, plan_period=(2021, 2021))] == [7, 8]
     assert numeric("过去五年，我市已经建成公园30个。", plan_period=(2021, 2021)) == []
+
+
+# --- rules added in stop 26, from the development sets' remaining misses
+
+def test_amounts_in_chinese_numerals_with_a_wan_inside_or_one_numeral_before_wan_or_yi():
+    text = "到2015年，城市居民人均可支配收入及农民人均纯收入将分别达到五万元和一万七千元。"
+    found = numeric(text, plan_period=(2011, 2015))
+    assert [(t.indicator_text, t.value, t.unit) for t in found] == [
+        ("城市居民人均可支配收入", 5, "万元"), ("农民人均纯收入", 1.7, "万元")]
+    found = numeric("到2010年，风力发电能力达到二十万至三十万千瓦。", plan_period=(2006, 2010))
+    assert [(t.comparator, t.value, t.value_high, t.unit) for t in found] == [("range", 20, 30, "万千瓦")]
+    assert numeric("会议期间，三十人参加了讨论。", plan_period=(2010, 2010)) == []
+
+
+def test_a_range_with_its_scale_on_both_ends():
+    found = numeric("到2010年，风力发电能力达到20万至30万千瓦。", plan_period=(2006, 2010))
+    assert [(t.indicator_text, t.comparator, t.value, t.value_high, t.unit) for t in found] == [
+        ("风力发电能力", "range", 20, 30, "万千瓦")]
+
+
+def test_each_and_all_before_one_value_give_it_to_up_to_four_listed_names():
+    text = "到2010年，电子信息、化纤纺织、机械、造船各突破500亿元大关。"
+    found = numeric(text, plan_period=(2006, 2010))
+    assert [(t.indicator_text, t.comparator, t.value) for t in found] == [
+        ("电子信息", ">", 500), ("化纤纺织", ">", 500), ("机械", ">", 500), ("造船", ">", 500)]
+    text = "2024年主要预期目标：其中重大基础设施投资、重大产业项目投资、高新技术产业投资、生态环保投资均增长15%以上。"
+    assert [t.indicator_text for t in numeric(text, plan_period=(2024, 2024))] == [
+        "重大基础设施投资", "重大产业项目投资", "高新技术产业投资", "生态环保投资"]
+    text = "2024年，亩均工业增加值、亩均税收年均增长7%以上。"          # (年均 is no 均 of the list)
+    assert len(numeric(text, plan_period=(2024, 2024))) == 1
+
+
+def test_a_comparator_opening_a_list_of_counts_holds_for_each_count():
+    text = "2024年，推出不少于200场公益性文艺演出、400场阅读推广活动、1000场社区公益电影放映服务。"
+    assert [(t.comparator, t.value) for t in numeric(text, plan_period=(2024, 2024))] == [
+        ("≥", 200), ("≥", 400), ("≥", 1000)]
+    text = "2024年，推出200场公益性文艺演出、400场阅读推广活动。"
+    assert [t.comparator for t in numeric(text, plan_period=(2024, 2024))] == ["=", "="]

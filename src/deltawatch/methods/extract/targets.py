@@ -960,6 +960,7 @@ def _targets_of_sentence(sentence: Sentence, context: _Context, *, goal_block: b
     goal_setting = goal_sentence or goal_block or context.plan_period[0] == context.plan_period[1]
     bare_names: list[str] = []                          # names without a value of their own, just before
     value_chain: list[DraftTarget] = []                  # a name list's values, one per clause (see _next_value)
+    opening = ""                                         # a comparator opening a 、-list of counts
     for clause, clause_start in _clauses(text):
         if clause_start >= forecast_from:
             break
@@ -1012,8 +1013,9 @@ def _targets_of_sentence(sentence: Sentence, context: _Context, *, goal_block: b
             if draft.numeric and draft.indicator_text.endswith("各") and len(draft.indicator_text) > 3:
                 draft.indicator_text = draft.indicator_text[:-1]     # 示范企业、绿色工厂各2家: each
                 each = True
-            else:
-                each = "分别" in clause and len(found_here) == 1
+            else:                                        # (电子信息、机械、造船各突破500亿元 / …均增长15%)
+                each = ("分别" in clause or bool(EACH_BEFORE_VALUE.search(clause[:found[0].start]))) \
+                    and len(found_here) == 1
             shared = _shared_value_names(draft.indicator_text, doubling=found[1] == "翻番", each=each) \
                 if draft.numeric and len(found) <= 4 and not found[1].startswith("build:") else []
             # (培育100家左右龙头企业和单项冠军企业: one count of both)
@@ -1033,6 +1035,15 @@ def _targets_of_sentence(sentence: Sentence, context: _Context, *, goal_block: b
                 if draft.unit == drafts[-1].unit:        # (年均增长8%，力争突破4000亿元: the level)
                     draft.change_type = drafts[-1].change_type
             drafts.append(draft)
+        # 推出不少于200场演出、400场阅读推广活动: the comparator opening a 、-list of counts holds
+        # for each count after it that has no verb of its own
+        clause_drafts = [d for d in drafts[drafts_before:] if d.numeric]
+        if opening and text[clause_start - 1:clause_start] == "、" and re.match(r"\d", clause) \
+                and len(clause_drafts) == 1 and clause_drafts[0].comparator == "=":
+            clause_drafts[0].comparator = opening
+        else:
+            list_head = OPENING_COMPARATOR.search(clause)
+            opening = dict(PREFIX_COMPARATORS)[list_head.group(1)] if list_head and len(clause_drafts) == 1 else ""
         last_clause_drafts = [d for d in drafts[drafts_before:] if d.numeric]
         if not (value_chain and last_clause_drafts and last_clause_drafts[-1] is value_chain[-1]):
             value_chain = []
@@ -1225,7 +1236,7 @@ def _shared_value_names(indicator: str, *, doubling: bool = False, each: bool = 
     Names that do not share their last two characters are one indicator (城乡居民收入比) — except
     before a doubling, which names totals of any kind (地区生产总值和居民人均可支配收入翻番)."""
     names = [n.strip() for n in re.split(r"和|、|及|与", indicator)]
-    if not 2 <= len(names) <= 3 or any(len(n) < 2 for n in names):
+    if not 2 <= len(names) <= (4 if each else 3) or any(len(n) < 2 for n in names):
         return []
     if re.search(r"[两三四五六七八九十\d]大", names[-1]):
         return []              # 集成电路、生物医药和人工智能三大先导产业: one group, counted as one
@@ -1260,6 +1271,9 @@ def _shared_value_names(indicator: str, *, doubling: bool = False, each: bool = 
     return names
 
 
+EACH_BEFORE_VALUE = re.compile(r"(?<![年平人户亩])[均各](?:要|将)?(?:" + "|".join(
+    sorted(LEVEL_VERBS + INCREASE_VERBS + DECREASE_VERBS, key=len, reverse=True)) + r")?\s*$")
+OPENING_COMPARATOR = re.compile(r"(不少于|不低于|至少|超过)\d+(?:\.\d+)?[^\d，,；;。、]{1,14}$")
 SHARED_COMPARATOR = re.compile(rf"^(?P<name>[{CJK}]{{0,8}}?)\d+(?:\.\d+)?[^\d，,；;。、]{{0,5}}?(以上|左右|以内)(?:的目标(?:任务)?)?[。；;]?$")
 SHARED_BY_ALL = re.compile(r"(?<![年平人户])[均都](?:要|将)?(?:" + "|".join(sorted(LEVEL_VERBS + INCREASE_VERBS + DECREASE_VERBS,
                                                                       key=len, reverse=True)) + ")")
@@ -1670,13 +1684,20 @@ def _comparator_around(clause: str, start: int, end: int) -> tuple[str, int]:
 
 # a count or length written in Chinese numerals before its unit (本年度将完成防护工程二百多公里、防洪墙
 # 八点七公里，加固涵闸四十四座): two characters at least, so that 一个 / 三座 in prose stay words
-CN_COUNT = re.compile(r"(?<![一二两三四五六七八九十百千万第])(?P<number>[一二两三四五六七八九十百千]{2,}(?:点[零一二三四五六七八九]+)?"
-                      r"|[一二两三四五六七八九]点[零一二三四五六七八九]+)(?P<more>多|余)?"
-                      r"(?P<unit>万公里|公里|万亩|亩|万公顷|公顷|座|个|家|所|条|项|处|台|辆|万人|亿元|万元|万千瓦)")
+# — and amounts: 一万七千元 (a 万 inside the number), 五万元 / 三亿元 (one numeral before a unit of 万 or 亿)
+CN_COUNT = re.compile(r"(?<![一二两三四五六七八九十百千万第])(?P<low>(?P<low_number>[一二两三四五六七八九十百千]+)万?[至到])?"
+                      r"(?P<number>[一二两三四五六七八九十百千]+万[一二两三四五六七八九十百千]+(?=元|人|吨)"
+                      r"|[一二两三四五六七八九十百千]{2,}(?:点[零一二三四五六七八九]+)?"
+                      r"|[一二两三四五六七八九]点[零一二三四五六七八九]+|[一二两三四五六七八九](?=[万亿][元人千]))(?P<more>多|余)?"
+                      r"(?P<unit>万公里|公里|万亩|亩|万公顷|公顷|座|个|家|所|条|项|处|台|辆|万人|亿元|万元|万千瓦|元|人|吨)")
 
 
 def _cn_integer(text: str) -> float:
-    """二百 → 200, 四十四 → 44, 一千二百三十 → 1230, 八点七 → 8.7, 零 → 0 (no 万: the unit carries it)."""
+    """二百 → 200, 四十四 → 44, 一千二百三十 → 1230, 八点七 → 8.7, 零 → 0, 一万七千 → 17000 (a 万
+    after the number is the unit's)."""
+    if "万" in text:
+        high, _, low = text.partition("万")
+        return _cn_integer(high) * 10000 + (_cn_integer(low) if low else 0)
     whole, _, decimals = text.partition("点")
     total, digit = 0, 0
     for char in whole:
@@ -1693,14 +1714,21 @@ def _cn_integer(text: str) -> float:
 def _cn_count_values(clause: str) -> list[_Value]:
     values = []
     for match in CN_COUNT.finditer(clause):
-        number = match.group("number")
-        if re.fullmatch(r"十[二三四五]", number) or not re.search(r"[十百千点]", number):
+        number, unit = match.group("number"), match.group("unit")
+        if re.fullmatch(r"十[二三四五]", number) or not re.search(r"[十百千点万]", number) and not (
+                len(number) == 1 and unit[0] in "万亿"):
             continue                                     # 十四(五), 二三: names and runs, not numbers
+        if unit in ("元", "人", "吨") and "万" not in number:
+            continue                                     # (三十人 in prose: a bare unit only after an amount)
         comparator, end = _comparator_around(clause, match.start(), match.end())
         if match.group("more"):
             comparator = ">"                             # 二百多公里: more than 200
-        values.append(_Value(match.start(), end, _cn_integer(number), None, match.group(), match.group("unit"), True,
-                             comparator))
+        low = _cn_integer(match.group("low_number")) if match.group("low") else None
+        value = low if low is not None else _cn_integer(number)
+        if "万" in number:                               # 一万七千元: 1.7 万元, as a table writes it
+            value, unit = value / 10000, "万" + unit
+        values.append(_Value(match.start(), end, value, _cn_integer(number) if low is not None else None,
+                             match.group(), unit, True, "range" if low is not None else comparator))
     return values
 
 
@@ -1787,8 +1815,10 @@ def _digit_values(clause: str) -> list[_Value]:
         percent_first = rest.startswith(("%", "％"))
         after_first = rest[1:] if percent_first else rest
         # (5%一5.5%: a 一 typed for the dash, before a second percentage)
-        rng = re.match(r"(?:\s*[-－—–~～至到]\s*|一(?=\d+(?:\.\d+)?[%％]))(\d+(?:\.\d+)?)", after_first)
-        if rng and re.fullmatch(r"(?:19|20)\d{2}", rng.group(1)):
+        # (20万至30万千瓦: the scale written on both ends)
+        rng = re.match(r"(?:([万亿])(?=\s*[-－—–~～至到]\s*\d+(?:\.\d+)?\1))?"
+                       r"(?:\s*[-－—–~～至到]\s*|一(?=\d+(?:\.\d+)?[%％]))(\d+(?:\.\d+)?)", after_first)
+        if rng and re.fullmatch(r"(?:19|20)\d{2}", rng.group(2)):
             if re.fullmatch(r"(?:19|20)\d{2}", first):
                 skip_until = number_end + (1 if percent_first else 0) + rng.end()
                 continue                                 # a period: 2021-2025年
@@ -1799,11 +1829,11 @@ def _digit_values(clause: str) -> list[_Value]:
             unit, known = "ratio", True
             text = clause[start:end]
         else:
-            if rng and float(rng.group(1)) == float(first):
+            if rng and float(rng.group(2)) == float(first):
                 skip_until = number_end + rng.end()
                 continue                                 # 96-96: a page span, no range of values
             if rng:
-                high = float(rng.group(1))
+                high = float(rng.group(2))
                 end = number_end + (1 if percent_first else 0) + rng.end()
             else:
                 end = number_end
