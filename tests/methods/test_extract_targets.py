@@ -362,10 +362,10 @@ def test_travel_time_circles():
     ("到2025年，研发投入强度提高一个百分点。", 1, "个百分点", "=", "cumulative"),   # over the plan
     ("到2025年，研发投入强度年均提高一个百分点。", 1, "个百分点", "=", "increase"),
     # (two tenths are 20 %; a fall to the plan's last year with no base year and no 年均 is the
-    # fall over the plan, cumulative; 增长一倍 is an increase of 100 %)
+    # fall over the plan, cumulative; 增长一倍 is an increase of 100 %, over the plan's years)
     ("到2025年，单位GDP能耗下降两成左右。", 20, "%", "≈", "cumulative"),
     ("2024年，单位GDP能耗下降两成左右。", 20, "%", "≈", "decrease"),
-    ("到2025年，研发经费投入增长一倍。", 100, "%", "=", "increase"),
+    ("到2025年，研发经费投入增长一倍。", 100, "%", "=", "cumulative"),
     ("2024年，服务业增加值比重提高半个百分点以上。", 0.5, "个百分点", "≥", "increase"),
 ])
 def test_chinese_numeral_values(sentence, value, unit, comparator, change):
@@ -1859,3 +1859,35 @@ def test_a_comparator_opening_a_list_of_counts_holds_for_each_count():
         ("≥", 200), ("≥", 400), ("≥", 1000)]
     text = "2024年，推出200场公益性文艺演出、400场阅读推广活动。"
     assert [t.comparator for t in numeric(text, plan_period=(2024, 2024))] == ["=", "="]
+
+
+def test_a_year_just_before_the_plan_period_is_past():
+    text = "于晨介绍，至2007年底，上海已在全市建成健身苑201个、健身点4586个。"
+    assert numeric(text, plan_period=(2008, 2008)) == []
+    text = "到2012年，建成健身苑201个。"         # (long before the period typed: kept, the period may be wrong)
+    assert [t.value for t in numeric(text, plan_period=(2021, 2025))] == [201]
+
+
+def test_the_comparator_after_fenbie_holds_for_each_value_of_the_series():
+    text = "到2020年，居民收入方面，城乡居民收入分别突破7万元和3万元。"
+    assert [(t.comparator, t.value) for t in numeric(text, plan_period=(2014, 2020))] == [(">", 7), (">", 3)]
+
+
+def test_multiples_over_a_plan_are_cumulative_and_a_name_may_hold_nianjun():
+    text = "到2015年，互联网国际出口带宽、省际出口带宽均增长5倍以上。"
+    assert [(t.value, t.unit, t.change_type) for t in numeric(text, plan_period=(2011, 2015))] == [
+        (500, "%", "cumulative"), (500, "%", "cumulative")]
+    text = "到2020年，建成会呼吸的城市，PM2.5年均浓度下降33%；"
+    assert [t.change_type for t in numeric(text, plan_period=(2016, 2020))] == ["cumulative"]
+
+
+def test_units_of_energy_area_times_and_bandwidth_and_a_hundred_percent_in_words():
+    text = "到2020年，生活垃圾无害化处理百分之百，能源消费总量不超过1.25亿吨标煤，城市家庭用户带宽达到100Mbps以上。"
+    assert [(t.comparator, t.value, t.unit) for t in numeric(text, plan_period=(2016, 2020))] == [
+        ("=", 100, "%"), ("≤", 1.25, "亿吨标煤"), ("≥", 100, "Mbps")]
+    text = "到2017年，绿肥种植面积170万亩次以上。"
+    assert [(t.value, t.unit) for t in numeric(text, plan_period=(2015, 2017))] == [(170, "万亩次")]
+
+
+def test_a_time_after_a_date_is_no_ratio():
+    assert numeric("2021年04月22日16:56", plan_period=(2021, 2025)) == []

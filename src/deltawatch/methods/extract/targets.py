@@ -507,6 +507,9 @@ def draft_targets(doc: Document, *, plan_period: tuple[int, int] = (2021, 2025),
     cut = _cut_off_tail(doc.text)
     if cut is not None:
         drafts = [d for d in drafts if d.end <= cut]
+    # (至2007年底，上海已建成健身苑201个 in a 2008 report: a year just before the plan period is
+    # gone, what it reached a result; a year long before it is kept, in case the period typed is wrong)
+    drafts = [d for d in drafts if not (d.target_year and plan_period[0] - 3 <= d.target_year < plan_period[0])]
     drafts = _dedupe(drafts)
     if catalogue is not None:
         matcher = CatalogueMatcher(catalogue)
@@ -1750,7 +1753,7 @@ MAGNITUDE = re.compile(r"(?:(?<=突破)|(?<=超过)|(?<=迈上)|(?<=跨上)|(?<=
 
 
 # 百分之九以上, 百分之四点五: a percentage written in words (news of the 2000s)
-CN_PERCENT = re.compile(r"百分之(?P<whole>[一二两三四五六七八九]?十?[一二三四五六七八九]?|[零〇])(?:点(?P<tenths>[零〇一二三四五六七八九]+))?")
+CN_PERCENT = re.compile(r"百分之(?P<whole>一?百(?![分万亿])|[一二两三四五六七八九]?十?[一二三四五六七八九]?|[零〇])(?:点(?P<tenths>[零〇一二三四五六七八九]+))?")
 
 
 def _cn_percent_values(clause: str) -> list[_Value]:
@@ -1799,7 +1802,7 @@ def _digit_values(clause: str) -> list[_Value]:
         rest = clause[match.end():]
         if re.match(r"(?:19|20)\d{2}$", first) and rest.startswith("年"):
             continue                                     # a year
-        if re.match(r"[A-Za-z]", rest) and not re.match(r"(?:km|kg|kWh?|MW|GWh?|t|[PE]Flops|P)\b", rest):
+        if re.match(r"[A-Za-z]", rest) and not re.match(r"(?:km|kg|kWh?|MW|GWh?|t|[PE]Flops|P)\b|[MG]bps(?![A-Za-z])", rest):
             continue                                     # 5G, 3D, 4K …
         more = False
         # (共118项: a count of items; but 今年共46.2万亩…建设任务 is the year's task)
@@ -1823,7 +1826,9 @@ def _digit_values(clause: str) -> list[_Value]:
                 skip_until = number_end + (1 if percent_first else 0) + rng.end()
                 continue                                 # a period: 2021-2025年
             rng = None
-        if ratio and not re.match(r"\s*[:：]\s*\d{2}\s*[:：]", rest) and not rest.startswith(":00"):
+        # (not a time: 12:30:00, 9:00, 2021年04月22日16:56)
+        if ratio and not re.match(r"\s*[:：]\s*\d{2}\s*[:：]", rest) and not rest.startswith(":00") \
+                and not (clause[max(0, start - 1):start] in ("日", " ") and re.match(r"[:：]\d{2}(?!\d)", rest)):
             value = float(first) / float(ratio.group(1)) if float(ratio.group(1)) else float(first)
             end = number_end + ratio.end()
             unit, known = "ratio", True
@@ -1864,6 +1869,11 @@ def _digit_values(clause: str) -> list[_Value]:
             value, high, unit = value * 10, high * 10 if high is not None else None, "%"
         comparator, end = _suffix_comparator(clause, end)
         prefix = _prefix_comparator(clause[:start])
+        # (分别突破7万元和3万元: the comparator after 分别 holds for each value of the series)
+        if not prefix and values and re.fullmatch(r"[和、及与]", clause[values[-1].end:start]) \
+                and re.search(r"分别[^，,；;。\d]{0,6}$", clause[:values[-1].start]) \
+                and _prefix_comparator(clause[:values[-1].start]):
+            prefix = values[-1].comparator
         if high is None and more and comparator == "=":
             comparator = ">"
         if high is not None:
@@ -2126,15 +2136,15 @@ def _finish(found, clause: str, clause_start: int, sentence: Sentence, context: 
     # (and a rise in percentage points, which does not compound: 农业科技进步贡献率提高2.5个百分点)
     rising_points = change == "increase" and value.unit in ("个百分点", "百分点")
     # (and a doubling in a plan of several years: 营业收入翻一番以上 over the plan's span)
-    doubling = verb == "翻番" and last > first
+    doubling = (verb == "翻番" or change == "increase" and value.unit == "倍") and last > first   # (增长5倍以上)
     # (and a ratio raised over a span the sentence names: “十四五”时期，资源产出率提高20%左右 —
     # 提高 / 提升, not 增长, the yearly growth of a quantity)
     raised_over_span = change == "increase" and verb in ("提高", "提升") and value.unit == "%" \
         and bool(PERIOD_SPAN.search(text[:clause_start + value.start]))
     if (change == "decrease" or rising_points or doubling or raised_over_span) and baseline is None and over_the_plan \
-            and not re.search(r"年均|每年|平均", text[clause_start:clause_start + value.start]):
-        change = "cumulative"
-    if change == "increase" and value.unit == "倍" and verb != "翻番":   # 增加两倍: an increase of 200 %
+            and not re.search(r"(?:年均|每年|平均)(?!浓度)", text[clause_start:clause_start + value.start]):
+        change = "cumulative"                            # (PM2.5年均浓度下降33%: 年均 of the name)
+    if change in ("increase", "cumulative") and value.unit == "倍" and verb != "翻番":   # 增加两倍: 200 %
         value = _Value(value.start, value.end, value.value * 100, None if value.value_high is None
                        else value.value_high * 100, value.text, "%", True, value.comparator)
     if verb in ("增速", "增幅", "涨幅", "降幅"):           # a noun: part of the indicator's name
