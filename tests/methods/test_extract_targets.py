@@ -1891,3 +1891,11 @@ def test_units_of_energy_area_times_and_bandwidth_and_a_hundred_percent_in_words
 
 def test_a_time_after_a_date_is_no_ratio():
     assert numeric("2021年04月22日16:56", plan_period=(2021, 2025)) == []
+
+
+def test_a_paragraph_opening_with_the_task_done_is_a_result():
+    text = ("闵行区政府2019年实事项目\n\n(1)增加1000张老年病床,完成10个薄弱养老机构的改造\n\n"
+            "超出目标任务。2019年,新增养老床位1467张,其中新建浦江大居养老院4家。\n\n"
+            "(5)消除100条中小河流中的“劣ⅴ”水体\n")
+    assert 1467 not in [t.value for t in numeric(text, plan_period=(2019, 2019))]
+    assert 100 in [t.value for t in numeric(text, plan_period=(2019, 2019))]
