@@ -1899,3 +1899,13 @@ def test_a_paragraph_opening_with_the_task_done_is_a_result():
             "(5)消除100条中小河流中的“劣ⅴ”水体\n")
     assert 1467 not in [t.value for t in numeric(text, plan_period=(2019, 2019))]
     assert 100 in [t.value for t in numeric(text, plan_period=(2019, 2019))]
+
+
+def test_per_mille_in_words_and_a_goal_handed_to_named_units():
+    found = numeric("2010年，人口自然增长率控制在千分之五点四以内。", plan_period=(2010, 2010))
+    assert [(t.comparator, t.value, t.unit) for t in found] == [("≤", 5.4, "‰")]
+    text = ("(8)新增城镇就业人数20万人。(市人力社保局会同有关部门和各县区组织落实)\n"
+            "(9)建设城镇保障性安居工程10万套。(市建设局会同有关部门和各县区组织落实)\n")
+    assert [(t.value, t.unit) for t in numeric(text, plan_period=(2011, 2015))] == [(20, "万人"), (10, "万套")]
+    text = "(8)新增城镇就业人数20万人。\n(9)建设城镇保障性安居工程10万套。\n"     # (handed to no one: a count reported)
+    assert numeric(text, plan_period=(2011, 2015)) == []

@@ -499,8 +499,8 @@ def draft_targets(doc: Document, *, plan_period: tuple[int, int] = (2021, 2025),
             past_paragraph = False                       # (a spaced list is judged item by item)
         if past_paragraph or sentence is headline or heading_block == "past" or forecast_goes_on:
             continue
-        drafts += _targets_of_sentence(sentence, context,
-                                       goal_block=goal_block or heading_block == "goal" or year_plan)
+        drafts += _targets_of_sentence(sentence, context, goal_block=goal_block or heading_block == "goal" or year_plan
+                                       or _assigned(doc, sentence))
     context.block_year = None
     drafts += _progress_targets(doc, context, progress)
     drafts += _table_targets(doc, context, drafts)
@@ -516,6 +516,16 @@ def draft_targets(doc: Document, *, plan_period: tuple[int, int] = (2021, 2025),
         for draft in drafts:
             matcher.match(draft)
     return drafts
+
+
+# a goal handed to the units named after it: 新增城镇就业人数20万人。(市人力社保局会同有关部门…组织落实)
+ASSIGNED = re.compile(r"[(（][^()（）]{2,40}(?:牵头|负责|落实|配合|组织实施)[^()（）]{0,10}[)）]\s*$")
+
+
+def _assigned(doc: Document, sentence: Sentence) -> bool:
+    """The sentence's line ends in the units it is handed to, in brackets (its own or the next)."""
+    line_end = doc.text.find("\n", sentence.end)
+    return bool(ASSIGNED.search(doc.text[sentence.start:line_end if line_end >= 0 else len(doc.text)]))
 
 
 # A task-division table (任务分解表) flattened to lines: each task has a deadline cell of its own
@@ -885,7 +895,7 @@ class _Context:
 # ---------------------------------------------------------------------------------------------
 
 # what a sentence must hold to be read at all: a number, a doubling, a target set above, a benchmark
-SENTENCE_TRIGGER = re.compile(r"\d|百分之|翻.?番|下达|确定的|平均水平|同步|衔接|相匹配|[省市][定控]目标|国家(?:规定|要求|二级标准|标准)|"
+SENTENCE_TRIGGER = re.compile(r"\d|[百千]分之|翻.?番|下达|确定的|平均水平|同步|衔接|相匹配|[省市][定控]目标|国家(?:规定|要求|二级标准|标准)|"
                               r"[快高]于经济")
 
 
@@ -1754,8 +1764,8 @@ def _cn_values(clause: str) -> list[_Value]:
 MAGNITUDE = re.compile(r"(?:(?<=突破)|(?<=超过)|(?<=迈上)|(?<=跨上)|(?<=达到)|(?<=超))(?P<unit>万亿|千亿|百亿)元?(?![\d级])")
 
 
-# 百分之九以上, 百分之四点五: a percentage written in words (news of the 2000s)
-CN_PERCENT = re.compile(r"百分之(?P<whole>一?百(?![分万亿])|[一二两三四五六七八九]?十?[一二三四五六七八九]?|[零〇])(?:点(?P<tenths>[零〇一二三四五六七八九]+))?")
+# 百分之九以上, 百分之四点五: a percentage written in words (news of the 2000s); 千分之五点四 per mille
+CN_PERCENT = re.compile(r"(?P<base>[百千])分之(?P<whole>一?百(?![分万亿])|[一二两三四五六七八九]?十?[一二三四五六七八九]?|[零〇])(?:点(?P<tenths>[零〇一二三四五六七八九]+))?")
 
 
 def _cn_percent_values(clause: str) -> list[_Value]:
@@ -1766,14 +1776,15 @@ def _cn_percent_values(clause: str) -> list[_Value]:
             continue
         number = _cn_integer(whole + ("点" + match.group("tenths") if match.group("tenths") else ""))
         comparator, end = _comparator_around(clause, match.start(), match.end())
-        values.append(_Value(match.start(), end, number, None, clause[match.start():end], "%", True, comparator))
+        unit = "%" if match.group("base") == "百" else "‰"
+        values.append(_Value(match.start(), end, number, None, clause[match.start():end], unit, True, comparator))
     return values
 
 
 def _values(clause: str) -> list[_Value]:
     """The numbers of a clause that can be values: with their unit, range and comparator."""
     values = _digit_values(clause)
-    if "百分之" in clause:
+    if "分之" in clause:
         values = sorted(values + _cn_percent_values(clause), key=lambda v: v.start)
     for match in MAGNITUDE.finditer(clause):
         comparator = _prefix_comparator(clause[:match.start()]) or "="
