@@ -928,9 +928,9 @@ def test_the_comparator_closing_a_list_of_values_holds_for_each():
     found = numeric("到2023年，新增高铁、高速通车里程125公里、300公里以上。", plan_period=(2023, 2023))
     assert [(t.indicator_text, t.value, t.comparator) for t in found] == [
         ("新增高铁通车里程", 125, "≥"), ("高速通车里程", 300, "≥")]
-    # 和 joins two targets with comparators of their own (as labelled in dev5)
+    # (a 分别 series shares it too, the majority of the labellers (C1): dev5 read 8%和8%以上 literally)
     found = numeric("到2025年，城乡居民收入分别增长8%和8%以上。")
-    assert [t.comparator for t in found] == ["=", "≥"]
+    assert [t.comparator for t in found] == ["≥", "≥"]
 
 
 def test_a_plan_for_one_year_named_in_a_news_opening():
@@ -1909,3 +1909,17 @@ def test_per_mille_in_words_and_a_goal_handed_to_named_units():
     assert [(t.value, t.unit) for t in numeric(text, plan_period=(2011, 2015))] == [(20, "万人"), (10, "万套")]
     text = "(8)新增城镇就业人数20万人。\n(9)建设城镇保障性安居工程10万套。\n"     # (handed to no one: a count reported)
     assert numeric(text, plan_period=(2011, 2015)) == []
+
+
+def test_the_comparator_closing_a_fenbie_series_holds_for_each_value():
+    text = "2019年，城镇和农村常住居民人均可支配收入分别增长8%和9%以上。"
+    assert [(t.comparator, t.value) for t in numeric(text, plan_period=(2019, 2019))] == [("≥", 8), ("≥", 9)]
+    text = "2019年，城镇居民收入增长8%，农村居民收入增长9%以上。"          # (no series: each its own)
+    assert [t.comparator for t in numeric(text, plan_period=(2019, 2019))] == ["=", "≥"]
+
+
+def test_numbers_of_the_half_year_or_of_months_so_far_are_results():
+    text = "据统计部门反馈三季度数据暂未出来,2025年上半年,地区生产总值总量307.6亿元,增速5.3%。"
+    assert numeric(text, plan_period=(2025, 2025)) == []
+    text = "2025年1-7月全区规上工业能耗总量109550万吨标准煤,等价值单位工业增加值能耗下降0.66%。"
+    assert numeric(text, plan_period=(2025, 2025)) == []

@@ -328,6 +328,7 @@ unit is not unknown.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import re
 from dataclasses import replace
 
@@ -1895,7 +1896,28 @@ def _digit_values(clause: str) -> list[_Value]:
             comparator = prefix
         values.append(_Value(start, end, value, high, text, unit, known, comparator))
         skip_until = end
-    return values
+    return _series_closing_comparator(clause, values)
+
+
+def _series_closing_comparator(clause: str, values: list[_Value]) -> list[_Value]:
+    """分别增长8%和9%以上: the comparator closing a 分别 series holds for each value of it (the
+    labelling convention's shared closing comparator)."""
+    if len(values) < 2 or values[-1].comparator == "=" or not _comparator_after(clause, values[-1]):
+        return values
+    series = [values[-1]]
+    for earlier in reversed(values[:-1]):
+        if not re.fullmatch(r"[和、及与]", clause[earlier.end:series[0].start]) or earlier.comparator != "=":
+            break
+        series.insert(0, earlier)
+    if len(series) < 2 or not re.search(r"分别[^，,；;。\d]{0,6}$", clause[:series[0].start]):
+        return values
+    shared = {id(v) for v in series[:-1]}
+    return [replace(v, comparator=values[-1].comparator) if id(v) in shared else v for v in values]
+
+
+def _comparator_after(clause: str, value: _Value) -> bool:
+    """The value's comparator is a word after it (以上 / 左右 …), inside its span."""
+    return any(value.text and clause[:value.end].endswith(word) for word, _ in SUFFIX_COMPARATORS)
 
 
 def _unit(clause: str, end: int) -> tuple[str, bool, int]:
@@ -2459,11 +2481,17 @@ def _dedupe(drafts: list[DraftTarget]) -> list[DraftTarget]:
     for draft in drafts:
         targets_in.setdefault((draft.sentence, draft.location), set()).add(key(draft))
     per_sentence = {where: len(keys) for where, keys in targets_in.items()}
+    # (the same target twice in one sentence is two: 城乡居民收入分别增长8%和8%以上 — the nth
+    # of a sentence is a repeat only of the nth of another; a sentence printed twice is a repeat)
+    ends_in_sentence: dict[tuple, list[int]] = {}
     chosen: dict[tuple, DraftTarget] = {}
     for draft in sorted(drafts, key=lambda d: d.start):
-        kept = chosen.get(key(draft))
+        ends = ends_in_sentence.setdefault((draft.sentence, key(draft)), [])
+        nth = sum(draft.end - len(draft.sentence) < end < draft.end for end in ends)
+        ends.append(draft.end)
+        kept = chosen.get(key(draft) + (nth,))
         if kept is None or _mention_rank(draft, per_sentence) >= _mention_rank(kept, per_sentence):
-            chosen[key(draft)] = draft
+            chosen[key(draft) + (nth,)] = draft
     return _drop_retold(sorted(chosen.values(), key=lambda d: d.start), per_sentence)
 
 
