@@ -1923,3 +1923,16 @@ def test_numbers_of_the_half_year_or_of_months_so_far_are_results():
     assert numeric(text, plan_period=(2025, 2025)) == []
     text = "2025年1-7月全区规上工业能耗总量109550万吨标准煤,等价值单位工业增加值能耗下降0.66%。"
     assert numeric(text, plan_period=(2025, 2025)) == []
+
+
+def test_a_range_of_travel_time_in_a_circle():
+    text = "到2025年，长三角地区相邻大城市间形成1—1.5小时城际交通圈。"
+    assert [(t.comparator, t.value, t.value_high, t.unit) for t in numeric(text, plan_period=(2021, 2025))] == [
+        ("range", 1, 1.5, "小时")]
+
+
+def test_three_years_ahead_in_a_years_plan_and_a_finished_five_year_plan_reviewed():
+    text = "根据规划，未来三年，管内将新增营业里程2950公里，其中新增高铁2500公里。"
+    assert {t.target_year for t in numeric(text, plan_period=(2023, 2023))} == {2025}
+    text = "“十三五”是长三角铁路历史上投资规模最大的时期，共完成基建投资超4300亿元，铁路营业里程由9868公里增加到12846公里。"
+    assert numeric(text, plan_period=(2021, 2021)) == []

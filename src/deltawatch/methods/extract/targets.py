@@ -580,7 +580,7 @@ PAST_OPENER = re.compile(r"^(?:(?:[^，,。；;]{0,10}[，,]){1,2}|[^，,。；;
                          r"几年来|近(?:几|三|五)年|这(?:一|五|几|些)年[，,]|今年以来|初步核算|"
                          # (a 实事 list's results: 全面完成目标任务。2019年，新增养老床位1467张)
                          r"(?:全面|超额|已|基本|提前)?(?:完成|超出)了?(?:年度)?目标任务[。，,]|"
-                         r"十(?P<plan>[二三四])五[”\"]?(?:时期|期间|以来)|(?P<year>(?:19|20)\d{2})年(?:以来|[，,]|(?![底末前初])))")
+                         r"十(?P<plan>[二三四])五[”\"]?(?:时期|期间|以来|是)|(?P<year>(?:19|20)\d{2})年(?:以来|[，,]|(?![底末前初])))")
 # (not a bare 目标 or 预期: reviews say 完成年度目标 and 好于预期)
 GOAL_OPENER = re.compile(r"(?:主要|预期|发展|总体)目标|目标(?:是|为)|指标(?:体系)?安排|(?:我|全)(?:市|省|区|县)将|(?:明确|提出)了?[^，,。]{0,8}目标。|今年(?!以来|上半年|前三季度|一季度|前\d{1,2}个月|1[-－—~至]\d)|明年|今后|未来|到(?:19|20)\d{2}年|力争|规划期")
 
@@ -664,8 +664,9 @@ def _bare_heading_year(text: str, context: "_Context", kind: str) -> int | None:
     named = NAMED_PLAN.search(text)
     if named and FIVE_YEAR_PLAN_END[named.group(1)] >= context.plan_period[0]:
         return FIVE_YEAR_PLAN_END[named.group(1)]        # (“十三五”时期主要任务 in a 2016 report: to 2020)
-    if FIVE_YEARS_AHEAD.search(text) and context.one_year:
-        return context.plan_period[0] + 4                # (今后五年的重点目标 in a 2017 report: to 2021)
+    ahead = FIVE_YEARS_AHEAD.search(text)
+    if ahead and context.one_year:                       # (今后五年的重点目标 in a 2017 report: to 2021)
+        return context.plan_period[0] + YEARS_AHEAD[ahead.group("years")] - 1
     if PERIOD_WORDS.search(text) or PAST_PLAN.search(text):
         return None                                      # “十四五”时期重点工作: the plan's span, not the year
     return context.block_year if kind == "other" else None
@@ -674,7 +675,9 @@ def _bare_heading_year(text: str, context: "_Context", kind: str) -> int | None:
 # a five-year plan named in a heading (“十三五”时期主要任务)
 NAMED_PLAN = re.compile(r"十([一二三四五])五")
 # the five years ahead of a year's work report: the government's term, that year and four more
-FIVE_YEARS_AHEAD = re.compile(r"(?:今后|未来)(?:的)?[五5]年")
+# (未来三年 in a year's plan: that year and two more)
+FIVE_YEARS_AHEAD = re.compile(r"(?:今后|未来)(?:的)?(?P<years>[三五35])年")
+YEARS_AHEAD = {"三": 3, "3": 3, "五": 5, "5": 5}
 
 
 def _turns_to_goals(text: str, context: "_Context") -> bool:
@@ -1335,12 +1338,13 @@ def _copy(draft: DraftTarget) -> DraftTarget:
 
 # N小时交通圈 / 1小时通勤圈 / 15分钟生活圈: a travel time the plan builds towards (形成 / 构建 …)
 CIRCLE = re.compile(r"(?P<verb>形成|构建|建成|打造|建设|实现|基本形成|全面形成)(?P<what>[^，,；;。]{0,16}?)(?:的)?"
+                    r"(?:(?P<low>\d+(?:\.\d+)?)\s*[-－—–~～至到]\s*)?"         # (1—1.5小时城际交通圈: a range)
                     r"(?P<value>\d+(?:\.\d+)?|[一二两三四五六七八九十半])个?(?P<unit>小时|分钟)"
                     r"(?P<kind>[^，,；;。、\d]{0,8}?圈)")
 
 
 CIRCLE_MORE = re.compile(r"(?:和|、|及|与)(?P<what>[^，,；;。\d]{0,16}?)(?:的)?"
-                         r"(?P<value>\d+(?:\.\d+)?|[一二两三四五六七八九十半])个?(?P<unit>小时|分钟)"
+                         r"(?:(?P<low>\d+(?:\.\d+)?)\s*[-－—–~～至到]\s*)?(?P<value>\d+(?:\.\d+)?|[一二两三四五六七八九十半])个?(?P<unit>小时|分钟)"
                          r"(?P<kind>[^，,；;。、\d]{0,8}?圈)")
 
 
@@ -1369,8 +1373,10 @@ def _circle_targets(clause: str):
             continue
         number = match.group("value")
         value = float(number) if number[0].isdigit() else CN_DIGITS.get(number, 0.5)
-        found = _Value(match.start("value"), match.end("unit"), value, None,
-                       clause[match.start("value"):match.end("unit")], match.group("unit"), True, "=")
+        low = match.group("low")
+        start = match.start("low") if low else match.start("value")
+        found = _Value(start, match.end("unit"), float(low) if low else value, value if low else None,
+                       clause[start:match.end("unit")], match.group("unit"), True, "range" if low else "=")
         name = (match.group("what") + match.group("kind")).strip()
         results.append((found, "circle", "level", match.start("what"), name))
     return results
@@ -2274,8 +2280,9 @@ def _target_year(clause: str, text: str, position_in_text: int, context: _Contex
         named = re.match(r"十([四五])五", span.group())
         return FIVE_YEAR_PLAN_END[named.group(1)] if named else context.plan_period[1], False, False
     # (a new government's first report, entered as its year: 未来5年的目标是… → that year and four more)
-    if context.one_year and FIVE_YEARS_AHEAD.search(text, 0, position_in_text):
-        return context.plan_period[0] + 4, False, False
+    ahead = FIVE_YEARS_AHEAD.search(text, 0, position_in_text) if context.one_year else None
+    if ahead:
+        return context.plan_period[0] + YEARS_AHEAD[ahead.group("years")] - 1, False, False
     year = context.year_before(doc_position)
     if year is not None:
         return year, True, False
