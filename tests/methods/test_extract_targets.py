@@ -1936,3 +1936,11 @@ def test_three_years_ahead_in_a_years_plan_and_a_finished_five_year_plan_reviewe
     assert {t.target_year for t in numeric(text, plan_period=(2023, 2023))} == {2025}
     text = "“十三五”是长三角铁路历史上投资规模最大的时期，共完成基建投资超4300亿元，铁路营业里程由9868公里增加到12846公里。"
     assert numeric(text, plan_period=(2021, 2021)) == []
+
+
+def test_a_line_table_whose_category_cell_is_split_over_two_lines():
+    text = ("“十二五”安徽省交通运输发展主要目标表\n\n类别\n\n指标(单位)\n\n2010年\n\n2015年\n\n指标类型\n\n基础\n\n设施\n\n"
+            "公路总里程(万公里)\n\n14.93\n\n15.5-16.5\n\n预期型\n\n高速公路里程(公里)\n\n2929\n\n4200-4500\n\n预期型\n")
+    found = numeric(text, plan_period=(2011, 2015))
+    assert [(t.comparator, t.value, t.value_high, t.unit) for t in found] == [
+        ("range", 15.5, 16.5, "万公里"), ("range", 4200, 4500, "公里")]

@@ -393,7 +393,8 @@ def _line_tables(doc: Document) -> list[_TextTable]:
         rows, spans, at, skipped = [header], [], len(years), 0
         shift = run.start()
         width = 1 + unit + len(years)
-        while at + width <= len(lines) and skipped <= 2:
+        # (three cells passed over in a row at most: a 指标类型 column, a category cell split as 基础⏎设施)
+        while at + width <= len(lines) and skipped <= 3:
             cells = [cell for cell, _, _ in lines[at:at + width]]
             values = cells[1 + unit:]
             if not re.search(r"\d", cells[0]) and len(cells[0]) <= 60 and all(
