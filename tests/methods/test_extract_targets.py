@@ -1944,3 +1944,16 @@ def test_a_line_table_whose_category_cell_is_split_over_two_lines():
     found = numeric(text, plan_period=(2011, 2015))
     assert [(t.comparator, t.value, t.value_high, t.unit) for t in found] == [
         ("range", 15.5, 16.5, "万公里"), ("range", 4200, 4500, "公里")]
+
+
+def test_yuji_zai_after_the_words_that_announce_goals_is_no_forecast():
+    text = "今年我市经济社会发展的主要目标是，预计在优化结构、提高效益的基础上，地区生产总值增长10%以上，港口集装箱吞吐量增长20%。"
+    assert [t.value for t in numeric(text, plan_period=(2007, 2007))] == [10, 20]
+    text = "预计全年地区生产总值增长6%，港口集装箱吞吐量增长20%。"
+    assert numeric(text, plan_period=(2007, 2007)) == []
+
+
+def test_goals_set_out_under_a_heading_of_results():
+    text = ("粮食生产稳定,高效生态农业迈出步伐\n据了解,全省农业总产值比上年增长了1.8%。"
+            "在今天上午的全省农业工作会议上,还明确了今年“三农”工作的主要目标任务,要求实现农业总产值比上年增长2%。\n")
+    assert [t.value for t in numeric(text, plan_period=(2006, 2006))] == [2]

@@ -471,6 +471,8 @@ def draft_targets(doc: Document, *, plan_period: tuple[int, int] = (2021, 2025),
                 past_paragraph = False                   # (a heading ends the review above it)
                 continue
         opens_goals = _turns_to_goals(sentence.text, context)
+        if opens_goals and heading_block == "past":
+            heading_block = None                         # (…还明确了今年“三农”工作的主要目标任务 under a review heading)
         if previous_end == 0 or "\n" in doc.text[previous_end:sentence.start]:
             # (a review goes on over the paragraphs after it that say nothing of what is to come:
             # 2021年，安徽文化艺术出新出彩。…⏎公共文化服务惠民乐民。覆盖率由96%提高到98%。…)
@@ -935,6 +937,8 @@ def _targets_of_sentence(sentence: Sentence, context: _Context, *, goal_block: b
     # a forecast holds from its clause on: in the first clause the whole sentence is one
     # (预计全年增长5%，…); later (…突破3500公里，其中6个项目有望在今年建成通车) the clauses before stand
     forecast = FORECAST.search(text)
+    if forecast and GOAL_ANNOUNCE.search(text, 0, forecast.start()) and text.startswith("预计在", forecast.start()):
+        forecast = None                                  # (主要目标是，预计在…的基础上，…增长10%以上: the goals)
     forecast_from = max((text.rfind(mark, 0, forecast.start()) for mark in "，,；;"), default=-1) + 1 \
         if forecast else len(text)
     if forecast_from == 0:
