@@ -306,6 +306,25 @@ Held-out sets 71–74 (dev73–dev76):
 * 已经市政府同意 is the document's approval, not a review; 超额完成 reports what was done; a line
   that names its task and then what was done (改造17所…，已完成5所) keeps the task.
 
+Held-out sets 75–94 (dev77–dev96, stop 26) and the development sets' remaining misses:
+* amounts in Chinese numerals: 五万元 / 三亿元 (one numeral before 万 or 亿), 一万七千元 (1.7 万元),
+  二十万至三十万千瓦 (a range); 20万至30万千瓦 with the scale on both ends; 百分之百; 千分之五点四 (‰);
+* 各 / 均 before one value gives it to up to four listed names (电子信息、化纤纺织、机械、造船各突破
+  500亿元); a comparator opening a 、-list of counts holds for each (推出不少于200场…、400场…); the
+  comparator after 分别 (分别突破7万元和3万元) or closing a 分别 series (分别增长8%和9%以上) holds for
+  each value; the same target twice in one sentence is two rows, a sentence printed twice is one;
+* a target year just before the plan period (至2007年底 in a 2008 report) is past; 未来三年 in a
+  year's plan is that year and two more; “十三五”是… in a later report opens a review; numbers of
+  the half year or of months so far with no word of aim (2025年上半年，…307.6亿元 / 1-7月) are
+  results; a paragraph opening with the task done (全面完成目标任务。/ 超出目标任务。) is a result;
+* 增长5倍 over a plan of several years is cumulative (500 %), and 年均 in a name (PM2.5年均浓度)
+  is no yearly rate; a travel-time circle may be a range (1—1.5小时城际交通圈);
+* a goal whose line ends in the units it is handed to ((市人力社保局…组织落实)) is a goal; 预计在…的
+  基础上 after 主要目标是 is no forecast; a sentence turning to goals under a heading of results
+  reads them; a line table may pass over three cells (a 指标类型 column, a category split as 基础⏎设施);
+* units 亿吨标煤, 万亩次, Mbps; a time after a date (22日16:56) is no ratio; verbs of work 盘活,
+  推荐, 申报, 储备, 推广应用, 增加, 消除.
+
 Found by trying bad input (a progress table pasted from a web page):
 * a progress table with a row per line and its cells parted by spaces (序号 重点工作任务 牵头责任单位
   一季度完成情况 ⏎ 1 地区生产总值增长6%左右 市发展改革委 一季度增长5.8%): the cell under the goal
