@@ -23,7 +23,8 @@ NON_NUMERIC_TP, NON_NUMERIC_FP = 6, 0
 EXPECTED = {
     "01_nantong-2025-work-report": (7, 0, 0),               # 7, 0, 0
     "02_wuhu-2025-work-report": (5, 0, 0),                  # 5, 0, 0
-    "03_huzhou-2017-work-report": (11, 0, 0),               # 4, 13, 7
+    "03_huzhou-2017-work-report": (10, 1, 1),               # 4, 13, 7 (分别增长8%和8%以上: this set's labeller
+                                                            # read it literally, the majority shares the ≥ — C1)
     "04_g60-corridor-construction-plan": (7, 0, 0),         # 7, 1, 0
     "05_shanghai-manufacturing-3yr-action-plan": (9, 0, 0),  # 9, 0, 0
     "06_suzhou-carbon-peak-plan": (3, 0, 0),                # 3, 0, 0
@@ -43,8 +44,8 @@ def test_dev5_precision_and_recall(capsys):
     with capsys.disabled():
         report("dev5", total, per_document)
     assert {name: (r["tp"], r["fp"], r["fn"]) for name, r in per_document} == EXPECTED
-    assert (total["tp"], total["fp"], total["fn"]) == (64, 0, 0)
-    assert total["precision"] == 1.0 and total["recall"] == 1.0
+    assert (total["tp"], total["fp"], total["fn"]) == (63, 1, 1)     # (C1: see 03 above)
+    assert round(total["precision"], 3) == 0.984 and round(total["recall"], 3) == 0.984
 
 
 def test_dev5_targets_without_a_number_are_scored_apart():

@@ -1957,3 +1957,16 @@ def test_goals_set_out_under_a_heading_of_results():
     text = ("粮食生产稳定,高效生态农业迈出步伐\n据了解,全省农业总产值比上年增长了1.8%。"
             "在今天上午的全省农业工作会议上,还明确了今年“三农”工作的主要目标任务,要求实现农业总产值比上年增长2%。\n")
     assert [t.value for t in numeric(text, plan_period=(2006, 2006))] == [2]
+
+
+def test_a_line_table_with_serial_rows_and_one_goal_column():
+    text = ("表1 上半年国民经济和社会发展主要预期目标完成情况\n\n指标\n\n单位\n\n2017年主要预期目标\n\n绝对值(亿元)\n\n"
+            "增长(%)\n\n进度(%)\n\n1.增加值增长\n\n%\n\n7左右\n\n1024.6\n\n8.4\n\n51.0\n\n#增加值(属地)增长\n\n%\n\n7左右\n\n"
+            "694.8\n\n7.8\n\n49.8\n\n2.第三产业增加值比重\n\n%\n\n44左右\n\n0.2:55.6:44.2\n\n3.规模以上工业总产值\n\n%\n\n4\n\n"
+            "2795.7\n\n11.4\n\n50.9\n\n9.城镇登记失业人数\n\n控制在市下达指标内\n\n5025\n\n控制在市下达指标内\n\n"
+            "7.固定资产投资\n\n亿元\n\n300\n\n168.6\n\n-20.1\n\n56.2\n")
+    found = numeric(text, plan_period=(2017, 2017))
+    assert [(t.indicator_text, t.comparator, t.value, t.unit, t.change_type) for t in found] == [
+        ("增加值", "≈", 7, "%", "increase"), ("增加值(属地)", "≈", 7, "%", "increase"),
+        ("第三产业增加值比重", "≈", 44, "%", "level"), ("规模以上工业总产值", "=", 4, "%", "increase"),
+        ("固定资产投资", "=", 300, "亿元", "level")]           # (the shifted 城镇登记失业人数 row is left out)

@@ -293,7 +293,9 @@ def _cell_targets(cell, name, unit, year, row_text, location, position, row_end,
     drafts = []
     for sub, value, high, comparator, hint, cell_unit in _table_values(cell):
         # (增加值 | 5.5%以上 in a year's goal column: a quantity's goal in % is its growth)
-        quantity_in_percent = cell_unit == "%" and not unit and not RATE_NAME.search(name)
+        # (and 规模以上工业总产值 | % | 4: a unit column of % beside a quantity)
+        quantity_in_percent = (cell_unit == "%" and not unit or unit in ("%", "％") and not cell_unit) \
+            and not RATE_NAME.search(name)
         change = hint if hint in ("cumulative", "increase", "decrease") else (
             "increase" if re.search(r"增长|增速|提高", name) or (growth and not cell_unit) or quantity_in_percent
             else "decrease" if re.search(r"下降|降低|减少", name) else "level")
@@ -410,6 +412,54 @@ def _line_tables(doc: Document) -> list[_TextTable]:
             location = doc.location(run.start()) if len(doc.sections) < 2000 else ""
             tables.append(_TextTable(rows=rows, start=run.start(), end=spans[-1][1], location=location,
                                      row_spans=tuple(spans)))
+    return tables
+
+
+# a header one cell per line naming the goal column (指标⏎单位⏎2017年主要预期目标⏎绝对值(亿元)⏎…)
+GOAL_HEADER_CELL = re.compile(r"(?:(?:19|20)\d{2}年)?[^\n]{0,6}?(?:预期目标|目标值|计划目标|年度目标|计划数|目标)")
+SERIAL_ROW = re.compile(rf"^(?:\d{{1,2}}[.．、]\s*|[#＃]\s*)[{CJK}]")
+
+
+def _serial_line_tables(doc: Document) -> list[_TextTable]:
+    """Tables of scraped text with every cell on a line of its own, a header that names its goal
+    column with at most one year (指标⏎单位⏎2017年主要预期目标⏎绝对值(亿元)⏎增长(%)⏎进度(%)), and
+    rows that open with a serial or a sub-item mark (1.增加值增长⏎%⏎7左右⏎1024.6⏎… / #增加值(属地)
+    增长⏎…). Rows may be shorter than the header (a ratio cell spanning the last columns), so a
+    row runs to the next serial line. A row whose unit cell is no unit (城镇登记失业人数⏎控制在…)
+    has its cells shifted and is left out. Hand-written for the same reason as ``_line_tables``."""
+    tables = []
+    for name_cell in re.finditer(r"(?m)^[ \t]*(?:指标|指标名称|项目)[ \t]*$", doc.text):
+        lines = [(m.group().strip(), m.start(), m.end()) for m in
+                 re.finditer(r"[^\n]+", doc.text[name_cell.start():name_cell.start() + 20000]) if m.group().strip()]
+        header = list(itertools.takewhile(lambda line: not SERIAL_ROW.match(line[0]) and len(line[0]) <= 16,
+                                          lines[:9]))
+        cells = [cell for cell, _, _ in header]
+        if not 3 <= len(cells) <= 8 or not any(GOAL_HEADER_CELL.fullmatch(c) for c in cells) \
+                or sum(bool(re.search(r"(?:19|20)\d{2}", c)) for c in cells) > 1 \
+                or any(PROGRESS_WORDS.search(c) for c in cells):
+            continue                                     # (a 完成情况 column: the progress readers' table)
+        # (the table's title names the year of its goals: 1:2024年…主要指标完成情况)
+        title = doc.text[max(0, name_cell.start() - 120):name_cell.start()].strip().rsplit("\n", 1)[-1]
+        title_year = re.search(r"(?:19|20)\d{2}年", title)
+        if title_year:
+            cells = [title_year.group() + c if GOAL_HEADER_CELL.fullmatch(c) and not re.search(r"(?:19|20)\d{2}", c)
+                     else c for c in cells]
+        unit_column = next((i for i, c in enumerate(cells) if c == "单位"), None)
+        rows, spans, at, shift = [cells], [], len(header), name_cell.start()
+        while at < len(lines) and SERIAL_ROW.match(lines[at][0]):
+            end = at + 1
+            while end < len(lines) and end - at < len(cells) and not SERIAL_ROW.match(lines[end][0]) \
+                    and len(lines[end][0]) <= 30:
+                end += 1
+            row = [cell for cell, _, _ in lines[at:end]]
+            if unit_column is None or unit_column < len(row) and _names_a_unit(row[unit_column]):
+                rows.append(row)
+                spans.append((shift + lines[at][1], shift + lines[end - 1][2]))
+            at = end
+        if len(rows) > 2:
+            location = doc.location(name_cell.start()) if len(doc.sections) < 2000 else ""
+            tables.append(_TextTable(rows=rows, start=name_cell.start(), end=spans[-1][1], location=location,
+                                     right_aligned=False, row_spans=tuple(spans)))
     return tables
 
 

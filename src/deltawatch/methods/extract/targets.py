@@ -358,6 +358,7 @@ from .tables import (
     _cell_name,
     _cell_targets,
     _line_tables,
+    _serial_line_tables,
     _names_a_unit,
     _pipe_progress_cells,
     _progress_line_cells,
@@ -2444,7 +2445,7 @@ def _table_targets(doc: Document, context: _Context, found: list[DraftTarget]) -
     Rows whose cells read as sentences are left to the text; a target cell that is words, not a
     number ("与经济增长基本同步", "[确保完成国家要求]"), is a target without a number."""
     drafts = []
-    for table in list(doc.tables) + _space_tables(doc) + _line_tables(doc):
+    for table in list(doc.tables) + _space_tables(doc) + _line_tables(doc) + _serial_line_tables(doc):
         if len(table.rows) < 2 or any(PAGE_META_CELL.fullmatch(str(c).strip()) for c in table.rows[0]):
             continue                                     # (索引号 | … | 公开方式 | 主动公开: the page's metadata)
         header = [re.sub(r"\s", "", c) for c in table.rows[0]]
@@ -2546,6 +2547,13 @@ def _bare_indicator(name: str) -> str:
     return name
 
 
+def _qualified_apart(a: str, b: str) -> bool:
+    """One name is the other with a qualifier in brackets (增加值 / 增加值(属地)): two indicators."""
+    short, long = sorted((a, b), key=len)
+    qualifier = re.search(rf"[(（][{CJK}]{{1,6}}[)）]$", long)
+    return short != long and qualifier is not None and long[:qualifier.start()] == short
+
+
 def _drop_retold(drafts: list[DraftTarget], per_sentence: dict) -> list[DraftTarget]:
     """A target retold in other words in another sentence — a news lede's "扩建450公里以上" for
     the text's "扩建高速公路450公里以上" — is one row: same value, year, unit and change, a
@@ -2561,6 +2569,8 @@ def _drop_retold(drafts: list[DraftTarget], per_sentence: dict) -> list[DraftTar
                 continue
             if a.comparator != b.comparator and "=" not in (a.comparator, b.comparator):
                 continue
+            if _qualified_apart(a.indicator_text, b.indicator_text):
+                continue                                 # (增加值 and #增加值(属地): two rows of a table)
             names = sorted((_bare_indicator(a.indicator_text), _bare_indicator(b.indicator_text)), key=len)
             if name_similarity(*names) < 0.6 and not (len(names[0]) >= 2 and names[0] in names[1]):
                 continue
