@@ -1970,3 +1970,20 @@ def test_a_line_table_with_serial_rows_and_one_goal_column():
         ("增加值", "≈", 7, "%", "increase"), ("增加值(属地)", "≈", 7, "%", "increase"),
         ("第三产业增加值比重", "≈", 44, "%", "level"), ("规模以上工业总产值", "=", 4, "%", "increase"),
         ("固定资产投资", "=", 300, "亿元", "level")]           # (the shifted 城镇登记失业人数 row is left out)
+
+
+def test_one_indicator_given_to_places_a_value_each():
+    text = "各地GDP增速目标值分别为:鹿城9%,龙湾、瓯海10%,文成、泰顺12%。"
+    found = numeric(text, plan_period=(2013, 2013))
+    assert [(t.indicator_text, t.value, t.change_type) for t in found] == [
+        ("GDP(鹿城)", 9, "increase"), ("GDP(龙湾)", 10, "increase"), ("GDP(瓯海)", 10, "increase"),
+        ("GDP(文成)", 12, "increase"), ("GDP(泰顺)", 12, "increase")]
+
+
+def test_two_years_within_opening_a_clause_and_results_above_the_years_plan():
+    text = "两年内使全市村级水站数量减少至503个，村级供水人口减少至14.09万人。"
+    assert {t.target_year for t in numeric(text, plan_period=(2019, 2019))} == {2020}
+    text = "2024年，为离校2年内未就业高校毕业生开发见习岗位5万个以上。"
+    assert [t.target_year for t in numeric(text, plan_period=(2024, 2024))] == [2024]
+    text = "全年完成高效节水灌溉面积3.41万亩，河道综合整治完成123.16公里，均超年度计划的200%。"
+    assert numeric(text, plan_period=(2019, 2019)) == []

@@ -323,7 +323,12 @@ Held-out sets 75–94 (dev77–dev96, stop 26) and the development sets' remaini
   基础上 after 主要目标是 is no forecast; a sentence turning to goals under a heading of results
   reads them; a line table may pass over three cells (a 指标类型 column, a category split as 基础⏎设施);
 * units 亿吨标煤, 万亩次, Mbps; a time after a date (22日16:56) is no ratio; verbs of work 盘活,
-  推荐, 申报, 储备, 推广应用, 增加, 消除.
+  推荐, 申报, 储备, 推广应用, 增加, 消除;
+* a line table whose header names one goal column (指标⏎单位⏎2017年主要预期目标⏎…) with serial rows
+  (1.增加值增长 / #增加值(属地)增长) is read, a % unit column beside a quantity making its goal a
+  growth; a qualifier in brackets keeps two names apart (增加值 / 增加值(属地));
+* 各地GDP增速目标值分别为：鹿城9%，龙湾、瓯海10% gives one row per place; 两年内，… opening a
+  clause in a year's report is the next year; 均超年度计划 reports results.
 
 Found by trying bad input (a progress table pasted from a web page):
 * a progress table with a row per line and its cells parted by spaces (序号 重点工作任务 牵头责任单位
@@ -688,7 +693,7 @@ def _bare_heading_year(text: str, context: "_Context", kind: str) -> int | None:
         return FIVE_YEAR_PLAN_END[named.group(1)]        # (“十三五”时期主要任务 in a 2016 report: to 2020)
     ahead = FIVE_YEARS_AHEAD.search(text)
     if ahead and context.one_year:                       # (今后五年的重点目标 in a 2017 report: to 2021)
-        return context.plan_period[0] + YEARS_AHEAD[ahead.group("years")] - 1
+        return context.plan_period[0] + _years_ahead(ahead) - 1
     if PERIOD_WORDS.search(text) or PAST_PLAN.search(text):
         return None                                      # “十四五”时期重点工作: the plan's span, not the year
     return context.block_year if kind == "other" else None
@@ -698,8 +703,13 @@ def _bare_heading_year(text: str, context: "_Context", kind: str) -> int | None:
 NAMED_PLAN = re.compile(r"十([一二三四五])五")
 # the five years ahead of a year's work report: the government's term, that year and four more
 # (未来三年 in a year's plan: that year and two more)
-FIVE_YEARS_AHEAD = re.compile(r"(?:今后|未来)(?:的)?(?P<years>[三五35])年")
-YEARS_AHEAD = {"三": 3, "3": 3, "五": 5, "5": 5}
+# (两年内，… opening a clause in a year's report: that year and the next; not 离校2年内未就业…)
+FIVE_YEARS_AHEAD = re.compile(r"(?:今后|未来)(?:的)?(?P<years>[三五35])年|(?:^|(?<=[，,。；;：:\s]))(?P<years_in>[两二三2-3])年内")
+YEARS_AHEAD = {"两": 2, "二": 2, "2": 2, "三": 3, "3": 3, "五": 5, "5": 5}
+
+
+def _years_ahead(match: re.Match) -> int:
+    return YEARS_AHEAD[match.group("years") or match.group("years_in")]
 
 
 def _turns_to_goals(text: str, context: "_Context") -> bool:
@@ -1113,8 +1123,38 @@ def _targets_of_sentence(sentence: Sentence, context: _Context, *, goal_block: b
         drafts = [d for d in drafts if not ("平方" in d.unit and d.end > sentence.start + scope.end())]
     # (加快培育5亿元、10亿元企业: sums naming a size class of firms, not goals)
     # (and 50亿级项目不少于2个: a value "of a grade" is a class too)
-    return [d for d in drafts if not (MONEY.search(d.unit) and SIZE_CLASS.match(text, d.end - sentence.start)
-                                      or d.unit.endswith("级"))]
+    drafts = [d for d in drafts if not (MONEY.search(d.unit) and SIZE_CLASS.match(text, d.end - sentence.start)
+                                        or d.unit.endswith("级"))]
+    return _per_place(text, sentence.start, drafts)
+
+
+# "各地GDP增速目标值分别为：鹿城9%，龙湾、瓯海10%": one indicator given to places, a value each
+PER_PLACE = re.compile(r"各(?:地|县|区|市|乡镇|设区市|县[(（]?市[、，,]?区[)）]?)(?P<head>[^，,；;。:：]{1,20}?)"
+                       r"(?:目标值?|预期值)?分别(?:为|是|达到)[:：]?")
+
+
+def _per_place(text: str, sentence_start: int, drafts: list[DraftTarget]) -> list[DraftTarget]:
+    """The values after PER_PLACE, each named by a place or a 、-list of places: one row per place,
+    the indicator the head's (GDP增速 → a growth), the place in brackets."""
+    opening = PER_PLACE.search(text)
+    if not opening:
+        return drafts
+    head = re.sub(r"(?:增速|增幅|增长率?|增长)$", "", opening.group("head").strip()) or opening.group("head")
+    change = "increase" if re.search(r"增速|增幅|增长", opening.group("head")) else (
+        "decrease" if re.search(r"下降|降低|降幅", opening.group("head")) else None)
+    result = []
+    for draft in drafts:
+        places = draft.indicator_text.split("、")
+        if draft.end <= sentence_start + opening.end() or not all(
+                re.fullmatch(rf"[{CJK}]{{2,5}}", p) for p in places):
+            result.append(draft)
+            continue
+        for place in places:
+            row = _copy(draft)
+            row.indicator_text = f"{head}({place})"
+            row.change_type = change or draft.change_type
+            result.append(row)
+    return result
 
 
 # what follows sums that name a size class (5亿元、10亿元企业, 百亿级项目)
@@ -2306,7 +2346,7 @@ def _target_year(clause: str, text: str, position_in_text: int, context: _Contex
     # (a new government's first report, entered as its year: 未来5年的目标是… → that year and four more)
     ahead = FIVE_YEARS_AHEAD.search(text, 0, position_in_text) if context.one_year else None
     if ahead:
-        return context.plan_period[0] + YEARS_AHEAD[ahead.group("years")] - 1, False, False
+        return context.plan_period[0] + _years_ahead(ahead) - 1, False, False
     year = context.year_before(doc_position)
     if year is not None:
         return year, True, False
