@@ -377,6 +377,13 @@ YEAR_CELL_RUN = re.compile(rf"(?m)^[ \t]*{YEAR_CELL}[ \t]*\n(?:[ \t]*\n)*[ \t]*{
 EMPTY_CELL = re.compile(r"[—–\-－/／]{1,2}")
 
 
+def _cell_lines(doc: Document, start: int) -> list[tuple[str, int, int]]:
+    """The non-blank lines of the 20,000 characters from ``start``, one table cell each: (cell,
+    where its text starts, where its line ends), relative to ``start``."""
+    return [(m.group().strip(), m.start() + len(m.group()) - len(m.group().lstrip()), m.end())
+            for m in re.finditer(r"[^\n]+", doc.text[start:start + 20000]) if m.group().strip()]
+
+
 def _line_tables(doc: Document) -> list[_TextTable]:
     """Indicator tables of scraped text with every cell on a line of its own (类别⏎指标⏎2017年⏎
     2020年⏎2022年⏎总体规模⏎数字经济增加值(亿元)⏎20658⏎30000⏎40000 …): a header of two or more
@@ -386,8 +393,7 @@ def _line_tables(doc: Document) -> list[_TextTable]:
     rows are recognised by their shape — a name, then as many values as the header has years."""
     tables = []
     for run in YEAR_CELL_RUN.finditer(doc.text):
-        lines = [(m.group().strip(), m.start() + len(m.group()) - len(m.group().lstrip()), m.end())
-                 for m in re.finditer(r"[^\n]+", doc.text[run.start():run.start() + 20000]) if m.group().strip()]
+        lines = _cell_lines(doc, run.start())
         years = list(itertools.takewhile(lambda line: re.fullmatch(YEAR_CELL, line[0]), lines))
         names_before = [cell for cell, _, _ in _header_cells_before(doc, run.start())]
         unit = "单位" in names_before
@@ -429,8 +435,7 @@ def _serial_line_tables(doc: Document) -> list[_TextTable]:
     has its cells shifted and is left out. Hand-written for the same reason as ``_line_tables``."""
     tables = []
     for name_cell in re.finditer(r"(?m)^[ \t]*(?:指标|指标名称|项目)[ \t]*$", doc.text):
-        lines = [(m.group().strip(), m.start(), m.end()) for m in
-                 re.finditer(r"[^\n]+", doc.text[name_cell.start():name_cell.start() + 20000]) if m.group().strip()]
+        lines = _cell_lines(doc, name_cell.start())
         header = list(itertools.takewhile(lambda line: not SERIAL_ROW.match(line[0]) and len(line[0]) <= 16,
                                           lines[:9]))
         cells = [cell for cell, _, _ in header]

@@ -352,7 +352,7 @@ unit is not unknown.
 from __future__ import annotations
 
 import bisect
-import dataclasses
+import itertools
 import re
 from dataclasses import replace
 
@@ -363,13 +363,13 @@ from .tables import (
     _cell_name,
     _cell_targets,
     _line_tables,
-    _serial_line_tables,
     _names_a_unit,
     _pipe_progress_cells,
     _progress_line_cells,
     _progress_paragraphs,
     _progress_tables,
     _ProgressTable,
+    _serial_line_tables,
     _space_tables,
     _spaced_progress_tables,
     _target_columns,
@@ -1027,7 +1027,7 @@ def _targets_of_sentence(sentence: Sentence, context: _Context, *, goal_block: b
         if goal_sentence or goal_block:
             drafts += _benchmark_targets(clause, clause_start, sentence, context)
         # a clause that begins with its verb (…9930亿元、增长7.3%) takes its subject from the one before
-        subject = previous_clause + clause if VERB_FIRST.match(clause) else clause
+        subject = previous_clause + clause if VERB_BEFORE_NUMBER.match(clause) else clause
         previous_clause = clause
         if FISCAL.search(subject) and not _budget_revenue_goal(subject, goal_sentence or goal_block) \
                 and not FISCAL_SHARE.search(subject):
@@ -1053,7 +1053,7 @@ def _targets_of_sentence(sentence: Sentence, context: _Context, *, goal_block: b
         # not 实施重点工程269项、年度投资400亿元左右, a second measure)
         closing = SHARED_COMPARATOR.match(clause) if clause_start > 0 and text[clause_start - 1] == "、" else None
         if closing and len(last_clause_drafts) == 1 and last_clause_drafts[0].comparator == "=" \
-                and len(closing.group("name")) <= 3 and not VERB_IN_CLAUSE.search(closing.group("name")):
+                and len(closing.group("name")) <= 3 and not VERB_BEFORE_NUMBER.search(closing.group("name")):
             last_clause_drafts[0].comparator = dict(SUFFIX_COMPARATORS)[closing.group(2)]
         carried_build = next((f[1][len("build:"):] for f in found_here if f[1].startswith("build:")), None)
         if carried_build is None:                        # 建成100景区城、1000个景区镇: the verb of the list
@@ -1090,14 +1090,13 @@ def _targets_of_sentence(sentence: Sentence, context: _Context, *, goal_block: b
             drafts.append(draft)
         # 推出不少于200场演出、400场阅读推广活动: the comparator opening a 、-list of counts holds
         # for each count after it that has no verb of its own
-        clause_drafts = [d for d in drafts[drafts_before:] if d.numeric]
+        last_clause_drafts = [d for d in drafts[drafts_before:] if d.numeric]
         if opening and text[clause_start - 1:clause_start] == "、" and re.match(r"\d", clause) \
-                and len(clause_drafts) == 1 and clause_drafts[0].comparator == "=":
-            clause_drafts[0].comparator = opening
+                and len(last_clause_drafts) == 1 and last_clause_drafts[0].comparator == "=":
+            last_clause_drafts[0].comparator = opening
         else:
             list_head = OPENING_COMPARATOR.search(clause)
-            opening = dict(PREFIX_COMPARATORS)[list_head.group(1)] if list_head and len(clause_drafts) == 1 else ""
-        last_clause_drafts = [d for d in drafts[drafts_before:] if d.numeric]
+            opening = dict(PREFIX_COMPARATORS)[list_head.group(1)] if list_head and len(last_clause_drafts) == 1 else ""
         if not (value_chain and last_clause_drafts and last_clause_drafts[-1] is value_chain[-1]):
             value_chain = []
         if len(last_clause_drafts) == 1 and bare_names and SHARED_BY_ALL.search(clause):
@@ -1295,12 +1294,11 @@ BUDGET_REVENUE = re.compile(r"(?:(?:一般公共)?预算(?:内)?|(?:地方)?财�
 NOT_REVENUE = re.compile(r"赤字|债|支出|安排|转移支付|财政资金|拨付|下达")
 
 
-VERB_FIRST = re.compile("(?:" + "|".join(sorted(LEVEL_VERBS + INCREASE_VERBS + DECREASE_VERBS, key=len, reverse=True))
-                        + r")\s*\d")
-
-
-VERB_IN_CLAUSE = re.compile("(?:" + "|".join(sorted(LEVEL_VERBS + INCREASE_VERBS + DECREASE_VERBS, key=len,
-                                                      reverse=True)) + r")\s*\d")
+# every verb of a value, the longest first (年均增长 before 增长), as one alternation
+CHANGE_VERBS = sorted(LEVEL_VERBS + INCREASE_VERBS + DECREASE_VERBS, key=len, reverse=True)
+CHANGE_VERB = "(?:" + "|".join(CHANGE_VERBS) + ")"
+# a verb right before a number: matched at a clause's start (…9930亿元、增长7.3%), searched in a name
+VERB_BEFORE_NUMBER = re.compile(CHANGE_VERB + r"\s*\d")
 
 
 def _budget_revenue_goal(clause: str, goal_sentence: bool) -> bool:
@@ -1354,18 +1352,16 @@ def _shared_value_names(indicator: str, *, doubling: bool = False, each: bool = 
     return names
 
 
-EACH_BEFORE_VALUE = re.compile(r"(?<![年平人户亩])[均各](?:要|将)?(?:" + "|".join(
-    sorted(LEVEL_VERBS + INCREASE_VERBS + DECREASE_VERBS, key=len, reverse=True)) + r")?\s*$")
+EACH_BEFORE_VALUE = re.compile(r"(?<![年平人户亩])[均各](?:要|将)?" + CHANGE_VERB + r"?\s*$")
 OPENING_COMPARATOR = re.compile(r"(不少于|不低于|至少|超过)\d+(?:\.\d+)?[^\d，,；;。、]{1,14}$")
 SHARED_COMPARATOR = re.compile(rf"^(?P<name>[{CJK}]{{0,8}}?)\d+(?:\.\d+)?[^\d，,；;。、]{{0,5}}?(以上|左右|以内)(?:的目标(?:任务)?)?[。；;]?$")
-SHARED_BY_ALL = re.compile(r"(?<![年平人户])[均都](?:要|将)?(?:" + "|".join(sorted(LEVEL_VERBS + INCREASE_VERBS + DECREASE_VERBS,
-                                                                      key=len, reverse=True)) + ")")
+SHARED_BY_ALL = re.compile(r"(?<![年平人户])[均都](?:要|将)?" + CHANGE_VERB)
 
 
 def _bare_name(clause: str) -> str:
     """A clause that is only a name (交通投资 in "其中交通投资，民间投资均增长12%"), else ""."""
     name = re.sub(r"^(?:其中|以及|和|及)", "", clause.strip())
-    if re.search(r"\d", name) or VERB_IN_CLAUSE.search(name) or not 2 <= len(name) <= 20:
+    if re.search(r"\d", name) or VERB_BEFORE_NUMBER.search(name) or not 2 <= len(name) <= 20:
         return ""
     return name if re.fullmatch(rf"[{CJK}、()（）]+", name) else ""
 
@@ -1697,8 +1693,7 @@ def _clause_targets(clause: str, goal_sentence: bool, *, verbless=True, carried_
     return _pair_series(results, clause, series)
 
 
-SERIES = re.compile(r"分别(?P<span>累计|年均)?(?P<verb>" + "|".join(sorted(LEVEL_VERBS + INCREASE_VERBS + DECREASE_VERBS, key=len,
-                                                         reverse=True)) + r")(?P<values>.+)$")
+SERIES = re.compile(r"分别(?P<span>累计|年均)?(?P<verb>" + "|".join(CHANGE_VERBS) + r")(?P<values>.+)$")
 
 
 # 甲和乙力争达到31576元和10570元: two names and two values, each joined by 和, one verb between
@@ -1724,17 +1719,31 @@ def verb_of_series(series: re.Match):
     return verb, change, series.start()
 
 
+def _shared_series_comparator(clause: str, values: list[_Value]) -> str:
+    """The comparator one value of a 分别 series writes for all of them, the others having none:
+    the last's, closing a 、-list (分别稳定在1500万亩、120亿斤以上) or a pair (分别增长8%和9%以上 — the
+    labellers' majority, C1); or the first's, written before it (分别突破7万元和3万元)."""
+    joins = [clause[a.end:b.start] for a, b in itertools.pairwise(values)]
+    if not joins or not all(join.startswith("、") or re.fullmatch(r"[和及与]", join) for join in joins):
+        return ""
+    first, last = values[0], values[-1]
+    if last.comparator != "=" and all(v.comparator == "=" for v in values[:-1]):
+        return last.comparator
+    if first.comparator != "=" and all(v.comparator == "=" for v in values[1:]) \
+            and _prefix_comparator(clause[:first.start]):
+        return first.comparator
+    return ""
+
+
 def _pair_series(results, clause: str, series):
     """Give each value of a 分别 series its own indicator, in order, when the counts agree."""
     if not series:
         return results
     names = [n for n in re.split(r"[和、及与]", _indicator_text(clause, series.start())) if n]
     in_series = [r for r in results if r[0].start > series.start()]
-    # (分别稳定在1500万亩、120亿斤以上: the comparator closing a 、-list of values holds for each)
-    last = in_series[-1][0] if in_series else None
-    if last is not None and last.comparator != "=" and all(
-            r[0].comparator == "=" and clause[r[0].end:r[0].end + 1] == "、" for r in in_series[:-1]):
-        in_series = [(replace(r[0], comparator=last.comparator),) + r[1:] for r in in_series[:-1]] + [in_series[-1]]
+    shared = _shared_series_comparator(clause, [r[0] for r in in_series])
+    if shared:
+        in_series = [(replace(r[0], comparator=shared),) + r[1:] for r in in_series]
         results = [r for r in results if r[0].start <= series.start()] + in_series
     if len(names) != len(in_series) or len(names) < 2:
         return results
@@ -1953,11 +1962,6 @@ def _digit_values(clause: str) -> list[_Value]:
             value, high, unit = value * 10, high * 10 if high is not None else None, "%"
         comparator, end = _suffix_comparator(clause, end)
         prefix = _prefix_comparator(clause[:start])
-        # (分别突破7万元和3万元: the comparator after 分别 holds for each value of the series)
-        if not prefix and values and re.fullmatch(r"[和、及与]", clause[values[-1].end:start]) \
-                and re.search(r"分别[^，,；;。\d]{0,6}$", clause[:values[-1].start]) \
-                and _prefix_comparator(clause[:values[-1].start]):
-            prefix = values[-1].comparator
         if high is None and more and comparator == "=":
             comparator = ">"
         if high is not None:
@@ -1966,28 +1970,7 @@ def _digit_values(clause: str) -> list[_Value]:
             comparator = prefix
         values.append(_Value(start, end, value, high, text, unit, known, comparator))
         skip_until = end
-    return _series_closing_comparator(clause, values)
-
-
-def _series_closing_comparator(clause: str, values: list[_Value]) -> list[_Value]:
-    """分别增长8%和9%以上: the comparator closing a 分别 series holds for each value of it (the
-    labelling convention's shared closing comparator)."""
-    if len(values) < 2 or values[-1].comparator == "=" or not _comparator_after(clause, values[-1]):
-        return values
-    series = [values[-1]]
-    for earlier in reversed(values[:-1]):
-        if not re.fullmatch(r"[和、及与]", clause[earlier.end:series[0].start]) or earlier.comparator != "=":
-            break
-        series.insert(0, earlier)
-    if len(series) < 2 or not re.search(r"分别[^，,；;。\d]{0,6}$", clause[:series[0].start]):
-        return values
-    shared = {id(v) for v in series[:-1]}
-    return [replace(v, comparator=values[-1].comparator) if id(v) in shared else v for v in values]
-
-
-def _comparator_after(clause: str, value: _Value) -> bool:
-    """The value's comparator is a word after it (以上 / 左右 …), inside its span."""
-    return any(value.text and clause[:value.end].endswith(word) for word, _ in SUFFIX_COMPARATORS)
+    return values
 
 
 def _unit(clause: str, end: int) -> tuple[str, bool, int]:
@@ -2072,7 +2055,7 @@ PERIOD_SPAN = re.compile(r"(?:十[四五]五|规划)[”\"]?(?:时期|期间|期
 def _verb_before(before: str) -> tuple[str | None, str, int]:
     """The goal verb right before the number: (verb, change type, where it starts)."""
     core = _strip_fillers(before)
-    for verb in sorted(LEVEL_VERBS + INCREASE_VERBS + DECREASE_VERBS, key=len, reverse=True):
+    for verb in CHANGE_VERBS:
         if core.endswith(verb):
             start = len(core) - len(verb)
             if verb in LEVEL_VERBS:
@@ -2290,7 +2273,7 @@ def _previous_subject(text_before: str) -> str:
     if not parts:
         return ""
     # (去年GDP增长5.8%，今年预期目标为增长5%以上: the name before the verb, not the figure)
-    verb = VERB_IN_CLAUSE.search(parts[-1]) or re.search(r"\d", parts[-1])    # (…完成投资389.6亿元: the name)
+    verb = VERB_BEFORE_NUMBER.search(parts[-1]) or re.search(r"\d", parts[-1])    # (…完成投资389.6亿元: the name)
     end = verb.start() if verb else len(parts[-1])
     invested = re.match(r"完成(年度)?投资", parts[-1][end:])
     return _indicator_text(parts[-1], end) + (invested.group()[2:] if invested else "")
