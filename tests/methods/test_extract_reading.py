@@ -230,6 +230,16 @@ def test_empty_file_says_so(tmp_path):
         read(b"  \n\t ")
 
 
+def test_a_binary_file_named_txt_is_refused_in_words(tmp_path):
+    path = tmp_path / "image.txt"
+    path.write_bytes(bytes(range(256)) * 40)               # (every byte value: an image or archive)
+    with pytest.raises(ExtractError, match="文件内容不是文字") as error:
+        read(path)
+    assert "not text" in error.value.english
+    text = "到2025年，常住人口城镇化率达到75%。\x0c第二页\t表格\r\n" * 50   # (a form feed and tabs are text)
+    assert read(text.encode("utf-8")).text
+
+
 def test_gb18030_text_is_decoded():
     doc = read("到2025年，常住人口城镇化率达到75%。城乡居民收入差距缩小。".encode("gb18030") * 20)
     assert doc.text.startswith("到2025年，常住人口城镇化率达到75%。")

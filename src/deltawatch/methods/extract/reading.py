@@ -40,6 +40,7 @@ import bisect
 import io
 import os
 import re
+import unicodedata
 import zipfile
 from array import array
 from collections import Counter
@@ -62,6 +63,9 @@ class ExtractError(ValueError):
 
 
 EMPTY_ZH, EMPTY_EN = "文件为空", "The file is empty"
+BINARY_ZH = "无法读取：文件内容不是文字（可能是图片、压缩包或其他二进制文件），请上传 .txt、.docx 或带文字层的 PDF"
+BINARY_EN = ("Cannot read this file: its content is not text (an image, an archive or another binary file); "
+             "upload a .txt, a .docx or a PDF with a text layer")
 SCANNED_ZH = "扫描件：没有可读取的文字层（请先做文字识别）"
 SCANNED_EN = "Scanned document: there is no text layer to read (run text recognition (OCR) first)"
 
@@ -73,12 +77,22 @@ CJK = "\u4e00-\u9fff\u3400-\u4dbf"
 # Input: path, bytes or str → (raw text, format)
 # ---------------------------------------------------------------------------------------------
 
+def _mostly_control_characters(text: str) -> bool:
+    """A binary file decoded as text: more than a tenth of its first 4,000 characters are control
+    characters other than line breaks and tabs (a real text has next to none)."""
+    sample = text[:4000]
+    control = sum(1 for ch in sample if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f")
+    return control > len(sample) / 10
+
+
 def read(source, *, name: str = "") -> Document:
     """Read ``source`` — a path (``str`` or ``PathLike`` of an existing file), ``bytes`` of a
     file, or a ``str`` holding the text itself — and return the cleaned ``Document``."""
     raw, fmt, tables, name = _load(source, name)
     if not raw.strip():
         raise ExtractError(EMPTY_ZH, EMPTY_EN)
+    if _mostly_control_characters(raw):
+        raise ExtractError(BINARY_ZH, BINARY_EN)
     return build_document(raw, name=name, source_format=fmt, raw_tables=tables)
 
 
