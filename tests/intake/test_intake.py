@@ -133,6 +133,14 @@ def test_the_pages_by_role_and_the_upload(document, people):  # noqa: F811
                           {"action": "accept", "indicator": "", "target_year": "2031", "comparator": "≥", "value": "4.5"})
     text = refused.content.decode()
     assert refused.status_code == 400 and "不在指标库中" in text and 'value="4.5"' in text and 'value="2031"' in text
+    # two people deciding one draft at once: the second is told it was decided meanwhile, nothing is written twice
+    rd = document.targetdrafts.get(indicator_text="研发投入强度")
+    form = {"action": "accept", "indicator": "rd_intensity", "target_year": "2025", "comparator": "≥", "value": "3"}
+    first = office.post(reverse("intake:decide_target", args=[document.pk, rd.pk]), form)
+    second = _client(people["office"]).post(reverse("intake:decide_target", args=[document.pk, rd.pk]), form)
+    assert first.status_code == 302 and second.status_code == 400
+    assert "这一条已审核（已采纳），不能再次审核。" in second.content.decode()
+    assert Target.objects.filter(document=document.title, indicator__code="rd_intensity").count() == 1
 
 
 def test_the_cli_prints_the_issues_columns(tmp_path):
