@@ -226,3 +226,36 @@ def test_a_document_opening_with_a_table_row_is_titled_by_its_file_name(people, 
     assert document.title == ""
     html = _client(people["office"]).get(reverse("intake:document", args=[document.pk])).content.decode()
     assert "<h1>分解表.txt" in html and document.taskdrafts.get().lead_units == ["市科技局"]
+
+
+CITY_REPORT = """温州市2013年政府工作报告
+
+今年主要预期目标：各地GDP增速目标值分别为：鹿城9%，龙湾、瓯海10%。
+"""
+
+
+def test_a_per_place_target_is_for_its_place_and_the_reviewer_may_choose_another(people, plan):  # noqa: F811
+    document = services.ingest(CITY_REPORT.encode("utf-8"), "wenzhou.txt", user=people["office"],
+                               plan_period=(2013, 2013), region=Region.objects.get(code="330300"), plan=plan)
+    drafts = {d.indicator_text: d for d in document.targetdrafts.select_related("region")}
+    lucheng, longwan = drafts["GDP(鹿城)"], drafts["GDP(龙湾)"]
+    assert (lucheng.place, lucheng.region.code, longwan.region.code) == ("鹿城", "330302", "330303")
+    target = services.accept_target(lucheng, people["office"], indicator=lucheng.indicator, target_year=2013,
+                                    comparator="=", value=9.0, change_type="increase", baseline_year=2012,
+                                    region=lucheng.region)
+    lucheng.refresh_from_db()                            # (a growth needs its base year: an edit)
+    assert (target.region.code, target.group, lucheng.decision) == ("330302", None, Decision.EDITED)
+    office = _client(people["office"])
+    page = office.get(reverse("intake:document", args=[document.pk])).content.decode()
+    assert "“龙湾”即 龙湾区" in page and '<option value="瓯海区 330304">' in page
+    decide = reverse("intake:decide_target", args=[document.pk, longwan.pk])
+    form = {"action": "accept", "indicator": longwan.indicator, "target_year": "2013", "comparator": "=",
+            "value": "10", "change_type": "increase", "baseline_year": "2012"}
+    refused = office.post(decide, {**form, "region": "龙湾新区 999999"})
+    assert refused.status_code == 400 and "不在区域库中" in refused.content.decode()
+    assert 'value="龙湾新区 999999"' in refused.content.decode()
+    assert office.post(decide, {**form, "region": "瓯海区 330304"}).status_code == 302
+    longwan.refresh_from_db()
+    assert (longwan.target.region.code, longwan.decision) == ("330304", Decision.EDITED)
+    # a draft of no place, its region left empty, is the document's
+    assert services.find_region("") is None

@@ -1978,6 +1978,13 @@ def test_one_indicator_given_to_places_a_value_each():
     assert [(t.indicator_text, t.value, t.change_type) for t in found] == [
         ("GDP(鹿城)", 9, "increase"), ("GDP(龙湾)", 10, "increase"), ("GDP(瓯海)", 10, "increase"),
         ("GDP(文成)", 12, "increase"), ("GDP(泰顺)", 12, "increase")]
+    # with the regions, each row names its place's code; a name no region has stays without one
+    regions = pd.read_csv(CATALOGUE.with_name("regions.csv"), dtype=str)[["code", "name_zh", "level"]]
+    found = numeric(text + "各县GDP增速目标分别为：鹿城8%，某某12%。", plan_period=(2013, 2013), regions=regions)
+    assert [(t.place, t.region) for t in found] == [
+        ("鹿城", "330302"), ("龙湾", "330303"), ("瓯海", "330304"), ("文成", "330328"), ("泰顺", "330329"),
+        ("鹿城", "330302"), ("某某", None)]
+    assert all(t.region is None for t in numeric("研发投入强度达到3%。", regions=regions))
 
 
 def test_two_years_within_opening_a_clause_and_results_above_the_years_plan():

@@ -20,7 +20,7 @@ MESSAGES = {
 }
 
 TARGET_COLUMNS = ["indicator_text", "indicator", "target_year", "comparator", "value", "unit", "change_type",
-                  "baseline_year", "sentence", "location", "confidence"]
+                  "baseline_year", "sentence", "location", "confidence", "region"]
 TASK_COLUMNS = ["title", "verb", "lead_units", "participants", "regions", "projects", "deadline", "deadline_text",
                 "sentence", "location", "confidence"]
 
@@ -66,12 +66,13 @@ def cmd_intake(args) -> int:
         raise UserError(error.english if args.lang == "en" else str(error)) from None
     except OSError as error:
         raise UserError(str(error)) from None
+    regions = _shipped("regions.csv")[["code", "name_zh", "level"]]
     if args.tasks:
-        regions = _shipped("regions.csv")[["code", "name_zh", "level"]]
         drafts, columns = draft_tasks(doc, regions=regions, plan_period=period), TASK_COLUMNS
     else:
         catalogue = _shipped("indicators.csv")[["code", "name_zh", "name_en", "unit"]]
-        drafts, columns = draft_targets(doc, plan_period=period, catalogue=catalogue), TARGET_COLUMNS
+        drafts = draft_targets(doc, plan_period=period, catalogue=catalogue, regions=regions)
+        columns = TARGET_COLUMNS
     rows = [{column: asdict(d)[column] for column in columns} for d in drafts]
     for note in doc.notes:
         print(note_in(note, args.lang), file=sys.stderr)

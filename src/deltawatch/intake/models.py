@@ -83,6 +83,9 @@ class TargetDraft(Draft):
     baseline_year = models.PositiveSmallIntegerField(_("基年"), null=True, blank=True)
     indicator = models.CharField(_("匹配的指标"), max_length=60, blank=True)
     candidates = models.JSONField(_("候选指标"), default=list, blank=True)
+    place = models.CharField(_("所指地区"), max_length=30, blank=True, help_text=_("分地区目标所写的地名，如 “鹿城”"))
+    region = models.ForeignKey("regions.Region", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                               verbose_name=_("目标所属区域"), help_text=_("为空时取文件所指定的区域或区域组"))
     target = models.ForeignKey("indicators.Target", null=True, blank=True, on_delete=models.SET_NULL,
                                related_name="+", verbose_name=_("采纳为目标"))
 

@@ -63,8 +63,10 @@ def ingest(data: bytes, name: str, *, user=None, plan_period: tuple[int, int] = 
         doc = read(data, name=name)
     except ExtractError as error:
         raise IntakeError(str(error)) from None
-    targets = draft_targets(doc, plan_period=plan_period, catalogue=catalogue_frame())
-    tasks = draft_tasks(doc, regions=region_frame(), units=unit_names(), plan_period=plan_period)
+    regions = region_frame()
+    targets = draft_targets(doc, plan_period=plan_period, catalogue=catalogue_frame(), regions=regions)
+    tasks = draft_tasks(doc, regions=regions, units=unit_names(), plan_period=plan_period)
+    region_ids = _region_ids([t.region for t in targets if t.region])
     with transaction.atomic():
         document = SourceDocument.objects.create(
             name=name[:200], title=_title(doc), source_format=doc.source_format,
@@ -77,13 +79,36 @@ def ingest(data: bytes, name: str, *, user=None, plan_period: tuple[int, int] = 
             confidence=t.confidence, indicator_text=t.indicator_text[:200], numeric=t.numeric,
             target_year=t.target_year, comparator=t.comparator, value=t.value, value_high=t.value_high,
             value_text=t.value_text[:100], unit=t.unit[:30], change_type=t.change_type, baseline_year=t.baseline_year,
-            indicator=t.indicator or "", candidates=[asdict(c) for c in t.candidates]) for t in targets])
+            indicator=t.indicator or "", candidates=[asdict(c) for c in t.candidates], place=t.place[:30],
+            region_id=region_ids.get(t.region)) for t in targets])
         TaskDraft.objects.bulk_create([TaskDraft(
             document=document, sentence=t.sentence, location=t.location[:100], start=t.start, end=t.end,
             confidence=t.confidence, title=t.title[:500], verb=t.verb, lead_units=t.lead_units,
             participants=t.participants, regions=t.regions, projects=t.projects, deadline=t.deadline,
             deadline_text=t.deadline_text[:60]) for t in tasks])
     return document
+
+
+def _region_ids(codes) -> dict[str, int]:
+    from deltawatch.regions.models import Region
+
+    return dict(Region.objects.filter(code__in=set(codes)).values_list("code", "pk"))
+
+
+def find_region(text: str):
+    """The region a reviewer typed or picked: its code (330302) or its name (鹿城区), as the
+    page's list offers them ("鹿城区 330302"); None for an empty field."""
+    from deltawatch.regions.models import Region
+
+    text = (text or "").strip()
+    if not text:
+        return None
+    code = text.split()[-1]
+    found = (Region.objects.filter(code=code).first() if code.isdigit() else None) \
+        or Region.objects.filter(name_zh=text.split()[0]).order_by("valid_to").first()
+    if found is None:
+        raise IntakeError(_("区域“%(text)s”不在区域库中：请从列表中选择，或留空以采用文件所指定的区域。") % {"text": text})
+    return found
 
 
 def _decide(draft, user, decision: str, reason: str = "", **links) -> None:
@@ -131,9 +156,11 @@ def target_change_type(change_type: str, sentence: str) -> str:
 
 def accept_target(draft: TargetDraft, user, *, indicator: str, target_year: int, comparator: str,
                   value: float | None, value_high: float | None = None, change_type: str = "level",
-                  baseline_year: int | None = None):
+                  baseline_year: int | None = None, region=None):
     """A catalogue target from the draft, as accepted or edited; refused with the catalogue's
-    own rules (a known indicator, a region or group for the document, a value when numeric)."""
+    own rules (a known indicator, a region or group for the document, a value when numeric).
+    The target is for ``region`` when given (a county's target in a city's report), else for
+    the document's region or group."""
     from django.core.exceptions import ValidationError
 
     from deltawatch.indicators.models import Indicator, Target
@@ -143,10 +170,12 @@ def accept_target(draft: TargetDraft, user, *, indicator: str, target_year: int,
     found = Indicator.objects.filter(code=indicator).first()
     if found is None:
         raise IntakeError(_("指标“%(code)s”不在指标库中：请先在指标库中新建该指标，再采纳此目标。") % {"code": indicator})
-    if document.region_id is None and document.group_id is None:
+    if region is None and document.region_id is None and document.group_id is None:
         raise IntakeError(_("请先为文件指定目标所属的区域或区域组。"))
+    scope = {"region": region, "group": None} if region is not None else {
+        "region": document.region, "group": document.group}
     code = COMPARATORS.get(comparator, comparator)
-    target = Target(indicator=found, region=document.region, group=document.group, target_year=target_year,
+    target = Target(indicator=found, **scope, target_year=target_year,
                     comparator=code, value=None if code == "range" else value,
                     low=value if code == "range" else None, high=value_high if code == "range" else None,
                     value_text=draft.value_text, is_numeric=draft.numeric,
@@ -158,7 +187,7 @@ def accept_target(draft: TargetDraft, user, *, indicator: str, target_year: int,
         raise IntakeError("；".join(m for messages in error.message_dict.values() for m in messages)) from None
     edited = (indicator != draft.indicator or target_year != draft.target_year or comparator != draft.comparator
               or value != draft.value or value_high != draft.value_high or change_type != draft.change_type
-              or baseline_year != draft.baseline_year)
+              or baseline_year != draft.baseline_year or (region is not None and region.pk != draft.region_id))
     with transaction.atomic():
         _decide(draft, user, Decision.EDITED if edited else Decision.ACCEPTED)
         target.save()

@@ -183,7 +183,7 @@ def _document_context(request, document: SourceDocument, errors: dict | None = N
     from deltawatch.accounts.models import Organisation
     from deltawatch.indicators.models import Indicator
 
-    targets = list(document.targetdrafts.all())
+    targets = list(document.targetdrafts.select_related("region"))
     tasks = list(document.taskdrafts.all())
     units = list(Organisation.objects.order_by("code").values_list("pk", "name_zh"))
     unit_by_name = {name: pk for pk, name in units}
@@ -202,12 +202,22 @@ def _document_context(request, document: SourceDocument, errors: dict | None = N
         "notes": [note_in(note, get_language() or "zh-hans") for note in document.notes or []],
         "is_office": is_office(request.user), "indicators": list(Indicator.objects.order_by("code")
                                                                    .values_list("code", "name_zh")),
-        "units": units, "comparators": list(services.COMPARATORS),
+        "units": units, "comparators": list(services.COMPARATORS), "regions": _region_choices(document, targets),
         "change_types": [("level", _("水平值")), ("increase", _("增长")), ("decrease", _("下降")),
                          ("cumulative", _("累计变化"))],
         "pending": sum(d.decision == Decision.PENDING for d in targets + tasks),
         "task_sections": sorted({d.location for d in tasks if d.decision == Decision.PENDING and d.location}),
     }
+
+
+def _region_choices(document: SourceDocument, targets) -> list[tuple[str, str]]:
+    """(name, code) of the regions a target draft may be given to — the list behind the 区域
+    field, offered once per page; none when no draft is pending."""
+    from deltawatch.regions.models import Region
+
+    if not any(d.decision == Decision.PENDING for d in targets):
+        return []
+    return list(Region.objects.filter(valid_to__isnull=True).order_by("code").values_list("name_zh", "code"))
 
 
 @require_GET
@@ -281,7 +291,8 @@ def decide_target(request, pk: int, draft: int):
                                target_year=_year(post.get("target_year")), comparator=post.get("comparator"),
                                value=_number(post.get("value")), value_high=_number(post.get("value_high")),
                                change_type=post.get("change_type", "level"),
-                               baseline_year=_year(post.get("baseline_year")))
+                               baseline_year=_year(post.get("baseline_year")),
+                               region=services.find_region(post.get("region", "")))
 
     return _decide(request, pk, draft, TargetDraft, "t", accept, _("已采纳为目标。"), _("数字或年份格式不对。"))
 

@@ -374,6 +374,7 @@ from .tables import (
     _spaced_progress_tables,
     _target_columns,
 )
+from .tasks import RegionMatcher
 from .types import Document, DraftTarget, Sentence
 from .vocabulary import (
     AIMING,
@@ -458,9 +459,12 @@ def parse_plan_period(text: str) -> tuple[int, int]:
     return first, last
 
 
-def draft_targets(doc: Document, *, plan_period: tuple[int, int] = (2021, 2025), catalogue=None) -> list[DraftTarget]:
+def draft_targets(doc: Document, *, plan_period: tuple[int, int] = (2021, 2025), catalogue=None,
+                  regions=None) -> list[DraftTarget]:
     """Every target of ``doc`` as a draft: numeric ones and the "完成…下达目标" ones, in the
-    order of the text, a target repeated later kept once; matched to ``catalogue`` when given."""
+    order of the text, a target repeated later kept once; matched to ``catalogue`` when given,
+    and a per-place row (各县区…分别为：鹿城9%) to its region's code when ``regions`` (a frame of
+    code, name_zh and level, as ``draft_tasks`` takes) is given."""
     sentences = doc.sentences or _sentences(doc)
     context = _Context(doc, plan_period)
     drafts: list[DraftTarget] = []
@@ -543,6 +547,11 @@ def draft_targets(doc: Document, *, plan_period: tuple[int, int] = (2021, 2025),
         matcher = CatalogueMatcher(catalogue)
         for draft in drafts:
             matcher.match(draft)
+    if regions is not None and len(regions) and any(d.place for d in drafts):
+        places = RegionMatcher(regions)
+        for draft in drafts:
+            codes = places.find(draft.place) if draft.place else []
+            draft.region = codes[0] if len(codes) == 1 else None
     return drafts
 
 
@@ -1151,6 +1160,7 @@ def _per_place(text: str, sentence_start: int, drafts: list[DraftTarget]) -> lis
         for place in places:
             row = _copy(draft)
             row.indicator_text = f"{head}({place})"
+            row.place = place
             row.change_type = change or draft.change_type
             result.append(row)
     return result
@@ -2525,8 +2535,9 @@ def _dedupe(drafts: list[DraftTarget]) -> list[DraftTarget]:
     # Which mention is kept: the one in the sentence that states the most targets — the full
     # list of a work report's goals, not the lede or summary that quotes one of them first
     # ("今年…主要预期目标也定了，其中地区生产总值增长5%以上。"); among equals, see _mention_rank.
-    def key(draft):          # (names compared in one spelling: the lede's "GDP" is the list's "地区生产总值")
-        return (re.sub(r"\W", "", _canonical(draft.indicator_text)), draft.value, draft.value_high, draft.comparator,
+    def key(draft):          # (names compared in one spelling: the lede's "GDP" is the list's "地区生产总值";
+        # a per-place row's place is part of it — 泰顺 12% is no repeat of 文成 12%)
+        return (re.sub(r"\W", "", _canonical(draft.indicator_text)), draft.place, draft.value, draft.value_high, draft.comparator,
                 draft.target_year, draft.unit, draft.change_type, draft.numeric,
                 draft.value_text if not draft.numeric else "")
 
@@ -2592,6 +2603,8 @@ def _drop_retold(drafts: list[DraftTarget], per_sentence: dict) -> list[DraftTar
                 continue
             if a.comparator != b.comparator and "=" not in (a.comparator, b.comparator):
                 continue
+            if a.place != b.place:
+                continue                                 # (泰顺 12% and 永嘉 12%: two places' targets)
             if _qualified_apart(a.indicator_text, b.indicator_text):
                 continue                                 # (增加值 and #增加值(属地): two rows of a table)
             names = sorted((_bare_indicator(a.indicator_text), _bare_indicator(b.indicator_text)), key=len)

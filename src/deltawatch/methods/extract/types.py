@@ -87,6 +87,8 @@ class DraftTarget:
     change_type: str = "level"       # level | increase | decrease | cumulative
     baseline_year: int | None = None
     indicator: str | None = None     # the catalogue's code when matched
+    place: str = ""                  # the place a per-place row is for, as written (鹿城)
+    region: str | None = None        # its region code, when the regions given resolve it
     candidates: list[Candidate] = field(default_factory=list)
     confidence: float = 0.0
 
