@@ -1994,3 +1994,43 @@ def test_two_years_within_opening_a_clause_and_results_above_the_years_plan():
     assert [t.target_year for t in numeric(text, plan_period=(2024, 2024))] == [2024]
     text = "全年完成高效节水灌溉面积3.41万亩，河道综合整治完成123.16公里，均超年度计划的200%。"
     assert numeric(text, plan_period=(2019, 2019)) == []
+
+
+def test_shares_written_before_what_reaches_them_and_older_plans_ends():
+    text = "到“十一五”期末，75%以上的建制村通等级公路，城区80%以上街道拥有一所养老院，65%以上的通村公路路面得到硬化。"
+    found = numeric(text, plan_period=(2006, 2010))
+    assert [(t.indicator_text, t.target_year, t.comparator, t.value) for t in found] == [
+        ("建制村通等级公路比例", 2010, "≥", 75), ("街道拥有一所养老院比例", 2010, "≥", 80),
+        ("通村公路路面得到硬化比例", 2010, "≥", 65)]
+    found = one("到2020年，全省要建成高水平农村文化礼堂，覆盖全省80%以上农村人口。", plan_period=(2016, 2020))
+    assert (found.indicator_text, found.comparator, found.value) == ("覆盖全省农村人口比例", "≥", 80)
+    text = "完善综合交通运输体系。\"十二五\"期间,规划新建铁路里程322.5公里。到\"十二五\"期末,苏州港货物通过能力达到4.5亿吨。"
+    assert [t.target_year for t in numeric(text, plan_period=(2011, 2015))] == [2015, 2015]
+    assert one("到“十一五”期末，全市森林覆盖率达到30%。", plan_period=(2006, 2020)).target_year == 2010
+
+
+def test_a_projects_card_and_quoted_names_give_no_targets():
+    text = "◆宁波文化广场:总投资30亿元,“十二五”期间投资23亿元,规划面积240亩,总建筑面积32万平方米。"
+    assert numeric(text, plan_period=(2011, 2015)) == []
+    text = "2019年，强力推进“3个10”工程,确保首位产业产值达240亿元，推动民营经济发展“30条”落地见效。"
+    assert [t.value for t in numeric(text, plan_period=(2019, 2019))] == [240]
+
+
+def test_a_series_of_counts_and_status_as_of_a_year():
+    text = "到2025年，力争实现城乡基本养老、失业、工伤保险参保人数分别达到6150万人、2000万人和2300万人。"
+    assert [t.value for t in numeric(text, plan_period=(2021, 2025))] == [6150, 2000, 2300]
+    text = "根据《规划》，截至2021年底，全省可再生能源累计装机4443万千瓦，占装机总量的28.8%。"
+    assert numeric(text, plan_period=(2021, 2025)) == []
+    text = "据统计局数据，截至2022年底，鄞州区常住人口为166.2万。2035年目标实现常住人口达到200万人，城镇化率92.5%。"
+    assert [(t.target_year, t.value) for t in numeric(text, plan_period=(2021, 2035))] == [(2035, 200), (2035, 92.5)]
+
+
+def test_revenue_sums_funds_attracted_and_more_verbs():
+    text = "今年主要预期目标是：地区生产总值增长6.5%左右，实现一般公共预算收入81亿元。"
+    assert [(t.value, t.unit) for t in numeric(text, plan_period=(2025, 2025))] == [(6.5, "%"), (81, "亿元")]
+    assert numeric("今年将实现一般公共预算赤字120亿元。", plan_period=(2025, 2025)) == []
+    found = one("2020年，加大招引力度，年实际到位市外资金500亿元以上。", plan_period=(2020, 2020))
+    assert (found.comparator, found.value, found.unit) == ("≥", 500, "亿元")
+    found = one("2025年，加快盘活闲置厂房，空置率压降10%以上。", plan_period=(2025, 2025))
+    assert (found.indicator_text, found.change_type) == ("空置率", "decrease")
+    assert one("2018年，做好托底工作，购买1.08万个公益性岗位。", plan_period=(2018, 2018)).value == 1.08

@@ -328,7 +328,20 @@ Held-out sets 75–94 (dev77–dev96, stop 26) and the development sets' remaini
   (1.增加值增长 / #增加值(属地)增长) is read, a % unit column beside a quantity making its goal a
   growth; a qualifier in brackets keeps two names apart (增加值 / 增加值(属地));
 * 各地GDP增速目标值分别为：鹿城9%，龙湾、瓯海10% gives one row per place; 两年内，… opening a
-  clause in a year's report is the next year; 均超年度计划 reports results.
+  clause in a year's report is the next year; 均超年度计划 reports results; each such row keeps
+  its place (鹿城) and, with the regions given, its region's code, and two places with one value
+  are two targets.
+
+Held-out sets 97–102 (dev99–dev104, stop 27):
+* a share before what reaches it takes the verbs 通, 拥有, 得到 too (75%以上的建制村通等级公路,
+  城区80%以上街道拥有一所养老院); 覆盖全省80%以上农村人口 is a coverage share;
+* the ends and spans of the 11th–13th five-year plans (到“十一五”期末, “十二五”期间) are years as the
+  14th's and 15th's are; 2035年目标实现… turns to goals; 截至2021年底 states where things stand;
+* a project's card (◆宁波文化广场:总投资30亿元,“十二五”期间投资23亿元,…) gives no targets, nor
+  does a value that is part of a quoted name (“3个10”工程, 民营经济发展“30条”);
+* a 分别 series of counts keeps its values together (6150万人、2000万人和2300万人); the sum of
+  budget revenue in a list of goals (实现一般公共预算收入81亿元) is a target as its growth is;
+  funds brought in from outside (市外资金) are no allotment; verbs 压降 (a decrease), 购买, 开发.
 
 Found by trying bad input (a progress table pasted from a web page):
 * a progress table with a row per line and its cells parted by spaces (序号 重点工作任务 牵头责任单位
@@ -734,7 +747,7 @@ def _turns_to_goals(text: str, context: "_Context") -> bool:
     return any(int(m.group(1)) >= context.plan_period[0] for m in YEAR_TO_DO.finditer(text))
 
 
-YEAR_TO_DO = re.compile(r"((?:19|20)\d{2})年[^，,。；;\d]{0,6}?(?:要|将|力争|确保|计划)")
+YEAR_TO_DO = re.compile(r"((?:19|20)\d{2})年[^，,。；;\d]{0,6}?(?:要|将|力争|确保|计划|目标)")
 # the year's task named (年度任务是… / 年度计划建设… / 全年目标是…), not a share of it (占年度任务的71%)
 YEAR_TASK = re.compile(r"(?<!占)(?<!完成)(?<!实现)(?:年度|全年)(?:任务|计划|目标)(?:是|为|[^\d，,。；;的]{0,8}?\d)")
 
@@ -963,6 +976,11 @@ def _years_in_turn(text: str, offset: int, drafts: list[DraftTarget]) -> None:
                 draft.target_year = year
 
 
+# a project's card in a plan's list (◆宁波文化广场:总投资30亿元,“十二五”期间投资23亿元,规划面积240亩…):
+# what the project costs and measures, no goal of the plan
+PROJECT_CARD = re.compile(r"[◆●■▲•·\-\s\d.、]*[^:：，,。;；]{2,40}[:：]\s*(?:项目)?(?:计划|估算)?总投资")
+
+
 def _targets_of_sentence(sentence: Sentence, context: _Context, *, goal_block: bool = False,
                          in_goal_column: bool = False) -> list[DraftTarget]:
     """The targets of one sentence. ``goal_block``: the sentence stands in a paragraph (or under a
@@ -971,7 +989,7 @@ def _targets_of_sentence(sentence: Sentence, context: _Context, *, goal_block: b
     text = sentence.text
     if not SENTENCE_TRIGGER.search(text) and not CN_NUMBER.search(text) and not CN_COUNT.search(text):
         return []
-    if context.past_section(sentence.start) and not in_goal_column:
+    if context.past_section(sentence.start) and not in_goal_column or PROJECT_CARD.match(text):
         return []
     # a forecast holds from its clause on: in the first clause the whole sentence is one
     # (预计全年增长5%，…); later (…突破3500公里，其中6个项目有望在今年建成通车) the clauses before stand
@@ -1222,8 +1240,10 @@ def _clauses(text: str) -> list[tuple[str, int]]:
                    if re.search(r"\d[^、，,；;\d]*$", clause[:match.start()])
                    and not re.search(r"(?:将|要|再|力争|确保|计划|拟|可|年)$", clause[:match.start()])]
         # … and at a 、 before a count that opens the next item (培育5个以上…平台、10家以上…企业)
+        # (not inside a 分别 series: 参保人数分别达到6150万人、2000万人和2300万人)
         breaks += [(match.start(), 1) for match in COUNT_ITEM_BREAK.finditer(clause)
-                   if re.search(r"\d", clause[:match.start()]) and (match.start(), 1) not in breaks]
+                   if re.search(r"\d", clause[:match.start()]) and (match.start(), 1) not in breaks
+                   and not re.search(r"分别[^，,；;。]*$", clause[:match.start()])]
         # … and "合格率达95%以上全省体育产业总规模超过7200亿元": a comparator word closes a value
         breaks += [(match.end(), 0) for match in COMPARATOR_BREAK.finditer(clause)]
         breaks += _glued_items(clause)
@@ -1300,7 +1320,7 @@ def _unit_run(clause: str, match: re.Match) -> bool:
 # (fifth development set: a work report may name the revenue 财政总收入 / 地方财政收入 instead,
 # "财政总收入、地方财政收入均增长7%" — the same goal, only where goals are set)
 BUDGET_REVENUE = re.compile(r"(?:(?:一般公共)?预算(?:内)?|(?:地方)?财政总?)收入(?:同口径|可比口径|按可比口径|同比)?均?"
-                            r"(?:计划|预期|力争)?(?:增长|增速|增幅)")
+                            r"(?:(?:计划|预期|力争)?(?:增长|增速|增幅)|(?:达到|突破|超过)?\s*\d)")    # (…收入81亿元: its level)
 NOT_REVENUE = re.compile(r"赤字|债|支出|安排|转移支付|财政资金|拨付|下达")
 
 
@@ -1312,8 +1332,8 @@ VERB_BEFORE_NUMBER = re.compile(CHANGE_VERB + r"\s*\d")
 
 
 def _budget_revenue_goal(clause: str, goal_sentence: bool) -> bool:
-    """Growth of budget revenue (一般公共预算收入增长5%) is one of the 主要预期目标 of every
-    work report; it is a target where the sentence sets goals. Deficits, debt, spending and
+    """Growth of budget revenue (一般公共预算收入增长5%), or its sum (实现一般公共预算收入81亿元), is
+    one of the 主要预期目标 of every work report; it is a target where the sentence sets goals. Deficits, debt, spending and
     allotted funds stay fiscal parameters, never targets."""
     return goal_sentence and bool(BUDGET_REVENUE.search(clause)) and not NOT_REVENUE.search(clause)
 
@@ -1500,12 +1520,14 @@ def _reach_targets(clause: str, goal_sentence: bool):
     return results
 
 
-# "60%的省级以上开发区(园区)建成清新园区" / "80%以上的村实现…": the share written before what it
+# "60%的省级以上开发区(园区)建成清新园区" / "80%以上的村实现…" / "75%以上的建制村通等级公路" /
+# "城区80%以上街道拥有一所养老院": the share written before what it
 # is a share of, with a verb of attainment after — a level in %, the indicator "…建成清新园区比例".
 # Only in goal sentences and only with such a verb (30%的资金用于… is an allotment, not a goal).
 # (…85%左右县(市、区)创建成国家和省学前教育普及普惠县: without 的 only a short subject)
 SHARE_FIRST = re.compile(r"^(?:的(?P<what>[^，,；;。]{2,24}?)|(?P<short>[^，,；;。\d%]{1,8}?))"
-                         r"(?P<verb>创建成|创建为|创成|建成|达到|实现|完成|通过|纳入|开展|具备|达标|"
+                         r"(?P<verb>创建成|创建为|创成|建成|达到|实现|完成|通过|纳入|开展|具备|达标|拥有|得到|"
+                         r"通(?=[^过达，,；;。])|"
                          r"可\d+(?:分钟|小时)内?(?:到达|通达|抵达))"
                          r"(?P<rest>[^，,；;。]{0,24})")
 
@@ -1546,7 +1568,8 @@ def _part_of_previous(clause: str, previous: DraftTarget):
 # "铁路网覆盖90%以上县" / "5G网络通达95%的行政村": a share of places that a network reaches,
 # written as a verb of coverage, the share and then what is covered (a short noun ending the
 # clause) — a level in %, the indicator "…覆盖县比例". Only where goals are set.
-COVERAGE_VERB = re.compile(r"(?:覆盖|通达|惠及|连通|联通|通达到)$")
+# (覆盖全省80%以上农村人口: the whole a place names may stand between the verb and the share)
+COVERAGE_VERB = re.compile(r"(?:覆盖|通达|惠及|连通|联通|通达到)(?:全(?:国|省|市|区|县))?$")
 COVERED = re.compile(rf"^的?(?P<what>[{CJK}]{{1,4}})\s*[。！？；;]*\s*$")
 
 
@@ -1609,6 +1632,9 @@ def _clause_targets(clause: str, goal_sentence: bool, *, verbless=True, carried_
             continue                                     # 分总体目标、主要任务…3部分40条: the plan's make-up
         if MANAGEMENT_CAP.search(before):
             continue                                     # 主导品种不得超过8个: a rule of management, no goal
+        if re.search(r"“[^“”]{0,12}$", before) and (clause[value.end:value.end + 1].isdigit()
+                                                    or value.unit == "条" and clause.startswith("”", value.end)):
+            continue                                     # 推进“3个10”工程, 民营经济发展“30条”: a name
         verb, change, verb_start = _verb_before(before)
         share_reached = SHARE_REACHED.search(before) if verb is None and value.unit == "%" else None
         if share_reached:                                # 社区数量达到城市社区的60%: a share reached
@@ -2059,7 +2085,7 @@ def _strip_fillers(before: str) -> str:
     return before
 
 
-PERIOD_SPAN = re.compile(r"(?:十[四五]五|规划)[”\"]?(?:时期|期间|期内)")
+PERIOD_SPAN = re.compile(r"(?:十[一二三四五]五|规划)[”\"]?(?:时期|期间|期内)")
 
 
 def _verb_before(before: str) -> tuple[str | None, str, int]:
@@ -2334,7 +2360,7 @@ def _target_year(clause: str, text: str, position_in_text: int, context: _Contex
     # not the year carried from the sentence before)
     span = PERIOD_SPAN.search(text)
     if span:
-        named = re.match(r"十([四五])五", span.group())
+        named = re.match(r"十([一二三四五])五", span.group())
         return FIVE_YEAR_PLAN_END[named.group(1)] if named else context.plan_period[1], False, False
     # (a new government's first report, entered as its year: 未来5年的目标是… → that year and four more)
     ahead = FIVE_YEARS_AHEAD.search(text, 0, position_in_text) if context.one_year else None
