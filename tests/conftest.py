@@ -1,8 +1,13 @@
 """Shared fixtures. Tests that touch the database are marked ``db`` automatically, so
-``pytest -m db`` re-runs exactly them on PostgreSQL."""
+``pytest -m db`` re-runs exactly them on PostgreSQL; tests of the modules that start the
+application in processes of their own, each with its own database, are marked ``process``, so
+``./dev test`` runs them once, beside the PostgreSQL run, where the two cores are shared evenly."""
 
 import pytest
 
+# (their processes get a data directory and a database of their own, whatever DATABASE_URL says)
+PROCESS_MODULES = {"tests/exchange/test_backup.py", "tests/test_cli.py", "tests/test_deploy.py",
+                   "tests/test_settings.py"}
 DB_FIXTURES = {"db", "transactional_db", "client", "admin_client", "django_user_model", "admin_user", "live_server"}
 
 
@@ -24,6 +29,8 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.get_closest_marker("django_db") or DB_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.db)
+        elif item.nodeid.split("::")[0] in PROCESS_MODULES:
+            item.add_marker(pytest.mark.process)
     # Tests with committed transactions (the live server of browser tests) empty the
     # database when they end, the embedded default included: they run last.
     items.sort(key=lambda item: bool(item.get_closest_marker("django_db")
