@@ -2034,3 +2034,16 @@ def test_revenue_sums_funds_attracted_and_more_verbs():
     found = one("2025年，加快盘活闲置厂房，空置率压降10%以上。", plan_period=(2025, 2025))
     assert (found.indicator_text, found.change_type) == ("空置率", "decrease")
     assert one("2018年，做好托底工作，购买1.08万个公益性岗位。", plan_period=(2018, 2018)).value == 1.08
+
+
+def test_goals_named_as_aimed_at_a_pages_date_and_longer_covered_names():
+    text = ("浙江省政府发布《若干意见》,其目标指向两个层面:第一,全省农民人均纯收入的年增长幅度高于全省平均水平;"
+            "完成下山脱贫20万人;通乡公路全面硬化,75%以上的建制村通等级公路;")
+    assert [t.value for t in numeric(text, plan_period=(2005, 2007))] == [20, 75]
+    # a news page of a two-year plan, dated in its header: its 今年 is the page's year
+    text = ("合肥今年将新建60个街头公园\n作者:伊文 来源:好玩网 2017-03-13 14:44:58\n"
+            "日前,合肥市公布2016~2017年度城镇园林绿化提升行动实施方案。今年该市计划完成绿化面积960万平方米以上。")
+    assert one(text, plan_period=(2016, 2017)).target_year == 2017
+    text = "到2026年，通达全省87%以上的县(市、区)，集装箱近远洋航线覆盖60%以上的重要贸易国家和地区。"
+    assert [(t.indicator_text, t.value) for t in numeric(text, plan_period=(2024, 2026))] == [
+        ("通达全省县(市、区)比例", 87), ("集装箱近远洋航线覆盖重要贸易国家和地区比例", 60)]

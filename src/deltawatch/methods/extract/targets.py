@@ -342,6 +342,9 @@ Held-out sets 97–102 (dev99–dev104, stop 27):
 * a 分别 series of counts keeps its values together (6150万人、2000万人和2300万人); the sum of
   budget revenue in a list of goals (实现一般公共预算收入81亿元) is a target as its growth is;
   funds brought in from outside (市外资金) are no allotment; verbs 压降 (a decrease), 购买, 开发.
+* 其目标指向… opens goals; a news page of a plan of several years takes its 今年 from its date in
+  the page's header (2017-03-13); 通达全省87%以上的县(市、区) and 覆盖60%以上的重要贸易国家和地区 are
+  coverage shares (a longer name after 的).
 
 Found by trying bad input (a progress table pasted from a web page):
 * a progress table with a row per line and its cells parted by spaces (序号 重点工作任务 牵头责任单位
@@ -631,7 +634,7 @@ PAST_OPENER = re.compile(r"^(?:(?:[^，,。；;]{0,10}[，,]){1,2}|[^，,。；;
                          r"(?:全面|超额|已|基本|提前)?(?:完成|超出)了?(?:年度)?目标任务[。，,]|"
                          r"十(?P<plan>[二三四])五[”\"]?(?:时期|期间|以来|是)|(?P<year>(?:19|20)\d{2})年(?:以来|[，,]|(?![底末前初])))")
 # (not a bare 目标 or 预期: reviews say 完成年度目标 and 好于预期)
-GOAL_OPENER = re.compile(r"(?:主要|预期|发展|总体)目标|目标(?:是|为)|指标(?:体系)?安排|(?:我|全)(?:市|省|区|县)将|(?:明确|提出)了?[^，,。]{0,8}目标。|今年(?!以来|上半年|前三季度|一季度|前\d{1,2}个月|1[-－—~至]\d)|明年|今后|未来|到(?:19|20)\d{2}年|力争|规划期")
+GOAL_OPENER = re.compile(r"(?:主要|预期|发展|总体)目标|目标(?:是|为|指向|包括)|指标(?:体系)?安排|(?:我|全)(?:市|省|区|县)将|(?:明确|提出)了?[^，,。]{0,8}目标。|今年(?!以来|上半年|前三季度|一季度|前\d{1,2}个月|1[-－—~至]\d)|明年|今后|未来|到(?:19|20)\d{2}年|力争|规划期")
 
 
 LIST_ITEM = re.compile(r"^(?:——|[■□◆◇●○▲△★☆►▶•·\-*]|\d{1,2}[.、．]|[(（][一二三四五六七八九十\d]{1,3}[)）])")
@@ -831,6 +834,18 @@ def _sentences(doc: Document) -> list[Sentence]:
     return split_sentences(doc)
 
 
+# a page's date near its top (作者:伊文 来源:好玩网 2017-03-13 14:44:58)
+DATELINE = re.compile(r"((?:19|20)\d{2})(?:-\d{1,2}-\d{1,2}|年\d{1,2}月\d{1,2}日)")
+
+
+def _dateline_year(opening: str, plan_period: tuple[int, int]) -> int | None:
+    """The year a news page of a plan of several years was written in, when its title names no
+    year: its 今年 (合肥…2016~2017年度…方案 reported on 2017-03-13: 今年 is 2017)."""
+    found = DATELINE.search(opening)
+    year = int(found.group(1)) if found else None
+    return year if year is not None and plan_period[0] <= year <= plan_period[1] else None
+
+
 class _Context:
     """What a sentence needs to know about where it stands: its section's titles (past-result
     sections, 十四五), and the last "到YYYY年" written before it in its paragraph or section."""
@@ -860,7 +875,8 @@ class _Context:
         head = [line for line in head if len(line.strip()) <= 60 and not re.search(r"[。，,]", line)]
         self.plan_document = _names_the_plan(doc.text[:400], plan_period)
         years = [int(y) for line in head for y in re.findall(r"((?:19|20)\d{2})年", line)]
-        self.title_year = years[-1] if years else None
+        # (else the page's date, in its header: the reader keeps it in the original only)
+        self.title_year = years[-1] if years else _dateline_year(doc.original[:600], plan_period)
         # … but a plan period of one year (a work report uploaded as 2024-2024) is that year
         if plan_period[0] == plan_period[1]:
             self.title_year = plan_period[0]
@@ -1570,7 +1586,9 @@ def _part_of_previous(clause: str, previous: DraftTarget):
 # clause) — a level in %, the indicator "…覆盖县比例". Only where goals are set.
 # (覆盖全省80%以上农村人口: the whole a place names may stand between the verb and the share)
 COVERAGE_VERB = re.compile(r"(?:覆盖|通达|惠及|连通|联通|通达到)(?:全(?:国|省|市|区|县))?$")
-COVERED = re.compile(rf"^的?(?P<what>[{CJK}]{{1,4}})\s*[。！？；;]*\s*$")
+# (通达全省87%以上的县(市、区) / 覆盖60%以上的重要贸易国家和地区: after 的, a longer name too)
+COVERED = re.compile(rf"^(?:的(?P<named>[{CJK}]{{1,10}}(?:[(（][{CJK}、]{{1,6}}[)）])?)|(?P<what>[{CJK}]{{1,4}}))"
+                     r"\s*[。！？；;]*\s*$")
 
 
 def _coverage_share(clause: str, value: _Value, goal_sentence: bool) -> str | None:
@@ -1584,7 +1602,7 @@ def _coverage_share(clause: str, value: _Value, goal_sentence: bool) -> str | No
     covered = COVERED.match(clause[value.end:])
     if not COVERAGE_VERB.search(before) or covered is None:
         return None
-    return _indicator_text(clause, len(before)) + covered.group("what") + "比例"
+    return _indicator_text(clause, len(before)) + (covered.group("named") or covered.group("what")) + "比例"
 
 
 ACHIEVE_FIRST = re.compile(r"^(?:力争|确保|争取|努力)?实现")
