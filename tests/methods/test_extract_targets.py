@@ -2047,3 +2047,24 @@ def test_goals_named_as_aimed_at_a_pages_date_and_longer_covered_names():
     text = "到2026年，通达全省87%以上的县(市、区)，集装箱近远洋航线覆盖60%以上的重要贸易国家和地区。"
     assert [(t.indicator_text, t.value) for t in numeric(text, plan_period=(2024, 2026))] == [
         ("通达全省县(市、区)比例", 87), ("集装箱近远洋航线覆盖重要贸易国家和地区比例", 60)]
+
+
+def test_a_line_table_with_a_serial_column_of_its_own():
+    text = ("2021年椒江区国民经济和社会发展主要目标建议\n\n序号\n\n指标名称\n\n单位\n\n2021年目标\n\n指标属性\n\n"
+            "1\n\n地区生产总值(GDP)增长\n\n%\n\n7\n\n预期性\n\n2\n\n全员劳动生产率\n\n万元/人\n\n预期性\n\n"
+            "3\n\n文化及相关产业增加值\n\n亿元\n\n20\n\n预期性\n\n4\n\n一般公共预算收入\n\n%\n\n6.5\n\n预期性\n")
+    found = numeric(text, plan_period=(2021, 2021))
+    assert [(t.indicator_text, t.value, t.unit, t.change_type) for t in found] == [
+        ("地区生产总值(GDP)", 7, "%", "increase"), ("文化及相关产业增加值", 20, "亿元", "level"),
+        ("一般公共预算收入", 6.5, "%", "increase")]      # (row 2 has no value: nothing from it)
+
+
+def test_progress_of_the_years_plan_and_this_year_in_a_plan_of_several_years():
+    text = "截至今年9月底，全市共完成旧房改造约56万平方米，占全年计划的约101.8%、96.4%。今年将确保完成75万平米，达到原今年目标的136%。"
+    assert [(t.value, t.unit) for t in numeric(text, plan_period=(2022, 2022))] == [(75, "万平米")]
+    found = one("行动方案提出，力争年内建成不少于6050个老年食堂。", plan_period=(2022, 2025))
+    assert (found.target_year, found.comparator, found.value) == (2022, "≥", 6050)
+    found = one("到2025年，全市年均举办招聘会470场次以上。", plan_period=(2021, 2025))
+    assert (found.unit, found.value) == ("场次", 470)
+    found = one("到2025年，力争5年新增资本市场融资额8000亿元以上。", plan_period=(2021, 2025))
+    assert (found.comparator, found.value, found.unit) == ("≥", 8000, "亿元")

@@ -436,8 +436,12 @@ def _serial_line_tables(doc: Document) -> list[_TextTable]:
     tables = []
     for name_cell in re.finditer(r"(?m)^[ \t]*(?:指标|指标名称|项目)[ \t]*$", doc.text):
         lines = _cell_lines(doc, name_cell.start())
-        header = list(itertools.takewhile(lambda line: not SERIAL_ROW.match(line[0]) and len(line[0]) <= 16,
-                                          lines[:9]))
+        # (a 序号 column of its own, 序号⏎指标名称⏎单位⏎2021年目标⏎指标属性⏎1⏎地区生产总值增长⏎%⏎7⏎…:
+        # a row opens at its serial and runs to the next one, a row without a value being shorter)
+        numbered = doc.text[max(0, name_cell.start() - 40):name_cell.start()].split()[-1:] == ["序号"]
+        header = list(itertools.takewhile(
+            lambda line: not (line[0] == "1" if numbered else SERIAL_ROW.match(line[0])) and len(line[0]) <= 16,
+            lines[:9]))
         cells = [cell for cell, _, _ in header]
         if not 3 <= len(cells) <= 8 or not any(GOAL_HEADER_CELL.fullmatch(c) for c in cells) \
                 or sum(bool(re.search(r"(?:19|20)\d{2}", c)) for c in cells) > 1 \
@@ -451,10 +455,13 @@ def _serial_line_tables(doc: Document) -> list[_TextTable]:
                      else c for c in cells]
         unit_column = next((i for i, c in enumerate(cells) if c == "单位"), None)
         rows, spans, at, shift = [cells], [], len(header), name_cell.start()
-        while at < len(lines) and SERIAL_ROW.match(lines[at][0]):
+        if numbered:
+            cells, unit_column = ["序号", *cells], None if unit_column is None else unit_column + 1
+            rows = [cells]
+        while at < len(lines) and (lines[at][0] == str(len(rows)) if numbered else SERIAL_ROW.match(lines[at][0])):
             end = at + 1
-            while end < len(lines) and end - at < len(cells) and not SERIAL_ROW.match(lines[end][0]) \
-                    and len(lines[end][0]) <= 30:
+            while end < len(lines) and end - at < len(cells) and len(lines[end][0]) <= 30 and (
+                    lines[end][0] != str(len(rows) + 1) if numbered else not SERIAL_ROW.match(lines[end][0])):
                 end += 1
             row = [cell for cell, _, _ in lines[at:end]]
             if unit_column is None or unit_column < len(row) and _names_a_unit(row[unit_column]):

@@ -346,6 +346,14 @@ Held-out sets 97–102 (dev99–dev104, stop 27):
   the page's header (2017-03-13); 通达全省87%以上的县(市、区) and 覆盖60%以上的重要贸易国家和地区 are
   coverage shares (a longer name after 的).
 
+Held-out sets 103–108 (dev105–dev110, stop 27):
+* a line table with a 序号 column of its own (序号⏎指标名称⏎单位⏎2021年目标⏎指标属性⏎1⏎…) is read
+  row by row from serial to serial, a row without a value giving nothing;
+* 截至今年9月底 reports; a share of the year's plan done (占全年计划的约101.8%, 达到原今年目标的
+  136%) is progress; 今年 / 年内 in a plan of several years whose title names no year is its first
+  year; a headline's 超15000个 is the text's 15000个以上, and the body or lede is kept over the
+  headline; 融资额 is a goal, not an allotment; units 场次, 万平米.
+
 Found by trying bad input (a progress table pasted from a web page):
 * a progress table with a row per line and its cells parted by spaces (序号 重点工作任务 牵头责任单位
   一季度完成情况 ⏎ 1 地区生产总值增长6%左右 市发展改革委 一季度增长5.8%): the cell under the goal
@@ -634,7 +642,7 @@ PAST_OPENER = re.compile(r"^(?:(?:[^，,。；;]{0,10}[，,]){1,2}|[^，,。；;
                          r"(?:全面|超额|已|基本|提前)?(?:完成|超出)了?(?:年度)?目标任务[。，,]|"
                          r"十(?P<plan>[二三四])五[”\"]?(?:时期|期间|以来|是)|(?P<year>(?:19|20)\d{2})年(?:以来|[，,]|(?![底末前初])))")
 # (not a bare 目标 or 预期: reviews say 完成年度目标 and 好于预期)
-GOAL_OPENER = re.compile(r"(?:主要|预期|发展|总体)目标|目标(?:是|为|指向|包括)|指标(?:体系)?安排|(?:我|全)(?:市|省|区|县)将|(?:明确|提出)了?[^，,。]{0,8}目标。|今年(?!以来|上半年|前三季度|一季度|前\d{1,2}个月|1[-－—~至]\d)|明年|今后|未来|到(?:19|20)\d{2}年|力争|规划期")
+GOAL_OPENER = re.compile(r"(?:主要|预期|发展|总体)目标|目标(?:是|为|指向|包括)|指标(?:体系)?安排|(?:我|全)(?:市|省|区|县)将|(?:明确|提出)了?[^，,。]{0,8}目标。|(?<!截至)今年(?!以来|上半年|前三季度|一季度|前\d{1,2}个月|1[-－—~至]\d)|明年|今后|未来|到(?:19|20)\d{2}年|力争|规划期")
 
 
 LIST_ITEM = re.compile(r"^(?:——|[■□◆◇●○▲△★☆►▶•·\-*]|\d{1,2}[.、．]|[(（][一二三四五六七八九十\d]{1,3}[)）])")
@@ -995,6 +1003,10 @@ def _years_in_turn(text: str, offset: int, drafts: list[DraftTarget]) -> None:
 # a project's card in a plan's list (◆宁波文化广场:总投资30亿元,“十二五”期间投资23亿元,规划面积240亩…):
 # what the project costs and measures, no goal of the plan
 PROJECT_CARD = re.compile(r"[◆●■▲•·\-\s\d.、]*[^:：，,。;；]{2,40}[:：]\s*(?:项目)?(?:计划|估算)?总投资")
+
+
+# the share of the year's plan done (占全年计划的约101.8%、96.4% / 达到原今年目标的136%、125%)
+PLAN_SHARE = re.compile(r"(?:占|达到|完成|为)(?:原)?(?:全年|年度|今年|当年)(?:计划|目标|任务)(?:数)?的?约?(?:[\d.]+%、)*\s*$")
 
 
 def _targets_of_sentence(sentence: Sentence, context: _Context, *, goal_block: bool = False,
@@ -1548,7 +1560,7 @@ SHARE_FIRST = re.compile(r"^(?:的(?P<what>[^，,；;。]{2,24}?)|(?P<short>[^�
                          r"(?P<rest>[^，,；;。]{0,24})")
 
 
-AREA_UNITS = {"平方公里", "万平方公里", "平方米", "万平方米", "公顷", "万公顷", "亩", "万亩"}
+AREA_UNITS = {"平方公里", "万平方公里", "平方米", "万平方米", "平米", "万平米", "公顷", "万公顷", "亩", "万亩"}
 
 
 def _share_first(clause: str, value: _Value, goal_sentence: bool) -> str | None:
@@ -1650,6 +1662,8 @@ def _clause_targets(clause: str, goal_sentence: bool, *, verbless=True, carried_
             continue                                     # 分总体目标、主要任务…3部分40条: the plan's make-up
         if MANAGEMENT_CAP.search(before):
             continue                                     # 主导品种不得超过8个: a rule of management, no goal
+        if value.unit == "%" and PLAN_SHARE.search(before):
+            continue                                     # 占全年计划的约101.8%: how far the year's plan is done
         if re.search(r"“[^“”]{0,12}$", before) and (clause[value.end:value.end + 1].isdigit()
                                                     or value.unit == "条" and clause.startswith("”", value.end)):
             continue                                     # 推进“3个10”工程, 民营经济发展“30条”: a name
@@ -2374,6 +2388,9 @@ def _target_year(clause: str, text: str, position_in_text: int, context: _Contex
     # (江苏将按照“十四五”末建成…的目标，今年新建高标准农田400万亩: 今年 after the deadline is the report's year)
     if re.search(r"今年|全年|(?<![\d一二三四五六七八九十两])年内", text[:position_in_text]) and context.title_year is not None:
         return context.title_year, False, False
+    # (力争年内建成6050个老年食堂 in a plan of several years with no year in its title: its first year)
+    if re.search(r"(?:今年|(?<![\d一二三四五六七八九十两])年内)(?!以来)", text[:position_in_text]):
+        return context.plan_period[0], False, False
     # (…展望到2035年…。例如…，力争“十四五”期间…: a sentence naming the plan's span keeps its end,
     # not the year carried from the sentence before)
     span = PERIOD_SPAN.search(text)
@@ -2609,11 +2626,13 @@ def _dedupe(drafts: list[DraftTarget]) -> list[DraftTarget]:
 SUMMARY_MENTION = re.compile(r"^[^，,。；;]{0,40}?(?:\d{1,2}日电|讯|透露|获悉|了解到)|^[^。！？；;]{0,60}$")
 
 
-def _mention_rank(draft: DraftTarget, per_sentence: dict) -> tuple[int, bool]:
+def _mention_rank(draft: DraftTarget, per_sentence: dict) -> tuple[bool, bool, int]:
     """Which mention of a repeated target is kept: the one in the sentence stating the most
     targets; among equals, a body sentence before a headline or news lede, and then the last
     (a news text's headline, lede and body state a goal in that order, the body in full)."""
-    return not SUMMARY_MENTION.search(draft.sentence.strip()), per_sentence[(draft.sentence, draft.location)]
+    sentence = draft.sentence.strip()
+    headline = re.fullmatch(r"[^，,。；;！？]{0,60}", sentence) is not None     # (a lede before a headline)
+    return not SUMMARY_MENTION.search(sentence), not headline, per_sentence[(draft.sentence, draft.location)]
 
 
 def _bare_indicator(name: str) -> str:
@@ -2645,8 +2664,9 @@ def _drop_retold(drafts: list[DraftTarget], per_sentence: dict) -> list[DraftTar
             if (a.value, a.value_high, a.target_year, a.unit, a.change_type) != \
                     (b.value, b.value_high, b.target_year, b.unit, b.change_type):
                 continue
-            if a.comparator != b.comparator and "=" not in (a.comparator, b.comparator):
-                continue
+            if a.comparator != b.comparator and "=" not in (a.comparator, b.comparator) \
+                    and {a.comparator, b.comparator} not in ({">", "≥"}, {"<", "≤"}):
+                continue                                 # (a headline's 超15000个 is the text's 15000个以上)
             if a.place != b.place:
                 continue                                 # (泰顺 12% and 永嘉 12%: two places' targets)
             if _qualified_apart(a.indicator_text, b.indicator_text):
