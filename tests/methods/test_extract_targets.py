@@ -2068,3 +2068,16 @@ def test_progress_of_the_years_plan_and_this_year_in_a_plan_of_several_years():
     assert (found.unit, found.value) == ("场次", 470)
     found = one("到2025年，力争5年新增资本市场融资额8000亿元以上。", plan_period=(2021, 2025))
     assert (found.comparator, found.value, found.unit) == ("≥", 8000, "亿元")
+
+
+def test_return_period_ranges_spans_within_years_and_growth_by_increments():
+    found = one("到2020年，主要湖畈堤防防洪能力达到20年至50年一遇标准。", plan_period=(2016, 2020))
+    assert (found.comparator, found.value, found.value_high, found.unit) == ("range", 20, 50, "年一遇")
+    text = "产业园首期将于今年年内动工建设，五年内力争完成投资100亿元，引进企业100家以上。"
+    assert {t.target_year for t in numeric(text, plan_period=(2011, 2015))} == {2015}
+    found = one("2024年，为离校2年内未就业高校毕业生开发见习岗位5万个以上。", plan_period=(2024, 2024))
+    assert found.target_year == 2024                     # (离校2年内 qualifies the graduates)
+    found = one("到2010年，地区生产总值年均递增11%。", plan_period=(2006, 2010))
+    assert (found.change_type, found.value) == ("increase", 11)
+    text = "●2013年,要实现GDP增长9%左右,地方财政收入增长8%以上,节能减排指标完成国家和省下达的任务。"
+    assert [t.value for t in numeric(text, plan_period=(2013, 2013))] == [9, 8]

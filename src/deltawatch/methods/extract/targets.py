@@ -354,6 +354,10 @@ Held-out sets 103–108 (dev105–dev110, stop 27):
   year; a headline's 超15000个 is the text's 15000个以上, and the body or lede is kept over the
   headline; 融资额 is a goal, not an allotment; units 场次, 万平米.
 
+Held-out sets 109–114 (dev111–dev116, stop 27):
+* a return period's range (20年至50年一遇); ，五年内力争… is the plan's span from its first year (离校2年内
+  is no span); 年均递增 is a growth; 要实现 sets goals, so budget revenue in a year's report is one.
+
 Found by trying bad input (a progress table pasted from a web page):
 * a progress table with a row per line and its cells parted by spaces (序号 重点工作任务 牵头责任单位
   一季度完成情况 ⏎ 1 地区生产总值增长6%左右 市发展改革委 一季度增长5.8%): the cell under the goal
@@ -1980,7 +1984,8 @@ def _digit_values(clause: str) -> list[_Value]:
         after_first = rest[1:] if percent_first else rest
         # (5%一5.5%: a 一 typed for the dash, before a second percentage)
         # (20万至30万千瓦: the scale written on both ends)
-        rng = re.match(r"(?:([万亿])(?=\s*[-－—–~～至到]\s*\d+(?:\.\d+)?\1))?"
+        # (20年至50年一遇: the year of a return period on both ends too)
+        rng = re.match(r"(?:([万亿]|年(?=\s*[-－—–~～至到]\s*\d+(?:\.\d+)?年一遇))(?=\s*[-－—–~～至到]\s*\d+(?:\.\d+)?\1))?"
                        r"(?:\s*[-－—–~～至到]\s*|一(?=\d+(?:\.\d+)?[%％]))(\d+(?:\.\d+)?)", after_first)
         if rng and re.fullmatch(r"(?:19|20)\d{2}", rng.group(2)):
             if re.fullmatch(r"(?:19|20)\d{2}", first):
@@ -2383,7 +2388,7 @@ def _target_year(clause: str, text: str, position_in_text: int, context: _Contex
     if years_span:
         start = re.search(r"从((?:19|20)\d{2})年起", text)
         first = int(start.group(1)) if start else context.plan_period[0]
-        count = years_span.group(1)
+        count = years_span.group(1) or years_span.group(2)
         return first + (int(count) if count.isdigit() else int(_cn_integer(count))) - 1, False, False
     # (江苏将按照“十四五”末建成…的目标，今年新建高标准农田400万亩: 今年 after the deadline is the report's year)
     if re.search(r"今年|全年|(?<![\d一二三四五六七八九十两])年内", text[:position_in_text]) and context.title_year is not None:
@@ -2418,7 +2423,9 @@ def _target_year(clause: str, text: str, position_in_text: int, context: _Contex
 
 
 # a span of years to take for the goals (用5年时间 / 用三年左右时间)
-YEARS_TO_TAKE = re.compile(r"用([1-9]|[一二两三四五六七八九十])年(?:左右)?(?:的)?时间")
+# (用5年时间 / ，五年内力争…: a span of years from the plan's start; not 离校2年内, a qualifier)
+YEARS_TO_TAKE = re.compile(r"用([1-9]|[一二两三四五六七八九十])年(?:左右)?(?:的)?时间|"
+                           r"(?:^|(?<=[，,；;：:])|(?<=力争|争取|计划|预计)|(?<=在))([1-9]|[一二两三四五六七八九十])年内")
 
 
 def _same_clause(text: str, a: int, b: int) -> bool:
