@@ -257,5 +257,7 @@ def test_a_per_place_target_is_for_its_place_and_the_reviewer_may_choose_another
     assert office.post(decide, {**form, "region": "瓯海区 330304"}).status_code == 302
     longwan.refresh_from_db()
     assert (longwan.target.region.code, longwan.decision) == ("330304", Decision.EDITED)
+    page = office.get(reverse("intake:document", args=[document.pk])).content.decode()
+    assert f"已成为目标 #{longwan.target_id} · 瓯海区 (330304)" in page
     # a draft of no place, its region left empty, is the document's
     assert services.find_region("") is None

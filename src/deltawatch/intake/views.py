@@ -183,7 +183,7 @@ def _document_context(request, document: SourceDocument, errors: dict | None = N
     from deltawatch.accounts.models import Organisation
     from deltawatch.indicators.models import Indicator
 
-    targets = list(document.targetdrafts.select_related("region"))
+    targets = list(document.targetdrafts.select_related("region", "target__region", "target__group"))
     tasks = list(document.taskdrafts.all())
     units = list(Organisation.objects.order_by("code").values_list("pk", "name_zh"))
     unit_by_name = {name: pk for pk, name in units}
