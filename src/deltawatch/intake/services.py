@@ -187,7 +187,7 @@ def accept_target(draft: TargetDraft, user, *, indicator: str, target_year: int,
         raise IntakeError("；".join(m for messages in error.message_dict.values() for m in messages)) from None
     edited = (indicator != draft.indicator or target_year != draft.target_year or comparator != draft.comparator
               or value != draft.value or value_high != draft.value_high or change_type != draft.change_type
-              or baseline_year != draft.baseline_year or (region is not None and region.pk != draft.region_id))
+              or baseline_year != draft.baseline_year or (region.pk if region is not None else None) != draft.region_id)
     with transaction.atomic():
         _decide(draft, user, Decision.EDITED if edited else Decision.ACCEPTED)
         target.save()
