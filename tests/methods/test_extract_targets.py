@@ -2081,3 +2081,13 @@ def test_return_period_ranges_spans_within_years_and_growth_by_increments():
     assert (found.change_type, found.value) == ("increase", 11)
     text = "●2013年,要实现GDP增长9%左右,地方财政收入增长8%以上,节能减排指标完成国家和省下达的任务。"
     assert [t.value for t in numeric(text, plan_period=(2013, 2013))] == [9, 8]
+
+
+def test_a_practical_projects_lines_of_counts_and_beneficiaries():
+    text = ("2019年崇明区政府实事项目和重点工程安排\n实事项目\n06\n*新增15家社区老年助餐点\n"
+            "*2家社区综合为老服务中心\n*366张养老床位\n*为8个住宅小区新增电动自行车充电设施\n3.3座公园增设儿童友好活动设施\n")
+    assert [(t.value, t.unit) for t in numeric(text, plan_period=(2019, 2019))] == [
+        (15, "家"), (2, "家"), (366, "张"), (8, "个")]     # (3.3座: a serial glued to a count, left out)
+    text = "2020年全镇主要预期目标是：实现全口径税收收入31亿元，增长33.5%。"
+    assert [t.value for t in numeric(text, plan_period=(2020, 2020))] == [31, 33.5]
+    assert numeric("早在2012年，浙江城市化率就达到63.2%。", plan_period=(2010, 2018)) == []

@@ -358,6 +358,11 @@ Held-out sets 109–114 (dev111–dev116, stop 27):
 * a return period's range (20年至50年一遇); ，五年内力争… is the plan's span from its first year (离校2年内
   is no span); 年均递增 is a growth; 要实现 sets goals, so budget revenue in a year's report is one.
 
+Held-out sets 115–116 (dev117–dev118, stop 27):
+* a line of a 实事 list that is only counts (*366张养老床位, *2家社区综合为老服务中心) counts what the
+  list's title builds, and 为8个住宅小区新增… counts the places worked on (a leading * mark too);
+  tax revenue (全口径税收收入) in a list of goals is a target as budget revenue is; 早在2012年 reports.
+
 Found by trying bad input (a progress table pasted from a web page):
 * a progress table with a row per line and its cells parted by spaces (序号 重点工作任务 牵头责任单位
   一季度完成情况 ⏎ 1 地区生产总值增长6%左右 市发展改革委 一季度增长5.8%): the cell under the goal
@@ -1013,6 +1018,11 @@ PROJECT_CARD = re.compile(r"[◆●■▲•·\-\s\d.、]*[^:：，,。;；]{2,4
 PLAN_SHARE = re.compile(r"(?:占|达到|完成|为)(?:原)?(?:全年|年度|今年|当年)(?:计划|目标|任务)(?:数)?的?约?(?:[\d.]+%、)*\s*$")
 
 
+# a line of a list that is only counts of things (*30个市民益智健身苑点、2片市民足球场)
+COUNT_FIRST_LINE = re.compile(rf"^[*＊\s]*\d+(?:个|家|张|片|所|座|处|条|名|户|台|套|辆)[{CJK}“”()（）]{{2,20}}"
+                              rf"(?:、\d+(?:个|家|张|片|所|座|处|条|名|户|台|套|辆)[{CJK}“”()（）]{{2,20}})*\s*$")
+
+
 def _targets_of_sentence(sentence: Sentence, context: _Context, *, goal_block: bool = False,
                          in_goal_column: bool = False) -> list[DraftTarget]:
     """The targets of one sentence. ``goal_block``: the sentence stands in a paragraph (or under a
@@ -1096,6 +1106,9 @@ def _targets_of_sentence(sentence: Sentence, context: _Context, *, goal_block: b
         # (in a goal sentence a ， does too: 培育100个优势区，100个特色产业强镇)
         carried = carried_build if clause_start > 0 and (
             text[clause_start - 1] == "、" or goal_setting and text[clause_start - 1] in "，,") else None
+        # (a 实事 list's line that opens with its count, the verb in the list's title: *366张养老床位)
+        if carried is None and clause_start == 0 and goal_block and COUNT_FIRST_LINE.match(text):
+            carried = "新增"
         found_here = _clause_targets(clause, goal_setting, verbless=verbless, carried_build=carried)
         if not found_here and last_clause_drafts:
             found_here = _part_of_previous(clause, last_clause_drafts[-1])
@@ -1351,7 +1364,7 @@ def _unit_run(clause: str, match: re.Match) -> bool:
 
 # (fifth development set: a work report may name the revenue 财政总收入 / 地方财政收入 instead,
 # "财政总收入、地方财政收入均增长7%" — the same goal, only where goals are set)
-BUDGET_REVENUE = re.compile(r"(?:(?:一般公共)?预算(?:内)?|(?:地方)?财政总?)收入(?:同口径|可比口径|按可比口径|同比)?均?"
+BUDGET_REVENUE = re.compile(r"(?:(?:一般公共)?预算(?:内)?|(?:地方)?财政总?|(?:全口径)?税收)收入(?:同口径|可比口径|按可比口径|同比)?均?"
                             r"(?:(?:计划|预期|力争)?(?:增长|增速|增幅)|(?:达到|突破|超过)?\s*\d)")    # (…收入81亿元: its level)
 NOT_REVENUE = re.compile(r"赤字|债|支出|安排|转移支付|财政资金|拨付|下达")
 
@@ -1690,7 +1703,7 @@ def _clause_targets(clause: str, goal_sentence: bool, *, verbless=True, carried_
                 count = ("进行", 0)                     # 对…等28个小区进行“液改气”改造: the count worked on
             if count is None and carried_build and value.unit in COUNT_UNITS and value.comparator in ("=", "≥", "≈") \
                     and (TRAIL.match(clause[value.end:]) and _indicator_adjacent(before)
-                         or not before.strip() and re.match(rf"[{CJK}“\"]|\d+(?:万|亿|千|百)*级", clause[value.end:])):
+                         or not before.strip(" *＊") and re.match(rf"[{CJK}“\"]|\d+(?:万|亿|千|百)*级", clause[value.end:])):
                 count = (carried_build, 0)
             if count is not None and MONEY.search(value.unit) and ALLOTTED.search(clause):
                 count = None                     # 组建30亿元规模产业基金: money set aside, no goal
