@@ -248,6 +248,9 @@ def test_catalogue_match_by_name_synonym_and_unit():
     # a name that matches nothing: candidates shown, no indicator
     target = one("到2025年，夜间经济繁荣指数达到80。", catalogue=small)
     assert target.indicator is None and len(target.candidates) == 2
+    # a place or qualifier in brackets is no part of the name matched: GDP(鹿城) 9% is the growth rate
+    found = numeric("各地GDP增速目标值分别为：鹿城9%，龙湾10%。", plan_period=(2013, 2013), catalogue=catalogue)
+    assert [t.indicator for t in found] == ["gdp_real_growth", "gdp_real_growth"]
 
 
 def test_name_similarity_by_bigrams():

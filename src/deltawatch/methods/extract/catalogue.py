@@ -88,7 +88,10 @@ class CatalogueMatcher:
         return candidates[:3]
 
     def match(self, draft: DraftTarget) -> None:
-        draft.candidates = self.score(draft.indicator_text, draft.unit)
+        # (a place or qualifier in brackets at the end, GDP(鹿城) / 增加值(属地), names whose value
+        # it is, not another indicator: compared without it)
+        name = re.sub(r"[(（][^()（）]{1,8}[)）]$", "", draft.indicator_text) or draft.indicator_text
+        draft.candidates = self.score(name, draft.unit)
         known_unit = not draft.numeric or draft.unit in UNITS or draft.unit in ("ratio", "") or "/" in draft.unit
         best = draft.candidates[0] if draft.candidates else None
         if best is not None and best.score >= MATCH_THRESHOLD and known_unit:

@@ -379,7 +379,8 @@ their character bigrams (1.0 when one name contains the other whole, scaled by l
 when the shorter is the base of a share in the longer, 占规模以上工业增加值比重); unit
 agreement adds to the score: ``score = 0.8 · name + 0.2 · unit``. The best three are
 ``candidates``; ``indicator`` is set when the best score is at least ``MATCH_THRESHOLD`` and the
-unit is not unknown.
+unit is not unknown. A place or qualifier in brackets closing the name (GDP(鹿城), 增加值(属地)) is
+left out of the comparison: it says whose value it is, not which indicator.
 """
 
 from __future__ import annotations
