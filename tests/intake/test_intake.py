@@ -261,3 +261,10 @@ def test_a_per_place_target_is_for_its_place_and_the_reviewer_may_choose_another
     assert f"已成为目标 #{longwan.target_id} · 瓯海区 (330304)" in page
     # a draft of no place, its region left empty, is the document's
     assert services.find_region("") is None
+    # the same report read again: only the drafts whose place already has the target are flagged
+    again = services.ingest(CITY_REPORT.encode("utf-8"), "wenzhou-again.txt", user=people["office"],
+                            plan_period=(2013, 2013), region=Region.objects.get(code="330300"), plan=plan)
+    html = office.get(reverse("intake:document", args=[again.pk])).content.decode()
+    flagged = [part.split("</strong>")[0] for part in html.split('<p class="draft-head"><strong>')[1:]
+               if "指标库中已有该指标同一年份的目标" in part.split("</article>")[0]]
+    assert flagged == ["GDP(鹿城)", "GDP(瓯海)"]           # (龙湾's target went to 瓯海区)

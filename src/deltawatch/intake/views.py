@@ -168,15 +168,25 @@ def highlighted(document: SourceDocument, targets, tasks) -> str:
     return mark_safe(re.sub(r"\n\s*\n+", "\n", "".join(pieces)).replace("\n", "<br>"))
 
 
-def existing_targets(document: SourceDocument) -> set[tuple[str, int]]:
-    """(indicator, year) of the catalogue's targets for the document's region or group: a draft
-    that repeats one is said to be there already."""
+def existing_targets(document: SourceDocument, drafts) -> set[tuple[int | None, int | None, str, int]]:
+    """(region, group, indicator, year) of the catalogue's targets for the document's region or
+    group and for the regions of its per-place drafts: a draft that repeats one for its own
+    scope is said to be there already."""
+    from django.db.models import Q
+
     from deltawatch.indicators.models import Target
 
-    where = {"region": document.region} if document.region_id else {"group": document.group}
-    if not (document.region_id or document.group_id):
-        return set()
-    return set(Target.objects.filter(**where).values_list("indicator__code", "target_year"))
+    scopes = Q(region_id__in={d.region_id for d in drafts if d.region_id})
+    if document.region_id:
+        scopes |= Q(region_id=document.region_id)
+    elif document.group_id:
+        scopes |= Q(group_id=document.group_id)
+    return set(Target.objects.filter(scopes).values_list("region_id", "group_id", "indicator__code", "target_year"))
+
+
+def _draft_scope(draft, document: SourceDocument) -> tuple[int | None, int | None]:
+    """(region, group) a draft's target would be for: its place's region, else the document's."""
+    return (draft.region_id, None) if draft.region_id else (document.region_id, document.group_id)
 
 
 def _document_context(request, document: SourceDocument, errors: dict | None = None, typed: dict | None = None):
@@ -189,9 +199,9 @@ def _document_context(request, document: SourceDocument, errors: dict | None = N
     unit_by_name = {name: pk for pk, name in units}
     for draft in tasks:
         draft.lead_guess = next((unit_by_name[n] for n in draft.lead_units if n in unit_by_name), None)
-    known = existing_targets(document)
+    known = existing_targets(document, targets)
     for draft in targets:
-        draft.known = (draft.indicator, draft.target_year) in known
+        draft.known = (*_draft_scope(draft, document), draft.indicator, draft.target_year) in known
     errors, typed = errors or {}, typed or {}
     for prefix, drafts in (("t", targets), ("k", tasks)):
         for draft in drafts:  # a refused decision: its message and what was typed, on its own form
