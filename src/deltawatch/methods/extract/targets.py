@@ -744,15 +744,20 @@ def _bare_heading_year(text: str, context: "_Context", kind: str) -> int | None:
 
 # a five-year plan named in a heading (“十三五”时期主要任务)
 NAMED_PLAN = re.compile(r"十([一二三四五])五")
+# N年内 opening a clause or after a word of aim (两年内，… / ，五年内力争…): a span of years from the
+# plan's start — not 离校2年内未就业…, a qualifier
+YEARS_WITHIN = r"(?:^|(?<=[，,。；;：:\s])|(?<=力争|争取|计划|预计)|(?<=在))(?P<within>[1-9]|[一二两三四五六七八九十])年内"
 # the five years ahead of a year's work report: the government's term, that year and four more
 # (未来三年 in a year's plan: that year and two more)
-# (两年内，… opening a clause in a year's report: that year and the next; not 离校2年内未就业…)
-FIVE_YEARS_AHEAD = re.compile(r"(?:今后|未来)(?:的)?(?P<years>[三五35])年|(?:^|(?<=[，,。；;：:\s]))(?P<years_in>[两二三2-3])年内")
-YEARS_AHEAD = {"两": 2, "二": 2, "2": 2, "三": 3, "3": 3, "五": 5, "5": 5}
+FIVE_YEARS_AHEAD = re.compile(r"(?:今后|未来)(?:的)?(?P<years>[三五35])年|" + YEARS_WITHIN)
+
+
+def _year_count(text: str) -> int:
+    return int(text) if text.isdigit() else int(_cn_integer(text))
 
 
 def _years_ahead(match: re.Match) -> int:
-    return YEARS_AHEAD[match.group("years") or match.group("years_in")]
+    return _year_count(match.group("years") or match.group("within"))
 
 
 def _turns_to_goals(text: str, context: "_Context") -> bool:
@@ -2402,8 +2407,7 @@ def _target_year(clause: str, text: str, position_in_text: int, context: _Contex
     if years_span:
         start = re.search(r"从((?:19|20)\d{2})年起", text)
         first = int(start.group(1)) if start else context.plan_period[0]
-        count = years_span.group(1) or years_span.group(2)
-        return first + (int(count) if count.isdigit() else int(_cn_integer(count))) - 1, False, False
+        return first + _year_count(years_span.group("take") or years_span.group("within")) - 1, False, False
     # (江苏将按照“十四五”末建成…的目标，今年新建高标准农田400万亩: 今年 after the deadline is the report's year)
     if re.search(r"今年|全年|(?<![\d一二三四五六七八九十两])年内", text[:position_in_text]) and context.title_year is not None:
         return context.title_year, False, False
@@ -2436,10 +2440,8 @@ def _target_year(clause: str, text: str, position_in_text: int, context: _Contex
     return context.plan_period[1], False, False
 
 
-# a span of years to take for the goals (用5年时间 / 用三年左右时间)
-# (用5年时间 / ，五年内力争…: a span of years from the plan's start; not 离校2年内, a qualifier)
-YEARS_TO_TAKE = re.compile(r"用([1-9]|[一二两三四五六七八九十])年(?:左右)?(?:的)?时间|"
-                           r"(?:^|(?<=[，,；;：:])|(?<=力争|争取|计划|预计)|(?<=在))([1-9]|[一二两三四五六七八九十])年内")
+# a span of years to take for the goals (用5年时间 / 用三年左右时间 / ，五年内力争…)
+YEARS_TO_TAKE = re.compile(r"用(?P<take>[1-9]|[一二两三四五六七八九十])年(?:左右)?(?:的)?时间|" + YEARS_WITHIN)
 
 
 def _same_clause(text: str, a: int, b: int) -> bool:
