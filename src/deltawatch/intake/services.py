@@ -40,7 +40,8 @@ def catalogue_frame() -> pd.DataFrame:
 def region_frame() -> pd.DataFrame:
     from deltawatch.regions.models import Region
 
-    return pd.DataFrame(list(Region.objects.values("code", "name_zh", "level")), columns=["code", "name_zh", "level"])
+    return pd.DataFrame(list(Region.objects.values("id", "code", "name_zh", "level")),
+                        columns=["id", "code", "name_zh", "level"])
 
 
 def unit_names() -> list[str]:
@@ -66,7 +67,7 @@ def ingest(data: bytes, name: str, *, user=None, plan_period: tuple[int, int] = 
     regions = region_frame()
     targets = draft_targets(doc, plan_period=plan_period, catalogue=catalogue_frame(), regions=regions)
     tasks = draft_tasks(doc, regions=regions, units=unit_names(), plan_period=plan_period)
-    region_ids = _region_ids([t.region for t in targets if t.region])
+    region_ids = {code: int(pk) for code, pk in zip(regions["code"], regions["id"])}   # (a draft's region, by code)
     with transaction.atomic():
         document = SourceDocument.objects.create(
             name=name[:200], title=_title(doc), source_format=doc.source_format,
@@ -87,12 +88,6 @@ def ingest(data: bytes, name: str, *, user=None, plan_period: tuple[int, int] = 
             participants=t.participants, regions=t.regions, projects=t.projects, deadline=t.deadline,
             deadline_text=t.deadline_text[:60]) for t in tasks])
     return document
-
-
-def _region_ids(codes) -> dict[str, int]:
-    from deltawatch.regions.models import Region
-
-    return dict(Region.objects.filter(code__in=set(codes)).values_list("code", "pk"))
 
 
 def find_region(text: str):
