@@ -2094,3 +2094,18 @@ def test_a_practical_projects_lines_of_counts_and_beneficiaries():
     text = "2020年全镇主要预期目标是：实现全口径税收收入31亿元，增长33.5%。"
     assert [t.value for t in numeric(text, plan_period=(2020, 2020))] == [31, 33.5]
     assert numeric("早在2012年，浙江城市化率就达到63.2%。", plan_period=(2010, 2018)) == []
+
+
+# --- ugly input found in stop 27's last check -----------------------------------------------
+
+def test_a_markdown_table_of_one_row_with_its_header_printed_twice_and_a_menu_that_is_no_table():
+    row = "| 地区生产总值 | % | 9.5 |\n"
+    header = "| 指标 | 单位 | 2013年目标 |\n"
+    for text in (header + header + row, header + "| --- | --- | :---: |\n" + row + "| 财政收入 | 亿元 | 100 |\n"):
+        found = numeric(text, plan_period=(2013, 2013))
+        assert [(t.indicator_text, t.value, t.unit, t.change_type, t.target_year) for t in found][:1] == [
+            ("地区生产总值", 9.5, "%", "increase", 2013)]
+    assert [t.value for t in numeric(header + "| --- | --- | --- |\n" + row + "| 财政收入 | 亿元 | 100 |\n",
+                                     plan_period=(2013, 2013))] == [9.5, 100]
+    # two lines of "|" under no header naming columns are a site's menu, not a table
+    assert numeric("首页 | 新闻 | 政务公开 |\n2013 | 9.5 | 100 |\n", plan_period=(2013, 2013)) == []

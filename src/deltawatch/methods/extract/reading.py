@@ -531,7 +531,7 @@ def _navigation(text: str) -> list[tuple[int, int]]:
                 and not re.search(r"\d", line) and line.count("|") < 2     # (a table's header row)
                 and not _names_table_columns(words)
                 and not any(p in line for p in "。，,；;") and not HEADING.match(line))
-        if menu or (("首页" in line or "当前位置" in line) and len(line) < 60 and "。" not in line) or previous is not None and line == previous and index < 40:
+        if menu or (("首页" in line or "当前位置" in line) and len(line) < 60 and "。" not in line) or previous is not None and line == previous and index < 40 and line.count("|") < 2:
             found.append((start, end))
         if short:
             run.append(index)
@@ -730,31 +730,37 @@ def _tables(document: Document, raw_tables: list, offsets: np.ndarray) -> list[T
     return tables
 
 
-# A table scraped with its cells on one line, joined by "|" ("序号 | 指标名称 | 单位 | 目标 | …"):
-# three or more such lines in a row.
-PIPE_ROWS = re.compile(r"(?m)(?:^[^\n|]*[^\s|][^\n|]*(?:\|[^\n|]*){2,}(?:\n|$)){3,}")
+# A table scraped with its cells on one line, joined by "|" ("序号 | 指标名称 | 单位 | 目标 | …"),
+# or written as a Markdown table (| 指标 | 单位 | 2013年目标 | over | --- | --- |): two or more such
+# lines in a row (two only under a header that names columns — a site's "首页 | 新闻 | 政务" is none).
+PIPE_ROWS = re.compile(r"(?m)(?:^[ \t]*\|?[^\n|]*[^\s|][^\n|]*(?:\|[^\n|]*){2,}(?:\n|$)){2,}")
+RULE_ROW = re.compile(r"[\s|:：\-—－]+")                 # a Markdown table's | --- | :---: |
 
 
 def inline_pipe_tables(document: Document) -> list[CellTable]:
     """Tables whose rows stand one per line with "|" between cells. A row is aligned on its
     serial number under the header's 序号 (a category cell before it, 经济发展 | 1 | …, spans
     rows and is dropped; a row without it is moved right under the header); empty cells at the
-    end of a line are the scraper's."""
+    end of a line are the scraper's, rule lines and the header printed again (a table running
+    over two pages) are no rows."""
     if "|" not in document.text:
         return []
     tables = []
     for block in PIPE_ROWS.finditer(document.text):
         lines, position = [], block.start()
         for line in block.group().split("\n"):
-            if line.strip():
+            if line.strip() and not RULE_ROW.fullmatch(line):
                 lines.append((line, position, position + len(line)))
             position += len(line) + 1
-        rows = [[cell.strip() for cell in line.split("|")] for line, _, _ in lines]
-        rows = [row[:max(i for i, c in enumerate(row) if c) + 1] for row in rows]
+        rows = [_pipe_cells(line) for line, _, _ in lines]
         # (a header of two rows, 指标 | 单位 | 2020年 | 2025年 over 类别 | 序号 | 指标名称 | …: the
         # row naming 序号 is the one the data rows line up under)
         below = next((i for i, row in enumerate(rows[:3]) if any(_is_serial_header(c) for c in row)), 0)
         rows, lines = rows[below:], lines[below:]
+        kept = [i for i, row in enumerate(rows) if i == 0 or row != rows[0]]
+        rows, lines = [rows[i] for i in kept], [lines[i] for i in kept]
+        if len(rows) < 2 or len(rows) == 2 and not _names_table_columns([c for c in rows[0] if c]):
+            continue
         header = rows[0]
         serial = next((i for i, c in enumerate(header) if _is_serial_header(c)), None)
         if serial is not None:
@@ -768,6 +774,13 @@ def inline_pipe_tables(document: Document) -> list[CellTable]:
                                 location=location_at(document, block.start()),
                                 row_spans=tuple((start, end) for _, start, end in lines[1:])))
     return tables
+
+
+def _pipe_cells(line: str) -> list[str]:
+    """A row's cells: a Markdown row's opening "|" opens no cell, the empty cells closing a
+    scraped row are dropped."""
+    cells = [cell.strip() for cell in line.strip().removeprefix("|").split("|")]
+    return cells[:max((i for i, c in enumerate(cells) if c), default=0) + 1]
 
 
 def _is_serial_header(cell: str) -> bool:
