@@ -268,3 +268,23 @@ def test_a_per_place_target_is_for_its_place_and_the_reviewer_may_choose_another
     flagged = [part.split("</strong>")[0] for part in html.split('<p class="draft-head"><strong>')[1:]
                if "指标库中已有该指标同一年份的目标" in part.split("</article>")[0]]
     assert flagged == ["GDP(鹿城)", "GDP(瓯海)"]           # (龙湾's target went to 瓯海区)
+
+
+def test_the_upload_form_and_the_review_page_look_regions_up_alike(document, people):  # noqa: F811
+    assert services.find_region("江苏省").code == services.find_region("320000").code == "320000"
+    assert services.find_region("鹿城区 330302").code == "330302"
+    assert services.find_region("yrd", groups=True).code == services.find_region("长三角全域", groups=True).code == "yrd"
+    with pytest.raises(services.IntakeError, match="不在区域库中"):
+        services.find_region("yrd")                       # a target drafted for a place is a region's, never a group's
+    office = _client(people["office"])
+    for typed in ("江苏省", "yrd"):
+        done = office.post(reverse("intake:upload"), {"file": SimpleUploadedFile("a.txt", TEXT.encode()),
+                                                     "plan_period": "2021-2025", "region": typed})
+        assert done.status_code == 302
+    latest = SourceDocument.objects.order_by("-pk")
+    assert (latest[1].region.code, latest[0].group.code) == ("320000", "yrd")
+    refused = office.post(reverse("intake:upload"), {"file": SimpleUploadedFile("a.txt", TEXT.encode()),
+                                                    "plan_period": "2021-2025", "region": "亚特兰蒂斯"})
+    html = refused.content.decode()
+    assert refused.status_code == 400 and "未知的区域或区域组：亚特兰蒂斯" in html and 'value="亚特兰蒂斯"' in html
+    assert SourceDocument.objects.count() == 3

@@ -90,17 +90,21 @@ def ingest(data: bytes, name: str, *, user=None, plan_period: tuple[int, int] = 
     return document
 
 
-def find_region(text: str):
-    """The region a reviewer typed or picked: its code (330302) or its name (鹿城区), as the
-    page's list offers them ("鹿城区 330302"); None for an empty field."""
-    from deltawatch.regions.models import Region
+def find_region(text: str, *, groups: bool = False):
+    """The region a person typed or picked — its code (330302), its name (鹿城区), or both as
+    the review page's list offers them ("鹿城区 330302") — or, with ``groups``, a region group
+    by code or name (yrd, 长三角); None for an empty field. The upload form and the review page
+    both look regions up here, so they take the same spellings."""
+    from deltawatch.regions.models import Region, RegionGroup
 
     text = (text or "").strip()
     if not text:
         return None
-    code = text.split()[-1]
+    code, name = text.split()[-1], text.split()[0]
     found = (Region.objects.filter(code=code).first() if code.isdigit() else None) \
-        or Region.objects.filter(name_zh=text.split()[0]).order_by("valid_to").first()
+        or Region.objects.filter(name_zh=name).order_by("valid_to").first()
+    if found is None and groups:
+        found = RegionGroup.objects.filter(code=text).first() or RegionGroup.objects.filter(name_zh=text).first()
     if found is None:
         raise IntakeError(_("区域“%(text)s”不在区域库中：请从列表中选择，或留空以采用文件所指定的区域。") % {"text": text})
     return found

@@ -76,16 +76,11 @@ class UploadForm(forms.Form):
             raise forms.ValidationError(_("规划期应写作 2021-2025；年度报告或计划可只写一年，如 2024。")) from None
 
     def clean_region(self):
-        from deltawatch.regions.models import Region, RegionGroup
-
-        text = self.cleaned_data["region"].strip()
-        if not text:
-            return None
-        found = Region.objects.filter(code=text).first() or RegionGroup.objects.filter(code=text).first() \
-            or Region.objects.filter(name_zh=text).first() or RegionGroup.objects.filter(name_zh=text).first()
-        if found is None:
-            raise forms.ValidationError(_("未知的区域或区域组：%(text)s") % {"text": text})
-        return found
+        try:
+            return services.find_region(self.cleaned_data["region"], groups=True)
+        except services.IntakeError:
+            raise forms.ValidationError(_("未知的区域或区域组：%(text)s") % {
+                "text": self.cleaned_data["region"].strip()}) from None
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
