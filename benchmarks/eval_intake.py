@@ -3,11 +3,13 @@ each labelled set of tests/fixtures/intake/ — the development sets the rules w
 (dev, dev2 …), each but the first two a held-out set first, measured once before tuning —
 with the plan period a user would enter for each document (its ``plan_periods.csv``) and the
 shipped catalogue. A draft counts when value, comparator, target year and change type agree
-with a label in the same sentence (``methods.extract.evaluate.score``). Writes
-benchmarks/results/intake_quality.md.
+with a label in the same sentence (``methods.extract.evaluate.score``). Then the task drafts
+(``draft_tasks``, with the shipped regions, as the CLI reads) on each task set (tasks1 …): a
+draft counts when its sentence and title agree with a label's (``score_tasks``); of those, how
+many name the label's lead units and deadline. Writes benchmarks/results/intake_quality.md.
 
     .venv/bin/python benchmarks/eval_intake.py              # every set, results written
-    .venv/bin/python benchmarks/eval_intake.py dev9 dev10   # only these, printed
+    .venv/bin/python benchmarks/eval_intake.py dev9 tasks1  # only these, printed
 """
 
 from __future__ import annotations
@@ -20,8 +22,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from deltawatch.methods.extract import draft_targets, parse_plan_period, read
-from deltawatch.methods.extract.evaluate import labels_as_drafts, load_labels, score
+from deltawatch.methods.extract import draft_targets, draft_tasks, parse_plan_period, read
+from deltawatch.methods.extract.evaluate import labels_as_drafts, load_labels, load_task_labels, score, score_tasks
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "intake"
@@ -41,6 +43,8 @@ def _labelled_sets() -> dict[str, str]:
 
 
 SETS = _labelled_sets()
+TASK_SETS = sorted((p.name for p in FIXTURES.iterdir() if re.fullmatch(r"tasks\d+", p.name)),
+                   key=lambda n: int(n[len("tasks"):]))
 
 
 def documents(folder: Path):
@@ -55,7 +59,9 @@ def documents(folder: Path):
 def main(argv: list[str] | None = None) -> int:
     """All sets, written to benchmarks/results/intake_quality.md; or only the sets named on the
     command line (``eval_intake.py dev dev9``), printed — tuning must not look at a held-out set."""
-    names = (argv if argv is not None else sys.argv[1:]) or list(SETS)
+    names = (argv if argv is not None else sys.argv[1:]) or list(SETS) + TASK_SETS
+    everything = names == list(SETS) + TASK_SETS
+    task_names, names = [n for n in names if n in TASK_SETS], [n for n in names if n not in TASK_SETS]
     catalogue = pd.read_csv(ROOT / "src/deltawatch/defaults/data/indicators.csv", dtype=str)[
         ["code", "name_zh", "name_en", "unit"]]
     lines = [f"# Target extraction quality ({dt.date.today()})", "",
@@ -75,10 +81,11 @@ def main(argv: list[str] | None = None) -> int:
         precision = tp / (tp + fp) if tp + fp else float("nan")
         lines.append(f"| {name} | {role} | {n} | {tp + fn} | {tp} | {fp} | {fn} | {precision:.3f} | "
                      f"{tp / (tp + fn):.3f} |")
-    lines += _agreement(catalogue) if names == list(SETS) else []
+    lines += _agreement(catalogue) if everything else []
+    lines += _task_quality(task_names) if task_names else []
     text = "\n".join(lines) + "\n"
     print(text)
-    if names == list(SETS):
+    if everything:
         (ROOT / "benchmarks" / "results" / "intake_quality.md").write_text(text, encoding="utf-8")
     return 0
 
@@ -101,6 +108,25 @@ def _agreement(catalogue) -> list[str]:
             second_ref.append(score(drafts, second))
         cells = [f"{p:.3f} | {r:.3f}" for p, r in map(_pooled, (people, first_ref, second_ref))]
         lines.append(f"| {folder.name} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def _task_quality(names: list[str]) -> list[str]:
+    """Precision and recall of the task drafts on each task set, and of the right ones how many
+    name the label's lead units and deadline (tests/fixtures/intake/tasks*/TASK_CONVENTIONS.md)."""
+    regions = pd.read_csv(ROOT / "src/deltawatch/defaults/data/regions.csv", dtype=str)[["code", "name_zh", "level"]]
+    lines = ["", "Task drafts (issue 17, point 3) against tasks labelled by hand, blind to the extractor:", "",
+             "| set | documents | labelled | found right | wrong | missed | precision | recall | "
+             "lead units right | deadline right |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for name in names:
+        results = [score_tasks(draft_tasks(read(FIXTURES / text), regions=regions, plan_period=period),
+                               load_task_labels(FIXTURES / labels))
+                   for text, labels, period in documents(Path(name))]
+        tp, fp, fn, leads, deadlines = (sum(r[key] for r in results)
+                                        for key in ("tp", "fp", "fn", "leads_right", "deadlines_right"))
+        lines.append(f"| {name} | {len(results)} | {tp + fn} | {tp} | {fp} | {fn} | {tp / (tp + fp):.3f} | "
+                     f"{tp / (tp + fn):.3f} | {leads} of {tp} | {deadlines} of {tp} |")
     return lines
 
 

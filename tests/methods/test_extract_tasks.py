@@ -305,3 +305,37 @@ def test_a_task_row_with_an_empty_serial_cell_keeps_its_columns():
     found = _read_tasks(text, plan_period=(2024, 2024), doc_year=2024)
     assert [(t.title, t.lead_units) for t in found] == [
         ("推进长三角科创共同体建设", ["市科技局"]), ("研发经费投入强度达到3%", ["市科技局"])]
+
+
+# --- scoring task drafts against labels (score_tasks) -----------------------------------------
+
+def test_task_scoring_by_sentence_and_title_with_units_and_deadlines(tmp_path):
+    from deltawatch.methods.extract.evaluate import load_task_labels, score_tasks, title_agreement
+    from deltawatch.methods.extract.types import DraftTask
+
+    labels_csv = tmp_path / "labels.csv"
+    labels_csv.write_text(
+        "title,sentence,lead_units,participants,deadline_text,location\n"
+        "建设长三角国家技术创新中心,由省科技厅牵头，2025年底前建设长三角国家技术创新中心。,省科技厅,,2025年底前,二、(一)\n"
+        "完善城乡居民基本医疗保险制度,完善城乡居民基本医疗保险制度，推进异地就医结算。,省医保局；省卫生健康委,,,\n"
+        "推进异地就医结算,完善城乡居民基本医疗保险制度，推进异地就医结算。,,,,\n", encoding="utf-8")
+    labels = load_task_labels(labels_csv)
+    assert labels[1]["lead_units"] == ["省医保局", "省卫生健康委"]
+    # one title holding the other agrees fully; otherwise the share of characters in order
+    assert title_agreement("加快建设长三角国家技术创新中心", "建设长三角国家技术创新中心") == 1.0
+    assert title_agreement("完善城乡居民基本医疗保险制度", "推进异地就医结算") < 0.6
+
+    def task(title, sentence, leads=(), deadline=""):
+        return DraftTask(title=title, sentence=sentence, location="", start=0, end=0,
+                         lead_units=list(leads), deadline_text=deadline)
+
+    first, second = labels[0]["sentence"], labels[1]["sentence"]
+    drafts = [task("加快建设长三角国家技术创新中心", first, ["省科技厅"], "2025年底前"),   # right, units and deadline too
+              task("完善城乡居民基本医疗保险制度", second, ["省医保局"]),                  # right, one lead unit short
+              task("完善城乡居民基本医疗保险制度", second),                              # the same task again: wrong
+              task("建设长三角国家技术创新中心", "另一句话。")]                            # another sentence: wrong
+    result = score_tasks(drafts, labels)
+    assert (result["tp"], result["fp"], result["fn"]) == (2, 2, 1)
+    assert (result["leads_right"], result["deadlines_right"]) == (1, 2)
+    assert result["precision"] == 0.5 and result["recall"] == 2 / 3
+    assert [row["title"] for row in result["rows"] if row["status"] == "fn"] == ["推进异地就医结算"]

@@ -1,4 +1,5 @@
-"""Precision and recall of draft targets against targets labelled by hand (issue 17, point 6).
+"""Precision and recall of draft targets (and of draft tasks: ``score_tasks``) against labels
+made by hand (issue 17, point 6).
 
 A draft is a true positive when a label row of the same sentence (compared after removing
 whitespace and punctuation; one sentence may hold the other, as a ；-clause of the same list)
@@ -175,6 +176,70 @@ def _row(status: str, *, draft: DraftTarget | None = None, label: dict | None = 
     return {"status": status, "indicator": label.get("indicator", ""), "target_year": label["year"],
             "comparator": label["comparator"], "value": label.get("value", ""), "unit": label.get("unit", ""),
             "change_type": label["change_type"], "numeric": label["numeric"], "sentence": label.get("sentence", "")}
+
+
+# --- tasks ------------------------------------------------------------------------------------
+
+TITLE_AGREEMENT = 0.6     # two titles of one action share this share of their characters, in order
+
+
+def load_task_labels(path) -> list[dict]:
+    """Task labels (tests/fixtures/intake/tasks*/, columns title, sentence, lead_units,
+    participants, deadline_text, location; several units joined by ；)."""
+    with open(path, newline="", encoding="utf-8-sig") as handle:
+        rows = list(csv.DictReader(handle))
+    for row in rows:
+        for key in ("lead_units", "participants"):
+            row[key] = [unit.strip() for unit in re.split(r"[；;]", row.get(key) or "") if unit.strip()]
+    return rows
+
+
+def title_agreement(a: str, b: str) -> float:
+    """How far two titles of an action agree: 1 when one holds the other (a title with or
+    without its adverb, 加快建设X / 建设X), else the share of characters they have in common in
+    order (difflib's ratio). Labellers and the extractor cut an action's ends differently; the
+    action is the same."""
+    from difflib import SequenceMatcher
+
+    x, y = normalise_sentence(a), normalise_sentence(b)
+    if not x or not y:
+        return 0.0
+    return 1.0 if x in y or y in x else SequenceMatcher(None, x, y, autojunk=False).ratio()
+
+
+def score_tasks(drafts, labels: list[dict]) -> dict:
+    """Precision and recall of draft tasks: a draft is right when a label of the same sentence
+    has a title that agrees (``title_agreement`` ≥ TITLE_AGREEMENT); each draft takes the
+    unused label it agrees with best, each label is taken once. Of the drafts that are right,
+    ``leads_right`` counts those whose lead units are the label's (the same set, none for none)
+    and ``deadlines_right`` those whose deadline text is the label's (spaces and punctuation aside)."""
+    used: set[int] = set()
+    rows, leads_right, deadlines_right = [], 0, 0
+    for draft in drafts:
+        candidates = [(title_agreement(draft.title, label["title"]), i) for i, label in enumerate(labels)
+                      if i not in used and _same_sentence(draft.sentence, label.get("sentence", ""))]
+        agreement, hit = max(candidates, default=(0.0, None))
+        if hit is None or agreement < TITLE_AGREEMENT:
+            rows.append({"status": "fp", "title": draft.title, "sentence": draft.sentence,
+                         "lead_units": draft.lead_units, "deadline_text": draft.deadline_text})
+            continue
+        used.add(hit)
+        label = labels[hit]
+        lead_ok = {normalise_sentence(u) for u in draft.lead_units} == {normalise_sentence(u) for u in label["lead_units"]}
+        deadline_ok = normalise_sentence(draft.deadline_text) == normalise_sentence(label.get("deadline_text", ""))
+        leads_right, deadlines_right = leads_right + lead_ok, deadlines_right + deadline_ok
+        rows.append({"status": "tp", "title": draft.title, "label_title": label["title"], "sentence": draft.sentence,
+                     "lead_units": draft.lead_units, "label_lead_units": label["lead_units"], "lead_ok": lead_ok,
+                     "deadline_text": draft.deadline_text, "label_deadline_text": label.get("deadline_text", ""),
+                     "deadline_ok": deadline_ok})
+    rows += [{"status": "fn", "title": label["title"], "sentence": label.get("sentence", ""),
+              "lead_units": label["lead_units"], "deadline_text": label.get("deadline_text", "")}
+             for i, label in enumerate(labels) if i not in used]
+    tp = len(used)
+    fp, fn = len(drafts) - tp, len(labels) - tp
+    return {"precision": tp / (tp + fp) if tp + fp else 1.0, "recall": tp / (tp + fn) if tp + fn else 1.0,
+            "tp": tp, "fp": fp, "fn": fn, "leads_right": leads_right, "deadlines_right": deadlines_right,
+            "rows": rows}
 
 
 def format_table(result: dict) -> str:
