@@ -57,7 +57,7 @@ class UploadForm(forms.Form):
     plan_period = forms.CharField(label=_l("规划期"), initial="2021-2025", max_length=9,
                                   help_text=_l("如 2021-2025，“十四五”“今后五年”的目标年取其末年；年度报告或计划可只写一年，如 2024"))
     region = forms.CharField(label=_l("目标所属区域或区域组"), required=False, max_length=40,
-                             help_text=_l("区划代码或区域组代码，如 320000（江苏省）或 yrd；采纳目标前须指定"))
+                             help_text=_l("区划代码或名称，或区域组代码，如 320000、温州市 或 yrd；采纳目标前须指定"))
     plan = forms.ModelChoiceField(label=_l("任务纳入的规划"), queryset=None, required=False)
 
     def __init__(self, *args, **kwargs):
