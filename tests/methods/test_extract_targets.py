@@ -2109,3 +2109,55 @@ def test_a_markdown_table_of_one_row_with_its_header_printed_twice_and_a_menu_th
                                      plan_period=(2013, 2013))] == [9.5, 100]
     # two lines of "|" under no header naming columns are a site's menu, not a table
     assert numeric("首页 | 新闻 | 政务公开 |\n2013 | 9.5 | 100 |\n", plan_period=(2013, 2013)) == []
+
+
+# --- rules from the development sets dev119–dev124 (held-out sets 117–122) -------------------
+
+def test_progress_against_the_years_plan_and_a_project_described_by_its_site_are_no_targets():
+    text = ("今年1月份，全市完成城镇建设固定资产投资17.37亿元，占年计划的8.69%。"
+            "城乡建设管理提升工程完成投资8.08亿元，占年计划的10.73%，超序时进度2.4个百分点。")
+    assert numeric(text, plan_period=(2010, 2010)) == []
+    site = "防灾避险公园位于刘锜路以北、河滨西路以南，建设规模20066.25㎡，其中地下13545.9㎡。"
+    assert numeric(site, plan_period=(2022, 2022)) == []
+    assert numeric("规划范围:为安庆市区，总面积约901平方公里。", plan_period=(2019, 2019)) == []
+    bulletin = "统计公报显示，2021年该区实现地区生产总值707.50亿元，按可比价计算，增长8.3%。"
+    assert numeric(bulletin, plan_period=(2021, 2025)) == []
+
+
+def test_money_added_each_year_and_firms_added_are_levels():
+    found = numeric("2027年，茶叶一产产值达到60亿元(每年增加2亿元以上)。农民人均收入增加300元。", plan_period=(2023, 2027))
+    assert [(t.value, t.comparator, t.change_type) for t in found] == [
+        (60, "=", "level"), (2, "≥", "level"), (300, "=", "increase")]
+    found = numeric("到2026年，规模以上工业企业数量400家以上，年均增长30家以上。", plan_period=(2024, 2026))
+    assert [(t.value, t.change_type) for t in found] == [(400, "level"), (30, "level")]
+
+
+def test_names_sharing_one_value_with_dou_or_shuangshuang_and_sums_in_words():
+    found = numeric("具体是地区生产总值、规上工业总产值、货物贸易出口额和重大项目累计投资都要突破一万亿元。",
+                    plan_period=(2026, 2030))
+    assert [(t.indicator_text, t.value, t.unit, t.comparator) for t in found] == [
+        ("地区生产总值", 1, "万亿元", ">"), ("规上工业总产值", 1, "万亿元", ">"),
+        ("货物贸易出口额", 1, "万亿元", ">"), ("重大项目累计投资", 1, "万亿元", ">")]
+    found = numeric("力争医药产业和新材料产业产值双双增长8%。", plan_period=(2025, 2025))
+    assert [(t.indicator_text, t.value) for t in found] == [("医药产业产值", 8), ("新材料产业产值", 8)]
+    assert [(t.value, t.unit) for t in numeric("到2015年，港口货物年吞吐量达到四亿吨以上。", plan_period=(2011, 2015))] == [
+        (4, "亿吨")]
+
+
+def test_doublings_quoted_counted_over_names_or_in_so_many_years():
+    found = numeric("展望2035年，金华将基本实现高水平现代化。金华全市生产总值、居民人均可支配收入比2020年“翻一番”。",
+                    plan_period=(2021, 2025))
+    assert [(t.indicator_text, t.target_year, t.value, t.baseline_year) for t in found] == [
+        ("金华全市生产总值", 2035, 100, 2020), ("居民人均可支配收入", 2035, 100, 2020)]
+    found = numeric("围绕“十四五”总体思路，实现上市企业数、规上工业、数字经济、旅游收入、教育卫生投入总量“五个翻番”。",
+                    plan_period=(2021, 2025))
+    assert [t.indicator_text for t in found] == ["上市企业数", "规上工业", "数字经济", "旅游收入", "教育卫生投入总量"]
+    assert {(t.value, t.change_type) for t in found} == {(100, "cumulative")}
+    assert numeric("到2015年实现“四个翻番”的目标。", plan_period=(2011, 2015)) == []     # a programme's name
+    found = numeric("力争规模以上工业增加值四年翻一番，固定资产投资、财政收入三年翻一番，开发区营业总收入两年翻一番。",
+                    plan_period=(2011, 2015))
+    assert [(t.indicator_text, t.target_year, t.change_type) for t in found] == [
+        ("规模以上工业增加值", 2014, "cumulative"), ("固定资产投资", 2013, "cumulative"), ("财政收入", 2013, "cumulative"),
+        ("开发区营业总收入", 2012, "cumulative")]
+    # (a year before the doubling is its base, not a count of years)
+    assert numeric("货运吞吐量较2022年翻一番以上。", plan_period=(2023, 2023))[0].target_year == 2023

@@ -451,6 +451,7 @@ from .vocabulary import (
     PERIOD_WORDS,
     PLAN_SCOPE,
     POLICY,
+    PROJECT_SITE,
     PREFIX_COMPARATORS,
     PROGRESS_CELL,
     PROJECT_BUDGET,
@@ -882,7 +883,7 @@ class _Context:
         self.block_start = 0                         # … and where that heading stands
         self.section_starts = [s.start for s in doc.sections]
         self.deadlines = sorted([(m.start(), int(m.group(2))) for m in
-                                 re.finditer(r"(到|至)((?:19|20)\d{2})年(?!的)", doc.text)]
+                                 re.finditer(r"(到|至|展望)((?:19|20)\d{2})年(?!的)", doc.text)]
                                 + [(m.start(), FIVE_YEAR_PLAN_END[m.group(1)]) for m in PERIOD_END.finditer(doc.text)
                                    if not FRAMED.search(doc.text, max(0, m.start() - 40), m.start())])
         self.deadline_starts = [p for p, _ in self.deadlines]
@@ -1020,8 +1021,15 @@ def _years_in_turn(text: str, offset: int, drafts: list[DraftTarget]) -> None:
 PROJECT_CARD = re.compile(r"[◆●■▲•·\-\s\d.、]*[^:：，,。;；]{2,40}[:：]\s*(?:项目)?(?:计划|估算)?总投资")
 
 
-# the share of the year's plan done (占全年计划的约101.8%、96.4% / 达到原今年目标的136%、125%)
-PLAN_SHARE = re.compile(r"(?:占|达到|完成|为)(?:原)?(?:全年|年度|今年|当年)(?:计划|目标|任务)(?:数)?的?约?(?:[\d.]+%、)*\s*$")
+# the share of the year's plan done (占全年计划的约101.8%、96.4% / 达到原今年目标的136%、125% /
+# 占年计划的8.69%),
+# and how far ahead of it the work runs (超序时进度2.4个百分点)
+PLAN_SHARE = re.compile(r"(?:(?:占|达到|完成|为)(?:原)?(?:全年|年度|今年|当年|年)(?:计划|目标|任务)(?:数)?的?约?(?:[\d.]+%、)*"
+                        r"|(?:超|超过|快于|高于)(?:序时|时序)进度)\s*$")
+
+
+# what was done, followed by its share of the year's plan (完成投资8.08亿元,占年计划的10.73%)
+DONE_SHARE = re.compile(r"[，,]?\s*占(?:全年|年度|今年|当年|年)(?:计划|目标|任务)")
 
 
 # a line of a list that is only counts of things (*30个市民益智健身苑点、2片市民足球场)
@@ -1147,8 +1155,9 @@ def _targets_of_sentence(sentence: Sentence, context: _Context, *, goal_block: b
             else:                                        # (电子信息、机械、造船各突破500亿元 / …均增长15%)
                 each = ("分别" in clause or bool(EACH_BEFORE_VALUE.search(clause[:found[0].start]))) \
                     and len(found_here) == 1
-            shared = _shared_value_names(draft.indicator_text, doubling=found[1] == "翻番", each=each) \
-                if draft.numeric and len(found) <= 4 and not found[1].startswith("build:") else []
+            shared = (found[1] == "翻番" and _counted_doubling(clause, found[0].start)) or (
+                _shared_value_names(draft.indicator_text, doubling=found[1] == "翻番", each=each)
+                if draft.numeric and len(found) <= 4 and not found[1].startswith("build:") else [])
             # (培育100家左右龙头企业和单项冠军企业: one count of both)
             if shared:                                   # 城镇调查失业率和登记失业率稳定在4.3%左右
                 draft.indicator_text = shared[0]
@@ -1198,6 +1207,10 @@ def _targets_of_sentence(sentence: Sentence, context: _Context, *, goal_block: b
     scope = PLAN_SCOPE.search(text)
     if scope:
         drafts = [d for d in drafts if not ("平方" in d.unit and d.end > sentence.start + scope.end())]
+    # (…防灾避险公园位于刘锜路以北…，建设规模20066.25㎡，其中地下13545.9㎡: what a project is)
+    site = PROJECT_SITE.search(text)
+    if site:
+        drafts = [d for d in drafts if d.end < sentence.start + site.start()]
     # (加快培育5亿元、10亿元企业: sums naming a size class of firms, not goals)
     # (and 50亿级项目不少于2个: a value "of a grade" is a class too)
     drafts = [d for d in drafts if not (MONEY.search(d.unit) and SIZE_CLASS.match(text, d.end - sentence.start)
@@ -1371,7 +1384,8 @@ def _unit_run(clause: str, match: re.Match) -> bool:
 # (fifth development set: a work report may name the revenue 财政总收入 / 地方财政收入 instead,
 # "财政总收入、地方财政收入均增长7%" — the same goal, only where goals are set)
 BUDGET_REVENUE = re.compile(r"(?:(?:一般公共)?预算(?:内)?|(?:地方)?财政总?|(?:全口径)?税收)收入(?:同口径|可比口径|按可比口径|同比)?均?"
-                            r"(?:(?:计划|预期|力争)?(?:增长|增速|增幅)|(?:达到|突破|超过)?\s*\d)")    # (…收入81亿元: its level)
+                            r"(?:(?:计划|预期|力争)?(?:增长|增速|增幅)|(?:达到|突破|超过)?\s*\d"    # (…收入81亿元: its level)
+                            r"|(?:[两三四五六七八九十\d]年内?)?(?:实现)?翻[一两]?番)")          # (…收入三年翻一番)
 NOT_REVENUE = re.compile(r"赤字|债|支出|安排|转移支付|财政资金|拨付|下达")
 
 
@@ -1392,6 +1406,21 @@ def _budget_revenue_goal(clause: str, goal_sentence: bool) -> bool:
 MEASURE_HEAD = re.compile(r"(?:率|比重|比例|占比|浓度|强度)$")
 
 
+COUNTED_DOUBLING = re.compile(r"(?:实现|完成|推动|力争|确保|争取)(?P<names>[^，,；;。“”\"]{4,80}?)[“\"]?"
+                              r"(?P<count>[两三四五六七八九十]|\d{1,2})个[“\"]?$")
+
+
+def _counted_doubling(clause: str, start: int) -> list[str]:
+    """实现上市企业数、规上工业、数字经济、旅游收入、教育卫生投入总量“五个翻番”: the names before a
+    counted doubling, when there are as many as it counts (else it only names a programme, “四个翻番”)."""
+    match = COUNTED_DOUBLING.search(clause, 0, start)
+    if not match:
+        return []
+    names = [n.strip() for n in re.split(r"、|和|及|与", match.group("names"))]
+    count = int(match.group("count")) if match.group("count").isdigit() else int(_cn_integer(match.group("count")))
+    return names if len(names) == count >= 2 and all(len(n) >= 2 for n in names) else []
+
+
 def _shared_value_names(indicator: str, *, doubling: bool = False, each: bool = False) -> list[str]:
     """Two or three indicators joined by 和 / 、 / 及 / 与 that share one value and end in the
     same head word (城镇调查失业率和登记失业率, 规上工业增加值和服务业增加值): one target each.
@@ -1408,7 +1437,7 @@ def _shared_value_names(indicator: str, *, doubling: bool = False, each: bool = 
     # with the head of the last, 排放总量, when it has one)
     if each and re.search("[、和]", indicator):
         items = [n.strip() for n in re.split("[、和]", indicator)]
-        head = re.search(r"(?:排放总量|排放量|总量|浓度|比重|比例|占比|强度|产量|规模)$", items[-1])
+        head = re.search(r"(?:排放总量|排放量|总量|浓度|比重|比例|占比|强度|产量|规模|产值|增加值)$", items[-1])
         if all(len(n) >= 2 for n in items) and 2 <= len(items) <= 4:
             return [n + (head.group() if head and not n.endswith(head.group()) else "") for n in items[:-1]] + [items[-1]]
     # "受污染耕地、地块安全利用率": the head of the measure (…安全利用率) is written once, after the
@@ -1433,7 +1462,7 @@ def _shared_value_names(indicator: str, *, doubling: bool = False, each: bool = 
     return names
 
 
-EACH_BEFORE_VALUE = re.compile(r"(?<![年平人户亩])[均各](?:要|将)?" + CHANGE_VERB + r"?\s*$")
+EACH_BEFORE_VALUE = re.compile(r"(?:(?<![年平人户亩成首京])[均各都]|双双)(?:要|将)?" + CHANGE_VERB + r"?\s*$")
 OPENING_COMPARATOR = re.compile(r"(不少于|不低于|至少|超过)\d+(?:\.\d+)?[^\d，,；;。、]{1,14}$")
 SHARED_COMPARATOR = re.compile(rf"^(?P<name>[{CJK}]{{0,8}}?)\d+(?:\.\d+)?[^\d，,；;。、]{{0,5}}?(以上|左右|以内)(?:的目标(?:任务)?)?[。；;]?$")
 SHARED_BY_ALL = re.compile(r"(?<![年平人户])[均都](?:要|将)?" + CHANGE_VERB)
@@ -1685,7 +1714,7 @@ def _clause_targets(clause: str, goal_sentence: bool, *, verbless=True, carried_
             continue                                     # 分总体目标、主要任务…3部分40条: the plan's make-up
         if MANAGEMENT_CAP.search(before):
             continue                                     # 主导品种不得超过8个: a rule of management, no goal
-        if value.unit == "%" and PLAN_SHARE.search(before):
+        if value.unit in ("%", "个百分点", "百分点") and PLAN_SHARE.search(before):
             continue                                     # 占全年计划的约101.8%: how far the year's plan is done
         if re.search(r"“[^“”]{0,12}$", before) and (clause[value.end:value.end + 1].isdigit()
                                                     or value.unit == "条" and clause.startswith("”", value.end)):
@@ -1774,9 +1803,10 @@ def _clause_targets(clause: str, goal_sentence: bool, *, verbless=True, carried_
     for match in DOUBLING.finditer(clause):
         if re.search(r"(?:近乎|接近|几乎)$", clause[:match.start()]):
             continue                                     # 较2019年的842亿元近乎翻番: a comparison told, no goal
-        if re.search(r"[两三四五六七八九十\d]个[“\"][^”\"]*$|[“\"][^”\"]{0,6}$", clause[:match.start()]) \
-                and clause[match.end():match.end() + 1] in ("”", "\""):
+        if re.search(r"[两三四五六七八九十\d]个[“\"][^”\"]*$|[“\"][^”\"]{1,6}$", clause[:match.start()]) \
+                and clause[match.end():match.end() + 1] in ("”", "\"") and not _counted_doubling(clause, match.start()):
             continue                                     # 实现三个“基本翻番”, “四个翻番”: names of goals
+        # (but 比2020年“翻一番”: the doubling itself set in quotes)
         growth = (2 ** DOUBLINGS[match.group("times")] - 1) * 100.0     # 翻一番: an increase of 100 %
         comparator, end = _suffix_comparator(clause, match.end())      # (翻一番以上)
         value = _Value(match.start(), end, growth, None, match.group(), "%", True, comparator)
@@ -1874,8 +1904,8 @@ def _comparator_around(clause: str, start: int, end: int) -> tuple[str, int]:
 CN_COUNT = re.compile(r"(?<![一二两三四五六七八九十百千万第])(?P<low>(?P<low_number>[一二两三四五六七八九十百千]+)万?[至到])?"
                       r"(?P<number>[一二两三四五六七八九十百千]+万[一二两三四五六七八九十百千]+(?=元|人|吨)"
                       r"|[一二两三四五六七八九十百千]{2,}(?:点[零一二三四五六七八九]+)?"
-                      r"|[一二两三四五六七八九]点[零一二三四五六七八九]+|[一二两三四五六七八九](?=[万亿][元人千]))(?P<more>多|余)?"
-                      r"(?P<unit>万公里|公里|万亩|亩|万公顷|公顷|座|个|家|所|条|项|处|台|辆|万人|亿元|万元|万千瓦|元|人|吨)")
+                      r"|[一二两三四五六七八九]点[零一二三四五六七八九]+|[一二两三四五六七八九](?=[万亿][元人千吨]|万亿元))(?P<more>多|余)?"
+                      r"(?P<unit>万公里|公里|万亩|亩|万公顷|公顷|座|个|家|所|条|项|处|台|辆|万人|万亿元|亿元|万元|万千瓦|亿吨|万吨|元|人|吨)")
 
 
 def _cn_integer(text: str) -> float:
@@ -2238,11 +2268,11 @@ _INDICATOR_LEAD = re.compile(
     # headline, 设定GDP增长5% in a lede, 还将保持固定资产投资稳定增长 — the indicator follows them)
     r"^(?:(?:其中|同时|并|以及|和|及|而|将会|奋力|使|让|推动|促进|确保|力争|争取|努力|全年|今年|明年|本年|去年|上年|实现|"
     r"预期|设定了?|定下了?|[^，,、]{0,6}?(?:还|也)?将(?:继续)?保持|[^，,、]{0,6}?还将|保持|"
-    r"主要(?:预期)?目标(?:是|为)?|目标(?:是|为)|(?:到|至|截至)?(?:19|20)\d{2}年(?:底|末)?(?:前)?|"
+    r"主要(?:预期)?目标(?:是|为)?|目标(?:是|为)|具体(?:是|为|包括)|(?:到|至|截至)?(?:19|20)\d{2}年(?:底|末)?(?:前)?|"
     r"[^，,、]{0,8}?(?:到|至)(?:19|20)\d{2}年(?:底|末)?(?:前)?|"
     r"[“\"]?十四五[”\"]?(?:期间|时期|末)?|累计|全市|基本)[,，、\s]*)+")
 _INDICATOR_TAIL = re.compile(
-    r"(?:(?:较|比|与)(?:(?:19|20)\d{2}年|上年|基期)(?:末|底)?(?:相比)?|(?:年均|平均|累计|五年|每年|分别|均|要|将|"
+    r"(?:(?:较|比|与)(?:(?:19|20)\d{2}年|上年|基期)(?:末|底)?(?:相比)?|(?:年均|平均|累计|五年|每年|分别|均|双双|(?<![成首京])都|要|将|"
     r"同口径|可比口径|按可比口径|按可比价格计算|同比|计划|按|"
     r"力争|确保|进一步|稳步|持续|逐步|基本|实现)|(?:由|从).*|在(?:19|20)\d{2}年(?:的)?基础上.*|"
     # (a trend said of the indicator before its value: "受污染耕地、地块安全利用率持续提升，达到95%以上",
@@ -2276,7 +2306,7 @@ def _indicator_text(clause: str, end: int) -> str:
                   r"|(?:的)?(?:主要)?(?:预期)?目标(?:值)?(?:定|设定|设|确定|调整)|预期)$", "", text)
     for _ in range(3):
         text = _INDICATOR_LEAD.sub("", text).strip()
-        text = _INDICATOR_TAIL.sub("", text).strip()
+        text = _INDICATOR_TAIL.sub("", text.rstrip("“\"")).strip()   # (…比2020年“翻一番”: the quote opens)
     return text.strip(" \t,，、;；:：")
 
 
@@ -2292,16 +2322,26 @@ def _finish(found, clause: str, clause_start: int, sentence: Sentence, context: 
     own = _is_spaced_list(text)
     year, year_written, past_year = _target_year(clause, clause if own else text, value.start if own else clause_start + value.start,
                                                  context, start)
-    if past_year:
-        return None
+    if past_year or DONE_SHARE.match(text, clause_start + value.end):
+        return None                                      # (完成投资8.08亿元,占年计划的10.73%: done so far)
     baseline = BASELINE.search(clause[:value.start])
     if baseline is None and change != "level":
         baseline = BASELINE.search(clause)
+    # (固定资产投资、财政收入三年翻一番: a doubling in so many years, counted from the plan's first)
+    years_to_double = re.search(r"(?<![\d〇零])(?P<years>[两三四五六七八九十]|[1-9])年(?:内)?(?:实现)?$", clause[:value.start]) \
+        if verb == "翻番" and not year_written else None
+    if years_to_double:                                  # (a change over a span, 年均 unsaid: cumulative)
+        year = context.plan_period[0] + _year_count(years_to_double.group("years")) - 1
+        change = "cumulative" if baseline is None else change
     # (森林蓄积量增加42万立方米: a quantity added, the 城镇新增就业 convention — not a rise of money
-    # or a rate, 人均收入增加30元 / 增加两倍, and not against a written base year)
-    if change == "increase" and verb == "增加" and baseline is None and not MONEY.search(value.unit) \
+    # or a rate, 人均收入增加30元 / 增加两倍, and not against a written base year; money added each
+    # year is the quantity added too: 产值每年增加2亿元以上)
+    if change == "increase" and verb == "增加" and baseline is None \
+            and (not MONEY.search(value.unit) or re.search(r"(?:每年|年均)$", clause[:verb_start])) \
             and value.unit not in ("%", "个百分点", "百分点", "倍", "成", "‰"):
         change = "level"
+    if change == "increase" and verb in ("增长", "年均增长") and baseline is None and value.unit in ("家", "个", "户", "所", "座"):
+        change = "level"                                 # 年均增长30家以上: firms added, a count
     if change == "increase" and verb in ("提升", "提高") and baseline is None and value.unit in COUNT_UNITS:
         change = "level"                                 # 学历提升10万人: the people raised, a count
     # "“十四五”时期，规上工业单位增加值能耗下降16%以上": a decrease over the span of the plan period
@@ -2333,7 +2373,7 @@ def _finish(found, clause: str, clause_start: int, sentence: Sentence, context: 
     if verb in ("完成投资", "完成年度投资"):
         indicator += verb[2:]                            # (完成投资7亿元: what is completed is investment)
     if verb == "翻番":
-        indicator = _indicator_text(clause, value.start)
+        indicator = _indicator_text(clause, years_to_double.start() if years_to_double else value.start)
     elif verb.startswith("build:"):
         indicator = _indicator_text(clause, len(_strip_fillers(clause[:value.start])))
         indicator = re.sub("^(?:" + "|".join(COMPARATOR_WORDS) + ")", "", indicator)
