@@ -26,10 +26,19 @@ How a sentence becomes tasks
    bracketed note apply to every task of the sentence; a note closing a paragraph
    ("…。（责任单位：…）") applies to the tasks of that paragraph that name no units. A subject
    before 要 ("各设区市要…") is the lead unit of the actions after it in the sentence.
+   A unit line under an item (牵头单位:省发展改革委、省经信厅 ⏎ 协同责任单位:…) speaks for the
+   item's tasks; a note closing a paragraph may name cities too ("(合肥市,省发展改革委牵头)");
+   a section heading's note ("一、…(由市科技局牵头实施)") leads the section's tasks that name
+   none. In "责任单位：A、B、C", without a 牵头 word, A leads and B, C take part.
 5. A task table (序号 | 重点工作任务 | 牵头责任单位 | 完成时限, its cells parted by "|", tabs or spaces;
    a .docx table is read the same way) gives a task per row: the task cell is the task, the
    lead and partner cells its units, the deadline cell its deadline. A progress column
-   (进展情况, 落实情况) is never read, and a unit cell holding other words is no unit.
+   (进展情况, 落实情况) is never read, and a unit cell holding other words is no unit. A schedule
+   cell of dated steps (①2月上旬前,完成设计招标。②3月底前,…) gives a task per step, with its date.
+6. Not tasks: the outcome a sentence's other actions aim at (提升…能力 / 水平, 发挥…作用, 打造…
+   典范 / 高地), a notice's demands with no object of work (树立全局观念, 形成合力), and a measure
+   told a second time (a news page's lede retelling its body): the telling naming more is kept.
+   These follow the task labelling conventions (tests/fixtures/intake/tasks1/TASK_CONVENTIONS.md).
 
 Confidence is a plain score (0–1) of how sure the rules are: a verb at the very start and
 short, named actions score high; a subject before the verb, a long task or one cut out of
@@ -76,6 +85,7 @@ VERBS: tuple[str, ...] = _longest_first("""
 严控 严禁 禁止 落地 编报 出资 组建 成立 共推 共享 共创 共保 共治 共育 携手打造 承担 牵引
 带动 做好 办好 打击 营造 共筑 发行 防范 树立 招引 开拓 吸引 复制 引育 长期坚持 长期推进
 用好 用活 夯实 补齐 激发 释放 稳定 巩固 确保 力促 放大
+召开 举行 监控 监测 上报 报送 提供 签订 排查 督查 培训
 """)
 
 #: Verbs that another verb may follow in one action ("加快建设", "研究制定", "组织实施").
@@ -111,19 +121,41 @@ TARGET_MARKERS = re.compile(
     r"年均|翻一番|以上|左右|以内)\s*[0-9０-９.%％]|[0-9][0-9.]*\s*(%|％|个百分点)|翻一番|"
     r"^(力争)?(到|至)\s*20\d\d年")
 NARRATIVE = re.compile(r"20\d\d年\d{1,2}月\d{1,2}日|(?:宣布|指出|强调|表示)[，,：:]")
-SELF_REFERENCE = re.compile(r"本(实施)?(方案|规划|意见|计划|纲要|通知|办法)")
+SELF_REFERENCE = re.compile(r"本(实施)?(方案|规划|意见|计划|纲要|通知|办法|措施|政策|要点|细则)|(?:制定|出台|提出)(?:如下|以下)(?:政策|措施|意见)")
 
 ENUMERATOR = re.compile(r"^(?:[一二三四五六七八九十]+是|首先|其次|再次|最后|第[一二三四五六七八九十]+[，,]?|"
                         r"[（(][0-9一二三四五六七八九十]+[)）]|[0-9]+[.、．]|[①-⑳])\s*")
 
 UNIT_SUFFIX = (r"(?:人民政府|委员会|办公室|管委会|领导小组|委|厅|局|办|署|院|部|集团|公司|中心|"
                r"政府|各市|各地|各设区市|各县（市、区）|各县\(市、区\))")
-UNIT_NAME = (rf"(?:(?:省|市|县|区|国家|中央|上海市|江苏省|浙江省|安徽省)[^\s，。；、：:（）()“”]{{0,14}}?{UNIT_SUFFIX}|各设区市|各地各有关部门|各地|各市|省各有关部门|各有关部门|有关部门|有关单位|领导小组办公室|"
+UNIT_NAME = (rf"(?:(?:省|市|县|区|国家|中央|上海市|江苏省|浙江省|安徽省)[^\s，。；、：:（）()“”]{{0,14}}?{UNIT_SUFFIX}|各设区市|各地各有关部门|各(?:区|市|县|区县|市县)(?:人民)?政府|各地|各市|省各有关部门|各有关部门|有关部门|有关单位|领导小组办公室|"
              r"各专题工作组牵头部门|各专题工作组|各级党委和政府)")
 UNIT_LIST = rf"{UNIT_NAME}(?:[、和及，,]{UNIT_NAME})*(?:等)?"
 
-NOTE = re.compile(r"[（(]\s*((?:责任|牵头|配合|参与|协同|协作|主责|实施)(?:单位|部门)[:：][^（）()]*)[）)]")
-NOTE_FIELD = re.compile(r"(责任|牵头|配合|参与|协同|协作|主责|实施)(?:单位|部门)[:：]([^；;，,]*(?:[，,][^；;：:]*?(?=[；;]|$|[，,][^，,；;]*?(?:单位|部门)[:：]))?)")
+NOTE = re.compile(r"[（(]\s*((?:责任|牵头|配合|参与|协同|协作|主责|实施)(?:责任)?(?:单位|部门)[:：][^（）()]*)[）)]")
+NOTE_FIELD = re.compile(r"(责任|牵头|配合|参与|协同|协作|主责|实施)(?:责任)?(?:单位|部门)[:：]([^；;，,]*(?:[，,][^；;：:]*?(?=[；;]|$|[，,][^，,；;]*?(?:单位|部门)[:：]))?)")
+# a line of its own naming an item's units, under the item (牵头单位:省发展改革委、省经信厅 /
+# 牵头责任单位:区发展改革委。⏎协同责任单位:区直相关单位。): it speaks for the item's tasks
+# an outcome that a sentence's actions aim at, said with a verb of its own: a capacity or level
+# raised (提升南京城市首位度, 提高治理能力), a role played (发挥引领作用), a model or pole made
+# (打造东中部区域协调发展典范, 打造上海北翼门户) — no task where the sentence has others
+OUTCOME = re.compile(r"(?:(?:进一步|全面|大力|着力|合力|努力|不断|充分|更好)?(?:提升|提高|增强|强化|发挥|释放|打造|形成|走出|成为|"
+                     r"实现|增创))[^，,；;。]{0,40}?(?:能力|水平|功能|作用|能级|竞争力|效益|素质|首位度|包容性|样板区?|典范|"
+                     r"高地|增长极|门户|新空间|新格局|新路子|优势|影响力|辐射力|支撑作用|带动作用|板块)[”\"]?$")
+
+
+# what a notice asks of those who carry its tasks out, with no object of work: attitudes and
+# generic demands (树立全局观念, 形成合力, 确保取得实效, 强化主体责任, 加强工作配合)
+EXHORTATION = re.compile(r"(?:认真|积极|切实|进一步)?(?:树立[^，,；;。]{0,8}观念|形成合力|确保(?:取得|各项)|强化主体责任|抓好工作统筹|"
+                         r"加强工作配合|密切(?:沟通|配合|协作)|发挥积极性|加强研究和调度|积极配合|履职尽责|按要求|提高政治站位|"
+                         r"高度重视|抓好落实|压实责任|明确举措)")
+
+
+# a note closing an item that names its units by 牵头 ("(合肥市,省发展改革委牵头)",
+# "（省发展改革委牵头，省财政厅配合）"): cities and counties may lead, named bare
+BRACKET_LEAD = re.compile(r"[（(]\s*(?P<leads>[^（）()：:。]{2,60}?)(?:牵头|负责)(?:[，,；;]\s*(?P<partners>[^（）()：:。]{2,60}?)"
+                          r"(?:配合|参与|协同|协助))?\s*[）)]")
+UNIT_LINE = re.compile(r"(?:牵头|责任|主责|主办|配合|参与|协同|协作|协办)(?:责任)?(?:单位|部门)\s*[:：]")
 
 PROJECT_SUFFIX = ("示范区", "先导区", "试验区", "自贸区", "开发区", "高新区", "合作区", "新区", "中心", "平台",
                   "走廊", "工程", "项目", "基地", "园区", "产业园", "通道", "铁路", "高铁", "快线", "机场",
@@ -233,6 +265,7 @@ DEADLINE = re.compile(
     r"(?P<by>(?:到|至|于)(?P<y4>20\d\d)年)|"
     r"(?P<period>[“\"]?十[一二三四五六七八九]五[”\"]?(?:期间|时期|期末|末)|规划期内|规划期间|规划期末|今后五年|本届政府任期内)|"
     r"(?P<year>年内|今年内|年底前|今年底前)|"
+    r"(?P<month>(?<![\d年])(?P<m2>1[0-2]|[1-9])月(?P<part2>上旬|中旬|下旬|底|末)?(?:前|之前|以前))|"
     r"(?P<long>长期坚持|长期推进|长期实施|(?<=[:：])\s*长期)"
 )
 _PART_END = {"上半年": (6, 30), "一季度": (3, 31), "第一季度": (3, 31), "二季度": (6, 30), "第二季度": (6, 30),
@@ -250,7 +283,7 @@ def find_deadline(text: str, *, plan_period=(2021, 2025), doc_year: int | None =
 
     2025年底前 → 2025-12-31; 2023年6月底前 → 2023-06-30; 2024年上半年 → 06-30; 到2025年 → 12-31;
     十四五期间 / 规划期内 → the last day of the plan period; 年内 → 12-31 of ``doc_year``
-    (None when the year is not known); 长期坚持 → None.
+    (None when the year is not known); 3月底前 / 2月上旬前 → that day of ``doc_year``; 长期坚持 → None.
     """
     match = DEADLINE.search(text)
     if match is None:
@@ -270,6 +303,12 @@ def find_deadline(text: str, *, plan_period=(2021, 2025), doc_year: int | None =
         return dt.date(int(plan_period[1]), 12, 31), written
     if match.group("year"):
         return (dt.date(doc_year, 12, 31) if doc_year else None), written
+    if match.group("month"):                 # (2月上旬前, 6月底前: in the document's year)
+        if not doc_year:
+            return None, written
+        month, part = int(match.group("m2")), match.group("part2")
+        day = {"上旬": 10, "中旬": 20}.get(part)
+        return (dt.date(doc_year, month, day) if day else _month_end(doc_year, month)), written
     return None, written
 
 
@@ -319,8 +358,15 @@ def find_units(text: str, known: Iterable[str] = ()) -> tuple[list[str], list[st
     participants: list[str] = []
     for note in NOTE.finditer(text):
         for kind, names in NOTE_FIELD.findall(note.group(1)):
-            target = participants if kind in ("配合", "参与", "协同", "协作") else leads
-            _extend(target, _split_units(names, known))
+            units = _split_units(names, known)
+            if kind == "责任":           # 责任单位：A、B、C — the first listed leads, the rest take part
+                _extend(leads, units[:1])
+                _extend(participants, units[1:])
+            else:
+                _extend(participants if kind in ("配合", "参与", "协同", "协作") else leads, units)
+    for note in BRACKET_LEAD.finditer(text):
+        _extend(leads, _bracket_units(note.group("leads")))
+        _extend(participants, _bracket_units(note.group("partners") or ""))
     for pattern in LEAD_PATTERNS:
         for match in pattern.finditer(text):
             _extend(leads, _split_units(match.group("u"), known))
@@ -334,6 +380,13 @@ def find_units(text: str, known: Iterable[str] = ()) -> tuple[list[str], list[st
                     _extend(target, [name])
     participants = [p for p in participants if p not in leads]
     return leads, participants
+
+
+def _bracket_units(text: str) -> list[str]:
+    """The names in a 牵头 note, units or places (合肥市), each short and without a verb."""
+    parts = [re.sub(r"^由", "", p.strip(" 　等")) for p in re.split(r"[、，,；;]|和|及", text)]
+    return [p for p in parts if 2 <= len(p) <= 15 and re.fullmatch(r"[\u4e00-\u9fff]+", p)
+            and not any(p.startswith(verb) for verb in VERBS)]
 
 
 def _extend(into: list[str], items: Iterable[str]) -> None:
@@ -477,10 +530,21 @@ def _sentences(doc: Document) -> list[tuple[int, int, int]]:
 
 
 def _heading_spans(doc: Document) -> list[tuple[int, int]]:
+    """Where each section's heading stands: its line, or — for a run-in heading that its
+    paragraph goes on after ("1. 稳企业、防风险。扎实做好稳企业各项工作。…") — its title only,
+    or only its number when the "title" is a measure's sentence (a long one, with commas)."""
     spans = []
     for section in doc.sections:
         line_end = doc.text.find("\n", section.start)
-        spans.append((section.start, line_end if line_end != -1 else section.end))
+        line_end = line_end if line_end != -1 else section.end
+        title_at = doc.text.find(section.title, section.start, line_end) if section.title else -1
+        if title_at != -1 and len(section.title) > 20 and re.search(r"[，,；;]", section.title):
+            line_end = section.start                     # ("1.深入实施…行动计划,有序推动…。": a measure, no heading)
+        elif title_at != -1:
+            run_in = re.match(r"[。：:．.]\s*(?=\S)", doc.text[title_at + len(section.title):line_end])
+            if run_in:
+                line_end = title_at + len(section.title) + run_in.end()
+        spans.append((section.start, line_end))
     return spans
 
 
@@ -525,13 +589,14 @@ def _classify(text: str, start: int, units: tuple[str, ...]) -> _Segment:
         return segment
     verb, _ = _verb_at(body)
     if not verb:
-        subject = re.match(r"^[^，、：“”]{1,12}?(?:要|将|应当|应|须|需要|必须)", body)
+        subject = re.match(r"^[^，、：“”]{1,16}?(?:要|将|应当|应|须|需要|必须)", body)
         if subject:
             verb, _ = _verb_at(body[subject.end():])
             if verb:
                 offset += subject.end()
                 segment.subject_led = True
-                segment.subject = _split_units(re.sub(r"(?:要|将|应当|应|须|需要|必须)$", "", subject.group(0)), units)
+                segment.subject = _split_units(re.sub(r"(?:今年|明年|年内|下一步|今后|同时)?(?:要|将|应当|应|须|需要|必须)$", "",
+                                                      subject.group(0)), units)
     if verb:
         segment.kind = "action"
         segment.verb = verb
@@ -731,15 +796,43 @@ def _table_tasks(doc: Document, known_units, matcher, plan_period, year) -> tupl
             continue
         by_column = {index + shift: cell for index, cell in enumerate(cells)}
         text, offset = by_column.get(columns.task, ("", 0))
+        schedule, schedule_at = by_column.get(columns.deadline, ("", 0)) if columns.deadline is not None else ("", 0)
+        steps = _schedule_steps(doc, schedule, line.start() + schedule_at, known_units, matcher, plan_period, year)
         task = _table_task(doc, text, line.start() + offset, line.group().strip(),
                            [by_column.get(i, ("", 0))[0] for i in columns.leads],
                            [by_column.get(i, ("", 0))[0] for i in columns.partners],
-                           by_column.get(columns.deadline, ("", 0))[0] if columns.deadline is not None else "",
-                           known_units, matcher, plan_period, year)
+                           "" if steps else schedule, known_units, matcher, plan_period, year)
         if task is not None:
             tasks.append(task)
             spans.append(line.span())
+        for step in steps:                # (the row's units are the steps' too)
+            step.lead_units, step.participants = step.lead_units or list(task.lead_units if task else []), \
+                step.participants or list(task.participants if task else [])
+        tasks += steps
     return tasks, spans
+
+
+# the steps of a schedule cell, each with its date (①2月上旬前,完成设计招标。②3月底前,完成…)
+SCHEDULE_STEP = re.compile(r"[①②③④⑤⑥⑦⑧⑨⑩]\s*(?P<step>[^①②③④⑤⑥⑦⑧⑨⑩]+)")
+
+
+def _schedule_steps(doc, cell: str, start: int, known_units, matcher, plan_period, year) -> list[DraftTask]:
+    """A schedule cell (进度安排) that lists dated steps is a list of tasks: each step's actions
+    with the step's own deadline. A cell that only gives a date ("2023年6月底前") gives none."""
+    steps = []
+    for match in SCHEDULE_STEP.finditer(cell):
+        text = match.group("step").rstrip()
+        at = start + match.start("step")
+        groups, shared = _groups(text, at, known_units)
+        shared_text = "，".join(seg.text for seg in shared)
+        deadline = find_deadline(shared_text or text, plan_period=plan_period, doc_year=year)
+        for group in groups:
+            task = _task(doc, group, text.strip(), matcher, known_units, plan_period, year)
+            if not task.deadline_text and deadline:
+                task.deadline, task.deadline_text = deadline
+            task.confidence = _confidence(group, task)
+            steps.append(task)
+    return steps
 
 
 def _cell_units(cell: str, known) -> list[str]:
@@ -820,17 +913,28 @@ def draft_tasks(doc: Document, *, regions=None, units: list[str] | None = None,
         stripped = sentence.strip()
         if any(h0 <= s_start < h1 for h0, h1 in headings) or any(r0 <= s_start < r1 for r0, r1 in table_rows):
             continue                      # (a table's row is read as its task cell, above)
+        if UNIT_LINE.match(stripped):
+            item = max((sec.start for sec in doc.sections if sec.start <= s_start), default=0)
+            _apply_unit_line([t for t in tasks if item <= t.start < s_start], stripped, known_units)
+            continue
         if not re.search(r"[。！？!?；;）)]\s*$", stripped) and len(stripped) < 60:
             continue                      # a heading or a line of the table of contents
         if order == 0 and len(stripped) <= 22 and not re.search(r"[，,；;]", stripped) \
                 and paragraph_rest[paragraph] - len(stripped) >= 60:
             continue                      # a run-in heading: the tasks follow it
-        if NOTE.fullmatch(stripped.rstrip("。")):
+        if ENUMERATOR.match(stripped) and len(ENUMERATOR.sub("", stripped)) <= 10 and not re.search(r"[，,；;]", stripped) \
+                and paragraph_rest[paragraph] - len(stripped) >= 30:
+            continue                      # "一是加强党的领导。" heading the sentences after it
+        if NOTE.fullmatch(stripped.rstrip("。")) or BRACKET_LEAD.fullmatch(stripped.rstrip("。")):
             _apply_paragraph_note(paragraph_tasks.get(paragraph, []), stripped, known_units)
             continue
         if _skip_sentence(stripped, _section_titles(doc, s_start)):
             continue
         groups, shared = _groups(sentence, s_start, known_units)
+        groups = [g for g in groups if not EXHORTATION.match(doc.text[g.action.title_start or g.action.start:g.action.end])]
+        if len(groups) > 1:               # (the outcome the sentence's actions aim at is no task of its own)
+            groups = [g for g in groups if not OUTCOME.match(doc.text[g.action.title_start or g.action.start:g.action.end])] \
+                or groups
         if not groups:
             continue
         shared_text = "，".join(seg.text for seg in shared) + "，" + "，".join(m.group(0) for m in NOTE.finditer(sentence))
@@ -847,10 +951,59 @@ def draft_tasks(doc: Document, *, regions=None, units: list[str] | None = None,
             task.confidence = _confidence(group, task)
             tasks.append(task)
             paragraph_tasks.setdefault(paragraph, []).append(task)
-        closing_note = re.search(r"[。！？!?]\s*(" + NOTE.pattern + r")\s*[。]?$", stripped)
+        closing_note = re.search(r"[。！？!?]\s*(" + NOTE.pattern + "|" + BRACKET_LEAD.pattern + r")\s*[。]?$", stripped)
         if closing_note:      # "…。（责任单位：…）" closes the paragraph: it speaks for all of it
             _apply_paragraph_note(paragraph_tasks.get(paragraph, []), closing_note.group(1), known_units)
-    return sorted(tasks, key=lambda task: task.start)
+    _apply_heading_units(doc, tasks, known_units)
+    return _without_repeats(sorted(tasks, key=lambda task: task.start))
+
+
+def _apply_heading_units(doc: Document, tasks: list[DraftTask], known: tuple[str, ...]) -> None:
+    """Units a section's heading names ("一、推进教育科技人才一体发展(由市科技局牵头实施)") lead
+    the section's tasks that name none; the innermost heading first."""
+    for section in sorted(doc.sections, key=lambda sec: -sec.start):
+        line_end = doc.text.find("\n", section.start)
+        leads, participants = find_units(doc.text[section.start:line_end if line_end != -1 else section.end], known)
+        if not leads:
+            continue
+        for task in tasks:
+            if section.start <= task.start < section.end and not task.lead_units:
+                task.lead_units = list(leads)
+                task.participants = task.participants or [p for p in participants if p not in leads]
+
+
+def _without_repeats(tasks: list[DraftTask]) -> list[DraftTask]:
+    """A measure told twice — a news page's lede retelling its body word for word — is one task:
+    the telling that names more (units, a deadline) is kept, else the first."""
+    kept: list[DraftTask] = []
+    for task in tasks:
+        key = re.sub(r"\W", "", task.title)
+        twin = next((k for k in kept if re.sub(r"\W", "", k.title) == key and _same_words(k.sentence, task.sentence)), None)
+        if twin is None:
+            kept.append(task)
+        elif _named(task) > _named(twin):
+            kept[kept.index(twin)] = task
+    return kept
+
+
+def _same_words(a: str, b: str) -> bool:
+    x, y = re.sub(r"[\W（）()]", "", NOTE.sub("", a)), re.sub(r"[\W（）()]", "", NOTE.sub("", b))
+    return x in y or y in x
+
+
+def _named(task: DraftTask) -> int:
+    return len(task.lead_units) + len(task.participants) + bool(task.deadline_text)
+
+
+def _apply_unit_line(tasks: list[DraftTask], line: str, known: tuple[str, ...]) -> None:
+    """A unit line under an item gives its leads to the item's tasks that have none, and its
+    participants (协同责任单位, 配合单位) to those that have none."""
+    leads, participants = find_units(f"（{line.rstrip('。；;')}）", known)
+    for task in tasks:
+        if leads and not task.lead_units:
+            task.lead_units = list(leads)
+        if participants and not task.participants:
+            task.participants = list(participants)
 
 
 def _apply_paragraph_note(tasks: list[DraftTask], note: str, known: tuple[str, ...]) -> None:
