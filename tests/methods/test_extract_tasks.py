@@ -384,3 +384,29 @@ def test_a_measure_told_twice_is_one_task_and_outcomes_and_exhortations_are_none
         title == "编制产业全景图谱" and not leads for title, leads in titles)      # the telling naming its unit
     assert "加强南京都市圈与合肥都市圈协同发展" in dict(titles)
     assert not any(title.startswith(("打造东中部", "树立", "形成合力", "确保取得")) for title, _ in titles)
+
+
+# --- the task sets, scored as benchmarks/eval_intake.py scores them --------------------------
+
+TASK_SETS = {   # set: (right, wrong, missed, lead units right) — each measured blind first (MEASUREMENTS.md)
+    "tasks1": (190, 56, 17, 188),    # 189, 89, 18 when first measured (step 112)
+    "tasks2": (86, 16, 28, 69),      # 42, 20, 72 (step 115)
+}
+
+
+@pytest.mark.parametrize("name", sorted(TASK_SETS))
+def test_task_sets_score_as_measured(name):
+    import csv
+
+    from deltawatch.methods.extract import parse_plan_period, read
+    from deltawatch.methods.extract.evaluate import load_task_labels, score_tasks
+
+    folder = ROOT / "tests" / "fixtures" / "intake" / name
+    regions = REGIONS[["code", "name_zh", "level"]]
+    total = [0, 0, 0, 0]
+    for row in csv.DictReader((folder / "plan_periods.csv").open(encoding="utf-8")):
+        result = score_tasks(draft_tasks(read(folder / f"{row['file']}.txt"), regions=regions,
+                                         plan_period=parse_plan_period(row["plan_period"])),
+                             load_task_labels(folder / f"{row['file']}.csv"))
+        total = [t + result[k] for t, k in zip(total, ("tp", "fp", "fn", "leads_right"))]
+    assert tuple(total) == TASK_SETS[name]
