@@ -2161,3 +2161,19 @@ def test_doublings_quoted_counted_over_names_or_in_so_many_years():
         ("开发区营业总收入", 2012, "cumulative")]
     # (a year before the doubling is its base, not a count of years)
     assert numeric("货运吞吐量较2022年翻一番以上。", plan_period=(2023, 2023))[0].target_year == 2023
+
+
+# --- rules from the development sets dev125–dev128 (held-out sets 123–126) -------------------
+
+def test_a_count_added_in_all_is_reached_and_a_list_of_key_works_sets_goals():
+    found = numeric("到2027年，累计实现城镇新增就业8000人以上，累计新增技能人才4800人以上。", plan_period=(2025, 2027))
+    assert [(t.value, t.change_type) for t in found] == [(8000, "level"), (4800, "level")]     # C11: counts reached
+    text = ("安吉县“十一五”期间水利投资近11亿元，其中重点工程主要包括:\n"
+            "2、基本完成灌区节水改造，新增灌溉面积4.1万亩，改造泵站50座。\n")
+    assert [(t.value, t.unit, t.target_year) for t in numeric(text, plan_period=(2006, 2010))
+            if t.unit != "亿元"] == [(4.1, "万亩", 2010), (50, "座", 2010)]
+
+
+def test_po_before_a_value_and_ge_yi_as_a_unit():
+    found = numeric("今年，我们将继续调高发展目标，国税开票突破3个亿，国税开票销售破6亿。", plan_period=(2008, 2008))
+    assert [(t.value, t.comparator) for t in found] == [(3, ">"), (6, ">")]

@@ -653,7 +653,7 @@ PAST_OPENER = re.compile(r"^(?:(?:[^，,。；;]{0,10}[，,]){1,2}|[^，,。；;
                          r"(?:全面|超额|已|基本|提前)?(?:完成|超出)了?(?:年度)?目标任务[。，,]|"
                          r"十(?P<plan>[二三四])五[”\"]?(?:时期|期间|以来|是)|(?P<year>(?:19|20)\d{2})年(?:以来|[，,]|(?![底末前初])))")
 # (not a bare 目标 or 预期: reviews say 完成年度目标 and 好于预期)
-GOAL_OPENER = re.compile(r"(?:主要|预期|发展|总体)目标|目标(?:是|为|指向|包括)|指标(?:体系)?安排|(?:我|全)(?:市|省|区|县)将|(?:明确|提出)了?[^，,。]{0,8}目标。|(?<!截至)今年(?!以来|上半年|前三季度|一季度|前\d{1,2}个月|1[-－—~至]\d)|明年|今后|未来|到(?:19|20)\d{2}年|力争|规划期")
+GOAL_OPENER = re.compile(r"(?:主要|预期|发展|总体)目标|目标(?:是|为|指向|包括)|(?:重点工程|重点项目|主要任务|重点任务|建设内容)(?:主要)?(?:包括|有)[:：]|指标(?:体系)?安排|(?:我|全)(?:市|省|区|县)将|(?:明确|提出)了?[^，,。]{0,8}目标。|(?<!截至)今年(?!以来|上半年|前三季度|一季度|前\d{1,2}个月|1[-－—~至]\d)|明年|今后|未来|到(?:19|20)\d{2}年|力争|规划期")
 
 
 LIST_ITEM = re.compile(r"^(?:——|[■□◆◇●○▲△★☆►▶•·\-*]|\d{1,2}[.、．]|[(（][一二三四五六七八九十\d]{1,3}[)）])")
@@ -1754,9 +1754,11 @@ def _clause_targets(clause: str, goal_sentence: bool, *, verbless=True, carried_
                     and re.match(r"(?:个)?[“\"]?[^，,；;。]{0,10}圈", clause[value.end:]):
                 count = None                     # 形成支撑…3个“1小时交通圈”建设的网络: what it serves
             if count is not None:
-                # (新增 / 完成 after 累计 over the plan: 5年累计完成旅游项目投资1万亿元; 比2017年新增1万元:
-                # an increase on a base year)
-                change = "cumulative" if "累计" in before and count[0] in ("新增", "增加", "完成") else (
+                # (新增 / 完成 after 累计 over the plan: 5年累计完成旅游项目投资1万亿元 — a sum of money;
+                # a count added, 累计实现城镇新增就业8000人, is the count reached: level, C11;
+                # 比2017年新增1万元: an increase on a base year)
+                change = "cumulative" if "累计" in before and count[0] in ("新增", "增加", "完成") \
+                    and MONEY.search(value.unit) else (
                     "increase" if count[0] in ("新增", "增加") and BASELINE.search(before[max(0, count[1] - 8):count[1]])
                     else "level")
                 ahead = _prefix_comparator(before[:count[1]]) or _governing_comparator(before)   # 至少改造形成40个
