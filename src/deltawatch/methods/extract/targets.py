@@ -363,6 +363,20 @@ Held-out sets 115–116 (dev117–dev118, stop 27):
   list's title builds, and 为8个住宅小区新增… counts the places worked on (a leading * mark too);
   tax revenue (全口径税收收入) in a list of goals is a target as budget revenue is; 早在2012年 reports.
 
+Held-out sets 117–122 (dev119–dev124, stop 28):
+* progress against the year's plan (占年计划的8.69%, 超序时进度2.4个百分点) and what was done
+  before such a share are no targets, nor is a project described by its site (位于…以北…，建设
+  规模…); 规划范围: opens a plan's area; 公报显示 reports;
+* money added each year (产值每年增加2亿元) and firms added (年均增长30家) are levels;
+* 都 and 双双 give one value to each listed name (…都要突破一万亿元); 一万亿元 / 四亿吨 in words;
+* a doubling set in quotes (比2020年“翻一番”), a counted doubling over as many names (实现上市企业数、
+  …教育卫生投入总量“五个翻番”), and one in so many years (三年翻一番: the plan's third year,
+  cumulative); 财政收入…翻番 is a revenue goal; 展望2035年 dates what follows in its paragraph.
+
+Held-out sets 123–126 (dev125–dev128, stop 28):
+* a count added in all (累计实现城镇新增就业8000人) is the count reached (C11); a list under
+  重点工程/重点任务/建设内容主要包括: sets goals; 破 before a value is 突破; 个亿 is a unit.
+
 Found by trying bad input (a progress table pasted from a web page):
 * a progress table with a row per line and its cells parted by spaces (序号 重点工作任务 牵头责任单位
   一季度完成情况 ⏎ 1 地区生产总值增长6%左右 市发展改革委 一季度增长5.8%): the cell under the goal
