@@ -976,13 +976,15 @@ def _without_repeats(tasks: list[DraftTask]) -> list[DraftTask]:
     """A measure told twice — a news page's lede retelling its body word for word — is one task:
     the telling that names more (units, a deadline) is kept, else the first."""
     kept: list[DraftTask] = []
+    by_title: dict[str, list[int]] = {}
     for task in tasks:
-        key = re.sub(r"\W", "", task.title)
-        twin = next((k for k in kept if re.sub(r"\W", "", k.title) == key and _same_words(k.sentence, task.sentence)), None)
+        twins = by_title.setdefault(re.sub(r"\W", "", task.title), [])
+        twin = next((i for i in twins if _same_words(kept[i].sentence, task.sentence)), None)
         if twin is None:
+            twins.append(len(kept))
             kept.append(task)
-        elif _named(task) > _named(twin):
-            kept[kept.index(twin)] = task
+        elif _named(task) > _named(kept[twin]):
+            kept[twin] = task
     return kept
 
 
