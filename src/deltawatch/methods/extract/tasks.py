@@ -974,12 +974,15 @@ def _apply_heading_units(doc: Document, tasks: list[DraftTask], known: tuple[str
 
 def _without_repeats(tasks: list[DraftTask]) -> list[DraftTask]:
     """A measure told twice — a news page's lede retelling its body word for word — is one task:
-    the telling that names more (units, a deadline) is kept, else the first."""
+    the telling that names more (units, a deadline) is kept, else the first. Only in one place
+    of the document, or with one telling outside its sections (the lede): the same words under
+    two chapters are two chapters' tasks."""
     kept: list[DraftTask] = []
     by_title: dict[str, list[int]] = {}
     for task in tasks:
         twins = by_title.setdefault(re.sub(r"\W", "", task.title), [])
-        twin = next((i for i in twins if _same_words(kept[i].sentence, task.sentence)), None)
+        twin = next((i for i in twins if _same_words(kept[i].sentence, task.sentence)
+                     and (kept[i].location == task.location or not kept[i].location or not task.location)), None)
         if twin is None:
             twins.append(len(kept))
             kept.append(task)
