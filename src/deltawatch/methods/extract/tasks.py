@@ -132,7 +132,8 @@ UNIT_NAME = (rf"(?:(?:省|市|县|区|国家|中央|上海市|江苏省|浙江�
              r"各专题工作组牵头部门|各专题工作组|各级党委和政府)")
 UNIT_LIST = rf"{UNIT_NAME}(?:[、和及，,]{UNIT_NAME})*(?:等)?"
 
-NOTE = re.compile(r"[（(]\s*((?:责任|牵头|配合|参与|协同|协作|主责|实施)(?:责任)?(?:单位|部门)[:：][^（）()]*)[）)]")
+NOTE = re.compile(r"[（(]\s*((?:[^（）()：:]{0,12}[:：][^（）()]{0,40}?[，,；;]\s*)?"   # (责任秘书长:李振峰,责任单位:…)
+                  r"(?:责任|牵头|配合|参与|协同|协作|主责|实施)(?:责任)?(?:单位|部门)[:：][^（）()]*)[）)]")
 NOTE_FIELD = re.compile(r"(责任|牵头|配合|参与|协同|协作|主责|实施)(?:责任)?(?:单位|部门)[:：]([^；;，,]*(?:[，,][^；;：:]*?(?=[；;]|$|[，,][^，,；;]*?(?:单位|部门)[:：]))?)")
 # a line of its own naming an item's units, under the item (牵头单位:省发展改革委、省经信厅 /
 # 牵头责任单位:区发展改革委。⏎协同责任单位:区直相关单位。): it speaks for the item's tasks
@@ -141,12 +142,13 @@ NOTE_FIELD = re.compile(r"(责任|牵头|配合|参与|协同|协作|主责|实�
 # (打造东中部区域协调发展典范, 打造上海北翼门户) — no task where the sentence has others
 OUTCOME = re.compile(r"(?:(?:进一步|全面|大力|着力|合力|努力|不断|充分|更好)?(?:提升|提高|增强|强化|发挥|释放|打造|形成|走出|成为|"
                      r"实现|增创))[^，,；;。]{0,40}?(?:能力|水平|功能|作用|能级|竞争力|效益|素质|首位度|包容性|样板区?|典范|"
-                     r"高地|增长极|门户|新空间|新格局|新路子|优势|影响力|辐射力|支撑作用|带动作用|板块)[”\"]?$")
+                     r"高地|增长极|门户|新空间|新格局|新路子|优势|影响力|辐射力|支撑作用|带动作用|板块|幸福感|满意度|获得感|安全感)[”\"]?$")
 
 
 # what a notice asks of those who carry its tasks out, with no object of work: attitudes and
 # generic demands (树立全局观念, 形成合力, 确保取得实效, 强化主体责任, 加强工作配合)
-EXHORTATION = re.compile(r"(?:认真|积极|切实|进一步)?(?:树立[^，,；;。]{0,8}观念|形成合力|确保(?:取得|各项)|强化主体责任|抓好工作统筹|"
+EXHORTATION = re.compile(r"(?:认真|积极|切实|进一步)?(?:树立[^，,；;。]{0,8}(?:观念|意识)|形成合力|确保(?:取得|各项)|强化主体责任|抓好工作统筹|"
+                         r"靠前一步|主动对接|落实落细|把好事干好|把实事做实|"
                          r"加强工作配合|密切(?:沟通|配合|协作)|发挥积极性|加强研究和调度|积极配合|履职尽责|按要求|提高政治站位|"
                          r"高度重视|抓好落实|压实责任|明确举措)")
 
@@ -358,7 +360,7 @@ def find_units(text: str, known: Iterable[str] = ()) -> tuple[list[str], list[st
     participants: list[str] = []
     for note in NOTE.finditer(text):
         for kind, names in NOTE_FIELD.findall(note.group(1)):
-            units = _split_units(names, known)
+            units = _note_units(names, known)
             if kind == "责任":           # 责任单位：A、B、C — the first listed leads, the rest take part
                 _extend(leads, units[:1])
                 _extend(participants, units[1:])
@@ -380,6 +382,16 @@ def find_units(text: str, known: Iterable[str] = ()) -> tuple[list[str], list[st
                     _extend(target, [name])
     participants = [p for p in participants if p not in leads]
     return leads, participants
+
+
+def _note_units(text: str, known) -> list[str]:
+    """The units of a note's field (责任单位:徐圩新区管委会、市科技局): the field says they are
+    units, so a name of any ending is one (管委会, 支行), as long as it is short and no action."""
+    parts = [p.strip(" 　等") for p in re.split(r"[、，,；;]", text.strip()) if p.strip(" 　等")]
+    if all(_UNIT_RE.fullmatch(p) or p in known for p in parts):
+        return parts
+    return [p for p in parts if 2 <= len(p) <= 20 and not re.search(r"[。:：\d]", p)
+            and not any(p.startswith(verb) for verb in VERBS)] or _split_units(text, known)
 
 
 def _bracket_units(text: str) -> list[str]:
@@ -532,13 +544,15 @@ def _sentences(doc: Document) -> list[tuple[int, int, int]]:
 def _heading_spans(doc: Document) -> list[tuple[int, int]]:
     """Where each section's heading stands: its line, or — for a run-in heading that its
     paragraph goes on after ("1. 稳企业、防风险。扎实做好稳企业各项工作。…") — its title only,
-    or only its number when the "title" is a measure's sentence (a long one, with commas)."""
+    or only its number when the "title" is a measure's sentence (a long one, with commas, or a
+    line that opens with a verb and closes with 。: "1.建立强有力的推进工作体系。")."""
     spans = []
     for section in doc.sections:
         line_end = doc.text.find("\n", section.start)
         line_end = line_end if line_end != -1 else section.end
         title_at = doc.text.find(section.title, section.start, line_end) if section.title else -1
-        if title_at != -1 and len(section.title) > 20 and re.search(r"[，,；;]", section.title):
+        item_sentence = doc.text[section.start:line_end].rstrip().endswith("。") and _verb_at(section.title)[0]
+        if title_at != -1 and (item_sentence or len(section.title) > 20 and re.search(r"[，,；;]", section.title)):
             line_end = section.start                     # ("1.深入实施…行动计划,有序推动…。": a measure, no heading)
         elif title_at != -1:
             run_in = re.match(r"[。：:．.]\s*(?=\S)", doc.text[title_at + len(section.title):line_end])
@@ -926,7 +940,11 @@ def draft_tasks(doc: Document, *, regions=None, units: list[str] | None = None,
                 and paragraph_rest[paragraph] - len(stripped) >= 30:
             continue                      # "一是加强党的领导。" heading the sentences after it
         if NOTE.fullmatch(stripped.rstrip("。")) or BRACKET_LEAD.fullmatch(stripped.rstrip("。")):
-            _apply_paragraph_note(paragraph_tasks.get(paragraph, []), stripped, known_units)
+            if paragraph_tasks.get(paragraph):
+                _apply_paragraph_note(paragraph_tasks[paragraph], stripped, known_units)
+            else:                         # (a note on the line under its item: the item's tasks)
+                item = max((sec.start for sec in doc.sections if sec.start <= s_start), default=0)
+                _apply_paragraph_note([t for t in tasks if item <= t.start < s_start], stripped, known_units)
             continue
         if _skip_sentence(stripped, _section_titles(doc, s_start)):
             continue
