@@ -1038,12 +1038,13 @@ PROJECT_CARD = re.compile(r"[◆●■▲•·\-\s\d.、]*[^:：，,。;；]{2,4
 # the share of the year's plan done (占全年计划的约101.8%、96.4% / 达到原今年目标的136%、125% /
 # 占年计划的8.69%),
 # and how far ahead of it the work runs (超序时进度2.4个百分点)
-PLAN_SHARE = re.compile(r"(?:(?:占|达到|完成|为)(?:原)?(?:全年|年度|今年|当年|年)(?:计划|目标|任务)(?:数)?的?约?(?:[\d.]+%、)*"
+YEARS_PLAN = r"(?:全年|年度|今年|当年|年)(?:计划|目标|任务)"
+PLAN_SHARE = re.compile(rf"(?:(?:占|达到|完成|为)(?:原)?{YEARS_PLAN}(?:数)?的?约?(?:[\d.]+%、)*"
                         r"|(?:超|超过|快于|高于)(?:序时|时序)进度)\s*$")
 
 
 # what was done, followed by its share of the year's plan (完成投资8.08亿元,占年计划的10.73%)
-DONE_SHARE = re.compile(r"[，,]?\s*占(?:全年|年度|今年|当年|年)(?:计划|目标|任务)")
+DONE_SHARE = re.compile(rf"[，,]?\s*占{YEARS_PLAN}")
 
 
 # a line of a list that is only counts of things (*30个市民益智健身苑点、2片市民足球场)

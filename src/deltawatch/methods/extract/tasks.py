@@ -135,8 +135,6 @@ UNIT_LIST = rf"{UNIT_NAME}(?:[、和及，,]{UNIT_NAME})*(?:等)?"
 NOTE = re.compile(r"[（(]\s*((?:[^（）()：:]{0,12}[:：][^（）()]{0,40}?[，,；;]\s*)?"   # (责任秘书长:李振峰,责任单位:…)
                   r"(?:责任|牵头|配合|参与|协同|协作|主责|实施)(?:责任)?(?:单位|部门)[:：][^（）()]*)[）)]")
 NOTE_FIELD = re.compile(r"(责任|牵头|配合|参与|协同|协作|主责|实施)(?:责任)?(?:单位|部门)[:：]([^；;，,]*(?:[，,][^；;：:]*?(?=[；;]|$|[，,][^，,；;]*?(?:单位|部门)[:：]))?)")
-# a line of its own naming an item's units, under the item (牵头单位:省发展改革委、省经信厅 /
-# 牵头责任单位:区发展改革委。⏎协同责任单位:区直相关单位。): it speaks for the item's tasks
 # an outcome that a sentence's actions aim at, said with a verb of its own: a capacity or level
 # raised (提升南京城市首位度, 提高治理能力), a role played (发挥引领作用), a model or pole made
 # (打造东中部区域协调发展典范, 打造上海北翼门户) — no task where the sentence has others
@@ -157,6 +155,8 @@ EXHORTATION = re.compile(r"(?:认真|积极|切实|进一步)?(?:树立[^，,；
 # "（省发展改革委牵头，省财政厅配合）"): cities and counties may lead, named bare
 BRACKET_LEAD = re.compile(r"[（(]\s*(?P<leads>[^（）()：:。]{2,60}?)(?:牵头|负责)(?:[，,；;]\s*(?P<partners>[^（）()：:。]{2,60}?)"
                           r"(?:配合|参与|协同|协助))?\s*[）)]")
+# a line of its own naming an item's units, under the item (牵头单位:省发展改革委、省经信厅 /
+# 牵头责任单位:区发展改革委。⏎协同责任单位:区直相关单位。): it speaks for the item's tasks
 UNIT_LINE = re.compile(r"(?:牵头|责任|主责|主办|配合|参与|协同|协作|协办)(?:责任)?(?:单位|部门)\s*[:：]")
 
 PROJECT_SUFFIX = ("示范区", "先导区", "试验区", "自贸区", "开发区", "高新区", "合作区", "新区", "中心", "平台",
@@ -548,8 +548,7 @@ def _heading_spans(doc: Document) -> list[tuple[int, int]]:
     line that opens with a verb and closes with 。: "1.建立强有力的推进工作体系。")."""
     spans = []
     for section in doc.sections:
-        line_end = doc.text.find("\n", section.start)
-        line_end = line_end if line_end != -1 else section.end
+        line_end = _heading_line_end(doc, section)
         title_at = doc.text.find(section.title, section.start, line_end) if section.title else -1
         item_sentence = doc.text[section.start:line_end].rstrip().endswith("。") and _verb_at(section.title)[0]
         if title_at != -1 and (item_sentence or len(section.title) > 20 and re.search(r"[，,；;]", section.title)):
@@ -560,6 +559,12 @@ def _heading_spans(doc: Document) -> list[tuple[int, int]]:
                 line_end = title_at + len(section.title) + run_in.end()
         spans.append((section.start, line_end))
     return spans
+
+
+def _heading_line_end(doc: Document, section) -> int:
+    """Where the line of a section's heading ends (the section's end when it has one line)."""
+    line_end = doc.text.find("\n", section.start)
+    return line_end if line_end != -1 else section.end
 
 
 def _classify(text: str, start: int, units: tuple[str, ...]) -> _Segment:
@@ -928,8 +933,7 @@ def draft_tasks(doc: Document, *, regions=None, units: list[str] | None = None,
         if any(h0 <= s_start < h1 for h0, h1 in headings) or any(r0 <= s_start < r1 for r0, r1 in table_rows):
             continue                      # (a table's row is read as its task cell, above)
         if UNIT_LINE.match(stripped):
-            item = max((sec.start for sec in doc.sections if sec.start <= s_start), default=0)
-            _apply_unit_line([t for t in tasks if item <= t.start < s_start], stripped, known_units)
+            _apply_unit_line(_item_tasks(doc, tasks, s_start), stripped, known_units)
             continue
         if not re.search(r"[。！？!?；;）)]\s*$", stripped) and len(stripped) < 60:
             continue                      # a heading or a line of the table of contents
@@ -943,16 +947,14 @@ def draft_tasks(doc: Document, *, regions=None, units: list[str] | None = None,
             if paragraph_tasks.get(paragraph):
                 _apply_paragraph_note(paragraph_tasks[paragraph], stripped, known_units)
             else:                         # (a note on the line under its item: the item's tasks)
-                item = max((sec.start for sec in doc.sections if sec.start <= s_start), default=0)
-                _apply_paragraph_note([t for t in tasks if item <= t.start < s_start], stripped, known_units)
+                _apply_paragraph_note(_item_tasks(doc, tasks, s_start), stripped, known_units)
             continue
         if _skip_sentence(stripped, _section_titles(doc, s_start)):
             continue
         groups, shared = _groups(sentence, s_start, known_units)
-        groups = [g for g in groups if not EXHORTATION.match(doc.text[g.action.title_start or g.action.start:g.action.end])]
+        groups = [g for g in groups if not EXHORTATION.match(_action_words(doc, g))]
         if len(groups) > 1:               # (the outcome the sentence's actions aim at is no task of its own)
-            groups = [g for g in groups if not OUTCOME.match(doc.text[g.action.title_start or g.action.start:g.action.end])] \
-                or groups
+            groups = [g for g in groups if not OUTCOME.match(_action_words(doc, g))] or groups
         if not groups:
             continue
         shared_text = "，".join(seg.text for seg in shared) + "，" + "，".join(m.group(0) for m in NOTE.finditer(sentence))
@@ -980,14 +982,24 @@ def _apply_heading_units(doc: Document, tasks: list[DraftTask], known: tuple[str
     """Units a section's heading names ("一、推进教育科技人才一体发展(由市科技局牵头实施)") lead
     the section's tasks that name none; the innermost heading first."""
     for section in sorted(doc.sections, key=lambda sec: -sec.start):
-        line_end = doc.text.find("\n", section.start)
-        leads, participants = find_units(doc.text[section.start:line_end if line_end != -1 else section.end], known)
+        leads, participants = find_units(doc.text[section.start:_heading_line_end(doc, section)], known)
         if not leads:
             continue
         for task in tasks:
             if section.start <= task.start < section.end and not task.lead_units:
                 task.lead_units = list(leads)
                 task.participants = task.participants or [p for p in participants if p not in leads]
+
+
+def _item_tasks(doc: Document, tasks: list[DraftTask], position: int) -> list[DraftTask]:
+    """The tasks drafted so far in the item (the innermost section) that ``position`` closes."""
+    item = max((sec.start for sec in doc.sections if sec.start <= position), default=0)
+    return [t for t in tasks if item <= t.start < position]
+
+
+def _action_words(doc: Document, group: _Group) -> str:
+    """An action's words as its title has them (after a subject or an enumerator)."""
+    return doc.text[group.action.title_start or group.action.start:group.action.end]
 
 
 def _without_repeats(tasks: list[DraftTask]) -> list[DraftTask]:
