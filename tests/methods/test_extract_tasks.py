@@ -423,3 +423,12 @@ def test_an_item_that_is_one_sentence_with_its_units_noted_on_the_line_below():
     assert [(t.title, t.lead_units, t.participants) for t in tasks] == [
         ("建立强有力的推进工作体系", ["市政府办公室"], []),
         ("建设区域性金融中心", ["人民银行连云港市中心支行"], ["市政府金融办"])]   # a noted unit of any ending
+
+
+def test_a_year_plans_month_deadlines_fall_in_its_year_without_a_date_in_the_text():
+    text = ("序号 | 重点工作任务 | 牵头责任单位 | 完成时限 |\n"
+            "1 | 建成市民中心。 | 市住建局 | ①3月底前,完成设计招标。②12月底前,竣工投用。 |\n")
+    tasks = _read_tasks(text, plan_period=(2013, 2013))
+    assert [(t.title, t.deadline) for t in tasks[1:]] == [
+        ("完成设计招标", dt.date(2013, 3, 31)), ("竣工投用", dt.date(2013, 12, 31))]
+    assert _read_tasks(text, plan_period=(2021, 2025))[1].deadline is None     # (no year to put it in)

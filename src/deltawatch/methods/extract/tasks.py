@@ -85,7 +85,7 @@ VERBS: tuple[str, ...] = _longest_first("""
 严控 严禁 禁止 落地 编报 出资 组建 成立 共推 共享 共创 共保 共治 共育 携手打造 承担 牵引
 带动 做好 办好 打击 营造 共筑 发行 防范 树立 招引 开拓 吸引 复制 引育 长期坚持 长期推进
 用好 用活 夯实 补齐 激发 释放 稳定 巩固 确保 力促 放大
-召开 举行 监控 监测 上报 报送 提供 签订 排查 督查 培训
+召开 举行 监控 监测 上报 报送 提供 签订 排查 督查 培训 竣工
 """)
 
 #: Verbs that another verb may follow in one action ("加快建设", "研究制定", "组织实施").
@@ -904,7 +904,8 @@ def draft_tasks(doc: Document, *, regions=None, units: list[str] | None = None,
     plan_period : (int, int)
         First and last year of the plan; 十四五期间 / 规划期内 end on the last year's Dec 31.
     doc_year : int, optional
-        The year the document was issued (for 年内); guessed from the text when not given.
+        The year the document was issued (for 年内, 3月底前); guessed from the text when not
+        given, else the plan period's year when it is one year.
 
     Returns
     -------
@@ -915,6 +916,8 @@ def draft_tasks(doc: Document, *, regions=None, units: list[str] | None = None,
     known_units = tuple(units or ())
     matcher = RegionMatcher(regions) if regions is not None and len(regions) else None
     year = doc_year if doc_year is not None else guess_document_year(doc)
+    if year is None and plan_period[0] == plan_period[1]:
+        year = plan_period[0]             # (a year's plan: its 3月底前 is that year's)
     headings = _heading_spans(doc)
     sentences = _sentences(doc)
     paragraph_rest: dict[int, int] = {}       # characters of a paragraph outside unit notes
