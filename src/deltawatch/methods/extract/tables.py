@@ -377,7 +377,7 @@ YEAR_CELL_RUN = re.compile(rf"(?m)^[ \t]*{YEAR_CELL}[ \t]*\n(?:[ \t]*\n)*[ \t]*{
 EMPTY_CELL = re.compile(r"[—–\-－/／]{1,2}")
 
 
-def _cell_lines(doc: Document, start: int) -> list[tuple[str, int, int]]:
+def cell_lines(doc: Document, start: int) -> list[tuple[str, int, int]]:
     """The non-blank lines of the 20,000 characters from ``start``, one table cell each: (cell,
     where its text starts, where its line ends), relative to ``start``."""
     return [(m.group().strip(), m.start() + len(m.group()) - len(m.group().lstrip()), m.end())
@@ -393,7 +393,7 @@ def _line_tables(doc: Document) -> list[_TextTable]:
     rows are recognised by their shape — a name, then as many values as the header has years."""
     tables = []
     for run in YEAR_CELL_RUN.finditer(doc.text):
-        lines = _cell_lines(doc, run.start())
+        lines = cell_lines(doc, run.start())
         years = list(itertools.takewhile(lambda line: re.fullmatch(YEAR_CELL, line[0]), lines))
         names_before = [cell for cell, _, _ in _header_cells_before(doc, run.start())]
         unit = "单位" in names_before
@@ -435,7 +435,7 @@ def _serial_line_tables(doc: Document) -> list[_TextTable]:
     has its cells shifted and is left out. Hand-written for the same reason as ``_line_tables``."""
     tables = []
     for name_cell in re.finditer(r"(?m)^[ \t]*(?:指标|指标名称|项目)[ \t]*$", doc.text):
-        lines = _cell_lines(doc, name_cell.start())
+        lines = cell_lines(doc, name_cell.start())
         # (a 序号 column of its own, 序号⏎指标名称⏎单位⏎2021年目标⏎指标属性⏎1⏎地区生产总值增长⏎%⏎7⏎…:
         # a row opens at its serial and runs to the next one, a row without a value being shorter)
         numbered = doc.text[max(0, name_cell.start() - 40):name_cell.start()].split()[-1:] == ["序号"]

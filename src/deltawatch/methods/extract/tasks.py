@@ -35,6 +35,8 @@ How a sentence becomes tasks
    lead and partner cells its units, the deadline cell its deadline. A progress column
    (进展情况, 落实情况) is never read, and a unit cell holding other words is no unit. A schedule
    cell of dated steps (①2月上旬前,完成设计招标。②3月底前,…) gives a task per step, with its date.
+   A task table scraped one cell per line (序号⏎事项分类⏎事项名称⏎项目内容⏎牵头单位⏎协同单位⏎1⏎…)
+   is read the same way, its rows running from one serial line to the next.
 6. Not tasks: the outcome a sentence's other actions aim at (提升…能力 / 水平, 发挥…作用, 打造…
    典范 / 高地), a notice's demands with no object of work (树立全局观念, 形成合力), and a measure
    told a second time (a news page's lede retelling its body): the telling naming more is kept.
@@ -48,12 +50,13 @@ a 、-list score lower. It orders the review, it is not a probability.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from deltawatch.methods.extract.tables import SERIAL_HEADER, row_cells
+from deltawatch.methods.extract.tables import SERIAL_HEADER, cell_lines, row_cells
 from deltawatch.methods.extract.types import Document, DraftTask
 
 __all__ = ["ADVERBS", "VERBS", "RegionMatcher", "draft_tasks", "find_deadline", "find_projects", "find_units",
@@ -86,6 +89,7 @@ VERBS: tuple[str, ...] = _longest_first("""
 带动 做好 办好 打击 营造 共筑 发行 防范 树立 招引 开拓 吸引 复制 引育 长期坚持 长期推进
 用好 用活 夯实 补齐 激发 释放 稳定 巩固 确保 力促 放大
 召开 举行 监控 监测 上报 报送 提供 签订 排查 督查 培训 竣工
+听取 征集 公开 汇集 升级 削减 理顺 评估 公布 助力
 """)
 
 #: Verbs that another verb may follow in one action ("加快建设", "研究制定", "组织实施").
@@ -101,7 +105,7 @@ ADVERBS: tuple[str, ...] = _longest_first("""
 努力 抓紧 稳步 扎实 逐步 继续 全力 奋力 深度 高水平 高标准 高质量 携手 加力 因地制宜 适时
 滚动 优先 同步 尽快 依法 依法合规 严厉 坚决 要 将 还要 并 同时 此外 另外 力争 争取 集中
 重点围绕 分类 分步 分批 统一 联动 有效 科学 合理 加快 统筹 探索 研究 配合 组织 共同推动
-全方位 系统 整体 加紧 认真 严格 充分
+全方位 系统 整体 加紧 认真 严格 充分 创新 定期 及时
 """)
 
 #: A segment starting with one of these sets the scene for the action after it.
@@ -113,7 +117,7 @@ AIM_SECTIONS = ("指导思想", "基本原则", "总体要求", "发展目标", 
                 "面临形势", "重大意义", "政治站位", "总体思路", "目标任务", "发展定位", "编制依据")
 
 SITUATION_START = ("当前", "目前", "近年来", "近年", "过去", "总的看", "总体上看", "同时也要看到",
-                   "随着", "“十三五”以来", "十三五以来", "党的十八大以来", "多年来", "一年来")
+                   "随着", "“十三五”以来", "十三五以来", "党的十八大以来", "多年来", "一年来", "近日", "日前")
 
 PAST_MARKERS = re.compile(r"已经|已|累计完成|取得了|实现了|完成了|建成了|同比|比上年|上年|去年|较上年")
 TARGET_MARKERS = re.compile(
@@ -132,15 +136,24 @@ UNIT_NAME = (rf"(?:(?:省|市|县|区|国家|中央|上海市|江苏省|浙江�
              r"各专题工作组牵头部门|各专题工作组|各级党委和政府)")
 UNIT_LIST = rf"{UNIT_NAME}(?:[、和及，,]{UNIT_NAME})*(?:等)?"
 
-NOTE = re.compile(r"[（(]\s*((?:[^（）()：:]{0,12}[:：][^（）()]{0,40}?[，,；;]\s*)?"   # (责任秘书长:李振峰,责任单位:…)
-                  r"(?:责任|牵头|配合|参与|协同|协作|主责|实施)(?:责任)?(?:单位|部门)[:：][^（）()]*)[）)]")
-NOTE_FIELD = re.compile(r"(责任|牵头|配合|参与|协同|协作|主责|实施)(?:责任)?(?:单位|部门)[:：]([^；;，,]*(?:[，,][^；;：:]*?(?=[；;]|$|[，,][^，,；;]*?(?:单位|部门)[:：]))?)")
+# a note of units in brackets, (责任单位:…) or 〔责任单位:…,完成时限:全年〕, which may hold short
+# bracketed words of its own (各县(区)人民政府)
+_NOTE_CHAR = r"(?:[^（）()〔〕【】]|[（(][^（）()〔〕【】]{0,8}[）)])"
+NOTE = re.compile(rf"(?:[（(]|(?P<square>[〔【]))\s*(?P<body>(?:[^（）()〔〕【】：:]{{0,12}}[:：]{_NOTE_CHAR}{{0,40}}?[，,；;]\s*)?"
+                  rf"(?:责任|牵头|配合|参与|协同|协作|主责|实施)(?:责任)?(?:单位|部门)[:：]{_NOTE_CHAR}*)(?(square)[〕】]|[）)])")
+# a note of units alone after a measure, "(区市场局、区大数据中心)": the first leads, as in 责任单位:…
+UNITS_NOTE = re.compile(rf"[（(](?P<units>{UNIT_LIST})[）)]")
+NOTE_FIELD = re.compile(r"(责任|牵头|配合|参与|协同|协作|主责|实施)(?:责任)?(?:单位|部门)[:：]([^；;，,]*(?:[，,][^；;：:]*?(?=[；;]|$|[，,][^，,；;]*?(?:单位|部门|时限|时间)[:：]))?)")
 # an outcome that a sentence's actions aim at, said with a verb of its own: a capacity or level
 # raised (提升南京城市首位度, 提高治理能力), a role played (发挥引领作用), a model or pole made
 # (打造东中部区域协调发展典范, 打造上海北翼门户) — no task where the sentence has others
 OUTCOME = re.compile(r"(?:(?:进一步|全面|大力|着力|合力|努力|不断|充分|更好)?(?:提升|提高|增强|强化|发挥|释放|打造|形成|走出|成为|"
                      r"实现|增创))[^，,；;。]{0,40}?(?:能力|水平|功能|作用|能级|竞争力|效益|素质|首位度|包容性|样板区?|典范|"
-                     r"高地|增长极|门户|新空间|新格局|新路子|优势|影响力|辐射力|支撑作用|带动作用|板块|幸福感|满意度|获得感|安全感)[”\"]?$")
+                     r"高地|增长极|门户|新空间|新格局|新路子|优势|影响力|辐射力|支撑作用|带动作用|板块|幸福感|满意度|获得感|安全感|便利度)[”\"]?$")
+
+
+# the state a sentence's actions bring about, closing it (…,逐步实现所有居民小区充电设施全覆盖)
+ACHIEVED = re.compile(r"(?:逐步|全面|基本|率先|力争)?实现")
 
 
 # what a notice asks of those who carry its tasks out, with no object of work: attitudes and
@@ -266,7 +279,7 @@ DEADLINE = re.compile(
     r"(?P<before>(?P<y3>20\d\d)年(?:前|之前|以前))|"
     r"(?P<by>(?:到|至|于)(?P<y4>20\d\d)年)|"
     r"(?P<period>[“\"]?十[一二三四五六七八九]五[”\"]?(?:期间|时期|期末|末)|规划期内|规划期间|规划期末|今后五年|本届政府任期内)|"
-    r"(?P<year>年内|今年内|年底前|今年底前)|"
+    r"(?P<year>年内|今年内|年底前|今年底前|(?<=时限[:：])全年|(?<=时间[:：])全年)|"
     r"(?P<month>(?<![\d年])(?P<m2>1[0-2]|[1-9])月(?P<part2>上旬|中旬|下旬|底|末)?(?:前|之前|以前))|"
     r"(?P<long>长期坚持|长期推进|长期实施|(?<=[:：])\s*长期)"
 )
@@ -359,13 +372,17 @@ def find_units(text: str, known: Iterable[str] = ()) -> tuple[list[str], list[st
     leads: list[str] = []
     participants: list[str] = []
     for note in NOTE.finditer(text):
-        for kind, names in NOTE_FIELD.findall(note.group(1)):
+        for kind, names in NOTE_FIELD.findall(note.group("body")):
             units = _note_units(names, known)
             if kind == "责任":           # 责任单位：A、B、C — the first listed leads, the rest take part
                 _extend(leads, units[:1])
                 _extend(participants, units[1:])
             else:
                 _extend(participants if kind in ("配合", "参与", "协同", "协作") else leads, units)
+    for note in UNITS_NOTE.finditer(text):
+        units = _split_units(note.group("units"), known)
+        _extend(leads, units[:1])
+        _extend(participants, units[1:])
     for note in BRACKET_LEAD.finditer(text):
         _extend(leads, _bracket_units(note.group("leads")))
         _extend(participants, _bracket_units(note.group("partners") or ""))
@@ -387,7 +404,9 @@ def find_units(text: str, known: Iterable[str] = ()) -> tuple[list[str], list[st
 def _note_units(text: str, known) -> list[str]:
     """The units of a note's field (责任单位:徐圩新区管委会、市科技局): the field says they are
     units, so a name of any ending is one (管委会, 支行), as long as it is short and no action."""
-    parts = [p.strip(" 　等") for p in re.split(r"[、，,；;]", text.strip()) if p.strip(" 　等")]
+    text = re.sub(r"﹝[^﹞]*﹞", "", text)              # (各区县政府﹝含南太湖新区管委会,下同﹞)
+    parts = [p.strip(" 　等") for p in re.split(r"[、，,；;]", text.strip())
+             if p.strip(" 　等") and not re.match(r"以下|下同", p.strip())]    # (以下责任单位均包含…)
     if all(_UNIT_RE.fullmatch(p) or p in known for p in parts):
         return parts
     return [p for p in parts if 2 <= len(p) <= 20 and not re.search(r"[。:：\d]", p)
@@ -621,9 +640,29 @@ def _classify(text: str, start: int, units: tuple[str, ...]) -> _Segment:
         segment.verb = verb
         segment.title_start = start + offset
         return segment
+    beneficiary = BENEFICIARY.match(body)
+    if beneficiary and not GIVEN_SUPPORT.search(body):                     # (为个体工商户提供集中登记地: done for someone, no preamble)
+        segment.kind, segment.verb, segment.title_start = "action", beneficiary.group("verb"), start + offset
+        return segment
+    guided = GUIDED_ACTION.match(body)
+    if guided and _verb_at(body[guided.end():])[0]:     # (按照…原则推进简政放权: the action after its guide)
+        segment.kind, segment.verb = "action", _verb_at(body[guided.end():])[0]
+        segment.title_start = start + offset + guided.end()
+        return segment
     if body.startswith(PREAMBLE_START):
         segment.kind = "preamble"
     return segment
+
+
+# a guide opening a segment whose action follows in it (按照“能减尽减、能放尽放”原则推进简政放权)
+GUIDED_ACTION = re.compile(r"(?:按照|根据|依据|遵循)[^，,；;。]{2,30}?(?:原则|要求|部署|规定|标准)|"
+                           r"(?:及时|定期|积极)?通过[^，,；;。]{2,30}?(?:平台|渠道|方式|形式|载体)")
+
+
+# an action done for someone, opening with 为 (为居民服务业个体工商户提供集中登记地)
+BENEFICIARY = re.compile(r"为[^，,；;。为]{1,24}?(?P<verb>提供|搭建|开辟|开通|开设)")
+# …but what is given is no work when it is support in general (为一体化发展提供强劲内生动力)
+GIVEN_SUPPORT = re.compile(r"(?:动力|支撑|保障|条件|环境|机遇|空间|引擎|基础)$")
 
 
 def _verb_at(body: str) -> tuple[str, int]:
@@ -698,7 +737,8 @@ def _groups(sentence: str, start: int, units: tuple[str, ...]) -> tuple[list[_Gr
     """The tasks of one sentence, and the segments (units, times) that apply to all of them."""
     groups: list[_Group] = []
     shared: list[_Segment] = []
-    body = NOTE.sub(lambda m: "，" * len(m.group(0)), sentence)  # notes are read separately
+    body = UNITS_NOTE.sub(lambda m: "，" * len(m.group(0)), NOTE.sub(lambda m: "，" * len(m.group(0)), sentence))
+    # (notes are read separately)
     body = re.sub(r"[。！？!?]+[”’」）)]?\s*$", lambda m: " " * len(m.group(0)), body)
     position = 0
     subject: list[str] = []
@@ -731,13 +771,17 @@ def _groups(sentence: str, start: int, units: tuple[str, ...]) -> tuple[list[_Gr
     return groups, shared
 
 
+# a sentence giving the aims in a section of measures ("2022年全市政务公开工作的总体要求是:…")
+AIMS_OPENER = re.compile(r"[^，,。；;]{0,30}?(?:总体要求|指导思想|总体思路|主要目标|工作目标|总体目标)(?:是|为)?[:：]")
+
+
 def _skip_sentence(text: str, location_title: str) -> bool:
     stripped = ENUMERATOR.sub("", text.strip())
     if stripped.startswith(SITUATION_START):
         return True
     if any(word in location_title for word in AIM_SECTIONS):
         return True
-    if SELF_REFERENCE.search(stripped):
+    if SELF_REFERENCE.search(stripped) or AIMS_OPENER.match(stripped):
         return True
     if NARRATIVE.search(stripped):
         return True
@@ -829,6 +873,64 @@ def _table_tasks(doc: Document, known_units, matcher, plan_period, year) -> tupl
                 step.participants or list(task.participants if task else [])
         tasks += steps
     return tasks, spans
+
+
+# a cell of a unit column: a unit by name (UNIT_NAME), or a short name with a unit's ending
+# (团区委, 区消防救援大队, 区总工会, 区妇联, 各乡镇(街道))
+UNIT_CELL = re.compile(rf"{UNIT_NAME}|[^\s，,。；;、:：\d]{{1,12}}(?:委|局|办|会|联|队|院|站|中心|集团|公司|政府|街道|乡|镇|"
+                       r"[（(]街道[）)])")
+
+
+def _line_task_tables(doc: Document, known_units, matcher, plan_period, year) -> tuple[list[DraftTask], list[tuple[int, int]]]:
+    """Draft tasks of task tables scraped one cell per line (序号⏎事项分类⏎事项名称⏎项目内容⏎
+    牵头单位⏎协同单位⏎1⏎…), and the spans of the rows read. A row runs from its serial line to the
+    next; its lead cell is its first unit cell after the columns left of the lead column (less
+    one, as a category cell spanning rows stands only in a group's first row); the cells before
+    it are those columns, aligned on the right; the unit cells after it are its partners (or
+    more leads when the table has no partner column). Hand-written for the reason of
+    ``_table_tasks``: the page keeps no column marks."""
+    tasks, spans = [], []
+    for serial in re.finditer(r"(?m)^[ \t]*(?:序号|编号)[ \t]*$", doc.text):
+        lines = cell_lines(doc, serial.start())
+        names = [cell for cell, _, _ in lines[1:9]]
+        if "1" not in names:
+            continue
+        names = names[:names.index("1")]
+        columns = _task_columns([(name, 0) for name in ["序号", *names]], spaced=False)
+        if columns is None or not columns.leads:
+            continue
+        before_lead = columns.leads[0] - 1                 # (columns between 序号 and the lead column)
+        task_column = columns.task - 1
+        starts, expected = [len(names) + 1], 2
+        for index in range(starts[0] + 1, len(lines)):
+            if lines[index][0] == str(expected) and index - starts[-1] >= 3:
+                starts.append(index)
+                expected += 1
+        for first, last in zip(starts, starts[1:] + [len(lines)]):
+            row = lines[first + 1:last]
+            cells = [cell for cell, _, _ in row]
+            lead_at = next((i for i in range(max(1, before_lead - 1), len(cells))
+                            if UNIT_CELL.fullmatch(cells[i]) or cells[i] in known_units), None)
+            if lead_at is None or lead_at > before_lead:
+                break                                      # (not a row of this table: the table has ended)
+            units = list(itertools.takewhile(lambda cell: UNIT_CELL.fullmatch(cell) or cell in known_units
+                                             or EMPTY_UNIT.fullmatch(cell), cells[lead_at:]))
+            units = [unit for unit in units if not EMPTY_UNIT.fullmatch(unit)]
+            leads, partners = (units[:1], units[1:]) if columns.partners else (units, [])
+            task_at = max(0, lead_at - (before_lead - task_column))
+            text, at = cells[task_at], row[task_at][1]
+            sentence = " ".join(cells[task_at:lead_at])
+            task = _table_task(doc, text, serial.start() + at, sentence, leads, partners, "", known_units,
+                               matcher, plan_period, year)
+            end = serial.start() + row[lead_at + len(units) - 1 if units else lead_at][2]
+            if task is not None:
+                tasks.append(task)
+                spans.append((serial.start() + lines[first][1], end))
+    return tasks, spans
+
+
+# a unit cell left empty (/, —, 无)
+EMPTY_UNIT = re.compile(r"[/／—–\-－]{1,2}|无")
 
 
 # the steps of a schedule cell, each with its date (①2月上旬前,完成设计招标。②3月底前,完成…)
@@ -926,6 +1028,8 @@ def draft_tasks(doc: Document, *, regions=None, units: list[str] | None = None,
         paragraph_rest[paragraph] = paragraph_rest.get(paragraph, 0) + length
 
     tasks, table_rows = _table_tasks(doc, known_units, matcher, plan_period, year)
+    line_tasks, line_rows = _line_task_tables(doc, known_units, matcher, plan_period, year)
+    tasks, table_rows = tasks + line_tasks, table_rows + line_rows
     paragraph_tasks: dict[int, list[DraftTask]] = {}
     seen_in_paragraph: dict[int, int] = {}
     for s_start, s_end, paragraph in sentences:
@@ -938,7 +1042,7 @@ def draft_tasks(doc: Document, *, regions=None, units: list[str] | None = None,
         if UNIT_LINE.match(stripped):
             _apply_unit_line(_item_tasks(doc, tasks, s_start), stripped, known_units)
             continue
-        if not re.search(r"[。！？!?；;）)]\s*$", stripped) and len(stripped) < 60:
+        if not re.search(r"[。！？!?；;）)〕】]\s*$", stripped) and len(stripped) < 60:
             continue                      # a heading or a line of the table of contents
         if order == 0 and len(stripped) <= 22 and not re.search(r"[，,；;]", stripped) \
                 and paragraph_rest[paragraph] - len(stripped) >= 60:
@@ -947,10 +1051,10 @@ def draft_tasks(doc: Document, *, regions=None, units: list[str] | None = None,
                 and paragraph_rest[paragraph] - len(stripped) >= 30:
             continue                      # "一是加强党的领导。" heading the sentences after it
         if NOTE.fullmatch(stripped.rstrip("。")) or BRACKET_LEAD.fullmatch(stripped.rstrip("。")):
-            if paragraph_tasks.get(paragraph):
-                _apply_paragraph_note(paragraph_tasks[paragraph], stripped, known_units)
-            else:                         # (a note on the line under its item: the item's tasks)
-                _apply_paragraph_note(_item_tasks(doc, tasks, s_start), stripped, known_units)
+            note_deadline = find_deadline(stripped, plan_period=plan_period, doc_year=year)
+            # (a note on the line under its item speaks for the item's tasks)
+            _apply_paragraph_note(paragraph_tasks.get(paragraph) or _item_tasks(doc, tasks, s_start), stripped,
+                                  known_units, note_deadline)
             continue
         if _skip_sentence(stripped, _section_titles(doc, s_start)):
             continue
@@ -958,9 +1062,10 @@ def draft_tasks(doc: Document, *, regions=None, units: list[str] | None = None,
         groups = [g for g in groups if not EXHORTATION.match(_action_words(doc, g))]
         if len(groups) > 1:               # (the outcome the sentence's actions aim at is no task of its own)
             groups = [g for g in groups if not OUTCOME.match(_action_words(doc, g))] or groups
-        if not groups:
-            continue
-        shared_text = "，".join(seg.text for seg in shared) + "，" + "，".join(m.group(0) for m in NOTE.finditer(sentence))
+        if len(groups) > 1 and ACHIEVED.match(_action_words(doc, groups[-1])):
+            groups = groups[:-1]          # (…,实现企业设立、变更、注销全程电子化: what the actions achieve)
+        # (a sentence without actions may still close its paragraph with a note, below)
+        shared_text = "，".join(seg.text for seg in shared) + "，" + "，".join(m.group(0) for note in (NOTE, UNITS_NOTE) for m in note.finditer(sentence))
         shared_leads, shared_participants = find_units(shared_text, known_units)
         shared_deadline = find_deadline(shared_text, plan_period=plan_period, doc_year=year)
         for group in groups:
@@ -976,7 +1081,8 @@ def draft_tasks(doc: Document, *, regions=None, units: list[str] | None = None,
             paragraph_tasks.setdefault(paragraph, []).append(task)
         closing_note = re.search(r"[。！？!?]\s*(" + NOTE.pattern + "|" + BRACKET_LEAD.pattern + r")\s*[。]?$", stripped)
         if closing_note:      # "…。（责任单位：…）" closes the paragraph: it speaks for all of it
-            _apply_paragraph_note(paragraph_tasks.get(paragraph, []), closing_note.group(1), known_units)
+            _apply_paragraph_note(paragraph_tasks.get(paragraph, []), closing_note.group(1), known_units,
+                                  find_deadline(closing_note.group(1), plan_period=plan_period, doc_year=year))
     _apply_heading_units(doc, tasks, known_units)
     return _without_repeats(sorted(tasks, key=lambda task: task.start))
 
@@ -1044,11 +1150,14 @@ def _apply_unit_line(tasks: list[DraftTask], line: str, known: tuple[str, ...]) 
             task.participants = list(participants)
 
 
-def _apply_paragraph_note(tasks: list[DraftTask], note: str, known: tuple[str, ...]) -> None:
+def _apply_paragraph_note(tasks: list[DraftTask], note: str, known: tuple[str, ...], deadline=None) -> None:
+    """A note's units, and its deadline (〔责任单位:…,完成时限:全年〕), for the tasks naming none."""
     leads, participants = find_units(note, known)
     for task in tasks:
         if not task.lead_units and not task.participants:
             task.lead_units, task.participants = list(leads), list(participants)
+        if deadline and not task.deadline_text:
+            task.deadline, task.deadline_text = deadline
 
 
 def _task(doc: Document, group: _Group, sentence: str, matcher, known_units, plan_period, year) -> DraftTask:
