@@ -2177,3 +2177,17 @@ def test_a_count_added_in_all_is_reached_and_a_list_of_key_works_sets_goals():
 def test_po_before_a_value_and_ge_yi_as_a_unit():
     found = numeric("今年，我们将继续调高发展目标，国税开票突破3个亿，国税开票销售破6亿。", plan_period=(2008, 2008))
     assert [(t.value, t.comparator) for t in found] == [(3, ">"), (6, ">")]
+
+
+# --- rules from the development sets dev129 and dev130 (held-out sets 127–128) ---------------
+
+def test_rates_in_turn_points_added_and_a_stretch_with_the_base_year():
+    found = numeric("今年我市旅游工作的目标是:入境游客2700人次以上,创汇75万美元,同比增长18%和18.65%;",
+                    plan_period=(2006, 2006))
+    assert [(t.value, t.comparator, t.change_type) for t in found] == [
+        (2700, "≥", "level"), (75, "=", "level"), (18, "=", "increase"), (18.65, "=", "increase")]
+    found = numeric("2016年全市规划绿化造林目标:人工造林面积1.8万亩,新增森林覆盖率0.3个百分点;", plan_period=(2016, 2016))
+    assert [(t.value, t.unit, t.change_type) for t in found] == [(1.8, "万亩", "level"), (0.3, "个百分点", "increase")]
+    found = numeric("到2025年,规上单位工业增加值能耗较2020年下降16%以上,力争下降18%;", plan_period=(2021, 2025))
+    assert [(t.value, t.comparator, t.change_type, t.baseline_year) for t in found] == [
+        (16, "≥", "decrease", 2020), (18, "=", "decrease", 2020)]

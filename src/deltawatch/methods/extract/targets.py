@@ -1183,12 +1183,14 @@ def _targets_of_sentence(sentence: Sentence, context: _Context, *, goal_block: b
                     drafts.append(other)
                 continue
             stretch = found[1] in ("力争", "争取") or re.fullmatch(         # (…以上、力争达到8.5%)
-                r"[、\s]*(?:力争|争取|努力)(?:达到|达|突破|实现|超过)?", clause[:found[0].start])
+                r"[、\s]*(?:力争|争取|努力)(?:达到|达|突破|实现|超过|下降|降低|增长|提高)?", clause[:found[0].start])
             if stretch and drafts and drafts[-1].numeric \
                     and not _indicator_text(clause, found[3]):    # 增长6%以上，力争7%: the same indicator
                 draft.indicator_text = drafts[-1].indicator_text
                 if draft.unit == drafts[-1].unit:        # (年均增长8%，力争突破4000亿元: the level)
                     draft.change_type = drafts[-1].change_type
+                    # (较2020年下降16%以上,力争下降18%: the stretch has the same base year)
+                    draft.baseline_year = draft.baseline_year or drafts[-1].baseline_year
             drafts.append(draft)
         # 推出不少于200场演出、400场阅读推广活动: the comparator opening a 、-list of counts holds
         # for each count after it that has no verb of its own
@@ -1696,7 +1698,7 @@ def _clause_targets(clause: str, goal_sentence: bool, *, verbless=True, carried_
     results += [r for r in _reach_targets(clause, goal_sentence)
                 if not any(c[0].start <= r[0].start < c[0].end for c in results)]
     circle_spans = [(r[0].start, r[0].end) for r in results]
-    series = SERIES.search(clause) or _pair(clause)
+    series = SERIES.search(clause) or _pair(clause) or RATES_IN_TURN.match(clause)
     for value in _values(clause):
         if any(a <= value.start < b for a, b in circle_spans):
             continue
@@ -1837,6 +1839,12 @@ SERIES = re.compile(r"分别(?P<span>累计|年均)?(?P<verb>" + "|".join(CHANGE
 # 甲和乙力争达到31576元和10570元: two names and two values, each joined by 和, one verb between
 PAIRED = re.compile(r"(?P<span>)(?P<verb>达到|提高到|提升到|增加到|增长到|降低到|下降到|控制在|稳定在)"
                     r"(?P<values>\d[^，,；;。和、]*和\d[^，,；;。和、]*)[。；;]?$")
+
+
+# a clause of rates alone after the levels they belong to (入境游客2700人次以上,创汇75万美元,
+# 同比增长18%和18.65%): read as a 分别 series, its values in turn
+RATES_IN_TURN = re.compile(r"(?:同比|比上年|较上年)?(?P<span>)(?P<verb>增长|下降|提高|增加)"
+                           r"(?P<values>\d[\d.]*%(?:[、和]\d[\d.]*%)+)[。；;]?$")
 
 
 def _pair(clause: str) -> re.Match | None:
@@ -2404,6 +2412,9 @@ def _finish(found, clause: str, clause_start: int, sentence: Sentence, context: 
         indicator = _previous_subject(text[:clause_start])
     if change == "level" and re.search(r"增长率|增速|增幅|涨幅", indicator[-4:]):
         change = "increase"              # 人口自然增长率在7.8‰左右: a rate of growth is a growth
+    if change == "level" and value.unit in ("个百分点", "百分点") and (
+            verb.startswith("build:") or not verb and re.match(r"新增|增加|提高|提升", indicator)):
+        change = "increase"              # 新增森林覆盖率0.3个百分点: points added to a rate are a rise
     confidence = 0.5 + (0.15 if verb else 0.0) + (0.1 if value.comparator != "=" else 0.0) \
         + (0.15 if year_written else 0.0) + (0.05 if value.unit_known else -0.15) + (0.05 if indicator else -0.2)
     indicator_start = sentence.start + clause_start + max(0, clause.find(indicator)) if indicator else start
