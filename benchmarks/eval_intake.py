@@ -23,7 +23,8 @@ from pathlib import Path
 import pandas as pd
 
 from deltawatch.methods.extract import draft_targets, draft_tasks, parse_plan_period, read
-from deltawatch.methods.extract.evaluate import labels_as_drafts, load_labels, load_task_labels, score, score_tasks
+from deltawatch.methods.extract.evaluate import (labels_as_drafts, load_labels, load_task_labels, load_unscored, score,
+                                                 score_tasks)
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "intake"
@@ -76,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
         tp = fp = fn = n = 0
         for text, labels, period in documents(Path(name)):
             result = score(draft_targets(read(FIXTURES / text), plan_period=period, catalogue=catalogue),
-                           load_labels(FIXTURES / labels))
+                           load_labels(FIXTURES / labels), load_unscored(FIXTURES / name, text.stem))
             tp, fp, fn, n = tp + result["tp"], fp + result["fp"], fn + result["fn"], n + 1
         precision = tp / (tp + fp) if tp + fp else float("nan")
         lines.append(f"| {name} | {role} | {n} | {tp + fn} | {tp} | {fp} | {fn} | {precision:.3f} | "

@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from deltawatch.methods.extract import draft_targets, parse_plan_period, read
-from deltawatch.methods.extract.evaluate import load_labels, score
+from deltawatch.methods.extract.evaluate import load_labels, load_unscored, score
 
 ROOT = Path(__file__).resolve().parents[2]
 INTAKE = ROOT / "tests" / "fixtures" / "intake"
@@ -46,7 +46,8 @@ def score_documents(documents) -> tuple[dict, list[tuple[str, dict]]]:
     per_document = []
     total = {"tp": 0, "fp": 0, "fn": 0}
     for name, text, labels, period in documents:
-        result = score(draft_targets(read(text), plan_period=period, catalogue=catalogue), load_labels(labels))
+        result = score(draft_targets(read(text), plan_period=period, catalogue=catalogue), load_labels(labels),
+                       load_unscored(labels.parent, name))      # (passages left out for a set's cap: not scored)
         per_document.append((name, result))
         for key in total:
             total[key] += result[key]

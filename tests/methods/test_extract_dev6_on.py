@@ -128,7 +128,7 @@ EXPECTED = {
     "dev110": (57, 2, 9),    # 57, 2, 9 (heldout108)
     "dev111": (60, 4, 10),   # 60, 4, 10 (heldout109)
     "dev112": (31, 8, 11),   # 31, 8, 11 (heldout110)
-    "dev113": (45, 9, 5),    # 38, 16, 12 (heldout111)
+    "dev113": (45, 8, 5),        # 38, 16, 12 (heldout111)
     "dev114": (24, 5, 7),    # 24, 5, 7 (heldout112)
     "dev115": (42, 2, 4),    # 42, 1, 4 (heldout113)
     "dev116": (48, 8, 5),    # 46, 9, 7 (heldout114)
@@ -146,6 +146,8 @@ EXPECTED = {
     "dev128": (29, 0, 4),    # 27, 2, 6 (heldout126)
     "dev129": (51, 4, 9),    # 46, 7, 14 (heldout127)
     "dev130": (52, 4, 3),    # 51, 5, 4 (heldout128)
+    "dev131": (30, 10, 38),  # 30, 27, 38 (heldout131; 30, 10, 38 without the passages left out for the cap)
+    "dev132": (44, 5, 13),   # 35, 5, 22 (heldout132)
 }
 
 

@@ -2191,3 +2191,27 @@ def test_rates_in_turn_points_added_and_a_stretch_with_the_base_year():
     found = numeric("到2025年,规上单位工业增加值能耗较2020年下降16%以上,力争下降18%;", plan_period=(2021, 2025))
     assert [(t.value, t.comparator, t.change_type, t.baseline_year) for t in found] == [
         (16, "≥", "decrease", 2020), (18, "=", "decrease", 2020)]
+
+
+# --- rules and scoring from dev131 and dev132 (held-out sets 131–132) ------------------------
+
+def test_a_pipe_table_with_rule_lines_and_group_headings_between_rows():
+    text = ("序号 | 任务名称 | 嘉善现值 | 2023年目标 | 2025年目标 | 2027年目标 | 责任单位 |\n|\n一、发展目标 |\n"
+            "1 | 常住人口城镇化率(%) | 74.5 | 74.5 | 75 | 77 | 县发改局、县统计局 |\n|\n"
+            "2 | 村级集体经济总收入(亿元) | 11.2 | 11.9 | 12.8 | 14 | 县农业农村局 |\n")
+    found = numeric(text, plan_period=(2023, 2027))
+    # (the 责任单位 column names who answers for the row, not the value's unit)
+    assert [(t.target_year, t.value, t.unit) for t in found] == [
+        (2023, 74.5, "%"), (2025, 75, "%"), (2027, 77, "%"), (2023, 11.9, "亿元"), (2025, 12.8, "亿元"), (2027, 14, "亿元")]
+
+
+def test_passages_left_out_for_a_cap_are_not_scored():
+    from deltawatch.methods.extract.evaluate import score
+
+    found = numeric("到2022年,整治农村河道340条。“一村一河”计划疏浚整治村庄河塘204条。", plan_period=(2022, 2022))
+    labels = [{"indicator": "整治农村河道", "target_year": "2022", "comparator": "=", "value": "340", "unit": "条",
+               "baseline_year": "", "sentence": "到2022年,整治农村河道340条。", "change_type": "level", "numeric": "yes"}]
+    assert (score(found, labels)["tp"], score(found, labels)["fp"]) == (1, 1)
+    result = score(found, labels, unscored=("“一村一河”计划疏浚整治村庄河塘204条。",))
+    assert (result["tp"], result["fp"], result["fn"]) == (1, 0, 0)
+    assert [row["status"] for row in result["rows"]] == ["tp", "unscored"]

@@ -55,6 +55,16 @@ def parse_value(text) -> tuple[float | None, float | None]:
         return None, None
 
 
+def load_unscored(folder, file: str) -> tuple[str, ...]:
+    """The passages of ``file`` its labellers left out on purpose (``unscored.csv`` of the set:
+    file, passage, why), else none."""
+    path = Path(folder) / "unscored.csv"
+    if not path.exists():
+        return ()
+    with open(path, newline="", encoding="utf-8-sig") as handle:
+        return tuple(row["passage"] for row in csv.DictReader(handle) if row["file"] == file)
+
+
 def load_labels(path) -> list[dict]:
     with open(path, newline="", encoding="utf-8-sig") as handle:
         rows = list(csv.DictReader(handle))
@@ -132,13 +142,18 @@ def _names_agree(draft: DraftTarget, label: dict) -> bool:
     return bool(x) and bool(y) and (x in y or y in x)
 
 
-def score(drafts: list[DraftTarget], labels) -> dict:
+def score(drafts: list[DraftTarget], labels, unscored: tuple[str, ...] = ()) -> dict:
     """precision, recall, tp, fp, fn over numeric targets; ``non_numeric`` the same counts for
     the targets without a number; ``rows`` one dict per draft and missed label with its status.
-    ``labels``: the list ``load_labels`` returns, raw CSV rows, or a pandas DataFrame of them."""
+    ``labels``: the list ``load_labels`` returns, raw CSV rows, or a pandas DataFrame of them.
+    ``unscored``: passages the labellers left unlabelled on purpose (targets beyond a set's cap
+    on one text): a draft there that meets no label is neither right nor wrong."""
     labels = _as_label_rows(labels)
     tp, fp, fn, rows = _match([d for d in drafts if d.numeric], [label for label in labels if label["numeric"]],
                               agrees)
+    for row in rows:
+        if row["status"] == "fp" and any(_same_sentence(passage, row["sentence"]) for passage in unscored):
+            row["status"], fp = "unscored", fp - 1
     other_tp, other_fp, other_fn, other_rows = _match(
         [d for d in drafts if not d.numeric], [label for label in labels if not label["numeric"]],
         lambda draft, label: _same_sentence(draft.sentence, label.get("sentence", "")) and _names_agree(draft, label))

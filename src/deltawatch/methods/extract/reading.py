@@ -733,7 +733,9 @@ def _tables(document: Document, raw_tables: list, offsets: np.ndarray) -> list[T
 # A table scraped with its cells on one line, joined by "|" ("序号 | 指标名称 | 单位 | 目标 | …"),
 # or written as a Markdown table (| 指标 | 单位 | 2013年目标 | over | --- | --- |): two or more such
 # lines in a row (two only under a header that names columns — a site's "首页 | 新闻 | 政务" is none).
-PIPE_ROWS = re.compile(r"(?m)(?:^[ \t]*\|?[^\n|]*[^\s|][^\n|]*(?:\|[^\n|]*){2,}(?:\n|$)){2,}")
+PIPE_ROW = re.compile(r"[ \t]*\|?[^\n|]*[^\s|][^\n|]*(?:\|[^\n|]*){2,}")
+# between two rows: a rule line ("|" alone) or a group heading closed by one "|" (一、发展目标 |)
+PIPE_FILLER = re.compile(r"[\s|:：\-—－]*\|[\s|:：\-—－]*|[^\n|]{1,20}\|[ \t]*")
 RULE_ROW = re.compile(r"[\s|:：\-—－]+")                 # a Markdown table's | --- | :---: |
 
 
@@ -746,12 +748,8 @@ def inline_pipe_tables(document: Document) -> list[CellTable]:
     if "|" not in document.text:
         return []
     tables = []
-    for block in PIPE_ROWS.finditer(document.text):
-        lines, position = [], block.start()
-        for line in block.group().split("\n"):
-            if line.strip() and not RULE_ROW.fullmatch(line):
-                lines.append((line, position, position + len(line)))
-            position += len(line) + 1
+    for block in _pipe_blocks(document.text):
+        lines = [(line, start, end) for line, start, end in block if PIPE_ROW.fullmatch(line)]
         rows = [_pipe_cells(line) for line, _, _ in lines]
         # (a header of two rows, 指标 | 单位 | 2020年 | 2025年 over 类别 | 序号 | 指标名称 | …: the
         # row naming 序号 is the one the data rows line up under)
@@ -770,10 +768,31 @@ def inline_pipe_tables(document: Document) -> list[CellTable]:
                     rows[index] = row[at - serial:]
                 elif at is not None and at < serial:      # the category cell is the row above's
                     rows[index] = [""] * (serial - at) + row
-        tables.append(CellTable(rows=rows, start=block.start(), end=block.end(),
-                                location=location_at(document, block.start()),
+        tables.append(CellTable(rows=rows, start=block[0][1], end=block[-1][2],
+                                location=location_at(document, block[0][1]),
                                 row_spans=tuple((start, end) for _, start, end in lines[1:])))
     return tables
+
+
+def _pipe_blocks(text: str):
+    """Runs of lines that are rows with "|" between cells, each run a list of (line, start, end):
+    at least two rows, with up to two rule lines or group headings between rows (a scraper's "|"
+    line under each row, "一、发展目标 |" over a group). Hand-written: a regular expression for
+    "rows, fillers between them, rows at both ends" backtracks badly on long texts."""
+    block, fillers = [], []
+    for match in re.finditer(r"(?m)^.*$", text):
+        line = match.group()
+        if "|" in line and PIPE_ROW.fullmatch(line):
+            block += fillers + [(line, match.start(), match.end())]
+            fillers = []
+        elif block and "|" in line and PIPE_FILLER.fullmatch(line) and len(fillers) < 2:
+            fillers.append((line, match.start(), match.end()))
+        else:
+            if sum(1 for row in block if PIPE_ROW.fullmatch(row[0])) >= 2:
+                yield block
+            block, fillers = [], []
+    if sum(1 for row in block if PIPE_ROW.fullmatch(row[0])) >= 2:
+        yield block
 
 
 def _pipe_cells(line: str) -> list[str]:

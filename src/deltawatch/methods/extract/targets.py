@@ -2638,7 +2638,8 @@ def _table_targets(doc: Document, context: _Context, found: list[DraftTarget]) -
         if not columns:
             continue
         width = len(header)
-        unit_column = next((i for i, h in enumerate(header) if "单位" in h), None)
+        # (not 责任单位 / 牵头单位: the units that answer for the row)
+        unit_column = next((i for i, h in enumerate(header) if "单位" in h and not re.search(r"责任|牵头|配合|主办", h)), None)
         name_column = next((i for i, h in enumerate(header) if re.search(r"指标|名称|项目", h)), 0)
         spans = getattr(table, "row_spans", None)
         line_starts = [table.start]
@@ -2717,13 +2718,15 @@ def _dedupe(drafts: list[DraftTarget]) -> list[DraftTarget]:
 SUMMARY_MENTION = re.compile(r"^[^，,。；;]{0,40}?(?:\d{1,2}日电|讯|透露|获悉|了解到)|^[^。！？；;]{0,60}$")
 
 
-def _mention_rank(draft: DraftTarget, per_sentence: dict) -> tuple[bool, bool, int]:
-    """Which mention of a repeated target is kept: the one in the sentence stating the most
-    targets; among equals, a body sentence before a headline or news lede, and then the last
-    (a news text's headline, lede and body state a goal in that order, the body in full)."""
+def _mention_rank(draft: DraftTarget, per_sentence: dict) -> tuple[bool, bool, bool, int]:
+    """Which mention of a repeated target is kept: a body sentence before a headline or news
+    lede, a table's row before the sentences of its own cells, then the sentence stating the
+    most targets, and among equals the last (a news text's headline, lede and body state a goal
+    in that order, the body in full)."""
     sentence = draft.sentence.strip()
     headline = re.fullmatch(r"[^，,。；;！？]{0,60}", sentence) is not None     # (a lede before a headline)
-    return not SUMMARY_MENTION.search(sentence), not headline, per_sentence[(draft.sentence, draft.location)]
+    row = sentence.count("|") >= 2
+    return not SUMMARY_MENTION.search(sentence), not headline, row, per_sentence[(draft.sentence, draft.location)]
 
 
 def _bare_indicator(name: str) -> str:
