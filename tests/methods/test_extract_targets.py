@@ -2215,3 +2215,11 @@ def test_passages_left_out_for_a_cap_are_not_scored():
     result = score(found, labels, unscored=("“一村一河”计划疏浚整治村庄河塘204条。",))
     assert (result["tp"], result["fp"], result["fn"]) == (1, 0, 0)
     assert [row["status"] for row in result["rows"]] == ["tp", "unscored"]
+
+
+def test_one_works_measures_in_a_list_each_named_by_the_work():
+    found = numeric("2022年,我县计划整治农村河道340条、409.8公里;加固加修圩堤41.5公里、54万方;新(拆)建圩口闸24座。",
+                    plan_period=(2022, 2022))
+    assert [(t.indicator_text, t.value, t.unit) for t in found] == [
+        ("我县计划整治农村河道", 340, "条"), ("我县计划整治农村河道", 409.8, "公里"), ("加固加修圩堤", 41.5, "公里"),
+        ("加固加修圩堤", 54, "万方"), ("新(拆)建圩口闸", 24, "座")]

@@ -2261,6 +2261,7 @@ def _build_verb_before(before: str, value: _Value, goal_sentence: bool):
         index = stripped.rfind(verb)
         # (a note in brackets does not count: 新签约5亿元(3000万美元)以上项目60个)
         gap = re.sub(r"[(（][^()（）]*[)）]", "", stripped[index + len(verb):])
+        gap = SIBLING_VALUES.sub("", gap)                # (整治农村河道340条、409.8公里、530万方: one work's measures)
         # (an object listed before its count may be long: 建成稻米、小麦、生猪、中药材、茶叶等10个…产业)
         if index >= 0 and (len(gap) <= 12 or re.fullmatch(r"[^，,。；;]{0,40}等", gap)) \
                 and not re.search(r"[，,。；]", stripped[index:]):
@@ -2335,6 +2336,12 @@ def _indicator_text(clause: str, end: int) -> str:
     return text.strip(" \t,，、;；:：")
 
 
+# the other measures of a 、-list of one work's quantities (340条、409.8公里、530万方), at a name's ends
+SIBLING_VALUES = re.compile(rf"\d+(?:\.\d+)?[万亿千百]?[{CJK}]{{1,3}}、")
+SIBLING_VALUE_END = re.compile(rf"[、]?\d+(?:\.\d+)?[万亿千百]?[{CJK}]{{1,3}}[、]?$")
+SIBLING_VALUE_START = re.compile(rf"^[、]\d+(?:\.\d+)?[万亿千百]?[{CJK}]{{1,3}}(?=[、]|$)|^[、]")
+
+
 def _finish(found, clause: str, clause_start: int, sentence: Sentence, context: _Context) -> DraftTarget | None:
     value, verb, change, verb_start = found[:4]
     if not re.search(rf"[{CJK}A-Za-z]", re.sub(r"增长|下降|提高|降低|以上|以内|左右|约", "", sentence.text)):
@@ -2406,6 +2413,8 @@ def _finish(found, clause: str, clause_start: int, sentence: Sentence, context: 
         built = verb[len("build:"):]
         if re.search(rf"[{CJK}]", trailing) and (not indicator or built in indicator[-len(built) - 4:]):
             indicator += trailing                        # 培育100家专精特新企业 → 培育专精特新企业
+        # (整治农村河道340条、409.8公里: each measure of one work is named by the work alone)
+        indicator = SIBLING_VALUE_END.sub("", SIBLING_VALUE_START.sub("", indicator)) or indicator
     if named:
         indicator = named
     if not indicator:
