@@ -509,10 +509,13 @@ def _navigation(text: str) -> list[tuple[int, int]]:
     title repeated on the next non-empty line."""
     lines = _line_spans(text)
     zones = list(range(min(40, len(lines)))) + list(range(max(40, len(lines) - 40), len(lines)))
+    table_at = _cell_table_header(text, lines)
     found = []
     run: list[int] = []
     previous = None
     for index in zones:
+        if index >= table_at:
+            break                         # (a table one cell per line: its short cells are no menu)
         start, end = lines[index]
         line = text[start:end].strip()
         if not line:
@@ -543,6 +546,17 @@ def _navigation(text: str) -> list[tuple[int, int]]:
     if len(run) >= 3:
         found += [lines[i] for i in run]
     return found
+
+
+def _cell_table_header(text: str, lines: list[tuple[int, int]]) -> int:
+    """The index of the line that opens a table scraped one cell per line (序号⏎目标与任务⏎
+    牵头责任单位⏎…: 序号 alone, then short cells naming columns), else past the end."""
+    for match in re.finditer(r"(?m)^[ \t]*(?:序号|编号)[ \t]*\|?[ \t]*$", text):
+        following = [c.strip().rstrip("|").strip() for c in text[match.end():match.end() + 200].split("\n")]
+        following = [c for c in following if c][:3]
+        if len(following) == 3 and sum(bool(COLUMN_WORD.search(c)) and len(c) <= 10 for c in following) >= 2:
+            return bisect.bisect_right([start for start, _ in lines], match.start()) - 1
+    return len(lines)
 
 
 # the words of a table's header row (序号 重点工作任务 牵头单位 完成情况), never of a site's menu

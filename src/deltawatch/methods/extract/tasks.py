@@ -125,7 +125,10 @@ TARGET_MARKERS = re.compile(
     r"年均|翻一番|以上|左右|以内)\s*[0-9０-９.%％]|[0-9][0-9.]*\s*(%|％|个百分点)|翻一番|"
     r"^(力争)?(到|至)\s*20\d\d年")
 NARRATIVE = re.compile(r"20\d\d年\d{1,2}月\d{1,2}日|(?:宣布|指出|强调|表示)[，,：:]")
-SELF_REFERENCE = re.compile(r"本(实施)?(方案|规划|意见|计划|纲要|通知|办法|措施|政策|要点|细则)|(?:制定|出台|提出)(?:如下|以下)(?:政策|措施|意见)")
+SELF_REFERENCE = re.compile(r"本(实施)?(方案|规划|意见|计划|纲要|通知|办法|措施|政策|要点|细则)|"
+                            r"(?:制定|出台|提出)(?:如下|以下)(?:政策|措施|意见|实施细则|细则|办法)|印发给你们")
+# a notice's closing demand of everyone (各级各部门要高度重视，…): no measure of its own
+COVER_DEMAND = re.compile(r"(?:各级各部门|各地各部门|各地、各部门|各级各有关部门|各单位|各有关单位)[^，,。]{0,6}要高度重视")
 
 ENUMERATOR = re.compile(r"^(?:[一二三四五六七八九十]+是|首先|其次|再次|最后|第[一二三四五六七八九十]+[，,]?|"
                         r"[（(][0-9一二三四五六七八九十]+[)）]|[0-9]+[.、．]|[①-⑳])\s*")
@@ -147,9 +150,10 @@ NOTE_FIELD = re.compile(r"(责任|牵头|配合|参与|协同|协作|主责|实�
 # an outcome that a sentence's actions aim at, said with a verb of its own: a capacity or level
 # raised (提升南京城市首位度, 提高治理能力), a role played (发挥引领作用), a model or pole made
 # (打造东中部区域协调发展典范, 打造上海北翼门户) — no task where the sentence has others
-OUTCOME = re.compile(r"(?:(?:进一步|全面|大力|着力|合力|努力|不断|充分|更好)?(?:提升|提高|增强|强化|发挥|释放|打造|形成|走出|成为|"
+OUTCOME = re.compile(r"(?:(?:进一步|全面|大力|着力|合力|努力|不断|充分|更好)?(?:提升|提高|增强|强化|发挥|释放|放大|打造|形成|走出|成为|"
                      r"实现|增创))[^，,；;。]{0,40}?(?:能力|水平|功能|作用|能级|竞争力|效益|素质|首位度|包容性|样板区?|典范|"
-                     r"高地|增长极|门户|新空间|新格局|新路子|优势|影响力|辐射力|支撑作用|带动作用|板块|幸福感|满意度|获得感|安全感|便利度)[”\"]?$")
+                     r"高地|增长极|门户|新空间|新格局|新路子|优势|影响力|辐射力|支撑作用|带动作用|板块|幸福感|满意度|获得感|安全感|便利度|"
+                     r"效应|效果)[”\"]?$")
 
 
 # the state a sentence's actions bring about, closing it (…,逐步实现所有居民小区充电设施全覆盖)
@@ -161,12 +165,16 @@ ACHIEVED = re.compile(r"(?:逐步|全面|基本|率先|力争)?实现")
 EXHORTATION = re.compile(r"(?:认真|积极|切实|进一步)?(?:树立[^，,；;。]{0,8}(?:观念|意识)|形成合力|确保(?:取得|各项)|强化主体责任|抓好工作统筹|"
                          r"靠前一步|主动对接|落实落细|把好事干好|把实事做实|"
                          r"加强工作配合|密切(?:沟通|配合|协作)|发挥积极性|加强研究和调度|积极配合|履职尽责|按要求|提高政治站位|"
-                         r"高度重视|抓好落实|压实责任|明确举措)")
+                         r"高度重视|抓好落实|压实责任|明确举措|"
+                         # (a notice's political lines: 全面贯彻落实县第十五次党代会精神, 衷心拥护“两个确立”)
+                         r"(?:坚决|全面|深入|认真)?贯彻(?:落实)?(?:习近平|党中央|[^，,；;。]{0,14}(?:精神|决策部署))|"
+                         r"衷心拥护|忠诚践行|不断提高政治|不折不扣贯彻|以优异成绩|落实[^，,；;。]{0,6}工作要求|"
+                         r"加强过程管控|奋勇争先|推进工作落实|确保(?:高质量|按时)?完成(?:各项|既定的?)?目标任务)")
 
 
 # a note closing an item that names its units by 牵头 ("(合肥市,省发展改革委牵头)",
 # "（省发展改革委牵头，省财政厅配合）"): cities and counties may lead, named bare
-BRACKET_LEAD = re.compile(r"[（(]\s*(?P<leads>[^（）()：:。]{2,60}?)(?:牵头|负责)(?:[，,；;]\s*(?P<partners>[^（）()：:。]{2,60}?)"
+BRACKET_LEAD = re.compile(r"[（(]\s*(?P<leads>[^（）()：:。]{2,60}?)(?:牵头负责|牵头|负责)(?:[，,；;]\s*(?P<partners>[^（）()：:。]{2,60}?)"
                           r"(?:配合|参与|协同|协助))?\s*[）)]")
 # a line of its own naming an item's units, under the item (牵头单位:省发展改革委、省经信厅 /
 # 牵头责任单位:区发展改革委。⏎协同责任单位:区直相关单位。): it speaks for the item's tasks
@@ -556,8 +564,16 @@ def _sentences(doc: Document) -> list[tuple[int, int, int]]:
                 prev = found.pop()
                 found.append((prev[0], e, paragraph))
                 continue
+            if UNIT_LINE.match(stripped):     # (责任单位:县财政局二、…工作1.坚持…。: a page that lost its line breaks)
+                cuts = [s] + [s + m.start() for m in INLINE_ITEM.finditer(text[s:e])] + [e]
+                found += [(a, b, paragraph) for a, b in zip(cuts, cuts[1:]) if text[a:b].strip()]
+                continue
             found.append((s, e, paragraph))
     return found
+
+
+# an item's number run into the text before it (…县财政局二、曹惠明…工作1.坚持…)
+INLINE_ITEM = re.compile(r"(?<=[\u4e00-\u9fff）)])(?:\d{1,2}[.．、]|[一二三四五六七八九十]{1,2}、)(?=[\u4e00-\u9fff])")
 
 
 def _heading_spans(doc: Document) -> list[tuple[int, int]]:
@@ -781,7 +797,7 @@ def _skip_sentence(text: str, location_title: str) -> bool:
         return True
     if any(word in location_title for word in AIM_SECTIONS):
         return True
-    if SELF_REFERENCE.search(stripped) or AIMS_OPENER.match(stripped):
+    if SELF_REFERENCE.search(stripped) or AIMS_OPENER.match(stripped) or COVER_DEMAND.match(stripped):
         return True
     if NARRATIVE.search(stripped):
         return True
@@ -798,9 +814,9 @@ def _section_titles(doc: Document, position: int) -> str:
 # ---------------------------------------------------------------------------------------------
 
 # the columns of a task-division table (重点工作任务分解表, 责任分工表, a progress report's table)
-TASK_COLUMN = re.compile(r"(?:重点|主要|具体)?(?:工作)?(?:任务|内容|事项|举措|措施)(?:内容|名称|与要求)?|"
+TASK_COLUMN = re.compile(r"(?:重点|主要|具体)?(?:工作)?(?:任务|内容|事项|举措|措施)(?:内容|名称|与要求)?|目标(?:与|和)任务|"
                          r"(?:内容与|工作)要求|工作要点|项目(?:名称|内容)")
-LEAD_COLUMN = re.compile(r"(?:牵头|责任|主办|主责|负责)(?:责任)?(?:单位|部门)|牵头(?:市|县|区)?领导|责任领导")
+LEAD_COLUMN = re.compile(r"(?:牵头|责任|主办|主责|负责)(?:责任)?(?:单位|部门|科室|处室)|牵头(?:市|县|区)?领导|责任领导")
 PARTNER_COLUMN = re.compile(r"(?:配合|协办|参与|协同|协作)(?:单位|部门)")
 DEADLINE_COLUMN = re.compile(r"(?:完成)?(?:时限|期限)|(?:完成|计划)?时间(?:节点|要求)?|进度(?:要求|安排)")
 ROW_SERIAL = re.compile(r"[★☆*]?\d{1,3}[.、．]?")
@@ -821,7 +837,7 @@ def _task_columns(cells: list[tuple[str, int]], spaced: bool) -> _TaskColumns | 
     """The columns of a task table's header row, else None: a task column and a lead unit or a
     deadline column, every cell short and without a digit."""
     names = [re.sub(r"\s", "", cell) for cell, _ in cells]
-    if len(names) < 2 or any(len(n) > 10 or re.search(r"\d", n) for n in names):
+    if len(names) < 2 or any(len(n) > 16 or re.search(r"\d", n) for n in names):     # (完成时限及项目推进完成情况)
         return None
     task = next((i for i, n in enumerate(names) if TASK_COLUMN.fullmatch(n)), None)
     leads = [i for i, n in enumerate(names) if LEAD_COLUMN.fullmatch(n) and "领导" not in n]
@@ -866,7 +882,7 @@ def _table_tasks(doc: Document, known_units, matcher, plan_period, year) -> tupl
                            [by_column.get(i, ("", 0))[0] for i in columns.partners],
                            "" if steps else schedule, known_units, matcher, plan_period, year)
         if task is not None:
-            tasks.append(task)
+            tasks += _cell_actions(doc, task, text, line.start() + offset, known_units, matcher, plan_period, year)
             spans.append(line.span())
         for step in steps:                # (the row's units are the steps' too)
             step.lead_units, step.participants = step.lead_units or list(task.lead_units if task else []), \
@@ -876,61 +892,70 @@ def _table_tasks(doc: Document, known_units, matcher, plan_period, year) -> tupl
 
 
 # a cell of a unit column: a unit by name (UNIT_NAME), or a short name with a unit's ending
-# (团区委, 区消防救援大队, 区总工会, 区妇联, 各乡镇(街道))
-UNIT_CELL = re.compile(rf"{UNIT_NAME}|[^\s，,。；;、:：\d]{{1,12}}(?:委|局|办|会|联|队|院|站|中心|集团|公司|政府|街道|乡|镇|"
+# (团区委, 区消防救援大队, 区总工会, 区妇联, 各乡镇(街道), a bureau's section: 城建科, 环卫处),
+# perhaps in brackets, as a table gives a unit's other name: (市地方金融局)
+UNIT_CELL = re.compile(rf"{UNIT_NAME}|[^\s，,。；;、:：\d]{{1,12}}(?:委|局|办|会|联|队|院|站|中心|集团|公司|政府|街道|乡|镇|科|处|"
                        r"[（(]街道[）)])")
+# a unit cell left empty (/, —, 无)
+EMPTY_UNIT = re.compile(r"[/／—–\-－]{1,2}|无")
+SERIAL_CELL = re.compile(r"\d{1,3}")
+
+
+def _unit_cell(cell: str, known_units) -> str | None:
+    """The unit a cell of a unit column names, else None."""
+    bare = re.fullmatch(r"[（(](.+)[）)]", cell)
+    name = bare.group(1) if bare else cell
+    return name if UNIT_CELL.fullmatch(name) or name in known_units else None
 
 
 def _line_task_tables(doc: Document, known_units, matcher, plan_period, year) -> tuple[list[DraftTask], list[tuple[int, int]]]:
     """Draft tasks of task tables scraped one cell per line (序号⏎事项分类⏎事项名称⏎项目内容⏎
-    牵头单位⏎协同单位⏎1⏎…), and the spans of the rows read. A row runs from its serial line to the
-    next; its lead cell is its first unit cell after the columns left of the lead column (less
-    one, as a category cell spanning rows stands only in a group's first row); the cells before
-    it are those columns, aligned on the right; the unit cells after it are its partners (or
-    more leads when the table has no partner column). Hand-written for the reason of
-    ``_table_tasks``: the page keeps no column marks."""
+    牵头单位⏎协同单位⏎1⏎…, each line perhaps closed by "|"), and the spans of the rows read. A
+    row runs from its serial line to the next (serials rising, not always by one); its lead cell
+    is its first unit cell after the columns left of the lead column (less one, as a category
+    cell spanning rows stands only in a group's first row); the cells before it are those
+    columns, aligned on the right; the unit cells after it are its partners (or more leads when
+    the table has no partner column). Cells after the units (进展情况) are no tasks: the whole
+    row is the table's. Hand-written for the reason of ``_table_tasks``: the page keeps no
+    column marks."""
     tasks, spans = [], []
-    for serial in re.finditer(r"(?m)^[ \t]*(?:序号|编号)[ \t]*$", doc.text):
-        lines = cell_lines(doc, serial.start())
-        names = [cell for cell, _, _ in lines[1:9]]
-        if "1" not in names:
+    for serial in re.finditer(r"(?m)^[ \t]*(?:序号|编号)[ \t]*\|?[ \t]*$", doc.text):
+        lines = [(cell.rstrip("| \t"), start, end) for cell, start, end in cell_lines(doc, serial.start())]
+        lines = [line for line in lines if line[0]]                # (rule lines: |, ||||)
+        first_row = next((i for i, line in enumerate(lines[1:9], start=1) if SERIAL_CELL.fullmatch(line[0])), None)
+        if first_row is None:
             continue
-        names = names[:names.index("1")]
+        names = [cell for cell, _, _ in lines[1:first_row]]
         columns = _task_columns([(name, 0) for name in ["序号", *names]], spaced=False)
         if columns is None or not columns.leads:
             continue
         before_lead = columns.leads[0] - 1                 # (columns between 序号 and the lead column)
         task_column = columns.task - 1
-        starts, expected = [len(names) + 1], 2
-        for index in range(starts[0] + 1, len(lines)):
-            if lines[index][0] == str(expected) and index - starts[-1] >= 3:
+        starts = [first_row]
+        for index in range(first_row + 1, len(lines)):
+            if SERIAL_CELL.fullmatch(lines[index][0]) and int(lines[index][0]) > int(lines[starts[-1]][0]) \
+                    and index - starts[-1] >= 3:
                 starts.append(index)
-                expected += 1
-        for first, last in zip(starts, starts[1:] + [len(lines)]):
+        longest = max((b - a for a, b in zip(starts, starts[1:])), default=len(names) + 1)
+        for first, last in zip(starts, starts[1:] + [min(len(lines), starts[-1] + longest)]):
             row = lines[first + 1:last]
             cells = [cell for cell, _, _ in row]
             lead_at = next((i for i in range(max(1, before_lead - 1), len(cells))
-                            if UNIT_CELL.fullmatch(cells[i]) or cells[i] in known_units), None)
+                            if _unit_cell(cells[i], known_units)), None)
             if lead_at is None or lead_at > before_lead:
                 break                                      # (not a row of this table: the table has ended)
-            units = list(itertools.takewhile(lambda cell: UNIT_CELL.fullmatch(cell) or cell in known_units
-                                             or EMPTY_UNIT.fullmatch(cell), cells[lead_at:]))
-            units = [unit for unit in units if not EMPTY_UNIT.fullmatch(unit)]
+            units = [_unit_cell(cell, known_units) for cell in itertools.takewhile(
+                lambda cell: _unit_cell(cell, known_units) or EMPTY_UNIT.fullmatch(cell), cells[lead_at:])]
+            units = [unit for unit in units if unit]
             leads, partners = (units[:1], units[1:]) if columns.partners else (units, [])
             task_at = max(0, lead_at - (before_lead - task_column))
-            text, at = cells[task_at], row[task_at][1]
-            sentence = " ".join(cells[task_at:lead_at])
-            task = _table_task(doc, text, serial.start() + at, sentence, leads, partners, "", known_units,
-                               matcher, plan_period, year)
-            end = serial.start() + row[lead_at + len(units) - 1 if units else lead_at][2]
+            task = _table_task(doc, cells[task_at], serial.start() + row[task_at][1], " ".join(cells[task_at:lead_at]),
+                               leads, partners, "", known_units, matcher, plan_period, year)
             if task is not None:
-                tasks.append(task)
-                spans.append((serial.start() + lines[first][1], end))
+                tasks += _cell_actions(doc, task, cells[task_at], serial.start() + row[task_at][1], known_units, matcher,
+                                       plan_period, year)
+                spans.append((serial.start() + lines[first][1], serial.start() + row[-1][2]))
     return tasks, spans
-
-
-# a unit cell left empty (/, —, 无)
-EMPTY_UNIT = re.compile(r"[/／—–\-－]{1,2}|无")
 
 
 # the steps of a schedule cell, each with its date (①2月上旬前,完成设计招标。②3月底前,完成…)
@@ -983,6 +1008,29 @@ def _table_task(doc, text, start, row, lead_cells, partner_cells, deadline_cell,
                      deadline=deadline[0] if deadline else None, deadline_text=deadline[1] if deadline else "")
     task.confidence = 0.8 if verb and leads else 0.65 if verb or leads else 0.5
     return task
+
+
+def _cell_actions(doc, task: DraftTask, text: str, start: int, known_units, matcher, plan_period, year) -> list[DraftTask]:
+    """A task cell that lists actions with verbs of their own (全面优化整合政策体系,统筹好…政策工具,
+    放大组合效应。) gives a task per action, each with the row's units and deadline; the outcome
+    the actions aim at and a notice's demands are none. A cell of one action is the row's task."""
+    groups, _ = _groups(text, start, known_units)
+    groups = [g for g in groups if not EXHORTATION.match(_action_words(doc, g))]
+    if len(groups) > 1:
+        groups = [g for g in groups if not OUTCOME.match(_action_words(doc, g))] or groups
+    if len(groups) > 1 and ACHIEVED.match(_action_words(doc, groups[-1])):
+        groups = groups[:-1]
+    if len(groups) < 2:
+        return [task]
+    actions = []
+    for group in groups:
+        action = _task(doc, group, task.sentence, matcher, known_units, plan_period, year)
+        action.lead_units, action.participants = list(task.lead_units), list(task.participants)
+        if not action.deadline_text:
+            action.deadline, action.deadline_text = task.deadline, task.deadline_text
+        action.confidence = _confidence(group, action)
+        actions.append(action)
+    return actions
 
 
 # ---------------------------------------------------------------------------------------------
