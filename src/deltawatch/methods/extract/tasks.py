@@ -119,7 +119,8 @@ AIM_SECTIONS = ("指导思想", "基本原则", "总体要求", "发展目标", 
 SITUATION_START = ("当前", "目前", "近年来", "近年", "过去", "总的看", "总体上看", "同时也要看到",
                    "随着", "“十三五”以来", "十三五以来", "党的十八大以来", "多年来", "一年来", "近日", "日前")
 
-PAST_MARKERS = re.compile(r"已经|已|累计完成|取得了|实现了|完成了|建成了|同比|比上年|上年|去年|较上年")
+PAST_MARKERS = re.compile(r"已经|已|累计完成|(?:取得|实现|完成|建成|举行|召开|发布|作出|部署|印发|出台|签署|签订|成立|推出|"
+                          r"筑起|搭起|开展)了|同比|比上年|上年|去年|较上年")
 TARGET_MARKERS = re.compile(
     r"(达到|超过|不低于|不少于|不高于|不超过|控制在|提高到|提升到|增加到|降低到|下降到|下降|增长|"
     r"年均|翻一番|以上|左右|以内)\s*[0-9０-９.%％]|[0-9][0-9.]*\s*(%|％|个百分点)|翻一番|"
@@ -127,6 +128,8 @@ TARGET_MARKERS = re.compile(
 NARRATIVE = re.compile(r"20\d\d年\d{1,2}月\d{1,2}日|(?:宣布|指出|强调|表示)[，,：:]")
 SELF_REFERENCE = re.compile(r"本(实施)?(方案|规划|意见|计划|纲要|通知|办法|措施|政策|要点|细则)|"
                             r"(?:制定|出台|提出)(?:如下|以下)(?:政策|措施|意见|实施细则|细则|办法)|印发给你们")
+# a document's opening purpose (为深入贯彻落实《…》精神，…，制定本方案): its clauses are aims
+PURPOSE_OPENER = re.compile(r"为(?:了)?(?:认真|深入|全面|进一步|更好地?)?(?:贯彻|落实|贯彻落实)")
 # a notice's closing demand of everyone (各级各部门要高度重视，…): no measure of its own
 COVER_DEMAND = re.compile(r"(?:各级各部门|各地各部门|各地、各部门|各级各有关部门|各单位|各有关单位)[^，,。]{0,6}要高度重视")
 
@@ -797,7 +800,8 @@ def _skip_sentence(text: str, location_title: str) -> bool:
         return True
     if any(word in location_title for word in AIM_SECTIONS):
         return True
-    if SELF_REFERENCE.search(stripped) or AIMS_OPENER.match(stripped) or COVER_DEMAND.match(stripped):
+    if SELF_REFERENCE.search(stripped) or AIMS_OPENER.match(stripped) or COVER_DEMAND.match(stripped) \
+            or PURPOSE_OPENER.match(stripped):
         return True
     if NARRATIVE.search(stripped):
         return True
@@ -998,6 +1002,8 @@ def _table_task(doc, text, start, row, lead_cells, partner_cells, deadline_cell,
     verb, _ = _verb_at(title)
     if len(title) < 4 or not re.search(r"[\u4e00-\u9fff]", title):
         return None
+    if not verb and TARGET_MARKERS.search(title):
+        return None                       # (空气优良率均保持在98%以上: a target, the target extractor's)
     leads = [u for cell in lead_cells for u in _cell_units(cell, known_units)]
     partners = [u for cell in partner_cells for u in _cell_units(cell, known_units)]
     deadline = find_deadline(deadline_cell, plan_period=plan_period, doc_year=year) if deadline_cell else None
