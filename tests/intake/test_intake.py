@@ -226,6 +226,10 @@ def test_a_document_opening_with_a_table_row_is_titled_by_its_file_name(people, 
     assert document.title == ""
     html = _client(people["office"]).get(reverse("intake:document", args=[document.pk])).content.decode()
     assert "<h1>分解表.txt" in html and document.taskdrafts.get().lead_units == ["市科技局"]
+    # (a table scraped one cell per line opens with its 序号 cell: no title either)
+    raw = "序号\n重点工作任务\n牵头单位\n1\n推进长三角科创共同体建设。\n市科技局\n".encode("utf-8")
+    document = services.ingest(raw, "分解表2.txt", user=people["office"], plan_period=(2024, 2024), plan=plan)
+    assert document.title == "" and document.taskdrafts.get().lead_units == ["市科技局"]
 
 
 CITY_REPORT = """温州市2013年政府工作报告

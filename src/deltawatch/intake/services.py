@@ -51,10 +51,11 @@ def unit_names() -> list[str]:
 
 
 def _title(doc) -> str:
-    """The document's first line; none when that line is a table's row (序号 | 重点工作任务 | …),
-    and the page shows the file's name instead."""
+    """The document's first line; none when that line is a table's row (序号 | 重点工作任务 | …)
+    or a table's first cell alone (序号 of a table scraped one cell per line), and the page
+    shows the file's name instead."""
     first = next((line.strip() for line in doc.text.splitlines() if line.strip()), "")
-    return "" if "|" in first or "\t" in first else first[:300]
+    return "" if "|" in first or "\t" in first or first in ("序号", "编号") else first[:300]
 
 
 def ingest(data: bytes, name: str, *, user=None, plan_period: tuple[int, int] = (2021, 2025), region=None,

@@ -956,8 +956,11 @@ def _line_task_tables(doc: Document, known_units, matcher, plan_period, year) ->
             task = _table_task(doc, cells[task_at], serial.start() + row[task_at][1], " ".join(cells[task_at:lead_at]),
                                leads, partners, "", known_units, matcher, plan_period, year)
             if task is not None:
-                tasks += _cell_actions(doc, task, cells[task_at], serial.start() + row[task_at][1], known_units, matcher,
-                                       plan_period, year)
+                row_tasks = _cell_actions(doc, task, cells[task_at], serial.start() + row[task_at][1], known_units,
+                                          matcher, plan_period, year)
+                for row_task in row_tasks:        # (the table's place: a numbered line in a cell is no section)
+                    row_task.location = doc.location(serial.start())
+                tasks += row_tasks
                 spans.append((serial.start() + lines[first][1], serial.start() + row[-1][2]))
     return tasks, spans
 
