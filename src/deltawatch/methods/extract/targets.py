@@ -377,6 +377,15 @@ Held-out sets 123–126 (dev125–dev128, stop 28):
 * a count added in all (累计实现城镇新增就业8000人) is the count reached (C11); a list under
   重点工程/重点任务/建设内容主要包括: sets goals; 破 before a value is 突破; 个亿 is a unit.
 
+Held-out sets 127–132 (dev129–dev132, stop 29):
+* rates alone after the levels they belong to (入境游客2700人次以上,创汇75万美元,同比增长18%和18.65%)
+  are a series in turn; points added to a rate (新增森林覆盖率0.3个百分点) are a rise; a stretch
+  tier (较2020年下降16%以上,力争下降18%) keeps the base year;
+* a pipe table with a rule line or a group heading between its rows (| ⏎ 一、发展目标 |) is read; a
+  责任单位 column is no unit column; a table's row is kept over the sentences of its own cells;
+* works of water and roads are counted (整治, 加固加修, 新(拆)建, 维修改造; earth moved in 万方),
+  and one work's measures in a 、-list (整治农村河道340条、409.8公里) each count, named by the work.
+
 Found by trying bad input (a progress table pasted from a web page):
 * a progress table with a row per line and its cells parted by spaces (序号 重点工作任务 牵头责任单位
   一季度完成情况 ⏎ 1 地区生产总值增长6%左右 市发展改革委 一季度增长5.8%): the cell under the goal
