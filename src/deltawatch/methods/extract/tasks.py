@@ -9,8 +9,10 @@ How a sentence becomes tasks
    such as "（责任单位：…）" stays with its sentence). Not read: section headings, lines without
    closing punctuation (a table of contents), a short run-in heading opening a paragraph
    ("联合提升原始创新能力。"), sentences of principle or situation (a clause starting with 是,
-   or a sentence starting with 当前 / 目前 / 近年来 …), sentences about this document itself
-   ("制定本方案"), and the sections of aims and principles (指导思想, 总体要求, 发展目标 …).
+   or a sentence starting with 当前 / 目前 / 近年来 / 近日 …), sentences about this document itself
+   ("制定本方案", "现将…印发给你们") or its purpose ("为认真贯彻落实《…》…"), a notice's closing
+   demands ("各级各部门要高度重视，…"), the aims in a sentence ("…的总体要求是:") and the sections
+   of aims and principles (指导思想, 总体要求, 发展目标 …).
 2. A sentence is cut into clauses at ；, and clauses into segments at ，. A segment is an
    *action* when, after an enumerator (一是), a subject with 要/将 and adverbs (积极, 加快 …)
    are put aside, it starts with an action verb (:data:`VERBS`). Each action starts a task.
