@@ -2223,3 +2223,16 @@ def test_one_works_measures_in_a_list_each_named_by_the_work():
     assert [(t.indicator_text, t.value, t.unit) for t in found] == [
         ("我县计划整治农村河道", 340, "条"), ("我县计划整治农村河道", 409.8, "公里"), ("加固加修圩堤", 41.5, "公里"),
         ("加固加修圩堤", 54, "万方"), ("新(拆)建圩口闸", 24, "座")]
+
+
+# --- rules from dev133 and dev134 (held-out sets 133–134) ------------------------------------
+
+def test_revenue_growing_each_year_a_converted_value_and_a_key_work_column():
+    found = numeric("力争到2010年,全区财政总收入和地方财政收入年均增长13%,人均生产总值超过7万元,折合9000美元。",
+                    plan_period=(2006, 2010))
+    assert [(t.indicator_text, t.value, t.unit, t.comparator) for t in found] == [
+        ("全区财政总收入", 13, "%", "="), ("地方财政收入", 13, "%", "="), ("人均生产总值", 7, "万元", ">"),
+        ("人均生产总值", 9000, "美元", ">")]
+    text = ("序号\n\n重点工作\n\n责任单位\n\n进展情况\n\n1\n\n地区生产总值增长6.5%左右。\n\n区发改局\n\n"
+            "三季度地区生产总值增速6.1%。\n\n2\n\n规上工业增加值增长9%。\n\n区经信局\n\n1—10月规上工业增加值增速9.6%。\n")
+    assert [(t.value, t.comparator) for t in numeric(text, plan_period=(2024, 2024))] == [(6.5, "≈"), (9, "=")]

@@ -20,7 +20,7 @@ from .vocabulary import CJK, COMPARATOR_WORDS, LEVEL_VERBS, SUFFIX_COMPARATORS, 
 # line of its own: a header (序号 | 内容与要求 | 进展情况 | 责任单位, or 类别 | 指标名称 | 年度目标 |
 # 完成情况 | 责任部门), then rows opened by serial numbers (1 / 1、地区生产总值增长率). The goal column
 # holds the year's targets; the progress column holds results, which are no targets.
-GOAL_COLUMN = re.compile(r"(?:重点)?(?:内容与|目标|工作|年度|计划|主要)?(?:要求|目标|任务)(?:内容|值)?|(?:19|20)\d{2}年(?:度)?目标")
+GOAL_COLUMN = re.compile(r"(?:重点)?(?:内容与|目标|工作|年度|计划|主要)?(?:要求|目标|任务)(?:内容|值)?|(?:19|20)\d{2}年(?:度)?目标|重点工作(?:事项)?")
 PROGRESS_COLUMN = re.compile(r"(?:[^\s]{0,6})?(?:进展|完成|执行|推进|落实)(?:情况|进度|值)?")
 SERIAL_LINE = re.compile(r"(?P<serial>\d{1,3})(?:[、.．]\s*(?P<name>\S.*))?")
 NAME_HEADER = re.compile(r"指标(?:名称)?|项目(?:名称)?")

@@ -1200,6 +1200,10 @@ def _targets_of_sentence(sentence: Sentence, context: _Context, *, goal_block: b
                     draft.change_type = drafts[-1].change_type
                     # (较2020年下降16%以上,力争下降18%: the stretch has the same base year)
                     draft.baseline_year = draft.baseline_year or drafts[-1].baseline_year
+            converted = re.fullmatch(r"[、\s]*(?:折合|约合)", clause[:found[0].start])
+            if converted and drafts and drafts[-1].numeric:     # (人均生产总值超过7万元,折合9000美元: the same goal)
+                draft.indicator_text, draft.change_type = drafts[-1].indicator_text, drafts[-1].change_type
+                draft.comparator = drafts[-1].comparator if draft.comparator == "=" else draft.comparator
             drafts.append(draft)
         # 推出不少于200场演出、400场阅读推广活动: the comparator opening a 、-list of counts holds
         # for each count after it that has no verb of its own
@@ -1410,7 +1414,7 @@ def _unit_run(clause: str, match: re.Match) -> bool:
 # (fifth development set: a work report may name the revenue 财政总收入 / 地方财政收入 instead,
 # "财政总收入、地方财政收入均增长7%" — the same goal, only where goals are set)
 BUDGET_REVENUE = re.compile(r"(?:(?:一般公共)?预算(?:内)?|(?:地方)?财政总?|(?:全口径)?税收)收入(?:同口径|可比口径|按可比口径|同比)?均?"
-                            r"(?:(?:计划|预期|力争)?(?:增长|增速|增幅)|(?:达到|突破|超过)?\s*\d"    # (…收入81亿元: its level)
+                            r"(?:(?:计划|预期|力争|年均)?(?:增长|增速|增幅)|(?:达到|突破|超过)?\s*\d"    # (…收入81亿元: its level)
                             r"|(?:[两三四五六七八九十\d]年内?)?(?:实现)?翻[一两]?番)")          # (…收入三年翻一番)
 NOT_REVENUE = re.compile(r"赤字|债|支出|安排|转移支付|财政资金|拨付|下达")
 
