@@ -107,7 +107,7 @@ ADVERBS: tuple[str, ...] = _longest_first("""
 努力 抓紧 稳步 扎实 逐步 继续 全力 奋力 深度 高水平 高标准 高质量 携手 加力 因地制宜 适时
 滚动 优先 同步 尽快 依法 依法合规 严厉 坚决 要 将 还要 并 同时 此外 另外 力争 争取 集中
 重点围绕 分类 分步 分批 统一 联动 有效 科学 合理 加快 统筹 探索 研究 配合 组织 共同推动
-全方位 系统 整体 加紧 认真 严格 充分 创新 定期 及时
+全方位 系统 整体 加紧 认真 严格 充分 创新 定期 及时 如期 按期 按时
 """)
 
 #: A segment starting with one of these sets the scene for the action after it.
@@ -128,10 +128,12 @@ TARGET_MARKERS = re.compile(
     r"年均|翻一番|以上|左右|以内)\s*[0-9０-９.%％]|[0-9][0-9.]*\s*(%|％|个百分点)|翻一番|"
     r"^(力争)?(到|至)\s*20\d\d年")
 NARRATIVE = re.compile(r"20\d\d年\d{1,2}月\d{1,2}日|(?:宣布|指出|强调|表示)[，,：:]")
-SELF_REFERENCE = re.compile(r"本(实施)?(方案|规划|意见|计划|纲要|通知|办法|措施|政策|要点|细则)|"
+SELF_REFERENCE = re.compile(r"本(?:实施|工作)?(?:方案|规划|意见|计划|纲要|通知|办法|措施|政策|要点|细则)|"
                             r"(?:制定|出台|提出)(?:如下|以下)(?:政策|措施|意见|实施细则|细则|办法)|印发给你们")
 # a document's opening purpose (为深入贯彻落实《…》精神，…，制定本方案): its clauses are aims
 PURPOSE_OPENER = re.compile(r"为(?:了)?(?:认真|深入|全面|进一步|更好地?)?(?:贯彻|落实|贯彻落实)")
+# money a budget sets aside (市级财政预算安排13.06亿元,其中,支持…4.26亿元): funds, not measures
+BUDGET_ALLOCATION = re.compile(r"预算安排[^，,。；;]{0,6}\d|安排(?:专项)?资金\d")
 # a notice's closing demand of everyone (各级各部门要高度重视，…): no measure of its own
 COVER_DEMAND = re.compile(r"(?:各级各部门|各地各部门|各地、各部门|各级各有关部门|各单位|各有关单位)[^，,。]{0,6}要高度重视")
 
@@ -155,7 +157,7 @@ NOTE_FIELD = re.compile(r"(责任|牵头|配合|参与|协同|协作|主责|实�
 # an outcome that a sentence's actions aim at, said with a verb of its own: a capacity or level
 # raised (提升南京城市首位度, 提高治理能力), a role played (发挥引领作用), a model or pole made
 # (打造东中部区域协调发展典范, 打造上海北翼门户) — no task where the sentence has others
-OUTCOME = re.compile(r"(?:(?:进一步|全面|大力|着力|合力|努力|不断|充分|更好)?(?:提升|提高|增强|强化|发挥|释放|放大|打造|形成|走出|成为|"
+OUTCOME = re.compile(r"(?:(?:进一步|全面|大力|着力|合力|努力|不断|充分|更好|持续)?(?:提升|提高|增强|强化|发挥|释放|放大|打造|形成|走出|成为|保障|"
                      r"实现|增创))[^，,；;。]{0,40}?(?:能力|水平|功能|作用|能级|竞争力|效益|素质|首位度|包容性|样板区?|典范|"
                      r"高地|增长极|门户|新空间|新格局|新路子|优势|影响力|辐射力|支撑作用|带动作用|板块|幸福感|满意度|获得感|安全感|便利度|"
                      r"效应|效果)[”\"]?$")
@@ -418,8 +420,8 @@ def _note_units(text: str, known) -> list[str]:
     """The units of a note's field (责任单位:徐圩新区管委会、市科技局): the field says they are
     units, so a name of any ending is one (管委会, 支行), as long as it is short and no action."""
     text = re.sub(r"﹝[^﹞]*﹞", "", text)              # (各区县政府﹝含南太湖新区管委会,下同﹞)
-    parts = [p.strip(" 　等") for p in re.split(r"[、，,；;]", text.strip())
-             if p.strip(" 　等") and not re.match(r"以下|下同", p.strip())]    # (以下责任单位均包含…)
+    parts = [re.sub(r"(?:牵头负责|牵头|负责|配合)$", "", p.strip(" 　等")) for p in re.split(r"[、，,；;]", text.strip())
+             if p.strip(" 　等") and not re.match(r"以下|下同", p.strip())]    # (以下责任单位均包含…; A牵头,B配合)
     if all(_UNIT_RE.fullmatch(p) or p in known for p in parts):
         return parts
     return [p for p in parts if 2 <= len(p) <= 20 and not re.search(r"[。:：\d]", p)
@@ -793,7 +795,7 @@ def _groups(sentence: str, start: int, units: tuple[str, ...]) -> tuple[list[_Gr
 
 
 # a sentence giving the aims in a section of measures ("2022年全市政务公开工作的总体要求是:…")
-AIMS_OPENER = re.compile(r"[^，,。；;]{0,30}?(?:总体要求|指导思想|总体思路|主要目标|工作目标|总体目标)(?:是|为)?[:：]")
+AIMS_OPENER = re.compile(r"[^。；;]{0,30}?(?:总体要求|指导思想|总体思路|主要目标|工作目标|总体目标)(?:是|为)?[:：]")
 
 
 def _skip_sentence(text: str, location_title: str) -> bool:
@@ -803,7 +805,7 @@ def _skip_sentence(text: str, location_title: str) -> bool:
     if any(word in location_title for word in AIM_SECTIONS):
         return True
     if SELF_REFERENCE.search(stripped) or AIMS_OPENER.match(stripped) or COVER_DEMAND.match(stripped) \
-            or PURPOSE_OPENER.match(stripped):
+            or PURPOSE_OPENER.match(stripped) or BUDGET_ALLOCATION.search(stripped):
         return True
     if NARRATIVE.search(stripped):
         return True
@@ -914,29 +916,61 @@ def _unit_cell(cell: str, known_units) -> str | None:
     return name if UNIT_CELL.fullmatch(name) or name in known_units else None
 
 
+def _cell_unit_names(cell: str, known_units) -> list[tuple[str, bool]] | None:
+    """The units a unit cell names, each with whether it is marked as the lead (区农业农村委*),
+    else None when a part of the cell is no unit."""
+    parts = [part for part in re.split(r"[、，,；;\s]+", cell.strip("、，,；; ")) if part]
+    names = [(_unit_cell(part.strip("*＊"), known_units), part.strip("（()）").endswith(("*", "＊"))) for part in parts]
+    return names if names and all(name for name, _ in names) else None
+
+
+def _table_cells(doc: Document, start: int) -> list[tuple[str, int, int]]:
+    """The cells of a table scraped as lines, from ``start``: one a line (a closing "|" dropped),
+    or — when the scraper put "|" alone on a line between cells — the lines between two such
+    marks, joined (a cell of several lines: 区农业农村委*、⏎区规划资源局、…). (cell, start, end),
+    relative to ``start``."""
+    lines = cell_lines(doc, start)
+    marks = sum(set(cell) == {"|"} for cell, _, _ in lines[:12])
+    closed = sum(cell.endswith("|") and set(cell) != {"|"} for cell, _, _ in lines[:12])   # (序号 | ⏎ 项目内容 |)
+    if marks < 3 or closed >= 2:
+        return [(cell.rstrip("| \t"), a, b) for cell, a, b in lines if cell.rstrip("| \t")]
+    cells, parts = [], []
+    for cell, a, b in lines + [("|", 0, 0)]:
+        if set(cell) == {"|"}:
+            if parts:
+                cells.append(("".join(part for part, _, _ in parts), parts[0][1], parts[-1][2]))
+            parts = []
+        else:
+            parts.append((cell, a, b))
+    return cells
+
+
 def _line_task_tables(doc: Document, known_units, matcher, plan_period, year) -> tuple[list[DraftTask], list[tuple[int, int]]]:
     """Draft tasks of task tables scraped one cell per line (序号⏎事项分类⏎事项名称⏎项目内容⏎
-    牵头单位⏎协同单位⏎1⏎…, each line perhaps closed by "|"), and the spans of the rows read. A
-    row runs from its serial line to the next (serials rising, not always by one); its lead cell
-    is its first unit cell after the columns left of the lead column (less one, as a category
-    cell spanning rows stands only in a group's first row); the cells before it are those
-    columns, aligned on the right; the unit cells after it are its partners (or more leads when
-    the table has no partner column). Cells after the units (进展情况) are no tasks: the whole
-    row is the table's. Hand-written for the reason of ``_table_tasks``: the page keeps no
-    column marks."""
+    牵头单位⏎协同单位⏎1⏎…, each line perhaps closed by "|", or cells of several lines parted by
+    "|" lines: ``_table_cells``), and the spans of the rows read. A row runs from its serial
+    cell to the next (serials rising, not always by one); its lead cell is its first unit cell
+    after the columns left of the lead column (less one, as a category cell spanning rows stands
+    only in a group's first row); the cells before it are those columns, aligned on the right;
+    the unit cells after it are its partners (or more leads when the table has no partner
+    column); a unit marked * leads (责任部门(加*号为牵头部门)). When a content column (任务要求及
+    举措) after the task's name lists several actions, they are the row's tasks, as the name only
+    heads them. Cells after the units (进展情况) are no tasks: the whole row is the table's.
+    Hand-written for the reason of ``_table_tasks``: the page keeps no column marks."""
     tasks, spans = [], []
     for serial in re.finditer(r"(?m)^[ \t]*(?:序号|编号)[ \t]*\|?[ \t]*$", doc.text):
-        lines = [(cell.rstrip("| \t"), start, end) for cell, start, end in cell_lines(doc, serial.start())]
-        lines = [line for line in lines if line[0]]                # (rule lines: |, ||||)
+        lines = _table_cells(doc, serial.start())
         first_row = next((i for i, line in enumerate(lines[1:9], start=1) if SERIAL_CELL.fullmatch(line[0])), None)
         if first_row is None:
             continue
-        names = [cell for cell, _, _ in lines[1:first_row]]
+        names = [re.sub(r"[（(][^（）()]*[）)]", "", cell) for cell, _, _ in lines[1:first_row]]   # (加*号为牵头部门)
         columns = _task_columns([(name, 0) for name in ["序号", *names]], spaced=False)
         if columns is None or not columns.leads:
             continue
         before_lead = columns.leads[0] - 1                 # (columns between 序号 and the lead column)
         task_column = columns.task - 1
+        content_column = next((i for i in range(task_column + 1, before_lead)
+                               if re.search(r"要求|举措|内容|措施", names[i])), None)
         starts = [first_row]
         for index in range(first_row + 1, len(lines)):
             if SERIAL_CELL.fullmatch(lines[index][0]) and int(lines[index][0]) > int(lines[starts[-1]][0]) \
@@ -947,24 +981,43 @@ def _line_task_tables(doc: Document, known_units, matcher, plan_period, year) ->
             row = lines[first + 1:last]
             cells = [cell for cell, _, _ in row]
             lead_at = next((i for i in range(max(1, before_lead - 1), len(cells))
-                            if _unit_cell(cells[i], known_units)), None)
+                            if _cell_unit_names(cells[i], known_units)), None)
             if lead_at is None or lead_at > before_lead:
                 break                                      # (not a row of this table: the table has ended)
-            units = [_unit_cell(cell, known_units) for cell in itertools.takewhile(
-                lambda cell: _unit_cell(cell, known_units) or EMPTY_UNIT.fullmatch(cell), cells[lead_at:])]
-            units = [unit for unit in units if unit]
-            leads, partners = (units[:1], units[1:]) if columns.partners else (units, [])
-            task_at = max(0, lead_at - (before_lead - task_column))
-            task = _table_task(doc, cells[task_at], serial.start() + row[task_at][1], " ".join(cells[task_at:lead_at]),
-                               leads, partners, "", known_units, matcher, plan_period, year)
+            unit_cells = [_cell_unit_names(cell, known_units) or [] for cell in itertools.takewhile(
+                lambda cell: _cell_unit_names(cell, known_units) or EMPTY_UNIT.fullmatch(cell), cells[lead_at:])]
+            leads, partners = _row_units(unit_cells, bool(columns.partners))
+            shift = lead_at - before_lead                  # (0, or -1 in a row without its category cell)
+            task_at = max(0, task_column + shift)
+            deadline_at = lead_at + columns.deadline - columns.leads[0] if columns.deadline is not None else None
+            deadline_cell = cells[deadline_at] if deadline_at is not None and deadline_at < len(cells) else ""
+            text_at = task_at
+            if content_column is not None and 0 <= content_column + shift < lead_at:
+                content, content_start = cells[content_column + shift], serial.start() + row[content_column + shift][1]
+                if len(content) >= 30 and len(_cell_groups(doc, content, content_start, known_units)) >= 2:
+                    text_at = content_column + shift       # (the name heads the actions of its content)
+            sentence = cells[text_at] if text_at != task_at else " ".join(cells[task_at:lead_at])
+            task = _table_task(doc, cells[text_at], serial.start() + row[text_at][1], sentence, leads, partners,
+                               deadline_cell, known_units, matcher, plan_period, year)
             if task is not None:
-                row_tasks = _cell_actions(doc, task, cells[task_at], serial.start() + row[task_at][1], known_units,
+                row_tasks = _cell_actions(doc, task, cells[text_at], serial.start() + row[text_at][1], known_units,
                                           matcher, plan_period, year)
                 for row_task in row_tasks:        # (the table's place: a numbered line in a cell is no section)
                     row_task.location = doc.location(serial.start())
                 tasks += row_tasks
                 spans.append((serial.start() + lines[first][1], serial.start() + row[-1][2]))
     return tasks, spans
+
+
+def _row_units(unit_cells: list[list[tuple[str, bool]]], has_partner_column: bool) -> tuple[list[str], list[str]]:
+    """(leads, partners) of a row's unit cells: the units marked * lead when any is; else the
+    first cell's units lead and the others' take part (all lead without a partner column)."""
+    named = [(name, starred) for cell in unit_cells for name, starred in cell]
+    if any(starred for _, starred in named):
+        return [n for n, starred in named if starred], [n for n, starred in named if not starred]
+    if not unit_cells or not has_partner_column:
+        return [n for n, _ in named], []
+    return [n for n, _ in unit_cells[0]], [n for cell in unit_cells[1:] for n, _ in cell]
 
 
 # the steps of a schedule cell, each with its date (①2月上旬前,完成设计招标。②3月底前,完成…)
@@ -1012,6 +1065,9 @@ def _table_task(doc, text, start, row, lead_cells, partner_cells, deadline_cell,
     leads = [u for cell in lead_cells for u in _cell_units(cell, known_units)]
     partners = [u for cell in partner_cells for u in _cell_units(cell, known_units)]
     deadline = find_deadline(deadline_cell, plan_period=plan_period, doc_year=year) if deadline_cell else None
+    if deadline_cell and deadline is None:          # (a deadline column's bare 10月底 means by then)
+        by_then = find_deadline(deadline_cell.strip() + "前", plan_period=plan_period, doc_year=year)
+        deadline = (by_then[0], deadline_cell.strip()) if by_then else None
     deadline = deadline or find_deadline(title, plan_period=plan_period, doc_year=year)
     task = DraftTask(title=title, sentence=row, location=doc.location(start), start=start, end=start + len(text),
                      verb=verb, lead_units=leads, participants=[p for p in partners if p not in leads],
@@ -1021,21 +1077,38 @@ def _table_task(doc, text, start, row, lead_cells, partner_cells, deadline_cell,
     return task
 
 
-def _cell_actions(doc, task: DraftTask, text: str, start: int, known_units, matcher, plan_period, year) -> list[DraftTask]:
-    """A task cell that lists actions with verbs of their own (全面优化整合政策体系,统筹好…政策工具,
-    放大组合效应。) gives a task per action, each with the row's units and deadline; the outcome
-    the actions aim at and a notice's demands are none. A cell of one action is the row's task."""
-    groups, _ = _groups(text, start, known_units)
+def _kept_groups(doc: Document, groups: list[_Group]) -> list[_Group]:
+    """The actions of a sentence that are tasks: not a notice's demands (EXHORTATION), nor — when
+    there are others — the outcome they aim at (OUTCOME) or the state they bring about (ACHIEVED)."""
     groups = [g for g in groups if not EXHORTATION.match(_action_words(doc, g))]
-    if len(groups) > 1:
+    if len(groups) > 1:               # (the outcome the sentence's actions aim at is no task of its own)
         groups = [g for g in groups if not OUTCOME.match(_action_words(doc, g))] or groups
     if len(groups) > 1 and ACHIEVED.match(_action_words(doc, groups[-1])):
-        groups = groups[:-1]
+        groups = groups[:-1]          # (…,实现企业设立、变更、注销全程电子化: what the actions achieve)
+    return groups
+
+
+def _cell_groups(doc: Document, text: str, start: int, known_units) -> list[tuple[_Group, str]]:
+    """The actions of a table cell, sentence by sentence, each with its sentence."""
+    found = []
+    for piece in re.finditer(r"[^。！？!?]+[。！？!?]?", text):
+        groups, _ = _groups(piece.group(), start + piece.start(), known_units)
+        found += [(group, piece.group().strip()) for group in _kept_groups(doc, groups)]
+    return found
+
+
+def _cell_actions(doc, task: DraftTask, text: str, start: int, known_units, matcher, plan_period, year) -> list[DraftTask]:
+    """A task cell that lists actions with verbs of their own (全面优化整合政策体系,统筹好…政策工具,
+    放大组合效应。) gives a task per action, each with its sentence and the row's units and
+    deadline; the outcome the actions aim at and a notice's demands are none. A cell of one
+    action is the row's task."""
+    groups = _cell_groups(doc, text, start, known_units)
     if len(groups) < 2:
         return [task]
     actions = []
-    for group in groups:
-        action = _task(doc, group, task.sentence, matcher, known_units, plan_period, year)
+    for group, sentence in groups:
+        action = _task(doc, group, sentence if "。" in text[:-1] else task.sentence, matcher, known_units,
+                       plan_period, year)
         action.lead_units, action.participants = list(task.lead_units), list(task.participants)
         if not action.deadline_text:
             action.deadline, action.deadline_text = task.deadline, task.deadline_text
@@ -1118,11 +1191,7 @@ def draft_tasks(doc: Document, *, regions=None, units: list[str] | None = None,
         if _skip_sentence(stripped, _section_titles(doc, s_start)):
             continue
         groups, shared = _groups(sentence, s_start, known_units)
-        groups = [g for g in groups if not EXHORTATION.match(_action_words(doc, g))]
-        if len(groups) > 1:               # (the outcome the sentence's actions aim at is no task of its own)
-            groups = [g for g in groups if not OUTCOME.match(_action_words(doc, g))] or groups
-        if len(groups) > 1 and ACHIEVED.match(_action_words(doc, groups[-1])):
-            groups = groups[:-1]          # (…,实现企业设立、变更、注销全程电子化: what the actions achieve)
+        groups = _kept_groups(doc, groups)
         # (a sentence without actions may still close its paragraph with a note, below)
         shared_text = "，".join(seg.text for seg in shared) + "，" + "，".join(m.group(0) for note in (NOTE, UNITS_NOTE) for m in note.finditer(sentence))
         shared_leads, shared_participants = find_units(shared_text, known_units)
