@@ -24,7 +24,7 @@ import pandas as pd
 
 from deltawatch.methods.extract import draft_targets, draft_tasks, parse_plan_period, read
 from deltawatch.methods.extract.evaluate import (labels_as_drafts, load_labels, load_task_labels, load_unscored, score,
-                                                 score_tasks)
+                                                 score_tasks, task_labels_as_drafts)
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "intake"
@@ -84,6 +84,7 @@ def main(argv: list[str] | None = None) -> int:
                      f"{tp / (tp + fn):.3f} |")
     lines += _agreement(catalogue) if everything else []
     lines += _task_quality(task_names) if task_names else []
+    lines += _task_agreement() if everything else []
     text = "\n".join(lines) + "\n"
     print(text)
     if everything:
@@ -100,6 +101,8 @@ def _agreement(catalogue) -> list[str]:
              "| set | second labeller vs first: P | R | extractor vs first: P | R | extractor vs second: P | R |",
              "|---|---:|---:|---:|---:|---:|---:|"]
     for folder in sorted((FIXTURES / "agreement").iterdir()):
+        if folder.name in TASK_SETS:
+            continue                                     # (a task set's second labelling: _task_agreement)
         people, first_ref, second_ref = [], [], []
         for text, labels, period in documents(Path(folder.name)):
             first, second = load_labels(FIXTURES / labels), load_labels(folder / labels.name)
@@ -128,6 +131,29 @@ def _task_quality(names: list[str]) -> list[str]:
                                         for key in ("tp", "fp", "fn", "leads_right", "deadlines_right"))
         lines.append(f"| {name} | {len(results)} | {tp + fn} | {tp} | {fp} | {fn} | {tp / (tp + fp):.3f} | "
                      f"{tp / (tp + fn):.3f} | {leads} of {tp} | {deadlines} of {tp} |")
+    return lines
+
+
+def _task_agreement() -> list[str]:
+    """Two people labelling the tasks of the same texts (tests/fixtures/intake/agreement/tasks<N>/,
+    the second blind to the first), scored as the task drafts are: the first labeller's rows are
+    the reference. How far people agree is the ceiling the drafts' scores sit under."""
+    regions = pd.read_csv(ROOT / "src/deltawatch/defaults/data/regions.csv", dtype=str)[["code", "name_zh", "level"]]
+    lines = ["", "Agreement of two labellers on the tasks of the same texts (the second scored against the first, as "
+             "the drafts are), and the drafts against each:", "",
+             "| set | second labeller vs first: P | R | lead units agree | drafts vs first: P | R | drafts vs second: P | R |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for folder in sorted(f for f in (FIXTURES / "agreement").iterdir() if f.name in TASK_SETS):
+        people, first_ref, second_ref = [], [], []
+        for text, labels, period in documents(Path(folder.name)):
+            first, second = load_task_labels(FIXTURES / labels), load_task_labels(folder / labels.name)
+            drafts = draft_tasks(read(FIXTURES / text), regions=regions, plan_period=period)
+            people.append(score_tasks(task_labels_as_drafts(second), first))
+            first_ref.append(score_tasks(drafts, first))
+            second_ref.append(score_tasks(drafts, second))
+        cells = [f"{p:.3f} | {r:.3f}" for p, r in map(_pooled, (people, first_ref, second_ref))]
+        agreed = sum(r["leads_right"] for r in people)
+        lines.append(f"| {folder.name} | {cells[0]} | {agreed} of {sum(r['tp'] for r in people)} | {cells[1]} | {cells[2]} |")
     return lines
 
 

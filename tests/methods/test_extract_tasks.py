@@ -546,3 +546,13 @@ def test_aims_after_a_time_phrase_a_note_of_lead_and_partner_and_a_budgets_sums(
     tasks = _read_tasks(text)
     assert [(t.title, t.lead_units) for t in tasks] == [
         ("深化发热门诊建设", ["区疫情防控工作领导小组办公室"]), ("强化预警监测功能", ["区疫情防控工作领导小组办公室"])]
+
+
+def test_a_task_label_set_scored_against_itself_agrees_entirely():
+    from deltawatch.methods.extract.evaluate import load_task_labels, score_tasks, task_labels_as_drafts
+
+    labels = load_task_labels(ROOT / "tests/fixtures/intake/tasks3/02_jindong-2024-livelihood-projects-task-division.csv")
+    result = score_tasks(task_labels_as_drafts(labels), labels)
+    assert (result["tp"], result["fp"], result["fn"], result["leads_right"]) == (len(labels), 0, 0, len(labels))
+    other = task_labels_as_drafts(labels[1:])        # (a second labeller who left one row out)
+    assert (score_tasks(other, labels)["tp"], score_tasks(other, labels)["fn"]) == (len(labels) - 1, 1)

@@ -24,7 +24,7 @@ import unicodedata
 from pathlib import Path
 
 from .reading import CN_YEAR, VARIANTS, year_in_digits
-from .types import DraftTarget
+from .types import DraftTarget, DraftTask
 
 COMPARATORS = {">=": "≥", "≥": "≥", "<=": "≤", "≤": "≤", "=": "=", "==": "=", "≈": "≈", "~": "≈", ">": ">", "<": "<",
                "range": "range"}
@@ -207,6 +207,13 @@ def load_task_labels(path) -> list[dict]:
         for key in ("lead_units", "participants"):
             row[key] = [unit.strip() for unit in re.split(r"[；;]", row.get(key) or "") if unit.strip()]
     return rows
+
+
+def task_labels_as_drafts(labels: list[dict]) -> list[DraftTask]:
+    """Task labels as drafts, to score one labeller against another as the extractor is scored."""
+    return [DraftTask(title=row["title"], sentence=row.get("sentence", ""), location=row.get("location", ""), start=0,
+                      end=0, lead_units=list(row["lead_units"]), participants=list(row["participants"]),
+                      deadline_text=row.get("deadline_text", "") or "") for row in labels]
 
 
 def title_agreement(a: str, b: str) -> float:
