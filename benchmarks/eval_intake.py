@@ -103,22 +103,35 @@ def _agreement(catalogue) -> list[str]:
     for folder in sorted((FIXTURES / "agreement").iterdir()):
         if folder.name in TASK_SETS:
             continue                                     # (a task set's second labelling: _task_agreement)
-        people, first_ref, second_ref = [], [], []
-        for text, labels, period in documents(Path(folder.name)):
-            first, second = load_labels(FIXTURES / labels), load_labels(folder / labels.name)
-            drafts = draft_targets(read(FIXTURES / text), plan_period=period, catalogue=catalogue)
-            people.append(score(labels_as_drafts(second), first))
-            first_ref.append(score(drafts, first))
-            second_ref.append(score(drafts, second))
+        people, first_ref, second_ref = _two_labellers(
+            folder, load_labels, labels_as_drafts, score,
+            lambda doc, period: draft_targets(doc, plan_period=period, catalogue=catalogue))
         cells = [f"{p:.3f} | {r:.3f}" for p, r in map(_pooled, (people, first_ref, second_ref))]
         lines.append(f"| {folder.name} | " + " | ".join(cells) + " |")
     return lines
 
 
+def _two_labellers(folder: Path, load, as_drafts, scorer, drafts_of):
+    """The scores of a second labelling of a set against the first, of the drafts against the
+    first and of the drafts against the second, document by document."""
+    people, first_ref, second_ref = [], [], []
+    for text, labels, period in documents(Path(folder.name)):
+        first, second = load(FIXTURES / labels), load(folder / labels.name)
+        drafts = drafts_of(read(FIXTURES / text), period)
+        people.append(scorer(as_drafts(second), first))
+        first_ref.append(scorer(drafts, first))
+        second_ref.append(scorer(drafts, second))
+    return people, first_ref, second_ref
+
+
+def _regions() -> pd.DataFrame:
+    return pd.read_csv(ROOT / "src/deltawatch/defaults/data/regions.csv", dtype=str)[["code", "name_zh", "level"]]
+
+
 def _task_quality(names: list[str]) -> list[str]:
     """Precision and recall of the task drafts on each task set, and of the right ones how many
     name the label's lead units and deadline (tests/fixtures/intake/tasks*/TASK_CONVENTIONS.md)."""
-    regions = pd.read_csv(ROOT / "src/deltawatch/defaults/data/regions.csv", dtype=str)[["code", "name_zh", "level"]]
+    regions = _regions()
     lines = ["", "Task drafts (issue 17, point 3) against tasks labelled by hand, blind to the extractor:", "",
              "| set | documents | labelled | found right | wrong | missed | precision | recall | "
              "lead units right | deadline right |",
@@ -138,19 +151,15 @@ def _task_agreement() -> list[str]:
     """Two people labelling the tasks of the same texts (tests/fixtures/intake/agreement/tasks<N>/,
     the second blind to the first), scored as the task drafts are: the first labeller's rows are
     the reference. How far people agree is the ceiling the drafts' scores sit under."""
-    regions = pd.read_csv(ROOT / "src/deltawatch/defaults/data/regions.csv", dtype=str)[["code", "name_zh", "level"]]
+    regions = _regions()
     lines = ["", "Agreement of two labellers on the tasks of the same texts (the second scored against the first, as "
              "the drafts are), and the drafts against each:", "",
              "| set | second labeller vs first: P | R | lead units agree | drafts vs first: P | R | drafts vs second: P | R |",
              "|---|---:|---:|---:|---:|---:|---:|---:|"]
     for folder in sorted(f for f in (FIXTURES / "agreement").iterdir() if f.name in TASK_SETS):
-        people, first_ref, second_ref = [], [], []
-        for text, labels, period in documents(Path(folder.name)):
-            first, second = load_task_labels(FIXTURES / labels), load_task_labels(folder / labels.name)
-            drafts = draft_tasks(read(FIXTURES / text), regions=regions, plan_period=period)
-            people.append(score_tasks(task_labels_as_drafts(second), first))
-            first_ref.append(score_tasks(drafts, first))
-            second_ref.append(score_tasks(drafts, second))
+        people, first_ref, second_ref = _two_labellers(
+            folder, load_task_labels, task_labels_as_drafts, score_tasks,
+            lambda doc, period: draft_tasks(doc, regions=regions, plan_period=period))
         cells = [f"{p:.3f} | {r:.3f}" for p, r in map(_pooled, (people, first_ref, second_ref))]
         agreed = sum(r["leads_right"] for r in people)
         lines.append(f"| {folder.name} | {cells[0]} | {agreed} of {sum(r['tp'] for r in people)} | {cells[1]} | {cells[2]} |")
