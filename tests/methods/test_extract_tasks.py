@@ -556,3 +556,19 @@ def test_a_task_label_set_scored_against_itself_agrees_entirely():
     assert (result["tp"], result["fp"], result["fn"], result["leads_right"]) == (len(labels), 0, 0, len(labels))
     other = task_labels_as_drafts(labels[1:])        # (a second labeller who left one row out)
     assert (score_tasks(other, labels)["tp"], score_tasks(other, labels)["fn"]) == (len(labels) - 1, 1)
+
+
+def test_two_labellers_of_the_same_task_texts_agree_as_measured():
+    """The second labelling of tasks5 (agreement/tasks5/, blind to the first) against the first, as
+    the drafts are scored: the ceiling the drafts' scores sit under (MEASUREMENTS.md step 125)."""
+    import csv
+
+    from deltawatch.methods.extract.evaluate import load_task_labels, score_tasks, task_labels_as_drafts
+
+    folder = ROOT / "tests" / "fixtures" / "intake"
+    total = [0, 0, 0, 0]
+    for row in csv.DictReader((folder / "tasks5" / "plan_periods.csv").open(encoding="utf-8")):
+        result = score_tasks(task_labels_as_drafts(load_task_labels(folder / "agreement" / "tasks5" / f"{row['file']}.csv")),
+                             load_task_labels(folder / "tasks5" / f"{row['file']}.csv"))
+        total = [t + result[k] for t, k in zip(total, ("tp", "fp", "fn", "leads_right"))]
+    assert tuple(total) == (61, 7, 9, 61)
