@@ -107,7 +107,7 @@ ADVERBS: tuple[str, ...] = _longest_first("""
 努力 抓紧 稳步 扎实 逐步 继续 全力 奋力 深度 高水平 高标准 高质量 携手 加力 因地制宜 适时
 滚动 优先 同步 尽快 依法 依法合规 严厉 坚决 要 将 还要 并 同时 此外 另外 力争 争取 集中
 重点围绕 分类 分步 分批 统一 联动 有效 科学 合理 加快 统筹 探索 研究 配合 组织 共同推动
-全方位 系统 整体 加紧 认真 严格 充分 创新 定期 及时 如期 按期 按时
+全方位 系统 整体 加紧 认真 严格 充分 创新 定期 及时 如期 按期 按时 慎终如始
 """)
 
 #: A segment starting with one of these sets the scene for the action after it.
@@ -124,8 +124,9 @@ SITUATION_START = ("当前", "目前", "近年来", "近年", "过去", "总的�
 PAST_MARKERS = re.compile(r"已经|已|累计完成|(?:取得|实现|完成|建成|举行|召开|发布|作出|部署|印发|出台|签署|签订|成立|推出|"
                           r"筑起|搭起|开展)了|同比|比上年|上年|去年|较上年")
 TARGET_MARKERS = re.compile(
-    r"(达到|超过|不低于|不少于|不高于|不超过|控制在|提高到|提升到|增加到|降低到|下降到|下降|增长|"
+    r"(达到|达|超过|不低于|不少于|不高于|不超过|控制在|提高到|提升到|增加到|降低到|下降到|下降|增长|"
     r"年均|翻一番|以上|左右|以内)\s*[0-9０-９.%％]|[0-9][0-9.]*\s*(%|％|个百分点)|翻一番|"
+    r"\d[\d.]*[万亿千百]?[^\d\s，,；;。、]{1,3}(?:左右|以上)|"      # (新增规上工业企业50家左右)
     r"^(力争)?(到|至)\s*20\d\d年")
 NARRATIVE = re.compile(r"20\d\d年\d{1,2}月\d{1,2}日|(?:宣布|指出|强调|表示)[，,：:]")
 SELF_REFERENCE = re.compile(r"本(?:实施|工作)?(?:方案|规划|意见|计划|纲要|通知|办法|措施|政策|要点|细则)|"
@@ -176,7 +177,8 @@ EXHORTATION = re.compile(r"(?:认真|积极|切实|进一步)?(?:树立[^，,；
                          # (a notice's political lines: 全面贯彻落实县第十五次党代会精神, 衷心拥护“两个确立”)
                          r"(?:坚决|全面|深入|认真)?贯彻(?:落实)?(?:习近平|党中央|[^，,；;。]{0,14}(?:精神|决策部署))|"
                          r"衷心拥护|忠诚践行|不断提高政治|不折不扣贯彻|以优异成绩|落实[^，,；;。]{0,6}工作要求|"
-                         r"加强过程管控|奋勇争先|推进工作落实|确保(?:高质量|按时)?完成(?:各项|既定的?)?目标任务)")
+                         r"加强过程管控|奋勇争先|推进工作落实|确保(?:高质量|按时)?完成(?:各项|既定的?)?目标任务|"
+                         r"确保不(?:出现|发生))")
 
 
 # a note closing an item that names its units by 牵头 ("(合肥市,省发展改革委牵头)",
@@ -592,7 +594,9 @@ def _heading_spans(doc: Document) -> list[tuple[int, int]]:
     for section in doc.sections:
         line_end = _heading_line_end(doc, section)
         title_at = doc.text.find(section.title, section.start, line_end) if section.title else -1
-        item_sentence = doc.text[section.start:line_end].rstrip().endswith("。") and _verb_at(section.title)[0]
+        # (…or a unit's: "(一)省工商局牵头负责企业开办难专项整治工作。")
+        item_sentence = doc.text[section.start:line_end].rstrip().endswith("。") and (
+            _verb_at(section.title)[0] or _classify(section.title, 0, ()).subject_led)
         if title_at != -1 and (item_sentence or len(section.title) > 20 and re.search(r"[，,；;]", section.title)):
             line_end = section.start                     # ("1.深入实施…行动计划,有序推动…。": a measure, no heading)
         elif title_at != -1:
@@ -635,6 +639,17 @@ def _classify(text: str, start: int, units: tuple[str, ...]) -> _Segment:
         body = body[leading_time.end():]
     unit_led = re.match(rf"由?(?:{UNIT_LIST}|{'|'.join(map(re.escape, units)) or '(?!x)x'})"
                         rf"(?:牵头|负责|配合|主责|会同[^，]*?)?(?:负责)?", body)
+    in_charge = re.search(r"(?:牵头负责|负责)$", unit_led.group(0)) if unit_led else re.match(r"牵头负责", body)
+    if in_charge and in_charge.end() < len(body) and not _verb_at(body[in_charge.end():])[0] \
+            and re.search(r"(?:工作|任务|事项)$", body.rstrip("，,。；; ")):
+        # (省工商局牵头负责企业开办难专项整治工作, …,牵头负责申请材料多专项整治工作: being in charge
+        # of a work is the task)
+        segment.kind, segment.verb = "action", "负责"
+        if unit_led:
+            segment.subject_led = True
+            segment.subject = _split_units(re.sub(r"^由|(?:牵头负责|负责)$", "", unit_led.group(0)), units)
+        segment.title_start = start + offset + in_charge.start()
+        return segment
     if unit_led and unit_led.end() < len(body):
         rest = body[unit_led.end():]
         if _verb_at(rest)[0]:
@@ -822,10 +837,11 @@ def _section_titles(doc: Document, position: int) -> str:
 # ---------------------------------------------------------------------------------------------
 
 # the columns of a task-division table (重点工作任务分解表, 责任分工表, a progress report's table)
-TASK_COLUMN = re.compile(r"(?:重点|主要|具体)?(?:工作)?(?:任务|内容|事项|举措|措施)(?:内容|名称|与要求)?|目标(?:与|和)任务|"
+TASK_COLUMN = re.compile(r"(?:重点|主要|具体)?(?:工作)?(?:任务|内容|事项|举措|措施)(?:内容|名称|与要求)?|目标(?:与|和)?任务|主要目标|"
                          r"(?:内容与|工作)要求|工作要点|项目(?:名称|内容)")
 LEAD_COLUMN = re.compile(r"(?:牵头|责任|主办|主责|负责)(?:责任)?(?:单位|部门|科室|处室)|牵头(?:市|县|区)?领导|责任领导")
-PARTNER_COLUMN = re.compile(r"(?:配合|协办|参与|协同|协作)(?:单位|部门)")
+PARTNER_COLUMN = re.compile(r"(?:配合|协办|参与|协同|协作)(?:责任)?(?:单位|部门)")
+PROGRESS_COLUMN = re.compile(r"[^\s]{0,8}?(?:进展|完成|推进|落实|执行)情况")
 DEADLINE_COLUMN = re.compile(r"(?:完成)?(?:时限|期限)|(?:完成|计划)?时间(?:节点|要求)?|进度(?:要求|安排)")
 ROW_SERIAL = re.compile(r"[★☆*]?\d{1,3}[.、．]?")
 
@@ -839,6 +855,7 @@ class _TaskColumns:
     serial_first: bool
     width: int
     spaced: bool                # cells parted by spaces, not by "|" or tabs
+    progress: int | None = None     # 完成情况 / 进展情况: what was done, never a task
 
 
 def _task_columns(cells: list[tuple[str, int]], spaced: bool) -> _TaskColumns | None:
@@ -851,9 +868,11 @@ def _task_columns(cells: list[tuple[str, int]], spaced: bool) -> _TaskColumns | 
     leads = [i for i, n in enumerate(names) if LEAD_COLUMN.fullmatch(n) and "领导" not in n]
     partners = [i for i, n in enumerate(names) if PARTNER_COLUMN.fullmatch(n)]
     deadline = next((i for i, n in enumerate(names) if DEADLINE_COLUMN.fullmatch(n)), None)
-    if task is None or not leads and deadline is None:
+    progress = next((i for i, n in enumerate(names) if task is not None and i > task and PROGRESS_COLUMN.fullmatch(n)), None)
+    if task is None or not leads and deadline is None and progress is None:
         return None
-    return _TaskColumns(task, leads, partners, deadline, bool(SERIAL_HEADER.fullmatch(names[0])), len(names), spaced)
+    return _TaskColumns(task, leads, partners, deadline, bool(SERIAL_HEADER.fullmatch(names[0])), len(names), spaced,
+                        progress)
 
 
 def _table_tasks(doc: Document, known_units, matcher, plan_period, year) -> tuple[list[DraftTask], list[tuple[int, int]]]:
@@ -963,12 +982,13 @@ def _line_task_tables(doc: Document, known_units, matcher, plan_period, year) ->
         first_row = next((i for i, line in enumerate(lines[1:9], start=1) if SERIAL_CELL.fullmatch(line[0])), None)
         if first_row is None:
             continue
-        names = [re.sub(r"[（(][^（）()]*[）)]", "", cell) for cell, _, _ in lines[1:first_row]]   # (加*号为牵头部门)
+        names = _header_names([cell for cell, _, _ in lines[1:first_row]])
         columns = _task_columns([(name, 0) for name in ["序号", *names]], spaced=False)
-        if columns is None or not columns.leads:
+        if columns is None:
             continue
-        before_lead = columns.leads[0] - 1                 # (columns between 序号 and the lead column)
         task_column = columns.task - 1
+        # (a table of tasks and what was done, 工作内容 | 完成情况, its units noted in the task cell)
+        before_lead = columns.leads[0] - 1 if columns.leads else task_column + 1
         content_column = next((i for i in range(task_column + 1, before_lead)
                                if re.search(r"要求|举措|内容|措施", names[i])), None)
         starts = [first_row]
@@ -980,16 +1000,21 @@ def _line_task_tables(doc: Document, known_units, matcher, plan_period, year) ->
         for first, last in zip(starts, starts[1:] + [min(len(lines), starts[-1] + longest)]):
             row = lines[first + 1:last]
             cells = [cell for cell, _, _ in row]
-            lead_at = next((i for i in range(max(1, before_lead - 1), len(cells))
-                            if _cell_unit_names(cells[i], known_units)), None)
-            if lead_at is None or lead_at > before_lead:
-                break                                      # (not a row of this table: the table has ended)
-            unit_cells = [_cell_unit_names(cell, known_units) or [] for cell in itertools.takewhile(
-                lambda cell: _cell_unit_names(cell, known_units) or EMPTY_UNIT.fullmatch(cell), cells[lead_at:])]
-            leads, partners = _row_units(unit_cells, bool(columns.partners))
+            if not columns.leads:
+                lead_at = min(before_lead, len(cells))
+                leads, partners = find_units(" ".join(cells[:lead_at]), known_units)
+            else:
+                lead_at = next((i for i in range(max(1, before_lead - 1), len(cells))
+                                if _cell_unit_names(cells[i], known_units)), None)
+                if lead_at is None or lead_at > before_lead:
+                    break                                  # (not a row of this table: the table has ended)
+                unit_cells = [_cell_unit_names(cell, known_units) or [] for cell in itertools.takewhile(
+                    lambda cell: _cell_unit_names(cell, known_units) or EMPTY_UNIT.fullmatch(cell), cells[lead_at:])]
+                leads, partners = _row_units(unit_cells, bool(columns.partners))
             shift = lead_at - before_lead                  # (0, or -1 in a row without its category cell)
             task_at = max(0, task_column + shift)
-            deadline_at = lead_at + columns.deadline - columns.leads[0] if columns.deadline is not None else None
+            deadline_at = lead_at + columns.deadline - columns.leads[0] if columns.deadline is not None \
+                and columns.leads else None
             deadline_cell = cells[deadline_at] if deadline_at is not None and deadline_at < len(cells) else ""
             text_at = task_at
             if content_column is not None and 0 <= content_column + shift < lead_at:
@@ -1007,6 +1032,22 @@ def _line_task_tables(doc: Document, known_units, matcher, plan_period, year) ->
                 tasks += row_tasks
                 spans.append((serial.start() + lines[first][1], serial.start() + row[-1][2]))
     return tasks, spans
+
+
+def _header_names(cells: list[str]) -> list[str]:
+    """A line table's column names: a note in brackets dropped (责任部门(加*号为牵头部门)), a name
+    broken over two lines joined (协同责任⏎单位), a group's heading under the header (一、主要发展
+    目标) passed over."""
+    names: list[str] = []
+    for cell in cells:
+        name = re.sub(r"[（(][^（）()]*[）)]", "", cell)
+        if re.match(r"[一二三四五六七八九十]+、", name):
+            continue
+        if names and name in ("单位", "部门") and names[-1].endswith(("责任", "协同", "配合", "牵头", "协办")):
+            names[-1] += name
+            continue
+        names.append(name)
+    return names
 
 
 def _row_units(unit_cells: list[list[tuple[str, bool]]], has_partner_column: bool) -> tuple[list[str], list[str]]:
@@ -1056,7 +1097,7 @@ def _cell_units(cell: str, known) -> list[str]:
 def _table_task(doc, text, start, row, lead_cells, partner_cells, deadline_cell, known_units, matcher,
                 plan_period, year) -> DraftTask | None:
     """One row's task (see _table_tasks); None when its cell holds no action."""
-    title = ENUMERATOR.sub("", text).strip(" ，,；;。")
+    title = UNITS_NOTE.sub("", NOTE.sub("", ENUMERATOR.sub("", text))).strip(" ，,；;。")   # (its units are read apart)
     verb, _ = _verb_at(title)
     if len(title) < 4 or not re.search(r"[\u4e00-\u9fff]", title):
         return None
