@@ -555,9 +555,11 @@ def test_counts_listed_after_one_building_verb_in_a_goal_paragraph():
     text = "2023年重点工作\n强化企业主体地位，净增专精特新企业300家、瞪羚企业50家，推动产业升级。\n"
     found = targets(text, plan_period=(2023, 2023))
     assert [(t.value, t.unit, t.change_type) for t in found] == [(300, "家", "level"), (50, "家", "level")]
-    # a count of projects to push ahead (推进…个项目) is aimed at too: the labellers of held-out
-    # sets 11 and 12 (and the second labeller of each) count it; dev4's labeller did not
-    assert [t.value for t in targets("2023年重点工作\n加快推进年度300个重大项目。\n", plan_period=(2023, 2023))] == [300]
+    # a count of projects to push ahead (推进…个项目) is the year's workload, no goal: the labellers
+    # of held-out sets 11 and 12 counted it, dev4's did not, and so did not those after C4 was
+    # written (dev47, heldout131, heldout135) — over 136 sets, leaving it out is 20 right and 32
+    # wrong drafts fewer (MEASUREMENTS.md step 128)
+    assert targets("2023年重点工作\n加快推进年度300个重大项目。\n", plan_period=(2023, 2023)) == []
     # a year's report aims at the counts of its measures (held-out sets 11 and 12); in a plan of
     # several years, outside a goal block, a count built is a measure, not a target
     assert [t.value for t in targets("强化企业主体地位，净增专精特新企业300家。\n", plan_period=(2023, 2023))] == [300]
@@ -1366,7 +1368,7 @@ def test_capacities_per_day_near_a_value_and_shows_and_classes_counted():
 
 
 def test_more_than_a_number_written_with_duo_or_yu():
-    found = numeric("2023年，打造400多公里旅游风景道示范工程，重点推进30余个重大项目建设。", plan_period=(2023, 2023))
+    found = numeric("2023年，打造400多公里旅游风景道示范工程，新开工30余个重大项目。", plan_period=(2023, 2023))
     assert [(t.value, t.comparator, t.unit) for t in found] == [(400, ">", "公里"), (30, ">", "个")]
     assert numeric("2023年有十多个项目开工。", plan_period=(2023, 2023)) == []
 
@@ -2236,3 +2238,11 @@ def test_revenue_growing_each_year_a_converted_value_and_a_key_work_column():
     text = ("序号\n\n重点工作\n\n责任单位\n\n进展情况\n\n1\n\n地区生产总值增长6.5%左右。\n\n区发改局\n\n"
             "三季度地区生产总值增速6.1%。\n\n2\n\n规上工业增加值增长9%。\n\n区经信局\n\n1—10月规上工业增加值增速9.6%。\n")
     assert [(t.value, t.comparator) for t in numeric(text, plan_period=(2024, 2024))] == [(6.5, "≈"), (9, "=")]
+
+
+# --- rules from dev135 and dev136 (held-out sets 135–136) ------------------------------------
+
+def test_projects_handled_are_no_goal_but_projects_started_are():
+    found = numeric("今年全省计划推进20余个交通项目建设,新开工生活污水处理厂10座,续建11座,积极实施156个省、市重点项目。",
+                    plan_period=(2018, 2018))
+    assert [(t.value, t.unit) for t in found] == [(10, "座")]      # (C4: new starts, not the workload)

@@ -1777,6 +1777,9 @@ def _clause_targets(clause: str, goal_sentence: bool, *, verbless=True, carried_
                                               clause[value.end:]) \
                     or value.unit in ("项", "件") and re.search(r"实事(?:项目)?$", before):
                 count = None                     # 围绕…等10个方面, 实施47项民生实事 / 民生实事项目10项: the list's items
+            handled = count is not None and (count[0] in HANDLED_VERBS or before.rstrip().endswith(HANDLED_VERBS))
+            if handled and value.unit in ("个", "项", "座") and re.search(r"项目|工程|工作|座", clause[count[1]:]):
+                count = None                     # 推进20余个交通项目建设, 续建11座: works handled, no goal (C4)
             if count is not None and MONEY.search(value.unit) and re.match(r"(?:的)?(?:[^，,；;。\d]{0,4}项目|企业)",
                                                                            clause[value.end:]):
                 count = None                     # 引进10亿元以上项目8个: the size of the projects counted
@@ -1800,8 +1803,8 @@ def _clause_targets(clause: str, goal_sentence: bool, *, verbless=True, carried_
             if share is not None:
                 results.append((value, "share", "level", value.start, share))
                 continue
-            if not _indicator_adjacent(before):
-                continue
+            if not _indicator_adjacent(before) or before.strip().endswith(HANDLED_VERBS):
+                continue                         # (…,续建11座: works handled, no goal — C4)
             # a bare value (粮食种植面积1300万亩) is a goal only in a list of goals, or after 实现
             # (实现全产业链产值1330亿元); elsewhere it states a fact
             if value.comparator == "=" and not (goal_sentence and value.unit_known and (
@@ -2349,6 +2352,8 @@ def _indicator_text(clause: str, end: int) -> str:
     return text.strip(" \t,，、;；:：")
 
 
+# verbs of projects handled rather than achieved: their counts are the year's workload (C4)
+HANDLED_VERBS = ("推进", "实施", "续建", "谋划", "推动", "滚动推进")
 # the other measures of a 、-list of one work's quantities (340条、409.8公里、530万方), at a name's ends
 SIBLING_VALUES = re.compile(rf"\d+(?:\.\d+)?[万亿千百]?[{CJK}]{{1,3}}、")
 SIBLING_VALUE_END = re.compile(rf"[、]?\d+(?:\.\d+)?[万亿千百]?[{CJK}]{{1,3}}[、]?$")
