@@ -2246,3 +2246,9 @@ def test_projects_handled_are_no_goal_but_projects_started_are():
     found = numeric("今年全省计划推进20余个交通项目建设,新开工生活污水处理厂10座,续建11座,积极实施156个省、市重点项目。",
                     plan_period=(2018, 2018))
     assert [(t.value, t.unit) for t in found] == [(10, "座")]      # (C4: new starts, not the workload)
+
+
+def test_growth_ranked_first_is_a_result_and_a_rate_per_100000():
+    assert numeric("限上批发业增长12.8%,增幅全市第一。", plan_period=(2023, 2023)) == []
+    found = numeric("到2022年,孕产妇死亡率控制在8/10万左右。", plan_period=(2018, 2022))
+    assert [(t.value, t.unit, t.comparator) for t in found] == [(8, "1/10万", "≈")]

@@ -2131,6 +2131,7 @@ def _digit_values(clause: str) -> list[_Value]:
             comparator = "range"
         elif comparator == "=" and prefix:
             comparator = prefix
+        unit = "1" + unit if unit.startswith("/") else unit      # (8/10万: a rate per 100,000)
         values.append(_Value(start, end, value, high, text, unit, known, comparator))
         skip_until = end
     return values
