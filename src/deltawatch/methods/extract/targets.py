@@ -386,6 +386,13 @@ Held-out sets 127–132 (dev129–dev132, stop 29):
 * works of water and roads are counted (整治, 加固加修, 新(拆)建, 维修改造; earth moved in 万方),
   and one work's measures in a 、-list (整治农村河道340条、409.8公里) each count, named by the work.
 
+Held-out sets 133–136 (dev133–dev136, stop 29):
+* a progress table's 重点工作 column is its goal column; revenue growing each year (地方财政收入
+  年均增长13%) is a budget-revenue goal; a value converted (超过7万元,折合9000美元) is the same goal;
+* projects handled (推进20余个交通项目, 实施156个重点项目, 续建11座) are the year's workload, no
+  goal (C4, as the labellers since dev47 hold it); growth ranked first (增幅全市第一) reports a
+  result; a rate per 100,000 (8/10万左右) has its unit.
+
 Found by trying bad input (a progress table pasted from a web page):
 * a progress table with a row per line and its cells parted by spaces (序号 重点工作任务 牵头责任单位
   一季度完成情况 ⏎ 1 地区生产总值增长6%左右 市发展改革委 一季度增长5.8%): the cell under the goal
