@@ -679,7 +679,7 @@ def _classify(text: str, start: int, units: tuple[str, ...]) -> _Segment:
         segment.title_start = start + offset
         return segment
     beneficiary = BENEFICIARY.match(body)
-    if beneficiary and not GIVEN_SUPPORT.search(body):                     # (为个体工商户提供集中登记地: done for someone, no preamble)
+    if beneficiary and not GIVEN_SUPPORT.search(body):   # (为个体工商户提供集中登记地: done for someone, no preamble)
         segment.kind, segment.verb, segment.title_start = "action", beneficiary.group("verb"), start + offset
         return segment
     guided = GUIDED_ACTION.match(body)
@@ -964,7 +964,8 @@ def _table_cells(doc: Document, start: int) -> list[tuple[str, int, int]]:
     return cells
 
 
-def _line_task_tables(doc: Document, known_units, matcher, plan_period, year) -> tuple[list[DraftTask], list[tuple[int, int]]]:
+def _line_task_tables(doc: Document, known_units, matcher, plan_period,
+                      year) -> tuple[list[DraftTask], list[tuple[int, int]]]:
     """Draft tasks of task tables scraped one cell per line (序号⏎事项分类⏎事项名称⏎项目内容⏎
     牵头单位⏎协同单位⏎1⏎…, each line perhaps closed by "|", or cells of several lines parted by
     "|" lines: ``_table_cells``), and the spans of the rows read. A row runs from its serial
