@@ -2252,3 +2252,15 @@ def test_growth_ranked_first_is_a_result_and_a_rate_per_100000():
     assert numeric("限上批发业增长12.8%,增幅全市第一。", plan_period=(2023, 2023)) == []
     found = numeric("到2022年,孕产妇死亡率控制在8/10万左右。", plan_period=(2018, 2022))
     assert [(t.value, t.unit, t.comparator) for t in found] == [(8, "1/10万", "≈")]
+
+
+# --- rules from dev137 and dev138 (held-out sets 137–138) ------------------------------------
+
+def test_each_of_a_long_list_a_total_in_per_cent_a_question_and_works_done():
+    found = numeric("2019年主要目标:其中民间投资、交通投资、高新技术产业投资、生态环保和公共设施投资均增长12%。",
+                    plan_period=(2019, 2019))
+    assert [t.indicator_text for t in found] == ["民间投资", "交通投资", "高新技术产业投资", "生态环保和公共设施投资"]
+    found = numeric("2024年我们的经济目标是GDP确保5.5%,力争6%。", plan_period=(2024, 2024))
+    assert [(t.value, t.change_type) for t in found] == [(5.5, "increase"), (6, "increase")]
+    assert numeric("2025年,基础研究投入占比如何达到12%", plan_period=(2021, 2025)) == []
+    assert numeric("2022年,已出具行业审查意见12项。", plan_period=(2022, 2022)) == []

@@ -1463,8 +1463,12 @@ def _shared_value_names(indicator: str, *, doubling: bool = False, each: bool = 
     same head word (城镇调查失业率和登记失业率, 规上工业增加值和服务业增加值): one target each.
     Names that do not share their last two characters are one indicator (城乡居民收入比) — except
     before a doubling, which names totals of any kind (地区生产总值和居民人均可支配收入翻番)."""
-    names = [n.strip() for n in re.split(r"和|、|及|与", indicator)]
-    if not 2 <= len(names) <= (4 if each else 3) or any(len(n) < 2 for n in names):
+    # (with 均 / 分别 over a 、-list, 和 joins words inside its last name: 民间投资、交通投资、…、生态环保和
+    # 公共设施投资均增长12% — four names)
+    names = [n.strip() for n in re.split(r"、" if each and "、" in indicator else r"和|、|及|与", indicator)]
+    if each and "、" in indicator and re.search(r"(?:额|值|量|投资|收入|总额|产值|率|数)和", names[-1]):
+        names[-1:] = names[-1].split("和", 1)    # (…、货物贸易出口额和重大项目累计投资: two names after all)
+    if not 2 <= len(names) <= (6 if each else 3) or any(len(n) < 2 for n in names):
         return []
     if re.search(r"[两三四五六七八九十\d]大", names[-1]):
         return []              # 集成电路、生物医药和人工智能三大先导产业: one group, counted as one
@@ -1473,9 +1477,9 @@ def _shared_value_names(indicator: str, *, doubling: bool = False, each: bool = 
     # (一个值"分别": 挥发性有机物(VOCs)、氮氧化物排放总量比2020年分别下降10%以上 — each item,
     # with the head of the last, 排放总量, when it has one)
     if each and re.search("[、和]", indicator):
-        items = [n.strip() for n in re.split("[、和]", indicator)]
+        items = names if "、" in indicator else [n.strip() for n in re.split("和", indicator)]
         head = re.search(r"(?:排放总量|排放量|总量|浓度|比重|比例|占比|强度|产量|规模|产值|增加值)$", items[-1])
-        if all(len(n) >= 2 for n in items) and 2 <= len(items) <= 4:
+        if all(len(n) >= 2 for n in items) and 2 <= len(items) <= 6:
             return [n + (head.group() if head and not n.endswith(head.group()) else "") for n in items[:-1]] + [items[-1]]
     # "受污染耕地、地块安全利用率": the head of the measure (…安全利用率) is written once, after the
     # last item; the items before it are short nouns without a measure of their own. Each item
@@ -1727,6 +1731,8 @@ def _clause_targets(clause: str, goal_sentence: bool, *, verbless=True, carried_
         if kept and re.match(r"(?:以上|左右)?的?(?:增长|增速|增幅)", clause[value.end:]):
             results.append((value, "保持", "increase", kept.start()))     # 保持年均15%以上的增长
             continue
+        if re.search(r"如何|怎样|能否", before):
+            continue                                     # (基础研究投入占比如何达到12%: a headline's question)
         if value.comparator == "=" and re.search(r"约占[^，,；;。\d]{0,8}$", before):
             value = replace(value, comparator="≈")       # 约占全省的58%
         share_of = SHARE_COMPARED.search(before) if value.comparator == "=" and value.unit == "%" else None
@@ -2360,8 +2366,10 @@ def _indicator_text(clause: str, end: int) -> str:
     return text.strip(" \t,，、;；:：")
 
 
+# totals whose value in per cent can only be a growth rate (GDP确保5.5%)
+FLOW_TOTAL = re.compile(r"(?:GDP|生产总值|固定资产投资|工业增加值|社会消费品零售总额|进出口总额|财政收入|预算收入)$")
 # verbs of projects handled rather than achieved: their counts are the year's workload (C4)
-HANDLED_VERBS = ("推进", "实施", "续建", "谋划", "推动", "滚动推进")
+HANDLED_VERBS = ("推进", "实施", "续建", "谋划", "推动", "滚动推进", "开展")
 # the other measures of a 、-list of one work's quantities (340条、409.8公里、530万方), at a name's ends
 SIBLING_VALUES = re.compile(rf"\d+(?:\.\d+)?[万亿千百]?[{CJK}]{{1,3}}、")
 SIBLING_VALUE_END = re.compile(rf"[、]?\d+(?:\.\d+)?[万亿千百]?[{CJK}]{{1,3}}[、]?$")
@@ -2447,6 +2455,9 @@ def _finish(found, clause: str, clause_start: int, sentence: Sentence, context: 
         indicator = _previous_subject(text[:clause_start])
     if change == "level" and re.search(r"增长率|增速|增幅|涨幅", indicator[-4:]):
         change = "increase"              # 人口自然增长率在7.8‰左右: a rate of growth is a growth
+    if change == "level" and value.unit == "%" and verb in ("", "确保", "力争", "争取") and FLOW_TOTAL.search(indicator) \
+            and not re.search(r"占|比重|比例", indicator):
+        change = "increase"              # GDP确保5.5%,力争6%: a total in per cent is its growth
     if change == "level" and value.unit in ("个百分点", "百分点") and (
             verb.startswith("build:") or not verb and re.match(r"新增|增加|提高|提升", indicator)):
         change = "increase"              # 新增森林覆盖率0.3个百分点: points added to a rate are a rise
