@@ -391,10 +391,11 @@ def test_a_measure_told_twice_is_one_task_and_outcomes_and_exhortations_are_none
 TASK_SETS = {   # set: (right, wrong, missed, lead units right) — each measured blind first (MEASUREMENTS.md)
     "tasks1": (190, 46, 17, 189),    # 189, 89, 18 when first measured (step 112)
     "tasks2": (86, 13, 28, 70),      # 42, 20, 72 (step 115)
-    "tasks3": (63, 17, 26, 42),      # 35, 37, 54 (step 118)
+    "tasks3": (63, 18, 26, 42),      # 35, 37, 54 (step 118)
     "tasks4": (43, 14, 24, 38),      # 35, 64, 32 (step 121)
     "tasks5": (48, 11, 22, 39),      # 47, 21, 23 (step 124)
     "tasks6": (49, 15, 27, 31),      # 41, 27, 35 (step 127)
+    "tasks7": (48, 24, 40, 8),       # 36, 22, 52 (step 130)
 }
 
 
@@ -594,3 +595,14 @@ def test_a_progress_table_a_goal_column_split_header_and_units_in_charge_of_a_wo
         ("加快“千亿园区”建设", ["经发局"], ["招商局"]), ("推动先进光伏储能产业集聚", ["经发局"], ["招商局"])]
     text = "二、工作分工\n(一)省工商局牵头负责企业开办难专项整治工作。\n"
     assert [(t.title, t.lead_units) for t in _read_tasks(text)] == [("牵头负责企业开办难专项整治工作", ["省工商局"])]
+
+
+# --- rules from tasks7 (measured blind first; MEASUREMENTS.md 130) -------------------------
+
+
+def test_a_schedule_by_quarters_gives_a_task_per_step_with_the_quarters_end():
+    text = "项目具体实施进度为:第一季度制定方案;第二季度落实施工等前期准备工作;第三季度进场建设;第四季度验收开放。"
+    tasks = _read_tasks(text, plan_period=(2012, 2012))
+    assert [(t.title, t.deadline_text, t.deadline) for t in tasks] == [
+        ("制定方案", "第一季度", dt.date(2012, 3, 31)), ("落实施工等前期准备工作", "第二季度", dt.date(2012, 6, 30)),
+        ("进场建设", "第三季度", dt.date(2012, 9, 30)), ("验收开放", "第四季度", dt.date(2012, 12, 31))]

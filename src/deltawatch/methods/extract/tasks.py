@@ -91,7 +91,7 @@ VERBS: tuple[str, ...] = _longest_first("""
 带动 做好 办好 打击 营造 共筑 发行 防范 树立 招引 开拓 吸引 复制 引育 长期坚持 长期推进
 用好 用活 夯实 补齐 激发 释放 稳定 巩固 确保 力促 放大
 召开 举行 监控 监测 上报 报送 提供 签订 排查 督查 培训 竣工
-听取 征集 公开 汇集 升级 削减 理顺 评估 公布 助力
+听取 征集 公开 汇集 升级 削减 理顺 评估 公布 助力 进场 验收 调试
 """)
 
 #: Verbs that another verb may follow in one action ("加快建设", "研究制定", "组织实施").
@@ -138,7 +138,7 @@ BUDGET_ALLOCATION = re.compile(r"预算安排[^，,。；;]{0,6}\d|安排(?:专�
 # a notice's closing demand of everyone (各级各部门要高度重视，…): no measure of its own
 COVER_DEMAND = re.compile(r"(?:各级各部门|各地各部门|各地、各部门|各级各有关部门|各单位|各有关单位)[^，,。]{0,6}要高度重视")
 
-ENUMERATOR = re.compile(r"^(?:[一二三四五六七八九十]+是|首先|其次|再次|最后|第[一二三四五六七八九十]+[，,]?|"
+ENUMERATOR = re.compile(r"^(?:[一二三四五六七八九十]+是|首先|其次|再次|最后|第[一二三四五六七八九十]+(?!季度|批|轮|次|届|期|类)[，,]?|"
                         r"[（(][0-9一二三四五六七八九十]+[)）]|[0-9]+[.、．]|[①-⑳])\s*")
 
 UNIT_SUFFIX = (r"(?:人民政府|委员会|办公室|管委会|领导小组|委|厅|局|办|署|院|部|集团|公司|中心|"
@@ -298,6 +298,7 @@ DEADLINE = re.compile(
     r"(?P<period>[“\"]?十[一二三四五六七八九]五[”\"]?(?:期间|时期|期末|末)|规划期内|规划期间|规划期末|今后五年|本届政府任期内)|"
     r"(?P<year>年内|今年内|年底前|今年底前|(?<=时限[:：])全年|(?<=时间[:：])全年)|"
     r"(?P<month>(?<![\d年])(?P<m2>1[0-2]|[1-9])月(?P<part2>上旬|中旬|下旬|底|末)?(?:前|之前|以前))|"
+    r"(?P<quarter>(?<![\d年])第?(?P<q>[一二三四1-4])季度(?:末|底)?(?:前)?)|"
     r"(?P<long>长期坚持|长期推进|长期实施|(?<=[:：])\s*长期)"
 )
 _PART_END = {"上半年": (6, 30), "一季度": (3, 31), "第一季度": (3, 31), "二季度": (6, 30), "第二季度": (6, 30),
@@ -335,6 +336,9 @@ def find_deadline(text: str, *, plan_period=(2021, 2025), doc_year: int | None =
         return dt.date(int(plan_period[1]), 12, 31), written
     if match.group("year"):
         return (dt.date(doc_year, 12, 31) if doc_year else None), written
+    if match.group("quarter"):               # (第二季度: by the quarter's end, in the document's year)
+        quarter = "一二三四".find(match.group("q")) + 1 or int(match.group("q"))
+        return (_month_end(doc_year, 3 * quarter) if doc_year else None), written
     if match.group("month"):                 # (2月上旬前, 6月底前: in the document's year)
         if not doc_year:
             return None, written
@@ -633,6 +637,11 @@ def _classify(text: str, start: int, units: tuple[str, ...]) -> _Segment:
     if enumerator:
         offset += enumerator.end()
         body = body[enumerator.end():]
+    lead_in = re.match(r"[^，,；;：:“”|]{2,20}[:：]\s*", body)      # (项目具体实施进度为:第一季度制定方案)
+    if lead_in and not re.match(r"\d季度", body) and (DEADLINE.match(body, lead_in.end())
+                                                    or _verb_at(body[lead_in.end():])[0]):
+        offset += lead_in.end()
+        body = body[lead_in.end():]
     leading_time = DEADLINE.match(body)
     if leading_time and leading_time.end() < len(body) and _verb_at(body[leading_time.end():])[0]:
         offset += leading_time.end()
