@@ -230,6 +230,8 @@ def test_a_document_opening_with_a_table_row_is_titled_by_its_file_name(people, 
     raw = "序号\n重点工作任务\n牵头单位\n1\n推进长三角科创共同体建设。\n市科技局\n".encode("utf-8")
     document = services.ingest(raw, "分解表2.txt", user=people["office"], plan_period=(2024, 2024), plan=plan)
     assert document.title == "" and document.taskdrafts.get().lead_units == ["市科技局"]
+    raw = "类别\n|\n序号\n|\n重点工作任务\n|\n牵头单位\n|\n1\n|\n推进长三角科创共同体建设。\n|\n市科技局\n|\n".encode("utf-8")
+    assert services.ingest(raw, "分解表3.txt", user=people["office"], plan_period=(2024, 2024), plan=plan).title == ""
 
 
 CITY_REPORT = """温州市2013年政府工作报告

@@ -54,8 +54,10 @@ def _title(doc) -> str:
     """The document's first line; none when that line is a table's row (序号 | 重点工作任务 | …)
     or a table's first cell alone (序号 of a table scraped one cell per line), and the page
     shows the file's name instead."""
-    first = next((line.strip() for line in doc.text.splitlines() if line.strip()), "")
-    return "" if "|" in first or "\t" in first or first in ("序号", "编号") else first[:300]
+    lines = [line.strip() for line in doc.text.splitlines()[:12] if line.strip()][:4]
+    first = lines[0] if lines else ""
+    header_cell = len(first) <= 6 and any(line.strip("| ") in ("序号", "编号") for line in lines)   # (类别⏎|⏎序号)
+    return "" if "|" in first or "\t" in first or header_cell else first[:300]
 
 
 def ingest(data: bytes, name: str, *, user=None, plan_period: tuple[int, int] = (2021, 2025), region=None,
