@@ -121,3 +121,20 @@ def test_only_one_shot_commands_end_on_a_closed_pipe(argv, dies):
         assert (signal.getsignal(signal.SIGPIPE) == signal.SIG_DFL) is dies
     finally:
         signal.signal(signal.SIGPIPE, before)
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGPIPE"), reason="no SIGPIPE on this platform")
+def test_main_called_in_a_process_of_its_hosts_leaves_sigpipe_alone(tmp_path, capsys):
+    """Tests call ``main`` in pytest's process, beside the live server of the browser tests: a
+    one-shot command there must not give that process SIGPIPE's default (it did, and a browser
+    closing a connection mid-answer then ended the whole test run without a word)."""
+    before = signal.getsignal(signal.SIGPIPE)
+    try:
+        signal.signal(signal.SIGPIPE, signal.SIG_IGN)
+        plan = tmp_path / "plan.txt"
+        plan.write_text("到2025年，常住人口城镇化率达到75%。\n", encoding="utf-8")
+        assert main(["intake", str(plan), "--format", "csv"]) == 0      # (a one-shot command, no database)
+        assert "75" in capsys.readouterr().out
+        assert signal.getsignal(signal.SIGPIPE) == signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGPIPE, before)

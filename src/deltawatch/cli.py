@@ -82,9 +82,14 @@ def end_quietly_on_closed_pipe(args) -> None:
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, *, own_process: bool = False) -> int:
+    """Run a command. ``own_process``: the process is the command's own (the console entry,
+    ``run``), so a one-shot command may take SIGPIPE's default; a host calling ``main`` in its own
+    process (a test, a live server beside it) keeps its signal handling — else a browser closing
+    a connection to that host's server would end the host."""
     args = build_parser().parse_args(argv)
-    end_quietly_on_closed_pipe(args)
+    if own_process:
+        end_quietly_on_closed_pipe(args)
     try:
         if getattr(args, "needs_database", lambda args: True)(args):
             setup_django()
@@ -109,7 +114,7 @@ def run() -> None:
     closed here, and the process ends without the teardown. An exception still ends the
     ordinary way, with its traceback.
     """
-    code = main()
+    code = main(own_process=True)
     sys.stdout.flush()
     sys.stderr.flush()
     if "django.db" in sys.modules:
