@@ -54,7 +54,7 @@ def _title(doc) -> str:
     """The document's first line; none when that line is a table's row (序号 | 重点工作任务 | …)
     or a table's first cell alone (序号 of a table scraped one cell per line), and the page
     shows the file's name instead."""
-    lines = [line.strip() for line in doc.text.splitlines()[:12] if line.strip()][:4]
+    lines = [line.strip() for line in doc.text[:2000].splitlines()[:12] if line.strip()][:4]   # (not all of a 50 MB text)
     first = lines[0] if lines else ""
     header_cell = len(first) <= 6 and any(line.strip("| ") in ("序号", "编号") for line in lines)   # (类别⏎|⏎序号)
     return "" if "|" in first or "\t" in first or header_cell else first[:300]

@@ -548,10 +548,14 @@ def _navigation(text: str) -> list[tuple[int, int]]:
     return found
 
 
+# a table's 序号 cell on a line of its own, as a table scraped one cell per line opens
+SERIAL_CELL_LINE = re.compile(r"(?m)^[ \t]*(?:序号|编号)[ \t]*\|?[ \t]*$")
+
+
 def _cell_table_header(text: str, lines: list[tuple[int, int]]) -> int:
     """The index of the line that opens a table scraped one cell per line (序号⏎目标与任务⏎
     牵头责任单位⏎…: 序号 alone, then short cells naming columns), else past the end."""
-    for match in re.finditer(r"(?m)^[ \t]*(?:序号|编号)[ \t]*\|?[ \t]*$", text):
+    for match in SERIAL_CELL_LINE.finditer(text):
         following = [c.strip().rstrip("|").strip() for c in text[match.end():match.end() + 200].split("\n")]
         following = [c for c in following if c][:3]
         if len(following) == 3 and sum(bool(COLUMN_WORD.search(c)) and len(c) <= 10 for c in following) >= 2:
@@ -762,8 +766,8 @@ def inline_pipe_tables(document: Document) -> list[CellTable]:
     if "|" not in document.text:
         return []
     tables = []
-    for block in _pipe_blocks(document.text):
-        lines = [(line, start, end) for line, start, end in block if PIPE_ROW.fullmatch(line)]
+    for lines in _pipe_blocks(document.text):
+        start, end = lines[0][1], lines[-1][2]
         rows = [_pipe_cells(line) for line, _, _ in lines]
         # (a header of two rows, 指标 | 单位 | 2020年 | 2025年 over 类别 | 序号 | 指标名称 | …: the
         # row naming 序号 is the one the data rows line up under)
@@ -782,31 +786,31 @@ def inline_pipe_tables(document: Document) -> list[CellTable]:
                     rows[index] = row[at - serial:]
                 elif at is not None and at < serial:      # the category cell is the row above's
                     rows[index] = [""] * (serial - at) + row
-        tables.append(CellTable(rows=rows, start=block[0][1], end=block[-1][2],
-                                location=location_at(document, block[0][1]),
-                                row_spans=tuple((start, end) for _, start, end in lines[1:])))
+        tables.append(CellTable(rows=rows, start=start, end=end, location=location_at(document, start),
+                                row_spans=tuple((a, b) for _, a, b in lines[1:])))
     return tables
 
 
 def _pipe_blocks(text: str):
-    """Runs of lines that are rows with "|" between cells, each run a list of (line, start, end):
-    at least two rows, with up to two rule lines or group headings between rows (a scraper's "|"
-    line under each row, "一、发展目标 |" over a group). Hand-written: a regular expression for
-    "rows, fillers between them, rows at both ends" backtracks badly on long texts."""
-    block, fillers = [], []
+    """Runs of lines that are rows with "|" between cells, each run a list of its rows as (line,
+    start, end): at least two rows, with up to two rule lines or group headings between rows (a
+    scraper's "|" line under each row, "一、发展目标 |" over a group), which are passed over.
+    Hand-written: a regular expression for "rows, fillers between them, rows at both ends"
+    backtracks badly on long texts."""
+    rows, fillers = [], 0
     for match in re.finditer(r"(?m)^.*$", text):
         line = match.group()
         if "|" in line and PIPE_ROW.fullmatch(line):
-            block += fillers + [(line, match.start(), match.end())]
-            fillers = []
-        elif block and "|" in line and PIPE_FILLER.fullmatch(line) and len(fillers) < 2:
-            fillers.append((line, match.start(), match.end()))
+            rows.append((line, match.start(), match.end()))
+            fillers = 0
+        elif rows and "|" in line and PIPE_FILLER.fullmatch(line) and fillers < 2:
+            fillers += 1
         else:
-            if sum(1 for row in block if PIPE_ROW.fullmatch(row[0])) >= 2:
-                yield block
-            block, fillers = [], []
-    if sum(1 for row in block if PIPE_ROW.fullmatch(row[0])) >= 2:
-        yield block
+            if len(rows) >= 2:
+                yield rows
+            rows, fillers = [], 0
+    if len(rows) >= 2:
+        yield rows
 
 
 def _pipe_cells(line: str) -> list[str]:

@@ -58,6 +58,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from deltawatch.methods.extract.reading import SERIAL_CELL_LINE
 from deltawatch.methods.extract.tables import SERIAL_HEADER, cell_lines, row_cells
 from deltawatch.methods.extract.types import Document, DraftTask
 
@@ -692,9 +693,9 @@ def _classify(text: str, start: int, units: tuple[str, ...]) -> _Segment:
         segment.kind, segment.verb, segment.title_start = "action", beneficiary.group("verb"), start + offset
         return segment
     guided = GUIDED_ACTION.match(body)
-    if guided and _verb_at(body[guided.end():])[0]:     # (按照…原则推进简政放权: the action after its guide)
-        segment.kind, segment.verb = "action", _verb_at(body[guided.end():])[0]
-        segment.title_start = start + offset + guided.end()
+    guided_verb = _verb_at(body[guided.end():])[0] if guided else ""
+    if guided_verb:                       # (按照…原则推进简政放权: the action after its guide)
+        segment.kind, segment.verb, segment.title_start = "action", guided_verb, start + offset + guided.end()
         return segment
     if body.startswith(PREAMBLE_START):
         segment.kind = "preamble"
@@ -864,12 +865,12 @@ class _TaskColumns:
     serial_first: bool
     width: int
     spaced: bool                # cells parted by spaces, not by "|" or tabs
-    progress: int | None = None     # 完成情况 / 进展情况: what was done, never a task
 
 
 def _task_columns(cells: list[tuple[str, int]], spaced: bool) -> _TaskColumns | None:
-    """The columns of a task table's header row, else None: a task column and a lead unit or a
-    deadline column, every cell short and without a digit."""
+    """The columns of a task table's header row, else None: a task column and a lead unit, a
+    deadline or a progress column after it (完成情况, whose cells are never read), every cell
+    short and without a digit."""
     names = [re.sub(r"\s", "", cell) for cell, _ in cells]
     if len(names) < 2 or any(len(n) > 16 or re.search(r"\d", n) for n in names):     # (完成时限及项目推进完成情况)
         return None
@@ -877,11 +878,10 @@ def _task_columns(cells: list[tuple[str, int]], spaced: bool) -> _TaskColumns | 
     leads = [i for i, n in enumerate(names) if LEAD_COLUMN.fullmatch(n) and "领导" not in n]
     partners = [i for i, n in enumerate(names) if PARTNER_COLUMN.fullmatch(n)]
     deadline = next((i for i, n in enumerate(names) if DEADLINE_COLUMN.fullmatch(n)), None)
-    progress = next((i for i, n in enumerate(names) if task is not None and i > task and PROGRESS_COLUMN.fullmatch(n)), None)
-    if task is None or not leads and deadline is None and progress is None:
+    progress = task is not None and any(PROGRESS_COLUMN.fullmatch(n) for n in names[task + 1:])
+    if task is None or not leads and deadline is None and not progress:
         return None
-    return _TaskColumns(task, leads, partners, deadline, bool(SERIAL_HEADER.fullmatch(names[0])), len(names), spaced,
-                        progress)
+    return _TaskColumns(task, leads, partners, deadline, bool(SERIAL_HEADER.fullmatch(names[0])), len(names), spaced)
 
 
 def _table_tasks(doc: Document, known_units, matcher, plan_period, year) -> tuple[list[DraftTask], list[tuple[int, int]]]:
@@ -987,7 +987,7 @@ def _line_task_tables(doc: Document, known_units, matcher, plan_period,
     heads them. Cells after the units (进展情况) are no tasks: the whole row is the table's.
     Hand-written for the reason of ``_table_tasks``: the page keeps no column marks."""
     tasks, spans = [], []
-    for serial in re.finditer(r"(?m)^[ \t]*(?:序号|编号)[ \t]*\|?[ \t]*$", doc.text):
+    for serial in SERIAL_CELL_LINE.finditer(doc.text):
         lines = _table_cells(doc, serial.start())
         first_row = next((i for i, line in enumerate(lines[1:9], start=1) if SERIAL_CELL.fullmatch(line[0])), None)
         if first_row is None:
@@ -1014,29 +1014,30 @@ def _line_task_tables(doc: Document, known_units, matcher, plan_period,
                 lead_at = min(before_lead, len(cells))
                 leads, partners = find_units(" ".join(cells[:lead_at]), known_units)
             else:
-                lead_at = next((i for i in range(max(1, before_lead - 1), len(cells))
-                                if _cell_unit_names(cells[i], known_units)), None)
+                units_of = [_cell_unit_names(cell, known_units) for cell in cells]
+                lead_at = next((i for i in range(max(1, before_lead - 1), len(cells)) if units_of[i]), None)
                 if lead_at is None or lead_at > before_lead:
                     break                                  # (not a row of this table: the table has ended)
-                unit_cells = [_cell_unit_names(cell, known_units) or [] for cell in itertools.takewhile(
-                    lambda cell: _cell_unit_names(cell, known_units) or EMPTY_UNIT.fullmatch(cell), cells[lead_at:])]
+                unit_cells = [units or [] for units, cell in itertools.takewhile(
+                    lambda pair: pair[0] or EMPTY_UNIT.fullmatch(pair[1]), zip(units_of[lead_at:], cells[lead_at:]))]
                 leads, partners = _row_units(unit_cells, bool(columns.partners))
             shift = lead_at - before_lead                  # (0, or -1 in a row without its category cell)
             task_at = max(0, task_column + shift)
             deadline_at = lead_at + columns.deadline - columns.leads[0] if columns.deadline is not None \
                 and columns.leads else None
             deadline_cell = cells[deadline_at] if deadline_at is not None and deadline_at < len(cells) else ""
-            text_at = task_at
+            text_at, content_groups = task_at, None
             if content_column is not None and 0 <= content_column + shift < lead_at:
                 content, content_start = cells[content_column + shift], serial.start() + row[content_column + shift][1]
-                if len(content) >= 30 and len(_cell_groups(doc, content, content_start, known_units)) >= 2:
-                    text_at = content_column + shift       # (the name heads the actions of its content)
+                found = _cell_groups(doc, content, content_start, known_units) if len(content) >= 30 else []
+                if len(found) >= 2:               # (the name heads the actions of its content)
+                    text_at, content_groups = content_column + shift, found
             sentence = cells[text_at] if text_at != task_at else " ".join(cells[task_at:lead_at])
             task = _table_task(doc, cells[text_at], serial.start() + row[text_at][1], sentence, leads, partners,
                                deadline_cell, known_units, matcher, plan_period, year)
             if task is not None:
                 row_tasks = _cell_actions(doc, task, cells[text_at], serial.start() + row[text_at][1], known_units,
-                                          matcher, plan_period, year)
+                                          matcher, plan_period, year, groups=content_groups)
                 for row_task in row_tasks:        # (the table's place: a numbered line in a cell is no section)
                     row_task.location = doc.location(serial.start())
                 tasks += row_tasks
@@ -1148,12 +1149,13 @@ def _cell_groups(doc: Document, text: str, start: int, known_units) -> list[tupl
     return found
 
 
-def _cell_actions(doc, task: DraftTask, text: str, start: int, known_units, matcher, plan_period, year) -> list[DraftTask]:
+def _cell_actions(doc, task: DraftTask, text: str, start: int, known_units, matcher, plan_period, year,
+                  groups: list[tuple[_Group, str]] | None = None) -> list[DraftTask]:
     """A task cell that lists actions with verbs of their own (全面优化整合政策体系,统筹好…政策工具,
     放大组合效应。) gives a task per action, each with its sentence and the row's units and
     deadline; the outcome the actions aim at and a notice's demands are none. A cell of one
-    action is the row's task."""
-    groups = _cell_groups(doc, text, start, known_units)
+    action is the row's task. ``groups``: the cell's ``_cell_groups`` when already found."""
+    groups = groups if groups is not None else _cell_groups(doc, text, start, known_units)
     if len(groups) < 2:
         return [task]
     actions = []
@@ -1244,7 +1246,8 @@ def draft_tasks(doc: Document, *, regions=None, units: list[str] | None = None,
         groups, shared = _groups(sentence, s_start, known_units)
         groups = _kept_groups(doc, groups)
         # (a sentence without actions may still close its paragraph with a note, below)
-        shared_text = "，".join(seg.text for seg in shared) + "，" + "，".join(m.group(0) for note in (NOTE, UNITS_NOTE) for m in note.finditer(sentence))
+        notes = [m.group(0) for note in (NOTE, UNITS_NOTE) for m in note.finditer(sentence)]
+        shared_text = "，".join(seg.text for seg in shared) + "，" + "，".join(notes)
         shared_leads, shared_participants = find_units(shared_text, known_units)
         shared_deadline = find_deadline(shared_text, plan_period=plan_period, doc_year=year)
         for group in groups:
