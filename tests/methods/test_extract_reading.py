@@ -358,3 +358,12 @@ def test_every_reading_note_has_its_english():
         assert note_in(chinese.format(n=7), "en") == english.format(n=7)
     assert note_in("删除字后插入的拼音 多 处", "en") == "pinyin inserted after characters, removed: many"
     assert note_in("一条未知的说明", "en") == "一条未知的说明"
+
+
+def test_a_markdown_tables_rule_line_is_no_row():
+    from deltawatch.methods.extract.reading import inline_pipe_tables
+
+    text = "| 指标 | 2020年 | 2025年 |\n| --- | ---: | ---: |\n| 常住人口城镇化率(%) | 70 | 75 |\n| 研发经费投入强度(%) | 2.5 | 3 |\n"
+    (table,) = inline_pipe_tables(read(text))
+    assert table.rows == [["指标", "2020年", "2025年"], ["常住人口城镇化率(%)", "70", "75"], ["研发经费投入强度(%)", "2.5", "3"]]
+    assert len(table.row_spans) == 2

@@ -800,7 +800,7 @@ def _pipe_blocks(text: str):
     rows, fillers = [], 0
     for match in re.finditer(r"(?m)^.*$", text):
         line = match.group()
-        if "|" in line and PIPE_ROW.fullmatch(line):
+        if "|" in line and PIPE_ROW.fullmatch(line) and not RULE_ROW.fullmatch(line):   # (| --- | :---: |: a rule)
             rows.append((line, match.start(), match.end()))
             fillers = 0
         elif rows and "|" in line and PIPE_FILLER.fullmatch(line) and fillers < 2:
