@@ -14,6 +14,7 @@ from deltawatch.methods.extract.types import Document, Section
 ROOT = Path(__file__).resolve().parents[2]
 REGIONS = pd.read_csv(ROOT / "src/deltawatch/defaults/data/regions.csv", dtype=str)
 SEED_001 = ROOT.parent / "shared/seeds/001_4a59f4cfa3410e62.txt"
+INTAKE = ROOT / "tests" / "fixtures" / "intake"
 
 
 def document(text: str, sections=()) -> Document:
@@ -401,20 +402,28 @@ TASK_SETS = {   # set: (right, wrong, missed, lead units right) — each measure
 
 @pytest.mark.parametrize("name", sorted(TASK_SETS))
 def test_task_sets_score_as_measured(name):
+    from deltawatch.methods.extract import read
+
+    regions = REGIONS[["code", "name_zh", "level"]]
+    folder = INTAKE / name
+    assert _task_set_totals(name, lambda file, period: draft_tasks(
+        read(folder / f"{file}.txt"), regions=regions, plan_period=period)) == TASK_SETS[name]
+
+
+def _task_set_totals(name: str, drafts_of) -> tuple[int, int, int, int]:
+    """(right, wrong, missed, lead units right) of ``drafts_of(file, plan period)`` against the
+    labels of each document of the task set ``name``."""
     import csv
 
-    from deltawatch.methods.extract import parse_plan_period, read
+    from deltawatch.methods.extract import parse_plan_period
     from deltawatch.methods.extract.evaluate import load_task_labels, score_tasks
 
-    folder = ROOT / "tests" / "fixtures" / "intake" / name
-    regions = REGIONS[["code", "name_zh", "level"]]
     total = [0, 0, 0, 0]
-    for row in csv.DictReader((folder / "plan_periods.csv").open(encoding="utf-8")):
-        result = score_tasks(draft_tasks(read(folder / f"{row['file']}.txt"), regions=regions,
-                                         plan_period=parse_plan_period(row["plan_period"])),
-                             load_task_labels(folder / f"{row['file']}.csv"))
+    for row in csv.DictReader((INTAKE / name / "plan_periods.csv").open(encoding="utf-8")):
+        result = score_tasks(drafts_of(row["file"], parse_plan_period(row["plan_period"])),
+                             load_task_labels(INTAKE / name / f"{row['file']}.csv"))
         total = [t + result[k] for t, k in zip(total, ("tp", "fp", "fn", "leads_right"))]
-    assert tuple(total) == TASK_SETS[name]
+    return tuple(total)
 
 
 def test_an_item_that_is_one_sentence_with_its_units_noted_on_the_line_below():
@@ -563,17 +572,11 @@ def test_a_task_label_set_scored_against_itself_agrees_entirely():
 def test_two_labellers_of_the_same_task_texts_agree_as_measured():
     """The second labelling of tasks5 (agreement/tasks5/, blind to the first) against the first, as
     the drafts are scored: the ceiling the drafts' scores sit under (MEASUREMENTS.md step 125)."""
-    import csv
+    from deltawatch.methods.extract.evaluate import load_task_labels, task_labels_as_drafts
 
-    from deltawatch.methods.extract.evaluate import load_task_labels, score_tasks, task_labels_as_drafts
-
-    folder = ROOT / "tests" / "fixtures" / "intake"
-    total = [0, 0, 0, 0]
-    for row in csv.DictReader((folder / "tasks5" / "plan_periods.csv").open(encoding="utf-8")):
-        result = score_tasks(task_labels_as_drafts(load_task_labels(folder / "agreement" / "tasks5" / f"{row['file']}.csv")),
-                             load_task_labels(folder / "tasks5" / f"{row['file']}.csv"))
-        total = [t + result[k] for t, k in zip(total, ("tp", "fp", "fn", "leads_right"))]
-    assert tuple(total) == (61, 7, 9, 61)
+    second = INTAKE / "agreement" / "tasks5"
+    assert _task_set_totals("tasks5", lambda file, period: task_labels_as_drafts(
+        load_task_labels(second / f"{file}.csv"))) == (61, 7, 9, 61)
 
 
 # --- rules from tasks6 (measured blind first; MEASUREMENTS.md 127) -------------------------
