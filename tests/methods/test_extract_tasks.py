@@ -609,3 +609,18 @@ def test_a_schedule_by_quarters_gives_a_task_per_step_with_the_quarters_end():
     assert [(t.title, t.deadline_text, t.deadline) for t in tasks] == [
         ("制定方案", "第一季度", dt.date(2012, 3, 31)), ("落实施工等前期准备工作", "第二季度", dt.date(2012, 6, 30)),
         ("进场建设", "第三季度", dt.date(2012, 9, 30)), ("验收开放", "第四季度", dt.date(2012, 12, 31))]
+
+
+def test_an_ugly_gbk_task_table_with_broken_header_names_and_full_width_digits():
+    """Found by trying bad input at the end of stop 29: header names broken over two lines
+    (重点工作⏎任务, 牵头责任⏎单位, 完成⏎时限), a group heading under them, one unit per line."""
+    from deltawatch.methods.extract import read
+
+    text = ("某县２０２４年重点工作任务分解表\n序号\n重点工作\n任务\n牵头责任\n单位\n协同责任\n单位\n完成\n时限\n"
+            "一、经济发展\n１\n新增规上工业企业５０家左右,推进开发区扩容提质。\n县经信局*、\n县发改局\n各乡镇\n第三季度\n"
+            "２\n推进污水管网建设,建设县城污水处理厂。\n县住建局\n县环保局\n全年\n")
+    tasks = draft_tasks(read(text.encode("gbk")), plan_period=(2024, 2024))
+    assert [(t.title, t.lead_units, t.participants, t.deadline_text, t.deadline) for t in tasks] == [
+        ("推进开发区扩容提质", ["县经信局"], ["县发改局", "各乡镇"], "第三季度", dt.date(2024, 9, 30)),
+        ("推进污水管网建设", ["县住建局"], ["县环保局"], "全年", dt.date(2024, 12, 31)),
+        ("建设县城污水处理厂", ["县住建局"], ["县环保局"], "全年", dt.date(2024, 12, 31))]

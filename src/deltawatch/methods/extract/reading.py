@@ -548,6 +548,8 @@ def _navigation(text: str) -> list[tuple[int, int]]:
     return found
 
 
+# the words of a task table's header (重点工作, 牵头责任单位), besides COLUMN_WORD's
+TASK_HEADER_WORD = re.compile(r"牵头|责任|工作|内容|名称|事项|措施")
 # a table's 序号 cell on a line of its own, as a table scraped one cell per line opens
 SERIAL_CELL_LINE = re.compile(r"(?m)^[ \t]*(?:序号|编号)[ \t]*\|?[ \t]*$")
 
@@ -557,8 +559,9 @@ def _cell_table_header(text: str, lines: list[tuple[int, int]]) -> int:
     牵头责任单位⏎…: 序号 alone, then short cells naming columns), else past the end."""
     for match in SERIAL_CELL_LINE.finditer(text):
         following = [c.strip().rstrip("|").strip() for c in text[match.end():match.end() + 200].split("\n")]
-        following = [c for c in following if c][:3]
-        if len(following) == 3 and sum(bool(COLUMN_WORD.search(c)) and len(c) <= 10 for c in following) >= 2:
+        following = [c for c in following if c][:6]      # (a header's names may be broken: 牵头责任⏎单位)
+        if len(following) >= 3 and sum(bool(COLUMN_WORD.search(c) or TASK_HEADER_WORD.search(c)) and len(c) <= 10
+                                       for c in following) >= 2:
             return bisect.bisect_right([start for start, _ in lines], match.start()) - 1
     return len(lines)
 

@@ -952,16 +952,16 @@ def _cell_unit_names(cell: str, known_units) -> list[tuple[str, bool]] | None:
     return names if names and all(name for name, _ in names) else None
 
 
-def _table_cells(doc: Document, start: int) -> list[tuple[str, int, int]]:
+def _table_cells(doc: Document, start: int) -> tuple[list[tuple[str, int, int]], bool]:
     """The cells of a table scraped as lines, from ``start``: one a line (a closing "|" dropped),
     or — when the scraper put "|" alone on a line between cells — the lines between two such
     marks, joined (a cell of several lines: 区农业农村委*、⏎区规划资源局、…). (cell, start, end),
-    relative to ``start``."""
+    relative to ``start``, and whether the cells are so parted (then a cell is a column's)."""
     lines = cell_lines(doc, start)
     marks = sum(set(cell) == {"|"} for cell, _, _ in lines[:12])
     closed = sum(cell.endswith("|") and set(cell) != {"|"} for cell, _, _ in lines[:12])   # (序号 | ⏎ 项目内容 |)
     if marks < 3 or closed >= 2:
-        return [(cell.rstrip("| \t"), a, b) for cell, a, b in lines if cell.rstrip("| \t")]
+        return [(cell.rstrip("| \t"), a, b) for cell, a, b in lines if cell.rstrip("| \t")], False
     cells, parts = [], []
     for cell, a, b in lines + [("|", 0, 0)]:
         if set(cell) == {"|"}:
@@ -970,7 +970,7 @@ def _table_cells(doc: Document, start: int) -> list[tuple[str, int, int]]:
             parts = []
         else:
             parts.append((cell, a, b))
-    return cells
+    return cells, True
 
 
 def _line_task_tables(doc: Document, known_units, matcher, plan_period,
@@ -988,8 +988,8 @@ def _line_task_tables(doc: Document, known_units, matcher, plan_period,
     Hand-written for the reason of ``_table_tasks``: the page keeps no column marks."""
     tasks, spans = [], []
     for serial in SERIAL_CELL_LINE.finditer(doc.text):
-        lines = _table_cells(doc, serial.start())
-        first_row = next((i for i, line in enumerate(lines[1:9], start=1) if SERIAL_CELL.fullmatch(line[0])), None)
+        lines, by_columns = _table_cells(doc, serial.start())
+        first_row = next((i for i, line in enumerate(lines[1:16], start=1) if SERIAL_CELL.fullmatch(line[0])), None)
         if first_row is None:
             continue
         names = _header_names([cell for cell, _, _ in lines[1:first_row]])
@@ -1023,8 +1023,13 @@ def _line_task_tables(doc: Document, known_units, matcher, plan_period,
                 leads, partners = _row_units(unit_cells, bool(columns.partners))
             shift = lead_at - before_lead                  # (0, or -1 in a row without its category cell)
             task_at = max(0, task_column + shift)
-            deadline_at = lead_at + columns.deadline - columns.leads[0] if columns.deadline is not None \
-                and columns.leads else None
+            deadline_at = None
+            if columns.leads and columns.deadline is not None:
+                # (cells parted by "|" lines are the columns; one per line, each unit stands on a
+                # line of its own: the deadline comes after the units, less the unit columns)
+                last_unit = max(columns.leads + columns.partners)
+                deadline_at = lead_at + columns.deadline - columns.leads[0] if by_columns else (
+                    lead_at + len(unit_cells) + columns.deadline - last_unit - 1 if columns.deadline > last_unit else None)
             deadline_cell = cells[deadline_at] if deadline_at is not None and deadline_at < len(cells) else ""
             text_at, content_groups = task_at, None
             if content_column is not None and 0 <= content_column + shift < lead_at:
@@ -1047,15 +1052,17 @@ def _line_task_tables(doc: Document, known_units, matcher, plan_period,
 
 def _header_names(cells: list[str]) -> list[str]:
     """A line table's column names: a note in brackets dropped (责任部门(加*号为牵头部门)), a name
-    broken over two lines joined (协同责任⏎单位), a group's heading under the header (一、主要发展
-    目标) passed over."""
+    broken over two lines joined (协同责任⏎单位, 完成⏎时限: a tail that names no column by itself
+    after a head that names none either), a group's heading under the header (一、主要发展目标)
+    passed over."""
     names: list[str] = []
     for cell in cells:
         name = re.sub(r"[（(][^（）()]*[）)]", "", cell)
         if re.match(r"[一二三四五六七八九十]+、", name):
             continue
-        if names and name in ("单位", "部门") and names[-1].endswith(("责任", "协同", "配合", "牵头", "协办")):
-            names[-1] += name
+        if names and name in ("单位", "部门", "时限", "任务", "事项") and not any(
+                column.fullmatch(names[-1]) for column in (TASK_COLUMN, LEAD_COLUMN, PARTNER_COLUMN, DEADLINE_COLUMN)):
+            names[-1] += name             # (牵头责任⏎单位, 完成⏎时限, 重点工作⏎任务: one name the page broke)
             continue
         names.append(name)
     return names
@@ -1112,13 +1119,14 @@ def _table_task(doc, text, start, row, lead_cells, partner_cells, deadline_cell,
     verb, _ = _verb_at(title)
     if len(title) < 4 or not re.search(r"[\u4e00-\u9fff]", title):
         return None
-    if not verb and TARGET_MARKERS.search(title):
+    if not verb and TARGET_MARKERS.search(title) and not _cell_groups(doc, text, start, known_units):
         return None                       # (空气优良率均保持在98%以上: a target, the target extractor's)
     leads = [u for cell in lead_cells for u in _cell_units(cell, known_units)]
     partners = [u for cell in partner_cells for u in _cell_units(cell, known_units)]
     deadline = find_deadline(deadline_cell, plan_period=plan_period, doc_year=year) if deadline_cell else None
-    if deadline_cell and deadline is None:          # (a deadline column's bare 10月底 means by then)
-        by_then = find_deadline(deadline_cell.strip() + "前", plan_period=plan_period, doc_year=year)
+    if deadline_cell and deadline is None:          # (a deadline column's bare 10月底 or 全年 means by then)
+        by_then = find_deadline(deadline_cell.strip() + "前", plan_period=plan_period, doc_year=year) or find_deadline(
+            "时限:" + deadline_cell.strip(), plan_period=plan_period, doc_year=year)
         deadline = (by_then[0], deadline_cell.strip()) if by_then else None
     deadline = deadline or find_deadline(title, plan_period=plan_period, doc_year=year)
     task = DraftTask(title=title, sentence=row, location=doc.location(start), start=start, end=start + len(text),
@@ -1154,10 +1162,11 @@ def _cell_actions(doc, task: DraftTask, text: str, start: int, known_units, matc
     """A task cell that lists actions with verbs of their own (全面优化整合政策体系,统筹好…政策工具,
     放大组合效应。) gives a task per action, each with its sentence and the row's units and
     deadline; the outcome the actions aim at and a notice's demands are none. A cell of one
-    action is the row's task. ``groups``: the cell's ``_cell_groups`` when already found."""
+    action is the row's task, unless the cell opens with something else (新增…50家左右,推进…:
+    a target, then the action). ``groups``: the cell's ``_cell_groups`` when already found."""
     groups = groups if groups is not None else _cell_groups(doc, text, start, known_units)
-    if len(groups) < 2:
-        return [task]
+    if len(groups) < 2 and (task.verb or not groups):
+        return [task]                     # (one action; or a cell opening with a target: its action, below)
     actions = []
     for group, sentence in groups:
         action = _task(doc, group, sentence if "。" in text[:-1] else task.sentence, matcher, known_units,
