@@ -420,6 +420,7 @@ import itertools
 import re
 from dataclasses import replace
 
+from . import ranker
 from .catalogue import MATCH_THRESHOLD, CatalogueMatcher, _canonical, name_similarity
 from .tables import (
     PAGE_META_CELL,
@@ -481,10 +482,10 @@ from .vocabulary import (
     PERIOD_WORDS,
     PLAN_SCOPE,
     POLICY,
-    PROJECT_SITE,
     PREFIX_COMPARATORS,
     PROGRESS_CELL,
     PROJECT_BUDGET,
+    PROJECT_SITE,
     PROJECT_SIZE,
     SCALED_UNIT,
     SHARE_COMPARED,
@@ -525,14 +526,20 @@ def parse_plan_period(text: str) -> tuple[int, int]:
 
 
 def draft_targets(doc: Document, *, plan_period: tuple[int, int] = (2021, 2025), catalogue=None,
-                  regions=None) -> list[DraftTarget]:
+                  regions=None, ranked: bool = True, possible: bool = False) -> list[DraftTarget]:
     """Every target of ``doc`` as a draft: numeric ones and the "完成…下达目标" ones, in the
     order of the text, a target repeated later kept once; matched to ``catalogue`` when given,
     and a per-place row (各县区…分别为：鹿城9%) to its region's code when ``regions`` (a frame of
-    code, name_zh and level, as ``draft_tasks`` takes) is given."""
+    code, name_zh and level, as ``draft_tasks`` takes) is given.
+
+    ``ranked`` (the default): the rules' drafts and the other values of the sentences they read
+    are weighed by the ranker (``ranker.rank``): its probability becomes each draft's confidence,
+    and what falls under its cut is left out — or, with ``possible``, kept and marked possible.
+    ``ranked=False``: the rules' drafts alone, with the rules' own confidence."""
     sentences = doc.sentences or _sentences(doc)
     context = _Context(doc, plan_period)
     drafts: list[DraftTarget] = []
+    others: list[ranker.OtherValue] = []                 # the values the rules passed over, for the ranker
     past_paragraph, previous_end = False, 0
     goal_block, goal_title, goal_list = False, False, False
     forecast_item = False                                # the last sentence was a ；-item of a forecast
@@ -596,8 +603,10 @@ def draft_targets(doc: Document, *, plan_period: tuple[int, int] = (2021, 2025),
             past_paragraph = False                       # (a spaced list is judged item by item)
         if past_paragraph or sentence is headline or heading_block == "past" or forecast_goes_on:
             continue
-        drafts += _targets_of_sentence(sentence, context, goal_block=goal_block or heading_block == "goal" or year_plan
-                                       or _assigned(doc, sentence))
+        among_goals = goal_block or heading_block == "goal" or year_plan or _assigned(doc, sentence)
+        drafts += _targets_of_sentence(sentence, context, goal_block=among_goals)
+        if ranked:
+            others += _other_values(sentence, context, among_goals)
     context.block_year = None
     drafts += _progress_targets(doc, context, progress)
     drafts += _table_targets(doc, context, drafts)
@@ -608,6 +617,8 @@ def draft_targets(doc: Document, *, plan_period: tuple[int, int] = (2021, 2025),
     # gone, what it reached a result; a year long before it is kept, in case the period typed is wrong)
     drafts = [d for d in drafts if not (d.target_year and plan_period[0] - 3 <= d.target_year < plan_period[0])]
     drafts = _dedupe(drafts)
+    if ranked:
+        drafts = ranker.rank(drafts, others, possible=possible)
     if catalogue is not None:
         matcher = CatalogueMatcher(catalogue)
         for draft in drafts:
@@ -618,6 +629,31 @@ def draft_targets(doc: Document, *, plan_period: tuple[int, int] = (2021, 2025),
             codes = places.find(draft.place) if draft.place else []
             draft.region = codes[0] if len(codes) == 1 else None
     return drafts
+
+
+# the count of the items a list has just named (A、B、C等13个…): no goal, the conventions' names and
+# counts of parts
+LISTED_COUNT = re.compile(r"、[^，,；;。、]{1,20}等$")
+
+
+def _other_values(sentence: Sentence, context: _Context, among_goals: bool) -> list[ranker.OtherValue]:
+    """Every value of a sentence the rules read, each made a draft by the rules' own reading of
+    its year, comparator and change (as if a goal verb had been found before it): what the
+    ranker weighs beside the rules' drafts. Most are no targets; the ranker tells."""
+    others = []
+    text = sentence.text
+    if not (SENTENCE_TRIGGER.search(text) or CN_NUMBER.search(text) or CN_COUNT.search(text) or MAGNITUDE.search(text)):
+        return others                                    # (no value can be read: most sentences)
+    for clause, clause_start in _clauses(text):
+        values = _values(clause)
+        for value in values:
+            if LISTED_COUNT.search(clause[:value.start]):
+                continue                                 # (…、工程机械、物联网等13个集群: the items named, counted)
+            verb, change, verb_start = _verb_before(clause[:value.start])
+            draft = _finish((value, verb or "", change or "level", verb_start), clause, clause_start, sentence, context)
+            if draft is not None:
+                others.append(ranker.OtherValue(draft, verb or "", len(values), among_goals))
+    return others
 
 
 # a goal handed to the units named after it: 新增城镇就业人数20万人。(市人力社保局会同有关部门…组织落实)

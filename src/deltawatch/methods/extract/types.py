@@ -91,6 +91,7 @@ class DraftTarget:
     region: str | None = None        # its region code, when the regions given resolve it
     candidates: list[Candidate] = field(default_factory=list)
     confidence: float = 0.0
+    possible: bool = False           # below the ranker's cut, shown apart for review (ranker.rank)
 
 
 @dataclass
