@@ -294,3 +294,37 @@ def test_the_upload_form_and_the_review_page_look_regions_up_alike(document, peo
     html = refused.content.decode()
     assert refused.status_code == 400 and "未知的区域或区域组：亚特兰蒂斯" in html and 'value="亚特兰蒂斯"' in html
     assert SourceDocument.objects.count() == 3
+
+
+def test_possible_targets_are_stored_apart_shown_apart_and_may_be_accepted(people, plan, monkeypatch):  # noqa: F811
+    from deltawatch.methods.extract import ranker
+
+    # a model of one weight: every rule draft at 0.5 (kept, cut 0.4), every passed-over value at 0.38
+    # (under the cut of 0.7, above the possible cut of 0.3) — so the page's two lists are known
+    monkeypatch.setattr(ranker, "_model", lambda: {"intercept": 0.0, "weights": {"extra": -0.5},
+                                                   "cuts": {"rule": 0.4, "other": 0.7, "possible": 0.3}})
+    text = TEXT + "\n三、保障措施\n全市新建5G基站8000个，其中城区3000个。\n"
+    document = services.ingest(text.encode("utf-8"), "plan.txt", user=people["office"], plan_period=(2021, 2025),
+                               region=Region.objects.get(code="320000"), plan=plan)
+    drafts = {(t.value, t.possible) for t in document.targetdrafts.all()}
+    assert {(75.0, False), (3.0, False)} <= drafts
+    possible = document.targetdrafts.filter(possible=True)
+    assert possible.exists() and all(d.confidence == 0.38 for d in possible)
+    office = _client(people["office"])
+    html = office.get(reverse("intake:document", args=[document.pk])).content.decode()
+    listed, apart = html.split('<details class="possible-targets"')
+    assert "研发投入强度" in listed and f'id="t-{possible[0].pk}"' in apart and "其他可能的目标" in apart
+    assert 'class="x-target x-possible d-pending"' in html
+    assert f"待审核 {document.taskdrafts.count() + document.targetdrafts.filter(possible=False).count()} 条" in html
+    listing = office.get(reverse("intake:documents")).content.decode()
+    assert f"+{possible.count()}</span>" in listing
+    # a possible target accepted is a target like any other
+    chosen = possible[0]
+    done = office.post(reverse("intake:decide_target", args=[document.pk, chosen.pk]),
+                       {"action": "accept", "indicator": "rd_intensity", "target_year": "2025", "comparator": "=",
+                        "value": str(chosen.value)})
+    assert done.status_code == 302
+    chosen.refresh_from_db()
+    assert chosen.decision in (Decision.ACCEPTED, Decision.EDITED) and chosen.target.value == chosen.value
+    assert "open" in office.get(reverse("intake:document", args=[document.pk])).content.decode().split(
+        '<details class="possible-targets"')[1][:10]

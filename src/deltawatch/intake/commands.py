@@ -71,8 +71,8 @@ def cmd_intake(args) -> int:
         drafts, columns = draft_tasks(doc, regions=regions, plan_period=period), TASK_COLUMNS
     else:
         catalogue = _shipped("indicators.csv")[["code", "name_zh", "name_en", "unit"]]
-        drafts = draft_targets(doc, plan_period=period, catalogue=catalogue, regions=regions)
-        columns = TARGET_COLUMNS
+        drafts = draft_targets(doc, plan_period=period, catalogue=catalogue, regions=regions, possible=args.possible)
+        columns = TARGET_COLUMNS + (["possible"] if args.possible else [])
     rows = [{column: asdict(d)[column] for column in columns} for d in drafts]
     for note in doc.notes:
         print(note_in(note, args.lang), file=sys.stderr)
@@ -95,4 +95,6 @@ def add_parsers(commands) -> None:
     intake.add_argument("--plan-period", default="2021-2025", help="规划期（默认 2021-2025）：“十四五”目标年取其末年")
     intake.add_argument("--format", choices=["table", "csv", "json"], default="table")
     intake.add_argument("--tasks", action="store_true", help="列出任务草稿（默认列出目标草稿）")
+    intake.add_argument("--possible", action="store_true",
+                        help="也列出可能的目标（置信度低于草稿线者，possible 列为 True） / also the possible targets")
     intake.set_defaults(handler=cmd_intake, needs_database=lambda args: False)

@@ -88,6 +88,8 @@ class TargetDraft(Draft):
                                verbose_name=_("目标所属区域"), help_text=_("为空时取文件所指定的区域或区域组"))
     target = models.ForeignKey("indicators.Target", null=True, blank=True, on_delete=models.SET_NULL,
                                related_name="+", verbose_name=_("采纳为目标"))
+    possible = models.BooleanField(_("可能的目标"), default=False,
+                                   help_text=_("置信度低于草稿线，单独列出供核对（methods.extract.ranker）"))
 
     class Meta(Draft.Meta):
         verbose_name = _("目标草稿")

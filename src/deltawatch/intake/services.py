@@ -68,7 +68,7 @@ def ingest(data: bytes, name: str, *, user=None, plan_period: tuple[int, int] = 
     except ExtractError as error:
         raise IntakeError(str(error)) from None
     regions = region_frame()
-    targets = draft_targets(doc, plan_period=plan_period, catalogue=catalogue_frame(), regions=regions)
+    targets = draft_targets(doc, plan_period=plan_period, catalogue=catalogue_frame(), regions=regions, possible=True)
     tasks = draft_tasks(doc, regions=regions, units=unit_names(), plan_period=plan_period)
     region_ids = {code: int(pk) for code, pk in zip(regions["code"], regions["id"])}   # (a draft's region, by code)
     with transaction.atomic():
@@ -84,7 +84,7 @@ def ingest(data: bytes, name: str, *, user=None, plan_period: tuple[int, int] = 
             target_year=t.target_year, comparator=t.comparator, value=t.value, value_high=t.value_high,
             value_text=t.value_text[:100], unit=t.unit[:30], change_type=t.change_type, baseline_year=t.baseline_year,
             indicator=t.indicator or "", candidates=[asdict(c) for c in t.candidates], place=t.place[:30],
-            region_id=region_ids.get(t.region)) for t in targets])
+            region_id=region_ids.get(t.region), possible=t.possible) for t in targets])
         TaskDraft.objects.bulk_create([TaskDraft(
             document=document, sentence=t.sentence, location=t.location[:100], start=t.start, end=t.end,
             confidence=t.confidence, title=t.title[:500], verb=t.verb, lead_units=t.lead_units,

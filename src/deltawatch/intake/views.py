@@ -101,8 +101,11 @@ def _list_context(request, form=None) -> dict:
     from django.db.models import Count, Q
 
     rows = SourceDocument.objects.annotate(
-        n_targets=Count("targetdrafts", distinct=True), n_tasks=Count("taskdrafts", distinct=True),
-        pending_targets=Count("targetdrafts", filter=Q(targetdrafts__decision=Decision.PENDING), distinct=True),
+        n_targets=Count("targetdrafts", filter=Q(targetdrafts__possible=False), distinct=True),
+        n_possible=Count("targetdrafts", filter=Q(targetdrafts__possible=True), distinct=True),
+        n_tasks=Count("taskdrafts", distinct=True),
+        pending_targets=Count("targetdrafts", filter=Q(targetdrafts__decision=Decision.PENDING,
+                                                       targetdrafts__possible=False), distinct=True),
         pending_tasks=Count("taskdrafts", filter=Q(taskdrafts__decision=Decision.PENDING), distinct=True))
     office = is_office(request.user)
     return {"documents": rows, "is_office": office, "form": form or (UploadForm() if office else None)}
@@ -129,8 +132,10 @@ def upload(request):
         except services.IntakeError as error:
             form.add_error("file", str(error))
         else:
-            messages.success(request, _("已解析：%(targets)s 条目标草稿，%(tasks)s 条任务草稿。请逐条审核。") % {
-                "targets": document.targetdrafts.count(), "tasks": document.taskdrafts.count()})
+            messages.success(request, _("已解析：%(targets)s 条目标草稿（另有 %(possible)s 条可能的目标待核对），"
+                                        "%(tasks)s 条任务草稿。请逐条审核。") % {
+                "targets": document.targetdrafts.filter(possible=False).count(),
+                "possible": document.targetdrafts.filter(possible=True).count(), "tasks": document.taskdrafts.count()})
             return redirect("intake:document", pk=document.pk)
     return render(request, "intake/documents.html", _list_context(request, form), status=400)
 
@@ -147,6 +152,7 @@ def highlighted(document: SourceDocument, targets, tasks) -> str:
     changes = np.flatnonzero((np.diff(task_at) != 0) | (np.diff(target_at) != 0)) + 1
     bounds = [0, *changes.tolist(), n]
     decisions = {("k", d.pk): d.decision for d in tasks} | {("t", d.pk): d.decision for d in targets}
+    possible = {d.pk for d in targets if d.possible}
     pieces = []
     for start, end in zip(bounds[:-1], bounds[1:]):
         if start >= end:
@@ -154,7 +160,8 @@ def highlighted(document: SourceDocument, targets, tasks) -> str:
         text = escape(document.text[start:end])
         target, task = int(target_at[start]), int(task_at[start])
         if target >= 0:
-            text = (f'<mark class="x-target d-{decisions[("t", target)]}" data-draft="t-{target}">'
+            kind = "x-target x-possible" if target in possible else "x-target"
+            text = (f'<mark class="{kind} d-{decisions[("t", target)]}" data-draft="t-{target}">'
                     f'<a href="#t-{target}">{text}</a></mark>')
         if task >= 0:
             text = f'<span class="x-task d-{decisions[("k", task)]}" data-draft="k-{task}">{text}</span>'
@@ -202,15 +209,19 @@ def _document_context(request, document: SourceDocument, errors: dict | None = N
         for draft in drafts:  # a refused decision: its message and what was typed, on its own form
             draft.error = errors.get(f"{prefix}-{draft.pk}", "")
             draft.typed = typed.get(f"{prefix}-{draft.pk}")
+    possible = [d for d in targets if d.possible]
     return {
-        "document": document, "text": highlighted(document, targets, tasks), "targets": targets, "tasks": tasks,
+        "document": document, "text": highlighted(document, targets, tasks), "tasks": tasks,
+        "targets": [d for d in targets if not d.possible], "possible_targets": possible,
+        # (open when one of them was decided or refused just now, so the person sees the outcome)
+        "possible_open": any(d.error or d.decision != Decision.PENDING for d in possible),
         "notes": [note_in(note, get_language() or "zh-hans") for note in document.notes or []],
         "is_office": is_office(request.user), "indicators": list(Indicator.objects.order_by("code")
                                                                    .values_list("code", "name_zh")),
         "units": units, "comparators": list(services.COMPARATORS), "regions": _region_choices(document, targets),
         "change_types": [("level", _("水平值")), ("increase", _("增长")), ("decrease", _("下降")),
                          ("cumulative", _("累计变化"))],
-        "pending": sum(d.decision == Decision.PENDING for d in targets + tasks),
+        "pending": sum(d.decision == Decision.PENDING and not getattr(d, "possible", False) for d in targets + tasks),
         "task_sections": sorted({d.location for d in tasks if d.decision == Decision.PENDING and d.location}),
     }
 
