@@ -4,14 +4,17 @@ What it learns from: the rules' drafts on each held-out set *as the rules stood 
 measured blind* — before they were tuned on it (tests/fixtures/intake/MEASUREMENTS.md gives the
 commit of each blind round). For each round the script checks that commit out in a temporary git
 worktree and reads the round's texts with its code: the rules' drafts, and every other value of
-the sentences they read (``targets._other_values`` of this checkout, run on the old rules). A
-draft or value is right when it agrees with a label (``evaluate.agrees``).
+the sentences they read (``targets._other_values`` of this checkout, run on the old rules). Beside
+them, every labelled set as this checkout's rules read it — in sample for the rules, but more
+examples of the values they pass over. A draft or value is right when it agrees with a label
+(``evaluate.agrees``).
 
-Then, for each round in turn, a logistic model (scikit-learn) is fitted on the other rounds and
-scores this one: precision and recall of the rules alone and of the rules with the ranker, as the
-scorer counts them, over all rounds — the estimate on unseen text. The cuts are the pair that finds
-most on that estimate without being less precise than the rules alone. Last, the model is fitted on every round and written, weights and cuts,
-to src/deltawatch/methods/extract/ranker.json, with what it measured.
+Then, for each round in turn, a logistic model (scikit-learn) is fitted on everything but that
+round's texts and scores the round as it was read blind: precision and recall of the rules alone
+and of the rules with the ranker, as the scorer counts them, over all rounds — the estimate on
+unseen text. The cuts are the pair that finds most on that estimate without being less precise
+than the rules alone. Last, the model is fitted on everything and written, weights and cuts, to
+src/deltawatch/methods/extract/ranker.json, with what it measured.
 
     .venv/bin/python benchmarks/train_ranker.py            # needs the git history (a clone has it)
     .venv/bin/python benchmarks/train_ranker.py --report   # measure only, write nothing
@@ -62,7 +65,7 @@ POSSIBLE_CUT = 0.15
 # ranker.py is loaded by path and this checkout's _other_values is defined in the old targets
 # module, so the values are gathered exactly as the shipped code gathers them.
 DUMP = r'''
-import ast, csv, dataclasses, importlib.util, json, sys
+import ast, csv, dataclasses, importlib.util, inspect, json, sys
 from pathlib import Path
 import pandas as pd
 from deltawatch.methods.extract import read, parse_plan_period
@@ -81,6 +84,7 @@ exec(compile(ast.Module(body=missing + [function], type_ignores=[]), "targets._o
 def plain(d):
     return {k: v for k, v in dataclasses.asdict(d).items() if k != "candidates"}
 fixtures, catalogue = Path(sys.argv[4]), pd.read_csv(sys.argv[5], dtype=str)[["code", "name_zh", "name_en", "unit"]]
+rules_alone = {"ranked": False} if "ranked" in inspect.signature(T.draft_targets).parameters else {}
 out = {}
 for name in sys.argv[6:]:
     for row in csv.DictReader((fixtures / name / "plan_periods.csv").open(encoding="utf-8")):
@@ -92,7 +96,8 @@ for name in sys.argv[6:]:
         T._targets_of_sentence = hooked
         try:
             drafts = T.draft_targets(read(fixtures / name / f"{row['file']}.txt"),
-                                     plan_period=parse_plan_period(row["plan_period"]), catalogue=catalogue)
+                                     plan_period=parse_plan_period(row["plan_period"]), catalogue=catalogue,
+                                     **rules_alone)
         finally:
             T._targets_of_sentence = rules
         out[name + "/" + row["file"]] = {"drafts": [plain(d) for d in drafts], "others": [
@@ -108,23 +113,24 @@ def _draft(record: dict) -> DraftTarget:
     return DraftTarget(**{k: v for k, v in record.items() if k in FIELDS})
 
 
-def blind_drafts(workdir: Path) -> dict[str, dict[str, dict]]:
-    """{commit: {set/file: {"drafts": …, "others": …}}}, each round read by its own commit's rules."""
+def _read_sets(workdir: Path, commit: str | None, sets: list[str]) -> dict[str, dict]:
+    """{set/file: {"drafts": …, "others": …}}: the sets read by the rules of ``commit`` (checked
+    out in a temporary worktree) or, for None, of this checkout."""
     catalogue = ROOT / "src" / "deltawatch" / "defaults" / "data" / "indicators.csv"
-    found = {}
-    for commit, numbers in ROUNDS.items():
-        tree, out = workdir / commit, workdir / f"{commit}.json"
+    tree, out = workdir / (commit or "current"), workdir / f"{commit or 'current'}.json"
+    if commit:
         subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", "-f", str(tree), commit],
                        check=True, capture_output=True)
-        try:
-            subprocess.run([sys.executable, "-c", DUMP, str(out), str(Path(ranker.__file__)), str(TARGETS_SOURCE),
-                            str(FIXTURES), str(catalogue), *[f"dev{n}" for n in numbers]],
-                           check=True, env=dict(os.environ, PYTHONPATH=str(tree / "src")))
-        finally:
+    try:
+        subprocess.run([sys.executable, "-c", DUMP, str(out), str(Path(ranker.__file__)), str(TARGETS_SOURCE),
+                        str(FIXTURES), str(catalogue), *sets],
+                       check=True, env=dict(os.environ, PYTHONPATH=str((tree if commit else ROOT) / "src")))
+    finally:
+        if commit:
             subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)], capture_output=True,
                            check=False)
-        found[commit] = json.loads(out.read_text(encoding="utf-8"))
-        print(f"  {commit}: {len(found[commit])} texts read", file=sys.stderr)
+    found = json.loads(out.read_text(encoding="utf-8"))
+    print(f"  {commit or 'this checkout'}: {len(found)} texts read", file=sys.stderr)
     return found
 
 
@@ -158,16 +164,21 @@ def main(argv: list[str] | None = None) -> int:
     from sklearn.feature_extraction import DictVectorizer
 
     argv = sys.argv[1:] if argv is None else argv
+    labelled = sorted((p.parent.name for p in FIXTURES.glob("dev*/plan_periods.csv")), key=lambda n: int(n[3:]))
+    round_of = {f"dev{n}": commit for commit, numbers in ROUNDS.items() for n in numbers}
+    texts = []                                # (round, set, file, rows, read blind)
     with tempfile.TemporaryDirectory() as workdir:
-        rounds = blind_drafts(Path(workdir))
-    texts = []                                # (round, set, file, rows)
-    for commit, records in rounds.items():
-        for key, record in records.items():
+        for commit, numbers in ROUNDS.items():
+            for key, record in _read_sets(Path(workdir), commit, [f"dev{n}" for n in numbers]).items():
+                texts.append((commit, *key.split("/", 1), candidates(record), True))
+        # and every labelled set as this checkout's rules read it (in sample for them): more
+        # examples of what they pass over, learnt from beside the blind rounds
+        for key, record in _read_sets(Path(workdir), None, labelled).items():
             name, file = key.split("/", 1)
-            texts.append((commit, name, file, candidates(record)))
-    labels = {(name, file): load_labels(FIXTURES / name / f"{file}.csv") for _, name, file, _ in texts}
+            texts.append((round_of.get(name, ""), name, file, candidates(record), False))
+    labels = {(name, file): load_labels(FIXTURES / name / f"{file}.csv") for _, name, file, _, _ in texts}
     X, y, where = [], [], []
-    for i, (commit, name, file, rows) in enumerate(texts):
+    for i, (commit, name, file, rows, _) in enumerate(texts):
         numeric = [label for label in labels[(name, file)] if label["numeric"]]
         for j, (draft, found, _) in enumerate(rows):
             X.append(found)
@@ -175,9 +186,10 @@ def main(argv: list[str] | None = None) -> int:
             where.append((commit, i, j))
     y = np.array(y)
     commits = np.array([w[0] for w in where])
+    blind = np.array([texts[i][4] for _, i, _ in where])
     chance = np.zeros(len(y))
-    for commit in ROUNDS:                     # each round scored by a model that never saw it
-        train, test = np.where(commits != commit)[0], np.where(commits == commit)[0]
+    for commit in ROUNDS:                     # each round scored by a model that never saw its texts
+        train, test = np.where(commits != commit)[0], np.where((commits == commit) & blind)[0]
         vectoriser = DictVectorizer()
         model = _fit(vectoriser.fit_transform([X[k] for k in train]), y[train])
         chance[test] = model.predict_proba(vectoriser.transform([X[k] for k in test]))[:, 1]
@@ -187,7 +199,9 @@ def main(argv: list[str] | None = None) -> int:
 
     def measure(rule_cut: float, other_cut: float) -> tuple[int, int, int]:
         totals = np.zeros(3, dtype=int)
-        for i, (_, name, file, rows) in enumerate(texts):
+        for i, (_, name, file, rows, read_blind) in enumerate(texts):
+            if not read_blind:
+                continue
             kept = [draft for j, (draft, _, rule) in enumerate(rows)
                     if by_text[i][j] >= (rule_cut if rule else other_cut)]
             result = score(kept, labels[(name, file)], load_unscored(FIXTURES / name, file))
@@ -213,7 +227,9 @@ def main(argv: list[str] | None = None) -> int:
              line("the rules alone, as measured blind", *rules_alone)]
     table += [line(f"with the ranker, cuts {r} / {o}", *grid[(r, o)]) for r, o in sorted(grid)]
     table.append(line(f"with the possible targets too (every rule draft, other values ≥ {POSSIBLE_CUT})", *with_possible))
-    print(f"{len(texts)} texts of {len(ROUNDS)} blind rounds; {len(y)} drafts and values, {int(y.sum())} right; "
+    n_blind = sum(t[4] for t in texts)
+    print(f"{n_blind} texts of {len(ROUNDS)} blind rounds and {len(texts) - n_blind} as this checkout reads them; "
+          f"{len(y)} drafts and values, {int(y.sum())} right; "
           f"best cuts {best}")
     print("\n".join(table))
     if "--report" in argv:
@@ -232,7 +248,9 @@ def main(argv: list[str] | None = None) -> int:
         f"# Target ranker, measured on unseen text ({dt.date.today()})\n\n"
         "Each blind round's texts read by the rules as they stood when the round was measured blind, and scored by a "
         "model fitted on the other rounds (benchmarks/train_ranker.py). "
-        f"{len(texts)} texts, {len(ROUNDS)} rounds; cuts chosen: rule drafts {best[0]}, other values {best[1]}.\n\n"
+        f"{n_blind} texts, {len(ROUNDS)} rounds; the model also learns from every labelled set as this checkout's rules "
+        "read it (in sample for them), never from the round it scores. "
+        f"Cuts chosen: rule drafts {best[0]}, other values {best[1]}.\n\n"
         + "\n".join(table) + "\n", encoding="utf-8")
     print(f"written {ranker.MODEL_FILE} ({len(weights)} weights)")
     return 0

@@ -6,9 +6,9 @@ Why a model beside the rules: the rules are written on the sets they are measure
 new round of documents brings shapes those sets did not hold (tests/fixtures/intake/
 MEASUREMENTS.md: blind rounds stay near precision 0.85 / recall 0.74 while the tuned sets rise far
 higher). The model is trained by ``benchmarks/train_ranker.py`` on what the rules drafted on each
-held-out set *before* they were tuned on it — the rules' own mistakes on unseen text — so its
-probability is the chance, learnt on unseen text, that a draft is right; the same script measures
-it on each round with that round left out. It is a table of weights (ranker.json, beside this
+held-out set *before* they were tuned on it — the rules' own mistakes on unseen text — and on every
+labelled set as the current rules read it, so its probability is the chance that a draft is right;
+the same script measures it on each blind round with that round's texts left out. It is a table of weights (ranker.json, beside this
 file), read with the standard library: nothing is downloaded or unpickled at run time.
 
 Written by hand rather than calling scikit-learn at run time because scoring is a sum of a few
