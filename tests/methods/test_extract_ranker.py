@@ -108,4 +108,4 @@ def test_the_shipped_drafts_on_every_development_set():
 
 
 RULES_ALONE = (7073, 551, 1208)
-SHIPPED = (7771, 105, 510)
+SHIPPED = (7770, 106, 511)

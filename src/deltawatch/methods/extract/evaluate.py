@@ -128,6 +128,12 @@ def _same_sentence(a: str, b: str) -> bool:
     return bool(x) and bool(y) and (x == y or x in y or y in x)
 
 
+def in_passages(sentence: str, passages: tuple[str, ...]) -> bool:
+    """The sentence is one of ``passages`` (or holds one, or is held by one): a set's unscored
+    passages, left unlabelled on purpose."""
+    return any(_same_sentence(passage, sentence) for passage in passages)
+
+
 def agrees(draft: DraftTarget, label: dict) -> bool:
     """Value, comparator, target year and change type agree, in the same sentence."""
     return (draft.numeric and _same_sentence(draft.sentence, label.get("sentence", ""))
@@ -152,7 +158,7 @@ def score(drafts: list[DraftTarget], labels, unscored: tuple[str, ...] = ()) -> 
     tp, fp, fn, rows = _match([d for d in drafts if d.numeric], [label for label in labels if label["numeric"]],
                               agrees)
     for row in rows:
-        if row["status"] == "fp" and any(_same_sentence(passage, row["sentence"]) for passage in unscored):
+        if row["status"] == "fp" and in_passages(row["sentence"], unscored):
             row["status"], fp = "unscored", fp - 1
     other_tp, other_fp, other_fn, other_rows = _match(
         [d for d in drafts if not d.numeric], [label for label in labels if not label["numeric"]],
