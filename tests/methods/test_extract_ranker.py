@@ -44,6 +44,12 @@ def test_a_probability_is_the_logistic_of_the_weights_of_the_features_it_has(sma
     assert ranker.probability(ranker.other_features(other, [level])) == pytest.approx(1 / (1 + math.exp(0.9)))
 
 
+def test_a_sum_far_beyond_the_logistic_range_is_no_overflow(monkeypatch):
+    monkeypatch.setattr(ranker, "_model", lambda: {"intercept": 0.0, "weights": {"S:a": 1.0}, "cuts": {}})
+    assert ranker.probability({"S:a": -5000.0}) == pytest.approx(1 / (1 + math.exp(50)))
+    assert ranker.probability({"S:a": 5000.0}) == pytest.approx(1.0)
+
+
 def test_the_window_and_the_words_around_the_value():
     draft = _draft(3, "3%")
     left, right = ranker._window(draft)

@@ -109,7 +109,7 @@ def probability(found: dict[str, float]) -> float:
     model = _model()
     weights = model["weights"]
     z = model["intercept"] + sum(weights.get(key, 0.0) * value for key, value in found.items())
-    return 1.0 / (1.0 + math.exp(-z))
+    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))   # (a sentence of a whole unpunctuated page: no overflow)
 
 
 def rank(drafts: list, others: list[OtherValue], *, possible: bool = False) -> list:
