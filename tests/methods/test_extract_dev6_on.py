@@ -154,6 +154,8 @@ EXPECTED = {
     "dev136": (47, 10, 9),   # 47, 10, 9 (heldout136)
     "dev137": (43, 3, 14),   # 36, 7, 21 (heldout137)
     "dev138": (44, 10, 5),   # 44, 15, 5 (heldout138)
+    "dev139": (17, 3, 8),    # 19, 3, 6 (heldout139, the shipped drafts: the ranker on; these are the rules alone)
+    "dev140": (15, 4, 6),    # 15, 5, 6 (heldout140, likewise)
 }
 
 
@@ -221,4 +223,4 @@ def test_the_doubtful_rows_name_label_rows_of_their_set():
     assert listed == DOUBTFUL_ROWS
 
 
-DOUBTFUL_ROWS = 2293
+DOUBTFUL_ROWS = 2327

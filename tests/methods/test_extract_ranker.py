@@ -113,5 +113,5 @@ def test_the_shipped_drafts_on_every_development_set():
     assert shipped["precision"] >= rules["precision"] and shipped["recall"] > rules["recall"]
 
 
-RULES_ALONE = (7073, 551, 1208)
-SHIPPED = (7770, 106, 511)
+RULES_ALONE = (7105, 558, 1222)
+SHIPPED = (7811, 104, 516)
