@@ -76,12 +76,13 @@ spec = importlib.util.spec_from_file_location("current_ranker", sys.argv[2])
 current_ranker = sys.modules["current_ranker"] = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(current_ranker)
 T.ranker = current_ranker
-# (with the constants it reads that the old module lacks)
+# (with the constants and helpers it reads that the old module lacks)
 tree = ast.parse(Path(sys.argv[3]).read_text(encoding="utf-8"))
 function = next(node for node in tree.body if isinstance(node, ast.FunctionDef) and node.name == "_other_values")
 used = {node.id for node in ast.walk(function) if isinstance(node, ast.Name)}
 missing = [node for node in tree.body if isinstance(node, ast.Assign) and any(
-    isinstance(t, ast.Name) and t.id in used and not hasattr(T, t.id) for t in node.targets)]
+    isinstance(t, ast.Name) and t.id in used and not hasattr(T, t.id) for t in node.targets)
+    or isinstance(node, ast.FunctionDef) and node.name in used and not hasattr(T, node.name)]
 exec(compile(ast.Module(body=missing + [function], type_ignores=[]), "targets._other_values", "exec"), T.__dict__)
 def plain(d):
     return {k: v for k, v in dataclasses.asdict(d).items() if k != "candidates"}
@@ -140,7 +141,8 @@ def candidates(record: dict) -> list[tuple[DraftTarget, dict[str, float], bool]]
     """(draft, features, is a rule draft) for a text's numeric rule drafts and the other values
     of its sentences, the same values ``ranker.rank`` weighs."""
     rules = [_draft(d) for d in record["drafts"] if d["numeric"]]
-    rows = [(d, ranker.features(d, rules), True) for d in rules]
+    counts = ranker.RuleDraftCounts.of(rules)
+    rows = [(d, ranker.features(d, counts), True) for d in rules]
     drafted, seen = {(d.sentence, d.value) for d in rules}, set()
     for other in record["others"]:
         draft = _draft(other["draft"])
@@ -149,7 +151,7 @@ def candidates(record: dict) -> list[tuple[DraftTarget, dict[str, float], bool]]
             continue
         seen.add(key)
         value = ranker.OtherValue(draft, other["verb"], other["values_in_clause"], other["goal_block"])
-        rows.append((draft, ranker.other_features(value, rules), False))
+        rows.append((draft, ranker.other_features(value, counts), False))
     return rows
 
 

@@ -36,12 +36,12 @@ def small_model(monkeypatch):
 def test_a_probability_is_the_logistic_of_the_weights_of_the_features_it_has(small_model):
     above = _draft(3, "3%", comparator=">")
     # bias 0.5 and cmp=> 1.0 on the intercept −1.0: z = 0.5
-    assert ranker.probability(ranker.features(above, [above])) == pytest.approx(1 / (1 + math.exp(-0.5)), abs=1e-12)
+    assert ranker.probability(ranker.features(above, ranker.RuleDraftCounts.of([above]))) == pytest.approx(1 / (1 + math.exp(-0.5)), abs=1e-12)
     level = _draft(3, "3%")
-    assert ranker.probability(ranker.features(level, [level])) == pytest.approx(1 / (1 + math.exp(0.5)), abs=1e-12)
+    assert ranker.probability(ranker.features(level, ranker.RuleDraftCounts.of([level]))) == pytest.approx(1 / (1 + math.exp(0.5)), abs=1e-12)
     # a passed-over value weighs its shapes with its own weights (X…): z = −1.0 + 0.5 − 0.4
     other = ranker.OtherValue(_draft(2, "2", start=20), "", 2, False)
-    assert ranker.probability(ranker.other_features(other, [level])) == pytest.approx(1 / (1 + math.exp(0.9)))
+    assert ranker.probability(ranker.other_features(other, ranker.RuleDraftCounts.of([level]))) == pytest.approx(1 / (1 + math.exp(0.9)))
 
 
 def test_a_sum_far_beyond_the_logistic_range_is_no_overflow(monkeypatch):
@@ -54,9 +54,9 @@ def test_the_window_and_the_words_around_the_value():
     draft = _draft(3, "3%")
     left, right = ranker._window(draft)
     assert left.endswith("研发投入强度达到") and right.startswith("以上")
-    found = ranker.features(draft, [draft])
+    found = ranker.features(draft, ranker.RuleDraftCounts.of([draft]))
     assert found["L:达到"] == 1.0 and found["R:以上"] == 1.0 and found["year_in_sent"] == 1.0
-    assert ranker.features(_draft(7, "7%"), [])["nowin"] == 1.0       # (a value not in its sentence)
+    assert ranker.features(_draft(7, "7%"), ranker.RuleDraftCounts.of([]))["nowin"] == 1.0       # (a value not in its sentence)
 
 
 def test_the_cuts_keep_mark_and_drop(small_model):

@@ -210,9 +210,10 @@ def _document_context(request, document: SourceDocument, errors: dict | None = N
             draft.error = errors.get(f"{prefix}-{draft.pk}", "")
             draft.typed = typed.get(f"{prefix}-{draft.pk}")
     possible = [d for d in targets if d.possible]
+    drafted = [d for d in targets if not d.possible]
     return {
         "document": document, "text": highlighted(document, targets, tasks), "tasks": tasks,
-        "targets": [d for d in targets if not d.possible], "possible_targets": possible,
+        "targets": drafted, "possible_targets": possible,
         # (open when one of them was decided or refused just now, so the person sees the outcome)
         "possible_open": any(d.error or d.decision != Decision.PENDING for d in possible),
         "notes": [note_in(note, get_language() or "zh-hans") for note in document.notes or []],
@@ -221,7 +222,7 @@ def _document_context(request, document: SourceDocument, errors: dict | None = N
         "units": units, "comparators": list(services.COMPARATORS), "regions": _region_choices(document, targets),
         "change_types": [("level", _("水平值")), ("increase", _("增长")), ("decrease", _("下降")),
                          ("cumulative", _("累计变化"))],
-        "pending": sum(d.decision == Decision.PENDING and not getattr(d, "possible", False) for d in targets + tasks),
+        "pending": sum(d.decision == Decision.PENDING for d in drafted + tasks),   # (possible targets: optional)
         "task_sections": sorted({d.location for d in tasks if d.decision == Decision.PENDING and d.location}),
     }
 

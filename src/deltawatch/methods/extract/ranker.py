@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -57,8 +58,21 @@ def _window(draft) -> tuple[str, str] | tuple[None, None]:
     return sentence[max(0, at - LEFT):at], sentence[at + len(written):at + len(written) + RIGHT]
 
 
-def features(draft, rule_drafts: list) -> dict[str, float]:
-    """The words and shapes of a rule draft the model weighs; ``rule_drafts`` the document's
+@dataclass(frozen=True)
+class RuleDraftCounts:
+    """How many numeric rule drafts a document has, in all and per sentence: counted once per
+    document, not again for each of its drafts and values (a long text has thousands)."""
+
+    by_sentence: Counter
+    total: int
+
+    @classmethod
+    def of(cls, rule_drafts: list) -> RuleDraftCounts:
+        return cls(Counter(d.sentence for d in rule_drafts), len(rule_drafts))
+
+
+def features(draft, counts: RuleDraftCounts) -> dict[str, float]:
+    """The words and shapes of a rule draft the model weighs; ``counts`` those of the document's
     numeric rule drafts (how many share its sentence, how many the document has)."""
     sentence = draft.sentence
     found = {"bias": 1.0, "ct=" + draft.change_type: 1.0, "cmp=" + draft.comparator: 1.0,
@@ -68,8 +82,8 @@ def features(draft, rule_drafts: list) -> dict[str, float]:
              "range": 1.0 if draft.value_high is not None else 0.0,
              f"slen={_bucket(len(sentence), [20, 40, 80, 160, 320])}": 1.0,
              f"ilen={_bucket(len(draft.indicator_text or ''), [2, 4, 8, 16, 32])}": 1.0,
-             f"nsame={_bucket(sum(1 for d in rule_drafts if d.sentence == sentence), [1, 2, 4, 8])}": 1.0,
-             f"ndoc={_bucket(len(rule_drafts), [3, 8, 20, 50])}": 1.0,
+             f"nsame={_bucket(counts.by_sentence[sentence], [1, 2, 4, 8])}": 1.0,
+             f"ndoc={_bucket(counts.total, [3, 8, 20, 50])}": 1.0,
              "loc=" + ("y" if draft.location else "n"): 1.0}
     if draft.value is not None:
         found[f"mag={_bucket(abs(draft.value), [1, 10, 100, 1000, 10000, 1e6])}"] = 1.0
@@ -88,10 +102,10 @@ def features(draft, rule_drafts: list) -> dict[str, float]:
     return found
 
 
-def other_features(other: OtherValue, rule_drafts: list) -> dict[str, float]:
+def other_features(other: OtherValue, counts: RuleDraftCounts) -> dict[str, float]:
     """A passed-over value's features: its own weights (X…) for every shape, the words shared
     with the rule drafts', and what the rules knew of it."""
-    found = features(other.draft, rule_drafts)
+    found = features(other.draft, counts)
     found.update({"x_goal": 1.0 if other.goal_block else 0.0, "x_verb=" + (other.verb or "-"): 1.0,
                   f"x_nv={min(other.values_in_clause, 6)}": 1.0})
     own = {("X" + key if key != "bias" else key): value for key, value in found.items()}
@@ -120,8 +134,9 @@ def rank(drafts: list, others: list[OtherValue], *, possible: bool = False) -> l
     never hides it) and the passed-over values down to ``cuts['possible']``."""
     cuts = _model()["cuts"]
     numeric = [d for d in drafts if d.numeric]
+    counts = RuleDraftCounts.of(numeric)
     kept = [d for d in drafts if not d.numeric]
-    for draft, chance in [(d, probability(features(d, numeric))) for d in numeric]:
+    for draft, chance in [(d, probability(features(d, counts))) for d in numeric]:
         draft.confidence = round(chance, 2)
         if chance >= cuts["rule"] or possible:
             draft.possible = chance < cuts["rule"]
@@ -134,7 +149,7 @@ def rank(drafts: list, others: list[OtherValue], *, possible: bool = False) -> l
         if (draft.sentence, draft.value) in drafted or key in seen:
             continue
         seen.add(key)
-        chance = probability(other_features(other, numeric))
+        chance = probability(other_features(other, counts))
         draft.confidence = round(chance, 2)
         if chance >= cuts["other"] or possible and chance >= cuts["possible"]:
             draft.possible = chance < cuts["other"]

@@ -642,7 +642,7 @@ def _other_values(sentence: Sentence, context: _Context, among_goals: bool) -> l
     ranker weighs beside the rules' drafts. Most are no targets; the ranker tells."""
     others = []
     text = sentence.text
-    if not (SENTENCE_TRIGGER.search(text) or CN_NUMBER.search(text) or CN_COUNT.search(text) or MAGNITUDE.search(text)):
+    if not (_may_hold_targets(text) or MAGNITUDE.search(text)):
         return others                                    # (no value can be read: most sentences)
     for clause, clause_start in _clauses(text):
         values = _values(clause)
@@ -1104,13 +1104,19 @@ COUNT_FIRST_LINE = re.compile(rf"^[*＊\s]*\d+(?:个|家|张|片|所|座|处|条
                               rf"(?:、\d+(?:个|家|张|片|所|座|处|条|名|户|台|套|辆)[{CJK}“”()（）]{{2,20}})*\s*$")
 
 
+def _may_hold_targets(text: str) -> bool:
+    """A digit, a number in words or a word of benchmark targets (下达, 平均水平 …): the cheap
+    test before a sentence is read."""
+    return bool(SENTENCE_TRIGGER.search(text) or CN_NUMBER.search(text) or CN_COUNT.search(text))
+
+
 def _targets_of_sentence(sentence: Sentence, context: _Context, *, goal_block: bool = False,
                          in_goal_column: bool = False) -> list[DraftTarget]:
     """The targets of one sentence. ``goal_block``: the sentence stands in a paragraph (or under a
     title line) that has set out goals before it (主要预期目标是：… / 今年主要预期目标⏎…).
     ``in_goal_column``: a cell of a progress table's goal column, a goal whatever the section."""
     text = sentence.text
-    if not SENTENCE_TRIGGER.search(text) and not CN_NUMBER.search(text) and not CN_COUNT.search(text):
+    if not _may_hold_targets(text):
         return []
     if context.past_section(sentence.start) and not in_goal_column or PROJECT_CARD.match(text):
         return []
