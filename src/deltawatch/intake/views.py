@@ -132,10 +132,12 @@ def upload(request):
         except services.IntakeError as error:
             form.add_error("file", str(error))
         else:
-            messages.success(request, _("已解析：%(targets)s 条目标草稿（另有 %(possible)s 条可能的目标待核对），"
-                                        "%(tasks)s 条任务草稿。请逐条审核。") % {
-                "targets": document.targetdrafts.filter(possible=False).count(),
-                "possible": document.targetdrafts.filter(possible=True).count(), "tasks": document.taskdrafts.count()})
+            counts = {"targets": document.targetdrafts.filter(possible=False).count(),
+                      "possible": document.targetdrafts.filter(possible=True).count(),
+                      "tasks": document.taskdrafts.count()}
+            message = _("已解析：%(targets)s 条目标草稿（另有 %(possible)s 条可能的目标待核对），%(tasks)s 条任务草稿。"
+                        "请逐条审核。") if counts["possible"] else _("已解析：%(targets)s 条目标草稿，%(tasks)s 条任务草稿。请逐条审核。")
+            messages.success(request, message % counts)
             return redirect("intake:document", pk=document.pk)
     return render(request, "intake/documents.html", _list_context(request, form), status=400)
 
